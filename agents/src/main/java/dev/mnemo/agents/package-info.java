@@ -1,0 +1,2 @@
+/** Networks, pure-Java actor kernels, losses and acting policies. */
+package dev.mnemo.agents;

@@ -1,0 +1,2 @@
+/** Training loops, target networks, checkpoints and parameter snapshots. */
+package dev.mnemo.learners;
