@@ -156,32 +156,31 @@ public final class EnvRegistry {
 
   private static Map<String, Entry> build() {
     Map<String, Entry> m = new LinkedHashMap<>();
-    for (Difficulty d : Difficulty.values()) {
-      popgym(m, "RepeatFirst", d, "name the suit of the episode's first card at every step",
-          (id, p) -> new RepeatFirst(id, d.pick(1, 8, 16)));
-      popgym(m, "RepeatPrevious", d, "name the suit of the card shown k steps ago",
-          (id, p) -> new RepeatPrevious(id, d.pick(1, 2, 3), d.pick(4, 32, 64)));
-      popgym(m, "Autoencode", d, "watch a sequence of cards, then recite their suits in reverse",
-          (id, p) -> new Autoencode(id, d.pick(1, 2, 3)));
-      popgym(m, "CountRecall", d, "count how often the queried kind of card has been dealt",
-          (id, p) -> new CountRecall(id, d.pick(1, 2, 4), switch (d) {
-            case EASY -> CountRecall.Kind.COLORS;
-            case MEDIUM -> CountRecall.Kind.SUITS;
-            case HARD -> CountRecall.Kind.RANKS;
-          }));
-      popgym(m, "HigherLower", d, "guess whether the next card is higher or lower (card counting)",
-          (id, p) -> new HigherLower(id, d.pick(1, 2, 3)));
-      popgym(m, "MultiarmedBandit", d, "episodic multi-armed bandit, outcome-only observations",
-          (id, p) -> new MultiarmedBandit(id, d.pick(10, 20, 30), d.pick(200, 400, 600)));
-      popgym(m, "PositionOnlyCartPole", d, "CartPole observing [x, theta] only",
-          (id, p) -> new CartPole(id, CartPole.View.POSITION, d.pick(200, 400, 600), 0, true));
-      popgym(m, "VelocityOnlyCartPole", d, "CartPole observing [x', theta'] only",
-          (id, p) -> new CartPole(id, CartPole.View.VELOCITY, d.pick(200, 400, 600), 0, true));
-      popgym(m, "NoisyPositionOnlyCartPole", d, "CartPole observing noisy [x, theta]",
-          (id, p) -> new CartPole(id, CartPole.View.POSITION, 200, d.pick(0.1, 0.2, 0.3), true));
-      popgym(m, "PositionOnlyPendulum", d, "Pendulum swing-up observing [cos, sin], 5 torques",
-          (id, p) -> new Pendulum(id, d.pick(200, 150, 100), 5));
-    }
+    // Task by task, each at its three levels, so listings read naturally.
+    popgym(m, "RepeatFirst", "name the suit of the episode's first card at every step",
+        (id, d) -> new RepeatFirst(id, d.pick(1, 8, 16)));
+    popgym(m, "RepeatPrevious", "name the suit of the card shown k steps ago",
+        (id, d) -> new RepeatPrevious(id, d.pick(1, 2, 3), d.pick(4, 32, 64)));
+    popgym(m, "Autoencode", "watch a sequence of cards, then recite their suits in reverse",
+        (id, d) -> new Autoencode(id, d.pick(1, 2, 3)));
+    popgym(m, "CountRecall", "count how often the queried kind of card has been dealt",
+        (id, d) -> new CountRecall(id, d.pick(1, 2, 4), switch (d) {
+          case EASY -> CountRecall.Kind.COLORS;
+          case MEDIUM -> CountRecall.Kind.SUITS;
+          case HARD -> CountRecall.Kind.RANKS;
+        }));
+    popgym(m, "HigherLower", "guess whether the next card is higher or lower (card counting)",
+        (id, d) -> new HigherLower(id, d.pick(1, 2, 3)));
+    popgym(m, "MultiarmedBandit", "episodic multi-armed bandit, outcome-only observations",
+        (id, d) -> new MultiarmedBandit(id, d.pick(10, 20, 30), d.pick(200, 400, 600)));
+    popgym(m, "PositionOnlyCartPole", "CartPole observing [x, theta] only",
+        (id, d) -> new CartPole(id, CartPole.View.POSITION, d.pick(200, 400, 600), 0, true));
+    popgym(m, "VelocityOnlyCartPole", "CartPole observing [x', theta'] only",
+        (id, d) -> new CartPole(id, CartPole.View.VELOCITY, d.pick(200, 400, 600), 0, true));
+    popgym(m, "NoisyPositionOnlyCartPole", "CartPole observing noisy [x, theta] (sigma 0.1/0.2/0.3)",
+        (id, d) -> new CartPole(id, CartPole.View.POSITION, 200, d.pick(0.1, 0.2, 0.3), true));
+    popgym(m, "PositionOnlyPendulum", "Pendulum swing-up observing [cos, sin], 5 torques",
+        (id, d) -> new Pendulum(id, d.pick(200, 150, 100), 5));
     put(m, "cartpole", "Gym CartPole-v1: full state, reward 1 per step",
         List.of(new EnvParam("maxSteps", "500", "truncation length, >= 1")),
         (id, p) -> new CartPole(id, CartPole.View.FULL, p.positiveInt("maxSteps"), 0, false));
@@ -224,10 +223,12 @@ public final class EnvRegistry {
     return Collections.unmodifiableMap(m);
   }
 
-  private static void popgym(Map<String, Entry> m, String task, Difficulty d, String description,
-      BiFunction<String, Params, Env> factory) {
-    put(m, "popgym/" + task + "-" + d.label(), "POPGym " + task + " (" + d.label() + "): " + description,
-        List.of(), factory);
+  private static void popgym(Map<String, Entry> m, String task, String description,
+      BiFunction<String, Difficulty, Env> factory) {
+    for (Difficulty d : Difficulty.values()) {
+      put(m, "popgym/" + task + "-" + d.label(), "POPGym " + task + " (" + d.label() + "): "
+          + description, List.of(), (id, p) -> factory.apply(id, d));
+    }
   }
 
   private static void put(Map<String, Entry> m, String id, String description, List<EnvParam> params,
