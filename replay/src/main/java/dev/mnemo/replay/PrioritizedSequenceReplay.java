@@ -342,6 +342,9 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
 
   /** Priority of the sequence in {@code slot} if it still has {@code generation}, else NaN. */
   public double priority(int slot, long generation) {
+    if (slot < 0 || slot >= capacity) {
+      throw new IllegalArgumentException("slot must be in [0, " + capacity + "), got " + slot);
+    }
     lock.lock();
     try {
       return generations[slot] == generation ? priorities[slot] : Double.NaN;

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *
  * <p>Truncation (a time limit) is bootstrappable: when an episode ends after its last real step
  * {@code e}, the step {@code e+1} (if it fits in the window) is a padding step that still carries the
- * episode's final observation in {@code obs}, with {@code prevActions[e+1] = actions[e]} and
+ * episode's final observation in {@code obs} (required after a truncation; after a termination only if
+ * the actor passed it, else zeros), with {@code prevActions[e+1] = actions[e]} and
  * {@code prevRewards[e+1] = rewards[e]}, so a learner can compute the value of that observation. Its
  * discount is 0 and its mask 0: it is an input, never a training step. After a TERMINATION
  * {@code discounts[e] = 0} so whatever is at {@code e+1} gets no weight. Padding after {@code e+1} is all
