@@ -8,6 +8,7 @@ import dev.mnemo.agents.r2d2.RecurrentQModel;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.agents.r2d2.TdLoss;
+import dev.mnemo.replay.SequenceBatch;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -105,6 +106,17 @@ public final class R2d2Learner {
   /** One SGD step on the batch; returns its statistics and the batch's new priorities. */
   public UpdateStats update(TrainingBatch batch) {
     return step(batch, true);
+  }
+
+  /** One SGD step on a batch sampled from the replay (its importance weights included). */
+  public UpdateStats update(SequenceBatch b) {
+    return step(wrap(b), true);
+  }
+
+  /** Wraps a replay batch's arrays (no copy). */
+  public static TrainingBatch wrap(SequenceBatch b) {
+    return new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions, b.rewards,
+        b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
   }
 
   /** The loss, statistics and priorities of the batch under the current parameters, without a step. */
