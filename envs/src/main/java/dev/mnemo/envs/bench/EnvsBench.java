@@ -46,6 +46,11 @@ public final class EnvsBench {
     boolean sharedJit = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
+            + " default 64), --filter TEXT (ids containing TEXT), --shared-jit true|false");
+        return;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: "
             + "--seconds S, --n N, --filter TEXT, --shared-jit true|false");
