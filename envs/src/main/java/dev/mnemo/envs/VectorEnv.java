@@ -115,6 +115,15 @@ public final class VectorEnv {
     checkLength("rewards", rewards.length, n);
     checkLength("terminated", terminated.length, n);
     checkLength("truncated", truncated.length, n);
+    // Validate every action before stepping any copy: a bad action must not leave the copies out of
+    // step with each other.
+    int numActions = spec.numActions();
+    for (int i = 0; i < n; i++) {
+      if (actions[i] < 0 || actions[i] >= numActions) {
+        throw new IllegalArgumentException(spec.id() + ": VectorEnv action " + actions[i] + " of copy "
+            + i + " out of range [0, " + numActions + ")");
+      }
+    }
     for (int i = 0; i < n; i++) {
       Step s = envs[i].step(actions[i]);
       rewards[i] = s.reward;
