@@ -29,6 +29,18 @@ import java.util.Map;
  * ({@link #copyStateBefore}) for the sequence adder, which stores the state a sequence started from.
  * {@link #resetState(int)} zeroes an env's current state at its episode start.
  *
+ * <p>An actor's loop over a {@code VectorEnv} of N copies (prevAction starts at -1, prevReward at 0):
+ * <pre>
+ *   kernel.load(snapshot);                       // again whenever a newer snapshot arrives
+ *   loop:
+ *     kernel.step(obs, prevAction, prevReward);  // state before this step: copyStateBefore(i, ...)
+ *     policy.select(kernel.qValues(), action);   // EpsilonGreedy, one epsilon per env
+ *     env.step(action, ...);                     // obs now holds the next observation
+ *     for each env i: if terminated[i] || truncated[i]: kernel.resetState(i); prevAction[i] = -1;
+ *                     prevReward[i] = 0; else prevAction[i] = action[i]; prevReward[i] = reward[i]
+ * </pre>
+ * The first few thousand steps run slowly (the Vector API is only fast once C2 has compiled it).
+ *
  * <p>Nothing is allocated after construction: {@link #step} and {@link #load} (same spec) reuse every
  * array. Not thread-safe: one kernel per actor thread.
  */
