@@ -11,8 +11,8 @@ package dev.mnemo.agents.kernel;
  * {@code Wx} is {@code [in, 4H]} and {@code Wh} is {@code [H, 4H]}, row-major, column block
  * {@code q*H .. (q+1)*H} holding gate q of [i, f, g, o]. At load time they are stacked into one
  * {@code [in + H, 4H]} matrix (packed in column panels, {@link PackedMatrix}) so a step is a single
- * matrix product of {@code [x | h]} (one pass over
- * the weights instead of two) followed by the fused element-wise gates.
+ * matrix product of {@code [x | h]} (one pass over the weights instead of two) followed by the fused
+ * element-wise gates.
  *
  * <p>The cell owns its scratch for one batch size and allocates nothing per step.
  */
