@@ -1,0 +1,39 @@
+package dev.mnemo.experiments.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code mnemo envs}: every environment id with its parameters. */
+@Command(name = "envs", mixinStandardHelpOptions = true,
+    description = "Lists every environment id with its parameters (use them as id?name=value&...).")
+final class EnvsCommand implements Callable<Integer> {
+
+  private final EnvCatalog catalog;
+
+  @Spec
+  CommandSpec spec;
+
+  EnvsCommand(EnvCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    List<EnvCatalog.Entry> entries = catalog.environments();
+    if (entries.isEmpty()) {
+      spec.commandLine().getErr().println("mnemo envs: no environments are registered in this build");
+    }
+    for (EnvCatalog.Entry e : entries) {
+      out.printf("%-36s %s%n", e.id(), e.description());
+      for (EnvCatalog.Param p : e.params()) {
+        out.printf("    %-20s %-8s default %-10s %s%n", p.name(), p.type(), p.defaultValue(), p.description());
+      }
+    }
+    out.flush();
+    return MnemoCli.OK;
+  }
+}

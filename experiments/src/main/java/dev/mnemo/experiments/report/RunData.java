@@ -1,0 +1,111 @@
+package dev.mnemo.experiments.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnemo.experiments.run.Json;
+import dev.mnemo.experiments.run.RunFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One run directory as the report sees it: the columns of {@code metrics.csv} (step column first) and
+ * {@code summary.json}. Empty cells read as NaN.
+ *
+ * @param dir the run directory
+ * @param label how tables and plot legends name the run
+ * @param columns column names, step column first (empty when the run has no metrics.csv)
+ * @param values {@code values[c][row]}: column-major, so a plot takes a column without copying
+ * @param summary summary.json, or null when absent
+ */
+public record RunData(Path dir, String label, List<String> columns, double[][] values, JsonNode summary) {
+
+  public RunData {
+    columns = List.copyOf(columns);
+  }
+
+  public int rows() {
+    return values.length == 0 ? 0 : values[0].length;
+  }
+
+  public double[] column(String name) {
+    int i = columns.indexOf(name);
+    return i < 0 ? null : values[i];
+  }
+
+  public RunData withLabel(String newLabel) {
+    return new RunData(dir, newLabel, columns, values, summary);
+  }
+
+  /** Whether {@code dir} holds a run (a metrics.csv or a summary.json). */
+  public static boolean isRunDirectory(Path dir) {
+    return Files.isRegularFile(dir.resolve(RunFiles.METRICS)) || Files.isRegularFile(dir.resolve(RunFiles.SUMMARY));
+  }
+
+  /**
+   * @throws IllegalArgumentException when {@code dir} is not a run directory or metrics.csv is malformed
+   */
+  public static RunData load(Path dir) throws IOException {
+    if (!isRunDirectory(dir)) {
+      throw new IllegalArgumentException(dir + ": not a run directory (expected " + RunFiles.METRICS + " or "
+          + RunFiles.SUMMARY + ")");
+    }
+    Path label = dir.toAbsolutePath().normalize();
+    String name = label.getParent() == null ? label.getFileName().toString()
+        : label.getParent().getFileName() + "/" + label.getFileName();
+    JsonNode summary = Files.isRegularFile(dir.resolve(RunFiles.SUMMARY)) ? Json.read(dir.resolve(RunFiles.SUMMARY))
+        : null;
+    Path csv = dir.resolve(RunFiles.METRICS);
+    if (!Files.isRegularFile(csv)) {
+      return new RunData(dir, name, List.of(), new double[0][], summary);
+    }
+    List<String> columns;
+    List<double[]> rows = new ArrayList<>();
+    try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      String header = r.readLine();
+      if (header == null || header.isBlank()) {
+        return new RunData(dir, name, List.of(), new double[0][], summary);
+      }
+      columns = Arrays.asList(header.split(",", -1));
+      String line;
+      int lineNo = 1;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.isEmpty()) {
+          continue;
+        }
+        String[] cells = line.split(",", -1);
+        if (cells.length != columns.size()) {
+          // A run killed mid-write may leave a torn last line: skip it rather than refuse the whole run.
+          if (!r.ready()) {
+            break;
+          }
+          throw new IllegalArgumentException(csv + ":" + lineNo + ": expected " + columns.size() + " cells "
+              + columns + ", got " + cells.length);
+        }
+        double[] row = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+          try {
+            row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(csv + ":" + lineNo + ": column " + columns.get(i)
+                + ": expected a number, got '" + cells[i] + "'");
+          }
+        }
+        rows.add(row);
+      }
+    }
+    double[][] values = new double[columns.size()][rows.size()];
+    for (int r = 0; r < rows.size(); r++) {
+      double[] row = rows.get(r);
+      for (int c = 0; c < columns.size(); c++) {
+        values[c][r] = row[c];
+      }
+    }
+    return new RunData(dir, name, columns, values, summary);
+  }
+}
