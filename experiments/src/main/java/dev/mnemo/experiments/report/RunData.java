@@ -3,7 +3,6 @@ package dev.mnemo.experiments.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnemo.experiments.run.Json;
 import dev.mnemo.experiments.run.RunFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,41 +62,35 @@ public record RunData(Path dir, String label, List<String> columns, double[][] v
     if (!Files.isRegularFile(csv)) {
       return new RunData(dir, name, List.of(), new double[0][], summary);
     }
-    List<String> columns;
+    String text = Files.readString(csv, StandardCharsets.UTF_8);
+    // A run killed while writing can leave a last line without its newline: drop that partial row.
+    int end = text.lastIndexOf('\n');
+    String[] lines = (end < 0 ? "" : text.substring(0, end)).split("\n", -1);
+    if (lines[0].isBlank()) {
+      return new RunData(dir, name, List.of(), new double[0][], summary);
+    }
+    List<String> columns = Arrays.asList(lines[0].split(",", -1));
     List<double[]> rows = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      if (header == null || header.isBlank()) {
-        return new RunData(dir, name, List.of(), new double[0][], summary);
+    for (int lineNo = 2; lineNo <= lines.length; lineNo++) {
+      String line = lines[lineNo - 1];
+      if (line.isEmpty()) {
+        continue;
       }
-      columns = Arrays.asList(header.split(",", -1));
-      String line;
-      int lineNo = 1;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] cells = line.split(",", -1);
-        if (cells.length != columns.size()) {
-          // A run killed mid-write may leave a torn last line: skip it rather than refuse the whole run.
-          if (!r.ready()) {
-            break;
-          }
-          throw new IllegalArgumentException(csv + ":" + lineNo + ": expected " + columns.size() + " cells "
-              + columns + ", got " + cells.length);
-        }
-        double[] row = new double[cells.length];
-        for (int i = 0; i < cells.length; i++) {
-          try {
-            row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(csv + ":" + lineNo + ": column " + columns.get(i)
-                + ": expected a number, got '" + cells[i] + "'");
-          }
-        }
-        rows.add(row);
+      String[] cells = line.split(",", -1);
+      if (cells.length != columns.size()) {
+        throw new IllegalArgumentException(csv + ":" + lineNo + ": expected " + columns.size() + " cells "
+            + columns + ", got " + cells.length);
       }
+      double[] row = new double[cells.length];
+      for (int i = 0; i < cells.length; i++) {
+        try {
+          row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(csv + ":" + lineNo + ": column " + columns.get(i)
+              + ": expected a number, got '" + cells[i] + "'");
+        }
+      }
+      rows.add(row);
     }
     double[][] values = new double[columns.size()][rows.size()];
     for (int r = 0; r < rows.size(); r++) {
