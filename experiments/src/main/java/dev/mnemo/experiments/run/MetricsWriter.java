@@ -31,6 +31,7 @@ public final class MetricsWriter implements Closeable {
   private final List<String> columns;
   private final Writer out;
   private final StringBuilder line = new StringBuilder(256);
+  private char[] chars = new char[256];
   private final LongSupplier nanoClock;
   private final long flushIntervalNanos;
   private long lastFlush;
@@ -122,7 +123,12 @@ public final class MetricsWriter implements Closeable {
     }
     line.append('\n');
     try {
-      out.append(line);
+      // Writer.append(CharSequence) would build a String per row; copy into a reused array instead.
+      if (chars.length < line.length()) {
+        chars = new char[line.length() * 2];
+      }
+      line.getChars(0, line.length(), chars, 0);
+      out.write(chars, 0, line.length());
       rows++;
       long now = nanoClock.getAsLong();
       if (now - lastFlush >= flushIntervalNanos) {

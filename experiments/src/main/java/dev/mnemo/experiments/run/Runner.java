@@ -32,20 +32,45 @@ public final class Runner {
   private final LongSupplier nanoClock;
   private final Clock clock;
   private final Path gitDir;
+  private final ShutdownHooks hooks;
+
+  /** Where the graceful-stop hook goes: the JVM's shutdown hooks, or a test's stand-in that fires it. */
+  public interface ShutdownHooks {
+    void add(Thread hook);
+
+    void remove(Thread hook);
+
+    ShutdownHooks JVM = new ShutdownHooks() {
+      @Override
+      public void add(Thread hook) {
+        Runtime.getRuntime().addShutdownHook(hook);
+      }
+
+      @Override
+      public void remove(Thread hook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // Shutdown in progress: the hook is running and has been released.
+        }
+      }
+    };
+  }
 
   /**
    * @param console human-facing output (stderr)
    * @param gitDir a directory inside the checkout whose commit provenance.json records
    */
-  public Runner(PrintStream console, LongSupplier nanoClock, Clock clock, Path gitDir) {
+  public Runner(PrintStream console, LongSupplier nanoClock, Clock clock, Path gitDir, ShutdownHooks hooks) {
     this.console = console;
     this.nanoClock = nanoClock;
     this.clock = clock;
     this.gitDir = gitDir;
+    this.hooks = hooks;
   }
 
   public static Runner standard(PrintStream console) {
-    return new Runner(console, System::nanoTime, Clock.systemUTC(), Provenance.codeLocation());
+    return new Runner(console, System::nanoTime, Clock.systemUTC(), Provenance.codeLocation(), ShutdownHooks.JVM);
   }
 
   /**
@@ -81,13 +106,16 @@ public final class Runner {
     Thread hook = new Thread(() -> {
       // The JVM exits once hooks return: hold it until the kind has stopped and summary.json is written.
       ctx.requestStop("signal");
+      console.println("mnemo: stop requested; giving the run up to " + graceMillis + " ms to stop and checkpoint");
       try {
-        finished.await(graceMillis, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
+        if (!finished.await(graceMillis, TimeUnit.MILLISECONDS)) {
+          abandon(rc, dir, started, resume, t0, ctx, graceMillis);
+        }
+      } catch (InterruptedException | IOException e) {
         Thread.currentThread().interrupt();
       }
     }, "mnemo-graceful-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    hooks.add(hook);
     try {
       try {
         outcome = rc.kind().run(ctx);
@@ -133,12 +161,24 @@ public final class Runner {
       return new RunResult(status, dir, summary);
     } finally {
       finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // Shutdown in progress: the hook is running and now released.
-      }
+      hooks.remove(hook);
     }
+  }
+
+  /** The kind ignored the stop request past the grace period: record that before the JVM goes. */
+  private void abandon(RunConfig rc, Path dir, Instant started, boolean resume, long t0, RunContext ctx,
+      long graceMillis) throws IOException {
+    Map<String, Object> s = baseSummary(rc, dir, started, resume);
+    s.put("status", RunResult.INTERRUPTED);
+    s.put("error", "stopped by a signal; the run did not stop within shutdown_grace (" + graceMillis + " ms), "
+        + "so its last checkpoint may be older than its counters");
+    s.put("finished_utc", clock.instant().toString());
+    s.put("wall_seconds", Math.round((nanoClock.getAsLong() - t0) / 1e6) / 1000.0);
+    s.put("env_steps", ctx.envStepsSoFar());
+    if (ctx.learnerUpdatesSoFar() >= 0) {
+      s.put("learner_updates", ctx.learnerUpdatesSoFar());
+    }
+    Json.writeAtomically(dir.resolve(RunFiles.SUMMARY), s);
   }
 
   private static Map<String, Object> baseSummary(RunConfig rc, Path dir, Instant started, boolean resume) {

@@ -32,10 +32,48 @@ class RunnerTest {
   private final AtomicLong nanos = new AtomicLong();
   private final RunConfigLoader loader = new RunConfigLoader(new RunKindRegistry().register(new CountingKind()));
 
+  /** Shutdown hooks the runner installed; a test fires one by starting it, as the JVM does on SIGINT. */
+  private final List<Thread> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Each clock read advances 1 ms, so wall_seconds is a known function of the run's work. */
   private Runner runner() {
+    Runner.ShutdownHooks fake = new Runner.ShutdownHooks() {
+      public void add(Thread hook) {
+        hooks.add(hook);
+      }
+
+      public void remove(Thread hook) {
+        hooks.remove(hook);
+      }
+    };
     return new Runner(new PrintStream(console, true, StandardCharsets.UTF_8), () -> nanos.addAndGet(1_000_000),
-        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), Path.of("").toAbsolutePath());
+        Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), Path.of("").toAbsolutePath(), fake);
+  }
+
+  private static RunKind kind(String name, java.util.function.Function<RunContext, RunOutcome> body) {
+    return new RunKind() {
+      public String name() {
+        return name;
+      }
+
+      public String description() {
+        return "";
+      }
+
+      public dev.mnemo.experiments.config.ConfigSchema schema() {
+        return dev.mnemo.experiments.config.ConfigSchema.builder(name).build();
+      }
+
+      public RunOutcome run(RunContext ctx) {
+        return body.apply(ctx);
+      }
+    };
+  }
+
+  private RunConfig configOf(RunKind k, String text) throws IOException {
+    Path f = tmp.resolve(k.name() + ".conf");
+    Files.writeString(f, "kind = " + k.name() + "\n" + text);
+    return new RunConfigLoader(new RunKindRegistry().register(k)).load(f, k.name(), List.of());
   }
 
   private RunConfig config(String text, String... sets) throws IOException {
@@ -124,28 +162,8 @@ class RunnerTest {
 
   @Test
   void kindWithoutMetricsStillGetsAMetricsFile() throws IOException {
-    RunKind silent = new RunKind() {
-      public String name() {
-        return "silent";
-      }
-
-      public String description() {
-        return "";
-      }
-
-      public dev.mnemo.experiments.config.ConfigSchema schema() {
-        return dev.mnemo.experiments.config.ConfigSchema.builder("silent").build();
-      }
-
-      public RunOutcome run(RunContext ctx) {
-        return RunOutcome.of(0);
-      }
-    };
-    Path f = tmp.resolve("silent.conf");
-    Files.writeString(f, "kind = silent\n");
-    RunConfig rc = new RunConfigLoader(new RunKindRegistry().register(silent)).load(f, "silent", List.of());
     Path dir = newDir();
-    runner().run(rc, dir, false, List.of());
+    runner().run(configOf(kind("silent", ctx -> RunOutcome.of(0)), ""), dir, false, List.of());
     assertEquals(List.of("step"), Files.readAllLines(dir.resolve(RunFiles.METRICS)));
     JsonNode s = Json.read(dir.resolve(RunFiles.SUMMARY));
     assertFalse(s.has("learner_updates"), "no learner, no learner_updates: " + s);
@@ -153,38 +171,45 @@ class RunnerTest {
   }
 
   @Test
-  void stopRequestEndsTheRunAsInterrupted() throws IOException {
-    RunKind stopper = new RunKind() {
-      public String name() {
-        return "stopper";
-      }
-
-      public String description() {
-        return "";
-      }
-
-      public dev.mnemo.experiments.config.ConfigSchema schema() {
-        return dev.mnemo.experiments.config.ConfigSchema.builder("stopper").build();
-      }
-
-      public RunOutcome run(RunContext ctx) {
-        long steps = 0;
-        while (!ctx.stopRequested()) {
-          steps++;
-          if (steps == 5) {
-            ctx.requestStop("signal"); // what the shutdown hook does on SIGINT
-          }
+  void signalStopsACooperativeRunWhichEndsInterrupted() throws Exception {
+    RunKind k = kind("stopper", ctx -> {
+      long steps = 0;
+      while (!ctx.stopRequested()) {
+        steps++;
+        ctx.progress(steps);
+        if (steps == 5) {
+          hooks.get(0).start(); // what the JVM does on SIGINT/SIGTERM
         }
-        return RunOutcome.of(steps);
       }
-    };
-    Path f = tmp.resolve("stopper.conf");
-    Files.writeString(f, "kind = stopper\n");
-    RunConfig rc = new RunConfigLoader(new RunKindRegistry().register(stopper)).load(f, "stopper", List.of());
-    RunResult r = runner().run(rc, newDir(), false, List.of());
+      return RunOutcome.of(steps);
+    });
+    RunResult r = runner().run(configOf(k, ""), newDir(), false, List.of());
     assertEquals(RunResult.INTERRUPTED, r.status());
     assertEquals("signal", r.summary().get("stop_requested"));
-    assertEquals(5L, r.summary().get("env_steps"));
+    assertTrue((Long) r.summary().get("env_steps") >= 5, r.summary().toString());
+    assertTrue(hooks.isEmpty(), "hook removed after the run");
+  }
+
+  @Test
+  void signalIgnoredPastTheGraceStillLeavesAnInterruptedSummary() throws Exception {
+    String[] seen = new String[1];
+    RunKind k = kind("stubborn", ctx -> {
+      ctx.progress(7);
+      Thread hook = hooks.get(0);
+      hook.start();
+      try {
+        hook.join(10_000); // the hook gives up after shutdown_grace and writes the summary itself
+        seen[0] = Files.readString(ctx.dir().resolve(RunFiles.SUMMARY));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return RunOutcome.of(7);
+    });
+    runner().run(configOf(k, "shutdown_grace = 50ms\n"), newDir(), false, List.of());
+    JsonNode s = Json.parse(seen[0]);
+    assertEquals("interrupted", s.get("status").asText(), seen[0]);
+    assertTrue(s.get("error").asText().contains("did not stop within shutdown_grace"), seen[0]);
+    assertEquals(7, s.get("env_steps").asLong());
   }
 
   @Test
