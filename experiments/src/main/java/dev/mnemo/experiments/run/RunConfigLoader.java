@@ -80,6 +80,10 @@ public final class RunConfigLoader {
     ConfigValue v = user.getValue(CommonKeys.KIND);
     String name = String.valueOf(v.unwrapped());
     Optional<RunKind> kind = kinds.find(name);
+    if (kind.isEmpty() && kinds.names().isEmpty()) {
+      throw new InvalidConfigException(source, List.of(new ConfigProblem(where(v.origin(), source), CommonKeys.KIND,
+          "no run kinds are registered in this build, so '" + name + "' cannot run (see cli.Wiring)")));
+    }
     if (kind.isEmpty()) {
       String hint = EditDistance.closest(name, kinds.names()).map(c -> " (did you mean '" + c + "'?)").orElse("");
       throw new InvalidConfigException(source, List.of(new ConfigProblem(where(v.origin(), source), CommonKeys.KIND,
