@@ -22,6 +22,15 @@ final class ConfigValidator {
 
   private static final Set<String> BOOLEAN_WORDS = Set.of("true", "false", "yes", "no", "on", "off");
 
+  /** File order, then line number as a number (":10" after ":9"), then key. */
+  static final Comparator<ConfigProblem> BY_FILE_AND_LINE = Comparator
+      .comparing((ConfigProblem p) -> p.location().replaceFirst(":\\d+$", ""))
+      .thenComparingInt(p -> {
+        var m = java.util.regex.Pattern.compile(":(\\d+)$").matcher(p.location());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+      })
+      .thenComparing(ConfigProblem::path);
+
   private final ConfigSchema schema;
   /** Strict prefixes of rule paths: the objects a config may (must) contain on the way to its keys. */
   private final Set<String> objectPaths = new LinkedHashSet<>();
@@ -69,7 +78,7 @@ final class ConfigValidator {
         }
       }
     }
-    problems.sort(Comparator.comparing(ConfigProblem::location).thenComparing(ConfigProblem::path));
+    problems.sort(BY_FILE_AND_LINE);
     return problems;
   }
 

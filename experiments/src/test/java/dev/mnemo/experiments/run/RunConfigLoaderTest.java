@@ -139,6 +139,13 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void problemsAreListedInLineOrder() throws IOException {
+    Path f = write("order.conf", "kind = counting\nsteps = 0\n\n\n\n\n\n\n\n\nstepz = 1\n");
+    List<String> where = problems(f).stream().map(ConfigProblem::location).toList();
+    assertEquals(List.of(f + ":2", f + ":11"), where);
+  }
+
+  @Test
   void setOverridesAreValidatedAndSayTheyCameFromSet() throws IOException {
     Path f = write("ok.conf", "kind = counting\n");
     List<ConfigProblem> ps = problems(f, "learner.lr=abc", "stepz=3");
