@@ -66,6 +66,7 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder();
     md.append("# Mnemo report\n\n");
     summaryTable(runs, md);
+    groupTable(runs, md);
     metricsTable(runs, metrics, md);
     if (!plotLinks.isEmpty()) {
       md.append("\n## Plots\n\n");
@@ -114,6 +115,70 @@ public final class ReportWriter {
     }
     if (!errors.isEmpty()) {
       md.append("\nErrors:\n\n").append(String.join("\n", errors)).append('\n');
+    }
+  }
+
+  /** The config a run belongs to: its parent directory's name (runs/<config name>/<time>/). */
+  static String group(RunData r) {
+    Path parent = r.dir().toAbsolutePath().normalize().getParent();
+    return parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
+  }
+
+  /**
+   * Runs of the same config (seeds, repeats) summarised together: the mean of their evaluation returns with
+   * a Student-t 95% interval over runs. Shown only when some config has two or more evaluated runs.
+   */
+  private static void groupTable(List<RunData> runs, StringBuilder md) {
+    java.util.Map<String, List<RunData>> groups = new java.util.LinkedHashMap<>();
+    for (RunData r : runs) {
+      groups.computeIfAbsent(group(r), g -> new ArrayList<>()).add(r);
+    }
+    boolean any = false;
+    StringBuilder t = new StringBuilder();
+    t.append("\n## Across runs of one config\n\n");
+    t.append("| config | runs | completed | evaluated | mean return over runs | ci95 (t) | solved | mean wall s |\n");
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (var e : groups.entrySet()) {
+      List<RunData> rs = e.getValue();
+      List<Double> returns = new ArrayList<>();
+      int completed = 0;
+      int solved = 0;
+      int withSolved = 0;
+      double wall = 0;
+      int walls = 0;
+      for (RunData r : rs) {
+        JsonNode s = r.summary();
+        if (s == null) {
+          continue;
+        }
+        if ("completed".equals(s.path("status").asText())) {
+          completed++;
+        }
+        if (s.path("wall_seconds").isNumber()) {
+          wall += s.get("wall_seconds").asDouble();
+          walls++;
+        }
+        JsonNode eval = s.get("eval");
+        if (eval != null && eval.path("mean_return").isNumber()) {
+          returns.add(eval.get("mean_return").asDouble());
+          if (eval.has("solved")) {
+            withSolved++;
+            solved += eval.get("solved").asBoolean() ? 1 : 0;
+          }
+        }
+      }
+      if (returns.size() < 2) {
+        continue;
+      }
+      any = true;
+      Stats.MeanCi m = Stats.meanCi(returns.stream().mapToDouble(Double::doubleValue).toArray());
+      t.append("| ").append(cell(e.getKey())).append(" | ").append(rs.size()).append(" | ").append(completed)
+          .append(" | ").append(returns.size()).append(" | ").append(fmt(m.mean())).append(" | ")
+          .append(fmt(m.ci95())).append(" | ").append(withSolved == 0 ? "–" : solved + "/" + withSolved)
+          .append(" | ").append(walls == 0 ? "–" : fmt(wall / walls)).append(" |\n");
+    }
+    if (any) {
+      md.append(t);
     }
   }
 

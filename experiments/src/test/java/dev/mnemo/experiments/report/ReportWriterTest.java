@@ -96,6 +96,34 @@ class ReportWriterTest {
   }
 
   @Test
+  void runsOfOneConfigAreAggregatedWithAStudentTInterval() throws IOException {
+    List<RunData> runs = new java.util.ArrayList<>();
+    double[] returns = {1, 2, 3};
+    for (int i = 0; i < 3; i++) {
+      runs.add(RunData.load(syntheticRun(tmp.resolve("seeds/s" + i), "step,x\n1,1\n",
+          "{\"status\":\"completed\",\"wall_seconds\":" + (10 + i) + ",\"eval\":{\"mean_return\":" + returns[i]
+              + ",\"ci95\":0.1,\"episodes\":10,\"solved\":" + (i > 0) + "}}")));
+    }
+    runs.add(RunData.load(runB(tmp))); // another config with a single, failed run: no aggregate row
+    String md = Files.readString(new ReportWriter(200, 150).write(runs, tmp.resolve("o")).markdown());
+    // mean 2, sd 1, se 1/sqrt(3), t(2 df) = 4.303: ci95 = 2.4843.
+    assertTrue(md.contains("| seeds | 3 | 3 | 3 | 2 | 2.4843 | 2/3 | 11 |"), md);
+    assertFalse(md.contains("| quick | 1 |"), md);
+  }
+
+  @Test
+  void studentTIntervalWidensForFewRunsAndApproachesNormal() {
+    assertEquals(2.4843, Stats.meanCi(new double[] {1, 2, 3}).ci95(), 1e-4);
+    assertTrue(Double.isNaN(Stats.meanCi(new double[] {5}).ci95()));
+    double[] many = new double[100];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = i % 2;
+    }
+    double sd = Math.sqrt(25.0 / 99);
+    assertEquals(1.96 * sd / 10, Stats.meanCi(many).ci95(), 1e-12);
+  }
+
+  @Test
   void tornLastLineOfAKilledRunIsIgnored() throws IOException {
     Path d = syntheticRun(tmp.resolve("r"), "step,loss\n1,2\n2,1\n3,", null);
     RunData data = RunData.load(d);
