@@ -1,22 +1,13 @@
 package dev.mnemo.experiments.cli;
 
+import dev.mnemo.envs.EnvInfo;
 import java.util.List;
 
-/** What {@code mnemo envs} lists; the envs registry is adapted to this (see {@link Wiring}). */
+/** What {@code mnemo envs} lists: normally {@code EnvRegistry::list}; tests pass their own. */
 @FunctionalInterface
 public interface EnvCatalog {
 
-  /** One environment family with the parameters its id accepts ({@code tmaze?length=50}). */
-  record Entry(String id, String description, List<Param> params) {
-    public Entry {
-      params = List.copyOf(params);
-    }
-  }
-
-  /** One parameter of an environment id: name, type, default and meaning. */
-  record Param(String name, String type, String defaultValue, String description) {}
-
-  List<Entry> environments();
+  List<EnvInfo> environments();
 
   static EnvCatalog empty() {
     return List::of;

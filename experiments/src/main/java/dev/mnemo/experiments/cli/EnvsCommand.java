@@ -1,5 +1,7 @@
 package dev.mnemo.experiments.cli;
 
+import dev.mnemo.envs.EnvInfo;
+import dev.mnemo.envs.EnvParam;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,14 +25,14 @@ final class EnvsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    List<EnvCatalog.Entry> entries = catalog.environments();
+    List<EnvInfo> entries = catalog.environments();
     if (entries.isEmpty()) {
       spec.commandLine().getErr().println("mnemo envs: no environments are registered in this build");
     }
-    for (EnvCatalog.Entry e : entries) {
+    for (EnvInfo e : entries) {
       out.printf("%-36s %s%n", e.id(), e.description());
-      for (EnvCatalog.Param p : e.params()) {
-        out.printf("    %-20s %-8s default %-10s %s%n", p.name(), p.type(), p.defaultValue(), p.description());
+      for (EnvParam p : e.params()) {
+        out.printf("    %-16s default %-10s %s%n", p.name(), p.defaultValue(), p.description());
       }
     }
     out.flush();

@@ -40,8 +40,8 @@ class MnemoCliTest {
         .register("broken", "always throws", (o, args) -> {
           throw new IllegalStateException("bench exploded");
         });
-    EnvCatalog envs = () -> List.of(new EnvCatalog.Entry("tmaze", "T-Maze (Bakker 2002)",
-        List.of(new EnvCatalog.Param("length", "int", "10", "corridor length"))));
+    EnvCatalog envs = () -> List.of(new dev.mnemo.envs.EnvInfo("tmaze",
+        List.of(new dev.mnemo.envs.EnvParam("length", "10", "corridor length")), "T-Maze (Bakker 2002)"));
     return new Registries(new RunKindRegistry().register(new CountingKind()), benches, envs);
   }
 
@@ -174,6 +174,24 @@ class MnemoCliTest {
   }
 
   @Test
+  void optionsAfterTheBenchmarkNameBelongToTheBenchmark() {
+    assertEquals(0, mnemo("bench", "envs", "--help", "-x"));
+    assertEquals(List.of("--help -x"), benchCalls, "--help went to the benchmark, not to picocli");
+  }
+
+  @Test
+  void standardWiringListsTheRealEnvironmentsAndBenchmarks() {
+    assertEquals(0, MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "envs"));
+    assertTrue(stdout().contains("tmaze") && stdout().contains("popgym/RepeatPrevious"), stdout());
+    out.reset();
+    assertEquals(0, MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "bench"));
+    assertTrue(stdout().contains("envs") && stdout().contains("replay") && stdout().contains("actor-kernel"),
+        stdout());
+  }
+
+  @Test
   void unknownBenchmarkListsTheValidOnes() {
     assertEquals(2, mnemo("bench", "env"));
     assertTrue(stderr().contains("unknown benchmark 'env'") && stderr().contains("did you mean 'envs'"), stderr());
@@ -190,7 +208,7 @@ class MnemoCliTest {
   void envsListsIdsWithTheirParameters() {
     assertEquals(0, mnemo("envs"));
     assertTrue(stdout().contains("tmaze") && stdout().contains("T-Maze (Bakker 2002)"), stdout());
-    assertTrue(stdout().matches("(?s).*length\\s+int\\s+default 10\\s+corridor length.*"), stdout());
+    assertTrue(stdout().matches("(?s).*length\\s+default 10\\s+corridor length.*"), stdout());
   }
 
   @Test
