@@ -29,8 +29,10 @@ final class EnvsCommand implements Callable<Integer> {
     if (entries.isEmpty()) {
       spec.commandLine().getErr().println("mnemo envs: no environments are registered in this build");
     }
+    int width = entries.stream().mapToInt(e -> e.id().length()).max().orElse(0) + 2;
     for (EnvInfo e : entries) {
-      out.printf("%-36s %s%n", e.id(), e.description());
+      out.print(e.id() + " ".repeat(width - e.id().length()));
+      out.println(e.description());
       for (EnvParam p : e.params()) {
         out.printf("    %-16s default %-10s %s%n", p.name(), p.defaultValue(), p.description());
       }
