@@ -12,12 +12,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mnemo}: the command-line entry point. Exit codes: 0 success, 1 the run (or benchmark) failed,
- * 2 bad usage or an invalid config, 130 a run stopped by SIGINT/SIGTERM.
+ * 2 bad usage or an invalid config, 130 a run that stopped early on request; a JVM ended by a signal exits
+ * with 128 + the signal (130 SIGINT, 143 SIGTERM) after the run's graceful stop.
  */
 @Command(name = "mnemo", mixinStandardHelpOptions = true, versionProvider = MnemoCli.Version.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Reinforcement learning with recurrent policies: R2D2, RL², Actor-Learner Distillation.",
-    footer = {"", "Exit codes: 0 ok, 1 run failed, 2 bad usage or invalid config, 130 stopped by a signal."})
+    footer = {"", "Exit codes: 0 ok, 1 run failed, 2 bad usage or invalid config, 130 stopped early (SIGINT; "
+        + "143 for SIGTERM)."})
 public final class MnemoCli implements Callable<Integer> {
 
   public static final int OK = 0;
