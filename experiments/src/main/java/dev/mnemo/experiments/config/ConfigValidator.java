@@ -58,7 +58,9 @@ final class ConfigValidator {
     List<ConfigProblem> problems = new ArrayList<>();
     walk(config.root(), List.of(), problems);
     for (KeyRule rule : schema.rules().values()) {
-      if (!rule.mayBeAbsent() && complete && !present(config, rule.path()) && !underAScalar(config, rule.path())) {
+      // A key set to null is reported by the walk ("got null"), not again as missing.
+      if (!rule.mayBeAbsent() && complete && !presentOrNull(config, rule.path())
+          && !underAScalar(config, rule.path())) {
         problems.add(new ConfigProblem(mainLocation, rule.path(),
             "missing required key: expected " + rule.expectation()
                 + (rule.doc().isEmpty() ? "" : " (" + rule.doc() + ")")));
@@ -68,6 +70,7 @@ final class ConfigValidator {
       for (Constraint c : schema.constraints()) {
         String first = c.paths().get(0);
         String where = present(config, first) ? location(config.getValue(first).origin()) : mainLocation;
+        // (present() is false for null values, whose getValue would throw.)
         try {
           if (!c.holds().test(config)) {
             problems.add(new ConfigProblem(where, String.join(", ", c.paths()), "must satisfy: " + c.requirement()));
@@ -87,6 +90,14 @@ final class ConfigValidator {
       return config.hasPath(path);
     } catch (ConfigException e) {
       // An ancestor is not an object; the tree walk reports that.
+      return false;
+    }
+  }
+
+  private static boolean presentOrNull(Config config, String path) {
+    try {
+      return config.hasPathOrNull(path);
+    } catch (ConfigException e) {
       return false;
     }
   }

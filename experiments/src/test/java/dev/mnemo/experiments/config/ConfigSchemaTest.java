@@ -40,6 +40,14 @@ class ConfigSchemaTest {
   }
 
   @Test
+  void requiredKeySetToNullIsOneProblemNotTwo() {
+    ConfigSchema s = ConfigSchema.builder("req").key(KeyRule.ofInt("n")).build();
+    List<ConfigProblem> ps = s.validate(ConfigFactory.parseString("n = null"), "x.conf");
+    assertEquals(1, ps.size(), ps.toString());
+    assertTrue(ps.get(0).message().contains("got null"), ps.get(0).message());
+  }
+
+  @Test
   void optionalKeyMayBeAbsentOrNull() {
     ConfigSchema s = ConfigSchema.builder("opt").key(KeyRule.ofDouble("threshold").optional()).build();
     assertTrue(s.validate(ConfigFactory.empty(), "x").isEmpty());
