@@ -111,8 +111,10 @@ public final class Runner {
         if (!finished.await(graceMillis, TimeUnit.MILLISECONDS)) {
           abandon(rc, dir, started, resume, t0, ctx, graceMillis);
         }
-      } catch (InterruptedException | IOException e) {
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        console.println("mnemo: could not record the interrupted run in " + dir + ": " + e);
       }
     }, "mnemo-graceful-stop");
     hooks.add(hook);
