@@ -41,6 +41,7 @@ public final class MnemoCli implements Callable<Integer> {
   public static CommandLine commandLine(Registries registries, PrintStream out, PrintStream err) {
     CommandLine cl = new CommandLine(new MnemoCli());
     cl.addSubcommand("run", new RunCommand(registries.kinds(), err));
+    cl.addSubcommand("sweep", new SweepCommand(registries.kinds(), err));
     cl.addSubcommand("kinds", new KindsCommand(registries.kinds()));
     cl.addSubcommand("envs", new EnvsCommand(registries.envs()));
     cl.addSubcommand("bench", new BenchCommand(registries.benches(), out));

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Writes report.md (summary and metric tables) and plots/*.png (each metric against the step, "
         + "one line per run) for one or more run directories.",
-        "A directory that is not itself a run stands for every run directly inside it (e.g. runs/quickstart)."})
+        "A directory that is not itself a run stands for every run inside it (e.g. runs/quickstart, or a sweep)."})
 final class ReportCommand implements Callable<Integer> {
 
   @Spec
@@ -50,8 +50,11 @@ final class ReportCommand implements Callable<Integer> {
       if (RunData.isRunDirectory(d)) {
         runDirs.add(d);
       } else {
-        try (Stream<Path> s = Files.list(d)) {
-          List<Path> inside = s.filter(Files::isDirectory).filter(RunData::isRunDirectory).sorted().toList();
+        // A directory of runs, or of settings of runs (a sweep): run directories up to three levels down,
+        // leaving out earlier attempts that a resumed sweep moved aside.
+        try (Stream<Path> s = Files.walk(d, 3)) {
+          List<Path> inside = s.filter(Files::isDirectory).filter(RunData::isRunDirectory)
+              .filter(p -> !p.getFileName().toString().contains(".attempt-")).sorted().toList();
           if (inside.isEmpty()) {
             err.println("mnemo report: " + d + ": neither a run directory (metrics.csv or summary.json) nor a "
                 + "directory of runs");

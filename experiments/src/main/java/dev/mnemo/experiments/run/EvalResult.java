@@ -1,5 +1,7 @@
 package dev.mnemo.experiments.run;
 
+import com.typesafe.config.Config;
+
 /**
  * The evaluation of a policy: mean episode return with the half-width of its 95% confidence interval
  * (normal approximation, 1.96 standard errors), and whether it reached the config's success threshold.
@@ -18,6 +20,11 @@ public record EvalResult(double meanReturn, double ci95, int episodes, Boolean s
     if (!(ci95 >= 0)) {
       throw new IllegalArgumentException("eval: ci95 must be >= 0, got " + ci95);
     }
+  }
+
+  /** The success threshold at {@code path} (e.g. {@code eval.success_threshold}), or NaN when unset or null. */
+  public static double threshold(Config config, String path) {
+    return config.hasPath(path) ? config.getDouble(path) : Double.NaN;
   }
 
   /**

@@ -81,8 +81,7 @@ public final class CountingKind implements RunKind {
     for (int i = 0; i < episodes; i++) {
       returns[i] = i % 2;
     }
-    double threshold = ctx.config().hasPath("eval.success_threshold")
-        ? ctx.config().getDouble("eval.success_threshold") : Double.NaN;
+    double threshold = EvalResult.threshold(ctx.config(), "eval.success_threshold");
     return RunOutcome.of(s).withLearnerUpdates(updates).withEval(EvalResult.of(returns, threshold))
         .with("final_loss", 1.0 / s);
   }
