@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = {"Runs a grid of config values times seeds (a sweep file: sweep { base, grid, seeds, parallel }).",
         "Every point is validated before the first starts. Runs go to DIR/<setting>/seed-<seed>/; running again "
             + "with --out DIR resumes (completed runs are kept). Ends with sweep-summary.json and report/ "
-            + "(mean return per setting over seeds with a 95% interval). The sweep directory is printed on stdout."})
+            + "(mean return per setting over seeds with a 95%% interval). The sweep directory is printed on stdout."})
 final class SweepCommand implements Callable<Integer> {
 
   private final RunKindRegistry kinds;

@@ -67,14 +67,14 @@ class MnemoCliTest {
   @Test
   void helpExitsZeroAndListsTheSubcommands() {
     assertEquals(0, mnemo("--help"));
-    for (String c : List.of("run", "kinds", "envs", "bench", "report")) {
+    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report")) {
       assertTrue(stdout().contains(c), "--help lacks " + c + ": " + stdout());
     }
   }
 
   @Test
   void everySubcommandHasHelp() {
-    for (String c : List.of("run", "kinds", "envs", "bench", "report")) {
+    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report")) {
       out.reset();
       assertEquals(0, mnemo(c, "--help"), c);
       assertTrue(stdout().startsWith("Usage: mnemo " + c), c + " --help printed: " + stdout());
@@ -244,6 +244,29 @@ class MnemoCliTest {
         assertEquals(300, img.getHeight());
       }
     }
+  }
+
+  @Test
+  void sweepChecksRunsAndPrintsItsDirectory() throws IOException {
+    config("base.conf", "kind = counting\nsteps = 20\n");
+    Path sweep = config("grid.conf", "sweep { base = base.conf, grid { learner.lr = [0.1, 0.2] } }\n");
+    assertEquals(0, mnemo("sweep", "--check", sweep.toString()));
+    assertTrue(stdout().contains("learner.lr=0.2,") || stdout().contains("learner.lr=0.2"), stdout());
+    out.reset();
+    Path dir = tmp.resolve("sweep-out");
+    assertEquals(0, mnemo("sweep", sweep.toString(), "--out", dir.toString(), "--parallel", "1"), stderr());
+    assertEquals(dir.toString(), stdout().strip());
+    assertTrue(Files.isRegularFile(dir.resolve("learner.lr=0.2/seed-0/summary.json")));
+    assertTrue(Files.isRegularFile(dir.resolve("sweep-summary.json")));
+  }
+
+  @Test
+  void invalidSweepIsBadUsage() throws IOException {
+    config("base.conf", "kind = counting\n");
+    Path sweep = config("grid.conf", "sweep { base = base.conf, grid { learner.lr = [2] } }\n");
+    assertEquals(2, mnemo("sweep", sweep.toString(), "--out", tmp.resolve("x").toString()));
+    assertTrue(stderr().contains("--set learner.lr=2: learner.lr: expected a number in (0, 1]"), stderr());
+    assertFalse(Files.exists(tmp.resolve("x")));
   }
 
   @Test
