@@ -89,7 +89,10 @@ public final class VectorEnv {
     return envs[i];
   }
 
-  /** Starts a fresh episode in every copy and writes the first observations into {@code obs}. */
+  /**
+   * Starts a fresh episode in every copy and writes the first observations into {@code obs}. The
+   * episode counters restart too, so resetting again replays the same seeds (useful for evaluation).
+   */
   public void reset(float[] obs) {
     checkLength("obs", obs.length, envs.length * obsSize);
     for (int i = 0; i < envs.length; i++) {

@@ -17,8 +17,9 @@ import java.util.Locale;
  * uniformly random actions drawn beforehand so the policy costs nothing. POPGym's published Python
  * figures (Morad et al. 2023, a laptop) are printed beside the two tasks they exist for, as ratios.
  *
- * <p>Rates are steps per CPU-second of the measuring thread (so per core, and robust to other
- * processes sharing the machine); the wall-clock vector rate is printed too. Each environment is
+ * <p>Each cell warms up (JIT) for as long as it measures. Rates are steps per CPU-second of the
+ * measuring thread (so per core, and robust to other processes sharing the machine); the wall-clock
+ * vector rate is printed too. Each environment is
  * measured in a fresh class loader, so the JIT profiles its call sites as a real run would (one env
  * type per JVM) instead of seeing every env type at the same call site. The same-run baseline is the
  * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand.
@@ -57,8 +58,8 @@ public final class EnvsBench {
       }
       String v = args[++i];
       switch (a) {
-        case "--seconds" -> seconds = Double.parseDouble(v);
-        case "--n" -> n = Integer.parseInt(v);
+        case "--seconds" -> seconds = number(a, v);
+        case "--n" -> n = (int) number(a, v);
         case "--filter" -> filter = v;
         case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("envs bench: unknown option '" + a
@@ -71,6 +72,15 @@ public final class EnvsBench {
     }
     List<Row> rows = measureAll(seconds, n, filter, !sharedJit);
     print(out, rows, n, seconds);
+  }
+
+  private static double number(String option, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("envs bench: " + option + " expects a number, got '" + value
+          + "'", e);
+    }
   }
 
   static List<Row> measureAll(double seconds, int n, String filter, boolean isolate) {
@@ -115,6 +125,14 @@ public final class EnvsBench {
     }
   }
 
+  /**
+   * Warm-up as long as the measurement: on a loaded machine the JIT's compiler threads get little
+   * CPU, and a short warm-up would measure interpreted or C1 code.
+   */
+  private static long warmUpNanos(double seconds) {
+    return (long) (seconds * 1e9);
+  }
+
   private static long cpuNanos() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
@@ -137,8 +155,8 @@ public final class EnvsBench {
     int k = 0;
     long steps = 0;
     double sink = 0;
-    // Warm-up (JIT) for a fifth of the budget, then measure in chunks until the budget is spent.
-    long warmEnd = System.nanoTime() + (long) (seconds * 0.2e9);
+    // Warm up (JIT), then measure in chunks until the budget is spent.
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
     boolean measuring = false;
     long start = 0;
     long startCpu = 0;
@@ -185,7 +203,7 @@ public final class EnvsBench {
     int k = 0;
     long calls = 0;
     double sink = 0;
-    long warmEnd = System.nanoTime() + (long) (seconds * 0.2e9);
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
     boolean measuring = false;
     long start = 0;
     long startCpu = 0;
