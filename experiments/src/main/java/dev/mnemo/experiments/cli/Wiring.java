@@ -5,6 +5,7 @@ import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.bench.EnvsBench;
 import dev.mnemo.experiments.bench.BenchRegistry;
 import dev.mnemo.experiments.run.RunKindRegistry;
+import dev.mnemo.learners.bench.R2d2Bench;
 import dev.mnemo.replay.bench.ReplayBench;
 
 /**
@@ -24,7 +25,9 @@ public final class Wiring {
         .register("replay", "replay insert/sample throughput and allocation, vs arraycopy of the same bytes",
             ReplayBench::run)
         .register("actor-kernel", "pure-Java actor kernel steps/s at batch 1 and 64, vs a DL4J step",
-            ActorKernelBench::run);
+            ActorKernelBench::run)
+        .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine at paper shape; `soak N` for RSS",
+            R2d2Bench::run);
     return new Registries(kinds, benches, EnvRegistry::list);
   }
 }

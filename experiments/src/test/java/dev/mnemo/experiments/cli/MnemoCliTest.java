@@ -187,7 +187,8 @@ class MnemoCliTest {
     out.reset();
     assertEquals(0, MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), "bench"));
-    assertTrue(stdout().contains("envs") && stdout().contains("replay") && stdout().contains("actor-kernel"),
+    assertTrue(stdout().contains("envs") && stdout().contains("replay") && stdout().contains("actor-kernel")
+        && stdout().contains("r2d2"),
         stdout());
   }
 
