@@ -77,7 +77,7 @@ final class ConfigValidator {
           }
         } catch (RuntimeException e) {
           problems.add(new ConfigProblem(where, String.join(", ", c.paths()),
-              "cannot check '" + c.requirement() + "': " + e.getMessage()));
+              "failed check '" + c.requirement() + "': " + e.getMessage()));
         }
       }
     }
