@@ -66,6 +66,7 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder();
     md.append("# Mnemo report\n\n");
     summaryTable(runs, md);
+    configDifferences(runs, md);
     groupTable(runs, md);
     metricsTable(runs, metrics, md);
     if (!plotLinks.isEmpty()) {
@@ -115,6 +116,54 @@ public final class ReportWriter {
     }
     if (!errors.isEmpty()) {
       md.append("\nErrors:\n\n").append(String.join("\n", errors)).append('\n');
+    }
+  }
+
+  /** Beyond this many differing keys the table would not fit a page; the rest are counted. */
+  static final int MAX_DIFF_KEYS = 12;
+
+  /** Which config keys differ between the runs, and their values: what the comparison is about. */
+  private static void configDifferences(List<RunData> runs, StringBuilder md) throws IOException {
+    if (runs.size() < 2) {
+      return;
+    }
+    List<java.util.Map<String, String>> configs = new ArrayList<>();
+    Set<String> keys = new java.util.TreeSet<>();
+    for (RunData r : runs) {
+      java.util.Map<String, String> c = r.configValues();
+      configs.add(c);
+      keys.addAll(c.keySet());
+    }
+    if (configs.stream().allMatch(java.util.Map::isEmpty)) {
+      return;
+    }
+    List<String> differing = new ArrayList<>();
+    for (String k : keys) {
+      if (k.equals("description")) {
+        continue;
+      }
+      if (configs.stream().map(c -> c.getOrDefault(k, "–")).distinct().count() > 1) {
+        differing.add(k);
+      }
+    }
+    md.append("\n## Config differences\n\n");
+    if (differing.isEmpty()) {
+      md.append("The runs share one config.\n");
+      return;
+    }
+    List<String> shown = differing.subList(0, Math.min(differing.size(), MAX_DIFF_KEYS));
+    md.append("| run | ").append(String.join(" | ", shown.stream().map(ReportWriter::cell).toList())).append(" |\n");
+    md.append("| --- |").append(" --- |".repeat(shown.size())).append('\n');
+    for (int i = 0; i < runs.size(); i++) {
+      md.append("| ").append(cell(runs.get(i).label())).append(" |");
+      for (String k : shown) {
+        md.append(' ').append(cell(configs.get(i).getOrDefault(k, "–"))).append(" |");
+      }
+      md.append('\n');
+    }
+    if (differing.size() > shown.size()) {
+      md.append("\n(").append(differing.size() - shown.size()).append(" more differing keys: ")
+          .append(String.join(", ", differing.subList(shown.size(), differing.size()))).append(")\n");
     }
   }
 

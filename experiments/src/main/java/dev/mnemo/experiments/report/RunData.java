@@ -23,6 +23,28 @@ import java.util.List;
  */
 public record RunData(Path dir, String label, List<String> columns, double[][] values, JsonNode summary) {
 
+  /**
+   * The run's resolved config (config.conf) flattened to key path -> value as HOCON text, or an empty map
+   * when the run has none; what the report compares across runs.
+   */
+  public java.util.Map<String, String> configValues() throws IOException {
+    Path f = dir.resolve(RunFiles.CONFIG);
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    if (!Files.isRegularFile(f)) {
+      return out;
+    }
+    try {
+      var c = com.typesafe.config.ConfigFactory.parseFile(f.toFile()).resolve();
+      for (var e : c.entrySet()) {
+        out.put(e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
+      }
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(f + ": unreadable config: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+
   public RunData {
     columns = List.copyOf(columns);
   }

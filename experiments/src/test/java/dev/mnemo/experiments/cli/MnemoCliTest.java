@@ -236,6 +236,9 @@ class MnemoCliTest {
     String text = Files.readString(md);
     assertTrue(text.contains("| rep/a | counting | completed |") && text.contains("| rep/b | counting | completed |"),
         text);
+    // Only the key that differs between the two runs is tabulated.
+    assertTrue(text.contains("## Config differences\n\n| run | steps |\n| --- | --- |\n| rep/a | 40 |\n| rep/b | 60 |"),
+        text);
     try (Stream<Path> pngs = Files.list(md.getParent().resolve("plots"))) {
       List<Path> list = pngs.sorted().toList();
       assertEquals(2, list.size(), list.toString());
