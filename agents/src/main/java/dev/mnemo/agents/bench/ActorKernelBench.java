@@ -44,18 +44,27 @@ public final class ActorKernelBench {
       if (kv.length != 2) {
         throw new IllegalArgumentException("ActorKernelBench: argument '" + a + "' is not key=value");
       }
-      switch (kv[0]) {
-        case "seconds" -> seconds = Double.parseDouble(kv[1]);
-        case "batches" -> batches = java.util.Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt)
-            .toArray();
-        case "obs" -> obs = Integer.parseInt(kv[1]);
-        case "actions" -> actions = Integer.parseInt(kv[1]);
-        case "encoder" -> encoder = Integer.parseInt(kv[1]);
-        case "lstm" -> lstm = Integer.parseInt(kv[1]);
-        case "head" -> head = Integer.parseInt(kv[1]);
-        default -> throw new IllegalArgumentException("ActorKernelBench: unknown key '" + kv[0]
-            + "', expected seconds, batches, obs, actions, encoder, lstm or head");
+      try {
+        switch (kv[0]) {
+          case "seconds" -> seconds = Double.parseDouble(kv[1]);
+          case "batches" -> batches = java.util.Arrays.stream(kv[1].split(","))
+              .mapToInt(Integer::parseInt).toArray();
+          case "obs" -> obs = Integer.parseInt(kv[1]);
+          case "actions" -> actions = Integer.parseInt(kv[1]);
+          case "encoder" -> encoder = Integer.parseInt(kv[1]);
+          case "lstm" -> lstm = Integer.parseInt(kv[1]);
+          case "head" -> head = Integer.parseInt(kv[1]);
+          default -> throw new IllegalArgumentException("ActorKernelBench: unknown key '" + kv[0]
+              + "', expected seconds, batches, obs, actions, encoder, lstm or head");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("ActorKernelBench: " + kv[0] + "=" + kv[1]
+            + " is not a number (batches takes a comma-separated list of integers)", e);
       }
+    }
+    if (!(seconds > 0) || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)) {
+      throw new IllegalArgumentException("ActorKernelBench: need seconds > 0 and every batch >= 1, got"
+          + " seconds=" + seconds + ", batches=" + java.util.Arrays.toString(batches));
     }
     RecurrentQSpec spec = new RecurrentQSpec(obs, actions,
         encoder > 0 ? List.of(encoder) : List.of(), lstm, head);
