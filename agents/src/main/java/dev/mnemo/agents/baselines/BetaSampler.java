@@ -8,6 +8,16 @@ import java.util.random.RandomGenerator;
  * is all that is needed.
  */
 final class BetaSampler {
+  /** Marsaglia-Tsang constants 1 / sqrt(9 (shape - 1/3)) for integer shapes: posterior counts are integers. */
+  private static final int TABULATED_SHAPES = 4096;
+  private static final double[] C_BY_SHAPE = new double[TABULATED_SHAPES];
+
+  static {
+    for (int shape = 1; shape < TABULATED_SHAPES; shape++) {
+      C_BY_SHAPE[shape] = 1.0 / Math.sqrt(9.0 * (shape - 1.0 / 3.0));
+    }
+  }
+
   private BetaSampler() {}
 
   /** A Gamma(shape, 1) variate by Marsaglia and Tsang (2000); shape must be >= 1. */
@@ -16,7 +26,8 @@ final class BetaSampler {
       throw new IllegalArgumentException("gamma shape must be >= 1, got " + shape);
     }
     double d = shape - 1.0 / 3.0;
-    double c = 1.0 / Math.sqrt(9.0 * d);
+    int whole = (int) shape;
+    double c = whole == shape && whole < TABULATED_SHAPES ? C_BY_SHAPE[whole] : 1.0 / Math.sqrt(9.0 * d);
     while (true) {
       double x;
       double v;

@@ -99,10 +99,11 @@ public final class OptimisticThompsonSamplingPolicy implements BanditPolicy {
         double y = BetaSampler.gamma(rng, b);
         double sum = x + y;
         draw[i] = x / sum;
-        if (samples > 1) {
+        if (samples > 1 && (a > 1 || b > 1)) {
           // Unnormalised Beta log-density: the normaliser is the same for every joint draw of this
           // pull, so it cannot change which draw is the most probable. Terms with a zero coefficient
-          // are skipped so that a draw of exactly 0 or 1 does not turn 0 * -inf into NaN.
+          // are skipped, which saves the logarithms of untried arms (their density is flat) and keeps
+          // a draw of exactly 0 or 1 from turning 0 * -inf into NaN.
           double logSum = Math.log(sum);
           if (a > 1) {
             logDensity += (a - 1) * (Math.log(x) - logSum);
