@@ -69,6 +69,9 @@ public final class BanditTableEvaluation {
    * @param gittinsGridSize retirement prices of the grid approximation for longer horizons
    * @param includeOtsMaxPerArm also report OTS by the paper's per-arm-maximum description (doubles the
    *     cost of the OTS sweep; off in {@link #paper()})
+   * @param gittinsFixedLookahead when > 0, also report {@code gittins_fixed}: the Gittins index for a
+   *     fixed look-ahead of this many pulls whatever the pulls left, like the authors' code (500); it
+   *     needs a Gittins table of that horizon, so it is off in {@link #paper()} (tests stay fast)
    */
   public record Settings(
       List<Setting> settings,
@@ -77,8 +80,12 @@ public final class BanditTableEvaluation {
       int threads,
       int gittinsExactUpTo,
       int gittinsGridSize,
-      boolean includeOtsMaxPerArm) {
+      boolean includeOtsMaxPerArm,
+      int gittinsFixedLookahead) {
     public Settings {
+      if (gittinsFixedLookahead < 0) {
+        throw new IllegalArgumentException("gittinsFixedLookahead must be >= 0 (0 = off), got " + gittinsFixedLookahead);
+      }
       settings = List.copyOf(settings);
       if (settings.isEmpty()) {
         throw new IllegalArgumentException("settings must name at least one (n, k)");
@@ -105,31 +112,36 @@ public final class BanditTableEvaluation {
           cells.add(new Setting(n, k));
         }
       }
-      return new Settings(cells, 1000, 20161110L, 2, 100, 250, false);
+      return new Settings(cells, 1000, 20161110L, 2, 100, 250, false, 0);
     }
 
     public Settings withSettings(List<Setting> s) {
-      return new Settings(s, instances, seed, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm);
+      return new Settings(s, instances, seed, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm, gittinsFixedLookahead);
     }
 
     public Settings withInstances(int i) {
-      return new Settings(settings, i, seed, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm);
+      return new Settings(settings, i, seed, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm, gittinsFixedLookahead);
     }
 
     public Settings withSeed(long s) {
-      return new Settings(settings, instances, s, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm);
+      return new Settings(settings, instances, s, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm, gittinsFixedLookahead);
     }
 
     public Settings withThreads(int t) {
-      return new Settings(settings, instances, seed, t, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm);
+      return new Settings(settings, instances, seed, t, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm, gittinsFixedLookahead);
     }
 
     public Settings withGittins(int exactUpTo, int gridSize) {
-      return new Settings(settings, instances, seed, threads, exactUpTo, gridSize, includeOtsMaxPerArm);
+      return new Settings(settings, instances, seed, threads, exactUpTo, gridSize, includeOtsMaxPerArm, gittinsFixedLookahead);
+    }
+
+    public Settings withGittinsFixedLookahead(int lookahead) {
+      return new Settings(settings, instances, seed, threads, gittinsExactUpTo, gittinsGridSize, includeOtsMaxPerArm,
+          lookahead);
     }
 
     public Settings withOtsMaxPerArm(boolean include) {
-      return new Settings(settings, instances, seed, threads, gittinsExactUpTo, gittinsGridSize, include);
+      return new Settings(settings, instances, seed, threads, gittinsExactUpTo, gittinsGridSize, include, gittinsFixedLookahead);
     }
   }
 
@@ -166,7 +178,7 @@ public final class BanditTableEvaluation {
 
   /** Algorithms in the paper's column order. */
   static final List<String> ALGORITHMS =
-      List.of("random", "gittins", "ts", "ots", "ots_max", "ucb1", "eps_greedy", "greedy");
+      List.of("oracle", "random", "gittins", "gittins_fixed", "ts", "ots", "ots_max", "ucb1", "eps_greedy", "greedy");
 
   private BanditTableEvaluation() {}
 
@@ -206,6 +218,9 @@ public final class BanditTableEvaluation {
       tableNotes.add(exactTable.describe() + String.format(Locale.ROOT, ", built in %.1f s", seconds(t0)));
       progress.println("bandit-baselines: Gittins table " + tableNotes.get(tableNotes.size() - 1));
     }
+    if (settings.gittinsFixedLookahead() > 0) {
+      maxGrid = Math.max(maxGrid, settings.gittinsFixedLookahead());
+    }
     if (maxGrid > 0) {
       long t0 = System.nanoTime();
       gridTable = GittinsIndexTable.build(maxGrid, GittinsIndexTable.Method.LAMBDA_GRID,
@@ -220,7 +235,8 @@ public final class BanditTableEvaluation {
       for (Setting setting : settings.settings()) {
         long t0 = System.nanoTime();
         GittinsIndexTable table = setting.horizon() <= settings.gittinsExactUpTo() ? exactTable : gridTable;
-        List<Supplier<BanditPolicy>> variants = variants(table, settings.includeOtsMaxPerArm());
+        List<Supplier<BanditPolicy>> variants = variants(table, settings.includeOtsMaxPerArm(),
+            settings.gittinsFixedLookahead() > 0 ? gridTable : null, settings.gittinsFixedLookahead());
         double[][] totals = runSetting(setting, variants, settings, pool);
         List<Row> settingRows = summarise(setting, variants, totals, paper);
         rows.addAll(settingRows);
@@ -233,10 +249,15 @@ public final class BanditTableEvaluation {
   }
 
   /** Every (algorithm, grid value) pair evaluated in a setting, in {@link #ALGORITHMS} order. */
-  static List<Supplier<BanditPolicy>> variants(GittinsIndexTable table, boolean otsMaxPerArm) {
+  static List<Supplier<BanditPolicy>> variants(GittinsIndexTable table, boolean otsMaxPerArm,
+      GittinsIndexTable fixedTable, int fixedLookahead) {
     List<Supplier<BanditPolicy>> v = new ArrayList<>();
+    v.add(OraclePolicy::new);
     v.add(RandomPolicy::new);
     v.add(() -> new GittinsIndexPolicy(table));
+    if (fixedLookahead > 0) {
+      v.add(() -> new GittinsIndexPolicy(fixedTable, fixedLookahead));
+    }
     v.add(ThompsonSamplingPolicy::new);
     for (int s = 1; s <= 20; s++) {
       int samples = s;
@@ -318,6 +339,9 @@ public final class BanditTableEvaluation {
   static double play(BanditPolicy policy, double[] p, double[] uniforms, int[] armPulls, int n,
       SplittableRandom policyRng) {
     int k = p.length;
+    if (policy instanceof OraclePolicy oracle) {
+      oracle.reveal(p);
+    }
     policy.reset(k, n, policyRng);
     java.util.Arrays.fill(armPulls, 0, k, 0);
     int total = 0;
@@ -354,12 +378,19 @@ public final class BanditTableEvaluation {
           squares += (value - mean) * (value - mean);
         }
         double ci95 = 1.96 * Math.sqrt(squares / (x.length - 1) / x.length);
-        String column = algorithm.equals("ots_max") ? "ots" : algorithm;
+        String column = switch (algorithm) {
+          case "ots_max" -> "ots";
+          case "gittins_fixed" -> "gittins";
+          default -> algorithm;
+        };
         OptionalDouble figure = paper.figure(setting.horizon(), setting.arms(), column);
         // Ties keep the first (smallest) grid value, as the authors' strict '>' did.
         if (best == null || mean > best.mean()) {
-          best = new Row(setting.horizon(), setting.arms(), algorithm, policy.hyperparameter(), mean, ci95,
-              figure.orElse(Double.NaN));
+          // The oracle's "hyperparameter" cell carries its population mean n k / (k + 1) for comparison.
+          String hyper = algorithm.equals("oracle")
+              ? String.format(Locale.ROOT, "E=%.2f", setting.horizon() * setting.arms() / (setting.arms() + 1.0))
+              : policy.hyperparameter();
+          best = new Row(setting.horizon(), setting.arms(), algorithm, hyper, mean, ci95, figure.orElse(Double.NaN));
         }
       }
       if (best != null) {
@@ -411,6 +442,10 @@ public final class BanditTableEvaluation {
         + "did). `ots` = most probable of S joint posterior draws (authors' code); `ots_max` = per-arm "
         + "maximum of S draws (paper's wording), compared with the same paper column. Gittins: "
         + String.join("; ", result.gittinsTables()) + ".\n\n");
+    sb.append("`oracle` always pulls the truly best arm: its figure against its population mean n·k/(k+1) "
+        + "(column 'chosen') shows how lucky this set of tasks is; every algorithm shares that luck "
+        + "(common random numbers). `gittins_fixed` (when present) uses a fixed look-ahead like the "
+        + "authors' code instead of the pulls left, compared with the same paper column.\n\n");
     sb.append("**✗** marks a figure whose paper value lies outside ours ± our 95% CI.\n\n");
     sb.append("| n | k | algorithm | chosen | ours | ± ci95 | paper | |\n");
     sb.append("|---:|---:|---|---|---:|---:|---:|---|\n");
@@ -447,7 +482,8 @@ public final class BanditTableEvaluation {
 
   /**
    * Command line: {@code [--settings 10x5,100x5,...] [--instances 1000] [--seed S] [--threads 2]
-   * [--gittins-exact-up-to 100] [--gittins-grid 250] [--ots-max true|false] [--out DIR]}.
+   * [--gittins-exact-up-to 100] [--gittins-grid 250] [--ots-max true|false]
+   * [--gittins-fixed-lookahead 500] [--out DIR]}.
    */
   public static void main(String[] args) {
     Settings s = Settings.paper();
@@ -472,9 +508,11 @@ public final class BanditTableEvaluation {
         case "--gittins-exact-up-to" -> s = s.withGittins(Integer.parseInt(value), s.gittinsGridSize());
         case "--gittins-grid" -> s = s.withGittins(s.gittinsExactUpTo(), Integer.parseInt(value));
         case "--ots-max" -> s = s.withOtsMaxPerArm(Boolean.parseBoolean(value));
+        case "--gittins-fixed-lookahead" -> s = s.withGittinsFixedLookahead(Integer.parseInt(value));
         case "--out" -> out = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "; expected one of "
-            + "--settings, --instances, --seed, --threads, --gittins-exact-up-to, --gittins-grid, --ots-max, --out");
+            + "--settings, --instances, --seed, --threads, --gittins-exact-up-to, --gittins-grid, --ots-max, "
+            + "--gittins-fixed-lookahead, --out");
       }
     }
     Result result = run(s, out, System.out);
