@@ -41,7 +41,7 @@ public final class LocalRuntime implements AutoCloseable {
       throw new IllegalArgumentException("a local run needs workers >= 1, got " + runtime.workers());
     }
     Coordinator.Plan plan = prepare(runtime, r2d2, listener, false);
-    Config cfg = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load());
+    Config cfg = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(PekkoSettings.base());
     ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), "mnemo", cfg);
     plan.done().whenComplete((r, e) -> sys.terminate());
     return new LocalRuntime(sys, plan.done());

@@ -39,7 +39,7 @@ class MnemoSerializationTest {
   @BeforeAll
   static void start() {
     kit = ActorTestKit.create("ser", ConfigFactory.parseString("pekko.actor.provider = local")
-        .withFallback(ConfigFactory.load()));
+        .withFallback(dev.mnemo.actors.PekkoSettings.base()));
     ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(kit.system());
     serialization = SerializationExtension.get(classic);
     binary = new MnemoBinarySerializer(classic);
