@@ -59,6 +59,24 @@ public final class EnvRegistry {
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * Every id as a text table for {@code mnemo envs}: one line per id with its parameters and
+   * defaults ({@code name=default}), then the description.
+   */
+  public static String listing() {
+    StringBuilder b = new StringBuilder();
+    int width = 0;
+    for (EnvInfo info : list()) {
+      width = Math.max(width, info.exampleId().length());
+    }
+    for (EnvInfo info : list()) {
+      String example = info.exampleId();
+      b.append(example).append(" ".repeat(width - example.length() + 2)).append(info.description())
+          .append('\n');
+    }
+    return b.toString();
+  }
+
   private static String ids() {
     return String.join(", ", ENTRIES.keySet());
   }
@@ -156,30 +174,47 @@ public final class EnvRegistry {
 
   private static Map<String, Entry> build() {
     Map<String, Entry> m = new LinkedHashMap<>();
-    // Task by task, each at its three levels, so listings read naturally.
-    popgym(m, "RepeatFirst", "name the suit of the episode's first card at every step",
-        (id, d) -> new RepeatFirst(id, d.pick(1, 8, 16)));
-    popgym(m, "RepeatPrevious", "name the suit of the card shown k steps ago",
-        (id, d) -> new RepeatPrevious(id, d.pick(1, 2, 3), d.pick(4, 32, 64)));
-    popgym(m, "Autoencode", "watch a sequence of cards, then recite their suits in reverse",
-        (id, d) -> new Autoencode(id, d.pick(1, 2, 3)));
-    popgym(m, "CountRecall", "count how often the queried kind of card has been dealt",
-        (id, d) -> new CountRecall(id, d.pick(1, 2, 4), switch (d) {
-          case EASY -> CountRecall.Kind.COLORS;
-          case MEDIUM -> CountRecall.Kind.SUITS;
-          case HARD -> CountRecall.Kind.RANKS;
-        }));
-    popgym(m, "HigherLower", "guess whether the next card is higher or lower (card counting)",
-        (id, d) -> new HigherLower(id, d.pick(1, 2, 3)));
-    popgym(m, "MultiarmedBandit", "episodic multi-armed bandit, outcome-only observations",
-        (id, d) -> new MultiarmedBandit(id, d.pick(10, 20, 30), d.pick(200, 400, 600)));
-    popgym(m, "PositionOnlyCartPole", "CartPole observing [x, theta] only",
+    // Task by task, each at its three levels, so listings read naturally. The card tasks' level
+    // parameters live in their classes; the strings here only describe them.
+    popgym(m, "RepeatFirst",
+        new String[] {"1 deck", "8 decks", "16 decks"},
+        "name the suit of the episode's first card at every step",
+        (id, d) -> new RepeatFirst(d));
+    popgym(m, "RepeatPrevious",
+        new String[] {"1 deck, k=4", "2 decks, k=32", "3 decks, k=64"},
+        "name the suit of the card shown k steps ago",
+        (id, d) -> new RepeatPrevious(d));
+    popgym(m, "Autoencode",
+        new String[] {"1 deck", "2 decks", "3 decks"},
+        "watch a sequence of cards, then recite their suits in reverse",
+        (id, d) -> new Autoencode(d));
+    popgym(m, "CountRecall",
+        new String[] {"1 deck, colours", "2 decks, suits", "4 decks, ranks"},
+        "count how often the queried kind of card has been dealt",
+        (id, d) -> new CountRecall(d));
+    popgym(m, "HigherLower",
+        new String[] {"1 deck", "2 decks", "3 decks"},
+        "guess whether the next card is higher or lower (card counting)",
+        (id, d) -> new HigherLower(d));
+    popgym(m, "MultiarmedBandit",
+        new String[] {"10 arms, 200 steps", "20 arms, 400 steps", "30 arms, 600 steps"},
+        "episodic multi-armed bandit, outcome-only observations",
+        (id, d) -> new MultiarmedBandit(d));
+    popgym(m, "PositionOnlyCartPole",
+        new String[] {"200 steps", "400 steps", "600 steps"},
+        "CartPole observing [x, theta] only",
         (id, d) -> new CartPole(id, CartPole.View.POSITION, d.pick(200, 400, 600), 0, true));
-    popgym(m, "VelocityOnlyCartPole", "CartPole observing [x', theta'] only",
+    popgym(m, "VelocityOnlyCartPole",
+        new String[] {"200 steps", "400 steps", "600 steps"},
+        "CartPole observing [x', theta'] only",
         (id, d) -> new CartPole(id, CartPole.View.VELOCITY, d.pick(200, 400, 600), 0, true));
-    popgym(m, "NoisyPositionOnlyCartPole", "CartPole observing noisy [x, theta] (sigma 0.1/0.2/0.3)",
+    popgym(m, "NoisyPositionOnlyCartPole",
+        new String[] {"sigma 0.1", "sigma 0.2", "sigma 0.3"},
+        "CartPole observing [x, theta] with Gaussian noise",
         (id, d) -> new CartPole(id, CartPole.View.POSITION, 200, d.pick(0.1, 0.2, 0.3), true));
-    popgym(m, "PositionOnlyPendulum", "Pendulum swing-up observing [cos, sin], 5 torques",
+    popgym(m, "PositionOnlyPendulum",
+        new String[] {"200 steps", "150 steps", "100 steps"},
+        "Pendulum swing-up observing [cos, sin], 5 torques",
         (id, d) -> new Pendulum(id, d.pick(200, 150, 100), 5));
     put(m, "cartpole", "Gym CartPole-v1: full state, reward 1 per step",
         List.of(new EnvParam("maxSteps", "500", "truncation length, >= 1")),
@@ -223,11 +258,11 @@ public final class EnvRegistry {
     return Collections.unmodifiableMap(m);
   }
 
-  private static void popgym(Map<String, Entry> m, String task, String description,
-      BiFunction<String, Difficulty, Env> factory) {
+  private static void popgym(Map<String, Entry> m, String task, String[] levelDetails,
+      String description, BiFunction<String, Difficulty, Env> factory) {
     for (Difficulty d : Difficulty.values()) {
-      put(m, "popgym/" + task + "-" + d.label(), "POPGym " + task + " (" + d.label() + "): "
-          + description, List.of(), (id, p) -> factory.apply(id, d));
+      put(m, "popgym/" + task + "-" + d.label(), "POPGym " + task + ": " + description + " ("
+          + levelDetails[d.ordinal()] + ")", List.of(), (id, p) -> factory.apply(id, d));
     }
   }
 

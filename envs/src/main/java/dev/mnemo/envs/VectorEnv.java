@@ -89,7 +89,10 @@ public final class VectorEnv {
     return envs[i];
   }
 
-  /** Starts a fresh episode in every copy and writes the first observations into {@code obs}. */
+  /**
+   * Starts a fresh episode in every copy and writes the first observations into {@code obs}. The
+   * episode counters restart too, so resetting again replays the same seeds (useful for evaluation).
+   */
   public void reset(float[] obs) {
     checkLength("obs", obs.length, envs.length * obsSize);
     for (int i = 0; i < envs.length; i++) {
@@ -115,6 +118,15 @@ public final class VectorEnv {
     checkLength("rewards", rewards.length, n);
     checkLength("terminated", terminated.length, n);
     checkLength("truncated", truncated.length, n);
+    // Validate every action before stepping any copy: a bad action must not leave the copies out of
+    // step with each other.
+    int numActions = spec.numActions();
+    for (int i = 0; i < n; i++) {
+      if (actions[i] < 0 || actions[i] >= numActions) {
+        throw new IllegalArgumentException(spec.id() + ": VectorEnv action " + actions[i] + " of copy "
+            + i + " out of range [0, " + numActions + ")");
+      }
+    }
     for (int i = 0; i < n; i++) {
       Step s = envs[i].step(actions[i]);
       rewards[i] = s.reward;

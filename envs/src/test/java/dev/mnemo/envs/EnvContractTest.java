@@ -36,6 +36,20 @@ class EnvContractTest {
 
   @ParameterizedTest
   @MethodSource("ids")
+  void nothingLeaksFromOneEpisodeIntoTheNext(String id) {
+    Env used = EnvRegistry.make(id);
+    int n = used.spec().numActions();
+    Rollouts.episode(used, 100, Rollouts.random(n, 1)); // leaves whatever state an episode leaves
+    Rollouts.Episode again = Rollouts.episode(used, 42, Rollouts.random(n, 2));
+    Rollouts.Episode fresh = Rollouts.episode(EnvRegistry.make(id), 42, Rollouts.random(n, 2));
+    assertEquals(fresh.rewards(), again.rewards(), id + ": a used env must replay a seed like a new one");
+    for (int t = 0; t < fresh.observations().size(); t++) {
+      assertArrayEquals(fresh.observations().get(t), again.observations().get(t), id + " obs at t=" + t);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("ids")
   void differentSeedsGiveDifferentEpisodes(String id) {
     Env env = EnvRegistry.make(id);
     boolean differs = false;

@@ -74,6 +74,15 @@ class EnvRegistryTest {
   }
 
   @Test
+  void listingShowsEveryIdWithItsDefaults() {
+    String listing = EnvRegistry.listing();
+    assertEquals(EnvRegistry.list().size(), listing.lines().count(), "one line per id");
+    assertTrue(listing.contains("tmaze?length=10&maxSteps=auto"), listing);
+    assertTrue(listing.contains("bandit?arms=5&pulls=10"), listing);
+    assertTrue(listing.lines().anyMatch(l -> l.startsWith("popgym/HigherLower-Hard ")), listing);
+  }
+
+  @Test
   void unknownIdIsRejectedWithTheValidIds() {
     String m = message("popgym/RepeatPrevious-Extreme");
     assertTrue(m.contains("unknown env id 'popgym/RepeatPrevious-Extreme'"), m);

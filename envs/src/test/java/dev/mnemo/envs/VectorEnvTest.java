@@ -177,9 +177,11 @@ class VectorEnvTest {
         () -> v.step(new int[3], obs, new float[2], new boolean[2], new boolean[2]));
     assertTrue(wrongActions.getMessage().contains("'actions' has length 3, expected 2"),
         wrongActions.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> v.step(new int[] {0, 2}, obs, new float[2], new boolean[2], new boolean[2]),
         "action 2 is out of CartPole's range");
+    assertTrue(bad.getMessage().contains("action 2 of copy 1 out of range [0, 2)"), bad.getMessage());
+    assertEquals(0, v.currentEpisodeLength(0), "no copy may be stepped when one action is bad");
   }
 
   @Test

@@ -44,20 +44,24 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
   private final double minPriority;
   private final RateLimiterConfig limiter;
 
-  // Storage: per slot, the same layout as one row of a SequenceBatch.
-  final float[][] obs;
-  final int[] actions;
-  final float[] rewards;
-  final float[] discounts;
-  final float[] mask;
-  final int[] prevActions;
-  final float[] prevRewards;
-  final float[] episodeStarts;
-  final float[] h0;
-  final float[] c0;
+  // Storage: one contiguous float record and one int record per slot, so sampling a sequence reads
+  // two sequential blocks instead of a dozen scattered ones. Float record layout (offsets below):
+  // obs [T*obsSize] | rewards [T] | discounts [T] | mask [T] | prevRewards [T] | episodeStarts [T] |
+  // h0 [stateSize] | c0 [stateSize] | behaviourLogits [T*numActions, if stored]. Int record:
+  // actions [T] | prevActions [T].
+  final float[][] records;
+  final int[][] intRecords;
+  final int recordLength;
+  private final int oRewards;
+  private final int oDiscounts;
+  private final int oMask;
+  private final int oPrevRewards;
+  private final int oEpisodeStarts;
+  private final int oH0;
+  private final int oC0;
+  private final int oLogits;
   final int[] actorIds;
   final long[] paramVersions;
-  final float[][] behaviourLogits;
   final long[] generations;
   final float[] priorities;
   private final PriorityTree tree;
@@ -92,25 +96,23 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     beta = cfg.importanceExponent();
     minPriority = cfg.minPriority();
     limiter = cfg.rateLimiter();
-    long steps = (long) capacity * len;
-    if (steps > Integer.MAX_VALUE - 16 || (long) capacity * stateSize > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("capacity " + capacity + " x sequence length " + len
-          + " exceeds one Java array; use a smaller capacity");
+    long record = (long) len * (obsSize + 5 + (logits ? numActions : 0)) + 2L * stateSize;
+    if (record > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("one sequence of " + record + " floats exceeds a Java array");
     }
-    int n = (int) steps;
-    obs = new float[capacity][len * obsSize];
-    actions = new int[n];
-    rewards = new float[n];
-    discounts = new float[n];
-    mask = new float[n];
-    prevActions = new int[n];
-    prevRewards = new float[n];
-    episodeStarts = new float[n];
-    h0 = new float[capacity * stateSize];
-    c0 = new float[capacity * stateSize];
+    recordLength = (int) record;
+    oRewards = len * obsSize;
+    oDiscounts = oRewards + len;
+    oMask = oDiscounts + len;
+    oPrevRewards = oMask + len;
+    oEpisodeStarts = oPrevRewards + len;
+    oH0 = oEpisodeStarts + len;
+    oC0 = oH0 + stateSize;
+    oLogits = oC0 + stateSize;
+    records = new float[capacity][recordLength];
+    intRecords = new int[capacity][2 * len];
     actorIds = new int[capacity];
     paramVersions = new long[capacity];
-    behaviourLogits = logits ? new float[capacity][len * numActions] : null;
     generations = new long[capacity];
     Arrays.fill(generations, -1L);
     priorities = new float[capacity];
@@ -355,15 +357,10 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
 
   /** Bytes of preallocated storage (sequence arrays, keys, priorities and tree). */
   public long storageBytes() {
-    long b = 0;
-    b += (long) capacity * (16 + 4L * len * obsSize); // per-slot arrays with their headers
-    b += 4L * actions.length * 7;
-    b += 8L * stateSize * capacity + 4L * capacity + 8L * capacity;
-    if (logits) {
-      b += (long) capacity * (16 + 4L * len * numActions);
-    }
-    b += 8L * capacity + 4L * capacity + tree.bytes();
-    return b;
+    long perSlot = (16 + 4L * recordLength) + (16 + 8L * len) // the two records with array headers
+        + 8 + 8 // references to them
+        + 4 + 8 + 8 + 4; // actorId, paramVersion, generation, priority
+    return capacity * perSlot + tree.bytes();
   }
 
   /** Bytes of raw sequence payload at full capacity (what the batches carry). */
@@ -443,40 +440,42 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
 
   private void copyIn(SequenceBatch src, int row, int slot) {
     int s = row * len;
-    int d = slot * len;
-    System.arraycopy(src.obs, s * obsSize, obs[slot], 0, len * obsSize);
-    System.arraycopy(src.actions, s, actions, d, len);
-    System.arraycopy(src.rewards, s, rewards, d, len);
-    System.arraycopy(src.discounts, s, discounts, d, len);
-    System.arraycopy(src.mask, s, mask, d, len);
-    System.arraycopy(src.prevActions, s, prevActions, d, len);
-    System.arraycopy(src.prevRewards, s, prevRewards, d, len);
-    System.arraycopy(src.episodeStarts, s, episodeStarts, d, len);
-    System.arraycopy(src.h0, row * stateSize, h0, slot * stateSize, stateSize);
-    System.arraycopy(src.c0, row * stateSize, c0, slot * stateSize, stateSize);
+    float[] rec = records[slot];
+    int[] ints = intRecords[slot];
+    System.arraycopy(src.obs, s * obsSize, rec, 0, len * obsSize);
+    System.arraycopy(src.rewards, s, rec, oRewards, len);
+    System.arraycopy(src.discounts, s, rec, oDiscounts, len);
+    System.arraycopy(src.mask, s, rec, oMask, len);
+    System.arraycopy(src.prevRewards, s, rec, oPrevRewards, len);
+    System.arraycopy(src.episodeStarts, s, rec, oEpisodeStarts, len);
+    System.arraycopy(src.h0, row * stateSize, rec, oH0, stateSize);
+    System.arraycopy(src.c0, row * stateSize, rec, oC0, stateSize);
     if (logits) {
-      System.arraycopy(src.behaviourLogits, s * numActions, behaviourLogits[slot], 0, len * numActions);
+      System.arraycopy(src.behaviourLogits, s * numActions, rec, oLogits, len * numActions);
     }
+    System.arraycopy(src.actions, s, ints, 0, len);
+    System.arraycopy(src.prevActions, s, ints, len, len);
     actorIds[slot] = src.actorIds[row];
     paramVersions[slot] = src.paramVersions[row];
   }
 
   private void copyOut(int slot, SequenceBatch dst, int row) {
-    int s = slot * len;
     int d = row * len;
-    System.arraycopy(obs[slot], 0, dst.obs, d * obsSize, len * obsSize);
-    System.arraycopy(actions, s, dst.actions, d, len);
-    System.arraycopy(rewards, s, dst.rewards, d, len);
-    System.arraycopy(discounts, s, dst.discounts, d, len);
-    System.arraycopy(mask, s, dst.mask, d, len);
-    System.arraycopy(prevActions, s, dst.prevActions, d, len);
-    System.arraycopy(prevRewards, s, dst.prevRewards, d, len);
-    System.arraycopy(episodeStarts, s, dst.episodeStarts, d, len);
-    System.arraycopy(h0, slot * stateSize, dst.h0, row * stateSize, stateSize);
-    System.arraycopy(c0, slot * stateSize, dst.c0, row * stateSize, stateSize);
+    float[] rec = records[slot];
+    int[] ints = intRecords[slot];
+    System.arraycopy(rec, 0, dst.obs, d * obsSize, len * obsSize);
+    System.arraycopy(rec, oRewards, dst.rewards, d, len);
+    System.arraycopy(rec, oDiscounts, dst.discounts, d, len);
+    System.arraycopy(rec, oMask, dst.mask, d, len);
+    System.arraycopy(rec, oPrevRewards, dst.prevRewards, d, len);
+    System.arraycopy(rec, oEpisodeStarts, dst.episodeStarts, d, len);
+    System.arraycopy(rec, oH0, dst.h0, row * stateSize, stateSize);
+    System.arraycopy(rec, oC0, dst.c0, row * stateSize, stateSize);
     if (logits) {
-      System.arraycopy(behaviourLogits[slot], 0, dst.behaviourLogits, d * numActions, len * numActions);
+      System.arraycopy(rec, oLogits, dst.behaviourLogits, d * numActions, len * numActions);
     }
+    System.arraycopy(ints, 0, dst.actions, d, len);
+    System.arraycopy(ints, len, dst.prevActions, d, len);
     dst.actorIds[row] = actorIds[slot];
     dst.paramVersions[row] = paramVersions[slot];
     dst.slots[row] = slot;

@@ -18,9 +18,8 @@ import java.util.zip.CRC32C;
  *   size (int), inserts, samples, sampleBatches, evictions, priorityUpdates, staleUpdates,
  *     insertWaits, sampleWaits, rngState (longs)
  *   per held slot 0..size-1: generation (long), priority (float), actorId (int), paramVersion (long),
- *     h0, c0 (stateSize floats each), obs (T*obsSize floats), actions (T ints), rewards, discounts,
- *     mask (T floats each), prevActions (T ints), prevRewards, episodeStarts (T floats each),
- *     logits (T*numActions floats, if stored)
+ *     the slot's float record (obs, rewards, discounts, mask, prevRewards, episodeStarts, h0, c0,
+ *     logits if stored) and its int record (actions, prevActions), as laid out in the replay
  *   CRC32C of everything before it (int)
  * </pre>
  * Slots are saved by index, so the next insert position ({@code inserts mod capacity}), the
@@ -35,9 +34,7 @@ final class ReplayCheckpoint {
   private ReplayCheckpoint() {}
 
   static long slotBytes(PrioritizedSequenceReplay r) {
-    long t = r.len;
-    return 8 + 4 + 4 + 8 + 8L * r.stateSize + 4L * t * r.obsSize + 4L * t * 7
-        + (r.logits ? 4L * t * r.numActions : 0);
+    return 8 + 4 + 4 + 8 + 4L * r.recordLength + 8L * r.len;
   }
 
   static void write(PrioritizedSequenceReplay r, Path file) throws IOException {
@@ -81,26 +78,13 @@ final class ReplayCheckpoint {
     out.putLong(r.insertWaits);
     out.putLong(r.sampleWaits);
     out.putLong(r.rngState);
-    int t = r.len;
     for (int slot = 0; slot < r.size; slot++) {
       out.putLong(r.generations[slot]);
       out.putFloat(r.priorities[slot]);
       out.putInt(r.actorIds[slot]);
       out.putLong(r.paramVersions[slot]);
-      out.putFloats(r.h0, slot * r.stateSize, r.stateSize);
-      out.putFloats(r.c0, slot * r.stateSize, r.stateSize);
-      out.putFloats(r.obs[slot], 0, t * r.obsSize);
-      int s = slot * t;
-      out.putInts(r.actions, s, t);
-      out.putFloats(r.rewards, s, t);
-      out.putFloats(r.discounts, s, t);
-      out.putFloats(r.mask, s, t);
-      out.putInts(r.prevActions, s, t);
-      out.putFloats(r.prevRewards, s, t);
-      out.putFloats(r.episodeStarts, s, t);
-      if (r.logits) {
-        out.putFloats(r.behaviourLogits[slot], 0, t * r.numActions);
-      }
+      out.putFloats(r.records[slot], 0, r.recordLength);
+      out.putInts(r.intRecords[slot], 0, 2 * r.len);
     }
     out.finish();
   }
@@ -186,7 +170,6 @@ final class ReplayCheckpoint {
       r.insertWaits = in.getLong();
       r.sampleWaits = in.getLong();
       r.rngState = in.getLong();
-      int t = r.len;
       Arrays.fill(r.generations, -1L);
       Arrays.fill(r.priorities, 0f);
       for (int slot = 0; slot < size; slot++) {
@@ -194,20 +177,8 @@ final class ReplayCheckpoint {
         r.priorities[slot] = in.getFloat();
         r.actorIds[slot] = in.getInt();
         r.paramVersions[slot] = in.getLong();
-        in.getFloats(r.h0, slot * r.stateSize, r.stateSize);
-        in.getFloats(r.c0, slot * r.stateSize, r.stateSize);
-        in.getFloats(r.obs[slot], 0, t * r.obsSize);
-        int s = slot * t;
-        in.getInts(r.actions, s, t);
-        in.getFloats(r.rewards, s, t);
-        in.getFloats(r.discounts, s, t);
-        in.getFloats(r.mask, s, t);
-        in.getInts(r.prevActions, s, t);
-        in.getFloats(r.prevRewards, s, t);
-        in.getFloats(r.episodeStarts, s, t);
-        if (r.logits) {
-          in.getFloats(r.behaviourLogits[slot], 0, t * r.numActions);
-        }
+        in.getFloats(r.records[slot], 0, r.recordLength);
+        in.getInts(r.intRecords[slot], 0, 2 * r.len);
       }
       r.rebuildTree();
     }

@@ -191,6 +191,7 @@ class ConcurrentReplayStressTest {
     }
     ReplayStats s = replay.stats();
     long emitted = adders.stream().mapToLong(SequenceAdder::emittedSequences).sum();
+    System.out.println("stress: " + s + ", batches " + batches.get() + ", updates submitted " + submitted.get());
     assertTrue(emitted > 2 * capacity, "too few inserts to exercise eviction: " + emitted);
     assertTrue(batches.get() > 50, "too few batches sampled: " + batches.get());
     assertEquals(emitted, s.inserts(), "inserts seen by the replay vs sequences the adders handed over");

@@ -103,6 +103,7 @@ class RateLimiterTest {
     }
     assertEquals(5, inserted, "inserts allowed before the actor is ahead by the error buffer");
     assertEquals(1, r.stats().insertWaits());
+    assertEquals(5, r.size(), "a timed-out insert must insert nothing");
     SequenceBatch b = r.newBatch(2);
     assertTrue(r.sample(b, 0, TimeUnit.SECONDS));
     assertTrue(r.insert(one, 0, 1f, 0, TimeUnit.SECONDS), "a sample makes room for inserts");

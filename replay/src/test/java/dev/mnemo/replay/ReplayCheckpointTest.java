@@ -149,4 +149,17 @@ class ReplayCheckpointTest {
     assertEquals(0, r.size());
     assertEquals(0, r.stats().inserts());
   }
+
+  @Test
+  void restoreUnderAnotherPriorityExponentRebuildsTheTree() throws Exception {
+    Path file = dir.resolve("alpha.ckpt");
+    busy(4).checkpoint(file);
+    PrioritizedSequenceReplay uniform = new PrioritizedSequenceReplay(config(6, 0.0, 0.5, 1));
+    uniform.restore(file);
+    SequenceBatch b = uniform.newBatch(6);
+    uniform.sample(b);
+    for (int k = 0; k < 6; k++) {
+      assertEquals(1f, b.weights[k], 1e-6f, "alpha 0 after restore: every P equal, so every weight 1");
+    }
+  }
 }

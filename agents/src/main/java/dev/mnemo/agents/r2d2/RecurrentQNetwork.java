@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Parameters live in one flat {@code float[]} (the source of truth, {@link RecurrentQSpec#layout()}
  * order); they are copied into a graph's variables lazily before it runs. Not thread-safe.
  */
-public final class RecurrentQNetwork {
+public final class RecurrentQNetwork implements RecurrentQModel {
 
   private final RecurrentQSpec spec;
   private final List<ParamTensor> layout;
@@ -74,11 +74,13 @@ public final class RecurrentQNetwork {
     return p;
   }
 
+  @Override
   public RecurrentQSpec spec() {
     return spec;
   }
 
   /** A copy of the flat parameters in layout order. */
+  @Override
   public float[] params() {
     return params.clone();
   }
@@ -90,6 +92,7 @@ public final class RecurrentQNetwork {
   }
 
   /** Replaces every parameter (layout order). */
+  @Override
   public void setParams(float[] newParams) {
     checkLength("params", newParams, params.length);
     System.arraycopy(newParams, 0, params, 0, params.length);
@@ -97,6 +100,7 @@ public final class RecurrentQNetwork {
   }
 
   /** The parameters as a snapshot for actor kernels. */
+  @Override
   public ParamSnapshot snapshot(long version) {
     return new ParamSnapshot(params(), version);
   }
@@ -116,6 +120,7 @@ public final class RecurrentQNetwork {
    * @param h0 {@code [B * H]} hidden state before step t0
    * @param c0 {@code [B * H]} cell state before step t0
    */
+  @Override
   public QUnroll unroll(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
       float[] prevRewards, float[] h0, float[] c0) {
     UnrollGraph g = graph(batch, time);
@@ -139,6 +144,7 @@ public final class RecurrentQNetwork {
    *
    * @param dQ {@code [B * time * A]} batch-major upstream gradient
    */
+  @Override
   public void gradient(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
       float[] prevRewards, float[] h0, float[] c0, float[] dQ, float[] gradOut) {
     checkLength("dQ", dQ, batch * time * spec.numActions());

@@ -17,8 +17,16 @@ import java.util.Locale;
  * uniformly random actions drawn beforehand so the policy costs nothing. POPGym's published Python
  * figures (Morad et al. 2023, a laptop) are printed beside the two tasks they exist for, as ratios.
  *
+ * <p>Each cell warms up (JIT) for as long as it measures. Rates are steps per CPU-second of the
+ * measuring thread (so per core, and robust to other processes sharing the machine); the wall-clock
+ * vector rate is printed too. Each environment is
+ * measured in a fresh class loader, so the JIT profiles its call sites as a real run would (one env
+ * type per JVM) instead of seeing every env type at the same call site. The same-run baseline is the
+ * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand.
+ *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
- * (default 64), {@code --filter TEXT} only ids containing TEXT. One thread; the figure is per core.
+ * (default 64), {@code --filter TEXT} only ids containing TEXT, {@code --shared-jit true} to measure
+ * everything in one class loader.
  */
 public final class EnvsBench {
   /** POPGym paper, Python, single env on a laptop. */
@@ -30,49 +38,103 @@ public final class EnvsBench {
 
   /** One row of the table. */
   public record Row(String id, double singleStepsPerSecond, double vectorStepsPerSecond,
-      double popgymStepsPerSecond) {}
+      double vectorWallStepsPerSecond, double popgymStepsPerSecond) {}
 
   public static void run(PrintStream out, String... args) {
     double seconds = 0.5;
     int n = 64;
     String filter = "";
+    boolean sharedJit = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
+            + " default 64), --filter TEXT (ids containing TEXT), --shared-jit true|false");
+        return;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: "
-            + "--seconds S, --n N, --filter TEXT");
+            + "--seconds S, --n N, --filter TEXT, --shared-jit true|false");
       }
       String v = args[++i];
       switch (a) {
-        case "--seconds" -> seconds = Double.parseDouble(v);
-        case "--n" -> n = Integer.parseInt(v);
+        case "--seconds" -> seconds = number(a, v);
+        case "--n" -> n = (int) number(a, v);
         case "--filter" -> filter = v;
+        case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("envs bench: unknown option '" + a
-            + "'; options: --seconds S, --n N, --filter TEXT");
+            + "'; options: --seconds S, --n N, --filter TEXT, --shared-jit true|false");
       }
     }
     if (!(seconds > 0) || n < 1) {
       throw new IllegalArgumentException("envs bench: --seconds must be > 0 and --n >= 1, got "
           + seconds + ", " + n);
     }
-    List<Row> rows = measureAll(seconds, n, filter);
+    List<Row> rows = measureAll(seconds, n, filter, !sharedJit);
     print(out, rows, n, seconds);
   }
 
-  static List<Row> measureAll(double seconds, int n, String filter) {
+  private static double number(String option, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("envs bench: " + option + " expects a number, got '" + value
+          + "'", e);
+    }
+  }
+
+  static List<Row> measureAll(double seconds, int n, String filter, boolean isolate) {
     List<Row> rows = new ArrayList<>();
     for (EnvInfo info : EnvRegistry.list()) {
       String id = info.id();
       if (!id.contains(filter)) {
         continue;
       }
-      double single = single(id, seconds);
-      double vector = vector(id, n, seconds);
+      double[] r = isolate ? measureIsolated(id, seconds, n) : measureOne(id, seconds, n);
       double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
           : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
-      rows.add(new Row(id, single, vector, popgym));
+      rows.add(new Row(id, r[0], r[1], r[2], popgym));
     }
     return rows;
+  }
+
+  /**
+   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s]} for one id. Public and
+   * static so {@link #measureIsolated} can call it reflectively in a fresh class loader.
+   */
+  public static double[] measureOne(String id, double seconds, int n) {
+    double[] single = single(id, seconds);
+    double[] vector = vector(id, n, seconds);
+    return new double[] {single[0], vector[0], vector[1]};
+  }
+
+  /** Runs {@link #measureOne} with this module's classes loaded afresh (fresh JIT profiles). */
+  static double[] measureIsolated(String id, double seconds, int n) {
+    java.security.CodeSource src = EnvsBench.class.getProtectionDomain().getCodeSource();
+    if (src == null || src.getLocation() == null) {
+      return measureOne(id, seconds, n);
+    }
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+        new java.net.URL[] {src.getLocation()}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> bench = Class.forName(EnvsBench.class.getName(), true, loader);
+      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class)
+          .invoke(null, id, seconds, n);
+    } catch (ReflectiveOperationException | java.io.IOException e) {
+      throw new IllegalStateException("envs bench: could not measure " + id + " in its own class loader",
+          e);
+    }
+  }
+
+  /**
+   * Warm-up as long as the measurement: on a loaded machine the JIT's compiler threads get little
+   * CPU, and a short warm-up would measure interpreted or C1 code.
+   */
+  private static long warmUpNanos(double seconds) {
+    return (long) (seconds * 1e9);
+  }
+
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   private static int[] randomActions(int numActions, long seed) {
@@ -85,7 +147,7 @@ public final class EnvsBench {
   }
 
   /** Single env, the loop a simple actor writes: step, and reset when the episode is over. */
-  static double single(String id, double seconds) {
+  static double[] single(String id, double seconds) {
     Env env = EnvRegistry.make(id);
     int[] actions = randomActions(env.spec().numActions(), 1);
     env.reset(0);
@@ -93,10 +155,11 @@ public final class EnvsBench {
     int k = 0;
     long steps = 0;
     double sink = 0;
-    // Warm-up (JIT) for a fifth of the budget, then measure in chunks until the budget is spent.
-    long warmEnd = System.nanoTime() + (long) (seconds * 0.2e9);
+    // Warm up (JIT), then measure in chunks until the budget is spent.
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
     boolean measuring = false;
     long start = 0;
+    long startCpu = 0;
     long end = Long.MAX_VALUE;
     while (true) {
       for (int c = 0; c < 4096; c++) {
@@ -111,6 +174,7 @@ public final class EnvsBench {
       if (!measuring) {
         if (now >= warmEnd) {
           measuring = true;
+          startCpu = cpuNanos();
           start = System.nanoTime();
           end = start + (long) (seconds * 1e9);
         }
@@ -118,14 +182,15 @@ public final class EnvsBench {
         steps += 4096;
         if (now >= end) {
           consume(sink);
-          return steps / ((now - start) / 1e9);
+          double cpu = (cpuNanos() - startCpu) / 1e9;
+          return new double[] {steps / cpu, steps / ((now - start) / 1e9)};
         }
       }
     }
   }
 
   /** A VectorEnv of n copies: one call steps them all. */
-  static double vector(String id, int n, double seconds) {
+  static double[] vector(String id, int n, double seconds) {
     VectorEnv venv = new VectorEnv(id, n, 7);
     int obsSize = venv.spec().obsSize();
     int[] pool = randomActions(venv.spec().numActions(), 2);
@@ -138,9 +203,10 @@ public final class EnvsBench {
     int k = 0;
     long calls = 0;
     double sink = 0;
-    long warmEnd = System.nanoTime() + (long) (seconds * 0.2e9);
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
     boolean measuring = false;
     long start = 0;
+    long startCpu = 0;
     long end = Long.MAX_VALUE;
     int chunk = Math.max(1, 4096 / n);
     while (true) {
@@ -156,6 +222,7 @@ public final class EnvsBench {
       if (!measuring) {
         if (now >= warmEnd) {
           measuring = true;
+          startCpu = cpuNanos();
           start = System.nanoTime();
           end = start + (long) (seconds * 1e9);
         }
@@ -163,7 +230,8 @@ public final class EnvsBench {
         calls += chunk;
         if (now >= end) {
           consume(sink);
-          return (double) calls * n / ((now - start) / 1e9);
+          double cpu = (cpuNanos() - startCpu) / 1e9;
+          return new double[] {(double) calls * n / cpu, (double) calls * n / ((now - start) / 1e9)};
         }
       }
     }
@@ -176,18 +244,18 @@ public final class EnvsBench {
   }
 
   static void print(PrintStream out, List<Row> rows, int n, double seconds) {
-    out.printf(Locale.ROOT, "Mnemo envs benchmark: steps/s per core, random actions, %.2f s per cell,"
-        + " VectorEnv of %d%n", seconds, n);
-    out.printf(Locale.ROOT, "%-38s %14s %14s %8s %16s %10s%n", "env", "single", "vector", "vec/sgl",
-        "POPGym (Python)", "vec/POPGym");
+    out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
+        + " %.2f s per cell, VectorEnv of %d%n", seconds, n);
+    out.printf(Locale.ROOT, "%-38s %14s %14s %8s %14s %16s %10s%n", "env", "single", "vector",
+        "vec/sgl", "vector (wall)", "POPGym (Python)", "vec/POPGym");
     for (Row r : rows) {
       String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
       String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
-      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %7.2fx %16s %10s%n", r.id(),
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %7.2fx %,14.0f %16s %10s%n", r.id(),
           r.singleStepsPerSecond(), r.vectorStepsPerSecond(),
-          r.vectorStepsPerSecond() / r.singleStepsPerSecond(), pop, ratio);
+          r.vectorStepsPerSecond() / r.singleStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
     }
     out.println("POPGym figures: Morad et al. 2023, Python, one env on a laptop (Easy levels compared).");
   }

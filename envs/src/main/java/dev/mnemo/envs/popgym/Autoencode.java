@@ -25,7 +25,8 @@ public final class Autoencode extends BaseEnv {
   }
 
   public Autoencode(String id, int numDecks) {
-    super(EnvSpec.flat(id, 1 + Deck.SUITS, Deck.SUITS, 2 * Deck.DECK_SIZE * numDecks - 1));
+    super(EnvSpec.flat(id, 1 + Deck.SUITS, Deck.SUITS,
+        2 * Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
     this.deck = new Deck(numDecks);
     this.scale = 1f / deck.size();
   }

@@ -52,7 +52,7 @@ public final class CountRecall extends BaseEnv {
 
   public CountRecall(String id, int numDecks, Kind kind) {
     super(EnvSpec.flat(id, 2 * kind.distinct, Deck.DECK_SIZE * numDecks / kind.distinct + 1,
-        Deck.DECK_SIZE * numDecks - 1));
+        Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
     this.values = new Deck(numDecks);
     this.queries = new Deck(numDecks);
     this.kind = kind;

@@ -25,7 +25,7 @@ public final class HigherLower extends BaseEnv {
   }
 
   public HigherLower(String id, int numDecks) {
-    super(EnvSpec.flat(id, Deck.RANKS, 2, Deck.DECK_SIZE * numDecks - 1));
+    super(EnvSpec.flat(id, Deck.RANKS, 2, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
     this.deck = new Deck(numDecks);
     this.scale = 1f / deck.size();
   }

@@ -10,7 +10,8 @@ import dev.mnemo.envs.Step;
  * (the end is a truncation, as in POPGym). Observation: whether the last pull paid, one-hot (2; [1, 0]
  * at reset). The agent must remember its own actions and outcomes. Returns lie in [−1, 1]; the
  * best-arm oracle expects {@code 2·E[max p] − 1 = (k − 1)/(k + 1)}. Levels: (arms, L) = (10, 200),
- * (20, 400), (30, 600).
+ * (20, 400), (30, 600). POPGym marks this task as needing the previous action in the input: use
+ * {@code PrevActionReward} or a policy that is fed its previous action (as R2D2's is).
  */
 public final class MultiarmedBandit extends BaseEnv {
   private final double[] p;

@@ -20,7 +20,7 @@ public final class RepeatFirst extends BaseEnv {
   }
 
   public RepeatFirst(String id, int numDecks) {
-    super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * numDecks - 1));
+    super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
     this.deck = new Deck(numDecks);
     this.scale = 1f / (deck.size() - 1);
   }

@@ -21,7 +21,7 @@ public final class RepeatPrevious extends BaseEnv {
   }
 
   public RepeatPrevious(String id, int numDecks, int k) {
-    super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * numDecks - 1));
+    super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
     this.deck = new Deck(numDecks);
     if (k < 1 || k >= deck.size()) {
       throw new IllegalArgumentException("RepeatPrevious k must be in [1, " + deck.size() + "), got " + k);

@@ -155,6 +155,28 @@ class MetaTrialTest {
   }
 
   @Test
+  void vectorEnvEpisodeEndsAreExactlyTheTrialStarts() {
+    VectorEnv v = new VectorEnv("bandit?arms=2&pulls=3", 4, 9);
+    float[] obs = new float[4 * v.spec().obsSize()];
+    float[] rew = new float[4];
+    boolean[] term = new boolean[4];
+    boolean[] trunc = new boolean[4];
+    v.reset(obs);
+    for (int i = 0; i < 4; i++) {
+      assertTrue(((MetaTrial) v.env(i)).trialStarted(), "copy " + i + " starts a trial at reset");
+    }
+    for (int step = 1; step <= 9; step++) {
+      v.step(new int[] {0, 1, 0, 1}, obs, rew, term, trunc);
+      for (int i = 0; i < 4; i++) {
+        boolean started = ((MetaTrial) v.env(i)).trialStarted();
+        assertEquals(step % 3 == 0, term[i], "trial of 3 pulls ends at step " + step);
+        assertEquals(term[i], started, "a new trial starts exactly where the VectorEnv reports an end"
+            + " (copy " + i + ", step " + step + ")");
+      }
+    }
+  }
+
+  @Test
   void badTrialsFailLoudly() {
     assertThrows(IllegalArgumentException.class,
         () -> new MetaTrial("x", new BanditEnv("b", 3), 0), "episodes per trial 0");

@@ -39,6 +39,8 @@ import java.util.List;
  * @param evalEpisodes greedy episodes per evaluation
  * @param solvedThreshold mean evaluation return that counts as solved
  * @param gcInterval updates between forced collections (ND4J frees native memory only on GC)
+ * @param engine learner network implementation: {@code gemm} (hand-derived BPTT on ND4J gemm, fast) or
+ *     {@code samediff} (the SameDiff graph, the reference; ~10x slower per update)
  */
 public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int traceLength,
     int sequencePeriod, int nStep, double gamma, List<Integer> encoderSizes, int lstmSize, int headSize,
@@ -46,7 +48,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     double priorityEta, double priorityExponent, double importanceExponent, int replayCapacity,
     int minReplaySize, double samplesPerInsert, double samplesPerInsertTolerance, int actorRefreshSteps,
     double epsilonBase, double epsilonAlpha, boolean storedState, long totalEnvSteps, long evalInterval,
-    int evalEpisodes, double solvedThreshold, int gcInterval) {
+    int evalEpisodes, double solvedThreshold, int gcInterval, String engine) {
 
   public R2d2Config {
     encoderSizes = List.copyOf(encoderSizes);
@@ -92,13 +94,16 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
           + totalEnvSteps + ", " + evalInterval + ", " + evalEpisodes);
     }
     positive("gc_interval", gcInterval);
+    if (!"gemm".equals(engine) && !"samediff".equals(engine)) {
+      throw new IllegalArgumentException("engine must be 'gemm' or 'samediff', got '" + engine + "'");
+    }
   }
 
   /** The paper's hyperparameters (no env; budget of 1M env steps). */
   public static R2d2Config paper() {
     return new R2d2Config("", 0L, 256, 40, 80, 40, 5, 0.997, List.of(), 512, 512, 64, 1e-4, 1e-3, 40.0,
         2500, 0.9, 0.9, 0.6, 100_000, 5_000, 4.0, 0.1, 400, 0.4, 7.0, true, 1_000_000L, 10_000L, 10,
-        Double.POSITIVE_INFINITY, 50);
+        Double.POSITIVE_INFINITY, 50, "gemm");
   }
 
   /** Steps per stored sequence: burn-in + trained + n bootstrap steps. */
@@ -120,7 +125,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
         encoderSizes, lstmSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
         priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
         samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, storedState,
-        newTotalEnvSteps, evalInterval, evalEpisodes, solvedThreshold, gcInterval);
+        newTotalEnvSteps, evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
   }
 
   /** This config with {@code storedState} set (the zero-state ablation). */
@@ -129,7 +134,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
         encoderSizes, lstmSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
         priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
         samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, stored, totalEnvSteps,
-        evalInterval, evalEpisodes, solvedThreshold, gcInterval);
+        evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
   }
 
   private static void positive(String name, long v) {

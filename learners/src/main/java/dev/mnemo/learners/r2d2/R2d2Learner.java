@@ -3,9 +3,12 @@ package dev.mnemo.learners.r2d2;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.r2d2.NStepDoubleQ;
 import dev.mnemo.agents.r2d2.QUnroll;
+import dev.mnemo.agents.r2d2.RecurrentQGemm;
+import dev.mnemo.agents.r2d2.RecurrentQModel;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.agents.r2d2.TdLoss;
+import dev.mnemo.replay.SequenceBatch;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,8 +34,8 @@ public final class R2d2Learner {
 
   private final RecurrentQSpec spec;
   private final R2d2Config config;
-  private final RecurrentQNetwork online;
-  private final RecurrentQNetwork target;
+  private final RecurrentQModel online;
+  private final RecurrentQModel target;
   private final float[] params;
   private final float[] grad;
   private Adam adam;
@@ -57,11 +60,16 @@ public final class R2d2Learner {
     }
     this.spec = spec;
     this.config = config;
-    this.online = new RecurrentQNetwork(spec, config.seed());
-    this.target = new RecurrentQNetwork(spec, online.params());
+    float[] init = RecurrentQNetwork.initialParams(spec, config.seed());
+    this.online = model(spec, config.engine(), init);
+    this.target = model(spec, config.engine(), init);
     this.params = online.params();
     this.grad = new float[params.length];
     this.adam = new Adam(params.length, config.learningRate(), config.adamEpsilon());
+  }
+
+  private static RecurrentQModel model(RecurrentQSpec spec, String engine, float[] params) {
+    return "samediff".equals(engine) ? new RecurrentQNetwork(spec, params) : new RecurrentQGemm(spec, params);
   }
 
   /** The network spec a config implies for an env with these observation and action sizes. */
@@ -98,6 +106,17 @@ public final class R2d2Learner {
   /** One SGD step on the batch; returns its statistics and the batch's new priorities. */
   public UpdateStats update(TrainingBatch batch) {
     return step(batch, true);
+  }
+
+  /** One SGD step on a batch sampled from the replay (its importance weights included). */
+  public UpdateStats update(SequenceBatch b) {
+    return step(wrap(b), true);
+  }
+
+  /** Wraps a replay batch's arrays (no copy). */
+  public static TrainingBatch wrap(SequenceBatch b) {
+    return new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions, b.rewards,
+        b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
   }
 
   /** The loss, statistics and priorities of the batch under the current parameters, without a step. */

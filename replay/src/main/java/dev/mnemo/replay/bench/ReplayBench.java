@@ -109,9 +109,10 @@ public final class ReplayBench {
       replay.sample(dst, 1, TimeUnit.SECONDS);
       System.arraycopy(copySrc, rnd.nextInt(srcFloats - batchFloats), copyDst, 0, batchFloats);
     }
-    long sampleNanos = 0;
-    long copyNanos = 0;
-    long gatherNanos = 0;
+    // Per-repetition times: medians resist the preemptions of a shared machine better than means.
+    long[] sampleT = new long[reps];
+    long[] copyT = new long[reps];
+    long[] gatherT = new long[reps];
     long sampleAlloc = 0;
     int perSeqFloats = (int) (seqBytes / 4);
     for (int r = 0; r < reps; r++) {
@@ -127,21 +128,23 @@ public final class ReplayBench {
             perSeqFloats);
       }
       long s3 = System.nanoTime();
-      sampleNanos += s1 - s0;
-      copyNanos += s2 - s1;
-      gatherNanos += s3 - s2;
+      sampleT[r] = s1 - s0;
+      copyT[r] = s2 - s1;
+      gatherT[r] = s3 - s2;
       for (int k = 0; k < batch; k++) {
         priorities[k] = 0.5f + dst.weights[k];
       }
       replay.updatePriorities(dst, priorities);
     }
-    double sampleUs = sampleNanos / 1e3 / reps;
-    double copyUs = copyNanos / 1e3 / reps;
-    double gatherUs = gatherNanos / 1e3 / reps;
-    out.printf("sample batch of %d (%.1f KB): %.1f us; System.arraycopy of the same bytes: %.1f us"
-            + " (ratio %.2fx, target <= 2x); %d arraycopies of one sequence each: %.1f us (ratio %.2fx);"
-            + " %.3f bytes allocated per sample%n", batch, batchBytes / 1024.0, sampleUs, copyUs,
-        sampleUs / copyUs, batch, gatherUs, sampleUs / gatherUs, (double) sampleAlloc / reps);
+    double sampleUs = median(sampleT) / 1e3;
+    double copyUs = median(copyT) / 1e3;
+    double gatherUs = median(gatherT) / 1e3;
+    out.printf("sample batch of %d (%.1f KB), medians of %d: %.1f us; System.arraycopy of the same bytes:"
+            + " %.1f us (ratio %.2fx, target <= 2x); %d arraycopies of one sequence each: %.1f us (ratio"
+            + " %.2fx); means %.1f / %.1f / %.1f us; %.3f bytes allocated per sample%n", batch,
+        batchBytes / 1024.0, reps, sampleUs, copyUs, sampleUs / copyUs, batch, gatherUs,
+        sampleUs / gatherUs, mean(sampleT) / 1e3, mean(copyT) / 1e3, mean(gatherT) / 1e3,
+        (double) sampleAlloc / reps);
 
     // Adder: steps of an actor stream cut into sequences and inserted.
     SequenceAdder adder = new SequenceAdder(seq, replay, 0);
@@ -196,6 +199,20 @@ public final class ReplayBench {
       }
     }
     out.println("stats: " + replay.stats());
+  }
+
+  private static double median(long[] xs) {
+    long[] c = xs.clone();
+    java.util.Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  private static double mean(long[] xs) {
+    double sum = 0;
+    for (long x : xs) {
+      sum += x;
+    }
+    return sum / xs.length;
   }
 
   private static long usedHeap(Runtime rt) throws InterruptedException {
