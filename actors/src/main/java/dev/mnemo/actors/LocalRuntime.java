@@ -19,10 +19,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class LocalRuntime implements AutoCloseable {
   private final ActorSystem<Coordinator.Command> system;
   private final CompletableFuture<RunResult> result;
+  private final RuntimeCounters counters;
 
-  private LocalRuntime(ActorSystem<Coordinator.Command> system, CompletableFuture<RunResult> result) {
+  private LocalRuntime(ActorSystem<Coordinator.Command> system, CompletableFuture<RunResult> result,
+      RuntimeCounters counters) {
     this.system = system;
     this.result = result;
+    this.counters = counters;
+  }
+
+  /** The run's live totals. */
+  public RuntimeCounters counters() {
+    return counters;
   }
 
   /** Runs to the env-step budget of {@code r2d2} and returns the totals (the final checkpoint is written). */
@@ -44,7 +52,7 @@ public final class LocalRuntime implements AutoCloseable {
     Config cfg = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(PekkoSettings.base());
     ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), "mnemo", cfg);
     plan.done().whenComplete((r, e) -> sys.terminate());
-    return new LocalRuntime(sys, plan.done());
+    return new LocalRuntime(sys, plan.done(), plan.counters());
   }
 
   /**

@@ -114,4 +114,35 @@ class LocalRuntimeTest {
     assertTotalsConsistent(r);
     assertTrue(r.envSteps() >= 6_000, "the run still reaches its budget: " + r.envSteps());
   }
+
+  @Test
+  void anIdleLearnerHoldsActorsBackThroughTheRateLimiterAndCredits() throws Exception {
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withLearnerIdle(true).withRateLimited(true);
+    RecordingListener events = new RecordingListener();
+    try (LocalRuntime rt = LocalRuntime.start(rc, TinyConfigs.r2d2(1_000_000_000L), events)) {
+      RuntimeCounters c = rt.counters();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      long last = -1;
+      // Once the limiter refuses inserts, workers run out of credit and stop stepping.
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(300);
+        long now = c.envSteps();
+        if (now == last && now > 0) {
+          break;
+        }
+        last = now;
+      }
+      assertEquals(last, c.envSteps(), "env steps must stop growing while the learner samples nothing");
+      long waiting = c.sequencesReceived() - c.sequencesInserted();
+      long bound = (long) rc.workers() * rc.credits() * (rc.chunkRows() + 2L * rc.envsPerWorker());
+      assertTrue(waiting > 0 && waiting <= bound, "sequences queued at the replay service: " + waiting
+          + ", bound " + bound);
+      rt.requestStop("test");
+      RunResult r = rt.await(java.time.Duration.ofSeconds(30));
+      assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
+          "received = inserted + dropped at stop");
+      assertEquals(r.sequencesSent(), r.sequencesReceived());
+      assertEquals(1, events.events("sequences_dropped_at_stop").size(), "the refused sequences are reported");
+    }
+  }
 }
