@@ -45,9 +45,9 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     }
   }
 
-  /** Two workers of four envs, chunks of 8 sequences, 4 credits, rate limited, status every second. */
+  /** Two workers of four envs, chunks of 32 sequences, 4 credits, rate limited, status every second. */
   public static RuntimeConfig defaults() {
-    return new RuntimeConfig(2, 4, 8, 4, 20, true, 1, Duration.ofSeconds(1), Duration.ofMillis(200),
+    return new RuntimeConfig(2, 4, 32, 4, 20, true, 1, Duration.ofSeconds(1), Duration.ofMillis(200),
         Duration.ofSeconds(2), false, null, null, null);
   }
 

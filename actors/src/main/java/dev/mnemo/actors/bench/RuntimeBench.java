@@ -60,14 +60,16 @@ public final class RuntimeBench {
     int envs = 8;
     String env = "cartpole";
     boolean cluster = true;
+    boolean local = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(need(args, ++i));
         case "--envs" -> envs = Integer.parseInt(need(args, ++i));
         case "--env" -> env = need(args, ++i);
         case "--no-cluster" -> cluster = false;
+        case "--no-local" -> local = false;
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --seconds S, --envs E, --env ID, --no-cluster");
+            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local");
       }
     }
     if (!(seconds > 0) || envs < 1) {
@@ -80,6 +82,18 @@ public final class RuntimeBench {
           Runtime.getRuntime().availableProcessors());
       // The kernel's Vector API code needs a long C2 warm-up: the ceiling is measured before and after
       // the runtime figures and the better one is kept, so a cold JIT cannot flatter the runtime.
+      if (local) {
+        localFigures(out, r2d2, envs, seconds);
+      }
+      if (cluster) {
+        clusterFigures(out, seconds);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("RuntimeBench failed: " + e, e);
+    }
+  }
+
+  private static void localFigures(PrintStream out, R2d2Config r2d2, int envs, double seconds) throws Exception {
       double bareFirst = bareSteps(r2d2, envs, seconds, false);
       double bareAdders = bareSteps(r2d2, envs, seconds, true);
       int[] counts = {1, 2, 4};
@@ -97,20 +111,18 @@ public final class RuntimeBench {
         out.printf("  local runtime, %d worker(s), learner idle       %,12.0f env steps/s (%.0f%% of ceiling,"
             + " %.0f%% per worker)%n", counts[k], local[k], 100 * local[k] / bare, 100 * local[k] / bare / counts[k]);
       }
-      if (cluster) {
+  }
+
+  private static void clusterFigures(PrintStream out, double seconds) throws Exception {
         double tcp = loopbackTcp(seconds);
         out.printf("  baseline: raw loopback TCP, 64 KiB writes, 1 socket   %,8.0f MiB/s%n", tcp);
         out.println("  cluster transfer, 2 JVMs, Artery TCP on 127.0.0.1 (binary serializer, 32 chunks in flight):");
-        for (int[] shape : new int[][] {{8, 85, 16, 64}, {4, 125, 256, 512}}) {
+        for (int[] shape : new int[][] {{8, 85, 16, 64}, {32, 85, 16, 64}, {4, 125, 256, 512}}) {
           double[] t = transfer(shape[0], shape[1], shape[2], shape[3], seconds);
           out.printf("    chunk of %d sequences x %d steps (obs %d, state %d) = %,d bytes: %,.0f MiB/s (%.0f%% of raw TCP),"
               + " %,.0f chunks/s%n", shape[0], shape[1], shape[2], shape[3], (long) t[2], t[0], 100 * t[0] / tcp, t[1]);
         }
         out.println("    target: >= 300 MiB/s");
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("RuntimeBench failed: " + e, e);
-    }
   }
 
   private static String need(String[] args, int i) {
