@@ -1,5 +1,6 @@
 package dev.mnemo.envs.meta;
 
+import dev.mnemo.envs.Rng;
 import java.util.SplittableRandom;
 
 /**
@@ -35,5 +36,15 @@ public final class BernoulliBandits {
       throw new IllegalArgumentException("arm " + arm + " out of range [0, " + p.length + ")");
     }
     return rng.nextDouble() < p[arm] ? 1f : 0f;
+  }
+
+  /** Draws one task into {@code p} (length {@link #arms()}) without allocating. */
+  public void sampleTask(Rng rng, double[] p) {
+    if (p.length != arms) {
+      throw new IllegalArgumentException("task array has length " + p.length + ", expected arms=" + arms);
+    }
+    for (int i = 0; i < arms; i++) {
+      p[i] = rng.nextDouble();
+    }
   }
 }

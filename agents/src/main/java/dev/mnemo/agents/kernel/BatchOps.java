@@ -1,0 +1,78 @@
+package dev.mnemo.agents.kernel;
+
+/**
+ * The few batched float operations the actor kernels are built from: a small matrix product with bias
+ * and the recurrent cells' element-wise nonlinearities. Two implementations exist: {@link VectorOps}
+ * (JDK Vector API, register-blocked) and {@link ScalarOps} (plain loops, used when the incubating
+ * {@code jdk.incubator.vector} module is not in the boot layer). Both write only into caller-owned
+ * arrays and allocate nothing.
+ *
+ * <p>Matrices are row-major with explicit leading dimensions ({@code ld*}: floats from one row to the
+ * next), so a kernel can write a layer's output straight into a slice of a wider buffer.
+ */
+public interface BatchOps {
+
+  /**
+   * {@code C[r, j] = bias[j] + sum_k A[r, k] W[k, j]} for {@code r < rows} and every stored column
+   * {@code j < w.paddedCols()} (the padding columns get the bias padding, normally zero).
+   *
+   * @param a {@code rows x w.rows()} at {@code aOff}, rows {@code lda} apart
+   * @param w weights packed for this implementation's {@link #lanes()}
+   * @param bias {@code w.paddedCols()} floats, or {@code null} for none
+   * @param c {@code rows x w.paddedCols()} at {@code cOff}, rows {@code ldc >= w.paddedCols()} apart
+   */
+  void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix w, float[] bias, float[] c, int cOff,
+      int ldc);
+
+  /** Argument checks shared by the implementations, so bad shapes fail with the numbers that clash. */
+  static void checkGemm(BatchOps ops, int rows, float[] a, int aOff, int lda, PackedMatrix w,
+      float[] bias, float[] c, int cOff, int ldc) {
+    if (w.lanes() != ops.lanes()) {
+      throw new IllegalArgumentException("weights packed for " + w.lanes() + " lanes, " + ops.name()
+          + " needs " + ops.lanes());
+    }
+    int k = w.rows();
+    int n = w.paddedCols();
+    if (rows < 0 || lda < k || ldc < n || aOff < 0 || cOff < 0
+        || (rows > 0 && (aOff + (rows - 1) * lda + k > a.length
+            || cOff + (rows - 1) * ldc + n > c.length))
+        || (bias != null && bias.length < n)) {
+      throw new IllegalArgumentException("gemm shapes do not fit: rows=" + rows + ", k=" + k
+          + ", padded n=" + n + ", a.length=" + a.length + " (off " + aOff + ", ld " + lda
+          + "), c.length=" + c.length + " (off " + cOff + ", ld " + ldc + "), bias.length="
+          + (bias == null ? "none" : bias.length));
+    }
+  }
+
+  /** {@code x = max(x, 0)} over {@code rows x n} at {@code off} with leading dimension {@code ld}. */
+  void relu(int rows, int n, float[] x, int off, int ld);
+
+  /**
+   * The LSTM cell's element-wise step for {@code rows} batch rows. Row {@code r} of {@code z} holds the
+   * pre-activations in gate blocks {@code [i | f | g | o]} of {@code hidden} floats each, starting at
+   * {@code zOff + r * ldz}; the states are dense {@code rows x hidden}:
+   * <pre>
+   *   i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z_g)
+   *   cNext = f * cPrev + i * g;   hNext = o * tanh(cNext)
+   * </pre>
+   * {@code cNext}/{@code hNext} must not alias {@code cPrev}.
+   */
+  void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev, float[] cNext,
+      float[] hNext);
+
+  /** Floats per SIMD register: {@link PackedMatrix} panels are cut for it. */
+  int lanes();
+
+  /** Short name for logs and benchmarks. */
+  String name();
+
+  /** The fastest implementation this JVM can run: {@link VectorOps} when its module is present. */
+  static BatchOps best() {
+    return vectorApiAvailable() ? VectorOps.create() : new ScalarOps();
+  }
+
+  /** Whether {@code jdk.incubator.vector} was added to the boot layer ({@code --add-modules}). */
+  static boolean vectorApiAvailable() {
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.mnemo.agents.r2d2;
+
+import dev.mnemo.agents.ParamSnapshot;
+
+/**
+ * A trainable implementation of {@link RecurrentQSpec}'s math over one flat parameter array: the learner
+ * unrolls it forward from a given state and asks for the gradient of {@code sum(dQ * Q)}. Two exist:
+ * {@link RecurrentQNetwork} (SameDiff, the reference) and {@link RecurrentQGemm} (hand-derived
+ * backpropagation on ND4J gemm, the fast one), and tests hold them to each other.
+ */
+public interface RecurrentQModel {
+
+  RecurrentQSpec spec();
+
+  /** A copy of the flat parameters in layout order. */
+  float[] params();
+
+  /** Replaces every parameter (layout order). */
+  void setParams(float[] params);
+
+  default ParamSnapshot snapshot(long version) {
+    return new ParamSnapshot(params(), version);
+  }
+
+  /**
+   * Unrolls over steps {@code [t0, t0 + time)} of {@code batch} sequences of length {@code seqLength}
+   * (inputs batch-major) from state {@code (h0, c0)} ({@code [B*H]} each); -1 in {@code prevActions}
+   * means no previous action.
+   */
+  QUnroll unroll(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
+      float[] prevRewards, float[] h0, float[] c0);
+
+  /**
+   * Writes into {@code gradOut} the gradient of {@code sum_{b,t,a} dQ[b,t,a] Q[b,t,a]} over the same window
+   * (dQ batch-major {@code [B*time*A]}): with {@code dQ = dLoss/dQ} this is {@code dLoss/dθ}.
+   */
+  void gradient(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
+      float[] prevRewards, float[] h0, float[] c0, float[] dQ, float[] gradOut);
+}

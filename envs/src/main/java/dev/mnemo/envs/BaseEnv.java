@@ -1,0 +1,84 @@
+package dev.mnemo.envs;
+
+/**
+ * Common machinery for the concrete environments: the reused {@link Step}, a reseedable {@link Rng},
+ * the step counter, and the checks every env needs (step before reset or after the end, action out of
+ * range). Subclasses implement {@link #onReset} and {@link #onStep} only.
+ */
+public abstract class BaseEnv implements Env {
+  protected final EnvSpec spec;
+  protected final Step step;
+  /** Reseeded at every {@link #reset}: all randomness of an episode comes from here. */
+  protected final Rng rng = new Rng(0);
+  /** Steps taken in the current episode. */
+  protected int t;
+  private boolean needsReset = true;
+
+  protected BaseEnv(EnvSpec spec) {
+    this.spec = spec;
+    this.step = new Step(spec.obsSize());
+  }
+
+  @Override
+  public final EnvSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public final Step reset(long seed) {
+    rng.setSeed(seed);
+    t = 0;
+    needsReset = false;
+    step.set(0f, false, false);
+    onReset(step.obs);
+    return step;
+  }
+
+  @Override
+  public final Step step(int action) {
+    if (needsReset) {
+      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before"
+          + " the first reset); call reset(seed) first");
+    }
+    checkAction(spec, action);
+    t++;
+    step.set(0f, false, false);
+    onStep(action, step);
+    if (step.done()) {
+      needsReset = true;
+    }
+    return step;
+  }
+
+  /** Writes the first observation of the episode into {@code obs}; {@link #rng} is already seeded. */
+  protected abstract void onReset(float[] obs);
+
+  /** Applies a validated action; writes obs, reward and flags into {@code out} ({@link #t} counts it). */
+  protected abstract void onStep(int action, Step out);
+
+  /** Throws the standard error for an action outside {@code [0, numActions)}. */
+  public static void checkAction(EnvSpec spec, int action) {
+    if (action < 0 || action >= spec.numActions()) {
+      throw new IllegalArgumentException(spec.id() + ": action " + action + " out of range [0, "
+          + spec.numActions() + ")");
+    }
+  }
+
+  /** Throws the standard error for a non-positive size parameter. */
+  public static int requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  /** Sets {@code obs[offset .. offset+n)} to the one-hot encoding of {@code index}. */
+  public static void oneHot(float[] obs, int offset, int n, int index) {
+    for (int i = 0; i < n; i++) {
+      obs[offset + i] = 0f;
+    }
+    if (index >= 0) {
+      obs[offset + index] = 1f;
+    }
+  }
+}

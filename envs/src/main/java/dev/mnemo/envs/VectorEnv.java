@@ -1,0 +1,195 @@
+package dev.mnemo.envs;
+
+import java.util.function.IntFunction;
+
+/**
+ * N copies of one environment stepped together, with auto-reset, writing into caller-owned buffers.
+ *
+ * <p>Buffers are row-major: row {@code i} of {@code obs} is {@code obs[i*obsSize .. (i+1)*obsSize)}.
+ *
+ * <p>Auto-reset semantics (the ones a recurrent trainer needs): when copy {@code i} ends an episode in
+ * {@link #step}, {@code terminated[i]} / {@code truncated[i]} and {@code rewards[i]} describe the last
+ * transition of the ended episode, while row {@code i} of {@code obs} already holds the FIRST
+ * observation of the next episode (so the next {@code step} acts in the new episode). The last
+ * observation of the ended episode, which a truncated transition bootstraps from, is row {@code i} of
+ * {@link #finalObs()}; the ended episode's return and length are {@link #lastEpisodeReturn(int)} and
+ * {@link #lastEpisodeLength(int)}. Those three stay valid until copy {@code i} ends its next episode.
+ *
+ * <p>Seeds: episode {@code e} of copy {@code i} is reset with {@link Seeds#episodeSeed}(seed, i, e), so
+ * a run is reproducible from the master seed alone, whatever the order in which copies end episodes.
+ *
+ * <p>No allocation per step: every array is allocated in the constructor.
+ */
+public final class VectorEnv {
+  private final Env[] envs;
+  private final EnvSpec spec;
+  private final int obsSize;
+  private final long seed;
+  private final long[] episodeCount;
+  private final float[] finalObs;
+  private final double[] runningReturn;
+  private final int[] runningLength;
+  private final double[] lastReturn;
+  private final int[] lastLength;
+  private final long[] completedEpisodes;
+  private boolean started;
+
+  /**
+   * @param factory makes copy {@code i}; every copy must have the same spec
+   * @param n number of copies, at least 1
+   * @param seed master seed from which every episode's seed is derived
+   */
+  public VectorEnv(IntFunction<Env> factory, int n, long seed) {
+    BaseEnv.requirePositive("VectorEnv size n", n);
+    if (factory == null) {
+      throw new IllegalArgumentException("VectorEnv env factory must not be null");
+    }
+    this.envs = new Env[n];
+    for (int i = 0; i < n; i++) {
+      envs[i] = factory.apply(i);
+      if (envs[i] == null) {
+        throw new IllegalArgumentException("VectorEnv env factory returned null for copy " + i);
+      }
+    }
+    this.spec = envs[0].spec();
+    for (int i = 1; i < n; i++) {
+      if (!envs[i].spec().equals(spec)) {
+        throw new IllegalArgumentException("VectorEnv copies must share one spec: copy 0 has " + spec
+            + ", copy " + i + " has " + envs[i].spec());
+      }
+    }
+    this.obsSize = spec.obsSize();
+    this.seed = seed;
+    this.episodeCount = new long[n];
+    this.finalObs = new float[n * obsSize];
+    this.runningReturn = new double[n];
+    this.runningLength = new int[n];
+    this.lastReturn = new double[n];
+    this.lastLength = new int[n];
+    this.completedEpisodes = new long[n];
+  }
+
+  /** {@code n} copies of the registry environment {@code id} (see {@link EnvRegistry#make}). */
+  public VectorEnv(String id, int n, long seed) {
+    this(i -> EnvRegistry.make(id), n, seed);
+  }
+
+  /** Number of copies. */
+  public int size() {
+    return envs.length;
+  }
+
+  /** The spec every copy shares. */
+  public EnvSpec spec() {
+    return spec;
+  }
+
+  /** Copy {@code i}, e.g. to inspect its hidden state in a test; do not step it directly. */
+  public Env env(int i) {
+    return envs[i];
+  }
+
+  /**
+   * Starts a fresh episode in every copy and writes the first observations into {@code obs}. The
+   * episode counters restart too, so resetting again replays the same seeds (useful for evaluation).
+   */
+  public void reset(float[] obs) {
+    checkLength("obs", obs.length, envs.length * obsSize);
+    for (int i = 0; i < envs.length; i++) {
+      episodeCount[i] = 0;
+      completedEpisodes[i] = 0;
+      startEpisode(i, obs);
+    }
+    started = true;
+  }
+
+  /**
+   * Steps every copy with {@code actions[i]} and auto-resets the copies whose episode ended (see the
+   * class comment for what each buffer holds then).
+   */
+  public void step(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+      boolean[] truncated) {
+    if (!started) {
+      throw new IllegalStateException(spec.id() + ": VectorEnv.step() before reset(obs)");
+    }
+    int n = envs.length;
+    checkLength("actions", actions.length, n);
+    checkLength("obs", obs.length, n * obsSize);
+    checkLength("rewards", rewards.length, n);
+    checkLength("terminated", terminated.length, n);
+    checkLength("truncated", truncated.length, n);
+    // Validate every action before stepping any copy: a bad action must not leave the copies out of
+    // step with each other.
+    int numActions = spec.numActions();
+    for (int i = 0; i < n; i++) {
+      if (actions[i] < 0 || actions[i] >= numActions) {
+        throw new IllegalArgumentException(spec.id() + ": VectorEnv action " + actions[i] + " of copy "
+            + i + " out of range [0, " + numActions + ")");
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      Step s = envs[i].step(actions[i]);
+      rewards[i] = s.reward;
+      terminated[i] = s.terminated;
+      truncated[i] = s.truncated;
+      runningReturn[i] += s.reward;
+      runningLength[i]++;
+      if (s.terminated || s.truncated) {
+        System.arraycopy(s.obs, 0, finalObs, i * obsSize, obsSize);
+        lastReturn[i] = runningReturn[i];
+        lastLength[i] = runningLength[i];
+        completedEpisodes[i]++;
+        startEpisode(i, obs);
+      } else {
+        System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
+      }
+    }
+  }
+
+  private void startEpisode(int i, float[] obs) {
+    Step s = envs[i].reset(Seeds.episodeSeed(seed, i, episodeCount[i]++));
+    System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
+    runningReturn[i] = 0;
+    runningLength[i] = 0;
+  }
+
+  /**
+   * Final observations of ended episodes, {@code [n * obsSize]}: row {@code i} is meaningful right after
+   * a step that flagged copy {@code i} done. A live view, not a copy: read it before the next step.
+   */
+  public float[] finalObs() {
+    return finalObs;
+  }
+
+  /** Undiscounted return of the last episode copy {@code i} completed. */
+  public double lastEpisodeReturn(int i) {
+    return lastReturn[i];
+  }
+
+  /** Length in steps of the last episode copy {@code i} completed. */
+  public int lastEpisodeLength(int i) {
+    return lastLength[i];
+  }
+
+  /** Episodes copy {@code i} has completed since the last {@link #reset}. */
+  public long completedEpisodes(int i) {
+    return completedEpisodes[i];
+  }
+
+  /** Return accumulated so far in copy {@code i}'s current episode. */
+  public double currentEpisodeReturn(int i) {
+    return runningReturn[i];
+  }
+
+  /** Steps taken so far in copy {@code i}'s current episode. */
+  public int currentEpisodeLength(int i) {
+    return runningLength[i];
+  }
+
+  private void checkLength(String name, int actual, int expected) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(spec.id() + ": VectorEnv buffer '" + name + "' has length "
+          + actual + ", expected " + expected + " (n=" + envs.length + ", obsSize=" + obsSize + ")");
+    }
+  }
+}

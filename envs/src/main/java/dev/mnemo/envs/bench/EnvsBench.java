@@ -1,0 +1,266 @@
+package dev.mnemo.envs.bench;
+
+import dev.mnemo.envs.Env;
+import dev.mnemo.envs.EnvInfo;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.Rng;
+import dev.mnemo.envs.Step;
+import dev.mnemo.envs.VectorEnv;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Steps per second of every registered environment, as a single instance (the caller resets on
+ * episode end) and as a {@link VectorEnv} of 64 copies (auto-reset, caller-owned buffers), with
+ * uniformly random actions drawn beforehand so the policy costs nothing. POPGym's published Python
+ * figures (Morad et al. 2023, a laptop) are printed beside the two tasks they exist for, as ratios.
+ *
+ * <p>Each cell warms up (JIT) for as long as it measures. Rates are steps per CPU-second of the
+ * measuring thread (so per core, and robust to other processes sharing the machine); the wall-clock
+ * vector rate is printed too. Each environment is
+ * measured in a fresh class loader, so the JIT profiles its call sites as a real run would (one env
+ * type per JVM) instead of seeing every env type at the same call site. The same-run baseline is the
+ * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand.
+ *
+ * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
+ * (default 64), {@code --filter TEXT} only ids containing TEXT, {@code --shared-jit true} to measure
+ * everything in one class loader.
+ */
+public final class EnvsBench {
+  /** POPGym paper, Python, single env on a laptop. */
+  static final double POPGYM_POSITION_ONLY_CARTPOLE = 218_000;
+  static final double POPGYM_REPEAT_PREVIOUS = 136_000;
+  private static final int ACTIONS = 1 << 14;
+
+  private EnvsBench() {}
+
+  /** One row of the table. */
+  public record Row(String id, double singleStepsPerSecond, double vectorStepsPerSecond,
+      double vectorWallStepsPerSecond, double popgymStepsPerSecond) {}
+
+  public static void run(PrintStream out, String... args) {
+    double seconds = 0.5;
+    int n = 64;
+    String filter = "";
+    boolean sharedJit = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
+            + " default 64), --filter TEXT (ids containing TEXT), --shared-jit true|false");
+        return;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: "
+            + "--seconds S, --n N, --filter TEXT, --shared-jit true|false");
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--seconds" -> seconds = number(a, v);
+        case "--n" -> n = (int) number(a, v);
+        case "--filter" -> filter = v;
+        case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
+        default -> throw new IllegalArgumentException("envs bench: unknown option '" + a
+            + "'; options: --seconds S, --n N, --filter TEXT, --shared-jit true|false");
+      }
+    }
+    if (!(seconds > 0) || n < 1) {
+      throw new IllegalArgumentException("envs bench: --seconds must be > 0 and --n >= 1, got "
+          + seconds + ", " + n);
+    }
+    List<Row> rows = measureAll(seconds, n, filter, !sharedJit);
+    print(out, rows, n, seconds);
+  }
+
+  private static double number(String option, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("envs bench: " + option + " expects a number, got '" + value
+          + "'", e);
+    }
+  }
+
+  static List<Row> measureAll(double seconds, int n, String filter, boolean isolate) {
+    List<Row> rows = new ArrayList<>();
+    for (EnvInfo info : EnvRegistry.list()) {
+      String id = info.id();
+      if (!id.contains(filter)) {
+        continue;
+      }
+      double[] r = isolate ? measureIsolated(id, seconds, n) : measureOne(id, seconds, n);
+      double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
+          : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
+      rows.add(new Row(id, r[0], r[1], r[2], popgym));
+    }
+    return rows;
+  }
+
+  /**
+   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s]} for one id. Public and
+   * static so {@link #measureIsolated} can call it reflectively in a fresh class loader.
+   */
+  public static double[] measureOne(String id, double seconds, int n) {
+    double[] single = single(id, seconds);
+    double[] vector = vector(id, n, seconds);
+    return new double[] {single[0], vector[0], vector[1]};
+  }
+
+  /** Runs {@link #measureOne} with this module's classes loaded afresh (fresh JIT profiles). */
+  static double[] measureIsolated(String id, double seconds, int n) {
+    java.security.CodeSource src = EnvsBench.class.getProtectionDomain().getCodeSource();
+    if (src == null || src.getLocation() == null) {
+      return measureOne(id, seconds, n);
+    }
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+        new java.net.URL[] {src.getLocation()}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> bench = Class.forName(EnvsBench.class.getName(), true, loader);
+      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class)
+          .invoke(null, id, seconds, n);
+    } catch (ReflectiveOperationException | java.io.IOException e) {
+      throw new IllegalStateException("envs bench: could not measure " + id + " in its own class loader",
+          e);
+    }
+  }
+
+  /**
+   * Warm-up as long as the measurement: on a loaded machine the JIT's compiler threads get little
+   * CPU, and a short warm-up would measure interpreted or C1 code.
+   */
+  private static long warmUpNanos(double seconds) {
+    return (long) (seconds * 1e9);
+  }
+
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  private static int[] randomActions(int numActions, long seed) {
+    Rng rng = new Rng(seed);
+    int[] a = new int[ACTIONS];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rng.nextInt(numActions);
+    }
+    return a;
+  }
+
+  /** Single env, the loop a simple actor writes: step, and reset when the episode is over. */
+  static double[] single(String id, double seconds) {
+    Env env = EnvRegistry.make(id);
+    int[] actions = randomActions(env.spec().numActions(), 1);
+    env.reset(0);
+    long episode = 1;
+    int k = 0;
+    long steps = 0;
+    double sink = 0;
+    // Warm up (JIT), then measure in chunks until the budget is spent.
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
+    boolean measuring = false;
+    long start = 0;
+    long startCpu = 0;
+    long end = Long.MAX_VALUE;
+    while (true) {
+      for (int c = 0; c < 4096; c++) {
+        Step s = env.step(actions[k]);
+        k = (k + 1) & (ACTIONS - 1);
+        sink += s.reward;
+        if (s.terminated || s.truncated) {
+          env.reset(episode++);
+        }
+      }
+      long now = System.nanoTime();
+      if (!measuring) {
+        if (now >= warmEnd) {
+          measuring = true;
+          startCpu = cpuNanos();
+          start = System.nanoTime();
+          end = start + (long) (seconds * 1e9);
+        }
+      } else {
+        steps += 4096;
+        if (now >= end) {
+          consume(sink);
+          double cpu = (cpuNanos() - startCpu) / 1e9;
+          return new double[] {steps / cpu, steps / ((now - start) / 1e9)};
+        }
+      }
+    }
+  }
+
+  /** A VectorEnv of n copies: one call steps them all. */
+  static double[] vector(String id, int n, double seconds) {
+    VectorEnv venv = new VectorEnv(id, n, 7);
+    int obsSize = venv.spec().obsSize();
+    int[] pool = randomActions(venv.spec().numActions(), 2);
+    int[] actions = new int[n];
+    float[] obs = new float[n * obsSize];
+    float[] rewards = new float[n];
+    boolean[] terminated = new boolean[n];
+    boolean[] truncated = new boolean[n];
+    venv.reset(obs);
+    int k = 0;
+    long calls = 0;
+    double sink = 0;
+    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
+    boolean measuring = false;
+    long start = 0;
+    long startCpu = 0;
+    long end = Long.MAX_VALUE;
+    int chunk = Math.max(1, 4096 / n);
+    while (true) {
+      for (int c = 0; c < chunk; c++) {
+        for (int i = 0; i < n; i++) {
+          actions[i] = pool[k];
+          k = (k + 1) & (ACTIONS - 1);
+        }
+        venv.step(actions, obs, rewards, terminated, truncated);
+        sink += rewards[0];
+      }
+      long now = System.nanoTime();
+      if (!measuring) {
+        if (now >= warmEnd) {
+          measuring = true;
+          startCpu = cpuNanos();
+          start = System.nanoTime();
+          end = start + (long) (seconds * 1e9);
+        }
+      } else {
+        calls += chunk;
+        if (now >= end) {
+          consume(sink);
+          double cpu = (cpuNanos() - startCpu) / 1e9;
+          return new double[] {(double) calls * n / cpu, (double) calls * n / ((now - start) / 1e9)};
+        }
+      }
+    }
+  }
+
+  private static void consume(double sink) {
+    if (sink == 0.123456789) {
+      System.err.print(""); // keeps the reward sum observable so the JIT cannot drop the loop
+    }
+  }
+
+  static void print(PrintStream out, List<Row> rows, int n, double seconds) {
+    out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
+        + " %.2f s per cell, VectorEnv of %d%n", seconds, n);
+    out.printf(Locale.ROOT, "%-38s %14s %14s %8s %14s %16s %10s%n", "env", "single", "vector",
+        "vec/sgl", "vector (wall)", "POPGym (Python)", "vec/POPGym");
+    for (Row r : rows) {
+      String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
+          : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
+      String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
+          : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %7.2fx %,14.0f %16s %10s%n", r.id(),
+          r.singleStepsPerSecond(), r.vectorStepsPerSecond(),
+          r.vectorStepsPerSecond() / r.singleStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
+    }
+    out.println("POPGym figures: Morad et al. 2023, Python, one env on a laptop (Easy levels compared).");
+  }
+
+  public static void main(String[] args) {
+    run(System.out, args);
+  }
+}

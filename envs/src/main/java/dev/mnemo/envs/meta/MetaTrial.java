@@ -1,0 +1,109 @@
+package dev.mnemo.envs.meta;
+
+import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Seeds;
+import dev.mnemo.envs.Step;
+import dev.mnemo.envs.wrappers.Wrapper;
+
+/**
+ * An RL² trial (Duan et al. 2016): {@code episodes} consecutive episodes of ONE task drawn from the
+ * inner env's task distribution, presented as a single episode of this env. Its reset draws a new task
+ * and starts a trial; its episode (the trial) ends when the last inner episode ends. A recurrent policy
+ * therefore resets its hidden state exactly at this env's resets ({@link #trialStarted()}), i.e. at the
+ * episode boundaries a {@code VectorEnv} reports, and keeps it across the inner episodes.
+ *
+ * <p>Observation: {@code [inner obs, one-hot previous action, previous reward, done]}. {@code done} is
+ * 1 when the observation is the first of an inner episode (including the trial's first, as in the
+ * authors' code), i.e. the previous step ended an inner episode. When an inner episode ends inside the
+ * trial, the observation returned is already the next inner episode's first one (the final inner
+ * observation carries no information the policy could still act on). At reset the previous action is
+ * all zeros and the previous reward 0.
+ *
+ * <p>Seeds: the trial seed fixes the task ({@code combine(seed, TASK)}) and inner episode {@code e}'s
+ * randomness ({@code combine(seed, e)}).
+ */
+public final class MetaTrial extends Wrapper {
+  private static final long TASK_SALT = 0x7461736BL; // "task"
+  private final MultiTaskEnv task;
+  private final int episodes;
+  private final int innerSize;
+  private final int numActions;
+  private long trialSeed;
+  private int episode;
+  private boolean trialStarted;
+
+  public MetaTrial(String id, MultiTaskEnv inner, int episodes) {
+    super(inner, spec(id, inner, episodes));
+    this.task = inner;
+    this.episodes = episodes;
+    this.innerSize = inner.spec().obsSize();
+    this.numActions = inner.spec().numActions();
+  }
+
+  private static EnvSpec spec(String id, MultiTaskEnv inner, int episodes) {
+    BaseEnv.requirePositive("episodes per trial", episodes);
+    EnvSpec s = inner.spec();
+    long max = (long) s.maxEpisodeSteps() * episodes;
+    return EnvSpec.flat(id, s.obsSize() + s.numActions() + 2, s.numActions(),
+        max > Integer.MAX_VALUE ? 0 : (int) max);
+  }
+
+  /** True right after a reset (a new task, a new trial), false after every step. */
+  public boolean trialStarted() {
+    return trialStarted;
+  }
+
+  /** Index of the inner episode in progress within the trial, from 0. */
+  public int episodeInTrial() {
+    return episode;
+  }
+
+  public int episodesPerTrial() {
+    return episodes;
+  }
+
+  /** The inner task env (e.g. to read the hidden task in a test or an oracle baseline). */
+  public MultiTaskEnv taskEnv() {
+    return task;
+  }
+
+  @Override
+  protected void onReset(long seed, Step out) {
+    trialSeed = seed;
+    episode = 0;
+    trialStarted = true;
+    task.sampleTask(Seeds.combine(seed, TASK_SALT));
+    Step s = task.reset(Seeds.combine(seed, 0));
+    write(out.obs, s.obs, -1, 0f, true);
+  }
+
+  @Override
+  protected void onStep(int action, Step out) {
+    trialStarted = false;
+    Step s = task.step(action);
+    float reward = s.reward;
+    out.reward = reward;
+    if (!s.done()) {
+      write(out.obs, s.obs, action, reward, false);
+      return;
+    }
+    episode++;
+    if (episode == episodes) {
+      out.terminated = s.terminated;
+      out.truncated = s.truncated && !s.terminated;
+      write(out.obs, s.obs, action, reward, true);
+      episode = episodes - 1; // stays on the last index until the next reset
+    } else {
+      Step first = task.reset(Seeds.combine(trialSeed, episode));
+      write(out.obs, first.obs, action, reward, true);
+    }
+  }
+
+  private void write(float[] dst, float[] innerObs, int prevAction, float prevReward, boolean done) {
+    System.arraycopy(innerObs, 0, dst, 0, innerSize);
+    BaseEnv.oneHot(dst, innerSize, numActions, prevAction);
+    dst[innerSize + numActions] = prevReward;
+    dst[innerSize + numActions + 1] = done ? 1f : 0f;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.mnemo.envs.popgym;
+
+import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Step;
+
+/**
+ * POPGym Autoencode: a watch phase shows all {@code N = 52·decks} cards one per step (actions ignored),
+ * then a play phase asks for them back in reverse order, one per step, each answer paying
+ * {@code ±1/N}; the optimal return is 1 and episodes last {@code 2N − 1} steps.
+ *
+ * <p>Observation (5): {@code [watching, suit one-hot (4)]}. {@code watching} is 1 while cards are being
+ * shown and drops to 0 with the LAST card shown (POPGym's signal that play starts next step). In the
+ * play phase the suit part is all zeros; POPGym shows a constant suit 0 there, which carries no
+ * information either but would look like a real card. Levels: 1, 2, 3 decks.
+ */
+public final class Autoencode extends BaseEnv {
+  private final Deck deck;
+  private final float scale;
+  private boolean watching;
+  private int toRecite;
+
+  public Autoencode(Difficulty level) {
+    this("popgym/Autoencode-" + level.label(), level.pick(1, 2, 3));
+  }
+
+  public Autoencode(String id, int numDecks) {
+    super(EnvSpec.flat(id, 1 + Deck.SUITS, Deck.SUITS,
+        2 * Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
+    this.deck = new Deck(numDecks);
+    this.scale = 1f / deck.size();
+  }
+
+  @Override
+  protected void onReset(float[] obs) {
+    deck.shuffle(rng);
+    watching = true;
+    toRecite = deck.size();
+    show(obs, Deck.suit(deck.deal()));
+  }
+
+  @Override
+  protected void onStep(int action, Step out) {
+    if (watching) {
+      int card = deck.deal();
+      if (deck.remaining() == 0) {
+        watching = false;
+      }
+      show(out.obs, Deck.suit(card));
+    } else {
+      out.terminated = toRecite == 1;
+      int correct = Deck.suit(deck.dealtCard(--toRecite));
+      out.reward = action == correct ? scale : -scale;
+      show(out.obs, -1);
+    }
+  }
+
+  private void show(float[] obs, int suit) {
+    obs[0] = watching ? 1f : 0f;
+    oneHot(obs, 1, Deck.SUITS, suit);
+  }
+}

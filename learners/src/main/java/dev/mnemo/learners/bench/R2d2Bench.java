@@ -1,0 +1,169 @@
+package dev.mnemo.learners.bench;
+
+import dev.mnemo.agents.r2d2.RecurrentQSpec;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.learners.r2d2.TrainingBatch;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * R2D2 learner throughput at the paper's shape (batch 64, burn-in 40, trace 80, n 5, LSTM 128) for the
+ * gemm engine against the SameDiff engine measured in the same run, with FLOPs per update and the
+ * fraction of this machine's single-core sgemm rate (measured here too) that the update reaches.
+ *
+ * <p>Usage: {@code run(out)} or {@code run(out, "updates", "30")}; {@code run(out, "soak", "20000")}
+ * prints the process RSS every 1000 updates (ND4J frees native memory only through GC, so a leak shows
+ * as a rising RSS).
+ */
+public final class R2d2Bench {
+
+  static final int OBS = 8;
+  static final int ACTIONS = 4;
+
+  private R2d2Bench() {}
+
+  public static void run(PrintStream out, String... args) {
+    if (args.length >= 1 && args[0].equals("soak")) {
+      soak(out, args.length >= 2 ? Integer.parseInt(args[1]) : 20_000);
+      return;
+    }
+    int updates = args.length >= 2 && args[0].equals("updates") ? Integer.parseInt(args[1]) : 20;
+    R2d2Config gemm = config("gemm");
+    RecurrentQSpec spec = R2d2Learner.specFor(gemm, OBS, ACTIONS);
+    double flops = flopsPerUpdate(spec, gemm);
+    double peak = sgemmGflops();
+    out.printf("R2D2 learner update: batch %d, burn-in %d, trace %d, n %d, LSTM %d, encoder %s, heads %d%n",
+        gemm.batchSize(), gemm.burnIn(), gemm.traceLength(), gemm.nStep(), gemm.lstmSize(),
+        gemm.encoderSizes(), gemm.headSize());
+    out.printf("  FLOPs per update (matmuls): %.2f GFLOP%n", flops / 1e9);
+    out.printf("  this machine, one core: sgemm 1024^3 = %.1f GFLOP/s (used as peak)%n", peak);
+    double tGemm = timeUpdates(gemm, updates);
+    out.printf("  gemm engine:     %7.1f ms/update  %6.2f updates/s  %5.1f GFLOP/s  %4.1f%% of peak%n",
+        tGemm * 1e3, 1 / tGemm, flops / tGemm / 1e9, 100 * flops / tGemm / 1e9 / peak);
+    double tSd = timeUpdates(config("samediff"), Math.max(2, updates / 10));
+    out.printf("  samediff engine: %7.1f ms/update  %6.2f updates/s  %5.1f GFLOP/s  %4.1f%% of peak%n",
+        tSd * 1e3, 1 / tSd, flops / tSd / 1e9, 100 * flops / tSd / 1e9 / peak);
+    out.printf("  gemm / samediff speed-up: %.1fx (PyTorch 1.13 on one core: 78 ms, per issue 4)%n", tSd / tGemm);
+  }
+
+  static R2d2Config config(String engine) {
+    R2d2Config p = R2d2Config.paper();
+    return new R2d2Config("bench", 1L, 1, 40, 80, 40, 5, 0.997, List.of(64), 128, 64, 64, 1e-4, 1e-3, 40,
+        2500, 0.9, 0.9, 0.6, 1000, 64, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, p.gcInterval(), engine);
+  }
+
+  static double timeUpdates(R2d2Config c, int updates) {
+    R2d2Learner l = new R2d2Learner(R2d2Learner.specFor(c, OBS, ACTIONS), c);
+    TrainingBatch b = batch(c, 1);
+    for (int i = 0; i < 2; i++) {
+      l.update(b);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < updates; i++) {
+      l.update(b);
+    }
+    return (System.nanoTime() - t0) / 1e9 / updates;
+  }
+
+  /** Matmul FLOPs: two forward unrolls over the whole sequence, forward + backward (2x) over the trace. */
+  public static double flopsPerUpdate(RecurrentQSpec s, R2d2Config c) {
+    double perRow = 0;
+    int in = s.inputSize();
+    for (int e : s.encoderSizes()) {
+      perRow += 2.0 * in * e;
+      in = e;
+    }
+    int h = s.lstmSize();
+    perRow += 2.0 * in * 4 * h + 2.0 * h * 4 * h;
+    perRow += 2.0 * (h * s.headSize() * 2 + s.headSize() + s.headSize() * s.numActions());
+    double rowsFwd = 2.0 * c.batchSize() * c.sequenceLength();
+    double rowsTrain = 3.0 * c.batchSize() * c.traceLength();
+    return perRow * (rowsFwd + rowsTrain);
+  }
+
+  /** Single-threaded (OMP_NUM_THREADS=1) sgemm rate of this machine on 1024^3, GFLOP/s. */
+  public static double sgemmGflops() {
+    INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+    INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+    INDArray c = Nd4j.create(DataType.FLOAT, 1024, 1024);
+    Nd4j.gemm(a, b, c, false, false, 1, 0);
+    int reps = 5;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < reps; i++) {
+      Nd4j.gemm(a, b, c, false, false, 1, 0);
+    }
+    double s = (System.nanoTime() - t0) / 1e9 / reps;
+    return 2.0 * 1024 * 1024 * 1024 / s / 1e9;
+  }
+
+  static void soak(PrintStream out, int updates) {
+    R2d2Config c = config("gemm");
+    R2d2Learner l = new R2d2Learner(R2d2Learner.specFor(c, OBS, ACTIONS), c);
+    TrainingBatch[] batches = {batch(c, 1), batch(c, 2), batch(c, 3)};
+    out.printf("soak: %d updates at batch %d, burn-in %d, trace %d, LSTM %d (gc every %d updates)%n",
+        updates, c.batchSize(), c.burnIn(), c.traceLength(), c.lstmSize(), c.gcInterval());
+    long t0 = System.nanoTime();
+    for (int i = 1; i <= updates; i++) {
+      l.update(batches[i % 3]);
+      if (i % 1000 == 0 || i == 1) {
+        out.printf("  update %6d  RSS %7.1f MB  %.1f updates/s%n", i, rssMb(),
+            i / ((System.nanoTime() - t0) / 1e9));
+      }
+    }
+  }
+
+  /** Resident set size of this process from /proc/self/status, MB (NaN where unavailable). */
+  public static double rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  /** A random full-length batch (no padding) of the config's shape. */
+  static TrainingBatch batch(R2d2Config c, long seed) {
+    Random r = new Random(seed);
+    int bs = c.batchSize();
+    int len = c.sequenceLength();
+    int n = bs * len;
+    float[] obs = new float[n * OBS];
+    for (int i = 0; i < obs.length; i++) {
+      obs[i] = (float) r.nextGaussian();
+    }
+    int[] actions = new int[n];
+    int[] prev = new int[n];
+    float[] rewards = new float[n];
+    float[] prevR = new float[n];
+    float[] ones = new float[n];
+    java.util.Arrays.fill(ones, 1f);
+    for (int i = 0; i < n; i++) {
+      actions[i] = r.nextInt(ACTIONS);
+      rewards[i] = (float) r.nextGaussian();
+      prev[i] = i % len == 0 ? -1 : actions[i - 1];
+      prevR[i] = i % len == 0 ? 0 : rewards[i - 1];
+    }
+    float[] h = new float[bs * c.lstmSize()];
+    float[] w = new float[bs];
+    java.util.Arrays.fill(w, 1f);
+    return new TrainingBatch(bs, len, OBS, c.lstmSize(), obs, actions, rewards, ones, ones.clone(), prev,
+        prevR, h, h.clone(), w);
+  }
+
+  public static void main(String[] args) {
+    run(System.out, args);
+  }
+}
