@@ -47,7 +47,10 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   public record Retry() implements Command {
   }
 
-  /** Insert what can be inserted now, count the rest as dropped, reply. */
+  /**
+   * Insert what can be inserted now, count the rest as dropped, reply; chunks arriving later are
+   * counted as dropped and their workers told to stop.
+   */
   public record Flush(ActorRef<Coordinator.Command> replyTo) implements Command {
   }
 
@@ -77,6 +80,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   private final RuntimeListener listener;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<String, Long> nextSeq = new HashMap<>();
+  private boolean flushed;
 
   private ReplayService(ActorContext<Command> ctx, PrioritizedSequenceReplay replay, RuntimeCounters counters,
       RuntimeListener listener) {
@@ -107,6 +111,15 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
     nextSeq.put(m.source(), Math.max(expected, m.seq() + 1));
     counters.chunksReceived.incrementAndGet();
     counters.sequencesReceived.addAndGet(m.chunk().count());
+    if (flushed) {
+      // The run is stopping and this worker missed its Stop (a Receptionist listing can lag behind the
+      // data path): count its chunk as dropped at the stop and tell it to stop.
+      counters.sequencesDroppedAtStop.addAndGet(m.chunk().count());
+      listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", m.chunk().count(),
+          "reason", "arrived after the replay was flushed", "source", m.source()));
+      m.replyTo().tell(new EnvWorker.Stop(null));
+      return this;
+    }
     counters.envSteps.addAndGet(m.envSteps());
     counters.episodes.addAndGet(m.episodes());
     counters.returnSum.add(m.returnSum());
@@ -141,6 +154,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   }
 
   private Behavior<Command> onFlush(Flush f) {
+    flushed = true;
     drain();
     long dropped = 0;
     for (Pending p : pending) {

@@ -103,7 +103,7 @@ class ClusterRuntimeTest {
       assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
           "received = inserted + dropped at stop");
       assertTrue(r.updates() > updatesAtRemoval, "updates continued");
-      assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the actor JVM stops when the learner stops the run");
+      assertTrue(second.waitFor(45, TimeUnit.SECONDS), "the actor JVM stops when the learner stops the run");
       assertTrue(events.events("workers_changed").size() >= 3, "worker registrations came and went: "
           + events.events("workers_changed"));
     } finally {

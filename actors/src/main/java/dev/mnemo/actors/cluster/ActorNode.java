@@ -35,15 +35,23 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
 
   /** The actor node's protocol (local messages only). */
-  public sealed interface Command permits Listing {
+  public sealed interface Command permits Listing, GiveUp {
   }
+
+  /** Self message: the learner has been gone for {@link #LEARNER_WAIT}. */
+  public record GiveUp() implements Command {
+  }
+
+  /** How long a node waits for a vanished learner to come back before it stops. */
+  static final java.time.Duration LEARNER_WAIT = java.time.Duration.ofSeconds(20);
 
   /** Replay services or parameter servers currently registered (one adapter serves both keys). */
   public record Listing(Receptionist.Listing listing) implements Command {
   }
 
   public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
-    return Behaviors.setup(ctx -> new ActorNode(ctx, r2d2, runtime, listener));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ActorNode(ctx, timers, r2d2, runtime,
+        listener)));
   }
 
   private final R2d2Config r2d2;
@@ -56,8 +64,12 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private ActorRef<ParamServer.Command> params;
   private int generation;
 
-  private ActorNode(ActorContext<Command> ctx, R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+
+  private ActorNode(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+      R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
     super(ctx);
+    this.timers = timers;
     // Every actor node explores with its own random streams: mix the node's unique id into the seed.
     long uid = Cluster.get(ctx.getSystem()).selfMember().uniqueAddress().longUid();
     this.r2d2 = r2d2.withRun(r2d2.env(), r2d2.seed() ^ uid, r2d2.totalEnvSteps());
@@ -74,6 +86,10 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Listing.class, this::onListing)
+        .onMessage(GiveUp.class, g -> {
+          listener.onEvent(event("actor_node_stopped", "reason", "learner gone for " + LEARNER_WAIT.toSeconds() + " s"));
+          return Behaviors.stopped();
+        })
         .onSignal(Terminated.class, t -> onTerminated(t.getRef()))
         .build();
   }
@@ -90,6 +106,9 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   }
 
   private Behavior<Command> reconcile() {
+    if (replay != null && params != null) {
+      timers.cancel("give-up");
+    }
     if (replay != null && params != null && workers.isEmpty()) {
       generation++;
       int total = runtime.workers() * runtime.envsPerWorker();
@@ -112,6 +131,8 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
         getContext().stop(w);
       }
       workers.clear();
+      // The learner may come back (restarted with --resume); if it does not, the run is over.
+      timers.startSingleTimer("give-up", new GiveUp(), LEARNER_WAIT);
     }
     return this;
   }
