@@ -49,9 +49,11 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
 
   /**
    * Insert what can be inserted now, count the rest as dropped, reply; chunks arriving later are
-   * counted as dropped and their workers told to stop.
+   * counted as dropped and their workers told to stop. With {@code stopSenders} (cluster runs) every
+   * worker that ever sent a chunk is told to stop as well: the replay service knows them all, even
+   * those a lagging Receptionist listing has not shown the coordinator yet.
    */
-  public record Flush(ActorRef<Coordinator.Command> replyTo) implements Command {
+  public record Flush(boolean stopSenders, ActorRef<Coordinator.Command> replyTo) implements Command {
   }
 
   private static final Duration RETRY_PERIOD = Duration.ofMillis(20);
@@ -80,6 +82,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   private final RuntimeListener listener;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<String, Long> nextSeq = new HashMap<>();
+  private final Map<String, ActorRef<EnvWorker.Command>> senders = new HashMap<>();
   private boolean flushed;
 
   private ReplayService(ActorContext<Command> ctx, PrioritizedSequenceReplay replay, RuntimeCounters counters,
@@ -109,6 +112,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
       listener.onEvent(Events.of("sequence_anomaly", "source", m.source(), "expected", expected, "got", m.seq()));
     }
     nextSeq.put(m.source(), Math.max(expected, m.seq() + 1));
+    senders.putIfAbsent(m.source(), m.replyTo());
     counters.chunksReceived.incrementAndGet();
     counters.sequencesReceived.addAndGet(m.chunk().count());
     if (flushed) {
@@ -161,6 +165,11 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
       dropped += p.insert.chunk().count() - p.next;
     }
     pending.clear();
+    if (f.stopSenders()) {
+      for (ActorRef<EnvWorker.Command> w : senders.values()) {
+        w.tell(new EnvWorker.Stop(null));
+      }
+    }
     if (dropped > 0) {
       counters.sequencesDroppedAtStop.addAndGet(dropped);
       listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", dropped,

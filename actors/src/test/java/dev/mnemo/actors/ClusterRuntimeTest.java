@@ -50,6 +50,7 @@ class ClusterRuntimeTest {
   }
 
   static void await(String what, long seconds, BooleanSupplier cond, Path... logs) throws Exception {
+    // Logs are shown when the wait fails: the child JVMs print their events as JSON lines.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (cond.getAsBoolean()) {
@@ -104,7 +105,8 @@ class ClusterRuntimeTest {
       assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
           "received = inserted + dropped at stop");
       assertTrue(r.updates() > updatesAtRemoval, "updates continued");
-      assertTrue(second.waitFor(45, TimeUnit.SECONDS), "the actor JVM stops when the learner stops the run");
+      Process last = second;
+      await("the actor JVM stops when the learner stops the run", 45, () -> !last.isAlive(), log2);
       assertTrue(events.events("workers_changed").size() >= 3, "worker registrations came and went: "
           + events.events("workers_changed"));
     } finally {
