@@ -49,9 +49,11 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   public record Listing(Receptionist.Listing listing) implements Command {
   }
 
-  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+  /** An actor node's guardian; {@code stopped} completes when the node has no more work to do. */
+  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+      java.util.concurrent.CompletableFuture<Void> stopped) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ActorNode(ctx, timers, r2d2, runtime,
-        listener)));
+        listener, stopped)));
   }
 
   private final R2d2Config r2d2;
@@ -65,11 +67,14 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private int generation;
 
   private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+  private final java.util.concurrent.CompletableFuture<Void> stopped;
 
   private ActorNode(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
-      R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+      R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+      java.util.concurrent.CompletableFuture<Void> stopped) {
     super(ctx);
     this.timers = timers;
+    this.stopped = stopped;
     // Every actor node explores with its own random streams: mix the node's unique id into the seed.
     long uid = Cluster.get(ctx.getSystem()).selfMember().uniqueAddress().longUid();
     this.r2d2 = r2d2.withRun(r2d2.env(), r2d2.seed() ^ uid, r2d2.totalEnvSteps());
@@ -88,6 +93,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
         .onMessage(Listing.class, this::onListing)
         .onMessage(GiveUp.class, g -> {
           listener.onEvent(event("actor_node_stopped", "reason", "learner gone for " + LEARNER_WAIT.toSeconds() + " s"));
+          stopped.complete(null);
           return Behaviors.stopped();
         })
         .onSignal(Terminated.class, t -> onTerminated(t.getRef()))
@@ -143,6 +149,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
       // Only the learner's Stop ends a worker (failures restart it): the run is over.
       long sent = ledgers.stream().mapToLong(WorkerLedger::sequencesSent).sum();
       listener.onEvent(event("actor_node_stopped", "sequences_sent", sent));
+      stopped.complete(null);
       return Behaviors.stopped();
     }
     return this;
