@@ -61,6 +61,7 @@ public final class RuntimeBench {
     String env = "cartpole";
     boolean cluster = true;
     boolean local = true;
+    boolean learner = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(need(args, ++i));
@@ -68,8 +69,9 @@ public final class RuntimeBench {
         case "--env" -> env = need(args, ++i);
         case "--no-cluster" -> cluster = false;
         case "--no-local" -> local = false;
+        case "--no-learner" -> learner = false;
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local");
+            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local, --no-learner");
       }
     }
     if (!(seconds > 0) || envs < 1) {
@@ -84,6 +86,9 @@ public final class RuntimeBench {
       // the runtime figures and the better one is kept, so a cold JIT cannot flatter the runtime.
       if (local) {
         localFigures(out, r2d2, envs, seconds);
+      }
+      if (learner) {
+        learnerFigures(out);
       }
       if (cluster) {
         clusterFigures(out, seconds);
@@ -123,6 +128,53 @@ public final class RuntimeBench {
           "local runtime, " + counts[k] + " worker(s), learner idle", local[k][0], local[k][1],
           100 * local[k][1] / bareCpu, 100 * local[k][0] / bare);
     }
+  }
+
+  /** The shapes of {@code configs/quickstart.conf} (T-Maze 10, sequences of 2 + 4 + 3 steps, 4 samples per insert). */
+  static R2d2Config quickstartShapes(long budget) {
+    java.util.Map<String, Object> m = new java.util.HashMap<>();
+    m.put("env", "tmaze?length=10");
+    m.put("seed", 1);
+    m.put("num_envs", 8);
+    m.put("burn_in", 2);
+    m.put("trace_length", 4);
+    m.put("sequence_period", 2);
+    m.put("n_step", 3);
+    m.put("gamma", 0.99);
+    m.put("encoder_sizes", List.of(32));
+    m.put("lstm_size", 32);
+    m.put("head_size", 32);
+    m.put("batch_size", 32);
+    m.put("learning_rate", 1e-3);
+    m.put("target_period", 200);
+    m.put("replay_capacity", 4000);
+    m.put("min_replay_size", 128);
+    m.put("samples_per_insert", 4.0);
+    m.put("actor_refresh_steps", 50);
+    m.put("total_env_steps", budget);
+    m.put("eval_episodes", 0);
+    return R2d2Config.fromMap(m);
+  }
+
+  /**
+   * With the learner working at the replay ratio, on the quick-start shapes: the synchronous trainer
+   * (one thread, 8 envs) against the local runtime (2 workers of 4 envs, rate limiter), same budget.
+   */
+  private static void learnerFigures(PrintStream out) throws Exception {
+    long budget = 16_000;
+    R2d2Config cfg = quickstartShapes(budget);
+    dev.mnemo.learners.r2d2.TrainResult sync = new dev.mnemo.learners.r2d2.SynchronousTrainer(cfg).run(m -> { },
+        false);
+    RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, Math.max(1, cfg.numEnvs() / 2)).withFlow(8, 4, 20)
+        .withStatusInterval(Duration.ofMillis(200));
+    dev.mnemo.actors.RunResult async = LocalRuntime.run(rc, cfg, RuntimeListener.none());
+    out.printf("  with the learner (quick-start shapes, %s, %.1f samples per insert, %,d env steps):%n", cfg.env(),
+        cfg.samplesPerInsert(), budget);
+    out.printf("    synchronous trainer, 1 thread                %,12.0f env steps/s, %,8.1f updates/s%n",
+        sync.envSteps() / sync.seconds(), sync.updates() / sync.seconds());
+    out.printf("    local runtime, 2 workers + learner thread    %,12.0f env steps/s, %,8.1f updates/s (%.2fx the"
+        + " synchronous env steps/s)%n", async.envSteps() / async.seconds(), async.updates() / async.seconds(),
+        (async.envSteps() / async.seconds()) / (sync.envSteps() / sync.seconds()));
   }
 
   private static void clusterFigures(PrintStream out, double seconds) throws Exception {

@@ -17,7 +17,7 @@ class RuntimeBenchSmokeTest {
   void localFiguresArePrintedWithTheirCeilingRatio() {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     RuntimeBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--seconds", "0.3", "--envs", "2",
-        "--no-cluster");
+        "--no-cluster", "--no-learner");
     String out = buf.toString(StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("local runtime, (\\d) worker\\(s\\), learner idle\\s+([\\d,]+)\\s+([\\d,]+)\\s+(\\d+)% of ceiling per CPU-s")
         .matcher(out);
