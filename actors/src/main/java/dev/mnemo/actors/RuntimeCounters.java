@@ -18,7 +18,6 @@ public final class RuntimeCounters {
   final AtomicLong sequenceAnomalies = new AtomicLong();
   final AtomicLong updates = new AtomicLong();
   final AtomicLong paramLag = new AtomicLong();
-  final AtomicLong workerRestarts = new AtomicLong();
   final java.util.concurrent.atomic.AtomicReference<dev.mnemo.agents.ParamSnapshot> latestParams =
       new java.util.concurrent.atomic.AtomicReference<>();
 

@@ -3,6 +3,7 @@ package dev.mnemo.actors.cluster;
 import dev.mnemo.actors.ClusterKeys;
 import dev.mnemo.actors.Coordinator;
 import dev.mnemo.actors.EnvWorker;
+import dev.mnemo.actors.Events;
 import dev.mnemo.actors.ParamServer;
 import dev.mnemo.actors.ReplayService;
 import dev.mnemo.actors.RunSetup;
@@ -11,9 +12,7 @@ import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.WorkerLedger;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -92,7 +91,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
     return newReceiveBuilder()
         .onMessage(Listing.class, this::onListing)
         .onMessage(GiveUp.class, g -> {
-          listener.onEvent(event("actor_node_stopped", "reason", "learner gone for " + LEARNER_WAIT.toSeconds() + " s"));
+          listener.onEvent(Events.of("actor_node_stopped", "reason", "learner gone for " + LEARNER_WAIT.toSeconds() + " s"));
           stopped.complete(null);
           return Behaviors.stopped();
         })
@@ -129,9 +128,9 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
         workers.add(ref);
         ledgers.add(ledger);
       }
-      listener.onEvent(event("workers_started", "workers", runtime.workers(), "replay", replay.path().toString()));
+      listener.onEvent(Events.of("workers_started", "workers", runtime.workers(), "replay", replay.path().toString()));
     } else if ((replay == null || params == null) && !workers.isEmpty()) {
-      listener.onEvent(event("learner_lost", "workers", workers.size()));
+      listener.onEvent(Events.of("learner_lost", "workers", workers.size()));
       for (ActorRef<EnvWorker.Command> w : workers) {
         getContext().unwatch(w);
         getContext().stop(w);
@@ -148,20 +147,10 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
     if (workers.isEmpty()) {
       // Only the learner's Stop ends a worker (failures restart it): the run is over.
       long sent = ledgers.stream().mapToLong(WorkerLedger::sequencesSent).sum();
-      listener.onEvent(event("actor_node_stopped", "sequences_sent", sent));
+      listener.onEvent(Events.of("actor_node_stopped", "sequences_sent", sent));
       stopped.complete(null);
       return Behaviors.stopped();
     }
     return this;
-  }
-
-  private static Map<String, Object> event(String kind, Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("event", kind);
-    m.put("time_ms", System.currentTimeMillis());
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }
