@@ -62,6 +62,7 @@ public final class RuntimeBench {
     boolean cluster = true;
     boolean local = true;
     boolean learner = true;
+    int window = 128;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Double.parseDouble(need(args, ++i));
@@ -70,8 +71,9 @@ public final class RuntimeBench {
         case "--no-cluster" -> cluster = false;
         case "--no-local" -> local = false;
         case "--no-learner" -> learner = false;
+        case "--window" -> window = Integer.parseInt(need(args, ++i));
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local, --no-learner");
+            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local, --no-learner, --window N");
       }
     }
     if (!(seconds > 0) || envs < 1) {
@@ -91,7 +93,7 @@ public final class RuntimeBench {
         learnerFigures(out);
       }
       if (cluster) {
-        clusterFigures(out, seconds);
+        clusterFigures(out, seconds, window);
       }
     } catch (Exception e) {
       throw new IllegalStateException("RuntimeBench failed: " + e, e);
@@ -177,12 +179,13 @@ public final class RuntimeBench {
         (async.envSteps() / async.seconds()) / (sync.envSteps() / sync.seconds()));
   }
 
-  private static void clusterFigures(PrintStream out, double seconds) throws Exception {
+  private static void clusterFigures(PrintStream out, double seconds, int window) throws Exception {
         double tcp = loopbackTcp(seconds);
         out.printf("  baseline: raw loopback TCP, 64 KiB writes, 1 socket   %,8.0f MiB/s%n", tcp);
-        out.println("  cluster transfer, 2 JVMs, Artery TCP on 127.0.0.1 (binary serializer, 32 chunks in flight):");
+        out.println("  cluster transfer, 2 JVMs, Artery TCP on 127.0.0.1 (binary serializer, " + window
+            + " chunks in flight):");
         for (int[] shape : new int[][] {{8, 85, 16, 64}, {32, 85, 16, 64}, {4, 125, 256, 512}}) {
-          double[] t = transfer(shape[0], shape[1], shape[2], shape[3], seconds);
+          double[] t = transfer(shape[0], shape[1], shape[2], shape[3], seconds, window);
           out.printf("    chunk of %d sequences x %d steps (obs %d, state %d) = %,d bytes: %,.0f MiB/s (%.0f%% of raw TCP),"
               + " %,.0f chunks/s%n", shape[0], shape[1], shape[2], shape[3], (long) t[2], t[0], 100 * t[0] / tcp, t[1]);
         }
@@ -348,7 +351,7 @@ public final class RuntimeBench {
   }
 
   /** {MiB/s, chunks/s, bytes per chunk} of chunks sent to a sink in a second JVM. */
-  static double[] transfer(int rows, int length, int obs, int state, double seconds) throws Exception {
+  static double[] transfer(int rows, int length, int obs, int state, double seconds, int window) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -373,7 +376,7 @@ public final class RuntimeBench {
       SequenceChunk chunk = new SequenceChunk(b, rows, new float[rows]);
       CompletableFuture<double[]> done = new CompletableFuture<>();
       String sinkPath = "pekko://bench@127.0.0.1:" + port + "/user";
-      ActorSystem<EnvWorker.Command> sys = ActorSystem.create(sender(sinkPath, chunk, 32, seconds, done), "bench",
+      ActorSystem<EnvWorker.Command> sys = ActorSystem.create(sender(sinkPath, chunk, window, seconds, done), "bench",
           ConfigFactory.parseString("pekko.actor.provider = remote\npekko.remote.artery.canonical.port = 0\n"
               + "pekko.loglevel = WARNING").withFallback(PekkoSettings.base()));
       try {
