@@ -1,0 +1,281 @@
+package dev.mnemo.learners.r2d2.ablation;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.SynchronousTrainer;
+import dev.mnemo.learners.r2d2.TrainResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The stored-state / burn-in ablation of R2D2 (Kapturowski et al. 2019, Section 3, Figure 1), scaled
+ * down to a T-Maze: trains one agent per variant {zero, stored} x {burn-in 0, burn-in l} and seed with
+ * the {@link SynchronousTrainer}, and at every evaluation probes the Q-value discrepancy ΔQ
+ * ({@link QDiscrepancy}) of the current parameters on episodes played by the parameters of the previous
+ * probe (the stale parameters that filled the replay), for all four unroll strategies. Writes
+ * {@code results.csv} (one row per run, probe and measured strategy), {@code runs.csv} (final returns),
+ * {@code table.md} (mean ± 95% CI over seeds) and {@code plot.png}, rewriting them after every run.
+ *
+ * <p>Options ({@code --key value}): {@code out} (experiments/r2d2-ablation), {@code env}
+ * (tmaze?length=10), {@code seeds} (3), {@code steps} env steps per run (50000), {@code burn-in} l (4),
+ * {@code trace} m (8), {@code eval-interval} (5000), {@code probe-episodes} (20),
+ * {@code samples-per-insert} (2).
+ */
+public final class R2d2Ablation {
+
+  /** Probe episodes are played epsilon-greedy, like a mid-ladder R2D2 actor. */
+  static final double PROBE_EPSILON = 0.1;
+
+  /** The experiment's size; see the class comment for the option names and defaults. */
+  record Options(Path out, String env, int seeds, long steps, int burnIn, int trace, long evalInterval,
+      int probeEpisodes, double samplesPerInsert) {
+
+    static Options parse(String... args) {
+      Path out = Path.of("experiments/r2d2-ablation");
+      String env = "tmaze?length=10";
+      int seeds = 3;
+      long steps = 50_000;
+      int burnIn = 4;
+      int trace = 8;
+      long evalInterval = 5_000;
+      int probeEpisodes = 20;
+      double spi = 2.0;
+      for (int i = 0; i < args.length; i += 2) {
+        String k = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("option " + k + " needs a value");
+        }
+        String v = args[i + 1];
+        try {
+          switch (k) {
+            case "--out" -> out = Path.of(v);
+            case "--env" -> env = v;
+            case "--seeds" -> seeds = Integer.parseInt(v);
+            case "--steps" -> steps = Long.parseLong(v);
+            case "--burn-in" -> burnIn = Integer.parseInt(v);
+            case "--trace" -> trace = Integer.parseInt(v);
+            case "--eval-interval" -> evalInterval = Long.parseLong(v);
+            case "--probe-episodes" -> probeEpisodes = Integer.parseInt(v);
+            case "--samples-per-insert" -> spi = Double.parseDouble(v);
+            default -> throw new IllegalArgumentException("unknown option " + k + "; expected --out, --env,"
+                + " --seeds, --steps, --burn-in, --trace, --eval-interval, --probe-episodes, --samples-per-insert");
+          }
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("option " + k + " needs a number, got '" + v + "'", e);
+        }
+      }
+      if (seeds < 1 || steps < 1 || burnIn < 1 || trace < 2 || evalInterval < 1 || probeEpisodes < 1) {
+        throw new IllegalArgumentException("need seeds >= 1, steps >= 1, burn-in >= 1, trace >= 2,"
+            + " eval-interval >= 1, probe-episodes >= 1; got " + seeds + ", " + steps + ", " + burnIn + ", "
+            + trace + ", " + evalInterval + ", " + probeEpisodes);
+      }
+      return new Options(out, env, seeds, steps, burnIn, trace, evalInterval, probeEpisodes, spi);
+    }
+  }
+
+  /** One probe of one run: ΔQ of every strategy, with the run's state at that moment. */
+  record Probe(long envSteps, long updates, long staleUpdates, double evalReturn,
+      List<DiscrepancyProbe.Result> results) {
+
+    DiscrepancyProbe.Result of(UnrollStrategy s) {
+      for (DiscrepancyProbe.Result r : results) {
+        if (r.strategy().equals(s)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("strategy " + s + " was not probed");
+    }
+  }
+
+  /** One training run: its variant, seed, final result and probes. */
+  record Run(UnrollStrategy variant, long seed, TrainResult result, List<Probe> probes) {}
+
+  private R2d2Ablation() {}
+
+  public static void main(String[] args) {
+    run(System.out, args);
+  }
+
+  public static void run(PrintStream out, String... args) {
+    Options o = Options.parse(args);
+    List<UnrollStrategy> grid = UnrollStrategy.paperGrid(o.burnIn());
+    try {
+      Files.createDirectories(o.out());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + o.out(), e);
+    }
+    out.printf(Locale.ROOT, "R2D2 ablation on %s: %d seeds x %d variants, %d env steps each, burn-in %d,"
+        + " trace %d -> %s%n", o.env(), o.seeds(), grid.size(), o.steps(), o.burnIn(), o.trace(), o.out());
+    long start = System.nanoTime();
+    List<Run> runs = new ArrayList<>();
+    for (int s = 1; s <= o.seeds(); s++) {
+      for (UnrollStrategy v : grid) {
+        Run r = train(o, s, v, grid);
+        runs.add(r);
+        out.printf(Locale.ROOT, "  seed %d %-16s final greedy return %.2f, ΔQ first/last %.4f/%.4f,"
+                + " %d updates, %.0f s (total %.0f s)%n", s, v.label(), r.result().evalMeanReturn(),
+            lateMean(r, v, true), lateMean(r, v, false), r.result().updates(), r.result().seconds(),
+            (System.nanoTime() - start) / 1e9);
+        writeAll(o, grid, runs);
+      }
+    }
+    out.println(table(o, grid, runs));
+  }
+
+  /** The scaled-down R2D2 config of one variant (paper ratios: burn-in l = m/2, overlap m/2). */
+  static R2d2Config config(Options o, long seed, UnrollStrategy v) {
+    int period = Math.max(1, o.trace() / 2);
+    return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.98, List.of(32), 32, 32,
+        16, 1e-3, 1e-3, 40.0, 200, 0.9, 0.9, 0.6, 2000, 64, o.samplesPerInsert(), 0.1, 100, 0.4, 7.0,
+        v.start() == StartState.STORED, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50,
+        "gemm");
+  }
+
+  static Run train(Options o, long seed, UnrollStrategy variant, List<UnrollStrategy> grid) {
+    R2d2Config c = config(o, seed, variant);
+    SynchronousTrainer trainer = new SynchronousTrainer(c);
+    // the same probe seed for every variant of a seed: all variants are probed on like episodes
+    DiscrepancyProbe probe = new DiscrepancyProbe(o.env(), trainer.learner().spec(), grid, o.trace(),
+        c.sequencePeriod(), o.probeEpisodes(), PROBE_EPSILON, seed * 1_000_003L + 77);
+    List<Probe> probes = new ArrayList<>();
+    ParamSnapshot[] stale = {trainer.learner().snapshot()};
+    TrainResult result = trainer.run(m -> {
+      ParamSnapshot now = trainer.learner().snapshot();
+      probes.add(new Probe(m.envSteps(), m.updates(), stale[0].version(), m.evalReturn(),
+          probe.measure(now, stale[0])));
+      stale[0] = now;
+    }, false);
+    return new Run(variant, seed, result, probes);
+  }
+
+  /** Mean ΔQ of strategy {@code s} over the second half of a run's probes (the trained regime). */
+  static double lateMean(Run r, UnrollStrategy s, boolean first) {
+    int n = r.probes().size();
+    double sum = 0;
+    int k = 0;
+    for (int i = n / 2; i < n; i++) {
+      DiscrepancyProbe.Result x = r.probes().get(i).of(s);
+      double v = first ? x.first() : x.last();
+      if (!Double.isNaN(v)) {
+        sum += v;
+        k++;
+      }
+    }
+    return k > 0 ? sum / k : Double.NaN;
+  }
+
+  static void writeAll(Options o, List<UnrollStrategy> grid, List<Run> runs) {
+    StringBuilder csv = new StringBuilder(
+        "seed,variant,env_steps,updates,stale_param_version,eval_return,strategy,own_strategy,dq_first,dq_last,windows\n");
+    StringBuilder runCsv = new StringBuilder("seed,variant,env_steps,updates,final_eval_return,final_eval_ci95,"
+        + "solved_at_env_step,seconds\n");
+    for (Run r : runs) {
+      for (Probe p : r.probes()) {
+        for (DiscrepancyProbe.Result x : p.results()) {
+          csv.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%d,%.4f,%s,%b,%.6g,%.6g,%d%n", r.seed(),
+              r.variant().label(), p.envSteps(), p.updates(), p.staleUpdates(), p.evalReturn(),
+              x.strategy().label(), x.strategy().equals(r.variant()), x.first(), x.last(), x.windows()));
+        }
+      }
+      TrainResult t = r.result();
+      runCsv.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%.4f,%.4f,%d,%.1f%n", r.seed(), r.variant().label(),
+          t.envSteps(), t.updates(), t.evalMeanReturn(), t.evalCi95(), t.solvedAtEnvStep(), t.seconds()));
+    }
+    try {
+      Files.writeString(o.out().resolve("results.csv"), csv);
+      Files.writeString(o.out().resolve("runs.csv"), runCsv);
+      Files.writeString(o.out().resolve("table.md"), table(o, grid, runs));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write results under " + o.out(), e);
+    }
+    plot(o, grid, runs);
+  }
+
+  static String table(Options o, List<UnrollStrategy> grid, List<Run> runs) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "# R2D2 stored-state / burn-in ablation on `%s`%n%n", o.env()));
+    sb.append(String.format(Locale.ROOT, "%d env steps per run, burn-in l = %d, trace m = %d; mean ± 95%% CI"
+        + " (Student t) over seeds. ΔQ: mean over the second half of the run's probes of the variant's own"
+        + " unroll strategy; final return: last greedy evaluation (20 episodes; optimum 4.0).%n%n",
+        o.steps(), o.burnIn(), o.trace()));
+    sb.append("| trained variant | seeds | ΔQ first trained step | ΔQ last trained step | final greedy return |\n");
+    sb.append("|---|---|---|---|---|\n");
+    for (UnrollStrategy v : grid) {
+      List<Run> rs = runs.stream().filter(r -> r.variant().equals(v)).toList();
+      if (rs.isEmpty()) {
+        continue;
+      }
+      double[] f = rs.stream().mapToDouble(r -> lateMean(r, v, true)).toArray();
+      double[] l = rs.stream().mapToDouble(r -> lateMean(r, v, false)).toArray();
+      double[] ret = rs.stream().mapToDouble(r -> r.result().evalMeanReturn()).toArray();
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", v.label(), rs.size(),
+          Stats.of(f).format(4), Stats.of(l).format(4), Stats.of(ret).format(2)));
+    }
+    sb.append("\nΔQ at the first trained step (mean over seeds, second half of training) of every unroll"
+        + " strategy (columns) measured on the networks each variant trained (rows):\n\n| trained \\ measured |");
+    for (UnrollStrategy s : grid) {
+      sb.append(' ').append(s.label()).append(" |");
+    }
+    sb.append("\n|---|").append("---|".repeat(grid.size())).append('\n');
+    for (UnrollStrategy v : grid) {
+      List<Run> rs = runs.stream().filter(r -> r.variant().equals(v)).toList();
+      if (rs.isEmpty()) {
+        continue;
+      }
+      sb.append("| ").append(v.label()).append(" |");
+      for (UnrollStrategy s : grid) {
+        double[] f = rs.stream().mapToDouble(r -> lateMean(r, s, true)).toArray();
+        sb.append(' ').append(Stats.of(f).format(4)).append(" |");
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** ΔQ(first), ΔQ(last) of each variant's own strategy and its greedy return, over env steps, mean over seeds. */
+  static void plot(Options o, List<UnrollStrategy> grid, List<Run> runs) {
+    int n = runs.stream().mapToInt(r -> r.probes().size()).max().orElse(0);
+    if (n == 0) {
+      return;
+    }
+    double[] x = new double[n];
+    for (Run r : runs) {
+      for (int i = 0; i < r.probes().size(); i++) {
+        x[i] = r.probes().get(i).envSteps();
+      }
+    }
+    List<LinePlot.Series> first = new ArrayList<>();
+    List<LinePlot.Series> last = new ArrayList<>();
+    List<LinePlot.Series> ret = new ArrayList<>();
+    for (int vi = 0; vi < grid.size(); vi++) {
+      UnrollStrategy v = grid.get(vi);
+      List<Run> rs = runs.stream().filter(r -> r.variant().equals(v)).toList();
+      if (rs.isEmpty()) {
+        continue;
+      }
+      double[] f = new double[n];
+      double[] l = new double[n];
+      double[] e = new double[n];
+      for (int i = 0; i < n; i++) {
+        final int k = i;
+        List<Probe> ps = rs.stream().filter(r -> r.probes().size() > k).map(r -> r.probes().get(k)).toList();
+        f[i] = Stats.of(ps.stream().mapToDouble(p -> p.of(v).first()).toArray()).mean();
+        l[i] = Stats.of(ps.stream().mapToDouble(p -> p.of(v).last()).toArray()).mean();
+        e[i] = Stats.of(ps.stream().mapToDouble(Probe::evalReturn).toArray()).mean();
+      }
+      first.add(new LinePlot.Series(v.label(), vi, f));
+      last.add(new LinePlot.Series(v.label(), vi, l));
+      ret.add(new LinePlot.Series(v.label(), vi, e));
+    }
+    LinePlot.write(o.out().resolve("plot.png"), "env steps", List.of(
+        new LinePlot.Panel("ΔQ at the first trained step (log)", x, first, true),
+        new LinePlot.Panel("ΔQ at the last trained step (log)", x, last, true),
+        new LinePlot.Panel("greedy return (optimum 4)", x, ret, false)));
+  }
+}
