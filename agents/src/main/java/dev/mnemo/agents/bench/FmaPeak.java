@@ -15,12 +15,14 @@ final class FmaPeak {
 
   private FmaPeak() {}
 
-  /** Best of {@code reps} timed runs, in GFLOP/s (an FMA counts as 2 FLOPs). */
-  static double measureGflops(int reps) {
+  /**
+   * Best of {@code reps} timed runs of {@code iters} iterations (10 M take about 30 ms), in GFLOP/s
+   * (an FMA counts as 2 FLOPs).
+   */
+  static double measureGflops(int reps, long iters) {
     double best = 0;
-    burn(2_000_000); // JIT warm-up
+    burn(iters / 5); // JIT warm-up
     for (int r = 0; r < reps; r++) {
-      long iters = 10_000_000;
       // Thread CPU time, not wall time: on a shared machine the thread is descheduled at random.
       java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
       long t0 = mx.getCurrentThreadCpuTime();
@@ -32,6 +34,53 @@ final class FmaPeak {
       best = Math.max(best, iters * 12.0 * S.length() * 2 / dt);
     }
     return best;
+  }
+
+  /**
+   * Read bandwidth in GB/s (best of {@code reps}) of a vector loop summing a {@code bytes}-sized array
+   * over and over: with a few hundred KB that is the L2-to-core rate that bounds a batch-1 step, which
+   * must stream every weight once.
+   */
+  static double measureReadGBs(int bytes, int reps, long bytesPerRep) {
+    float[] a = new float[Math.max(4 * S.length(), bytes / 4 / (4 * S.length()) * (4 * S.length()))];
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    int n = (int) Math.max(10, bytesPerRep / (a.length * 4L));
+    sum(a, n / 10); // JIT warm-up
+    double best = 0;
+    for (int r = 0; r < reps; r++) {
+      long t0 = mx.getCurrentThreadCpuTime();
+      float sink = sum(a, n);
+      long dt = mx.getCurrentThreadCpuTime() - t0;
+      if (sink == 42f) {
+        System.out.print("");
+      }
+      best = Math.max(best, (double) a.length * 4 * n / dt);
+    }
+    return best;
+  }
+
+  /** Sums {@code a} {@code times} times; one pass per call so C2 compiles the pass as a whole method. */
+  private static float sum(float[] a, int times) {
+    float total = 0f;
+    for (int t = 0; t < times; t++) {
+      total += sumOnce(a);
+    }
+    return total;
+  }
+
+  private static float sumOnce(float[] a) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    int l = S.length();
+    for (int i = 0; i < a.length; i += 4 * l) {
+      s0 = s0.add(FloatVector.fromArray(S, a, i));
+      s1 = s1.add(FloatVector.fromArray(S, a, i + l));
+      s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * l));
+      s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * l));
+    }
+    return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
   }
 
   static int lanes() {

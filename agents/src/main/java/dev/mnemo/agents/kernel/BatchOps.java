@@ -13,12 +13,36 @@ package dev.mnemo.agents.kernel;
 public interface BatchOps {
 
   /**
-   * {@code C[r, j] = bias[j] + sum_k A[r, k] W[k, j]} for {@code r < rows, j < n}.
+   * {@code C[r, j] = bias[j] + sum_k A[r, k] W[k, j]} for {@code r < rows} and every stored column
+   * {@code j < w.paddedCols()} (the padding columns get the bias padding, normally zero).
    *
-   * @param bias {@code n} floats from {@code biasOff}, or {@code null} for none
+   * @param a {@code rows x w.rows()} at {@code aOff}, rows {@code lda} apart
+   * @param w weights packed for this implementation's {@link #lanes()}
+   * @param bias {@code w.paddedCols()} floats, or {@code null} for none
+   * @param c {@code rows x w.paddedCols()} at {@code cOff}, rows {@code ldc >= w.paddedCols()} apart
    */
-  void gemm(int rows, int k, int n, float[] a, int aOff, int lda, float[] w, int wOff, int ldw,
-      float[] bias, int biasOff, float[] c, int cOff, int ldc);
+  void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix w, float[] bias, float[] c, int cOff,
+      int ldc);
+
+  /** Argument checks shared by the implementations, so bad shapes fail with the numbers that clash. */
+  static void checkGemm(BatchOps ops, int rows, float[] a, int aOff, int lda, PackedMatrix w,
+      float[] bias, float[] c, int cOff, int ldc) {
+    if (w.lanes() != ops.lanes()) {
+      throw new IllegalArgumentException("weights packed for " + w.lanes() + " lanes, " + ops.name()
+          + " needs " + ops.lanes());
+    }
+    int k = w.rows();
+    int n = w.paddedCols();
+    if (rows < 0 || lda < k || ldc < n || aOff < 0 || cOff < 0
+        || (rows > 0 && (aOff + (rows - 1) * lda + k > a.length
+            || cOff + (rows - 1) * ldc + n > c.length))
+        || (bias != null && bias.length < n)) {
+      throw new IllegalArgumentException("gemm shapes do not fit: rows=" + rows + ", k=" + k
+          + ", padded n=" + n + ", a.length=" + a.length + " (off " + aOff + ", ld " + lda
+          + "), c.length=" + c.length + " (off " + cOff + ", ld " + ldc + "), bias.length="
+          + (bias == null ? "none" : bias.length));
+    }
+  }
 
   /** {@code x = max(x, 0)} over {@code rows x n} at {@code off} with leading dimension {@code ld}. */
   void relu(int rows, int n, float[] x, int off, int ld);
@@ -36,7 +60,7 @@ public interface BatchOps {
   void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev, float[] cNext,
       float[] hNext);
 
-  /** Floats per SIMD register (1 for the scalar path): packed layouts pad small output widths to it. */
+  /** Floats per SIMD register: {@link PackedMatrix} panels are cut for it. */
   int lanes();
 
   /** Short name for logs and benchmarks. */

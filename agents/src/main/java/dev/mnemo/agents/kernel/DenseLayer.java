@@ -1,67 +1,57 @@
 package dev.mnemo.agents.kernel;
 
 /**
- * A fully connected layer {@code y = act(x W + b)} over a batch, with its own copy of the weights in
- * the layout the {@link BatchOps#gemm} kernel reads: {@code W} row-major {@code [in, width]}, where
- * {@code width >= out} may pad the output columns with zeros (so a narrow head still runs as whole SIMD
- * vectors). Loading copies weights in place: a new snapshot of the same shape allocates nothing.
+ * A fully connected layer {@code y = act(x W + b)} over a batch, holding its own copy of the weights
+ * packed for its {@link BatchOps} ({@link PackedMatrix}). The output has {@link #width()} columns: the
+ * {@code out} real ones, then zero padding up to the SIMD panel width (ReLU keeps it zero), so a narrow
+ * layer still runs as whole vectors. Loading copies in place: a new snapshot allocates nothing.
  */
 public final class DenseLayer {
 
+  private final BatchOps ops;
   private final int in;
   private final int out;
-  private final int width;
   private final boolean relu;
-  private final float[] w;
+  private final PackedMatrix w;
   private final float[] b;
 
   /**
    * @param in input features
    * @param out output features
-   * @param width stored output columns, {@code >= out}; columns {@code [out, width)} stay zero
    * @param relu whether to apply ReLU after the affine map
    */
-  public DenseLayer(int in, int out, int width, boolean relu) {
-    if (in < 1 || out < 1 || width < out) {
+  public DenseLayer(BatchOps ops, int in, int out, boolean relu) {
+    if (in < 1 || out < 1) {
       throw new IllegalArgumentException(
-          "DenseLayer needs in >= 1, out >= 1, width >= out; got in=" + in + ", out=" + out + ", width="
-              + width);
+          "DenseLayer needs in >= 1 and out >= 1; got in=" + in + ", out=" + out);
     }
+    this.ops = ops;
     this.in = in;
     this.out = out;
-    this.width = width;
     this.relu = relu;
-    this.w = new float[in * width];
-    this.b = new float[width];
+    this.w = new PackedMatrix(in, out, ops.lanes());
+    this.b = new float[w.paddedCols()];
   }
 
   /** Copies a row-major {@code [in, out]} matrix and an {@code out} bias from a flat parameter array. */
   public void load(float[] params, int wOff, int bOff) {
-    loadBlock(params, wOff, out, 0, 0, in, out);
+    w.load(params, wOff, out, 0, 0, in, out);
     System.arraycopy(params, bOff, b, 0, out);
   }
 
   /**
-   * Copies a row-major {@code rows x cols} block from {@code src} into the stored weights at
-   * ({@code row0}, {@code col0}); used to pack several source matrices into one wider layer.
-   *
-   * @param srcLd floats between rows in {@code src}
+   * Copies a row-major {@code rows x cols} block (rows {@code srcLd} apart) to rows {@code row0..},
+   * columns {@code col0..} of the weights: packs several source matrices into one wider layer.
    */
   public void loadBlock(float[] src, int srcOff, int srcLd, int row0, int col0, int rows, int cols) {
-    if (row0 < 0 || col0 < 0 || row0 + rows > in || col0 + cols > width) {
-      throw new IllegalArgumentException("block [" + row0 + "+" + rows + ", " + col0 + "+" + cols
-          + "] outside the layer's [" + in + ", " + width + "] weights");
-    }
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(src, srcOff + r * srcLd, w, (row0 + r) * width + col0, cols);
-    }
+    w.load(src, srcOff, srcLd, row0, col0, rows, cols);
   }
 
   /** Copies {@code count} bias entries to columns {@code [col0, col0 + count)}. */
   public void loadBias(float[] src, int srcOff, int col0, int count) {
-    if (col0 < 0 || col0 + count > width) {
+    if (col0 < 0 || count < 0 || col0 + count > out) {
       throw new IllegalArgumentException(
-          "bias block [" + col0 + "+" + count + "] outside the layer's width " + width);
+          "bias block [" + col0 + ", " + (col0 + count) + ") outside the layer's " + out + " outputs");
     }
     System.arraycopy(src, srcOff, b, col0, count);
   }
@@ -71,11 +61,10 @@ public final class DenseLayer {
    *
    * @param ldx floats between input rows; {@code ldy} floats between output rows ({@code >= width})
    */
-  public void forward(BatchOps ops, int rows, float[] x, int xOff, int ldx, float[] y, int yOff,
-      int ldy) {
-    ops.gemm(rows, in, width, x, xOff, ldx, w, 0, width, b, 0, y, yOff, ldy);
+  public void forward(int rows, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+    ops.gemm(rows, x, xOff, ldx, w, b, y, yOff, ldy);
     if (relu) {
-      ops.relu(rows, width, y, yOff, ldy);
+      ops.relu(rows, w.paddedCols(), y, yOff, ldy);
     }
   }
 
@@ -87,9 +76,9 @@ public final class DenseLayer {
     return out;
   }
 
-  /** Stored output columns (including zero padding). */
+  /** Output columns written per row: {@code out} plus zero padding to the SIMD panel width. */
   public int width() {
-    return width;
+    return w.paddedCols();
   }
 
   /** Multiply-adds per batch row actually required (padding excluded). */

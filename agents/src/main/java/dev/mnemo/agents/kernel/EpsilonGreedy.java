@@ -46,13 +46,25 @@ public final class EpsilonGreedy {
    * when {@code n = 1}.
    */
   public static double apeXEpsilon(int i, int n) {
+    return apeXEpsilon(i, n, APE_X_BASE, APE_X_ALPHA);
+  }
+
+  /**
+   * The same schedule with a configurable base and spread: {@code base^(1 + alpha i / (n - 1))}, and
+   * {@code base} when {@code n = 1}.
+   */
+  public static double apeXEpsilon(int i, int n, double base, double alpha) {
     if (n < 1 || i < 0 || i >= n) {
       throw new IllegalArgumentException("need 0 <= i < n, got i=" + i + ", n=" + n);
     }
-    if (n == 1) {
-      return APE_X_BASE;
+    if (!(base >= 0.0 && base <= 1.0) || !(alpha >= 0.0)) {
+      throw new IllegalArgumentException(
+          "need base in [0, 1] and alpha >= 0, got base=" + base + ", alpha=" + alpha);
     }
-    return Math.pow(APE_X_BASE, 1.0 + APE_X_ALPHA * i / (n - 1));
+    if (n == 1) {
+      return base;
+    }
+    return Math.pow(base, 1.0 + alpha * i / (n - 1));
   }
 
   /**

@@ -10,17 +10,19 @@ package dev.mnemo.agents.kernel;
  * Gate order and weight layout follow the project's SameDiff networks ({@code RecurrentQSpec}):
  * {@code Wx} is {@code [in, 4H]} and {@code Wh} is {@code [H, 4H]}, row-major, column block
  * {@code q*H .. (q+1)*H} holding gate q of [i, f, g, o]. At load time they are stacked into one
- * {@code [in + H, 4H]} matrix so a step is a single matrix product of {@code [x | h]} (one pass over
- * the weights instead of two) followed by the fused element-wise gates.
+ * {@code [in + H, 4H]} matrix (packed in column panels, {@link PackedMatrix}) so a step is a single
+ * matrix product of {@code [x | h]} (one pass over the weights instead of two) followed by the fused
+ * element-wise gates.
  *
  * <p>The cell owns its scratch for one batch size and allocates nothing per step.
  */
 public final class LstmCell {
 
+  private final BatchOps ops;
   private final int in;
   private final int hidden;
   private final int maxRows;
-  private final float[] w;
+  private final PackedMatrix w;
   private final float[] b;
   private final float[] xh;
   private final float[] z;
@@ -30,18 +32,19 @@ public final class LstmCell {
    * @param hidden H
    * @param maxRows largest batch a {@link #step} call will pass
    */
-  public LstmCell(int in, int hidden, int maxRows) {
+  public LstmCell(BatchOps ops, int in, int hidden, int maxRows) {
     if (in < 1 || hidden < 1 || maxRows < 1) {
       throw new IllegalArgumentException("LstmCell needs positive sizes; got in=" + in + ", hidden="
           + hidden + ", maxRows=" + maxRows);
     }
+    this.ops = ops;
     this.in = in;
     this.hidden = hidden;
     this.maxRows = maxRows;
-    this.w = new float[(in + hidden) * 4 * hidden];
-    this.b = new float[4 * hidden];
+    this.w = new PackedMatrix(in + hidden, 4 * hidden, ops.lanes());
+    this.b = new float[w.paddedCols()];
     this.xh = new float[maxRows * (in + hidden)];
-    this.z = new float[maxRows * 4 * hidden];
+    this.z = new float[maxRows * w.paddedCols()];
   }
 
   /**
@@ -50,8 +53,8 @@ public final class LstmCell {
    */
   public void load(float[] params, int wxOff, int whOff, int bOff) {
     int g4 = 4 * hidden;
-    System.arraycopy(params, wxOff, w, 0, in * g4);
-    System.arraycopy(params, whOff, w, in * g4, hidden * g4);
+    w.load(params, wxOff, g4, 0, 0, in, g4);
+    w.load(params, whOff, g4, in, 0, hidden, g4);
     System.arraycopy(params, bOff, b, 0, g4);
   }
 
@@ -61,7 +64,7 @@ public final class LstmCell {
    *
    * @param x input rows, {@code in} floats each, {@code ldx} apart from {@code xOff}
    */
-  public void step(BatchOps ops, int rows, float[] x, int xOff, int ldx, float[] hPrev, float[] cPrev,
+  public void step(int rows, float[] x, int xOff, int ldx, float[] hPrev, float[] cPrev,
       float[] hNext, float[] cNext) {
     if (rows < 0 || rows > maxRows) {
       throw new IllegalArgumentException("rows must be in [0, " + maxRows + "], got " + rows);
@@ -74,9 +77,9 @@ public final class LstmCell {
       System.arraycopy(x, xOff + r * ldx, xh, r * k, in);
       System.arraycopy(hPrev, r * hidden, xh, r * k + in, hidden);
     }
-    int g4 = 4 * hidden;
-    ops.gemm(rows, k, g4, xh, 0, k, w, 0, g4, b, 0, z, 0, g4);
-    ops.lstmGates(rows, hidden, z, 0, g4, cPrev, cNext, hNext);
+    int ldz = w.paddedCols();
+    ops.gemm(rows, xh, 0, k, w, b, z, 0, ldz);
+    ops.lstmGates(rows, hidden, z, 0, ldz, cPrev, cNext, hNext);
   }
 
   public int in() {

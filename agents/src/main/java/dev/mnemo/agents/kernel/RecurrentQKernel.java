@@ -15,18 +15,31 @@ import java.util.Map;
  *   e   = relu(... relu(x W_enc0 + b_enc0) ...)           {@link DenseLayer} per encoder entry
  *   h, c = LSTM(e, h, c)                                  {@link LstmCell}, gates [i, f, g, o]
  *   u   = relu(h [v1.W | a1.W] + [v1.b | a1.b])           both dueling streams in one product
- *   [v | a] = u [[v2.W, 0], [0, a2.W]] + [v2.b | a2.b]    block-diagonal, padded to SIMD width
+ *   [v | a] = u [[v2.W, 0], [0, a2.W]] + [v2.b | a2.b]    block-diagonal
  *   q   = v + a - mean(a)
  * </pre>
  * Weight layout mapping: every spec matrix is {@code [in, out]} row-major and is copied as is; the only
  * repacking is (1) {@code lstm.Wx} over {@code lstm.Wh} into one {@code [in + H, 4H]} matrix, and (2)
  * the two dueling streams side by side ({@code v1|a1}) and block-diagonal ({@code v2}, {@code a2}),
- * so each layer is one matrix product.
+ * so each layer is one matrix product. Every matrix is then stored in SIMD column panels
+ * ({@link PackedMatrix}), output widths padded with zero columns.
  *
  * <p>State: {@code h} and {@code c} are double-buffered ({@code N x H} each); {@link #step} reads the
  * current pair and writes the other, so the state each env had BEFORE the last step stays available
  * ({@link #copyStateBefore}) for the sequence adder, which stores the state a sequence started from.
  * {@link #resetState(int)} zeroes an env's current state at its episode start.
+ *
+ * <p>An actor's loop over a {@code VectorEnv} of N copies (prevAction starts at -1, prevReward at 0):
+ * <pre>
+ *   kernel.load(snapshot);                       // again whenever a newer snapshot arrives
+ *   loop:
+ *     kernel.step(obs, prevAction, prevReward);  // state before this step: copyStateBefore(i, ...)
+ *     policy.select(kernel.qValues(), action);   // EpsilonGreedy, one epsilon per env
+ *     env.step(action, ...);                     // obs now holds the next observation
+ *     for each env i: if terminated[i] || truncated[i]: kernel.resetState(i); prevAction[i] = -1;
+ *                     prevReward[i] = 0; else prevAction[i] = action[i]; prevReward[i] = reward[i]
+ * </pre>
+ * The first few thousand steps run slowly (the Vector API is only fast once C2 has compiled it).
  *
  * <p>Nothing is allocated after construction: {@link #step} and {@link #load} (same spec) reuse every
  * array. Not thread-safe: one kernel per actor thread.
@@ -104,24 +117,22 @@ public final class RecurrentQKernel {
     encOut = new float[enc.size()][];
     int in = inputSize;
     for (int k = 0; k < enc.size(); k++) {
-      encoder[k] = new DenseLayer(in, enc.get(k), enc.get(k), true);
+      encoder[k] = new DenseLayer(ops, in, enc.get(k), true);
       encW[k] = offset(lay, "enc" + k + ".W", in, enc.get(k));
       encB[k] = offset(lay, "enc" + k + ".b", 1, enc.get(k));
-      encOut[k] = new float[batch * enc.get(k)];
+      encOut[k] = new float[batch * encoder[k].width()];
       in = enc.get(k);
     }
-    lstm = new LstmCell(in, hidden, batch);
+    lstm = new LstmCell(ops, in, hidden, batch);
     lstmWx = offset(lay, "lstm.Wx", in, 4 * hidden);
     lstmWh = offset(lay, "lstm.Wh", hidden, 4 * hidden);
     lstmB = offset(lay, "lstm.b", 1, 4 * hidden);
-    head1 = new DenseLayer(hidden, 2 * headSize, 2 * headSize, true);
+    head1 = new DenseLayer(ops, hidden, 2 * headSize, true);
     v1W = offset(lay, "v1.W", hidden, headSize);
     v1B = offset(lay, "v1.b", 1, headSize);
     a1W = offset(lay, "a1.W", hidden, headSize);
     a1B = offset(lay, "a1.b", 1, headSize);
-    int lanes = ops.lanes();
-    int width2 = (1 + numActions + lanes - 1) / lanes * lanes;
-    head2 = new DenseLayer(2 * headSize, 1 + numActions, width2, false);
+    head2 = new DenseLayer(ops, 2 * headSize, 1 + numActions, false);
     v2W = offset(lay, "v2.W", headSize, 1);
     v2B = offset(lay, "v2.b", 1, 1);
     a2W = offset(lay, "a2.W", headSize, numActions);
@@ -132,8 +143,8 @@ public final class RecurrentQKernel {
       h[s] = new float[batch * hidden];
       c[s] = new float[batch * hidden];
     }
-    u = new float[batch * 2 * headSize];
-    va = new float[batch * width2];
+    u = new float[batch * head1.width()];
+    va = new float[batch * head2.width()];
     q = new float[batch * numActions];
   }
 
@@ -213,16 +224,16 @@ public final class RecurrentQKernel {
     float[] in = x;
     int ld = inputSize;
     for (int k = 0; k < encoder.length; k++) {
-      encoder[k].forward(ops, batch, in, 0, ld, encOut[k], 0, encoder[k].width());
+      encoder[k].forward(batch, in, 0, ld, encOut[k], 0, encoder[k].width());
       in = encOut[k];
       ld = encoder[k].width();
     }
     int next = 1 - cur;
-    lstm.step(ops, batch, in, 0, ld, h[cur], c[cur], h[next], c[next]);
+    lstm.step(batch, in, 0, ld, h[cur], c[cur], h[next], c[next]);
     cur = next;
-    head1.forward(ops, batch, h[cur], 0, hidden, u, 0, head1.width());
+    head1.forward(batch, h[cur], 0, hidden, u, 0, head1.width());
     int w2 = head2.width();
-    head2.forward(ops, batch, u, 0, head1.width(), va, 0, w2);
+    head2.forward(batch, u, 0, head1.width(), va, 0, w2);
     for (int e = 0; e < batch; e++) {
       int o = e * w2;
       float mean = 0f;

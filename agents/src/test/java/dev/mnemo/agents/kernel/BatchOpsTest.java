@@ -1,5 +1,7 @@
 package dev.mnemo.agents.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,10 +12,32 @@ class BatchOpsTest {
 
   @Test
   void vectorApiIsAvailableInTheTestJvm() {
-    // The module's surefire config adds jdk.incubator.vector; without it every test below would only
-    // exercise the scalar fallback and the fast path would ship untested.
+    // The build adds jdk.incubator.vector to test JVMs; without it every test would only exercise the
+    // scalar fallback and the fast path would ship untested.
     assertTrue(BatchOps.vectorApiAvailable(), "jdk.incubator.vector missing from the test JVM");
     assertTrue(BatchOps.best().name().startsWith("vector"), BatchOps.best().name());
+  }
+
+  @Test
+  void packedMatrixHoldsEveryElementWherePanelsPutIt() {
+    Random rng = new Random(1);
+    for (int lanes : new int[] {8, 16}) {
+      for (int n : new int[] {1, 7, 8, 9, 16, 17, 24, 33, 100}) {
+        int k = 5;
+        PackedMatrix m = new PackedMatrix(k, n, lanes);
+        float[] src = random(rng, 3 + k * (n + 2));
+        m.load(src, 3, n + 2, 0, 0, k, n);
+        for (int r = 0; r < k; r++) {
+          for (int j = 0; j < n; j++) {
+            assertEquals(src[3 + r * (n + 2) + j], m.get(r, j), 0f,
+                "lanes " + lanes + ", n " + n + ": element (" + r + ", " + j + ")");
+          }
+        }
+        int full = n / (2 * lanes) * 2 * lanes;
+        int expected = full + (n == full ? 0 : n - full <= lanes ? lanes : 2 * lanes);
+        assertEquals(expected, m.paddedCols(), "padded width for n=" + n + ", lanes=" + lanes);
+      }
+    }
   }
 
   @Test
@@ -22,33 +46,40 @@ class BatchOpsTest {
     for (BatchOps ops : new BatchOps[] {BatchOps.best(), new ScalarOps()}) {
       for (int rows : new int[] {1, 2, 3, 4, 5, 7, 8, 9}) {
         for (int n : new int[] {1, 5, 15, 16, 17, 31, 32, 33, 48, 64, 65, 80, 100}) {
-          for (int k : new int[] {1, 3, 40}) {
+          for (int k : new int[] {1, 2, 3, 40}) {
+            PackedMatrix w = new PackedMatrix(k, n, ops.lanes());
+            int pn = w.paddedCols();
             int lda = k + 2;
-            int ldw = n + 3;
-            int ldc = n + 1;
+            int ldc = pn + 1;
             float[] a = random(rng, 1 + rows * lda);
-            float[] w = random(rng, 2 + k * ldw);
-            float[] bias = rng.nextBoolean() ? random(rng, n + 4) : null;
+            float[] src = random(rng, k * n);
+            w.load(src, 0, n, 0, 0, k, n);
+            float[] bias = null;
+            if (rng.nextBoolean()) {
+              bias = new float[pn];
+              System.arraycopy(random(rng, n), 0, bias, 0, n);
+            }
             float[] c = random(rng, 3 + rows * ldc);
             float[] before = c.clone();
-            ops.gemm(rows, k, n, a, 1, lda, w, 2, ldw, bias, 4 % (bias == null ? 1 : 5), c, 3, ldc);
-            int bOff = 4 % (bias == null ? 1 : 5);
+            ops.gemm(rows, a, 1, lda, w, bias, c, 3, ldc);
             for (int r = 0; r < rows; r++) {
               for (int j = 0; j < ldc; j++) {
                 int ci = 3 + r * ldc + j;
-                if (j >= n) {
-                  if (c[ci] != before[ci]) {
-                    fail(ops.name() + " wrote outside C at row " + r + ", col " + j);
-                  }
+                String where = ops.name() + " rows=" + rows + " n=" + n + " k=" + k + ": C[" + r + ","
+                    + j + "]";
+                if (j >= pn) {
+                  assertEquals(before[ci], c[ci], 0f, where + " lies outside the padded width");
                   continue;
                 }
-                double s = bias == null ? 0 : bias[bOff + j];
-                for (int kk = 0; kk < k; kk++) {
-                  s += (double) a[1 + r * lda + kk] * w[2 + kk * ldw + j];
+                double s = 0;
+                if (j < n) {
+                  s = bias == null ? 0 : bias[j];
+                  for (int kk = 0; kk < k; kk++) {
+                    s += (double) a[1 + r * lda + kk] * src[kk * n + j];
+                  }
                 }
                 if (Math.abs(s - c[ci]) > 1e-5 * Math.max(1, Math.abs(s))) {
-                  fail(ops.name() + " rows=" + rows + " n=" + n + " k=" + k + ": C[" + r + "," + j
-                      + "] = " + c[ci] + ", expected " + s);
+                  fail(where + " = " + c[ci] + ", expected " + s);
                 }
               }
             }
@@ -56,6 +87,19 @@ class BatchOpsTest {
         }
       }
     }
+  }
+
+  @Test
+  void gemmRejectsShapesThatDoNotFit() {
+    BatchOps ops = BatchOps.best();
+    PackedMatrix w = new PackedMatrix(4, 20, ops.lanes());
+    IllegalArgumentException shortC = assertThrows(IllegalArgumentException.class,
+        () -> ops.gemm(2, new float[8], 0, 4, w, null, new float[20], 0, w.paddedCols()));
+    assertTrue(shortC.getMessage().contains("c.length=20"), shortC.getMessage());
+    PackedMatrix other = new PackedMatrix(4, 20, ops.lanes() == 8 ? 16 : 8);
+    IllegalArgumentException lanes = assertThrows(IllegalArgumentException.class,
+        () -> ops.gemm(1, new float[4], 0, 4, other, null, new float[64], 0, 64));
+    assertTrue(lanes.getMessage().contains("lanes"), lanes.getMessage());
   }
 
   private static float[] random(Random rng, int n) {

@@ -24,6 +24,10 @@ class EpsilonGreedyTest {
     assertArrayEquals(new double[] {Math.pow(0.4, 3), Math.pow(0.4, 4), Math.pow(0.4, 5)}, slice, 1e-15,
         "actors 2..4 of 8");
     assertThrows(IllegalArgumentException.class, () -> EpsilonGreedy.apeXEpsilon(3, 3));
+    assertEquals(1.0 / 8, EpsilonGreedy.apeXEpsilon(1, 3, 0.5, 4.0), 1e-15,
+        "base 0.5, alpha 4: eps_1 of 3 = 0.5^(1 + 4 * 1/2)");
+    assertEquals(1.0 / 32, EpsilonGreedy.apeXEpsilon(2, 3, 0.5, 4.0), 1e-15,
+        "base 0.5, alpha 4: eps_2 of 3 = 0.5^(1 + 4)");
   }
 
   @Test

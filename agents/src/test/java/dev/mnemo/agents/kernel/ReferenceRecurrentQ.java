@@ -27,14 +27,15 @@ final class ReferenceRecurrentQ {
     return p[t.offset() + row * t.cols() + col];
   }
 
-  /** y = x W + b for the named pair. */
+  /** y = x W + b for the named pair (b may be null). */
   private double[] affine(double[] x, String wName, String bName) {
-    int out = lay.get(wName).cols();
+    ParamTensor w = lay.get(wName);
+    int out = w.cols();
     double[] y = new double[out];
     for (int j = 0; j < out; j++) {
-      double s = w(bName, 0, j);
+      double s = bName == null ? 0.0 : w(bName, 0, j);
       for (int i = 0; i < x.length; i++) {
-        s += x[i] * w(wName, i, j);
+        s += x[i] * p[w.offset() + i * out + j]; // W[i, j], row-major [in, out]
       }
       y[j] = s;
     }
@@ -71,13 +72,10 @@ final class ReferenceRecurrentQ {
     }
     int hs = spec.lstmSize();
     double[] zx = affine(e, "lstm.Wx", "lstm.b");
+    double[] zh = affine(h, "lstm.Wh", null);
     double[] z = new double[4 * hs];
     for (int j = 0; j < 4 * hs; j++) {
-      double s = zx[j];
-      for (int i = 0; i < hs; i++) {
-        s += h[i] * w("lstm.Wh", i, j);
-      }
-      z[j] = s;
+      z[j] = zx[j] + zh[j];
     }
     for (int j = 0; j < hs; j++) {
       double ig = sigmoid(z[j]);

@@ -1,0 +1,33 @@
+package dev.mnemo.experiments.cli;
+
+import dev.mnemo.agents.bench.ActorKernelBench;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.bench.EnvsBench;
+import dev.mnemo.experiments.bench.BenchRegistry;
+import dev.mnemo.experiments.run.RunKindRegistry;
+import dev.mnemo.learners.bench.R2d2Bench;
+import dev.mnemo.replay.bench.ReplayBench;
+
+/**
+ * The one place where the modules' entry points meet the CLI: one line per run kind
+ * ({@code kinds.register(new R2d2RunKind())}, selected by {@code kind = r2d2}) and per benchmark
+ * (any {@code public static void run(PrintStream, String...)}).
+ */
+public final class Wiring {
+
+  private Wiring() {}
+
+  public static Registries standard() {
+    RunKindRegistry kinds = new RunKindRegistry();
+    BenchRegistry benches = new BenchRegistry()
+        .register("envs", "env steps/s: single instance and VectorEnv(64), vs POPGym's Python figures",
+            EnvsBench::run)
+        .register("replay", "replay insert/sample throughput and allocation, vs arraycopy of the same bytes",
+            ReplayBench::run)
+        .register("actor-kernel", "pure-Java actor kernel steps/s at batch 1 and 64, vs a DL4J step",
+            ActorKernelBench::run)
+        .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine at paper shape; `soak N` for RSS",
+            R2d2Bench::run);
+    return new Registries(kinds, benches, EnvRegistry::list);
+  }
+}

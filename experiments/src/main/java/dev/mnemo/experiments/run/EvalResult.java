@@ -1,0 +1,54 @@
+package dev.mnemo.experiments.run;
+
+import com.typesafe.config.Config;
+
+/**
+ * The evaluation of a policy: mean episode return with the half-width of its 95% confidence interval
+ * (normal approximation, 1.96 standard errors), and whether it reached the config's success threshold.
+ *
+ * @param meanReturn mean return over {@code episodes}
+ * @param ci95 half-width of the 95% confidence interval of the mean
+ * @param episodes number of evaluation episodes
+ * @param solved whether {@code meanReturn >= threshold}, or null when the config sets no threshold
+ */
+public record EvalResult(double meanReturn, double ci95, int episodes, Boolean solved) {
+
+  public EvalResult {
+    if (episodes <= 0) {
+      throw new IllegalArgumentException("eval: episodes must be positive, got " + episodes);
+    }
+    if (!(ci95 >= 0)) {
+      throw new IllegalArgumentException("eval: ci95 must be >= 0, got " + ci95);
+    }
+  }
+
+  /** The success threshold at {@code path} (e.g. {@code eval.success_threshold}), or NaN when unset or null. */
+  public static double threshold(Config config, String path) {
+    return config.hasPath(path) ? config.getDouble(path) : Double.NaN;
+  }
+
+  /**
+   * @param returns one return per evaluation episode (at least one)
+   * @param threshold success threshold on the mean return, or NaN when the config sets none
+   */
+  public static EvalResult of(double[] returns, double threshold) {
+    int n = returns.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("eval: need at least one episode return");
+    }
+    double sum = 0;
+    for (double r : returns) {
+      sum += r;
+    }
+    double mean = sum / n;
+    double ss = 0;
+    for (double r : returns) {
+      ss += (r - mean) * (r - mean);
+    }
+    // Sample standard deviation; a single episode has no spread estimate, reported as 0.
+    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
+    double ci = 1.96 * sd / Math.sqrt(n);
+    Boolean solved = Double.isNaN(threshold) ? null : mean >= threshold;
+    return new EvalResult(mean, ci, n, solved);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.mnemo.experiments.run;
+
+import dev.mnemo.experiments.config.ConfigSchema;
+
+/**
+ * One thing {@code mnemo run} can do, selected by the config's {@code kind} key (e.g. {@code r2d2},
+ * {@code bandit-baselines}). The framework validates the config against {@link #schema()} before
+ * {@link #run} is called, creates the run directory, and writes {@code summary.json} whatever happens.
+ */
+public interface RunKind {
+
+  /** The value of {@code kind} that selects this run kind. */
+  String name();
+
+  /** One line for {@code mnemo kinds}. */
+  String description();
+
+  /** Keys, defaults and rules of this kind (the keys every run has, such as {@code seed}, are added). */
+  ConfigSchema schema();
+
+  /**
+   * Runs to completion (or until {@link RunContext#stopRequested()}) and returns the totals. Throwing marks
+   * the run failed; the framework records the error.
+   */
+  RunOutcome run(RunContext ctx) throws Exception;
+
+  /** Whether {@code mnemo run --resume RUN_DIR} may continue a run of this kind from its checkpoints. */
+  default boolean supportsResume() {
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+/** Tests of the markdown and PNG report over synthetic run directories. */
+package dev.mnemo.experiments.report;
