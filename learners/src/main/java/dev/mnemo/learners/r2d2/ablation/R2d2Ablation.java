@@ -22,10 +22,14 @@ import java.util.Locale;
  * {@code results.csv} (one row per run, probe and measured strategy), {@code runs.csv} (final returns),
  * {@code table.md} (mean ± 95% CI over seeds) and {@code plot.png}, rewriting them after every run.
  *
+ * <p>Each run trains in its own child JVM (unless {@code --fork false}) and leaves its results under
+ * {@code runs/} ({@link RunFiles}); a run whose files exist is read back instead of trained, so an
+ * interrupted experiment resumes where it stopped and a native crash costs one retried run.
+ *
  * <p>Options ({@code --key value}): {@code out} (experiments/r2d2-ablation), {@code env}
  * (tmaze?length=10), {@code seeds} (3), {@code steps} env steps per run (50000), {@code burn-in} l (4),
  * {@code trace} m (8), {@code eval-interval} (5000), {@code probe-episodes} (20),
- * {@code samples-per-insert} (2).
+ * {@code samples-per-insert} (2), {@code fork} (true).
  */
 public final class R2d2Ablation {
 
@@ -34,7 +38,7 @@ public final class R2d2Ablation {
 
   /** The experiment's size; see the class comment for the option names and defaults. */
   record Options(Path out, String env, int seeds, long steps, int burnIn, int trace, long evalInterval,
-      int probeEpisodes, double samplesPerInsert) {
+      int probeEpisodes, double samplesPerInsert, boolean fork, String single) {
 
     static Options parse(String... args) {
       Path out = Path.of("experiments/r2d2-ablation");
@@ -46,6 +50,8 @@ public final class R2d2Ablation {
       long evalInterval = 5_000;
       int probeEpisodes = 20;
       double spi = 2.0;
+      boolean fork = true;
+      String single = null;
       for (int i = 0; i < args.length; i += 2) {
         String k = args[i];
         if (i + 1 >= args.length) {
@@ -63,8 +69,11 @@ public final class R2d2Ablation {
             case "--eval-interval" -> evalInterval = Long.parseLong(v);
             case "--probe-episodes" -> probeEpisodes = Integer.parseInt(v);
             case "--samples-per-insert" -> spi = Double.parseDouble(v);
+            case "--fork" -> fork = parseBoolean(k, v);
+            case "--single" -> single = v;
             default -> throw new IllegalArgumentException("unknown option " + k + "; expected --out, --env,"
-                + " --seeds, --steps, --burn-in, --trace, --eval-interval, --probe-episodes, --samples-per-insert");
+                + " --seeds, --steps, --burn-in, --trace, --eval-interval, --probe-episodes, --samples-per-insert,"
+                + " --fork");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("option " + k + " needs a number, got '" + v + "'", e);
@@ -75,7 +84,18 @@ public final class R2d2Ablation {
             + " eval-interval >= 1, probe-episodes >= 1; got " + seeds + ", " + steps + ", " + burnIn + ", "
             + trace + ", " + evalInterval + ", " + probeEpisodes);
       }
-      return new Options(out, env, seeds, steps, burnIn, trace, evalInterval, probeEpisodes, spi);
+      return new Options(out, env, seeds, steps, burnIn, trace, evalInterval, probeEpisodes, spi, fork, single);
+    }
+
+    private static boolean parseBoolean(String k, String v) {
+      if (!"true".equals(v) && !"false".equals(v)) {
+        throw new IllegalArgumentException("option " + k + " needs true or false, got '" + v + "'");
+      }
+      return Boolean.parseBoolean(v);
+    }
+
+    Path runsDir() {
+      return out.resolve("runs");
     }
   }
 
@@ -106,9 +126,18 @@ public final class R2d2Ablation {
     Options o = Options.parse(args);
     List<UnrollStrategy> grid = UnrollStrategy.paperGrid(o.burnIn());
     try {
-      Files.createDirectories(o.out());
+      Files.createDirectories(o.runsDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + o.out(), e);
+      throw new UncheckedIOException("cannot create " + o.runsDir(), e);
+    }
+    if (o.single() != null) {
+      // a child JVM's job: one run, written to its own files
+      String[] sv = o.single().split(":", 2);
+      if (sv.length != 2) {
+        throw new IllegalArgumentException("--single needs seed:variant, got '" + o.single() + "'");
+      }
+      RunFiles.write(o.runsDir(), train(o, Long.parseLong(sv[0]), UnrollStrategy.parse(sv[1]), grid));
+      return;
     }
     out.printf(Locale.ROOT, "R2D2 ablation on %s: %d seeds x %d variants, %d env steps each, burn-in %d,"
         + " trace %d -> %s%n", o.env(), o.seeds(), grid.size(), o.steps(), o.burnIn(), o.trace(), o.out());
@@ -116,16 +145,69 @@ public final class R2d2Ablation {
     List<Run> runs = new ArrayList<>();
     for (int s = 1; s <= o.seeds(); s++) {
       for (UnrollStrategy v : grid) {
-        Run r = train(o, s, v, grid);
+        Run r = RunFiles.read(o.runsDir(), s, v);
+        String how = "reused";
+        if (r == null) {
+          how = "trained";
+          if (o.fork()) {
+            fork(o, s, v, args, out);
+          } else {
+            RunFiles.write(o.runsDir(), train(o, s, v, grid));
+          }
+          r = RunFiles.read(o.runsDir(), s, v);
+          if (r == null) {
+            throw new IllegalStateException("run seed " + s + " " + v.label() + " left no results in " + o.runsDir());
+          }
+        }
         runs.add(r);
-        out.printf(Locale.ROOT, "  seed %d %-16s final greedy return %.2f, ΔQ first/last %.4f/%.4f,"
-                + " %d updates, %.0f s (total %.0f s)%n", s, v.label(), r.result().evalMeanReturn(),
+        out.printf(Locale.ROOT, "  seed %d %-16s %s: final greedy return %.2f, ΔQ first/last %.4f/%.4f,"
+                + " %d updates, %.0f s (total %.0f s)%n", s, v.label(), how, r.result().evalMeanReturn(),
             lateMean(r, v, true), lateMean(r, v, false), r.result().updates(), r.result().seconds(),
             (System.nanoTime() - start) / 1e9);
         writeAll(o, grid, runs);
       }
     }
     out.println(table(o, grid, runs));
+  }
+
+  /** Attempts per forked run: ND4J's native code has crashed the JVM mid-run (see NOTES.md). */
+  static final int FORK_ATTEMPTS = 3;
+
+  /**
+   * Trains one run in a child JVM (same classpath), so that a native crash or native-memory growth of one
+   * run cannot take the others down; a crashed run is retried from scratch (it is deterministic for its
+   * seed, so a retry measures the same run).
+   */
+  private static void fork(Options o, long seed, UnrollStrategy v, String[] args, PrintStream out) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Djava.awt.headless=true");
+    cmd.add("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/mnemo-ablation-hs_err_pid%p.log");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(R2d2Ablation.class.getName());
+    cmd.addAll(List.of(args));
+    cmd.add("--single");
+    cmd.add(seed + ":" + v.label());
+    for (int attempt = 1; attempt <= FORK_ATTEMPTS; attempt++) {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+      try {
+        int code = pb.start().waitFor();
+        if (code == 0) {
+          return;
+        }
+        out.printf(Locale.ROOT, "  seed %d %s: child JVM exited with %d (attempt %d of %d)%n", seed, v.label(),
+            code, attempt, FORK_ATTEMPTS);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start a child JVM for seed " + seed + " " + v.label(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while training seed " + seed + " " + v.label(), e);
+      }
+    }
+    throw new IllegalStateException("seed " + seed + " " + v.label() + " failed " + FORK_ATTEMPTS + " times");
   }
 
   /** The scaled-down R2D2 config of one variant (paper ratios: burn-in l = m/2, overlap m/2). */
@@ -171,21 +253,11 @@ public final class R2d2Ablation {
   }
 
   static void writeAll(Options o, List<UnrollStrategy> grid, List<Run> runs) {
-    StringBuilder csv = new StringBuilder(
-        "seed,variant,env_steps,updates,stale_param_version,eval_return,strategy,own_strategy,dq_first,dq_last,windows\n");
-    StringBuilder runCsv = new StringBuilder("seed,variant,env_steps,updates,final_eval_return,final_eval_ci95,"
-        + "solved_at_env_step,seconds\n");
+    StringBuilder csv = new StringBuilder(RunFiles.PROBE_HEADER).append('\n');
+    StringBuilder runCsv = new StringBuilder(RunFiles.RUN_HEADER).append('\n');
     for (Run r : runs) {
-      for (Probe p : r.probes()) {
-        for (DiscrepancyProbe.Result x : p.results()) {
-          csv.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%d,%.4f,%s,%b,%.6g,%.6g,%d%n", r.seed(),
-              r.variant().label(), p.envSteps(), p.updates(), p.staleUpdates(), p.evalReturn(),
-              x.strategy().label(), x.strategy().equals(r.variant()), x.first(), x.last(), x.windows()));
-        }
-      }
-      TrainResult t = r.result();
-      runCsv.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%.4f,%.4f,%d,%.1f%n", r.seed(), r.variant().label(),
-          t.envSteps(), t.updates(), t.evalMeanReturn(), t.evalCi95(), t.solvedAtEnvStep(), t.seconds()));
+      RunFiles.appendProbes(csv, r);
+      RunFiles.appendRun(runCsv, r);
     }
     try {
       Files.writeString(o.out().resolve("results.csv"), csv);

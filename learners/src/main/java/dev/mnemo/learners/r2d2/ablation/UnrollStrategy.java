@@ -29,6 +29,18 @@ public record UnrollStrategy(StartState start, int burnIn) {
         new UnrollStrategy(StartState.STORED, 0), new UnrollStrategy(StartState.STORED, l));
   }
 
+  /** The strategy of a {@link #label()}, e.g. {@code zero-burnin4}. */
+  public static UnrollStrategy parse(String label) {
+    String[] parts = label.split("-burnin", -1);
+    StartState start = parts.length != 2 ? null : "zero".equals(parts[0]) ? StartState.ZERO
+        : "stored".equals(parts[0]) ? StartState.STORED : null;
+    if (start == null || !parts[1].matches("\\d{1,6}")) {
+      throw new IllegalArgumentException("unroll strategy '" + label + "' is not of the form"
+          + " (zero|stored)-burnin<steps>");
+    }
+    return new UnrollStrategy(start, Integer.parseInt(parts[1]));
+  }
+
   /** Short label for tables and CSV, e.g. {@code stored-burnin20}. */
   public String label() {
     return (start == StartState.ZERO ? "zero" : "stored") + "-burnin" + burnIn;

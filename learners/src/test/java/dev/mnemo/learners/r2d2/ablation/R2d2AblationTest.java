@@ -21,8 +21,9 @@ class R2d2AblationTest {
   @Test
   void tinyExperimentWritesEveryVariantProbeAndStrategy(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    R2d2Ablation.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--out", dir.toString(), "--seeds", "1",
-        "--steps", "800", "--eval-interval", "400", "--probe-episodes", "2", "--burn-in", "2", "--trace", "4");
+    String[] args = {"--out", dir.toString(), "--seeds", "1", "--steps", "800", "--eval-interval", "400",
+        "--probe-episodes", "2", "--burn-in", "2", "--trace", "4", "--fork", "false"};
+    R2d2Ablation.run(new PrintStream(buf, true, StandardCharsets.UTF_8), args);
     List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
     assertEquals("seed,variant,env_steps,updates,stale_param_version,eval_return,strategy,own_strategy,dq_first,"
         + "dq_last,windows", csv.get(0));
@@ -45,7 +46,27 @@ class R2d2AblationTest {
     }
     BufferedImage png = ImageIO.read(dir.resolve("plot.png").toFile());
     assertEquals(3 * 420, png.getWidth(), "three panels");
-    assertTrue(buf.toString(StandardCharsets.UTF_8).contains("stored-burnin2"), "progress names the runs");
+    String first = buf.toString(StandardCharsets.UTF_8);
+    assertEquals(4, first.split(" trained:", -1).length - 1, "all 4 runs trained on the first call:\n" + first);
+
+    // a second invocation resumes: every run is read back, nothing retrained, the same results rewritten
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    R2d2Ablation.run(new PrintStream(again, true, StandardCharsets.UTF_8), args);
+    String log = again.toString(StandardCharsets.UTF_8);
+    assertEquals(4, log.split(" reused:", -1).length - 1, "all 4 runs must be reused:\n" + log);
+    assertFalse(log.contains(" trained:"), "nothing may be retrained:\n" + log);
+    assertEquals(csv, Files.readAllLines(dir.resolve("results.csv")), "results read back must be written identically");
+    assertEquals(table, Files.readString(dir.resolve("table.md")), "table from runs read back");
+  }
+
+  @Test
+  void strategyLabelsRoundTripAndBadLabelsAreRefused() {
+    for (UnrollStrategy s : UnrollStrategy.paperGrid(20)) {
+      assertEquals(s, UnrollStrategy.parse(s.label()));
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> UnrollStrategy.parse("stale-burnin4"));
+    assertTrue(e.getMessage().contains("'stale-burnin4'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> UnrollStrategy.parse("zero-burnin"));
   }
 
   @Test
