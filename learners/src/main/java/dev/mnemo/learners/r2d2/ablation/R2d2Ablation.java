@@ -29,7 +29,9 @@ import java.util.Locale;
  * <p>Options ({@code --key value}): {@code out} (experiments/r2d2-ablation), {@code env}
  * (tmaze?length=10), {@code seeds} (3), {@code steps} env steps per run (50000), {@code burn-in} l (4),
  * {@code trace} m (8), {@code eval-interval} (5000), {@code probe-episodes} (20),
- * {@code samples-per-insert} (2), {@code fork} (true).
+ * {@code samples-per-insert} (2), {@code fork} (true), {@code preset} ({@code long}; {@code short}
+ * changes the defaults to trace 4, 30000 steps, eval-interval 3000, samples-per-insert 4 and the
+ * learner settings of {@link #config}).
  */
 public final class R2d2Ablation {
 
@@ -38,18 +40,28 @@ public final class R2d2Ablation {
 
   /** The experiment's size; see the class comment for the option names and defaults. */
   record Options(Path out, String env, int seeds, long steps, int burnIn, int trace, long evalInterval,
-      int probeEpisodes, double samplesPerInsert, boolean fork, String single) {
+      int probeEpisodes, double samplesPerInsert, boolean fork, String single, String preset) {
 
     static Options parse(String... args) {
       Path out = Path.of("experiments/r2d2-ablation");
       String env = "tmaze?length=10";
       int seeds = 3;
-      long steps = 50_000;
+      String preset = "long";
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        if ("--preset".equals(args[i])) {
+          preset = args[i + 1];
+        }
+      }
+      if (!"long".equals(preset) && !"short".equals(preset)) {
+        throw new IllegalArgumentException("option --preset needs long or short, got '" + preset + "'");
+      }
+      boolean isShort = "short".equals(preset);
+      long steps = isShort ? 30_000 : 50_000;
       int burnIn = 4;
-      int trace = 8;
-      long evalInterval = 5_000;
+      int trace = isShort ? 4 : 8;
+      long evalInterval = isShort ? 3_000 : 5_000;
       int probeEpisodes = 20;
-      double spi = 2.0;
+      double spi = isShort ? 4.0 : 2.0;
       boolean fork = true;
       String single = null;
       for (int i = 0; i < args.length; i += 2) {
@@ -71,9 +83,10 @@ public final class R2d2Ablation {
             case "--samples-per-insert" -> spi = Double.parseDouble(v);
             case "--fork" -> fork = parseBoolean(k, v);
             case "--single" -> single = v;
+            case "--preset" -> { } // read above: it sets the defaults the other options override
             default -> throw new IllegalArgumentException("unknown option " + k + "; expected --out, --env,"
                 + " --seeds, --steps, --burn-in, --trace, --eval-interval, --probe-episodes, --samples-per-insert,"
-                + " --fork");
+                + " --fork, --preset");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("option " + k + " needs a number, got '" + v + "'", e);
@@ -84,7 +97,7 @@ public final class R2d2Ablation {
             + " eval-interval >= 1, probe-episodes >= 1; got " + seeds + ", " + steps + ", " + burnIn + ", "
             + trace + ", " + evalInterval + ", " + probeEpisodes);
       }
-      return new Options(out, env, seeds, steps, burnIn, trace, evalInterval, probeEpisodes, spi, fork, single);
+      return new Options(out, env, seeds, steps, burnIn, trace, evalInterval, probeEpisodes, spi, fork, single, preset);
     }
 
     private static boolean parseBoolean(String k, String v) {
@@ -210,13 +223,24 @@ public final class R2d2Ablation {
     throw new IllegalStateException("seed " + seed + " " + v.label() + " failed " + FORK_ATTEMPTS + " times");
   }
 
-  /** The scaled-down R2D2 config of one variant (paper ratios: burn-in l = m/2, overlap m/2). */
+  /**
+   * The scaled-down R2D2 config of one variant (burn-in l and overlap of adjacent sequences m/2, the
+   * paper's ratios). Preset {@code long}: m = 8, so the sequence from an episode's start (l + m + n = 15
+   * steps) holds both the T-Maze cue and the junction. Preset {@code short}: the hyperparameters of
+   * SynchronousTrainerTest with m = 4 (11 steps): no sequence that holds the junction in its trained
+   * steps starts at the cue, so the task can only be learned through the stored state.
+   */
   static R2d2Config config(Options o, long seed, UnrollStrategy v) {
     int period = Math.max(1, o.trace() / 2);
+    boolean stored = v.start() == StartState.STORED;
+    if ("short".equals(o.preset())) {
+      return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.99, List.of(32), 32, 32, 32,
+          1e-3, 1e-5, 10.0, 200, 0.9, 0.9, 0.6, 4000, 128, o.samplesPerInsert(), 0.1, 50, 0.4, 7.0, stored,
+          o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
+    }
     return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.98, List.of(32), 32, 32,
         16, 1e-3, 1e-3, 40.0, 200, 0.9, 0.9, 0.6, 2000, 64, o.samplesPerInsert(), 0.1, 100, 0.4, 7.0,
-        v.start() == StartState.STORED, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50,
-        "gemm");
+        stored, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
   }
 
   static Run train(Options o, long seed, UnrollStrategy variant, List<UnrollStrategy> grid) {
@@ -271,7 +295,8 @@ public final class R2d2Ablation {
 
   static String table(Options o, List<UnrollStrategy> grid, List<Run> runs) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "# R2D2 stored-state / burn-in ablation on `%s`%n%n", o.env()));
+    sb.append(String.format(Locale.ROOT, "# R2D2 stored-state / burn-in ablation on `%s` (preset %s)%n%n",
+        o.env(), o.preset()));
     sb.append(String.format(Locale.ROOT, "%d env steps per run, burn-in l = %d, trace m = %d; mean ± 95%% CI"
         + " (Student t) over seeds. ΔQ: mean over the second half of the run's probes of the variant's own"
         + " unroll strategy; final return: last greedy evaluation (20 episodes; optimum 4.0).%n%n",

@@ -79,6 +79,23 @@ class R2d2AblationTest {
     assertTrue(e3.getMessage().contains("burn-in >= 1"), e3.getMessage());
     var e4 = assertThrows(IllegalArgumentException.class, () -> R2d2Ablation.Options.parse("--out"));
     assertTrue(e4.getMessage().contains("--out needs a value"), e4.getMessage());
+    var e5 = assertThrows(IllegalArgumentException.class, () -> R2d2Ablation.Options.parse("--preset", "medium"));
+    assertTrue(e5.getMessage().contains("--preset") && e5.getMessage().contains("medium"), e5.getMessage());
+  }
+
+  @Test
+  void presetSetsDefaultsThatLaterOptionsOverride() {
+    R2d2Ablation.Options s = R2d2Ablation.Options.parse("--trace", "6", "--preset", "short");
+    assertEquals(6, s.trace(), "an explicit --trace wins over the preset, wherever it stands");
+    assertEquals(30_000, s.steps(), "short preset budget");
+    assertEquals(4.0, s.samplesPerInsert(), 0.0);
+    var c = R2d2Ablation.config(s, 1, new UnrollStrategy(StartState.ZERO, 4));
+    assertEquals(3, c.sequencePeriod(), "adjacent sequences overlap by m/2");
+    assertEquals(32, c.batchSize(), "short preset learner settings");
+    assertFalse(c.storedState());
+    R2d2Ablation.Options l = R2d2Ablation.Options.parse();
+    assertEquals(8, l.trace());
+    assertTrue(R2d2Ablation.config(l, 1, new UnrollStrategy(StartState.STORED, 0)).storedState());
   }
 
   @Test
