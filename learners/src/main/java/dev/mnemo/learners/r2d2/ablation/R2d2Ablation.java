@@ -332,7 +332,42 @@ public final class R2d2Ablation {
       }
       sb.append('\n');
     }
+    // rank the four strategies probe by probe: same network, same episodes, so no seed noise between them
+    int[][] counts = new int[grid.size()][4];
+    int probes = 0;
+    for (Run r : runs) {
+      for (Probe p : r.probes()) {
+        probes++;
+        for (int which = 0; which < 2; which++) {
+          int min = 0;
+          int max = 0;
+          for (int i = 1; i < grid.size(); i++) {
+            if (value(p, grid.get(i), which) < value(p, grid.get(min), which)) {
+              min = i;
+            }
+            if (value(p, grid.get(i), which) > value(p, grid.get(max), which)) {
+              max = i;
+            }
+          }
+          counts[min][2 * which]++;
+          counts[max][2 * which + 1]++;
+        }
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "%nHow often each strategy had the smallest / largest ΔQ of the four on"
+        + " the same network and episodes, over all %d probes of all runs:%n%n", probes));
+    sb.append("| strategy | smallest ΔQ first | largest ΔQ first | smallest ΔQ last | largest ΔQ last |\n");
+    sb.append("|---|---|---|---|---|\n");
+    for (int i = 0; i < grid.size(); i++) {
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d |%n", grid.get(i).label(), counts[i][0],
+          counts[i][1], counts[i][2], counts[i][3]));
+    }
     return sb.toString();
+  }
+
+  private static double value(Probe p, UnrollStrategy s, int which) {
+    DiscrepancyProbe.Result r = p.of(s);
+    return which == 0 ? r.first() : r.last();
   }
 
   /** ΔQ(first), ΔQ(last) of each variant's own strategy and its greedy return, over env steps, mean over seeds. */

@@ -44,6 +44,17 @@ class R2d2AblationTest {
     for (String v : List.of("zero-burnin0", "zero-burnin2", "stored-burnin0", "stored-burnin2")) {
       assertTrue(table.contains("| " + v + " | 1 |"), "table.md lacks the row of " + v + ":\n" + table);
     }
+    // the ranking table: every probe (4 runs x 2) crowns exactly one smallest and one largest per column
+    int[] colSums = new int[4];
+    table.lines().filter(l -> l.matches("\\| (zero|stored)-burnin\\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d+ \\|"))
+        .forEach(l -> {
+          String[] f = l.split("\\|");
+          for (int i = 0; i < 4; i++) {
+            colSums[i] += Integer.parseInt(f[i + 2].trim());
+          }
+        });
+    assertTrue(table.contains("over all 8 probes"), table);
+    assertEquals(List.of(8, 8, 8, 8), java.util.Arrays.stream(colSums).boxed().toList(), "ranking counts:\n" + table);
     BufferedImage png = ImageIO.read(dir.resolve("plot.png").toFile());
     assertEquals(3 * 420, png.getWidth(), "three panels");
     String first = buf.toString(StandardCharsets.UTF_8);
