@@ -44,18 +44,27 @@ public final class ActorKernelBench {
       if (kv.length != 2) {
         throw new IllegalArgumentException("ActorKernelBench: argument '" + a + "' is not key=value");
       }
-      switch (kv[0]) {
-        case "seconds" -> seconds = Double.parseDouble(kv[1]);
-        case "batches" -> batches = java.util.Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt)
-            .toArray();
-        case "obs" -> obs = Integer.parseInt(kv[1]);
-        case "actions" -> actions = Integer.parseInt(kv[1]);
-        case "encoder" -> encoder = Integer.parseInt(kv[1]);
-        case "lstm" -> lstm = Integer.parseInt(kv[1]);
-        case "head" -> head = Integer.parseInt(kv[1]);
-        default -> throw new IllegalArgumentException("ActorKernelBench: unknown key '" + kv[0]
-            + "', expected seconds, batches, obs, actions, encoder, lstm or head");
+      try {
+        switch (kv[0]) {
+          case "seconds" -> seconds = Double.parseDouble(kv[1]);
+          case "batches" -> batches = java.util.Arrays.stream(kv[1].split(","))
+              .mapToInt(Integer::parseInt).toArray();
+          case "obs" -> obs = Integer.parseInt(kv[1]);
+          case "actions" -> actions = Integer.parseInt(kv[1]);
+          case "encoder" -> encoder = Integer.parseInt(kv[1]);
+          case "lstm" -> lstm = Integer.parseInt(kv[1]);
+          case "head" -> head = Integer.parseInt(kv[1]);
+          default -> throw new IllegalArgumentException("ActorKernelBench: unknown key '" + kv[0]
+              + "', expected seconds, batches, obs, actions, encoder, lstm or head");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("ActorKernelBench: " + kv[0] + "=" + kv[1]
+            + " is not a number (batches takes a comma-separated list of integers)", e);
       }
+    }
+    if (!(seconds > 0) || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)) {
+      throw new IllegalArgumentException("ActorKernelBench: need seconds > 0 and every batch >= 1, got"
+          + " seconds=" + seconds + ", batches=" + java.util.Arrays.toString(batches));
     }
     RecurrentQSpec spec = new RecurrentQSpec(obs, actions,
         encoder > 0 ? List.of(encoder) : List.of(), lstm, head);
@@ -70,6 +79,7 @@ public final class ActorKernelBench {
     out.println();
     out.printf("%-44s %5s %11s %11s %12s %9s %8s %8s%n", "implementation", "batch", "cpu us/step",
         "wall us/stp", "env-steps/s", "GFLOP/s", "of peak", "vs SD");
+    StringBuilder verdicts = new StringBuilder();
     for (int batch : batches) {
       Timing dl4j = sameDiffMicrosPerStep(spec, snap, batch, seconds);
       long flops = (long) batch * new RecurrentQKernel(spec, 1, new ScalarOps()).flopsPerEnvStep();
@@ -79,7 +89,16 @@ public final class ActorKernelBench {
       for (BatchOps ops : impls) {
         RecurrentQKernel k = new RecurrentQKernel(spec, batch, ops);
         k.load(snap);
-        row(out, "kernel " + ops.name(), batch, kernelMicrosPerStep(k, seconds), flops, peak, dl4j);
+        Timing t = kernelMicrosPerStep(k, seconds);
+        row(out, "kernel " + ops.name(), batch, t, flops, peak, dl4j);
+        if (ops == best) {
+          double fraction = flops / t.cpuUs() / 1e3 / peak.used();
+          double speedup = dl4j.cpuUs() / t.cpuUs();
+          verdicts.append(String.format("  batch %d: %.1f%% of peak (target 25%%: %s), %.0fx the"
+              + " SameDiff call (target 100x: %s)%n", batch, 100 * fraction,
+              batch < 64 ? "set for batch 64" : fraction >= 0.25 ? "met" : "not met", speedup,
+              speedup >= 100 ? "met" : "not met"));
+        }
       }
       row(out, "SameDiff RecurrentQNetwork forward, T=1", batch, dl4j, flops, peak, dl4j);
       out.printf("  FLOPs per step at batch %d: %d (%d per env: matrix products, 2 per multiply-add;"
@@ -95,7 +114,8 @@ public final class ActorKernelBench {
     out.println();
     out.printf("Peak used for 'of peak': %.1f GFLOP/s (%s).%n", peak.used(), peak.source());
     out.println("Targets (issue 4): kernel >= 25% of one core's peak at batch 64; >= 100x faster per step"
-        + " than the SameDiff call.");
+        + " than the SameDiff call. Here, for the " + BatchOps.best().name() + " kernel:");
+    out.print(verdicts);
   }
 
   private static void row(PrintStream out, String name, int batch, Timing t, long flops, Peak peak,
@@ -176,7 +196,7 @@ public final class ActorKernelBench {
       prevA[e] = rng.nextInt(spec.numActions());
       prevR[e] = (float) rng.nextGaussian();
     }
-    timeLoop(() -> k.step(obs, prevA, prevR), seconds / 2); // warm-up: C2 compiles the hot path
+    timeLoop(() -> k.step(obs, prevA, prevR), warmUp(seconds)); // C2 compiles the hot path
     return timeLoop(() -> k.step(obs, prevA, prevR), seconds);
   }
 
@@ -205,8 +225,16 @@ public final class ActorKernelBench {
         System.gc();
       }
     };
-    timeLoop(step, seconds / 2);
+    timeLoop(step, warmUp(seconds));
     return timeLoop(step, seconds);
+  }
+
+  /**
+   * Warm-up time before a measurement: the Vector API is only fast once C2 has compiled it, which took
+   * up to about a second of stepping here; smoke runs with tiny {@code seconds} stay short.
+   */
+  private static double warmUp(double seconds) {
+    return Math.max(seconds / 2, Math.min(1.0, 5 * seconds));
   }
 
   /** Microseconds per call of one timed loop: on this thread's CPU clock and on the wall clock. */

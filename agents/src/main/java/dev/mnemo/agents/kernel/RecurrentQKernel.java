@@ -18,11 +18,12 @@ import java.util.Map;
  *   [v | a] = u [[v2.W, 0], [0, a2.W]] + [v2.b | a2.b]    block-diagonal
  *   q   = v + a - mean(a)
  * </pre>
- * Weight layout mapping: every spec matrix is {@code [in, out]} row-major and is copied as is; the only
- * repacking is (1) {@code lstm.Wx} over {@code lstm.Wh} into one {@code [in + H, 4H]} matrix, and (2)
- * the two dueling streams side by side ({@code v1|a1}) and block-diagonal ({@code v2}, {@code a2}),
- * so each layer is one matrix product. Every matrix is then stored in SIMD column panels
- * ({@link PackedMatrix}), output widths padded with zero columns.
+ * Weight layout mapping: every spec matrix is {@code [in, out]} row-major ({@code y = x W}) and its
+ * element {@code (i, j)} keeps that meaning here; {@link #load} only changes where it is stored:
+ * (1) {@code lstm.Wx} is stacked over {@code lstm.Wh} into one {@code [in + H, 4H]} matrix with the
+ * spec's gate blocks [i, f, g, o] untouched, (2) the dueling streams go side by side ({@code v1|a1})
+ * and block-diagonal ({@code v2}, {@code a2}), so each layer is one matrix product, and (3) every
+ * matrix is stored in SIMD column panels ({@link PackedMatrix}), output widths padded with zeros.
  *
  * <p>State: {@code h} and {@code c} are double-buffered ({@code N x H} each); {@link #step} reads the
  * current pair and writes the other, so the state each env had BEFORE the last step stays available

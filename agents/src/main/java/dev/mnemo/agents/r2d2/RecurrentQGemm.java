@@ -119,10 +119,6 @@ public final class RecurrentQGemm implements RecurrentQModel {
     Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
   }
 
-  /** Column sums of {@code x} into the gradient of a bias. */
-  private static void colSum(INDArray x, INDArray biasGrad) {
-    biasGrad.assign(x.sum(0).reshape(biasGrad.shape()));
-  }
 
   /** Preallocated activations and gradients for one (B, T). */
   private final class Workspace {
@@ -160,6 +156,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final INDArray dZ;
     final INDArray[] dZT;
     final float[] dcNext;
+    final INDArray ones;        // [N, 1] of ones: bias adds and bias gradients as gemms
+    float[] scratchA = new float[0];
+    float[] scratchB = new float[0];
     final float[] gJ;   // Java copies of gates, cells (with c0 block), tanh(c), hidden states (with h0 block)
     final float[] cJ;
     final float[] tcJ;
@@ -223,6 +222,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
       a1 = Nd4j.create(DataType.FLOAT, n, k);
       adv = Nd4j.create(DataType.FLOAT, n, na);
       dcNext = new float[bs * hs];
+      ones = Nd4j.ones(DataType.FLOAT, n, 1);
       gJ = new float[n * 4 * hs];
       cJ = new float[(time + 1) * bs * hs];
       hJ = new float[(time + 1) * bs * hs];
@@ -240,13 +240,13 @@ public final class RecurrentQGemm implements RecurrentQModel {
       INDArray e = x;
       for (int i = 0; i < enc.length; i++) {
         gemm(e, w.get("enc" + i + ".W"), enc[i], false, false, 0);
-        enc[i].addiRowVector(w.get("enc" + i + ".b"));
+        addBias(enc[i], w.get("enc" + i + ".b"));
         Transforms.relu(enc[i], false);
         e = enc[i];
       }
       // The input projection of every step in one gemm; steps only add h_{t-1} W_h.
       gemm(e, w.get("lstm.Wx"), gates, false, false, 0);
-      gates.addiRowVector(w.get("lstm.b"));
+      addBias(gates, w.get("lstm.b"));
       INDArray wh = w.get("lstm.Wh");
       int h4 = 4 * hs;
       for (int t = 0; t < time; t++) {
@@ -279,15 +279,15 @@ public final class RecurrentQGemm implements RecurrentQModel {
         hBuf.put(curBase, hJ, curBase, bs * hs);
       }
       gemm(hs1, w.get("v1.W"), v1, false, false, 0);
-      v1.addiRowVector(w.get("v1.b"));
+      addBias(v1, w.get("v1.b"));
       Transforms.relu(v1, false);
       gemm(v1, w.get("v2.W"), v, false, false, 0);
-      v.addiRowVector(w.get("v2.b"));
+      addBias(v, w.get("v2.b"));
       gemm(hs1, w.get("a1.W"), a1, false, false, 0);
-      a1.addiRowVector(w.get("a1.b"));
+      addBias(a1, w.get("a1.b"));
       Transforms.relu(a1, false);
       gemm(a1, w.get("a2.W"), adv, false, false, 0);
-      adv.addiRowVector(w.get("a2.b"));
+      addBias(adv, w.get("a2.b"));
     }
 
     QUnroll result() {
@@ -406,9 +406,36 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
     }
 
-    /** d *= (out > 0): the ReLU's derivative read from its output. */
+    /** d *= (out > 0): the ReLU's derivative read from its output (plain Java, no temporaries). */
     private void reluBackward(INDArray d, INDArray out) {
-      d.muli(out.gt(0).castTo(DataType.FLOAT));
+      int len = (int) d.length();
+      if (scratchA.length < len) {
+        scratchA = new float[len];
+        scratchB = new float[len];
+      }
+      FloatBuffer db = d.data().asNioFloat();
+      db.get(0, scratchA, 0, len);
+      out.data().asNioFloat().get(0, scratchB, 0, len);
+      for (int i = 0; i < len; i++) {
+        if (scratchB[i] <= 0f) {
+          scratchA[i] = 0f;
+        }
+      }
+      db.put(0, scratchA, 0, len);
+    }
+
+    /**
+     * x += 1 b: the bias of every row as a rank-1 gemm. ND4J's addiRowVector builds temporary
+     * broadcast-dimension arrays, and under GC pressure one was freed while native code still read it
+     * (a SIGSEGV in execBroadcast, seen once here); gemm reads only the arrays we hold.
+     */
+    private void addBias(INDArray x, INDArray bias) {
+      gemm(ones, bias, x, false, false, 1);
+    }
+
+    /** biasGrad = 1^T x: the column sums as a gemm (no temporaries). */
+    private void colSum(INDArray x, INDArray biasGrad) {
+      gemm(ones, x, biasGrad, true, false, 0);
     }
 
     void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,

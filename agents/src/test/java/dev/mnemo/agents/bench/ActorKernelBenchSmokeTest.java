@@ -28,10 +28,16 @@ class ActorKernelBenchSmokeTest {
   }
 
   @Test
-  void unknownOptionFailsNamingIt() {
-    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-        () -> ActorKernelBench.run(new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8), "batchez=4"));
-    assertTrue(ex.getMessage().contains("batchez"), ex.getMessage());
+  void badOptionsFailNamingTheOffendingOne() {
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ActorKernelBench.run(sink, "batchez=4"));
+    assertTrue(unknown.getMessage().contains("batchez"), unknown.getMessage());
+    IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
+        () -> ActorKernelBench.run(sink, "lstm=big"));
+    assertTrue(notNumber.getMessage().contains("lstm=big"), notNumber.getMessage());
+    IllegalArgumentException zeroBatch = assertThrows(IllegalArgumentException.class,
+        () -> ActorKernelBench.run(sink, "batches=1,0"));
+    assertTrue(zeroBatch.getMessage().contains("batches=[1, 0]"), zeroBatch.getMessage());
   }
 }

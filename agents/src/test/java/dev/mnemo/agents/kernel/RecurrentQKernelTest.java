@@ -31,7 +31,7 @@ class RecurrentQKernelTest {
     Stream.Builder<Arguments> b = Stream.builder();
     for (BatchOps ops : new BatchOps[] {BatchOps.best(), new ScalarOps()}) {
       b.add(Arguments.of(ops, PAPERISH, 1));
-      b.add(Arguments.of(ops, PAPERISH, 6));
+      b.add(Arguments.of(ops, PAPERISH, 13)); // 8-row, 4-row and 1-row tiles
       b.add(Arguments.of(ops, ODD, 9));
       b.add(Arguments.of(ops, NO_ENCODER, 4));
     }
@@ -79,22 +79,25 @@ class RecurrentQKernelTest {
         float[] o = java.util.Arrays.copyOfRange(obs, e * spec.obsSize(), (e + 1) * spec.obsSize());
         double[] rq = ref.step(o, prevA[e], prevR[e], rh[e], rc[e]);
         for (int j = 0; j < a; j++) {
-          assertClose(rq[j], kernel.q(e, j), "Q[env " + e + ", action " + j + "] at step " + t);
+          assertClose(rq[j], kernel.q(e, j), "Q", e, j, t);
         }
         kernel.copyState(e, kh, 0, kc, 0);
         for (int j = 0; j < hs; j++) {
-          assertClose(rh[e][j], kh[j], "h[env " + e + ", unit " + j + "] at step " + t);
-          assertClose(rc[e][j], kc[j], "c[env " + e + ", unit " + j + "] at step " + t);
+          assertClose(rh[e][j], kh[j], "h", e, j, t);
+          assertClose(rc[e][j], kc[j], "c", e, j, t);
         }
       }
     }
     assertTrue(resets > 0, "the unroll should include mid-episode resets");
   }
 
-  private static void assertClose(double expected, float actual, String what) {
+  /** Fails naming {@code what[env, index]} at {@code step} (message built only on failure). */
+  private static void assertClose(double expected, float actual, String what, int env, int index,
+      int step) {
     double err = Math.abs(expected - actual);
     if (!(err <= TOL * Math.max(1.0, Math.abs(expected)))) {
-      fail(what + ": kernel " + actual + " vs reference " + expected + " (error " + err + ")");
+      fail(what + "[env " + env + ", " + index + "] at step " + step + ": kernel " + actual
+          + " vs reference " + expected + " (error " + err + ")");
     }
   }
 
@@ -166,7 +169,7 @@ class RecurrentQKernelTest {
     kernel.step(obs, new int[] {1}, new float[] {0.5f});
     double[] rq = new ReferenceRecurrentQ(NO_ENCODER, snap.params()).step(obs, 1, 0.5f, rh, rc);
     for (int j = 0; j < 2; j++) {
-      assertClose(rq[j], kernel.q(0, j), "Q[" + j + "] from a set state");
+      assertClose(rq[j], kernel.q(0, j), "Q from a set state", 0, j, 0);
     }
   }
 

@@ -1,6 +1,11 @@
 package dev.mnemo.learners.r2d2;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Every R2D2 hyperparameter, with the paper's value as default (Kapturowski et al. 2019; DESIGN.md).
@@ -104,6 +109,111 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     return new R2d2Config("", 0L, 256, 40, 80, 40, 5, 0.997, List.of(), 512, 512, 64, 1e-4, 1e-3, 40.0,
         2500, 0.9, 0.9, 0.6, 100_000, 5_000, 4.0, 0.1, 400, 0.4, 7.0, true, 1_000_000L, 10_000L, 10,
         Double.POSITIVE_INFINITY, 50, "gemm");
+  }
+
+  /** Keys an experiment file may hold beside this record's fields (read by the CLI, ignored here). */
+  public static final Set<String> NON_R2D2_KEYS = Set.of("algorithm", "runtime", "name", "description");
+
+  /**
+   * The paper's defaults overridden by {@code values}, keyed by the snake_case names of this record's
+   * fields ({@code burn_in}, {@code lstm_size}, ...), e.g. a HOCON file's {@code root().unwrapped()}.
+   * Numbers may be any {@link Number} or numeric string, {@code encoder_sizes} a list of integers.
+   * Keys in {@link #NON_R2D2_KEYS} are skipped; any other unknown key fails, naming the valid ones.
+   */
+  public static R2d2Config fromMap(Map<String, ?> values) {
+    R2d2Config base = paper();
+    RecordComponent[] comps = R2d2Config.class.getRecordComponents();
+    Map<String, RecordComponent> byKey = new LinkedHashMap<>();
+    for (RecordComponent c : comps) {
+      byKey.put(snake(c.getName()), c);
+    }
+    for (String k : values.keySet()) {
+      if (!byKey.containsKey(k) && !NON_R2D2_KEYS.contains(k)) {
+        throw new IllegalArgumentException("unknown R2D2 config key '" + k + "'; valid keys: " + byKey.keySet());
+      }
+    }
+    Object[] args = new Object[comps.length];
+    Class<?>[] types = new Class<?>[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      RecordComponent c = comps[i];
+      types[i] = c.getType();
+      String key = snake(c.getName());
+      try {
+        args[i] = values.containsKey(key) ? convert(key, values.get(key), c.getType())
+            : c.getAccessor().invoke(base);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read default of " + key, e);
+      }
+    }
+    try {
+      return R2d2Config.class.getDeclaredConstructor(types).newInstance(args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** This config as snake_case key/value pairs, the inverse of {@link #fromMap} (for run directories). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (RecordComponent c : R2d2Config.class.getRecordComponents()) {
+      try {
+        m.put(snake(c.getName()), c.getAccessor().invoke(this));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return m;
+  }
+
+  private static String snake(String camel) {
+    return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Object convert(String key, Object v, Class<?> type) {
+    try {
+      if (type == String.class) {
+        return String.valueOf(v);
+      }
+      if (type == boolean.class) {
+        if (v instanceof Boolean b) {
+          return b;
+        }
+        String s = String.valueOf(v);
+        if (!s.equals("true") && !s.equals("false")) {
+          throw new IllegalArgumentException("not a boolean");
+        }
+        return Boolean.parseBoolean(s);
+      }
+      if (type == List.class) {
+        if (!(v instanceof List<?> l)) {
+          throw new IllegalArgumentException("not a list");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (Object o : l) {
+          out.add(o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o).trim()));
+        }
+        return out;
+      }
+      double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+      if (type == double.class) {
+        return d;
+      }
+      if (d != Math.rint(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException("not an integer");
+      }
+      if (type == int.class) {
+        return Math.toIntExact((long) d);
+      }
+      return (long) d;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new IllegalArgumentException("config key '" + key + "': expected " + type.getSimpleName()
+          + (type == List.class ? " of integers" : "") + ", got '" + v + "'", e);
+    }
   }
 
   /** Steps per stored sequence: burn-in + trained + n bootstrap steps. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,16 @@ import org.junit.jupiter.api.Test;
  */
 class SynchronousTrainerTest {
 
-  /** Solved = mean greedy return over 20 episodes >= 3.5 (always-right is 4 minus bumps; a coin flip ~2). */
+  /**
+   * configs/quickstart.conf (T-Maze 10; solved = mean greedy return over 20 episodes >= 3.5, where
+   * always-correct scores ~3.8 and a coin flip ~2) with the given state mode and budget.
+   */
   static R2d2Config tmaze10(boolean storedState, long budget) {
-    return new R2d2Config("tmaze?length=10", 1L, 8, 2, 4, 2, 3, 0.99, List.of(32), 32, 32, 32, 1e-3, 1e-5,
-        10.0, 200, 0.9, 0.9, 0.6, 4000, 128, 4.0, 0.1, 50, 0.4, 7.0, storedState, budget, 2000, 20, 3.5, 50,
-        "gemm");
+    R2d2Config q = R2d2Config.fromMap(ConfigFactory.parseFile(R2d2ConfigTest.configsDir()
+        .resolve("quickstart.conf").toFile()).root().unwrapped());
+    assertEquals("tmaze?length=10", q.env());
+    assertEquals(9, q.sequenceLength(), "the test relies on sequences too short to reach the junction");
+    return q.withRun(q.env(), q.seed(), budget).withStoredState(storedState);
   }
 
   @Test

@@ -1,0 +1,178 @@
+package dev.mnemo.actors;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.kernel.EpsilonGreedy;
+import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.envs.VectorEnv;
+import dev.mnemo.replay.SequenceAdder;
+import dev.mnemo.replay.SequenceConfig;
+import dev.mnemo.replay.SequenceSink;
+
+/**
+ * The acting step of R2D2, free of any threading: a {@link VectorEnv} of N envs, the pure-Java
+ * {@link RecurrentQKernel} over them, per-actor epsilon-greedy, and one {@link SequenceAdder} per env
+ * that cuts the stream into sequences and hands them to a {@link SequenceSink}. An env worker actor
+ * drives one of these; a synchronous trainer or a benchmark can drive it the same way.
+ *
+ * <p>Each env of the vector counts as one actor (its own epsilon and adder, actor id
+ * {@code firstActorId + i}). Every array is allocated in the constructor; {@link #step} allocates
+ * nothing (the sink may).
+ */
+public final class ActingLoop {
+  private final VectorEnv env;
+  private final RecurrentQKernel kernel;
+  private final EpsilonGreedy policy;
+  private final SequenceAdder[] adders;
+  private final int n;
+  private final int obsSize;
+  private final int stateSize;
+  private final float[] obs;
+  private final float[] obsBefore;
+  private final float[] rewards;
+  private final boolean[] terminated;
+  private final boolean[] truncated;
+  private final int[] actions;
+  private final int[] prevAction;
+  private final float[] prevReward;
+  private final float[] hBefore;
+  private final float[] cBefore;
+  private long vectorSteps;
+  private long episodes;
+  private double returnSum;
+  private boolean started;
+
+  /**
+   * @param env the envs this loop steps; its size fixes N
+   * @param kernel inference for N envs of the same spec
+   * @param policy per-env epsilon-greedy with N rows
+   * @param seq how sequences are cut (obs, state and action sizes must match env and kernel)
+   * @param sink receives every finished sequence
+   * @param firstActorId actor id stored with the sequences of env 0 (env i gets firstActorId + i)
+   */
+  public ActingLoop(VectorEnv env, RecurrentQKernel kernel, EpsilonGreedy policy, SequenceConfig seq,
+      SequenceSink sink, int firstActorId) {
+    if (env == null || kernel == null || policy == null || seq == null || sink == null) {
+      throw new IllegalArgumentException("ActingLoop needs env, kernel, policy, sequence config and sink");
+    }
+    n = env.size();
+    if (kernel.batch() != n || policy.rows() != n) {
+      throw new IllegalArgumentException("ActingLoop: env has " + n + " copies but kernel batch is "
+          + kernel.batch() + " and policy rows " + policy.rows());
+    }
+    obsSize = env.spec().obsSize();
+    stateSize = kernel.spec().lstmSize();
+    if (seq.obsSize() != obsSize || seq.stateSize() != stateSize
+        || seq.numActions() != env.spec().numActions() || kernel.spec().obsSize() != obsSize) {
+      throw new IllegalArgumentException("ActingLoop: sequence config " + seq + " does not match env "
+          + env.spec() + " and kernel " + kernel.spec());
+    }
+    this.env = env;
+    this.kernel = kernel;
+    this.policy = policy;
+    adders = new SequenceAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new SequenceAdder(seq, sink, firstActorId + i);
+    }
+    obs = new float[n * obsSize];
+    obsBefore = new float[n * obsSize];
+    rewards = new float[n];
+    terminated = new boolean[n];
+    truncated = new boolean[n];
+    actions = new int[n];
+    prevAction = new int[n];
+    prevReward = new float[n];
+    hBefore = new float[n * stateSize];
+    cBefore = new float[n * stateSize];
+  }
+
+  /** Loads new parameters; running episodes keep their recurrent state (as R2D2's actors do). */
+  public void load(ParamSnapshot snapshot) {
+    kernel.load(snapshot);
+    for (SequenceAdder a : adders) {
+      a.setParamVersion(snapshot.version());
+    }
+  }
+
+  /** Parameter version in use, -1 before the first {@link #load}. */
+  public long paramVersion() {
+    return kernel.paramVersion();
+  }
+
+  /** One step of every env: act, step, record; finished sequences go to the sink. */
+  public void step() throws InterruptedException {
+    if (!started) {
+      env.reset(obs);
+      kernel.resetAllStates();
+      java.util.Arrays.fill(prevAction, -1);
+      java.util.Arrays.fill(prevReward, 0f);
+      started = true;
+    }
+    kernel.step(obs, prevAction, prevReward);
+    policy.select(kernel.qValues(), actions);
+    for (int i = 0; i < n; i++) {
+      kernel.copyStateBefore(i, hBefore, i * stateSize, cBefore, i * stateSize);
+    }
+    System.arraycopy(obs, 0, obsBefore, 0, obs.length);
+    env.step(actions, obs, rewards, terminated, truncated);
+    vectorSteps++;
+    for (int i = 0; i < n; i++) {
+      boolean done = terminated[i] || truncated[i];
+      adders[i].add(obsBefore, i * obsSize, actions[i], rewards[i], terminated[i], truncated[i],
+          hBefore, cBefore, i * stateSize);
+      if (done) {
+        adders[i].endEpisode(env.finalObs(), i * obsSize);
+        kernel.resetState(i);
+        prevAction[i] = -1;
+        prevReward[i] = 0f;
+        episodes++;
+        returnSum += env.lastEpisodeReturn(i);
+      } else {
+        prevAction[i] = actions[i];
+        prevReward[i] = rewards[i];
+      }
+    }
+  }
+
+  /** Number of envs N. */
+  public int size() {
+    return n;
+  }
+
+  /** Calls of {@link #step}; env steps are {@code vectorSteps() * size()}. */
+  public long vectorSteps() {
+    return vectorSteps;
+  }
+
+  /** Episodes completed so far over all envs. */
+  public long episodes() {
+    return episodes;
+  }
+
+  /** Sum of the undiscounted returns of the completed episodes. */
+  public double returnSum() {
+    return returnSum;
+  }
+
+  /** Envs with an episode under way (its unfinished sequences are lost if the loop is abandoned). */
+  public int episodesInFlight() {
+    if (!started) {
+      return 0;
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (env.currentEpisodeLength(i) > 0) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  /** Sequences handed to the sink so far, over all envs. */
+  public long emittedSequences() {
+    long s = 0;
+    for (SequenceAdder a : adders) {
+      s += a.emittedSequences();
+    }
+    return s;
+  }
+}

@@ -1,0 +1,333 @@
+package dev.mnemo.actors;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.replay.PrioritizedSequenceReplay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The guardian of a learner's node: spawns the parameter server, the replay service, the learner
+ * service (on {@code mnemo.learner-dispatcher}) and, in a local run, the env workers, each under a
+ * restart-with-backoff supervisor. It reports status every {@code statusInterval}, stops at the env
+ * step budget or on {@link RequestStop}, and then shuts down in order: workers stop and send what they
+ * finished, the replay service inserts what it can, the learner finishes its update and writes the
+ * final checkpoint; the result completes {@code done}.
+ *
+ * <p>In cluster mode there are no local workers: the replay service and parameter server are
+ * registered with the Receptionist for actor nodes to find, remote workers are tracked through their
+ * own registrations, and membership changes become events.
+ */
+public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
+
+  /** The coordinator's protocol (local messages only). */
+  public sealed interface Command permits StatusTick, RequestStop, WorkerStopped, ReplayFlushed,
+      LearnerStopped, StopTimeout, WorkersListing, MemberChange {
+  }
+
+  /** Self message: report status, check the budget. */
+  public record StatusTick() implements Command {
+  }
+
+  /** Stop now (SIGINT, a caller's deadline). */
+  public record RequestStop(String reason) implements Command {
+  }
+
+  /** A local worker has sent its last chunk and stopped. */
+  public record WorkerStopped(String name) implements Command {
+  }
+
+  /** The replay service flushed its queue; {@code dropped} sequences could not be inserted. */
+  public record ReplayFlushed(long dropped) implements Command {
+  }
+
+  /** The learner finished and checkpointed. */
+  public record LearnerStopped(long updates) implements Command {
+  }
+
+  /** Self message: a stop phase took too long; go on without waiting further. */
+  public record StopTimeout(String phase) implements Command {
+  }
+
+  /** The env workers currently registered (cluster mode). */
+  public record WorkersListing(Receptionist.Listing listing) implements Command {
+  }
+
+  /** A cluster membership or reachability change. */
+  public record MemberChange(ClusterEvent.ClusterDomainEvent event) implements Command {
+  }
+
+  /**
+   * What the coordinator runs.
+   *
+   * @param r2d2 hyperparameters (budget, refresh period, epsilons)
+   * @param runtime runtime settings
+   * @param setup shapes of the run
+   * @param learner the learner (built outside the actor system: DL4J initialisation is slow and blocking)
+   * @param replay the replay (shared by the replay service and the learner service; thread-safe)
+   * @param counters totals
+   * @param listener events and status
+   * @param cluster true on a cluster learner node (no local workers; Receptionist registration)
+   * @param done completed with the result when the run has stopped
+   */
+  public record Plan(R2d2Config r2d2, RuntimeConfig runtime, RunSetup setup, R2d2Learner learner,
+      PrioritizedSequenceReplay replay, RuntimeCounters counters, RuntimeListener listener, boolean cluster,
+      CompletableFuture<RunResult> done) {
+  }
+
+  public static Behavior<Command> create(Plan plan) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, plan)));
+  }
+
+  private static final Duration STOP_PHASE_TIMEOUT = Duration.ofSeconds(15);
+
+  private final Plan plan;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ParamServer.Command> params;
+  private final ActorRef<ReplayService.Command> replayService;
+  private final ActorRef<LearnerService.Command> learner;
+  private final List<ActorRef<EnvWorker.Command>> workers = new ArrayList<>();
+  private final List<WorkerLedger> ledgers = new ArrayList<>();
+  private final Set<String> runningWorkers = new HashSet<>();
+  private Set<ActorRef<EnvWorker.Command>> remoteWorkers = Set.of();
+  private final long startNanos = System.nanoTime();
+  private long lastNanos = startNanos;
+  private long lastEnvSteps;
+  private long lastUpdates;
+  private long lastEpisodes;
+  private double lastReturnSum;
+  private String phase = "running";
+
+  private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Plan plan) {
+    super(ctx);
+    this.plan = plan;
+    this.timers = timers;
+    RuntimeConfig rc = plan.runtime();
+    ParamSnapshot initial = plan.learner().snapshot();
+    params = ctx.spawn(ParamServer.create(initial), "params");
+    replayService = ctx.spawn(ReplayService.create(plan.replay(), plan.counters(), plan.listener()), "replay");
+    learner = ctx.spawn(LearnerService.create(plan.learner(), plan.replay(), params, replayService,
+        plan.counters(), plan.listener(), rc.publishEvery(), rc.learnerIdle()), "learner",
+        DispatcherSelector.fromConfig("mnemo.learner-dispatcher"));
+    if (plan.cluster()) {
+      ctx.getSystem().receptionist().tell(Receptionist.register(ClusterKeys.REPLAY, replayService));
+      ctx.getSystem().receptionist().tell(Receptionist.register(ClusterKeys.PARAMS, params));
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.WORKER,
+          ctx.messageAdapter(Receptionist.Listing.class, WorkersListing::new)));
+      ActorRef<ClusterEvent.MemberEvent> members = ctx.messageAdapter(
+          ClusterEvent.MemberEvent.class, MemberChange::new);
+      ActorRef<ClusterEvent.ReachabilityEvent> reach = ctx.messageAdapter(
+          ClusterEvent.ReachabilityEvent.class, MemberChange::new);
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(members, ClusterEvent.MemberEvent.class));
+      Cluster.get(ctx.getSystem()).subscriptions().tell(
+          Subscribe.create(reach, ClusterEvent.ReachabilityEvent.class));
+    } else {
+      int total = rc.workers() * rc.envsPerWorker();
+      for (int w = 0; w < rc.workers(); w++) {
+        WorkerLedger ledger = new WorkerLedger();
+        EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger);
+        String name = "worker-" + w;
+        workers.add(ctx.spawn(EnvWorker.supervised(spec), name));
+        ledgers.add(ledger);
+        runningWorkers.add(name);
+      }
+    }
+    plan.listener().onEvent(Events.of("runtime_started", "mode", plan.cluster() ? "cluster" : "local",
+        "workers", rc.workers(), "envs_per_worker", rc.envsPerWorker(), "param_count",
+        plan.setup().netSpec().paramCount(), "learner_updates", plan.learner().updates(),
+        "replay_size", plan.replay().size()));
+    timers.startTimerAtFixedRate(new StatusTick(), rc.statusInterval());
+  }
+
+  /** The spec of worker {@code w}, whose envs are actors {@code first .. first + envsPerWorker - 1} of {@code total}. */
+  static EnvWorker.Spec workerSpec(Plan plan, int w, int first, int total,
+      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
+    return workerSpec(plan.r2d2(), plan.runtime(), plan.setup(), plan.listener(), w, first, total, params, replay,
+        ledger);
+  }
+
+  /** The spec of one worker (shared with cluster actor nodes). */
+  public static EnvWorker.Spec workerSpec(R2d2Config r2d2, RuntimeConfig rc, RunSetup setup,
+      RuntimeListener listener, int w, int first, int total, ActorRef<ParamServer.Command> params,
+      ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
+    double[] eps = new double[rc.envsPerWorker()];
+    for (int i = 0; i < eps.length; i++) {
+      eps[i] = R2d2Config.actorEpsilon(first + i, total, r2d2.epsilonBase(), r2d2.epsilonAlpha());
+    }
+    long seed = r2d2.seed() * 1_000_003L + 7919L * (first + 1);
+    return new EnvWorker.Spec(w, setup, rc.envFactory(), r2d2.env(), eps, first, seed, r2d2.actorRefreshSteps(),
+        rc, replay, params, ledger, listener);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StatusTick.class, t -> onStatus())
+        .onMessage(RequestStop.class, r -> beginStop(r.reason()))
+        .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(ReplayFlushed.class, this::onFlushed)
+        .onMessage(LearnerStopped.class, this::onLearnerStopped)
+        .onMessage(StopTimeout.class, this::onStopTimeout)
+        .onMessage(WorkersListing.class, this::onListing)
+        .onMessage(MemberChange.class, this::onMemberChange)
+        .build();
+  }
+
+  private Behavior<Command> onStatus() {
+    RuntimeCounters c = plan.counters();
+    long now = System.nanoTime();
+    double dt = Math.max(1e-9, (now - lastNanos) / 1e9);
+    long steps = c.envSteps();
+    long updates = c.updates();
+    long episodes = c.episodes();
+    double ret = c.returnSum();
+    double meanReturn = episodes > lastEpisodes ? (ret - lastReturnSum) / (episodes - lastEpisodes) : Double.NaN;
+    int running = plan.cluster() ? remoteWorkers.size() : runningWorkers.size();
+    plan.listener().onStatus(new RuntimeStatus((now - startNanos) / 1e9, steps, (steps - lastEnvSteps) / dt,
+        updates, (updates - lastUpdates) / dt, episodes, meanReturn, plan.replay().size(),
+        c.sequencesInserted(), c.paramLag(), running));
+    lastNanos = now;
+    lastEnvSteps = steps;
+    lastUpdates = updates;
+    lastEpisodes = episodes;
+    lastReturnSum = ret;
+    if (phase.equals("running") && steps >= plan.r2d2().totalEnvSteps()) {
+      return beginStop("budget of " + plan.r2d2().totalEnvSteps() + " env steps reached");
+    }
+    return this;
+  }
+
+  private Behavior<Command> beginStop(String reason) {
+    if (!phase.equals("running")) {
+      return this;
+    }
+    phase = "workers";
+    plan.listener().onEvent(Events.of("stopping", "reason", reason, "env_steps", plan.counters().envSteps(),
+        "updates", plan.counters().updates()));
+    if (plan.cluster()) {
+      for (ActorRef<EnvWorker.Command> w : remoteWorkers) {
+        w.tell(new EnvWorker.Stop(null));
+      }
+      // Remote workers do not confirm; give their last chunks a moment to arrive.
+      timers.startSingleTimer(new StopTimeout("workers"), Duration.ofSeconds(1));
+    } else {
+      for (ActorRef<EnvWorker.Command> w : workers) {
+        w.tell(new EnvWorker.Stop(getContext().getSelf()));
+      }
+      timers.startSingleTimer(new StopTimeout("workers"), STOP_PHASE_TIMEOUT);
+      if (runningWorkers.isEmpty()) {
+        flush();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWorkerStopped(WorkerStopped s) {
+    runningWorkers.remove(s.name());
+    if (phase.equals("workers") && runningWorkers.isEmpty()) {
+      flush();
+    }
+    return this;
+  }
+
+  private void flush() {
+    phase = "replay";
+    timers.startSingleTimer(new StopTimeout("replay"), STOP_PHASE_TIMEOUT);
+    replayService.tell(new ReplayService.Flush(getContext().getSelf()));
+  }
+
+  private Behavior<Command> onFlushed(ReplayFlushed f) {
+    if (phase.equals("replay")) {
+      phase = "learner";
+      timers.startSingleTimer(new StopTimeout("learner"), Duration.ofMinutes(2));
+      learner.tell(new LearnerService.Stop(plan.runtime().checkpointDir(), getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLearnerStopped(LearnerStopped s) {
+    return finish();
+  }
+
+  private Behavior<Command> onStopTimeout(StopTimeout t) {
+    if (!t.phase().equals(phase)) {
+      return this;
+    }
+    plan.listener().onEvent(Events.of("stop_phase_timeout", "phase", t.phase()));
+    switch (phase) {
+      case "workers" -> flush();
+      case "replay" -> onFlushed(new ReplayFlushed(0)); // no answer: go on to the learner anyway
+      default -> {
+        return finish();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> finish() {
+    RuntimeCounters c = plan.counters();
+    RunResult r = new RunResult(c.envSteps(), c.updates(), c.episodes(), c.sequencesReceived(),
+        c.sequencesInserted(), c.sequencesDroppedAtStop(), c.sequenceAnomalies(), plan.replay().size(),
+        (System.nanoTime() - startNanos) / 1e9, List.copyOf(ledgers));
+    plan.listener().onEvent(Events.of("stopped", "env_steps", r.envSteps(), "updates", r.updates(),
+        "sequences_received", r.sequencesReceived(), "sequences_inserted", r.sequencesInserted()));
+    phase = "done";
+    plan.done().complete(r);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onListing(WorkersListing l) {
+    Set<ActorRef<EnvWorker.Command>> now = l.listing().getServiceInstances(ClusterKeys.WORKER);
+    if (!now.equals(remoteWorkers)) {
+      plan.listener().onEvent(Events.of("workers_changed", "workers", now.size(), "previous", remoteWorkers.size()));
+    }
+    remoteWorkers = Set.copyOf(now);
+    if (!phase.equals("running")) {
+      for (ActorRef<EnvWorker.Command> w : remoteWorkers) {
+        w.tell(new EnvWorker.Stop(null)); // a worker that registered during the stop stops too
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMemberChange(MemberChange m) {
+    ClusterEvent.ClusterDomainEvent e = m.event();
+    String kind;
+    String address;
+    String roles;
+    if (e instanceof ClusterEvent.MemberEvent me) {
+      kind = "member_" + me.getClass().getSimpleName().replace("Member", "").toLowerCase();
+      address = me.member().address().toString();
+      roles = String.join(",", me.member().getRoles());
+    } else if (e instanceof ClusterEvent.UnreachableMember um) {
+      kind = "member_unreachable";
+      address = um.member().address().toString();
+      roles = String.join(",", um.member().getRoles());
+    } else if (e instanceof ClusterEvent.ReachableMember rm) {
+      kind = "member_reachable";
+      address = rm.member().address().toString();
+      roles = String.join(",", rm.member().getRoles());
+    } else {
+      return this;
+    }
+    plan.listener().onEvent(Events.of(kind, "address", address, "roles", roles));
+    return this;
+  }
+}

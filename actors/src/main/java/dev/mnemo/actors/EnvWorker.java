@@ -1,0 +1,257 @@
+package dev.mnemo.actors;
+
+import dev.mnemo.actors.serialization.ControlMessage;
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.kernel.EpsilonGreedy;
+import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.VectorEnv;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Drives one {@link ActingLoop}: steps its envs a few vector steps per mailbox turn, ships finished
+ * sequences to the replay service in chunks under a credit window, and every {@code actorRefreshSteps}
+ * steps asks the parameter server for a newer snapshot. It waits (stops stepping) while it has no
+ * parameters or no credit, so a slow replay holds it back instead of letting memory grow.
+ *
+ * <p>An exception in an env or the kernel is reported as a {@code worker_restart} event with what
+ * it dropped (the sequences not yet sent and the episodes in flight) and rethrown, so the supervisor
+ * declared in {@link #supervised} restarts the worker with backoff and fresh envs.
+ */
+public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
+
+  /** The worker's protocol. */
+  public sealed interface Command permits Tick, Ack, NewParams, NoNewParams, Stop, RetryFetch {
+  }
+
+  /** Self message: take the next vector steps. */
+  public record Tick() implements Command {
+  }
+
+  /** The replay service stored chunk {@code seq} of incarnation {@code source}: one credit back. */
+  public record Ack(String source, long seq) implements Command, ControlMessage {
+  }
+
+  /** A newer parameter snapshot (binary-serialized). */
+  public record NewParams(ParamSnapshot snapshot) implements Command {
+  }
+
+  /** The server has nothing newer than the worker's version; {@code latest} is its newest (-1: none). */
+  public record NoNewParams(long latest) implements Command, ControlMessage {
+  }
+
+  /** Stop stepping, send what is finished, stop; {@code replyTo} (local runs only) learns when. */
+  public record Stop(ActorRef<Coordinator.Command> replyTo) implements Command, ControlMessage {
+  }
+
+  /** Self message: ask for parameters again (none were available). */
+  public record RetryFetch() implements Command {
+  }
+
+  /**
+   * Everything a worker needs.
+   *
+   * @param index worker number (seeds, actor ids, factory argument)
+   * @param setup shapes of the run
+   * @param factory makes env copies; null means the registry id {@code envId}
+   * @param envId registry id used when {@code factory} is null
+   * @param epsilons one exploration rate per env of this worker
+   * @param firstActorId actor id of env 0
+   * @param seed seed of this worker's envs and exploration
+   * @param refreshSteps vector steps between parameter fetches
+   * @param runtime flow settings
+   * @param replay where chunks go
+   * @param params the parameter server
+   * @param ledger totals that survive restarts
+   * @param listener event sink
+   */
+  public record Spec(int index, RunSetup setup, EnvFactory factory, String envId, double[] epsilons,
+      int firstActorId, long seed, int refreshSteps, RuntimeConfig runtime,
+      ActorRef<ReplayService.Command> replay, ActorRef<ParamServer.Command> params, WorkerLedger ledger,
+      RuntimeListener listener) {
+  }
+
+  private static final Tick TICK = new Tick();
+
+  /** The worker wrapped in its supervision: restart with backoff on any exception. */
+  public static Behavior<Command> supervised(Spec spec) {
+    RuntimeConfig rc = spec.runtime();
+    return Behaviors.supervise(create(spec)).onFailure(Exception.class,
+        SupervisorStrategy.restartWithBackoff(rc.restartMinBackoff(), rc.restartMaxBackoff(), 0.2)
+            .withResetBackoffAfter(Duration.ofSeconds(10)));
+  }
+
+  static Behavior<Command> create(Spec spec) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new EnvWorker(ctx, timers, spec)));
+  }
+
+  private final Spec spec;
+  private final TimerScheduler<Command> timers;
+  private final ActingLoop loop;
+  private final SequenceOutbox outbox;
+  private final String source;
+  private final int credits;
+  private final int stepsPerTick;
+  private long nextSeq;
+  private int inFlight;
+  private long stepsSinceFetch;
+  private boolean fetchPending;
+  private boolean tickPending;
+  private long reportedEnvSteps;
+  private long reportedEpisodes;
+  private double reportedReturn;
+
+  private EnvWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Spec spec) {
+    super(ctx);
+    this.spec = spec;
+    this.timers = timers;
+    RunSetup s = spec.setup();
+    int n = spec.epsilons().length;
+    EnvFactory f = spec.factory();
+    int w = spec.index();
+    long generation = spec.ledger().restarts.get();
+    // A restarted worker gets fresh episode seeds, so a deterministic env fault is not replayed verbatim.
+    long seed = spec.seed() + 0x9E3779B97F4A7C15L * generation;
+    VectorEnv env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.envId()) : f.make(w, i), n, seed);
+    RecurrentQKernel kernel = new RecurrentQKernel(s.netSpec(), n);
+    EpsilonGreedy policy = new EpsilonGreedy(spec.epsilons(), s.envSpec().numActions(), seed ^ 0x5DEECE66DL);
+    this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows());
+    this.loop = new ActingLoop(env, kernel, policy, s.sequence(), outbox, spec.firstActorId());
+    this.source = ctx.getSelf().path().toString() + "#" + UUID.randomUUID();
+    this.credits = spec.runtime().credits();
+    this.stepsPerTick = spec.runtime().stepsPerTick();
+    fetch();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(Ack.class, this::onAck)
+        .onMessage(NewParams.class, this::onNewParams)
+        .onMessage(NoNewParams.class, this::onNoNewParams)
+        .onMessage(RetryFetch.class, r -> {
+          fetch();
+          return this;
+        })
+        .onMessage(Stop.class, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> onTick() {
+    tickPending = false;
+    if (loop.paramVersion() < 0 || inFlight >= credits) {
+      return this; // a NewParams or an Ack schedules the next tick
+    }
+    try {
+      for (int k = 0; k < stepsPerTick; k++) {
+        loop.step();
+        stepsSinceFetch++;
+        if (outbox.full()) {
+          send();
+          if (inFlight >= credits) {
+            break;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      reportFailure(e);
+      throw e;
+    } catch (InterruptedException e) {
+      reportFailure(e);
+      throw new IllegalStateException("worker interrupted while stepping", e);
+    }
+    if (stepsSinceFetch >= spec.refreshSteps() && !fetchPending) {
+      fetch();
+    }
+    scheduleTick();
+    return this;
+  }
+
+  private void reportFailure(Throwable e) {
+    int seqs = outbox.discard();
+    int eps = loop.episodesInFlight();
+    WorkerLedger l = spec.ledger();
+    long restart = l.restarts.incrementAndGet();
+    l.sequencesDropped.addAndGet(seqs);
+    l.episodesDropped.addAndGet(eps);
+    spec.listener().onEvent(Events.of("worker_restart", "worker", getContext().getSelf().path().name(),
+        "error", String.valueOf(e), "restart", restart, "dropped_sequences", seqs, "dropped_episodes", eps,
+        "lost_env_steps", loop.vectorSteps() * loop.size() - reportedEnvSteps));
+  }
+
+  private void send() {
+    long steps = loop.vectorSteps() * loop.size();
+    long episodes = loop.episodes();
+    double ret = loop.returnSum();
+    SequenceChunk chunk = outbox.drain();
+    spec.replay().tell(new ReplayService.Insert(source, nextSeq++, steps - reportedEnvSteps,
+        episodes - reportedEpisodes, ret - reportedReturn, loop.paramVersion(), chunk, getContext().getSelf()));
+    spec.ledger().sequencesSent.addAndGet(chunk.count());
+    reportedEnvSteps = steps;
+    reportedEpisodes = episodes;
+    reportedReturn = ret;
+    inFlight++;
+  }
+
+  private Behavior<Command> onAck(Ack a) {
+    if (!a.source().equals(source)) {
+      return this; // an ack for a previous incarnation: its credits died with it
+    }
+    inFlight--;
+    scheduleTick();
+    return this;
+  }
+
+  private Behavior<Command> onNewParams(NewParams p) {
+    fetchPending = false;
+    stepsSinceFetch = 0;
+    if (p.snapshot().version() > loop.paramVersion()) {
+      loop.load(p.snapshot());
+      spec.ledger().paramLoads.incrementAndGet();
+      spec.ledger().maxParamVersion.accumulateAndGet(p.snapshot().version(), Math::max);
+    }
+    scheduleTick();
+    return this;
+  }
+
+  private Behavior<Command> onNoNewParams(NoNewParams p) {
+    fetchPending = false;
+    stepsSinceFetch = 0;
+    if (loop.paramVersion() < 0) {
+      timers.startSingleTimer(new RetryFetch(), Duration.ofMillis(50));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop s) {
+    if (outbox.size() > 0 || loop.vectorSteps() * loop.size() > reportedEnvSteps) {
+      send(); // the finished sequences and the step counts since the last chunk
+    }
+    if (s.replyTo() != null) {
+      s.replyTo().tell(new Coordinator.WorkerStopped(getContext().getSelf().path().name()));
+    }
+    return Behaviors.stopped();
+  }
+
+  private void fetch() {
+    fetchPending = true;
+    spec.params().tell(new ParamServer.Fetch(loop.paramVersion(), getContext().getSelf()));
+  }
+
+  private void scheduleTick() {
+    if (!tickPending && inFlight < credits && loop.paramVersion() >= 0) {
+      tickPending = true;
+      getContext().getSelf().tell(TICK);
+    }
+  }
+}

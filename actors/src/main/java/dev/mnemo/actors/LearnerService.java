@@ -1,0 +1,120 @@
+package dev.mnemo.actors;
+
+import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.learners.r2d2.TrainingBatch;
+import dev.mnemo.learners.r2d2.UpdateStats;
+import dev.mnemo.replay.PrioritizedSequenceReplay;
+import dev.mnemo.replay.SequenceBatch;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Runs learner updates back to back: sample (waiting at most {@link #SAMPLE_WAIT_MS} for the rate
+ * limiter), update, write the new priorities, publish parameters, repeat by sending itself
+ * {@link Train}. It blocks its thread on purpose, so it must be spawned on its own dispatcher
+ * ({@code mnemo.learner-dispatcher}); a {@link Stop} is read between two updates, so the update in
+ * progress always finishes before the final checkpoint is written.
+ */
+public final class LearnerService extends AbstractBehavior<LearnerService.Command> {
+
+  /** Longest wait for a sample before the mailbox is read again. */
+  static final long SAMPLE_WAIT_MS = 20;
+
+  /** The learner service's protocol. */
+  public sealed interface Command permits Train, Stop {
+  }
+
+  /** Self message: one more update. */
+  public record Train() implements Command {
+  }
+
+  /** Finish, write the final checkpoint into {@code checkpointDir} (if not null), reply, stop. */
+  public record Stop(Path checkpointDir, ActorRef<Coordinator.Command> replyTo) implements Command {
+  }
+
+  private static final Train TRAIN = new Train();
+
+  public static Behavior<Command> create(R2d2Learner learner, PrioritizedSequenceReplay replay,
+      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replayService,
+      RuntimeCounters counters, RuntimeListener listener, int publishEvery, boolean idle) {
+    return Behaviors.setup(ctx -> new LearnerService(ctx, learner, replay, params, replayService, counters,
+        listener, publishEvery, idle));
+  }
+
+  private final R2d2Learner learner;
+  private final PrioritizedSequenceReplay replay;
+  private final ActorRef<ParamServer.Command> params;
+  private final ActorRef<ReplayService.Command> replayService;
+  private final RuntimeCounters counters;
+  private final RuntimeListener listener;
+  private final int publishEvery;
+  private final SequenceBatch batch;
+  private final TrainingBatch training;
+
+  private LearnerService(ActorContext<Command> ctx, R2d2Learner learner, PrioritizedSequenceReplay replay,
+      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replayService,
+      RuntimeCounters counters, RuntimeListener listener, int publishEvery, boolean idle) {
+    super(ctx);
+    this.learner = learner;
+    this.replay = replay;
+    this.params = params;
+    this.replayService = replayService;
+    this.counters = counters;
+    this.listener = listener;
+    this.publishEvery = publishEvery;
+    SequenceBatch b = replay.newBatch(learner.config().batchSize());
+    this.batch = b;
+    // The training batch wraps the sample batch's arrays: sampling into it refills the learner's input.
+    this.training = new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions,
+        b.rewards, b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
+    counters.updates.set(learner.updates());
+    if (!idle) {
+      ctx.getSelf().tell(TRAIN);
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Train.class, t -> onTrain())
+        .onMessage(Stop.class, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> onTrain() throws InterruptedException {
+    if (replay.sample(batch, SAMPLE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+      replayService.tell(new ReplayService.Retry());
+      UpdateStats s = learner.update(training);
+      replay.updatePriorities(batch, s.priorities());
+      counters.updates.set(learner.updates());
+      if (learner.updates() % publishEvery == 0) {
+        params.tell(new ParamServer.Publish(learner.snapshot()));
+      }
+    }
+    getContext().getSelf().tell(TRAIN);
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop s) {
+    Path dir = s.checkpointDir();
+    if (dir != null) {
+      try {
+        java.nio.file.Files.createDirectories(dir);
+        learner.save(dir.resolve("learner.ckpt"));
+        replay.checkpoint(dir.resolve("replay.ckpt"));
+        listener.onEvent(Events.of("checkpoint", "dir", dir.toString(), "updates", learner.updates(),
+            "replay_size", replay.size()));
+      } catch (java.io.IOException | RuntimeException e) {
+        listener.onEvent(Events.of("checkpoint_failed", "dir", dir.toString(), "error", String.valueOf(e)));
+      }
+    }
+    s.replyTo().tell(new Coordinator.LearnerStopped(learner.updates()));
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.mnemo.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.replay.PrioritizedSequenceReplay;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * {@code runtime = local}: the whole run in one ActorSystem. The CLI calls {@link #run} (blocking) or
+ * {@link #start} and {@link #requestStop} from a SIGINT/SIGTERM hook, then waits for {@link #result()}.
+ */
+public final class LocalRuntime implements AutoCloseable {
+  private final ActorSystem<Coordinator.Command> system;
+  private final CompletableFuture<RunResult> result;
+  private final RuntimeCounters counters;
+
+  private LocalRuntime(ActorSystem<Coordinator.Command> system, CompletableFuture<RunResult> result,
+      RuntimeCounters counters) {
+    this.system = system;
+    this.result = result;
+    this.counters = counters;
+  }
+
+  /** The run's live totals. */
+  public RuntimeCounters counters() {
+    return counters;
+  }
+
+  /** Runs to the env-step budget of {@code r2d2} and returns the totals (the final checkpoint is written). */
+  public static RunResult run(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener)
+      throws InterruptedException {
+    try (LocalRuntime rt = start(runtime, r2d2, listener)) {
+      return rt.result().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Starts a run in a new ActorSystem named {@code mnemo}. */
+  public static LocalRuntime start(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener) {
+    if (runtime.workers() < 1) {
+      throw new IllegalArgumentException("a local run needs workers >= 1, got " + runtime.workers());
+    }
+    Coordinator.Plan plan = prepare(runtime, r2d2, listener, false);
+    Config cfg = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(PekkoSettings.base());
+    ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), "mnemo", cfg);
+    plan.done().whenComplete((r, e) -> sys.terminate());
+    return new LocalRuntime(sys, plan.done(), plan.counters());
+  }
+
+  /**
+   * Builds the learner-side components of a run (learner, replay, counters), restoring a checkpoint
+   * when {@code runtime.resumeDir()} is set. Shared by the local runtime and the cluster learner node.
+   */
+  public static Coordinator.Plan prepare(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener,
+      boolean cluster) {
+    RunSetup setup = RunSetup.of(r2d2, runtime.envFactory());
+    R2d2Learner learner = new R2d2Learner(setup.netSpec(), r2d2);
+    PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(setup.replayConfig(r2d2, runtime.rateLimited()));
+    if (runtime.resumeDir() != null) {
+      learner.restore(runtime.resumeDir().resolve("learner.ckpt"));
+      try {
+        replay.restore(runtime.resumeDir().resolve("replay.ckpt"));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot resume replay from " + runtime.resumeDir() + ": " + e, e);
+      }
+      listener.onEvent(Events.of("resumed", "dir", runtime.resumeDir().toString(), "updates", learner.updates(),
+          "replay_size", replay.size()));
+    }
+    return new Coordinator.Plan(r2d2, runtime, setup, learner, replay, new RuntimeCounters(), listener, cluster,
+        new CompletableFuture<>());
+  }
+
+  /** Asks the run to stop gracefully (workers, then replay, then learner and checkpoint). */
+  public void requestStop(String reason) {
+    system.tell(new Coordinator.RequestStop(reason));
+  }
+
+  /** Completes when the run has stopped. */
+  public CompletableFuture<RunResult> result() {
+    return result;
+  }
+
+  /** Waits for the result, failing after {@code timeout}. */
+  public RunResult await(Duration timeout) throws InterruptedException, TimeoutException {
+    try {
+      return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Terminates the ActorSystem (after a stop, or abruptly if the run is still going). */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("actor system did not terminate: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.mnemo.actors;
+
+import dev.mnemo.replay.PrioritizedSequenceReplay;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The actor in front of the replay: takes chunks of sequences from workers, inserts them without ever
+ * blocking its thread (a chunk the rate limiter refuses waits in a queue and keeps its sender's credit,
+ * which is what holds a fast worker back), acknowledges stored chunks, and keeps the run's totals.
+ *
+ * <p>Every chunk carries its worker incarnation ({@code source}) and a sequence number counting from
+ * 0; anything but the next expected number is a duplicate or a gap, counted as an anomaly and reported.
+ */
+public final class ReplayService extends AbstractBehavior<ReplayService.Command> {
+
+  /** The replay service's protocol. */
+  public sealed interface Command permits Insert, Retry, Flush {
+  }
+
+  /**
+   * A chunk of finished sequences with what the worker did since its previous chunk (binary-serialized).
+   *
+   * @param source worker incarnation
+   * @param seq chunk number within {@code source}, from 0
+   * @param envSteps env steps since the previous chunk
+   * @param episodes episodes completed since the previous chunk
+   * @param returnSum sum of their returns
+   * @param paramVersion parameter version the worker acts with
+   * @param chunk the sequences
+   * @param replyTo receives the {@link EnvWorker.Ack}
+   */
+  public record Insert(String source, long seq, long envSteps, long episodes, double returnSum,
+      long paramVersion, SequenceChunk chunk, ActorRef<EnvWorker.Command> replyTo) implements Command {
+  }
+
+  /** Try the queued chunks again (the learner sampled, so the limiter may allow more). */
+  public record Retry() implements Command {
+  }
+
+  /** Insert what can be inserted now, count the rest as dropped, reply. */
+  public record Flush(ActorRef<Coordinator.Command> replyTo) implements Command {
+  }
+
+  private static final Duration RETRY_PERIOD = Duration.ofMillis(20);
+
+  /** A replay service over {@code replay}, adding to {@code counters}. */
+  public static Behavior<Command> create(PrioritizedSequenceReplay replay, RuntimeCounters counters,
+      RuntimeListener listener) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      // The learner also sends Retry after each sample; the timer covers a learner that is idle.
+      timers.startTimerAtFixedRate(new Retry(), RETRY_PERIOD);
+      return new ReplayService(ctx, replay, counters, listener);
+    }));
+  }
+
+  private static final class Pending {
+    final Insert insert;
+    int next;
+
+    Pending(Insert insert) {
+      this.insert = insert;
+    }
+  }
+
+  private final PrioritizedSequenceReplay replay;
+  private final RuntimeCounters counters;
+  private final RuntimeListener listener;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final Map<String, Long> nextSeq = new HashMap<>();
+
+  private ReplayService(ActorContext<Command> ctx, PrioritizedSequenceReplay replay, RuntimeCounters counters,
+      RuntimeListener listener) {
+    super(ctx);
+    this.replay = replay;
+    this.counters = counters;
+    this.listener = listener;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Insert.class, this::onInsert)
+        .onMessage(Retry.class, r -> {
+          drain();
+          return this;
+        })
+        .onMessage(Flush.class, this::onFlush)
+        .build();
+  }
+
+  private Behavior<Command> onInsert(Insert m) {
+    long expected = nextSeq.getOrDefault(m.source(), 0L);
+    if (m.seq() != expected) {
+      counters.sequenceAnomalies.incrementAndGet();
+      listener.onEvent(Events.of("sequence_anomaly", "source", m.source(), "expected", expected, "got", m.seq()));
+    }
+    nextSeq.put(m.source(), Math.max(expected, m.seq() + 1));
+    counters.chunksReceived.incrementAndGet();
+    counters.sequencesReceived.addAndGet(m.chunk().count());
+    counters.envSteps.addAndGet(m.envSteps());
+    counters.episodes.addAndGet(m.episodes());
+    counters.returnSum.add(m.returnSum());
+    if (m.paramVersion() >= 0) {
+      counters.paramLag.set(Math.max(0, counters.updates.get() - m.paramVersion()));
+    }
+    pending.addLast(new Pending(m));
+    drain();
+    return this;
+  }
+
+  /** Inserts queued chunks in arrival order until the limiter refuses; acks each completed chunk. */
+  private void drain() {
+    try {
+      while (!pending.isEmpty()) {
+        Pending p = pending.peekFirst();
+        SequenceChunk c = p.insert.chunk();
+        while (p.next < c.count()) {
+          if (!replay.insert(c.batch(), p.next, c.priorities()[p.next], 0, TimeUnit.NANOSECONDS)) {
+            return;
+          }
+          p.next++;
+          counters.sequencesInserted.incrementAndGet();
+        }
+        pending.pollFirst();
+        p.insert.replyTo().tell(new EnvWorker.Ack(p.insert.source(), p.insert.seq()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("replay service interrupted while inserting", e);
+    }
+  }
+
+  private Behavior<Command> onFlush(Flush f) {
+    drain();
+    long dropped = 0;
+    for (Pending p : pending) {
+      dropped += p.insert.chunk().count() - p.next;
+    }
+    pending.clear();
+    if (dropped > 0) {
+      counters.sequencesDroppedAtStop.addAndGet(dropped);
+      listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", dropped,
+          "reason", "rate limiter refused them before the stop"));
+    }
+    f.replyTo().tell(new Coordinator.ReplayFlushed(dropped));
+    return this;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.mnemo.actors;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the runtime runs (the learning hyperparameters stay in {@code R2d2Config}).
+ *
+ * @param workers env workers (local runtime; per node in cluster mode)
+ * @param envsPerWorker envs in each worker's vector env (each is one actor with its own epsilon)
+ * @param chunkRows finished sequences per message from a worker to the replay
+ * @param credits chunks a worker may have sent but not yet acknowledged: with the replay's bounded
+ *     pending queue this bounds memory whatever the actor/learner speed ratio
+ * @param stepsPerTick vector steps a worker takes per mailbox turn (between turns it reads acks, params)
+ * @param rateLimited apply the samples-per-insert limiter from {@code R2d2Config} (false: only the
+ *     minimum replay size, so the learner keeps training on what replay holds when actors are gone)
+ * @param publishEvery learner updates between parameter publications
+ * @param statusInterval period of status callbacks (and budget checks)
+ * @param restartMinBackoff first restart delay of a failed worker
+ * @param restartMaxBackoff largest restart delay of a worker that keeps failing
+ * @param learnerIdle no learner updates (benchmarks of the acting side)
+ * @param checkpointDir where the final checkpoint goes ({@code learner.ckpt}, {@code replay.ckpt}), or null
+ * @param resumeDir a checkpoint directory to continue from, or null
+ * @param envFactory makes the envs; null means {@code EnvRegistry.make(r2d2.env())}
+ */
+public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int credits, int stepsPerTick,
+    boolean rateLimited, int publishEvery, Duration statusInterval, Duration restartMinBackoff,
+    Duration restartMaxBackoff, boolean learnerIdle, Path checkpointDir, Path resumeDir,
+    EnvFactory envFactory) {
+
+  public RuntimeConfig {
+    atLeast("workers", workers, 0);
+    atLeast("envs_per_worker", envsPerWorker, 1);
+    atLeast("chunk_rows", chunkRows, 1);
+    atLeast("credits", credits, 1);
+    atLeast("steps_per_tick", stepsPerTick, 1);
+    atLeast("publish_every", publishEvery, 1);
+    if (statusInterval == null || statusInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("status_interval must be >= 1 ms, got " + statusInterval);
+    }
+    if (restartMinBackoff == null || restartMaxBackoff == null || restartMinBackoff.isNegative()
+        || restartMaxBackoff.compareTo(restartMinBackoff) < 0) {
+      throw new IllegalArgumentException("restart backoff needs 0 <= min <= max, got min="
+          + restartMinBackoff + ", max=" + restartMaxBackoff);
+    }
+  }
+
+  /** Two workers of four envs, chunks of 32 sequences, 4 credits, rate limited, status every second. */
+  public static RuntimeConfig defaults() {
+    return new RuntimeConfig(2, 4, 32, 4, 20, true, 1, Duration.ofSeconds(1), Duration.ofMillis(200),
+        Duration.ofSeconds(2), false, null, null, null);
+  }
+
+  public RuntimeConfig withWorkers(int w, int envs) {
+    return new RuntimeConfig(w, envs, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+  }
+
+  public RuntimeConfig withFlow(int rows, int credit, int steps) {
+    return new RuntimeConfig(workers, envsPerWorker, rows, credit, steps, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+  }
+
+  public RuntimeConfig withRateLimited(boolean limited) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, limited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+  }
+
+  public RuntimeConfig withStatusInterval(Duration d) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        d, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+  }
+
+  public RuntimeConfig withLearnerIdle(boolean idle) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, idle, checkpointDir, resumeDir, envFactory);
+  }
+
+  public RuntimeConfig withCheckpoints(Path dir, Path resume) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, dir, resume, envFactory);
+  }
+
+  public RuntimeConfig withEnvFactory(EnvFactory f) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, f);
+  }
+
+  private static void atLeast(String name, int v, int min) {
+    if (v < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", got " + v);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.mnemo.actors;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one env worker did over all its incarnations: it lives outside the actor so a restart does not
+ * reset it, which is what lets a test check that every sequence is either received or reported dropped.
+ */
+public final class WorkerLedger {
+  final AtomicLong sequencesSent = new AtomicLong();
+  final AtomicLong sequencesDropped = new AtomicLong();
+  final AtomicLong episodesDropped = new AtomicLong();
+  final AtomicLong restarts = new AtomicLong();
+  final AtomicLong maxParamVersion = new AtomicLong(-1);
+  final AtomicLong paramLoads = new AtomicLong();
+
+  public long sequencesSent() {
+    return sequencesSent.get();
+  }
+
+  /** Finished sequences lost in restarts (built but not yet sent). */
+  public long sequencesDropped() {
+    return sequencesDropped.get();
+  }
+
+  /** Episodes in flight when the worker failed. */
+  public long episodesDropped() {
+    return episodesDropped.get();
+  }
+
+  public long restarts() {
+    return restarts.get();
+  }
+
+  /** Highest parameter version this worker has loaded (-1: none). */
+  public long maxParamVersion() {
+    return maxParamVersion.get();
+  }
+
+  /** Parameter snapshots loaded so far. */
+  public long paramLoads() {
+    return paramLoads.get();
+  }
+}

@@ -1,0 +1,351 @@
+package dev.mnemo.actors.bench;
+
+import com.typesafe.config.ConfigFactory;
+import dev.mnemo.actors.ActingLoop;
+import dev.mnemo.actors.EnvWorker;
+import dev.mnemo.actors.LocalRuntime;
+import dev.mnemo.actors.PekkoSettings;
+import dev.mnemo.actors.ReplayService;
+import dev.mnemo.actors.RunSetup;
+import dev.mnemo.actors.RuntimeConfig;
+import dev.mnemo.actors.RuntimeListener;
+import dev.mnemo.actors.SequenceChunk;
+import dev.mnemo.actors.SequenceOutbox;
+import dev.mnemo.actors.serialization.MnemoBinarySerializer;
+import dev.mnemo.agents.kernel.EpsilonGreedy;
+import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.agents.r2d2.RecurrentQNetwork;
+import dev.mnemo.envs.VectorEnv;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.replay.SequenceBatch;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.SerializationExtension;
+
+/**
+ * {@code ./mnemo bench runtime}: (1) env steps per second of the local runtime with 1, 2 and 4 workers
+ * (learner idle, no rate limiter) next to the bare ceiling measured in the same run: one thread
+ * stepping the same VectorEnv + kernel + epsilon-greedy, with and without the sequence adders;
+ * (2) the transfer rate of sequence chunks from this JVM to a second JVM over Artery TCP on loopback,
+ * acknowledged one by one under a credit window, for two chunk sizes.
+ *
+ * <p>Options: {@code --seconds S} per measurement (default 5), {@code --envs E} envs per worker
+ * (default 8), {@code --env ID} (default cartpole), {@code --no-cluster} skips the transfer test.
+ */
+public final class RuntimeBench {
+  private RuntimeBench() {
+  }
+
+  public static void main(String[] args) {
+    run(System.out, args);
+  }
+
+  public static void run(PrintStream out, String... args) {
+    double seconds = 5;
+    int envs = 8;
+    String env = "cartpole";
+    boolean cluster = true;
+    boolean local = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Double.parseDouble(need(args, ++i));
+        case "--envs" -> envs = Integer.parseInt(need(args, ++i));
+        case "--env" -> env = need(args, ++i);
+        case "--no-cluster" -> cluster = false;
+        case "--no-local" -> local = false;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --seconds S, --envs E, --env ID, --no-cluster, --no-local");
+      }
+    }
+    if (!(seconds > 0) || envs < 1) {
+      throw new IllegalArgumentException("--seconds must be > 0 and --envs >= 1, got " + seconds + ", " + envs);
+    }
+    try {
+      R2d2Config r2d2 = benchConfig(env);
+      out.printf("RuntimeBench: env=%s, %d envs per worker, LSTM %d, encoder %s, sequence %d steps, %.1f s per figure,"
+          + " %d cores%n", env, envs, r2d2.lstmSize(), r2d2.encoderSizes(), r2d2.sequenceLength(), seconds,
+          Runtime.getRuntime().availableProcessors());
+      // The kernel's Vector API code needs a long C2 warm-up: the ceiling is measured before and after
+      // the runtime figures and the better one is kept, so a cold JIT cannot flatter the runtime.
+      if (local) {
+        localFigures(out, r2d2, envs, seconds);
+      }
+      if (cluster) {
+        clusterFigures(out, seconds);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("RuntimeBench failed: " + e, e);
+    }
+  }
+
+  private static void localFigures(PrintStream out, R2d2Config r2d2, int envs, double seconds) throws Exception {
+      double bareFirst = bareSteps(r2d2, envs, seconds, false);
+      double bareAdders = bareSteps(r2d2, envs, seconds, true);
+      int[] counts = {1, 2, 4};
+      double[] local = new double[counts.length];
+      for (int k = 0; k < counts.length; k++) {
+        local[k] = localRuntime(r2d2, counts[k], envs, seconds)[0];
+      }
+      double bareLast = bareSteps(r2d2, envs, seconds, false);
+      double bare = Math.max(bareFirst, bareLast);
+      out.printf("  bare VectorEnv+kernel+epsilon, 1 thread        %,12.0f env steps/s (ceiling; first %,.0f, last %,.0f)%n",
+          bare, bareFirst, bareLast);
+      out.printf("  bare + sequence adders, 1 thread               %,12.0f env steps/s (%.0f%% of ceiling)%n",
+          bareAdders, 100 * bareAdders / bare);
+      for (int k = 0; k < counts.length; k++) {
+        out.printf("  local runtime, %d worker(s), learner idle       %,12.0f env steps/s (%.0f%% of ceiling,"
+            + " %.0f%% per worker)%n", counts[k], local[k], 100 * local[k] / bare, 100 * local[k] / bare / counts[k]);
+      }
+  }
+
+  private static void clusterFigures(PrintStream out, double seconds) throws Exception {
+        double tcp = loopbackTcp(seconds);
+        out.printf("  baseline: raw loopback TCP, 64 KiB writes, 1 socket   %,8.0f MiB/s%n", tcp);
+        out.println("  cluster transfer, 2 JVMs, Artery TCP on 127.0.0.1 (binary serializer, 32 chunks in flight):");
+        for (int[] shape : new int[][] {{8, 85, 16, 64}, {32, 85, 16, 64}, {4, 125, 256, 512}}) {
+          double[] t = transfer(shape[0], shape[1], shape[2], shape[3], seconds);
+          out.printf("    chunk of %d sequences x %d steps (obs %d, state %d) = %,d bytes: %,.0f MiB/s (%.0f%% of raw TCP),"
+              + " %,.0f chunks/s%n", shape[0], shape[1], shape[2], shape[3], (long) t[2], t[0], 100 * t[0] / tcp, t[1]);
+        }
+        out.println("    target: >= 300 MiB/s");
+  }
+
+  private static String need(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** Burn-in 20, 40 trained, 5-step targets, LSTM 64 behind one Dense 64; learner idle. */
+  static R2d2Config benchConfig(String env) {
+    return new R2d2Config(env, 1L, 8, 20, 40, 20, 5, 0.99, List.of(64), 64, 64, 32, 1e-3, 1e-3, 40.0, 100,
+        0.9, 0.9, 0.6, 2_000, 64, 1.0, 0.1, 400, 0.4, 7.0, true, Long.MAX_VALUE, 1_000_000L, 0, 1.0, 50, "gemm");
+  }
+
+  /** Env steps/s of one thread stepping the acting loop (with adders) or only env + kernel + policy. */
+  static double bareSteps(R2d2Config r2d2, int n, double seconds, boolean adders) throws InterruptedException {
+    RunSetup s = RunSetup.of(r2d2, null);
+    VectorEnv env = new VectorEnv(r2d2.env(), n, 3L);
+    RecurrentQKernel kernel = new RecurrentQKernel(s.netSpec(), n);
+    EpsilonGreedy policy = new EpsilonGreedy(EpsilonGreedy.apeXSchedule(0, n, n), s.envSpec().numActions(), 5L);
+    dev.mnemo.agents.ParamSnapshot p = new RecurrentQNetwork(s.netSpec(), 1L).snapshot(0);
+    if (adders) {
+      SequenceOutbox outbox = new SequenceOutbox(s.sequence(), 64);
+      ActingLoop loop = new ActingLoop(env, kernel, policy, s.sequence(), outbox, 0);
+      loop.load(p);
+      long end = System.nanoTime() + (long) (seconds * 0.3e9);
+      while (System.nanoTime() < end) { // warm-up
+        loop.step();
+        if (outbox.full()) {
+          outbox.discard();
+        }
+      }
+      long steps0 = loop.vectorSteps();
+      long t0 = System.nanoTime();
+      end = t0 + (long) (seconds * 1e9);
+      long t = t0;
+      while (t < end) {
+        for (int k = 0; k < 64; k++) {
+          loop.step();
+          if (outbox.full()) {
+            outbox.discard();
+          }
+        }
+        t = System.nanoTime();
+      }
+      return (loop.vectorSteps() - steps0) * n / ((t - t0) / 1e9);
+    }
+    kernel.load(p);
+    int os = env.spec().obsSize();
+    float[] obs = new float[n * os];
+    float[] rewards = new float[n];
+    boolean[] term = new boolean[n];
+    boolean[] trunc = new boolean[n];
+    int[] actions = new int[n];
+    int[] prevA = new int[n];
+    float[] prevR = new float[n];
+    java.util.Arrays.fill(prevA, -1);
+    env.reset(obs);
+    long warmEnd = System.nanoTime() + (long) (seconds * 0.3e9);
+    long count = 0;
+    long t0 = 0;
+    long t;
+    while (true) {
+      for (int k = 0; k < 64; k++) {
+        kernel.step(obs, prevA, prevR);
+        policy.select(kernel.qValues(), actions);
+        env.step(actions, obs, rewards, term, trunc);
+        for (int i = 0; i < n; i++) {
+          boolean done = term[i] || trunc[i];
+          prevA[i] = done ? -1 : actions[i];
+          prevR[i] = done ? 0f : rewards[i];
+          if (done) {
+            kernel.resetState(i);
+          }
+        }
+      }
+      t = System.nanoTime();
+      if (t0 == 0) {
+        if (t >= warmEnd) {
+          t0 = t;
+        }
+      } else {
+        count += 64;
+        if (t - t0 >= seconds * 1e9) {
+          break;
+        }
+      }
+    }
+    return count * n / ((t - t0) / 1e9);
+  }
+
+  /** {env steps/s} of the local runtime with {@code workers} workers, learner idle, no rate limiter. */
+  static double[] localRuntime(R2d2Config r2d2, int workers, int envs, double seconds) throws Exception {
+    RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(workers, envs).withFlow(8, 4, 20).withLearnerIdle(true)
+        .withRateLimited(false).withStatusInterval(Duration.ofSeconds(10));
+    LocalRuntime rt = LocalRuntime.start(rc, r2d2, RuntimeListener.none());
+    try {
+      Thread.sleep((long) (seconds * 300));
+      long s0 = rt.counters().envSteps();
+      long t0 = System.nanoTime();
+      Thread.sleep((long) (seconds * 1000));
+      long s1 = rt.counters().envSteps();
+      long t1 = System.nanoTime();
+      rt.requestStop("benchmark done");
+      rt.await(Duration.ofMinutes(1));
+      return new double[] {(s1 - s0) / ((t1 - t0) / 1e9)};
+    } finally {
+      rt.close();
+    }
+  }
+
+  /** MiB/s through one loopback TCP connection in this JVM: the machine's ceiling for the transfer figures. */
+  static double loopbackTcp(double seconds) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      long[] received = new long[1];
+      Thread reader = new Thread(() -> {
+        try (java.net.Socket s = server.accept(); java.io.InputStream in = s.getInputStream()) {
+          byte[] buf = new byte[1 << 16];
+          int n;
+          while ((n = in.read(buf)) >= 0) {
+            received[0] += n;
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, "bench-tcp-reader");
+      reader.start();
+      long sent = 0;
+      long t0;
+      long t;
+      try (java.net.Socket s = new java.net.Socket(server.getInetAddress(), server.getLocalPort());
+          java.io.OutputStream o = s.getOutputStream()) {
+        byte[] buf = new byte[1 << 16];
+        t0 = System.nanoTime();
+        do {
+          o.write(buf);
+          sent += buf.length;
+          t = System.nanoTime();
+        } while (t - t0 < seconds * 1e9);
+      }
+      reader.join();
+      return received[0] / ((t - t0) / 1e9) / (1024.0 * 1024.0);
+    }
+  }
+
+  /** {MiB/s, chunks/s, bytes per chunk} of chunks sent to a sink in a second JVM. */
+  static double[] transfer(int rows, int length, int obs, int state, double seconds) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        TransferSinkNode.class.getName(), String.valueOf(port)).redirectErrorStream(true).start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = r.readLine()) != null && !line.equals("ready")) {
+        // skip the child's log lines until it is bound
+      }
+      if (line == null) {
+        throw new IllegalStateException("transfer sink JVM exited before it was ready");
+      }
+      SequenceBatch b = new SequenceBatch(rows, length, obs, state, 6, false);
+      SplittableRandom rnd = new SplittableRandom(1);
+      for (int i = 0; i < b.obs.length; i++) {
+        b.obs[i] = (float) rnd.nextGaussian();
+      }
+      SequenceChunk chunk = new SequenceChunk(b, rows, new float[rows]);
+      CompletableFuture<double[]> done = new CompletableFuture<>();
+      String sinkPath = "pekko://bench@127.0.0.1:" + port + "/user";
+      ActorSystem<EnvWorker.Command> sys = ActorSystem.create(sender(sinkPath, chunk, 32, seconds, done), "bench",
+          ConfigFactory.parseString("pekko.actor.provider = remote\npekko.remote.artery.canonical.port = 0\n"
+              + "pekko.loglevel = WARNING").withFallback(PekkoSettings.base()));
+      try {
+        return done.get((long) (seconds * 3 + 60), TimeUnit.SECONDS);
+      } finally {
+        sys.terminate();
+        sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      child.getOutputStream().close();
+      if (!child.waitFor(10, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  /** Sends chunks with at most {@code window} unacknowledged, measures after a warm-up. */
+  static Behavior<EnvWorker.Command> sender(String sinkPath, SequenceChunk chunk, int window, double seconds,
+      CompletableFuture<double[]> done) {
+    return Behaviors.setup(ctx -> {
+      ActorRef<ReplayService.Command> sink = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(sinkPath);
+      ActorRef<EnvWorker.Command> self = ctx.getSelf();
+      ReplayService.Insert probe = new ReplayService.Insert("bench", 0, 0, 0, 0, 0, chunk, self);
+      MnemoBinarySerializer ser = (MnemoBinarySerializer) SerializationExtension.get(Adapter.toClassic(ctx.getSystem()))
+          .findSerializerFor(probe);
+      int bytes = ser.size(probe);
+      long[] state = new long[4]; // next seq, acks, acks at measurement start, measurement start nanos
+      long warmEnd = System.nanoTime() + (long) (seconds * 0.4e9);
+      for (int i = 0; i < window; i++) {
+        sink.tell(new ReplayService.Insert("bench", state[0]++, 0, 0, 0, 0, chunk, self));
+      }
+      return Behaviors.receive(EnvWorker.Command.class)
+          .onMessage(EnvWorker.Ack.class, a -> {
+            long now = System.nanoTime();
+            state[1]++;
+            if (state[3] == 0 && now >= warmEnd) {
+              state[2] = state[1];
+              state[3] = now;
+            } else if (state[3] != 0 && now - state[3] >= seconds * 1e9) {
+              if (!done.isDone()) {
+                double secs = (now - state[3]) / 1e9;
+                double chunks = (state[1] - state[2]) / secs;
+                done.complete(new double[] {chunks * bytes / (1024.0 * 1024.0), chunks, bytes});
+              }
+              return Behaviors.same();
+            }
+            sink.tell(new ReplayService.Insert("bench", state[0]++, 0, 0, 0, 0, chunk, self));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

@@ -1,0 +1,139 @@
+package dev.mnemo.actors.cluster;
+
+import dev.mnemo.actors.ClusterKeys;
+import dev.mnemo.actors.Coordinator;
+import dev.mnemo.actors.EnvWorker;
+import dev.mnemo.actors.ParamServer;
+import dev.mnemo.actors.ReplayService;
+import dev.mnemo.actors.RunSetup;
+import dev.mnemo.actors.RuntimeConfig;
+import dev.mnemo.actors.RuntimeListener;
+import dev.mnemo.actors.WorkerLedger;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * Guardian of an {@code actor} node: finds the replay service and the parameter server through the
+ * Receptionist, then spawns its env workers (supervised, registered under {@link ClusterKeys#WORKER}
+ * so the learner can stop them). If the learner's services vanish, the workers are stopped and
+ * spawned again when they return. When the learner stops every worker at the end of a run, the node
+ * stops too.
+ */
+public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
+
+  /** The actor node's protocol (local messages only). */
+  public sealed interface Command permits Listing {
+  }
+
+  /** Replay services or parameter servers currently registered (one adapter serves both keys). */
+  public record Listing(Receptionist.Listing listing) implements Command {
+  }
+
+  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+    return Behaviors.setup(ctx -> new ActorNode(ctx, r2d2, runtime, listener));
+  }
+
+  private final R2d2Config r2d2;
+  private final RuntimeConfig runtime;
+  private final RuntimeListener listener;
+  private final RunSetup setup;
+  private final List<ActorRef<EnvWorker.Command>> workers = new ArrayList<>();
+  private final List<WorkerLedger> ledgers = new ArrayList<>();
+  private ActorRef<ReplayService.Command> replay;
+  private ActorRef<ParamServer.Command> params;
+  private int generation;
+
+  private ActorNode(ActorContext<Command> ctx, R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+    super(ctx);
+    // Every actor node explores with its own random streams: mix the node's unique id into the seed.
+    long uid = Cluster.get(ctx.getSystem()).selfMember().uniqueAddress().longUid();
+    this.r2d2 = r2d2.withRun(r2d2.env(), r2d2.seed() ^ uid, r2d2.totalEnvSteps());
+    this.runtime = runtime;
+    this.listener = listener;
+    this.setup = RunSetup.of(r2d2, runtime.envFactory());
+    // A context keeps one message adapter per message class, so both subscriptions share this one.
+    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listing::new);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.REPLAY, adapter));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.PARAMS, adapter));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Listing.class, this::onListing)
+        .onSignal(Terminated.class, t -> onTerminated(t.getRef()))
+        .build();
+  }
+
+  private Behavior<Command> onListing(Listing l) {
+    if (l.listing().isForKey(ClusterKeys.REPLAY)) {
+      Set<ActorRef<ReplayService.Command>> s = l.listing().getServiceInstances(ClusterKeys.REPLAY);
+      replay = s.isEmpty() ? null : s.iterator().next();
+    } else if (l.listing().isForKey(ClusterKeys.PARAMS)) {
+      Set<ActorRef<ParamServer.Command>> s = l.listing().getServiceInstances(ClusterKeys.PARAMS);
+      params = s.isEmpty() ? null : s.iterator().next();
+    }
+    return reconcile();
+  }
+
+  private Behavior<Command> reconcile() {
+    if (replay != null && params != null && workers.isEmpty()) {
+      generation++;
+      int total = runtime.workers() * runtime.envsPerWorker();
+      for (int w = 0; w < runtime.workers(); w++) {
+        WorkerLedger ledger = new WorkerLedger();
+        EnvWorker.Spec spec = Coordinator.workerSpec(r2d2, runtime, setup, listener, w, w * runtime.envsPerWorker(),
+            total, params, replay, ledger);
+        ActorRef<EnvWorker.Command> ref = getContext().spawn(EnvWorker.supervised(spec),
+            "worker-" + generation + "-" + w);
+        getContext().watch(ref);
+        getContext().getSystem().receptionist().tell(Receptionist.register(ClusterKeys.WORKER, ref));
+        workers.add(ref);
+        ledgers.add(ledger);
+      }
+      listener.onEvent(event("workers_started", "workers", runtime.workers(), "replay", replay.path().toString()));
+    } else if ((replay == null || params == null) && !workers.isEmpty()) {
+      listener.onEvent(event("learner_lost", "workers", workers.size()));
+      for (ActorRef<EnvWorker.Command> w : workers) {
+        getContext().unwatch(w);
+        getContext().stop(w);
+      }
+      workers.clear();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTerminated(ActorRef<Void> ref) {
+    workers.removeIf(w -> w.equals(ref));
+    if (workers.isEmpty()) {
+      // Only the learner's Stop ends a worker (failures restart it): the run is over.
+      long sent = ledgers.stream().mapToLong(WorkerLedger::sequencesSent).sum();
+      listener.onEvent(event("actor_node_stopped", "sequences_sent", sent));
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
+  private static Map<String, Object> event(String kind, Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("event", kind);
+    m.put("time_ms", System.currentTimeMillis());
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.mnemo.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mnemo.envs.Env;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Step;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalRuntimeTest {
+
+  private static void assertTotalsConsistent(RunResult r) {
+    assertEquals(0, r.sequenceAnomalies(), "chunks out of sequence (duplicates or gaps)");
+    assertEquals(r.sequencesSent(), r.sequencesReceived(),
+        "every sequence a worker sent must reach the replay service exactly once");
+    assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
+        "received = inserted + dropped at stop");
+  }
+
+  @Test
+  void sequencesFlowLearnerUpdatesWorkersGetNewerParamsAndResumeContinues(@TempDir Path dir) throws Exception {
+    RecordingListener events = new RecordingListener();
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withCheckpoints(dir, null);
+    RunResult r = LocalRuntime.run(rc, TinyConfigs.r2d2(1_200), events);
+
+    assertTrue(r.envSteps() >= 1_200, "stops at the budget, not before: " + r.envSteps());
+    assertTrue(r.sequencesInserted() > 100, "sequences reached the replay: " + r.sequencesInserted());
+    assertTrue(r.updates() > 3, "the learner updated: " + r.updates());
+    assertTotalsConsistent(r);
+    assertEquals(2, r.workers().size());
+    for (WorkerLedger w : r.workers()) {
+      assertTrue(w.maxParamVersion() > 0, "a worker must act with parameters newer than the initial ones, max "
+          + w.maxParamVersion());
+      assertTrue(w.paramLoads() >= 2, "parameters refreshed more than once: " + w.paramLoads());
+    }
+    assertFalse(events.statuses.isEmpty(), "status callbacks");
+    RuntimeStatus last = events.statuses.get(events.statuses.size() - 1);
+    assertTrue(last.envSteps() > 0 && last.replaySize() > 0, "status reports progress: " + last);
+    assertEquals(1, events.events("checkpoint").size(), "one final checkpoint event: " + events.events);
+    assertTrue(Files.size(dir.resolve("learner.ckpt")) > 0 && Files.size(dir.resolve("replay.ckpt")) > 0);
+
+    // Resume: the update count and the replay content continue from the checkpoint.
+    RecordingListener events2 = new RecordingListener();
+    RunResult r2 = LocalRuntime.run(TinyConfigs.runtime(1, 2).withCheckpoints(null, dir), TinyConfigs.r2d2(300),
+        events2);
+    Map<String, Object> resumed = events2.events("resumed").get(0);
+    assertEquals(r.updates(), resumed.get("updates"), "resumed learner starts at the saved update count");
+    assertEquals(r.replaySize(), resumed.get("replay_size"), "resumed replay holds the saved sequences");
+    assertTrue(r2.updates() > r.updates(), "updates continue: " + r2.updates() + " after " + r.updates());
+  }
+
+  /** CartPole whose {@code failAt}-th step throws while {@code failures} is positive. */
+  private static final class FailingEnv implements Env {
+    private final Env inner = EnvRegistry.make("cartpole");
+    private final AtomicInteger failures;
+    private final int failAt;
+    private int steps;
+
+    FailingEnv(AtomicInteger failures, int failAt) {
+      this.failures = failures;
+      this.failAt = failAt;
+    }
+
+    @Override
+    public EnvSpec spec() {
+      return inner.spec();
+    }
+
+    @Override
+    public Step reset(long seed) {
+      return inner.reset(seed);
+    }
+
+    @Override
+    public Step step(int action) {
+      if (++steps == failAt && failures.getAndDecrement() > 0) {
+        throw new IllegalStateException("injected env fault");
+      }
+      return inner.step(action);
+    }
+  }
+
+  @Test
+  void aWorkerWhoseEnvThrowsIsRestartedAndItsDropIsRecorded() throws Exception {
+    AtomicInteger failures = new AtomicInteger(2);
+    EnvFactory f = (worker, copy) -> worker == 0 && copy == 0 ? new FailingEnv(failures, 150)
+        : EnvRegistry.make("cartpole");
+    RecordingListener events = new RecordingListener();
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withEnvFactory(f).withLearnerIdle(true).withRateLimited(false)
+        .withCheckpoints(null, null);
+    RunResult r = LocalRuntime.run(rc, TinyConfigs.r2d2(6_000), events);
+
+    List<Map<String, Object>> restarts = events.events("worker_restart");
+    assertEquals(2, restarts.size(), "two injected faults, two restarts: " + restarts);
+    for (Map<String, Object> e : restarts) {
+      assertEquals("worker-0", e.get("worker"));
+      assertTrue(String.valueOf(e.get("error")).contains("injected env fault"), "event names the error: " + e);
+      assertEquals(2, e.get("dropped_episodes"), "both envs of the worker had an episode in flight: " + e);
+    }
+    WorkerLedger w0 = r.workers().get(0);
+    assertEquals(2, w0.restarts(), "ledger restarts");
+    long droppedInEvents = restarts.stream().mapToLong(e -> ((Number) e.get("dropped_sequences")).longValue()).sum();
+    assertEquals(droppedInEvents, w0.sequencesDropped(), "dropped sequences in events = ledger");
+    assertTrue(w0.sequencesSent() > 0, "the restarted worker keeps contributing");
+    assertTotalsConsistent(r);
+    assertTrue(r.envSteps() >= 6_000, "the run still reaches its budget: " + r.envSteps());
+  }
+
+  @Test
+  void anIdleLearnerHoldsActorsBackThroughTheRateLimiterAndCredits() throws Exception {
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withLearnerIdle(true).withRateLimited(true);
+    RecordingListener events = new RecordingListener();
+    try (LocalRuntime rt = LocalRuntime.start(rc, TinyConfigs.r2d2(1_000_000_000L), events)) {
+      RuntimeCounters c = rt.counters();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      long last = -1;
+      // Once the limiter refuses inserts, workers run out of credit and stop stepping.
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(300);
+        long now = c.envSteps();
+        if (now == last && now > 0) {
+          break;
+        }
+        last = now;
+      }
+      assertEquals(last, c.envSteps(), "env steps must stop growing while the learner samples nothing");
+      long waiting = c.sequencesReceived() - c.sequencesInserted();
+      long bound = (long) rc.workers() * rc.credits() * (rc.chunkRows() + 2L * rc.envsPerWorker());
+      assertTrue(waiting > 0 && waiting <= bound, "sequences queued at the replay service: " + waiting
+          + ", bound " + bound);
+      rt.requestStop("test");
+      RunResult r = rt.await(java.time.Duration.ofSeconds(30));
+      assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
+          "received = inserted + dropped at stop");
+      assertEquals(r.sequencesSent(), r.sequencesReceived());
+      assertEquals(1, events.events("sequences_dropped_at_stop").size(), "the refused sequences are reported");
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.mnemo.actors.bench;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's entry point runs and prints positive figures (the figures themselves are not judged). */
+class RuntimeBenchSmokeTest {
+
+  @Test
+  void localFiguresArePrintedWithTheirCeilingRatio() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    RuntimeBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--seconds", "0.3", "--envs", "2",
+        "--no-cluster");
+    String out = buf.toString(StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("local runtime, (\\d) worker\\(s\\), learner idle\\s+([\\d,]+) env steps/s \\((\\d+)% of ceiling")
+        .matcher(out);
+    int rows = 0;
+    while (m.find()) {
+      rows++;
+      assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 0, "runtime figure must be positive:\n" + out);
+    }
+    assertTrue(rows == 3, "three local runtime figures (1, 2, 4 workers) expected:\n" + out);
+    assertTrue(out.contains("(ceiling; first"), "the ceiling is printed:\n" + out);
+  }
+
+  @Test
+  void unknownOptionsAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RuntimeBench.run(System.out, "--fast"));
+    assertTrue(e.getMessage().contains("--fast"), e.getMessage());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.mnemo.experiments.kinds;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.experiments.config.ConfigSchema;
+import dev.mnemo.experiments.config.KeyRule;
+import dev.mnemo.experiments.config.Range;
+import dev.mnemo.experiments.run.EvalResult;
+import dev.mnemo.experiments.run.MetricsWriter;
+import dev.mnemo.experiments.run.RunContext;
+import dev.mnemo.experiments.run.RunKind;
+import dev.mnemo.experiments.run.RunOutcome;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.SynchronousTrainer;
+import dev.mnemo.learners.r2d2.TrainMetrics;
+import dev.mnemo.learners.r2d2.TrainResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
+ * the paper's defaults (learners' {@code reference.conf}, subtree {@code mnemo.r2d2}); a config file
+ * overrides only what it changes. {@code runtime = sync} runs the {@link SynchronousTrainer}.
+ */
+public final class R2d2RunKind implements RunKind {
+
+  /** Keys of this kind that are not fields of {@link R2d2Config}. */
+  private static final Set<String> RUN_KEYS = Set.of("runtime", "stop_when_solved");
+
+  @Override
+  public String name() {
+    return "r2d2";
+  }
+
+  @Override
+  public String description() {
+    return "R2D2: recurrent replay distributed DQN (stored state, burn-in, n-step double Q, value rescaling)";
+  }
+
+  @Override
+  public ConfigSchema schema() {
+    ConfigSchema.Builder b = ConfigSchema.builder(name())
+        .defaults(paperDefaults())
+        .defaults("runtime = sync\nstop_when_solved = false\n")
+        .key(KeyRule.ofString("runtime").oneOf("sync").doc("sync: one thread runs envs, replay and learner"))
+        .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
+            + "solved_threshold"))
+        .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
+        .key(KeyRule.ofInt("num_envs").between(1, 4096).doc("actors N, each with its own epsilon"))
+        .key(KeyRule.ofInt("burn_in").between(0, 10_000).doc("steps unrolled without gradient before the "
+            + "trained steps"))
+        .key(KeyRule.ofInt("trace_length").between(1, 10_000).doc("trained steps per sequence"))
+        .key(KeyRule.ofInt("sequence_period").between(1, 10_000).doc("env steps between sequence starts"))
+        .key(KeyRule.ofInt("n_step").between(1, 1000).doc("n of the n-step double-Q targets"))
+        .key(KeyRule.ofDouble("gamma").range(Range.closed(0, 1)).doc("discount"))
+        .key(KeyRule.ofInt("lstm_size").between(1, 8192).doc("LSTM hidden size"))
+        .key(KeyRule.ofInt("head_size").between(1, 8192).doc("width of each dueling stream"))
+        .key(KeyRule.ofInt("batch_size").between(1, 65_536).doc("sequences per update"))
+        .key(KeyRule.ofDouble("learning_rate").range(Range.openClosed(0, 1)).doc("Adam step size"))
+        .key(KeyRule.ofDouble("adam_epsilon").range(Range.openClosed(0, 1)).doc("Adam epsilon"))
+        .key(KeyRule.ofDouble("max_grad_norm").range(Range.atLeast(0)).doc("global gradient-norm clip; 0 off"))
+        .key(KeyRule.ofInt("target_period").between(1, 100_000_000).doc("updates between target copies"))
+        .key(KeyRule.ofDouble("priority_eta").range(Range.closed(0, 1)).doc("eta of the mixed priority"))
+        .key(KeyRule.ofDouble("priority_exponent").range(Range.closed(0, 1)).doc("alpha of prioritized sampling"))
+        .key(KeyRule.ofDouble("importance_exponent").range(Range.closed(0, 1)).doc("beta of the IS weights"))
+        .key(KeyRule.ofInt("replay_capacity").between(1, 100_000_000).doc("sequences held, FIFO eviction"))
+        .key(KeyRule.ofInt("min_replay_size").between(1, 100_000_000).doc("sequences before learning starts"))
+        .key(KeyRule.ofDouble("samples_per_insert").range(Range.openClosed(0, 1e6)).doc("replay ratio"))
+        .key(KeyRule.ofInt("actor_refresh_steps").between(1, 100_000_000).doc("env steps between parameter "
+            + "refreshes of the actors"))
+        .key(KeyRule.ofDouble("epsilon_base").range(Range.closed(0, 1)).doc("base of the per-actor epsilons"))
+        .key(KeyRule.ofLong("total_env_steps").range(Range.atLeast(0)).doc("training budget"))
+        .key(KeyRule.ofLong("eval_interval").range(Range.atLeast(1)).doc("env steps between greedy evaluations"))
+        .key(KeyRule.ofInt("eval_episodes").between(0, 1_000_000).doc("greedy episodes per evaluation"))
+        .key(KeyRule.ofString("engine").oneOf("gemm", "samediff").doc("learner network implementation"))
+        .check("the environment id names a registered environment", c -> EnvRegistry.make(c.getString("env")),
+            "env")
+        .check("the R2D2 hyperparameters are consistent", c -> toR2d2Config(c, c.getLong("seed")),
+            "min_replay_size", "replay_capacity");
+    // Every other key takes its type from its default and its description from the default's comment.
+    for (String key : ConfigFactory.parseString(paperDefaults()).root().keySet()) {
+      b.inferRules(key);
+    }
+    return b.build();
+  }
+
+  @Override
+  public RunOutcome run(RunContext ctx) {
+    R2d2Config cfg = toR2d2Config(ctx.config(), ctx.seed());
+    boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
+    MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",
+        "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
+    double[] row = new double[11];
+    SynchronousTrainer trainer = new SynchronousTrainer(cfg);
+    TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved);
+    Boolean solved = Double.isFinite(cfg.solvedThreshold()) && cfg.solvedThreshold() < 1e299 ? r.solved() : null;
+    return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
+        .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
+        .with("episodes", r.episodes())
+        .with("solved_at_env_step", r.solvedAtEnvStep());
+  }
+
+  private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {
+    row[0] = m.updates();
+    row[1] = m.episodes();
+    row[2] = m.trainReturn();
+    row[3] = m.evalReturn();
+    row[4] = m.evalCi95();
+    row[5] = m.loss();
+    row[6] = m.meanAbsTd();
+    row[7] = m.meanQ();
+    row[8] = m.gradNorm();
+    row[9] = m.updatesPerSecond();
+    row[10] = m.envStepsPerSecond();
+    metrics.row(m.envSteps(), row);
+    ctx.progress(m.envSteps(), m.updates(), () -> String.format("return %.3f  eval %.3f  loss %.4f",
+        m.trainReturn(), m.evalReturn(), m.loss()));
+  }
+
+  /** The validated HOCON as the learner's record (the record re-checks ranges and cross-key rules). */
+  static R2d2Config toR2d2Config(Config c, long seed) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String key : ConfigFactory.parseString(paperDefaults()).root().keySet()) {
+      values.put(key, c.getValue(key).unwrapped());
+    }
+    values.put("seed", seed);
+    return R2d2Config.fromMap(values);
+  }
+
+  /** learners' reference.conf subtree {@code mnemo.r2d2} at the root, comments kept (they become docs). */
+  static String paperDefaults() {
+    Config r2d2 = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.r2d2")
+        .withoutPath("seed");
+    for (String k : RUN_KEYS) {
+      r2d2 = r2d2.withoutPath(k);
+    }
+    return r2d2.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true)
+        .setJson(false));
+  }
+}
