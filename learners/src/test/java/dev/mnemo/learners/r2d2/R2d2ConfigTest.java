@@ -60,7 +60,7 @@ class R2d2ConfigTest {
     for (Path f : files) {
       Config c = ConfigFactory.parseFile(f.toFile());
       R2d2Config rc = R2d2Config.fromMap(c.root().unwrapped());
-      assertEquals("r2d2", c.getString("algorithm"), f + ": algorithm");
+      assertEquals("r2d2", c.getString("kind"), f + ": kind");
       assertTrue(rc.solvedThreshold() < 1e299, f + " must set a solved_threshold");
       EnvRegistry.make(rc.env()); // throws, naming valid ids, if the env does not exist
       assertTrue(rc.sequencePeriod() <= rc.traceLength(), f + ": period must be <= trace_length");
