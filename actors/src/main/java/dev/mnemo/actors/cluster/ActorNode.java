@@ -80,10 +80,31 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
     this.runtime = runtime;
     this.listener = listener;
     this.setup = RunSetup.of(r2d2, runtime.envFactory());
+    requireChunkFitsFrame(ctx.getSystem().settings().config(), setup, runtime);
     // A context keeps one message adapter per message class, so both subscriptions share this one.
     ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listing::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.REPLAY, adapter));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.PARAMS, adapter));
+  }
+
+  /**
+   * Artery drops a message larger than its frame (and the worker would wait forever for its ack), so a
+   * chunk that cannot fit is refused before any worker starts. A chunk may hold up to
+   * {@code 2 * chunkRows + envsPerWorker} sequences (the outbox grows while one vector step finishes
+   * several).
+   */
+  static void requireChunkFitsFrame(com.typesafe.config.Config cfg, RunSetup setup, RuntimeConfig runtime) {
+    long frame = cfg.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+    var seq = setup.sequence();
+    long perSequence = dev.mnemo.replay.SequenceBatch.payloadBytesPerSequence(seq.length(), seq.obsSize(),
+        seq.stateSize(), seq.numActions(), seq.storeLogits()) + 4;
+    long worst = perSequence * (2L * runtime.chunkRows() + runtime.envsPerWorker()) + 1024;
+    if (worst > frame) {
+      throw new IllegalArgumentException("actors.chunk_rows = " + runtime.chunkRows() + " makes chunks of up to "
+          + worst + " bytes (" + perSequence + " per sequence), more than Artery's maximum-frame-size of " + frame
+          + " bytes; lower chunk_rows to at most " + Math.max(1, (frame - 1024) / perSequence / 2 - runtime.envsPerWorker())
+          + " or raise pekko.remote.artery.advanced.maximum-frame-size");
+    }
   }
 
   @Override

@@ -49,4 +49,18 @@ class NodeConfigTest {
         () -> new ClusterNode.Options("actor", "127.0.0.1", 0, List.of("localhost")));
     assertTrue(e.getMessage().contains("host:port"), e.getMessage());
   }
+
+  @Test
+  void chunksThatCannotFitArterysFrameAreRefusedBeforeAnyWorkerStarts() {
+    var pekko = dev.mnemo.actors.PekkoSettings.base();
+    var big = ConfigFactory.parseString("env = cartpole\nburn_in = 40\ntrace_length = 80\nn_step = 5\n"
+        + "sequence_period = 40\nlstm_size = 512\nhead_size = 512");
+    R2d2Config r = NodeConfig.r2d2(big);
+    var setup = dev.mnemo.actors.RunSetup.of(r, null);
+    ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults()); // 32 rows of ~12 KB fit 4 MiB
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults().withFlow(1_000, 4, 20)));
+    assertTrue(e.getMessage().contains("chunk_rows = 1000") && e.getMessage().contains("maximum-frame-size"),
+        e.getMessage());
+  }
 }
