@@ -33,7 +33,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
   private final float[] params;
   private final Map<String, INDArray> w = new HashMap<>();
   private final Map<String, INDArray> grads = new HashMap<>();
-  private Workspace ws;
+  /** One workspace per (batch, time) in use: a learner alternates whole-sequence and trained windows. */
+  private final Map<Long, Workspace> workspaces = new HashMap<>();
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -101,10 +102,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
     if (batch < 1 || time < 1) {
       throw new IllegalArgumentException("batch and time must be >= 1, got batch=" + batch + ", time=" + time);
     }
-    if (ws == null || ws.bs != batch || ws.time != time) {
-      ws = new Workspace(batch, time);
-    }
-    return ws;
+    return workspaces.computeIfAbsent(((long) batch << 32) | time, k -> new Workspace(batch, time));
   }
 
   private static INDArray rows(INDArray a, long from, long to) {
