@@ -250,7 +250,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   private void flush() {
     phase = "replay";
     timers.startSingleTimer(new StopTimeout("replay"), STOP_PHASE_TIMEOUT);
-    replayService.tell(new ReplayService.Flush(getContext().getSelf()));
+    replayService.tell(new ReplayService.Flush(plan.cluster(), getContext().getSelf()));
   }
 
   private Behavior<Command> onFlushed(ReplayFlushed f) {

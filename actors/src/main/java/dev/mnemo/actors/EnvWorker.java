@@ -91,7 +91,18 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   }
 
   static Behavior<Command> create(Spec spec) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new EnvWorker(ctx, timers, spec)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      try {
+        return new EnvWorker(ctx, timers, spec);
+      } catch (RuntimeException e) {
+        // Building the envs or the kernel failed: restarted like a failure while stepping, and reported.
+        long restart = spec.ledger().restarts.incrementAndGet();
+        spec.listener().onEvent(Events.of("worker_restart", "worker", ctx.getSelf().path().name(),
+            "error", String.valueOf(e), "restart", restart, "phase", "start", "dropped_sequences", 0,
+            "dropped_episodes", 0));
+        throw e;
+      }
+    }));
   }
 
   private final Spec spec;

@@ -4,11 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds event maps in one shape: {@code event}, {@code time_ms}, then the given key/value pairs. */
-final class Events {
+public final class Events {
   private Events() {
   }
 
-  static Map<String, Object> of(String kind, Object... kv) {
+  /** An event of kind {@code kind} with the given key/value pairs, in order. */
+  public static Map<String, Object> of(String kind, Object... kv) {
     if (kv.length % 2 != 0) {
       throw new IllegalArgumentException("event " + kind + ": key/value pairs expected, got " + kv.length
           + " items");

@@ -74,6 +74,7 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
     this.training = new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions,
         b.rewards, b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
     counters.updates.set(learner.updates());
+    counters.latestParams.set(learner.snapshot());
     if (!idle) {
       ctx.getSelf().tell(TRAIN);
     }
@@ -94,7 +95,9 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
       replay.updatePriorities(batch, s.priorities());
       counters.updates.set(learner.updates());
       if (learner.updates() % publishEvery == 0) {
-        params.tell(new ParamServer.Publish(learner.snapshot()));
+        dev.mnemo.agents.ParamSnapshot snap = learner.snapshot();
+        counters.latestParams.set(snap);
+        params.tell(new ParamServer.Publish(snap));
       }
     }
     getContext().getSelf().tell(TRAIN);

@@ -47,8 +47,13 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   public record Retry() implements Command {
   }
 
-  /** Insert what can be inserted now, count the rest as dropped, reply. */
-  public record Flush(ActorRef<Coordinator.Command> replyTo) implements Command {
+  /**
+   * Insert what can be inserted now, count the rest as dropped, reply; chunks arriving later are
+   * counted as dropped and their workers told to stop. With {@code stopSenders} (cluster runs) every
+   * worker that ever sent a chunk is told to stop as well: the replay service knows them all, even
+   * those a lagging Receptionist listing has not shown the coordinator yet.
+   */
+  public record Flush(boolean stopSenders, ActorRef<Coordinator.Command> replyTo) implements Command {
   }
 
   private static final Duration RETRY_PERIOD = Duration.ofMillis(20);
@@ -77,6 +82,8 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   private final RuntimeListener listener;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<String, Long> nextSeq = new HashMap<>();
+  private final Map<String, ActorRef<EnvWorker.Command>> senders = new HashMap<>();
+  private boolean flushed;
 
   private ReplayService(ActorContext<Command> ctx, PrioritizedSequenceReplay replay, RuntimeCounters counters,
       RuntimeListener listener) {
@@ -105,8 +112,18 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
       listener.onEvent(Events.of("sequence_anomaly", "source", m.source(), "expected", expected, "got", m.seq()));
     }
     nextSeq.put(m.source(), Math.max(expected, m.seq() + 1));
+    senders.putIfAbsent(m.source(), m.replyTo());
     counters.chunksReceived.incrementAndGet();
     counters.sequencesReceived.addAndGet(m.chunk().count());
+    if (flushed) {
+      // The run is stopping and this worker missed its Stop (a Receptionist listing can lag behind the
+      // data path): count its chunk as dropped at the stop and tell it to stop.
+      counters.sequencesDroppedAtStop.addAndGet(m.chunk().count());
+      listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", m.chunk().count(),
+          "reason", "arrived after the replay was flushed", "source", m.source()));
+      m.replyTo().tell(new EnvWorker.Stop(null));
+      return this;
+    }
     counters.envSteps.addAndGet(m.envSteps());
     counters.episodes.addAndGet(m.episodes());
     counters.returnSum.add(m.returnSum());
@@ -141,12 +158,18 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   }
 
   private Behavior<Command> onFlush(Flush f) {
+    flushed = true;
     drain();
     long dropped = 0;
     for (Pending p : pending) {
       dropped += p.insert.chunk().count() - p.next;
     }
     pending.clear();
+    if (f.stopSenders()) {
+      for (ActorRef<EnvWorker.Command> w : senders.values()) {
+        w.tell(new EnvWorker.Stop(null));
+      }
+    }
     if (dropped > 0) {
       counters.sequencesDroppedAtStop.addAndGet(dropped);
       listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", dropped,

@@ -18,7 +18,16 @@ public final class RuntimeCounters {
   final AtomicLong sequenceAnomalies = new AtomicLong();
   final AtomicLong updates = new AtomicLong();
   final AtomicLong paramLag = new AtomicLong();
-  final AtomicLong workerRestarts = new AtomicLong();
+  final java.util.concurrent.atomic.AtomicReference<dev.mnemo.agents.ParamSnapshot> latestParams =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * The newest parameters the learner published (null before the first), e.g. for a greedy evaluation
+   * while the run goes on; snapshots are immutable.
+   */
+  public dev.mnemo.agents.ParamSnapshot latestParams() {
+    return latestParams.get();
+  }
 
   public long envSteps() {
     return envSteps.get();

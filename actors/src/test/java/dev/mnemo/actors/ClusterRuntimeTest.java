@@ -24,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterRuntimeTest {
 
   static final String TINY_CONF = String.join("\n",
-      "mnemo.r2d2 { env = cartpole, seed = 42, num_envs = 4, burn_in = 4, trace_length = 8, sequence_period = 4,",
-      "  n_step = 2, gamma = 0.9, encoder_sizes = [16], lstm_size = 16, head_size = 16, batch_size = 8,",
-      "  learning_rate = 1e-3, replay_capacity = 400, min_replay_size = 16, samples_per_insert = 0.5,",
-      "  actor_refresh_steps = 25, target_period = 50, total_env_steps = 1000000000 }",
-      "mnemo.runtime { workers = 1, envs_per_worker = 2, chunk_rows = 4, credits = 2, steps_per_tick = 10,",
+      "algorithm = r2d2, runtime = cluster",
+      "env = cartpole, seed = 42, num_envs = 4, burn_in = 4, trace_length = 8, sequence_period = 4,",
+      "n_step = 2, gamma = 0.9, encoder_sizes = [16], lstm_size = 16, head_size = 16, batch_size = 8,",
+      "learning_rate = 1e-3, replay_capacity = 400, min_replay_size = 16, samples_per_insert = 0.5,",
+      "actor_refresh_steps = 25, target_period = 50, total_env_steps = 1000000000",
+      "actors { workers = 1, envs_per_worker = 2, chunk_rows = 4, credits = 2, steps_per_tick = 10,",
       "  rate_limited = false }");
 
   static int freePort() throws IOException {
@@ -49,6 +50,7 @@ class ClusterRuntimeTest {
   }
 
   static void await(String what, long seconds, BooleanSupplier cond, Path... logs) throws Exception {
+    // Logs are shown when the wait fails: the child JVMs print their events as JSON lines.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (cond.getAsBoolean()) {
@@ -103,7 +105,8 @@ class ClusterRuntimeTest {
       assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
           "received = inserted + dropped at stop");
       assertTrue(r.updates() > updatesAtRemoval, "updates continued");
-      assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the actor JVM stops when the learner stops the run");
+      Process last = second;
+      await("the actor JVM stops when the learner stops the run", 45, () -> !last.isAlive(), log2);
       assertTrue(events.events("workers_changed").size() >= 3, "worker registrations came and went: "
           + events.events("workers_changed"));
     } finally {

@@ -3,6 +3,7 @@ package dev.mnemo.actors.cluster;
 import dev.mnemo.actors.ClusterKeys;
 import dev.mnemo.actors.Coordinator;
 import dev.mnemo.actors.EnvWorker;
+import dev.mnemo.actors.Events;
 import dev.mnemo.actors.ParamServer;
 import dev.mnemo.actors.ReplayService;
 import dev.mnemo.actors.RunSetup;
@@ -11,9 +12,7 @@ import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.WorkerLedger;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,15 +34,25 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
 
   /** The actor node's protocol (local messages only). */
-  public sealed interface Command permits Listing {
+  public sealed interface Command permits Listing, GiveUp {
   }
+
+  /** Self message: the learner has been gone for {@link #LEARNER_WAIT}. */
+  public record GiveUp() implements Command {
+  }
+
+  /** How long a node waits for a vanished learner to come back before it stops. */
+  static final java.time.Duration LEARNER_WAIT = java.time.Duration.ofSeconds(20);
 
   /** Replay services or parameter servers currently registered (one adapter serves both keys). */
   public record Listing(Receptionist.Listing listing) implements Command {
   }
 
-  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
-    return Behaviors.setup(ctx -> new ActorNode(ctx, r2d2, runtime, listener));
+  /** An actor node's guardian; {@code stopped} completes when the node has no more work to do. */
+  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+      java.util.concurrent.CompletableFuture<Void> stopped) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ActorNode(ctx, timers, r2d2, runtime,
+        listener, stopped)));
   }
 
   private final R2d2Config r2d2;
@@ -56,24 +65,57 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private ActorRef<ParamServer.Command> params;
   private int generation;
 
-  private ActorNode(ActorContext<Command> ctx, R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+  private final java.util.concurrent.CompletableFuture<Void> stopped;
+
+  private ActorNode(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+      R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+      java.util.concurrent.CompletableFuture<Void> stopped) {
     super(ctx);
+    this.timers = timers;
+    this.stopped = stopped;
     // Every actor node explores with its own random streams: mix the node's unique id into the seed.
     long uid = Cluster.get(ctx.getSystem()).selfMember().uniqueAddress().longUid();
     this.r2d2 = r2d2.withRun(r2d2.env(), r2d2.seed() ^ uid, r2d2.totalEnvSteps());
     this.runtime = runtime;
     this.listener = listener;
     this.setup = RunSetup.of(r2d2, runtime.envFactory());
+    requireChunkFitsFrame(ctx.getSystem().settings().config(), setup, runtime);
     // A context keeps one message adapter per message class, so both subscriptions share this one.
     ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listing::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.REPLAY, adapter));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.PARAMS, adapter));
   }
 
+  /**
+   * Artery drops a message larger than its frame (and the worker would wait forever for its ack), so a
+   * chunk that cannot fit is refused before any worker starts. A chunk may hold up to
+   * {@code 2 * chunkRows + envsPerWorker} sequences (the outbox grows while one vector step finishes
+   * several).
+   */
+  static void requireChunkFitsFrame(com.typesafe.config.Config cfg, RunSetup setup, RuntimeConfig runtime) {
+    long frame = cfg.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
+    var seq = setup.sequence();
+    long perSequence = dev.mnemo.replay.SequenceBatch.payloadBytesPerSequence(seq.length(), seq.obsSize(),
+        seq.stateSize(), seq.numActions(), seq.storeLogits()) + 4;
+    long worst = perSequence * (2L * runtime.chunkRows() + runtime.envsPerWorker()) + 1024;
+    if (worst > frame) {
+      throw new IllegalArgumentException("actors.chunk_rows = " + runtime.chunkRows() + " makes chunks of up to "
+          + worst + " bytes (" + perSequence + " per sequence), more than Artery's maximum-frame-size of " + frame
+          + " bytes; lower chunk_rows to at most " + Math.max(1, (frame - 1024) / perSequence / 2 - runtime.envsPerWorker())
+          + " or raise pekko.remote.artery.advanced.maximum-frame-size");
+    }
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Listing.class, this::onListing)
+        .onMessage(GiveUp.class, g -> {
+          listener.onEvent(Events.of("actor_node_stopped", "reason", "learner gone for " + LEARNER_WAIT.toSeconds() + " s"));
+          stopped.complete(null);
+          return Behaviors.stopped();
+        })
         .onSignal(Terminated.class, t -> onTerminated(t.getRef()))
         .build();
   }
@@ -90,6 +132,9 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   }
 
   private Behavior<Command> reconcile() {
+    if (replay != null && params != null) {
+      timers.cancel("give-up");
+    }
     if (replay != null && params != null && workers.isEmpty()) {
       generation++;
       int total = runtime.workers() * runtime.envsPerWorker();
@@ -104,14 +149,16 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
         workers.add(ref);
         ledgers.add(ledger);
       }
-      listener.onEvent(event("workers_started", "workers", runtime.workers(), "replay", replay.path().toString()));
+      listener.onEvent(Events.of("workers_started", "workers", runtime.workers(), "replay", replay.path().toString()));
     } else if ((replay == null || params == null) && !workers.isEmpty()) {
-      listener.onEvent(event("learner_lost", "workers", workers.size()));
+      listener.onEvent(Events.of("learner_lost", "workers", workers.size()));
       for (ActorRef<EnvWorker.Command> w : workers) {
         getContext().unwatch(w);
         getContext().stop(w);
       }
       workers.clear();
+      // The learner may come back (restarted with --resume); if it does not, the run is over.
+      timers.startSingleTimer("give-up", new GiveUp(), LEARNER_WAIT);
     }
     return this;
   }
@@ -121,19 +168,10 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
     if (workers.isEmpty()) {
       // Only the learner's Stop ends a worker (failures restart it): the run is over.
       long sent = ledgers.stream().mapToLong(WorkerLedger::sequencesSent).sum();
-      listener.onEvent(event("actor_node_stopped", "sequences_sent", sent));
+      listener.onEvent(Events.of("actor_node_stopped", "sequences_sent", sent));
+      stopped.complete(null);
       return Behaviors.stopped();
     }
     return this;
-  }
-
-  private static Map<String, Object> event(String kind, Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("event", kind);
-    m.put("time_ms", System.currentTimeMillis());
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }

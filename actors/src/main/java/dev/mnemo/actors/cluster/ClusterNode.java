@@ -106,8 +106,13 @@ public final class ClusterNode implements AutoCloseable {
       plan.done().whenComplete((r, e) -> sys.terminate());
       return new ClusterNode(sys, plan.done(), true, plan.counters());
     }
-    ActorSystem<ActorNode.Command> sys = ActorSystem.create(ActorNode.create(r2d2, runtime, listener), SYSTEM, cfg);
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    ActorSystem<ActorNode.Command> sys = ActorSystem.create(ActorNode.create(r2d2, runtime, listener, stopped),
+        SYSTEM, cfg);
     CompletableFuture<RunResult> done = new CompletableFuture<>();
+    // Done when the node has stopped its work, not when the system has terminated: leaving a cluster
+    // whose learner is already gone can take the coordinated shutdown's full timeouts.
+    stopped.thenRun(() -> done.complete(null));
     sys.getWhenTerminated().thenRun(() -> done.complete(null));
     return new ClusterNode(sys, done, false, null);
   }
@@ -135,11 +140,22 @@ public final class ClusterNode implements AutoCloseable {
 
   @Override
   public void close() {
+    close(java.time.Duration.ofSeconds(30));
+  }
+
+  /** Terminates the ActorSystem, waiting at most {@code wait}; returns whether it terminated. */
+  public boolean close(java.time.Duration wait) {
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("node did not terminate: " + e, e);
+      system.getWhenTerminated().toCompletableFuture().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("node did not terminate: " + e.getCause(), e.getCause());
     }
   }
 
@@ -239,7 +255,11 @@ public final class ClusterNode implements AutoCloseable {
     if (r != null) {
       System.out.println("result " + r);
     }
-    node.close();
+    if (!node.close(java.time.Duration.ofSeconds(10))) {
+      System.out.println("{\"event\":\"node_exit_without_clean_leave\"}");
+    }
+    // Native libraries (ND4J on the learner) may hold non-daemon threads: the run is over, exit.
+    System.exit(0);
   }
 
   private static String value(String[] args, int i, String opt) {

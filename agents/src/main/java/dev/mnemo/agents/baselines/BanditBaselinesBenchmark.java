@@ -36,15 +36,28 @@ public final class BanditBaselinesBenchmark {
         () -> new GittinsIndexPolicy(table));
     out.printf(Locale.ROOT, "bandit policies, n=%d k=%d, %d tasks, 1 thread%n", n, k, instances);
     out.printf(Locale.ROOT, "%-22s %14s %10s%n", "policy", "pulls/s", "vs random");
+    // Tasks and reward streams are drawn before timing so the figures are the policies' own cost.
+    BernoulliBandits bandits = new BernoulliBandits(k);
+    SplittableRandom taskRng = new SplittableRandom(99);
+    double[][] tasks = new double[instances][];
+    double[][] uniforms = new double[instances][n * k];
+    for (int i = 0; i < instances; i++) {
+      tasks[i] = bandits.sampleTask(taskRng);
+      for (int j = 0; j < n * k; j++) {
+        uniforms[i][j] = taskRng.nextDouble();
+      }
+    }
+    for (Supplier<BanditPolicy> factory : policies) {
+      measure(factory, tasks, uniforms, n); // warm-up: every policy is compiled before any is timed
+    }
     double randomRate = 0;
     for (Supplier<BanditPolicy> factory : policies) {
-      measure(factory, n, k, Math.max(1, instances / 4)); // warm-up
-      double rate = measure(factory, n, k, instances);
+      double rate = measure(factory, tasks, uniforms, n);
       if (randomRate == 0) {
         randomRate = rate;
       }
       BanditPolicy p = factory.get();
-      out.printf(Locale.ROOT, "%-22s %14.0f %10.2f%n", p.name() + " " + p.hyperparameter(), rate, rate / randomRate);
+      out.printf(Locale.ROOT, "%-22s %14.0f %10.3f%n", p.name() + " " + p.hyperparameter(), rate, rate / randomRate);
     }
     long t0 = System.nanoTime();
     GittinsIndexTable.build(gittinsHorizon, GittinsIndexTable.Method.LAMBDA_GRID, 250, 1);
@@ -56,26 +69,19 @@ public final class BanditBaselinesBenchmark {
         gittinsHorizon, grid, exact, exact / grid);
   }
 
-  private static double measure(Supplier<BanditPolicy> factory, int n, int k, int instances) {
+  private static double measure(Supplier<BanditPolicy> factory, double[][] tasks, double[][] uniforms, int n) {
     BanditPolicy policy = factory.get();
-    BernoulliBandits bandits = new BernoulliBandits(k);
-    SplittableRandom taskRng = new SplittableRandom(99);
-    double[] uniforms = new double[n * k];
-    int[] pulls = new int[k];
+    int[] pulls = new int[tasks[0].length];
     long sink = 0;
     long start = System.nanoTime();
-    for (int i = 0; i < instances; i++) {
-      double[] p = bandits.sampleTask(taskRng);
-      for (int j = 0; j < uniforms.length; j++) {
-        uniforms[j] = taskRng.nextDouble();
-      }
-      sink += (long) BanditTableEvaluation.play(policy, p, uniforms, pulls, n, new SplittableRandom(i));
+    for (int i = 0; i < tasks.length; i++) {
+      sink += (long) BanditTableEvaluation.play(policy, tasks[i], uniforms[i], pulls, n, new SplittableRandom(i));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (sink < 0) {
       throw new AssertionError("unreachable");
     }
-    return (double) instances * n / seconds;
+    return (double) tasks.length * n / seconds;
   }
 
   public static void main(String[] args) {

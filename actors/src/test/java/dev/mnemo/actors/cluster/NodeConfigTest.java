@@ -1,0 +1,66 @@
+package dev.mnemo.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.mnemo.actors.RuntimeConfig;
+import dev.mnemo.learners.r2d2.R2d2Config;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigTest {
+
+  @Test
+  void experimentKeysGoToR2d2AndTheActorsBlockToTheRuntime() {
+    var file = ConfigFactory.parseString("algorithm = r2d2\nruntime = cluster\nenv = \"tmaze?length=10\"\n"
+        + "lstm_size = 32\nencoder_sizes = [32]\nactors { workers = 3, envs_per_worker = 5, rate_limited = false,"
+        + " status_interval = 250ms }");
+    R2d2Config r = NodeConfig.r2d2(file);
+    assertEquals("tmaze?length=10", r.env());
+    assertEquals(32, r.lstmSize());
+    assertEquals(List.of(32), r.encoderSizes());
+    assertEquals(R2d2Config.paper().burnIn(), r.burnIn(), "unset keys keep the paper's value");
+    RuntimeConfig rc = NodeConfig.runtime(file);
+    assertEquals(3, rc.workers());
+    assertEquals(5, rc.envsPerWorker());
+    assertFalse(rc.rateLimited());
+    assertEquals(250, rc.statusInterval().toMillis());
+    assertEquals(RuntimeConfig.defaults().credits(), rc.credits());
+  }
+
+  @Test
+  void unknownKeysAreRefusedByName() {
+    var badActors = ConfigFactory.parseString("actors { worker = 3 }");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.runtime(badActors));
+    assertTrue(e.getMessage().contains("actors.worker"), e.getMessage());
+    var badR2d2 = ConfigFactory.parseString("lstm = 3");
+    e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.r2d2(badR2d2));
+    assertTrue(e.getMessage().contains("'lstm'"), e.getMessage());
+  }
+
+  @Test
+  void nodeOptionsAreValidated() {
+    assertThrows(IllegalArgumentException.class, () -> new ClusterNode.Options("driver", "127.0.0.1", 0,
+        List.of("127.0.0.1:2552")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ClusterNode.Options("actor", "127.0.0.1", 0, List.of("localhost")));
+    assertTrue(e.getMessage().contains("host:port"), e.getMessage());
+  }
+
+  @Test
+  void chunksThatCannotFitArterysFrameAreRefusedBeforeAnyWorkerStarts() {
+    var pekko = dev.mnemo.actors.PekkoSettings.base();
+    var big = ConfigFactory.parseString("env = cartpole\nburn_in = 40\ntrace_length = 80\nn_step = 5\n"
+        + "sequence_period = 40\nlstm_size = 512\nhead_size = 512");
+    R2d2Config r = NodeConfig.r2d2(big);
+    var setup = dev.mnemo.actors.RunSetup.of(r, null);
+    ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults()); // 32 rows of ~12 KB fit 4 MiB
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults().withFlow(1_000, 4, 20)));
+    assertTrue(e.getMessage().contains("chunk_rows = 1000") && e.getMessage().contains("maximum-frame-size"),
+        e.getMessage());
+  }
+}
