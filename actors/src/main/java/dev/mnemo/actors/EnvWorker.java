@@ -1,5 +1,6 @@
 package dev.mnemo.actors;
 
+import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.actors.serialization.ControlMessage;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.kernel.EpsilonGreedy;

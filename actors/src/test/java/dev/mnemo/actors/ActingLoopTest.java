@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;

@@ -1,7 +1,7 @@
 package dev.mnemo.actors.bench;
 
 import com.typesafe.config.ConfigFactory;
-import dev.mnemo.actors.ActingLoop;
+import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.actors.EnvWorker;
 import dev.mnemo.actors.LocalRuntime;
 import dev.mnemo.actors.PekkoSettings;

@@ -46,8 +46,10 @@ public final class MnemoCli implements Callable<Integer> {
     cl.addSubcommand("envs", new EnvsCommand(registries.envs()));
     cl.addSubcommand("bench", new BenchCommand(registries.benches(), out));
     cl.addSubcommand("report", new ReportCommand());
+    cl.addSubcommand("node", new NodeCommand());
     // Everything after the benchmark's name is the benchmark's own (its --help included).
     cl.getSubcommands().get("bench").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+    cl.getSubcommands().get("node").setUnmatchedOptionsArePositionalParams(true);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {

@@ -1,5 +1,7 @@
 package dev.mnemo.experiments.cli;
 
+import dev.mnemo.actors.bench.RuntimeBench;
+import dev.mnemo.agents.baselines.BanditBaselinesBenchmark;
 import dev.mnemo.agents.bench.ActorKernelBench;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.bench.EnvsBench;
@@ -31,7 +33,11 @@ public final class Wiring {
         .register("actor-kernel", "pure-Java actor kernel steps/s at batch 1 and 64, vs a DL4J step",
             ActorKernelBench::run)
         .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine at paper shape; `soak N` for RSS",
-            R2d2Bench::run);
+            R2d2Bench::run)
+        .register("runtime", "Pekko local runtime with 1/2/4 workers vs bare acting; cluster transfer MiB/s",
+            RuntimeBench::run)
+        .register("bandit-baselines", "pulls/s of every bandit baseline, vs the random policy",
+            BanditBaselinesBenchmark::run);
     return new Registries(kinds, benches, EnvRegistry::list);
   }
 }

@@ -1,4 +1,4 @@
-package dev.mnemo.actors;
+package dev.mnemo.agents.acting;
 
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.kernel.EpsilonGreedy;

@@ -1,0 +1,2 @@
+/** The acting step shared by every runtime: vectorised envs, the actor kernel, exploration, sequence adders. */
+package dev.mnemo.agents.acting;
