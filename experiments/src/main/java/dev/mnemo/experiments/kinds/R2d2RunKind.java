@@ -95,7 +95,7 @@ public final class R2d2RunKind implements RunKind {
         "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
     double[] row = new double[11];
     SynchronousTrainer trainer = new SynchronousTrainer(cfg);
-    TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved);
+    TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved, ctx::stopRequested);
     Boolean solved = Double.isFinite(cfg.solvedThreshold()) && cfg.solvedThreshold() < 1e299 ? r.solved() : null;
     return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
         .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
