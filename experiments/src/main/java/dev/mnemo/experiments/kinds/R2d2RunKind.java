@@ -3,7 +3,9 @@ package dev.mnemo.experiments.kinds;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.experiments.config.ConfigSchema;
 import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
@@ -12,23 +14,34 @@ import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.RunContext;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
+import dev.mnemo.actors.LocalRuntime;
+import dev.mnemo.actors.RunResult;
+import dev.mnemo.actors.RuntimeConfig;
+import dev.mnemo.actors.RuntimeListener;
+import dev.mnemo.actors.RuntimeStatus;
+import dev.mnemo.actors.cluster.NodeConfig;
+import dev.mnemo.learners.r2d2.GreedyEvaluator;
 import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.r2d2.R2d2Learner;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
 import dev.mnemo.learners.r2d2.TrainMetrics;
 import dev.mnemo.learners.r2d2.TrainResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
  * the paper's defaults (learners' {@code reference.conf}, subtree {@code mnemo.r2d2}); a config file
- * overrides only what it changes. {@code runtime = sync} runs the {@link SynchronousTrainer}.
+ * overrides only what it changes. {@code runtime = sync} runs the {@link SynchronousTrainer};
+ * {@code runtime = local} the Pekko runtime ({@link LocalRuntime}) with the {@code actors} block's settings.
  */
 public final class R2d2RunKind implements RunKind {
 
   /** Keys of this kind that are not fields of {@link R2d2Config}. */
-  private static final Set<String> RUN_KEYS = Set.of("runtime", "stop_when_solved");
+  private static final Set<String> RUN_KEYS = Set.of("runtime", "stop_when_solved", "actors");
 
   @Override
   public String name() {
@@ -44,8 +57,23 @@ public final class R2d2RunKind implements RunKind {
   public ConfigSchema schema() {
     ConfigSchema.Builder b = ConfigSchema.builder(name())
         .defaults(paperDefaults())
-        .defaults("runtime = sync\nstop_when_solved = false\n")
-        .key(KeyRule.ofString("runtime").oneOf("sync").doc("sync: one thread runs envs, replay and learner"))
+        .defaults("runtime = sync\nstop_when_solved = false\n"
+            + "actors { workers = 2, envs_per_worker = 4, chunk_rows = 32, credits = 4, steps_per_tick = 20, "
+            + "rate_limited = true, status_interval = 2s }\n")
+        .key(KeyRule.ofString("runtime").oneOf("sync", "local").doc("sync: one thread runs envs, replay and "
+            + "learner (deterministic); local: Pekko env workers, replay and learner services in this JVM"))
+        .key(KeyRule.ofInt("actors.workers").between(1, 1024).doc("runtime = local: env worker actors"))
+        .key(KeyRule.ofInt("actors.envs_per_worker").between(1, 4096)
+            .doc("runtime = local: envs per worker, each one actor with its own epsilon"))
+        .key(KeyRule.ofInt("actors.chunk_rows").between(1, 65_536)
+            .doc("runtime = local: finished sequences per message to the replay"))
+        .key(KeyRule.ofInt("actors.credits").between(1, 65_536)
+            .doc("runtime = local: unacknowledged chunks a worker may have in flight (bounds memory)"))
+        .key(KeyRule.ofInt("actors.steps_per_tick").between(1, 1_000_000)
+            .doc("runtime = local: vector steps a worker takes per mailbox turn"))
+        .key(KeyRule.ofBoolean("actors.rate_limited")
+            .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
+        .key(KeyRule.ofDuration("actors.status_interval").doc("runtime = local: period of status lines"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
             + "solved_threshold"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
@@ -88,8 +116,19 @@ public final class R2d2RunKind implements RunKind {
   }
 
   @Override
-  public RunOutcome run(RunContext ctx) {
+  public boolean supportsResume() {
+    return true;
+  }
+
+  @Override
+  public RunOutcome run(RunContext ctx) throws Exception {
     R2d2Config cfg = toR2d2Config(ctx.config(), ctx.seed());
+    if ("local".equals(ctx.config().getString("runtime"))) {
+      return runLocal(ctx, cfg);
+    }
+    if (ctx.resumed()) {
+      throw new IllegalArgumentException("runtime = sync keeps no checkpoint to resume from; use runtime = local");
+    }
     boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",
         "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
@@ -101,6 +140,74 @@ public final class R2d2RunKind implements RunKind {
         .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
         .with("episodes", r.episodes())
         .with("solved_at_env_step", r.solvedAtEnvStep());
+  }
+
+  /**
+   * The Pekko local runtime: workers, replay and learner services in this JVM, stopped at the budget or on
+   * request, with a final checkpoint (learner + replay) that {@code --resume} continues from.
+   */
+  private static RunOutcome runLocal(RunContext ctx, R2d2Config cfg) throws Exception {
+    RuntimeConfig rc = NodeConfig.runtime(ctx.config())
+        .withCheckpoints(ctx.checkpointDir(), ctx.resumed() ? ctx.checkpointDir() : null);
+    MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "env_steps_per_s",
+        "updates_per_s", "replay_size", "sequences_inserted", "param_lag", "workers");
+    double[] row = new double[9];
+    RuntimeListener listener = new RuntimeListener() {
+      @Override
+      public void onEvent(Map<String, Object> event) {
+        Map<String, Object> fields = new LinkedHashMap<>(event);
+        Object type = fields.remove("event");
+        fields.remove("time_ms");
+        ctx.events().record(String.valueOf(type), fields);
+      }
+
+      @Override
+      public synchronized void onStatus(RuntimeStatus s) {
+        row[0] = s.updates();
+        row[1] = s.episodes();
+        row[2] = s.meanEpisodeReturn();
+        row[3] = s.envStepsPerSecond();
+        row[4] = s.updatesPerSecond();
+        row[5] = s.replaySize();
+        row[6] = s.sequencesInserted();
+        row[7] = s.paramLag();
+        row[8] = s.workers();
+        metrics.row(s.envSteps(), row);
+        ctx.progress(s.envSteps(), s.updates(), () -> String.format("return %.3f  replay %d  lag %d  workers %d",
+            s.meanEpisodeReturn(), s.replaySize(), s.paramLag(), s.workers()));
+      }
+    };
+    RunResult r;
+    ParamSnapshot finalParams;
+    try (LocalRuntime rt = LocalRuntime.start(rc, cfg, listener)) {
+      while (!rt.result().isDone()) {
+        if (ctx.stopRequested()) {
+          rt.requestStop("stop requested");
+        }
+        try {
+          rt.result().get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // still running: poll the stop flag again
+        }
+      }
+      r = rt.result().get();
+      finalParams = rt.counters().latestParams();
+    }
+    ctx.events().record("runtime_totals", "sequences_sent", r.sequencesSent(), "sequences_received",
+        r.sequencesReceived(), "sequences_inserted", r.sequencesInserted(), "dropped_at_stop",
+        r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
+        r.restarts(), "anomalies", r.sequenceAnomalies());
+    RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
+        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted());
+    if (cfg.evalEpisodes() > 0 && finalParams != null) {
+      // Greedy evaluation of the last published parameters, exactly as the synchronous trainer evaluates.
+      EnvSpec env = EnvRegistry.make(cfg.env()).spec();
+      double[] e = new GreedyEvaluator(cfg.env(), cfg.evalEpisodes(), cfg.seed() + 1_000_003L,
+          R2d2Learner.specFor(cfg, env.obsSize(), env.numActions())).evaluate(finalParams);
+      Boolean solved = cfg.solvedThreshold() < 1e299 ? e[0] >= cfg.solvedThreshold() : null;
+      out = out.withEval(new EvalResult(e[0], e[1], cfg.evalEpisodes(), solved));
+    }
+    return out;
   }
 
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {

@@ -57,6 +57,24 @@ class R2d2RunKindTest {
   }
 
   @Test
+  void localRuntimeRunsThroughPekkoAndLeavesACheckpointAndTotals() throws IOException {
+    Path out = tmp.resolve("local");
+    int code = mnemo("run", config("runtime = local\nactors { workers = 2, envs_per_worker = 1, chunk_rows = 4,"
+        + " status_interval = 200ms }\n").toString(), "--out", out.toString());
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("completed", s.get("status").asText());
+    assertTrue(s.get("env_steps").asLong() >= 400, "the budget is reached: " + s);
+    assertTrue(s.get("learner_updates").asLong() > 0, "the learner service updated: " + s);
+    assertEquals(4, s.get("eval").get("episodes").asInt(), "final greedy evaluation: " + s);
+    assertTrue(Files.size(out.resolve("checkpoints/learner.ckpt")) > 0, "final learner checkpoint");
+    assertTrue(Files.size(out.resolve("checkpoints/replay.ckpt")) > 0, "final replay checkpoint");
+    String events = Files.readString(out.resolve("events.jsonl"));
+    assertTrue(events.contains("\"type\":\"runtime_totals\"") && events.contains("\"anomalies\":0"),
+        "the run's totals are recorded with no anomaly: " + events);
+  }
+
+  @Test
   void badEnvironmentAndInconsistentReplayAreRefusedBeforeAnythingStarts() throws IOException {
     Path out = tmp.resolve("never");
     int code = mnemo("run", config("env = \"tmaze?lenght=3\"\nmin_replay_size = 500\n").toString(),
