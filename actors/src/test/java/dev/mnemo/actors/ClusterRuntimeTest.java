@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterRuntimeTest {
 
   static final String TINY_CONF = String.join("\n",
-      "algorithm = r2d2, runtime = cluster",
+      "kind = r2d2, runtime = cluster",
       "env = cartpole, seed = 42, num_envs = 4, burn_in = 4, trace_length = 8, sequence_period = 4,",
       "n_step = 2, gamma = 0.9, encoder_sizes = [16], lstm_size = 16, head_size = 16, batch_size = 8,",
       "learning_rate = 1e-3, replay_capacity = 400, min_replay_size = 16, samples_per_insert = 0.5,",

@@ -15,7 +15,7 @@ class NodeConfigTest {
 
   @Test
   void experimentKeysGoToR2d2AndTheActorsBlockToTheRuntime() {
-    var file = ConfigFactory.parseString("algorithm = r2d2\nruntime = cluster\nenv = \"tmaze?length=10\"\n"
+    var file = ConfigFactory.parseString("kind = r2d2\nruntime = cluster\nenv = \"tmaze?length=10\"\n"
         + "lstm_size = 32\nencoder_sizes = [32]\nactors { workers = 3, envs_per_worker = 5, rate_limited = false,"
         + " status_interval = 250ms }");
     R2d2Config r = NodeConfig.r2d2(file);
