@@ -1,6 +1,7 @@
 package dev.mnemo.learners.r2d2.ablation;
 
 import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.envs.VectorEnv;
@@ -84,7 +85,7 @@ public final class EpisodeRecorder {
       epPrevR[t] = prevR[0];
       kernel.copyState(0, epH, t * hs, epC, t * hs);
       kernel.step(obs, prevA, prevR);
-      action[0] = rng.nextDouble() < epsilon ? rng.nextInt(na) : argmax(kernel.qValues());
+      action[0] = rng.nextDouble() < epsilon ? rng.nextInt(na) : EpsilonGreedy.argmax(kernel.qValues(), 0, na);
       env.step(action, obs, rew, term, trunc);
       t++;
       if (term[0] || trunc[0]) {
@@ -95,15 +96,5 @@ public final class EpisodeRecorder {
     }
     return new RecordedEpisode(t, os, hs, Arrays.copyOf(epObs, t * os), Arrays.copyOf(epPrevA, t),
         Arrays.copyOf(epPrevR, t), Arrays.copyOf(epH, t * hs), Arrays.copyOf(epC, t * hs));
-  }
-
-  private int argmax(float[] q) {
-    int best = 0;
-    for (int a = 1; a < na; a++) {
-      if (q[a] > q[best]) {
-        best = a;
-      }
-    }
-    return best;
   }
 }
