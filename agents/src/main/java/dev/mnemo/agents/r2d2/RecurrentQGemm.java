@@ -1,6 +1,7 @@
 package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.BatchOps;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time on ND4J: every matrix
  * product is one in-place {@code gemm} on preallocated arrays (the encoder, input projection, heads and
  * all weight gradients batched over all B*T rows; only {@code h W_h} and {@code dz W_h^T} per step), the
- * gate nonlinearities are in-place ND4J transforms on views, and the cheap elementwise products are
- * plain Java over the arrays' native buffers.
+ * LSTM cell's elementwise math (gate nonlinearities and products) runs on Java copies of the gate block
+ * with the Vector API where available, and the forward keeps those copies for the backward pass.
  *
  * <p>Why it exists: SameDiff 1.0.0-M2.1 spends ~0.1 ms of bookkeeping per graph op, and an unrolled
  * LSTM has ~14 ops per step, so a SameDiff update at the paper's scale costs about a second however small
@@ -35,6 +36,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
   private final Map<String, INDArray> grads = new HashMap<>();
   /** One workspace per (batch, time) in use: a learner alternates whole-sequence and trained windows. */
   private final Map<Long, Workspace> workspaces = new HashMap<>();
+  /** Bumped by every {@link #setParams}: a workspace's activations are reusable only for the same version. */
+  private long paramVersion;
+  private final GateMath gateMath = GateMath.best();
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -68,6 +72,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
           + (newParams == null ? "null" : newParams.length));
     }
     System.arraycopy(newParams, 0, params, 0, params.length);
+    paramVersion++;
     for (ParamTensor t : layout) {
       w.get(t.name()).data().asNioFloat().put(params, t.offset(), t.size());
     }
@@ -92,7 +97,40 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
     Workspace s = workspace(batch, time);
     s.forward(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
-    s.backward(dQ);
+    s.backward(dQ, 0, time);
+    copyGradients(gradOut);
+  }
+
+  /**
+   * The same gradient as {@link #gradient} over steps {@code [t0, t0 + time)} started from the state that the
+   * most recent whole-sequence {@code unroll(batch, seqLength, 0, seqLength, ...)} reached after step
+   * {@code t0 - 1}, but without running the forward again: it backpropagates through that unroll's
+   * activations (held from the state before {@code t0} as a constant, like the burn-in). Why: the learner
+   * unrolls the online network over the whole sequence anyway for its targets, and recomputing the trained
+   * steps cost ~16% of an update's FLOPs. Fails if no such unroll exists or the parameters changed since.
+   */
+  public void gradientOfLastUnroll(int batch, int seqLength, int t0, int time, float[] dQ, float[] gradOut) {
+    if (dQ == null || dQ.length != batch * time * spec.numActions()) {
+      throw new IllegalArgumentException("dQ: expected length " + batch * time * spec.numActions());
+    }
+    if (gradOut == null || gradOut.length != params.length) {
+      throw new IllegalArgumentException("gradOut: expected length " + params.length);
+    }
+    if (t0 < 0 || time < 1 || t0 + time > seqLength) {
+      throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + time)
+          + ") must lie inside sequences of length " + seqLength);
+    }
+    Workspace s = workspaces.get(((long) batch << 32) | seqLength);
+    if (s == null || s.forwardVersion != paramVersion || s.forwardT0 != 0 || s.forwardSeqLength != seqLength) {
+      throw new IllegalStateException("gradientOfLastUnroll: no whole-sequence unroll of batch " + batch
+          + " and length " + seqLength + " under the current parameters; call unroll(" + batch + ", "
+          + seqLength + ", 0, " + seqLength + ", ...) first");
+    }
+    s.backward(dQ, t0, time);
+    copyGradients(gradOut);
+  }
+
+  private void copyGradients(float[] gradOut) {
     for (ParamTensor t : layout) {
       grads.get(t.name()).data().asNioFloat().get(gradOut, t.offset(), t.size());
     }
@@ -109,14 +147,116 @@ public final class RecurrentQGemm implements RecurrentQModel {
     return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
   }
 
-  private static INDArray cols(INDArray a, long from, long to) {
-    return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-  }
 
   private static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double beta) {
     Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
   }
 
+
+  /** The LSTM cell's elementwise forward for one step, in place on Java arrays. */
+  interface GateMath {
+    /**
+     * Activates the pre-activations {@code g[gOff..]} ({@code [B, 4H]}, blocks [i, f, g, o]) in place and
+     * writes {@code c[cur..] = f c[prev..] + i g}, {@code tc[prev..] = tanh(c[cur..])} and
+     * {@code h[cur..] = o tc} (states dense {@code [B, H]}).
+     */
+    void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h);
+
+    static GateMath best() {
+      return BatchOps.vectorApiAvailable() ? new VectorGateMath() : new ScalarGateMath();
+    }
+  }
+
+  /** Plain loops with double-precision exp: the fallback without {@code jdk.incubator.vector}. */
+  static final class ScalarGateMath implements GateMath {
+    @Override
+    public void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h) {
+      int h4 = 4 * hs;
+      for (int b = 0; b < bs; b++) {
+        int g0 = gOff + b * h4;
+        int s0 = b * hs;
+        for (int j = 0; j < hs; j++) {
+          float ig = sigmoid(g[g0 + j]);
+          float fg = sigmoid(g[g0 + hs + j]);
+          float gg = (float) Math.tanh(g[g0 + 2 * hs + j]);
+          float og = sigmoid(g[g0 + 3 * hs + j]);
+          g[g0 + j] = ig;
+          g[g0 + hs + j] = fg;
+          g[g0 + 2 * hs + j] = gg;
+          g[g0 + 3 * hs + j] = og;
+          float cc = fg * c[prev + s0 + j] + ig * gg;
+          float t = (float) Math.tanh(cc);
+          c[cur + s0 + j] = cc;
+          tc[prev + s0 + j] = t;
+          h[cur + s0 + j] = og * t;
+        }
+      }
+    }
+
+    private static float sigmoid(float x) {
+      return (float) (1 / (1 + Math.exp(-x)));
+    }
+  }
+
+  /**
+   * The Vector API version (SVML-backed exp/tanh on x86). Only this nested class names
+   * {@code jdk.incubator.vector}, so the engine still loads without the module.
+   */
+  static final class VectorGateMath implements GateMath {
+    private static final jdk.incubator.vector.VectorSpecies<Float> S =
+        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h) {
+      int h4 = 4 * hs;
+      int l = S.length();
+      jdk.incubator.vector.FloatVector one = jdk.incubator.vector.FloatVector.broadcast(S, 1f);
+      for (int b = 0; b < bs; b++) {
+        int gi = gOff + b * h4;
+        int gf = gi + hs;
+        int gg = gf + hs;
+        int go = gg + hs;
+        int s0 = b * hs;
+        int j = 0;
+        for (; j + l <= hs; j += l) {
+          var i = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j));
+          var f = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, gf + j));
+          var z = jdk.incubator.vector.FloatVector.fromArray(S, g, gg + j)
+              .lanewise(jdk.incubator.vector.VectorOperators.TANH);
+          var o = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, go + j));
+          i.intoArray(g, gi + j);
+          f.intoArray(g, gf + j);
+          z.intoArray(g, gg + j);
+          o.intoArray(g, go + j);
+          var cc = f.fma(jdk.incubator.vector.FloatVector.fromArray(S, c, prev + s0 + j), i.mul(z));
+          cc.intoArray(c, cur + s0 + j);
+          var t = cc.lanewise(jdk.incubator.vector.VectorOperators.TANH);
+          t.intoArray(tc, prev + s0 + j);
+          o.mul(t).intoArray(h, cur + s0 + j);
+        }
+        for (; j < hs; j++) {
+          float ig = 1f / (1f + (float) Math.exp(-g[gi + j]));
+          float fg = 1f / (1f + (float) Math.exp(-g[gf + j]));
+          float zg = (float) Math.tanh(g[gg + j]);
+          float og = 1f / (1f + (float) Math.exp(-g[go + j]));
+          g[gi + j] = ig;
+          g[gf + j] = fg;
+          g[gg + j] = zg;
+          g[go + j] = og;
+          float cc = fg * c[prev + s0 + j] + ig * zg;
+          float t = (float) Math.tanh(cc);
+          c[cur + s0 + j] = cc;
+          tc[prev + s0 + j] = t;
+          h[cur + s0 + j] = og * t;
+        }
+      }
+    }
+
+    private static jdk.incubator.vector.FloatVector sigmoid(jdk.incubator.vector.FloatVector one,
+        jdk.incubator.vector.FloatVector x) {
+      return one.div(x.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP).add(one));
+    }
+  }
 
   /** Preallocated activations and gradients for one (B, T). */
   private final class Workspace {
@@ -125,26 +265,26 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final int n;
     final int hs;
     final int na;
+    /** What the arrays hold: the parameter version and window of the last forward (-1: none). */
+    long forwardVersion = -1;
+    int forwardT0 = -1;
+    int forwardSeqLength = -1;
+    /** Row views of a backward window [t0, t0 + tw), built once per window. */
+    final Map<Long, Window> windows = new HashMap<>();
     final float[] xBuf;
     final INDArray x;
     final INDArray[] enc;
     final INDArray[] dEnc;
     final INDArray gates;       // [N, 4H], pre-activation then activated in place; rows t*B + b
     final INDArray hExt;        // [(T+1)B, H]: block 0 = h0, block t+1 = h_t (gemm operand)
-    final INDArray tanhC;       // [N, H]
     final INDArray hs1;         // view: h_t for all t
     final INDArray hPrevAll;    // view: h_{t-1} for all t
     final INDArray[] gateT;
-    final INDArray[] gateIf;
-    final INDArray[] gateG;
-    final INDArray[] gateO;
     final INDArray[] hPrevT;
-    final INDArray[] tanhCT;
     final INDArray v1;
     final INDArray v;
     final INDArray a1;
     final INDArray adv;
-    final INDArray dq;
     final INDArray dv;
     final INDArray dAdv;
     final INDArray dA1;
@@ -165,7 +305,6 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final float[] dzJ;
     final FloatBuffer gBuf;
     final FloatBuffer hBuf;
-    final FloatBuffer tcBuf;
 
     Workspace(int bs, int time) {
       this.bs = bs;
@@ -185,16 +324,10 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
       gates = Nd4j.create(DataType.FLOAT, n, 4L * hs);
       hExt = Nd4j.create(DataType.FLOAT, (long) (time + 1) * bs, hs);
-      tanhC = Nd4j.create(DataType.FLOAT, n, hs);
       hs1 = rows(hExt, bs, (long) (time + 1) * bs);
       hPrevAll = rows(hExt, 0, n);
       gateT = new INDArray[time];
-      gateIf = new INDArray[time];
-      gateG = new INDArray[time];
-      gateO = new INDArray[time];
       hPrevT = new INDArray[time];
-      tanhCT = new INDArray[time];
-      dq = Nd4j.create(DataType.FLOAT, n, na);
       dv = Nd4j.create(DataType.FLOAT, n, 1);
       dAdv = Nd4j.create(DataType.FLOAT, n, na);
       dA1 = Nd4j.create(DataType.FLOAT, n, k);
@@ -207,11 +340,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
         long r0 = (long) t * bs;
         long r1 = r0 + bs;
         gateT[t] = rows(gates, r0, r1);
-        gateIf[t] = cols(gateT[t], 0, 2L * hs);
-        gateG[t] = cols(gateT[t], 2L * hs, 3L * hs);
-        gateO[t] = cols(gateT[t], 3L * hs, 4L * hs);
         hPrevT[t] = rows(hExt, r0, r1);
-        tanhCT[t] = rows(tanhC, r0, r1);
         dHsT[t] = rows(dHs, r0, r1);
         dZT[t] = rows(dZ, r0, r1);
       }
@@ -229,11 +358,11 @@ public final class RecurrentQGemm implements RecurrentQModel {
       dzJ = new float[bs * 4 * hs];
       gBuf = gates.data().asNioFloat();
       hBuf = hExt.data().asNioFloat();
-      tcBuf = tanhC.data().asNioFloat();
     }
 
     void forward(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,
         float[] c0) {
+      forwardVersion = -1;
       fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
       INDArray e = x;
       for (int i = 0; i < enc.length; i++) {
@@ -249,31 +378,14 @@ public final class RecurrentQGemm implements RecurrentQModel {
       int h4 = 4 * hs;
       for (int t = 0; t < time; t++) {
         gemm(hPrevT[t], wh, gateT[t], false, false, 1);
-        Transforms.sigmoid(gateIf[t], false);
-        Transforms.tanh(gateG[t], false);
-        Transforms.sigmoid(gateO[t], false);
-        // Elementwise work in Java arrays with bulk copies: per-element access to a direct buffer is slow.
+        // The gate math in Java arrays with one bulk copy each way: ND4J's transforms cost ~20 ns per
+        // element here (and 4 calls per step), the Vector API a fraction of that. The backward pass reads
+        // only these Java copies, so the activated gates never go back to the native buffer.
         int gOff = t * bs * h4;
         gBuf.get(gOff, gJ, gOff, bs * h4);
         int prevBase = t * bs * hs;
         int curBase = (t + 1) * bs * hs;
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4;
-          int s0 = b * hs;
-          for (int j = 0; j < hs; j++) {
-            cJ[curBase + s0 + j] = gJ[g0 + hs + j] * cJ[prevBase + s0 + j] + gJ[g0 + j] * gJ[g0 + 2 * hs + j];
-          }
-        }
-        tcBuf.put(prevBase, cJ, curBase, bs * hs);
-        Transforms.tanh(tanhCT[t], false);
-        tcBuf.get(prevBase, tcJ, prevBase, bs * hs);
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4 + 3 * hs;
-          int s0 = b * hs;
-          for (int j = 0; j < hs; j++) {
-            hJ[curBase + s0 + j] = gJ[g0 + j] * tcJ[prevBase + s0 + j];
-          }
-        }
+        gateMath.step(bs, hs, gJ, gOff, cJ, prevBase, curBase, tcJ, hJ);
         hBuf.put(curBase, hJ, curBase, bs * hs);
       }
       gemm(hs1, w.get("v1.W"), v1, false, false, 0);
@@ -286,6 +398,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
       Transforms.relu(a1, false);
       gemm(a1, w.get("a2.W"), adv, false, false, 0);
       addBias(adv, w.get("a2.b"));
+      forwardVersion = paramVersion;
+      forwardT0 = t0;
+      forwardSeqLength = seqLength;
     }
 
     QUnroll result() {
@@ -315,20 +430,23 @@ public final class RecurrentQGemm implements RecurrentQModel {
       return new QUnroll(bs, time, na, hs, q, hOut, cOut);
     }
 
-    void backward(float[] dQin) {
+    /**
+     * Backpropagates dQ (batch-major {@code [B*tw*A]}) through steps {@code [t0, t0 + tw)} of the current
+     * forward into {@link #grads}; the state before {@code t0} is a constant. Rows are time-major, so a
+     * window is a contiguous block of rows and every batched gemm runs on row views.
+     */
+    void backward(float[] dQin, int t0, int tw) {
+      Window v = windows.computeIfAbsent(((long) t0 << 32) | tw, k -> new Window(t0, tw));
       // Dueling head: Q = V + A - mean(A)  =>  dV = sum_a dQ,  dA = dQ - mean_a dQ.
-      FloatBuffer dqb = dq.data().asNioFloat();
       FloatBuffer dvb = dv.data().asNioFloat();
       FloatBuffer dab = dAdv.data().asNioFloat();
-      for (int t = 0; t < time; t++) {
+      for (int t = t0; t < t0 + tw; t++) {
         for (int b = 0; b < bs; b++) {
           int r = t * bs + b;
-          int o = b * time + t;
+          int o = b * tw + (t - t0);
           float sum = 0;
           for (int a = 0; a < na; a++) {
-            float d = dQin[o * na + a];
-            dqb.put(r * na + a, d);
-            sum += d;
+            sum += dQin[o * na + a];
           }
           dvb.put(r, sum);
           for (int a = 0; a < na; a++) {
@@ -336,21 +454,21 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
       }
-      gemm(a1, dAdv, grads.get("a2.W"), true, false, 0);
-      colSum(dAdv, grads.get("a2.b"));
-      gemm(dAdv, w.get("a2.W"), dA1, false, true, 0);
-      reluBackward(dA1, a1);
-      gemm(hs1, dA1, grads.get("a1.W"), true, false, 0);
-      colSum(dA1, grads.get("a1.b"));
-      gemm(dA1, w.get("a1.W"), dHs, false, true, 0);
+      gemm(v.a1, v.dAdv, grads.get("a2.W"), true, false, 0);
+      colSum(v.ones, v.dAdv, grads.get("a2.b"));
+      gemm(v.dAdv, w.get("a2.W"), v.dA1, false, true, 0);
+      reluBackward(v.dA1, v.a1);
+      gemm(v.hs1, v.dA1, grads.get("a1.W"), true, false, 0);
+      colSum(v.ones, v.dA1, grads.get("a1.b"));
+      gemm(v.dA1, w.get("a1.W"), v.dHs, false, true, 0);
 
-      gemm(v1, dv, grads.get("v2.W"), true, false, 0);
-      colSum(dv, grads.get("v2.b"));
-      gemm(dv, w.get("v2.W"), dV1, false, true, 0);
-      reluBackward(dV1, v1);
-      gemm(hs1, dV1, grads.get("v1.W"), true, false, 0);
-      colSum(dV1, grads.get("v1.b"));
-      gemm(dV1, w.get("v1.W"), dHs, false, true, 1);
+      gemm(v.v1, v.dv, grads.get("v2.W"), true, false, 0);
+      colSum(v.ones, v.dv, grads.get("v2.b"));
+      gemm(v.dv, w.get("v2.W"), v.dV1, false, true, 0);
+      reluBackward(v.dV1, v.v1);
+      gemm(v.hs1, v.dV1, grads.get("v1.W"), true, false, 0);
+      colSum(v.ones, v.dV1, grads.get("v1.b"));
+      gemm(v.dV1, w.get("v1.W"), v.dHs, false, true, 1);
 
       // Backpropagation through time; dHs[t-1] accumulates dz_t W_h^T before step t-1 is visited.
       FloatBuffer dhb = dHs.data().asNioFloat();
@@ -358,7 +476,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
       INDArray wh = w.get("lstm.Wh");
       java.util.Arrays.fill(dcNext, 0f);
       int h4 = 4 * hs;
-      for (int t = time - 1; t >= 0; t--) {
+      for (int t = t0 + tw - 1; t >= t0; t--) {
         int prevBase = t * bs * hs;
         int gOff = t * bs * h4;
         dhb.get(prevBase, dhJ, 0, bs * hs);
@@ -382,44 +500,88 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
         dzb.put(gOff, dzJ, 0, bs * h4);
-        if (t > 0) {
+        if (t > t0) {
           gemm(dZT[t], wh, dHsT[t - 1], false, true, 1);
         }
       }
-      gemm(hPrevAll, dZ, grads.get("lstm.Wh"), true, false, 0);
-      INDArray eLast = enc.length == 0 ? x : enc[enc.length - 1];
-      gemm(eLast, dZ, grads.get("lstm.Wx"), true, false, 0);
-      colSum(dZ, grads.get("lstm.b"));
+      gemm(v.hPrev, v.dZ, grads.get("lstm.Wh"), true, false, 0);
+      gemm(v.eLast, v.dZ, grads.get("lstm.Wx"), true, false, 0);
+      colSum(v.ones, v.dZ, grads.get("lstm.b"));
       if (enc.length > 0) {
-        gemm(dZ, w.get("lstm.Wx"), dEnc[enc.length - 1], false, true, 0);
+        gemm(v.dZ, w.get("lstm.Wx"), v.dEnc[enc.length - 1], false, true, 0);
         for (int i = enc.length - 1; i >= 0; i--) {
-          reluBackward(dEnc[i], enc[i]);
-          INDArray in = i == 0 ? x : enc[i - 1];
-          gemm(in, dEnc[i], grads.get("enc" + i + ".W"), true, false, 0);
-          colSum(dEnc[i], grads.get("enc" + i + ".b"));
+          reluBackward(v.dEnc[i], v.enc[i]);
+          INDArray in = i == 0 ? v.x : v.enc[i - 1];
+          gemm(in, v.dEnc[i], grads.get("enc" + i + ".W"), true, false, 0);
+          colSum(v.ones, v.dEnc[i], grads.get("enc" + i + ".b"));
           if (i > 0) {
-            gemm(dEnc[i], w.get("enc" + i + ".W"), dEnc[i - 1], false, true, 0);
+            gemm(v.dEnc[i], w.get("enc" + i + ".W"), v.dEnc[i - 1], false, true, 0);
           }
         }
       }
     }
 
+    /** Row views [t0*B, (t0+tw)*B) of every array the backward pass reads or writes. */
+    final class Window {
+      final INDArray dAdv;
+      final INDArray dv;
+      final INDArray dA1;
+      final INDArray dV1;
+      final INDArray a1;
+      final INDArray v1;
+      final INDArray hs1;
+      final INDArray hPrev;
+      final INDArray dHs;
+      final INDArray dZ;
+      final INDArray eLast;
+      final INDArray x;
+      final INDArray[] enc;
+      final INDArray[] dEnc;
+      final INDArray ones;
+
+      Window(int t0, int tw) {
+        long r0 = (long) t0 * bs;
+        long r1 = (long) (t0 + tw) * bs;
+        dAdv = rows(Workspace.this.dAdv, r0, r1);
+        dv = rows(Workspace.this.dv, r0, r1);
+        dA1 = rows(Workspace.this.dA1, r0, r1);
+        dV1 = rows(Workspace.this.dV1, r0, r1);
+        a1 = rows(Workspace.this.a1, r0, r1);
+        v1 = rows(Workspace.this.v1, r0, r1);
+        hs1 = rows(hExt, r0 + bs, r1 + bs);
+        hPrev = rows(hExt, r0, r1);
+        dHs = rows(Workspace.this.dHs, r0, r1);
+        dZ = rows(Workspace.this.dZ, r0, r1);
+        x = rows(Workspace.this.x, r0, r1);
+        enc = new INDArray[Workspace.this.enc.length];
+        dEnc = new INDArray[enc.length];
+        for (int i = 0; i < enc.length; i++) {
+          enc[i] = rows(Workspace.this.enc[i], r0, r1);
+          dEnc[i] = rows(Workspace.this.dEnc[i], r0, r1);
+        }
+        eLast = enc.length == 0 ? x : enc[enc.length - 1];
+        ones = rows(Workspace.this.ones, 0, r1 - r0);
+      }
+    }
+
     /** d *= (out > 0): the ReLU's derivative read from its output (plain Java, no temporaries). */
     private void reluBackward(INDArray d, INDArray out) {
+      // Both are contiguous row blocks of row-major arrays: their elements start at offset().
       int len = (int) d.length();
       if (scratchA.length < len) {
         scratchA = new float[len];
         scratchB = new float[len];
       }
       FloatBuffer db = d.data().asNioFloat();
-      db.get(0, scratchA, 0, len);
-      out.data().asNioFloat().get(0, scratchB, 0, len);
+      int dOff = (int) d.offset();
+      db.get(dOff, scratchA, 0, len);
+      out.data().asNioFloat().get((int) out.offset(), scratchB, 0, len);
       for (int i = 0; i < len; i++) {
         if (scratchB[i] <= 0f) {
           scratchA[i] = 0f;
         }
       }
-      db.put(0, scratchA, 0, len);
+      db.put(dOff, scratchA, 0, len);
     }
 
     /**
@@ -432,8 +594,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
 
     /** biasGrad = 1^T x: the column sums as a gemm (no temporaries). */
-    private void colSum(INDArray x, INDArray biasGrad) {
-      gemm(ones, x, biasGrad, true, false, 0);
+    private void colSum(INDArray onesRows, INDArray x, INDArray biasGrad) {
+      gemm(onesRows, x, biasGrad, true, false, 0);
     }
 
     void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,

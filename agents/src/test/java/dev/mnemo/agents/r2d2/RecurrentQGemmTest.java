@@ -3,10 +3,13 @@ package dev.mnemo.agents.r2d2;
 import static dev.mnemo.agents.r2d2.RecurrentQNetworkTest.random;
 import static dev.mnemo.agents.r2d2.RecurrentQNetworkTest.randomPrevActions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.agents.ParamTensor;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,6 +75,66 @@ class RecurrentQGemmTest {
         assertEquals(ga[i], gb[i], 1e-4 * Math.max(1, Math.abs(ga[i])), "gradient of " + t.name() + "[" + k + "]");
       }
     }
+  }
+
+  @ParameterizedTest(name = "encoder layers = {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void gradientOfLastUnrollEqualsAGradientFromTheStateBeforeTheWindow(int layers) {
+    RecurrentQSpec spec = spec(layers);
+    Random r = new Random(5 + layers);
+    int batch = 3;
+    int len = 10;
+    int t0 = 4;
+    int tw = 5;
+    float[] p = RecurrentQNetwork.initialParams(spec, 4);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += (float) (r.nextGaussian() * 0.2);
+    }
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, p);
+    float[] obs = random(r, batch * len * spec.obsSize(), 1);
+    int[] pa = randomPrevActions(r, batch * len, spec.numActions());
+    float[] pr = random(r, batch * len, 1);
+    float[] h0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] c0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] dq = random(r, batch * tw * spec.numActions(), 1);
+    QUnroll whole = gemm.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    float[] hB = new float[batch * spec.lstmSize()];
+    float[] cB = new float[batch * spec.lstmSize()];
+    whole.stateAfter(t0 - 1, hB, cB);
+    float[] reused = new float[p.length];
+    gemm.gradientOfLastUnroll(batch, len, t0, tw, dq, reused);
+    float[] fresh = new float[p.length];
+    gemm.gradient(batch, len, t0, tw, obs, pa, pr, hB, cB, dq, fresh);
+    double maxAbs = 0;
+    for (ParamTensor t : spec.layout()) {
+      for (int k = 0; k < t.size(); k++) {
+        int i = t.offset() + k;
+        maxAbs = Math.max(maxAbs, Math.abs(fresh[i]));
+        assertEquals(fresh[i], reused[i], 1e-5 * Math.max(1, Math.abs(fresh[i])),
+            "gradient of " + t.name() + "[" + k + "]");
+      }
+    }
+    assertTrue(maxAbs > 1e-3, "the gradient must not be trivially zero, max |g| = " + maxAbs);
+  }
+
+  @Test
+  void gradientOfLastUnrollRefusesActivationsOfOlderParameters() {
+    RecurrentQSpec spec = spec(1);
+    Random r = new Random(2);
+    int batch = 2;
+    int len = 6;
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, 1);
+    float[] dq = new float[batch * 3 * spec.numActions()];
+    float[] g = new float[spec.paramCount()];
+    IllegalStateException none = assertThrows(IllegalStateException.class,
+        () -> gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g));
+    assertTrue(none.getMessage().contains("unroll"), none.getMessage());
+    gemm.unroll(batch, len, 0, len, random(r, batch * len * spec.obsSize(), 1),
+        randomPrevActions(r, batch * len, spec.numActions()), random(r, batch * len, 1),
+        new float[batch * spec.lstmSize()], new float[batch * spec.lstmSize()]);
+    gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g);
+    gemm.setParams(gemm.params());
+    assertThrows(IllegalStateException.class, () -> gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g));
   }
 
   static void assertClose(float[] a, float[] b, double tol, String what) {
