@@ -2,6 +2,7 @@ package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamTensor;
 import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.kernel.PackedMatrix;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -13,11 +14,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time on ND4J: every matrix
- * product is one in-place {@code gemm} on preallocated arrays (the encoder, input projection, heads and
- * all weight gradients batched over all B*T rows; only {@code h W_h} and {@code dz W_h^T} per step), the
- * LSTM cell's elementwise math (gate nonlinearities and products) runs on Java copies of the gate block
- * with the Vector API where available, and the forward keeps those copies for the backward pass.
+ * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time. The forward's
+ * recurrence runs in Java: per step one register-tiled {@link BatchOps} product
+ * {@code [e_t | h_{t-1}] [W_x; W_h] + b} (the input projection folded in) and the cell's elementwise math
+ * with the Vector API where available, keeping the activations in Java arrays for the backward pass.
+ * Everything else is one in-place ND4J {@code gemm} on preallocated arrays (the encoder, heads and all
+ * weight gradients batched over all B*T rows; only {@code dz W_h^T} per step in the backward pass).
  *
  * <p>Why it exists: SameDiff 1.0.0-M2.1 spends ~0.1 ms of bookkeeping per graph op, and an unrolled
  * LSTM has ~14 ops per step, so a SameDiff update at the paper's scale costs about a second however small
@@ -39,6 +41,14 @@ public final class RecurrentQGemm implements RecurrentQModel {
   /** Bumped by every {@link #setParams}: a workspace's activations are reusable only for the same version. */
   private long paramVersion;
   private final GateMath gateMath = GateMath.best();
+  /**
+   * The recurrent step's product in Java: {@code [e_t | h_{t-1}] [W_x; W_h] + b} with {@link BatchOps}'
+   * register-tiled kernel, which runs these 64 x 192 x 512 products several times faster per core than
+   * ND4J's gemm (whose call overhead alone is tens of microseconds), and folds the input projection in.
+   */
+  private final BatchOps ops = BatchOps.best();
+  private final PackedMatrix wxh;
+  private final float[] lstmBias;
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -48,6 +58,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
     this.spec = spec;
     this.layout = spec.layout();
     this.params = new float[spec.paramCount()];
+    ParamTensor wx = tensor("lstm.Wx");
+    this.wxh = new PackedMatrix(wx.rows() + spec.lstmSize(), 4 * spec.lstmSize(), ops.lanes());
+    this.lstmBias = new float[wxh.paddedCols()];
     for (ParamTensor t : layout) {
       w.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
       grads.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
@@ -76,6 +89,20 @@ public final class RecurrentQGemm implements RecurrentQModel {
     for (ParamTensor t : layout) {
       w.get(t.name()).data().asNioFloat().put(params, t.offset(), t.size());
     }
+    ParamTensor wx = tensor("lstm.Wx");
+    int g4 = 4 * spec.lstmSize();
+    wxh.load(params, wx.offset(), g4, 0, 0, wx.rows(), g4);
+    wxh.load(params, tensor("lstm.Wh").offset(), g4, wx.rows(), 0, spec.lstmSize(), g4);
+    System.arraycopy(params, tensor("lstm.b").offset(), lstmBias, 0, g4);
+  }
+
+  private ParamTensor tensor(String name) {
+    for (ParamTensor t : layout) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("no parameter tensor " + name + " in the layout");
   }
 
   @Override
@@ -156,11 +183,12 @@ public final class RecurrentQGemm implements RecurrentQModel {
   /** The LSTM cell's elementwise forward for one step, in place on Java arrays. */
   interface GateMath {
     /**
-     * Activates the pre-activations {@code g[gOff..]} ({@code [B, 4H]}, blocks [i, f, g, o]) in place and
-     * writes {@code c[cur..] = f c[prev..] + i g}, {@code tc[prev..] = tanh(c[cur..])} and
+     * Activates the pre-activations {@code z[zOff..]} ({@code [B, 4H]}, blocks [i, f, g, o], rows
+     * {@code ldz} apart) into {@code g[gOff..]} (rows {@code 4H} apart) and writes {@code c[cur..] = f c[prev..] + i g}, {@code tc[prev..] = tanh(c[cur..])} and
      * {@code h[cur..] = o tc} (states dense {@code [B, H]}).
      */
-    void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h);
+    void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev, int cur,
+        float[] tc, float[] h);
 
     static GateMath best() {
       return BatchOps.vectorApiAvailable() ? new VectorGateMath() : new ScalarGateMath();
@@ -170,22 +198,24 @@ public final class RecurrentQGemm implements RecurrentQModel {
   /** Plain loops with double-precision exp: the fallback without {@code jdk.incubator.vector}. */
   static final class ScalarGateMath implements GateMath {
     @Override
-    public void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h) {
+    public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
+        int cur, float[] tc, float[] h) {
       int h4 = 4 * hs;
       for (int b = 0; b < bs; b++) {
         int g0 = gOff + b * h4;
+        int z0 = zOff + b * ldz;
         int s0 = b * hs;
         for (int j = 0; j < hs; j++) {
-          float ig = sigmoid(g[g0 + j]);
-          float fg = sigmoid(g[g0 + hs + j]);
-          float gg = (float) Math.tanh(g[g0 + 2 * hs + j]);
-          float og = sigmoid(g[g0 + 3 * hs + j]);
+          float ig = sigmoid(z[z0 + j]);
+          float fg = sigmoid(z[z0 + hs + j]);
+          float gg = tanh(z[z0 + 2 * hs + j]);
+          float og = sigmoid(z[z0 + 3 * hs + j]);
           g[g0 + j] = ig;
           g[g0 + hs + j] = fg;
           g[g0 + 2 * hs + j] = gg;
           g[g0 + 3 * hs + j] = og;
           float cc = fg * c[prev + s0 + j] + ig * gg;
-          float t = (float) Math.tanh(cc);
+          float t = tanh(cc);
           c[cur + s0 + j] = cc;
           tc[prev + s0 + j] = t;
           h[cur + s0 + j] = og * t;
@@ -196,66 +226,154 @@ public final class RecurrentQGemm implements RecurrentQModel {
     private static float sigmoid(float x) {
       return (float) (1 / (1 + Math.exp(-x)));
     }
+
+    /** 1 - 2 / (e^{2x} + 1) in double: exact to float precision, and Math.exp is far cheaper than tanh. */
+    private static float tanh(float x) {
+      return (float) (1 - 2 / (Math.exp(2.0 * x) + 1));
+    }
   }
 
   /**
-   * The Vector API version (SVML-backed exp/tanh on x86). Only this nested class names
+   * The Vector API version with its own exp from IEEE-exact operations only (add, mul, fma, div, integer
+   * shifts). Why not {@code VectorOperators.EXP/TANH}: their results differ in the last bits before and
+   * after C2 compiles the loop (Java fallback vs SVML stubs), which made two identical learners disagree
+   * by 1e-9 and broke the trainer's bitwise reproducibility for a seed. Only this nested class names
    * {@code jdk.incubator.vector}, so the engine still loads without the module.
    */
   static final class VectorGateMath implements GateMath {
     private static final jdk.incubator.vector.VectorSpecies<Float> S =
         jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
 
+    /*
+     * Pass by pass (exp of a block, then the rational parts), each loop with one small body: with
+     * exp inlined five times into one loop C2 gave up inlining and boxed the vectors (~8 ns/element).
+     */
     @Override
-    public void step(int bs, int hs, float[] g, int gOff, float[] c, int prev, int cur, float[] tc, float[] h) {
+    public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
+        int cur, float[] tc, float[] h) {
       int h4 = 4 * hs;
-      int l = S.length();
-      jdk.incubator.vector.FloatVector one = jdk.incubator.vector.FloatVector.broadcast(S, 1f);
       for (int b = 0; b < bs; b++) {
         int gi = gOff + b * h4;
-        int gf = gi + hs;
-        int gg = gf + hs;
-        int go = gg + hs;
+        int zi = zOff + b * ldz;
         int s0 = b * hs;
-        int j = 0;
-        for (; j + l <= hs; j += l) {
-          var i = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j));
-          var f = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, gf + j));
-          var z = jdk.incubator.vector.FloatVector.fromArray(S, g, gg + j)
-              .lanewise(jdk.incubator.vector.VectorOperators.TANH);
-          var o = sigmoid(one, jdk.incubator.vector.FloatVector.fromArray(S, g, go + j));
-          i.intoArray(g, gi + j);
-          f.intoArray(g, gf + j);
-          z.intoArray(g, gg + j);
-          o.intoArray(g, go + j);
-          var cc = f.fma(jdk.incubator.vector.FloatVector.fromArray(S, c, prev + s0 + j), i.mul(z));
-          cc.intoArray(c, cur + s0 + j);
-          var t = cc.lanewise(jdk.incubator.vector.VectorOperators.TANH);
-          t.intoArray(tc, prev + s0 + j);
-          o.mul(t).intoArray(h, cur + s0 + j);
-        }
-        for (; j < hs; j++) {
-          float ig = 1f / (1f + (float) Math.exp(-g[gi + j]));
-          float fg = 1f / (1f + (float) Math.exp(-g[gf + j]));
-          float zg = (float) Math.tanh(g[gg + j]);
-          float og = 1f / (1f + (float) Math.exp(-g[go + j]));
-          g[gi + j] = ig;
-          g[gf + j] = fg;
-          g[gg + j] = zg;
-          g[go + j] = og;
-          float cc = fg * c[prev + s0 + j] + ig * zg;
-          float t = (float) Math.tanh(cc);
-          c[cur + s0 + j] = cc;
-          tc[prev + s0 + j] = t;
-          h[cur + s0 + j] = og * t;
-        }
+        expScaled(z, zi, g, gi, 2 * hs, -1f);
+        expScaled(z, zi + 2 * hs, g, gi + 2 * hs, hs, 2f);
+        expScaled(z, zi + 3 * hs, g, gi + 3 * hs, hs, -1f);
+        // g now holds e^{-z} for i, f, o and e^{2z} for g: sigmoid = 1 / (1 + e), tanh = 1 - 2 / (e + 1).
+        reciprocalPlusOne(g, gi, 2 * hs);
+        tanhFromExp(g, gi + 2 * hs, hs);
+        reciprocalPlusOne(g, gi + 3 * hs, hs);
+        cell(g, gi, hs, c, prev + s0, cur + s0);
+        expScaled(c, cur + s0, tc, prev + s0, hs, 2f);
+        tanhFromExp(tc, prev + s0, hs);
+        output(g, gi + 3 * hs, tc, prev + s0, h, cur + s0, hs);
       }
     }
 
-    private static jdk.incubator.vector.FloatVector sigmoid(jdk.incubator.vector.FloatVector one,
-        jdk.incubator.vector.FloatVector x) {
-      return one.div(x.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP).add(one));
+    /** dst = e^{scale * src} over len floats. */
+    private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        exp(jdk.incubator.vector.FloatVector.fromArray(S, src, so + j).mul(scale)).intoArray(dst, dO + j);
+      }
+      for (; j < len; j++) {
+        dst[dO + j] = exp(src[so + j] * scale);
+      }
     }
+
+    /** x = 1 / (1 + x) in place. */
+    private static void reciprocalPlusOne(float[] x, int off, int len) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
+        d.broadcast(1f).div(d).intoArray(x, off + j);
+      }
+      for (; j < len; j++) {
+        x[off + j] = 1f / (x[off + j] + 1f);
+      }
+    }
+
+    /** x = 1 - 2 / (x + 1) in place: tanh(y) from x = e^{2y}, saturating to exactly +-1. */
+    private static void tanhFromExp(float[] x, int off, int len) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
+        d.broadcast(2f).div(d).neg().add(1f).intoArray(x, off + j);
+      }
+      for (; j < len; j++) {
+        x[off + j] = 1f - 2f / (x[off + j] + 1f);
+      }
+    }
+
+    /** c[cur] = f c[prev] + i g from the activated gate row at gi. */
+    private static void cell(float[] g, int gi, int hs, float[] c, int prev, int cur) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= hs; j += l) {
+        var i = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j);
+        var f = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + hs + j);
+        var u = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + 2 * hs + j);
+        var cp = jdk.incubator.vector.FloatVector.fromArray(S, c, prev + j);
+        f.mul(cp).add(i.mul(u)).intoArray(c, cur + j);
+      }
+      for (; j < hs; j++) {
+        c[cur + j] = g[gi + hs + j] * c[prev + j] + g[gi + j] * g[gi + 2 * hs + j];
+      }
+    }
+
+    /** h = o tanh(c). */
+    private static void output(float[] o, int oo, float[] t, int to, float[] h, int ho, int hs) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= hs; j += l) {
+        jdk.incubator.vector.FloatVector.fromArray(S, o, oo + j)
+            .mul(jdk.incubator.vector.FloatVector.fromArray(S, t, to + j)).intoArray(h, ho + j);
+      }
+      for (; j < hs; j++) {
+        h[ho + j] = o[oo + j] * t[to + j];
+      }
+    }
+
+    /**
+     * e^x for x clamped to [-87, 88]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
+     * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
+     * in the exponent bits.
+     */
+    static jdk.incubator.vector.FloatVector exp(jdk.incubator.vector.FloatVector x0) {
+      var x = x0.max(-87f).min(88f);
+      var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
+      var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
+      var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
+          .mul(r).add(1f);
+      // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
+      // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
+      var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23)
+          .reinterpretAsFloats();
+      return p.mul(e);
+    }
+
+    /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
+    static float exp(float x0) {
+      float x = Math.min(Math.max(x0, -87f), 88f);
+      float k = x * LOG2E + MAGIC - MAGIC;
+      float r = k * -LN2_HI + x + k * -LN2_LO;
+      float p = ((((((r * C7 + C6) * r + C5) * r + C4) * r + C3) * r + C2) * r + 1f) * r + 1f;
+      return p * Float.intBitsToFloat(Float.floatToRawIntBits(k + (MAGIC + 127f)) << 23);
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float MAGIC = 12582912f;
+    private static final float LN2_HI = 0.693145752f;
+    private static final float LN2_LO = 1.42860677e-6f;
+    private static final float C2 = 1f / 2;
+    private static final float C3 = 1f / 6;
+    private static final float C4 = 1f / 24;
+    private static final float C5 = 1f / 120;
+    private static final float C6 = 1f / 720;
+    private static final float C7 = 1f / 5040;
   }
 
   /** Preallocated activations and gradients for one (B, T). */
@@ -275,12 +393,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final INDArray x;
     final INDArray[] enc;
     final INDArray[] dEnc;
-    final INDArray gates;       // [N, 4H], pre-activation then activated in place; rows t*B + b
     final INDArray hExt;        // [(T+1)B, H]: block 0 = h0, block t+1 = h_t (gemm operand)
     final INDArray hs1;         // view: h_t for all t
     final INDArray hPrevAll;    // view: h_{t-1} for all t
-    final INDArray[] gateT;
-    final INDArray[] hPrevT;
     final INDArray v1;
     final INDArray v;
     final INDArray a1;
@@ -297,13 +412,15 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final INDArray ones;        // [N, 1] of ones: bias adds and bias gradients as gemms
     float[] scratchA = new float[0];
     float[] scratchB = new float[0];
+    final float[] eJ;   // the LSTM input rows, xh = [e_t | h_{t-1}] rows, one step's pre-activations
+    final float[] xh;
+    final float[] zJ;
     final float[] gJ;   // Java copies of gates, cells (with c0 block), tanh(c), hidden states (with h0 block)
     final float[] cJ;
     final float[] tcJ;
     final float[] hJ;
     final float[] dhJ;
     final float[] dzJ;
-    final FloatBuffer gBuf;
     final FloatBuffer hBuf;
 
     Workspace(int bs, int time) {
@@ -322,12 +439,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
         enc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
         dEnc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
       }
-      gates = Nd4j.create(DataType.FLOAT, n, 4L * hs);
       hExt = Nd4j.create(DataType.FLOAT, (long) (time + 1) * bs, hs);
       hs1 = rows(hExt, bs, (long) (time + 1) * bs);
       hPrevAll = rows(hExt, 0, n);
-      gateT = new INDArray[time];
-      hPrevT = new INDArray[time];
       dv = Nd4j.create(DataType.FLOAT, n, 1);
       dAdv = Nd4j.create(DataType.FLOAT, n, na);
       dA1 = Nd4j.create(DataType.FLOAT, n, k);
@@ -339,8 +453,6 @@ public final class RecurrentQGemm implements RecurrentQModel {
       for (int t = 0; t < time; t++) {
         long r0 = (long) t * bs;
         long r1 = r0 + bs;
-        gateT[t] = rows(gates, r0, r1);
-        hPrevT[t] = rows(hExt, r0, r1);
         dHsT[t] = rows(dHs, r0, r1);
         dZT[t] = rows(dZ, r0, r1);
       }
@@ -350,13 +462,16 @@ public final class RecurrentQGemm implements RecurrentQModel {
       adv = Nd4j.create(DataType.FLOAT, n, na);
       dcNext = new float[bs * hs];
       ones = Nd4j.ones(DataType.FLOAT, n, 1);
+      int lstmIn = tensor("lstm.Wx").rows();
+      eJ = new float[n * lstmIn];
+      xh = new float[n * (lstmIn + hs)];
+      zJ = new float[bs * wxh.paddedCols()];
       gJ = new float[n * 4 * hs];
       cJ = new float[(time + 1) * bs * hs];
       hJ = new float[(time + 1) * bs * hs];
       tcJ = new float[n * hs];
       dhJ = new float[bs * hs];
       dzJ = new float[bs * 4 * hs];
-      gBuf = gates.data().asNioFloat();
       hBuf = hExt.data().asNioFloat();
     }
 
@@ -371,23 +486,30 @@ public final class RecurrentQGemm implements RecurrentQModel {
         Transforms.relu(enc[i], false);
         e = enc[i];
       }
-      // The input projection of every step in one gemm; steps only add h_{t-1} W_h.
-      gemm(e, w.get("lstm.Wx"), gates, false, false, 0);
-      addBias(gates, w.get("lstm.b"));
-      INDArray wh = w.get("lstm.Wh");
+      // Rows of xh are [e_t | h_{t-1}]: the encoder output once per forward, each h when it is computed.
+      int in = (int) e.size(1);
+      int ldx = in + hs;
+      e.data().asNioFloat().get(0, eJ, 0, n * in);
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(eJ, r * in, xh, r * ldx, in);
+      }
+      for (int b = 0; b < bs; b++) {
+        System.arraycopy(hJ, b * hs, xh, b * ldx + in, hs);
+      }
       int h4 = 4 * hs;
+      int ldz = wxh.paddedCols();
       for (int t = 0; t < time; t++) {
-        gemm(hPrevT[t], wh, gateT[t], false, false, 1);
-        // The gate math in Java arrays with one bulk copy each way: ND4J's transforms cost ~20 ns per
-        // element here (and 4 calls per step), the Vector API a fraction of that. The backward pass reads
-        // only these Java copies, so the activated gates never go back to the native buffer.
-        int gOff = t * bs * h4;
-        gBuf.get(gOff, gJ, gOff, bs * h4);
+        ops.gemm(bs, xh, t * bs * ldx, ldx, wxh, lstmBias, zJ, 0, ldz);
         int prevBase = t * bs * hs;
         int curBase = (t + 1) * bs * hs;
-        gateMath.step(bs, hs, gJ, gOff, cJ, prevBase, curBase, tcJ, hJ);
-        hBuf.put(curBase, hJ, curBase, bs * hs);
+        gateMath.step(bs, hs, zJ, 0, ldz, gJ, t * bs * h4, cJ, prevBase, curBase, tcJ, hJ);
+        if (t + 1 < time) {
+          for (int b = 0; b < bs; b++) {
+            System.arraycopy(hJ, curBase + b * hs, xh, ((t + 1) * bs + b) * ldx + in, hs);
+          }
+        }
       }
+      hBuf.put(bs * hs, hJ, bs * hs, n * hs);
       gemm(hs1, w.get("v1.W"), v1, false, false, 0);
       addBias(v1, w.get("v1.b"));
       Transforms.relu(v1, false);

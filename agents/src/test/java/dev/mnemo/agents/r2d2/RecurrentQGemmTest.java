@@ -77,6 +77,45 @@ class RecurrentQGemmTest {
     }
   }
 
+  /**
+   * LSTM 32 with 9 encoder units: the Vector API gate loop and the register-tiled step product run full
+   * vectors (the small specs above exercise only their scalar tails and padded panels).
+   */
+  @Test
+  void wideLstmMatchesTheSameDiffNetworkInQStatesAndGradients() {
+    RecurrentQSpec spec = new RecurrentQSpec(3, 4, List.of(9), 32, 7);
+    Random r = new Random(123);
+    int batch = 9;
+    int len = 8;
+    float[] p = RecurrentQNetwork.initialParams(spec, 12);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += (float) (r.nextGaussian() * 0.1);
+    }
+    RecurrentQNetwork ref = new RecurrentQNetwork(spec, p);
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, p);
+    float[] obs = random(r, batch * len * spec.obsSize(), 1);
+    int[] pa = randomPrevActions(r, batch * len, spec.numActions());
+    float[] pr = random(r, batch * len, 1);
+    float[] h0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] c0 = random(r, batch * spec.lstmSize(), 0.5);
+    QUnroll a = ref.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    QUnroll b = gemm.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    assertClose(a.q(), b.q(), 1e-5, "Q");
+    assertClose(a.h(), b.h(), 1e-5, "h");
+    assertClose(a.c(), b.c(), 1e-5, "c");
+    float[] dq = random(r, batch * 5 * spec.numActions(), 1);
+    float[] ga = new float[p.length];
+    float[] gb = new float[p.length];
+    ref.gradient(batch, len, 2, 5, obs, pa, pr, h0, c0, dq, ga);
+    gemm.gradient(batch, len, 2, 5, obs, pa, pr, h0, c0, dq, gb);
+    for (ParamTensor t : spec.layout()) {
+      for (int k = 0; k < t.size(); k++) {
+        int i = t.offset() + k;
+        assertEquals(ga[i], gb[i], 1e-4 * Math.max(1, Math.abs(ga[i])), "gradient of " + t.name() + "[" + k + "]");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "encoder layers = {0}")
   @ValueSource(ints = {0, 1, 2})
   void gradientOfLastUnrollEqualsAGradientFromTheStateBeforeTheWindow(int layers) {
@@ -135,6 +174,37 @@ class RecurrentQGemmTest {
     gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g);
     gemm.setParams(gemm.params());
     assertThrows(IllegalStateException.class, () -> gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g));
+  }
+
+  /** The vector gate math (own exp) against the double-precision scalar one, saturated inputs included. */
+  @Test
+  void vectorGateMathMatchesTheDoublePrecisionScalarGateMath() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable(),
+        "needs --add-modules jdk.incubator.vector");
+    int bs = 5;
+    int hs = 37;
+    Random r = new Random(8);
+    float[] z = new float[bs * 4 * hs + 3];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = (float) (r.nextGaussian() * (i % 7 == 0 ? 60 : 3));
+    }
+    float[] c = random(r, 2 * bs * hs, 2);
+    float[][] out = new float[2][];
+    RecurrentQGemm.GateMath[] ms = {new RecurrentQGemm.ScalarGateMath(), new RecurrentQGemm.VectorGateMath()};
+    float[][] cs = new float[2][];
+    float[][] tcs = new float[2][];
+    float[][] hsOut = new float[2][];
+    for (int m = 0; m < 2; m++) {
+      out[m] = new float[bs * 4 * hs];
+      cs[m] = c.clone();
+      tcs[m] = new float[bs * hs];
+      hsOut[m] = new float[2 * bs * hs];
+      ms[m].step(bs, hs, z, 3, 4 * hs, out[m], 0, cs[m], 0, bs * hs, tcs[m], hsOut[m]);
+    }
+    assertClose(out[0], out[1], 1e-6, "activated gates");
+    assertClose(cs[0], cs[1], 1e-6, "c");
+    assertClose(tcs[0], tcs[1], 1e-6, "tanh(c)");
+    assertClose(hsOut[0], hsOut[1], 1e-6, "h");
   }
 
   static void assertClose(float[] a, float[] b, double tol, String what) {
