@@ -49,6 +49,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
   private final BatchOps ops = BatchOps.best();
   private final PackedMatrix wxh;
   private final float[] lstmBias;
+  /** W_h^T packed for the backward step's {@code dz_t W_h^T} (same kernel; ND4J's call cost dominated it). */
+  private final PackedMatrix whT;
+  private final float[] whTBuf;
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -61,6 +64,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
     ParamTensor wx = tensor("lstm.Wx");
     this.wxh = new PackedMatrix(wx.rows() + spec.lstmSize(), 4 * spec.lstmSize(), ops.lanes());
     this.lstmBias = new float[wxh.paddedCols()];
+    this.whT = new PackedMatrix(4 * spec.lstmSize(), spec.lstmSize(), ops.lanes());
+    this.whTBuf = new float[4 * spec.lstmSize() * spec.lstmSize()];
     for (ParamTensor t : layout) {
       w.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
       grads.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
@@ -94,6 +99,14 @@ public final class RecurrentQGemm implements RecurrentQModel {
     wxh.load(params, wx.offset(), g4, 0, 0, wx.rows(), g4);
     wxh.load(params, tensor("lstm.Wh").offset(), g4, wx.rows(), 0, spec.lstmSize(), g4);
     System.arraycopy(params, tensor("lstm.b").offset(), lstmBias, 0, g4);
+    int hsz = spec.lstmSize();
+    int whOff = tensor("lstm.Wh").offset();
+    for (int j = 0; j < hsz; j++) {
+      for (int k = 0; k < g4; k++) {
+        whTBuf[k * hsz + j] = params[whOff + j * g4 + k];
+      }
+    }
+    whT.load(whTBuf, 0, hsz, 0, 0, g4, hsz);
   }
 
   private ParamTensor tensor(String name) {
@@ -405,9 +418,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final INDArray dA1;
     final INDArray dV1;
     final INDArray dHs;
-    final INDArray[] dHsT;
     final INDArray dZ;
-    final INDArray[] dZT;
     final float[] dcNext;
     final INDArray ones;        // [N, 1] of ones: bias adds and bias gradients as gemms
     float[] scratchA = new float[0];
@@ -421,6 +432,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final float[] hJ;
     final float[] dhJ;
     final float[] dzJ;
+    final float[] dhRec;
     final FloatBuffer hBuf;
 
     Workspace(int bs, int time) {
@@ -448,14 +460,6 @@ public final class RecurrentQGemm implements RecurrentQModel {
       dV1 = Nd4j.create(DataType.FLOAT, n, k);
       dHs = Nd4j.create(DataType.FLOAT, n, hs);
       dZ = Nd4j.create(DataType.FLOAT, n, 4L * hs);
-      dHsT = new INDArray[time];
-      dZT = new INDArray[time];
-      for (int t = 0; t < time; t++) {
-        long r0 = (long) t * bs;
-        long r1 = r0 + bs;
-        dHsT[t] = rows(dHs, r0, r1);
-        dZT[t] = rows(dZ, r0, r1);
-      }
       v1 = Nd4j.create(DataType.FLOAT, n, k);
       v = Nd4j.create(DataType.FLOAT, n, 1);
       a1 = Nd4j.create(DataType.FLOAT, n, k);
@@ -472,6 +476,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
       tcJ = new float[n * hs];
       dhJ = new float[bs * hs];
       dzJ = new float[bs * 4 * hs];
+      dhRec = new float[bs * whT.paddedCols()];
       hBuf = hExt.data().asNioFloat();
     }
 
@@ -595,8 +600,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
       // Backpropagation through time; dHs[t-1] accumulates dz_t W_h^T before step t-1 is visited.
       FloatBuffer dhb = dHs.data().asNioFloat();
       FloatBuffer dzb = dZ.data().asNioFloat();
-      INDArray wh = w.get("lstm.Wh");
       java.util.Arrays.fill(dcNext, 0f);
+      java.util.Arrays.fill(dhRec, 0f);
+      int ldr = whT.paddedCols();
       int h4 = 4 * hs;
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int prevBase = t * bs * hs;
@@ -612,7 +618,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
             float og = gJ[g0 + 3 * hs + j];
             float tc = tcJ[prevBase + s];
             float cPrev = cJ[prevBase + s];
-            float dh = dhJ[s];
+            float dh = dhJ[s] + dhRec[b * ldr + j];
             float dc = dcNext[s] + dh * og * (1 - tc * tc);
             dzJ[b * h4 + j] = dc * gg * ig * (1 - ig);
             dzJ[b * h4 + hs + j] = dc * cPrev * fg * (1 - fg);
@@ -623,7 +629,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
         }
         dzb.put(gOff, dzJ, 0, bs * h4);
         if (t > t0) {
-          gemm(dZT[t], wh, dHsT[t - 1], false, true, 1);
+          // dh_{t-1} from the recurrence (the heads' part is in dHs): dz_t W_h^T, read at step t-1.
+          ops.gemm(bs, dzJ, 0, h4, whT, null, dhRec, 0, ldr);
         }
       }
       gemm(v.hPrev, v.dZ, grads.get("lstm.Wh"), true, false, 0);
