@@ -1,6 +1,8 @@
 package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.kernel.PackedMatrix;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -12,11 +14,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time on ND4J: every matrix
- * product is one in-place {@code gemm} on preallocated arrays (the encoder, input projection, heads and
- * all weight gradients batched over all B*T rows; only {@code h W_h} and {@code dz W_h^T} per step), the
- * gate nonlinearities are in-place ND4J transforms on views, and the cheap elementwise products are
- * plain Java over the arrays' native buffers.
+ * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time. The forward's
+ * recurrence runs in Java: per step one register-tiled {@link BatchOps} product
+ * {@code [e_t | h_{t-1}] [W_x; W_h] + b} (the input projection folded in) and the cell's elementwise math
+ * with the Vector API where available, keeping the activations in Java arrays for the backward pass.
+ * Everything else is one in-place ND4J {@code gemm} on preallocated arrays (the encoder, heads and all
+ * weight gradients batched over all B*T rows; only {@code dz W_h^T} per step in the backward pass).
  *
  * <p>Why it exists: SameDiff 1.0.0-M2.1 spends ~0.1 ms of bookkeeping per graph op, and an unrolled
  * LSTM has ~14 ops per step, so a SameDiff update at the paper's scale costs about a second however small
@@ -35,6 +38,20 @@ public final class RecurrentQGemm implements RecurrentQModel {
   private final Map<String, INDArray> grads = new HashMap<>();
   /** One workspace per (batch, time) in use: a learner alternates whole-sequence and trained windows. */
   private final Map<Long, Workspace> workspaces = new HashMap<>();
+  /** Bumped by every {@link #setParams}: a workspace's activations are reusable only for the same version. */
+  private long paramVersion;
+  private final GateMath gateMath = GateMath.best();
+  /**
+   * The recurrent step's product in Java: {@code [e_t | h_{t-1}] [W_x; W_h] + b} with {@link BatchOps}'
+   * register-tiled kernel, which runs these 64 x 192 x 512 products several times faster per core than
+   * ND4J's gemm (whose call overhead alone is tens of microseconds), and folds the input projection in.
+   */
+  private final BatchOps ops = BatchOps.best();
+  private final PackedMatrix wxh;
+  private final float[] lstmBias;
+  /** W_h^T packed for the backward step's {@code dz_t W_h^T} (same kernel; ND4J's call cost dominated it). */
+  private final PackedMatrix whT;
+  private final float[] whTBuf;
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -44,6 +61,11 @@ public final class RecurrentQGemm implements RecurrentQModel {
     this.spec = spec;
     this.layout = spec.layout();
     this.params = new float[spec.paramCount()];
+    ParamTensor wx = tensor("lstm.Wx");
+    this.wxh = new PackedMatrix(wx.rows() + spec.lstmSize(), 4 * spec.lstmSize(), ops.lanes());
+    this.lstmBias = new float[wxh.paddedCols()];
+    this.whT = new PackedMatrix(4 * spec.lstmSize(), spec.lstmSize(), ops.lanes());
+    this.whTBuf = new float[4 * spec.lstmSize() * spec.lstmSize()];
     for (ParamTensor t : layout) {
       w.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
       grads.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
@@ -68,9 +90,32 @@ public final class RecurrentQGemm implements RecurrentQModel {
           + (newParams == null ? "null" : newParams.length));
     }
     System.arraycopy(newParams, 0, params, 0, params.length);
+    paramVersion++;
     for (ParamTensor t : layout) {
       w.get(t.name()).data().asNioFloat().put(params, t.offset(), t.size());
     }
+    ParamTensor wx = tensor("lstm.Wx");
+    int g4 = 4 * spec.lstmSize();
+    wxh.load(params, wx.offset(), g4, 0, 0, wx.rows(), g4);
+    wxh.load(params, tensor("lstm.Wh").offset(), g4, wx.rows(), 0, spec.lstmSize(), g4);
+    System.arraycopy(params, tensor("lstm.b").offset(), lstmBias, 0, g4);
+    int hsz = spec.lstmSize();
+    int whOff = tensor("lstm.Wh").offset();
+    for (int j = 0; j < hsz; j++) {
+      for (int k = 0; k < g4; k++) {
+        whTBuf[k * hsz + j] = params[whOff + j * g4 + k];
+      }
+    }
+    whT.load(whTBuf, 0, hsz, 0, 0, g4, hsz);
+  }
+
+  private ParamTensor tensor(String name) {
+    for (ParamTensor t : layout) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("no parameter tensor " + name + " in the layout");
   }
 
   @Override
@@ -92,7 +137,40 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
     Workspace s = workspace(batch, time);
     s.forward(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
-    s.backward(dQ);
+    s.backward(dQ, 0, time);
+    copyGradients(gradOut);
+  }
+
+  /**
+   * The same gradient as {@link #gradient} over steps {@code [t0, t0 + time)} started from the state that the
+   * most recent whole-sequence {@code unroll(batch, seqLength, 0, seqLength, ...)} reached after step
+   * {@code t0 - 1}, but without running the forward again: it backpropagates through that unroll's
+   * activations (held from the state before {@code t0} as a constant, like the burn-in). Why: the learner
+   * unrolls the online network over the whole sequence anyway for its targets, and recomputing the trained
+   * steps cost ~16% of an update's FLOPs. Fails if no such unroll exists or the parameters changed since.
+   */
+  public void gradientOfLastUnroll(int batch, int seqLength, int t0, int time, float[] dQ, float[] gradOut) {
+    if (dQ == null || dQ.length != batch * time * spec.numActions()) {
+      throw new IllegalArgumentException("dQ: expected length " + batch * time * spec.numActions());
+    }
+    if (gradOut == null || gradOut.length != params.length) {
+      throw new IllegalArgumentException("gradOut: expected length " + params.length);
+    }
+    if (t0 < 0 || time < 1 || t0 + time > seqLength) {
+      throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + time)
+          + ") must lie inside sequences of length " + seqLength);
+    }
+    Workspace s = workspaces.get(((long) batch << 32) | seqLength);
+    if (s == null || s.forwardVersion != paramVersion || s.forwardT0 != 0 || s.forwardSeqLength != seqLength) {
+      throw new IllegalStateException("gradientOfLastUnroll: no whole-sequence unroll of batch " + batch
+          + " and length " + seqLength + " under the current parameters; call unroll(" + batch + ", "
+          + seqLength + ", 0, " + seqLength + ", ...) first");
+    }
+    s.backward(dQ, t0, time);
+    copyGradients(gradOut);
+  }
+
+  private void copyGradients(float[] gradOut) {
     for (ParamTensor t : layout) {
       grads.get(t.name()).data().asNioFloat().get(gradOut, t.offset(), t.size());
     }
@@ -109,14 +187,207 @@ public final class RecurrentQGemm implements RecurrentQModel {
     return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
   }
 
-  private static INDArray cols(INDArray a, long from, long to) {
-    return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-  }
 
   private static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double beta) {
     Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
   }
 
+
+  /** The LSTM cell's elementwise forward for one step, in place on Java arrays. */
+  interface GateMath {
+    /**
+     * Activates the pre-activations {@code z[zOff..]} ({@code [B, 4H]}, blocks [i, f, g, o], rows
+     * {@code ldz} apart) into {@code g[gOff..]} (rows {@code 4H} apart) and writes {@code c[cur..] = f c[prev..] + i g}, {@code tc[prev..] = tanh(c[cur..])} and
+     * {@code h[cur..] = o tc} (states dense {@code [B, H]}).
+     */
+    void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev, int cur,
+        float[] tc, float[] h);
+
+    static GateMath best() {
+      return BatchOps.vectorApiAvailable() ? new VectorGateMath() : new ScalarGateMath();
+    }
+  }
+
+  /** Plain loops with double-precision exp: the fallback without {@code jdk.incubator.vector}. */
+  static final class ScalarGateMath implements GateMath {
+    @Override
+    public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
+        int cur, float[] tc, float[] h) {
+      int h4 = 4 * hs;
+      for (int b = 0; b < bs; b++) {
+        int g0 = gOff + b * h4;
+        int z0 = zOff + b * ldz;
+        int s0 = b * hs;
+        for (int j = 0; j < hs; j++) {
+          float ig = sigmoid(z[z0 + j]);
+          float fg = sigmoid(z[z0 + hs + j]);
+          float gg = tanh(z[z0 + 2 * hs + j]);
+          float og = sigmoid(z[z0 + 3 * hs + j]);
+          g[g0 + j] = ig;
+          g[g0 + hs + j] = fg;
+          g[g0 + 2 * hs + j] = gg;
+          g[g0 + 3 * hs + j] = og;
+          float cc = fg * c[prev + s0 + j] + ig * gg;
+          float t = tanh(cc);
+          c[cur + s0 + j] = cc;
+          tc[prev + s0 + j] = t;
+          h[cur + s0 + j] = og * t;
+        }
+      }
+    }
+
+    private static float sigmoid(float x) {
+      return (float) (1 / (1 + Math.exp(-x)));
+    }
+
+    /** 1 - 2 / (e^{2x} + 1) in double: exact to float precision, and Math.exp is far cheaper than tanh. */
+    private static float tanh(float x) {
+      return (float) (1 - 2 / (Math.exp(2.0 * x) + 1));
+    }
+  }
+
+  /**
+   * The Vector API version with its own exp from IEEE-exact operations only (add, mul, fma, div, integer
+   * shifts). Why not {@code VectorOperators.EXP/TANH}: their results differ in the last bits before and
+   * after C2 compiles the loop (Java fallback vs SVML stubs), which made two identical learners disagree
+   * by 1e-9 and broke the trainer's bitwise reproducibility for a seed. Only this nested class names
+   * {@code jdk.incubator.vector}, so the engine still loads without the module.
+   */
+  static final class VectorGateMath implements GateMath {
+    private static final jdk.incubator.vector.VectorSpecies<Float> S =
+        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+
+    /*
+     * Pass by pass (exp of a block, then the rational parts), each loop with one small body: with
+     * exp inlined five times into one loop C2 gave up inlining and boxed the vectors (~8 ns/element).
+     */
+    @Override
+    public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
+        int cur, float[] tc, float[] h) {
+      int h4 = 4 * hs;
+      for (int b = 0; b < bs; b++) {
+        int gi = gOff + b * h4;
+        int zi = zOff + b * ldz;
+        int s0 = b * hs;
+        expScaled(z, zi, g, gi, 2 * hs, -1f);
+        expScaled(z, zi + 2 * hs, g, gi + 2 * hs, hs, 2f);
+        expScaled(z, zi + 3 * hs, g, gi + 3 * hs, hs, -1f);
+        // g now holds e^{-z} for i, f, o and e^{2z} for g: sigmoid = 1 / (1 + e), tanh = 1 - 2 / (e + 1).
+        reciprocalPlusOne(g, gi, 2 * hs);
+        tanhFromExp(g, gi + 2 * hs, hs);
+        reciprocalPlusOne(g, gi + 3 * hs, hs);
+        cell(g, gi, hs, c, prev + s0, cur + s0);
+        expScaled(c, cur + s0, tc, prev + s0, hs, 2f);
+        tanhFromExp(tc, prev + s0, hs);
+        output(g, gi + 3 * hs, tc, prev + s0, h, cur + s0, hs);
+      }
+    }
+
+    /** dst = e^{scale * src} over len floats. */
+    private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        exp(jdk.incubator.vector.FloatVector.fromArray(S, src, so + j).mul(scale)).intoArray(dst, dO + j);
+      }
+      for (; j < len; j++) {
+        dst[dO + j] = exp(src[so + j] * scale);
+      }
+    }
+
+    /** x = 1 / (1 + x) in place. */
+    private static void reciprocalPlusOne(float[] x, int off, int len) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
+        d.broadcast(1f).div(d).intoArray(x, off + j);
+      }
+      for (; j < len; j++) {
+        x[off + j] = 1f / (x[off + j] + 1f);
+      }
+    }
+
+    /** x = 1 - 2 / (x + 1) in place: tanh(y) from x = e^{2y}, saturating to exactly +-1. */
+    private static void tanhFromExp(float[] x, int off, int len) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= len; j += l) {
+        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
+        d.broadcast(2f).div(d).neg().add(1f).intoArray(x, off + j);
+      }
+      for (; j < len; j++) {
+        x[off + j] = 1f - 2f / (x[off + j] + 1f);
+      }
+    }
+
+    /** c[cur] = f c[prev] + i g from the activated gate row at gi. */
+    private static void cell(float[] g, int gi, int hs, float[] c, int prev, int cur) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= hs; j += l) {
+        var i = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j);
+        var f = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + hs + j);
+        var u = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + 2 * hs + j);
+        var cp = jdk.incubator.vector.FloatVector.fromArray(S, c, prev + j);
+        f.mul(cp).add(i.mul(u)).intoArray(c, cur + j);
+      }
+      for (; j < hs; j++) {
+        c[cur + j] = g[gi + hs + j] * c[prev + j] + g[gi + j] * g[gi + 2 * hs + j];
+      }
+    }
+
+    /** h = o tanh(c). */
+    private static void output(float[] o, int oo, float[] t, int to, float[] h, int ho, int hs) {
+      int l = S.length();
+      int j = 0;
+      for (; j + l <= hs; j += l) {
+        jdk.incubator.vector.FloatVector.fromArray(S, o, oo + j)
+            .mul(jdk.incubator.vector.FloatVector.fromArray(S, t, to + j)).intoArray(h, ho + j);
+      }
+      for (; j < hs; j++) {
+        h[ho + j] = o[oo + j] * t[to + j];
+      }
+    }
+
+    /**
+     * e^x for x clamped to [-87, 88]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
+     * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
+     * in the exponent bits.
+     */
+    static jdk.incubator.vector.FloatVector exp(jdk.incubator.vector.FloatVector x0) {
+      var x = x0.max(-87f).min(88f);
+      var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
+      var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
+      var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
+          .mul(r).add(1f);
+      // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
+      // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
+      var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23)
+          .reinterpretAsFloats();
+      return p.mul(e);
+    }
+
+    /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
+    static float exp(float x0) {
+      float x = Math.min(Math.max(x0, -87f), 88f);
+      float k = x * LOG2E + MAGIC - MAGIC;
+      float r = k * -LN2_HI + x + k * -LN2_LO;
+      float p = ((((((r * C7 + C6) * r + C5) * r + C4) * r + C3) * r + C2) * r + 1f) * r + 1f;
+      return p * Float.intBitsToFloat(Float.floatToRawIntBits(k + (MAGIC + 127f)) << 23);
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float MAGIC = 12582912f;
+    private static final float LN2_HI = 0.693145752f;
+    private static final float LN2_LO = 1.42860677e-6f;
+    private static final float C2 = 1f / 2;
+    private static final float C3 = 1f / 6;
+    private static final float C4 = 1f / 24;
+    private static final float C5 = 1f / 120;
+    private static final float C6 = 1f / 720;
+    private static final float C7 = 1f / 5040;
+  }
 
   /** Preallocated activations and gradients for one (B, T). */
   private final class Workspace {
@@ -125,47 +396,44 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final int n;
     final int hs;
     final int na;
+    /** What the arrays hold: the parameter version and window of the last forward (-1: none). */
+    long forwardVersion = -1;
+    int forwardT0 = -1;
+    int forwardSeqLength = -1;
+    /** Row views of a backward window [t0, t0 + tw), built once per window. */
+    final Map<Long, Window> windows = new HashMap<>();
     final float[] xBuf;
     final INDArray x;
     final INDArray[] enc;
     final INDArray[] dEnc;
-    final INDArray gates;       // [N, 4H], pre-activation then activated in place; rows t*B + b
     final INDArray hExt;        // [(T+1)B, H]: block 0 = h0, block t+1 = h_t (gemm operand)
-    final INDArray tanhC;       // [N, H]
     final INDArray hs1;         // view: h_t for all t
     final INDArray hPrevAll;    // view: h_{t-1} for all t
-    final INDArray[] gateT;
-    final INDArray[] gateIf;
-    final INDArray[] gateG;
-    final INDArray[] gateO;
-    final INDArray[] hPrevT;
-    final INDArray[] tanhCT;
     final INDArray v1;
     final INDArray v;
     final INDArray a1;
     final INDArray adv;
-    final INDArray dq;
     final INDArray dv;
     final INDArray dAdv;
     final INDArray dA1;
     final INDArray dV1;
     final INDArray dHs;
-    final INDArray[] dHsT;
     final INDArray dZ;
-    final INDArray[] dZT;
     final float[] dcNext;
     final INDArray ones;        // [N, 1] of ones: bias adds and bias gradients as gemms
     float[] scratchA = new float[0];
     float[] scratchB = new float[0];
+    final float[] eJ;   // the LSTM input rows, xh = [e_t | h_{t-1}] rows, one step's pre-activations
+    final float[] xh;
+    final float[] zJ;
     final float[] gJ;   // Java copies of gates, cells (with c0 block), tanh(c), hidden states (with h0 block)
     final float[] cJ;
     final float[] tcJ;
     final float[] hJ;
     final float[] dhJ;
     final float[] dzJ;
-    final FloatBuffer gBuf;
+    final float[] dhRec;
     final FloatBuffer hBuf;
-    final FloatBuffer tcBuf;
 
     Workspace(int bs, int time) {
       this.bs = bs;
@@ -183,57 +451,38 @@ public final class RecurrentQGemm implements RecurrentQModel {
         enc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
         dEnc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
       }
-      gates = Nd4j.create(DataType.FLOAT, n, 4L * hs);
       hExt = Nd4j.create(DataType.FLOAT, (long) (time + 1) * bs, hs);
-      tanhC = Nd4j.create(DataType.FLOAT, n, hs);
       hs1 = rows(hExt, bs, (long) (time + 1) * bs);
       hPrevAll = rows(hExt, 0, n);
-      gateT = new INDArray[time];
-      gateIf = new INDArray[time];
-      gateG = new INDArray[time];
-      gateO = new INDArray[time];
-      hPrevT = new INDArray[time];
-      tanhCT = new INDArray[time];
-      dq = Nd4j.create(DataType.FLOAT, n, na);
       dv = Nd4j.create(DataType.FLOAT, n, 1);
       dAdv = Nd4j.create(DataType.FLOAT, n, na);
       dA1 = Nd4j.create(DataType.FLOAT, n, k);
       dV1 = Nd4j.create(DataType.FLOAT, n, k);
       dHs = Nd4j.create(DataType.FLOAT, n, hs);
       dZ = Nd4j.create(DataType.FLOAT, n, 4L * hs);
-      dHsT = new INDArray[time];
-      dZT = new INDArray[time];
-      for (int t = 0; t < time; t++) {
-        long r0 = (long) t * bs;
-        long r1 = r0 + bs;
-        gateT[t] = rows(gates, r0, r1);
-        gateIf[t] = cols(gateT[t], 0, 2L * hs);
-        gateG[t] = cols(gateT[t], 2L * hs, 3L * hs);
-        gateO[t] = cols(gateT[t], 3L * hs, 4L * hs);
-        hPrevT[t] = rows(hExt, r0, r1);
-        tanhCT[t] = rows(tanhC, r0, r1);
-        dHsT[t] = rows(dHs, r0, r1);
-        dZT[t] = rows(dZ, r0, r1);
-      }
       v1 = Nd4j.create(DataType.FLOAT, n, k);
       v = Nd4j.create(DataType.FLOAT, n, 1);
       a1 = Nd4j.create(DataType.FLOAT, n, k);
       adv = Nd4j.create(DataType.FLOAT, n, na);
       dcNext = new float[bs * hs];
       ones = Nd4j.ones(DataType.FLOAT, n, 1);
+      int lstmIn = tensor("lstm.Wx").rows();
+      eJ = new float[n * lstmIn];
+      xh = new float[n * (lstmIn + hs)];
+      zJ = new float[bs * wxh.paddedCols()];
       gJ = new float[n * 4 * hs];
       cJ = new float[(time + 1) * bs * hs];
       hJ = new float[(time + 1) * bs * hs];
       tcJ = new float[n * hs];
       dhJ = new float[bs * hs];
       dzJ = new float[bs * 4 * hs];
-      gBuf = gates.data().asNioFloat();
+      dhRec = new float[bs * whT.paddedCols()];
       hBuf = hExt.data().asNioFloat();
-      tcBuf = tanhC.data().asNioFloat();
     }
 
     void forward(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,
         float[] c0) {
+      forwardVersion = -1;
       fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
       INDArray e = x;
       for (int i = 0; i < enc.length; i++) {
@@ -242,40 +491,30 @@ public final class RecurrentQGemm implements RecurrentQModel {
         Transforms.relu(enc[i], false);
         e = enc[i];
       }
-      // The input projection of every step in one gemm; steps only add h_{t-1} W_h.
-      gemm(e, w.get("lstm.Wx"), gates, false, false, 0);
-      addBias(gates, w.get("lstm.b"));
-      INDArray wh = w.get("lstm.Wh");
+      // Rows of xh are [e_t | h_{t-1}]: the encoder output once per forward, each h when it is computed.
+      int in = (int) e.size(1);
+      int ldx = in + hs;
+      e.data().asNioFloat().get(0, eJ, 0, n * in);
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(eJ, r * in, xh, r * ldx, in);
+      }
+      for (int b = 0; b < bs; b++) {
+        System.arraycopy(hJ, b * hs, xh, b * ldx + in, hs);
+      }
       int h4 = 4 * hs;
+      int ldz = wxh.paddedCols();
       for (int t = 0; t < time; t++) {
-        gemm(hPrevT[t], wh, gateT[t], false, false, 1);
-        Transforms.sigmoid(gateIf[t], false);
-        Transforms.tanh(gateG[t], false);
-        Transforms.sigmoid(gateO[t], false);
-        // Elementwise work in Java arrays with bulk copies: per-element access to a direct buffer is slow.
-        int gOff = t * bs * h4;
-        gBuf.get(gOff, gJ, gOff, bs * h4);
+        ops.gemm(bs, xh, t * bs * ldx, ldx, wxh, lstmBias, zJ, 0, ldz);
         int prevBase = t * bs * hs;
         int curBase = (t + 1) * bs * hs;
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4;
-          int s0 = b * hs;
-          for (int j = 0; j < hs; j++) {
-            cJ[curBase + s0 + j] = gJ[g0 + hs + j] * cJ[prevBase + s0 + j] + gJ[g0 + j] * gJ[g0 + 2 * hs + j];
+        gateMath.step(bs, hs, zJ, 0, ldz, gJ, t * bs * h4, cJ, prevBase, curBase, tcJ, hJ);
+        if (t + 1 < time) {
+          for (int b = 0; b < bs; b++) {
+            System.arraycopy(hJ, curBase + b * hs, xh, ((t + 1) * bs + b) * ldx + in, hs);
           }
         }
-        tcBuf.put(prevBase, cJ, curBase, bs * hs);
-        Transforms.tanh(tanhCT[t], false);
-        tcBuf.get(prevBase, tcJ, prevBase, bs * hs);
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4 + 3 * hs;
-          int s0 = b * hs;
-          for (int j = 0; j < hs; j++) {
-            hJ[curBase + s0 + j] = gJ[g0 + j] * tcJ[prevBase + s0 + j];
-          }
-        }
-        hBuf.put(curBase, hJ, curBase, bs * hs);
       }
+      hBuf.put(bs * hs, hJ, bs * hs, n * hs);
       gemm(hs1, w.get("v1.W"), v1, false, false, 0);
       addBias(v1, w.get("v1.b"));
       Transforms.relu(v1, false);
@@ -286,6 +525,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
       Transforms.relu(a1, false);
       gemm(a1, w.get("a2.W"), adv, false, false, 0);
       addBias(adv, w.get("a2.b"));
+      forwardVersion = paramVersion;
+      forwardT0 = t0;
+      forwardSeqLength = seqLength;
     }
 
     QUnroll result() {
@@ -315,20 +557,23 @@ public final class RecurrentQGemm implements RecurrentQModel {
       return new QUnroll(bs, time, na, hs, q, hOut, cOut);
     }
 
-    void backward(float[] dQin) {
+    /**
+     * Backpropagates dQ (batch-major {@code [B*tw*A]}) through steps {@code [t0, t0 + tw)} of the current
+     * forward into {@link #grads}; the state before {@code t0} is a constant. Rows are time-major, so a
+     * window is a contiguous block of rows and every batched gemm runs on row views.
+     */
+    void backward(float[] dQin, int t0, int tw) {
+      Window v = windows.computeIfAbsent(((long) t0 << 32) | tw, k -> new Window(t0, tw));
       // Dueling head: Q = V + A - mean(A)  =>  dV = sum_a dQ,  dA = dQ - mean_a dQ.
-      FloatBuffer dqb = dq.data().asNioFloat();
       FloatBuffer dvb = dv.data().asNioFloat();
       FloatBuffer dab = dAdv.data().asNioFloat();
-      for (int t = 0; t < time; t++) {
+      for (int t = t0; t < t0 + tw; t++) {
         for (int b = 0; b < bs; b++) {
           int r = t * bs + b;
-          int o = b * time + t;
+          int o = b * tw + (t - t0);
           float sum = 0;
           for (int a = 0; a < na; a++) {
-            float d = dQin[o * na + a];
-            dqb.put(r * na + a, d);
-            sum += d;
+            sum += dQin[o * na + a];
           }
           dvb.put(r, sum);
           for (int a = 0; a < na; a++) {
@@ -336,29 +581,30 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
       }
-      gemm(a1, dAdv, grads.get("a2.W"), true, false, 0);
-      colSum(dAdv, grads.get("a2.b"));
-      gemm(dAdv, w.get("a2.W"), dA1, false, true, 0);
-      reluBackward(dA1, a1);
-      gemm(hs1, dA1, grads.get("a1.W"), true, false, 0);
-      colSum(dA1, grads.get("a1.b"));
-      gemm(dA1, w.get("a1.W"), dHs, false, true, 0);
+      gemm(v.a1, v.dAdv, grads.get("a2.W"), true, false, 0);
+      colSum(v.ones, v.dAdv, grads.get("a2.b"));
+      gemm(v.dAdv, w.get("a2.W"), v.dA1, false, true, 0);
+      reluBackward(v.dA1, v.a1);
+      gemm(v.hs1, v.dA1, grads.get("a1.W"), true, false, 0);
+      colSum(v.ones, v.dA1, grads.get("a1.b"));
+      gemm(v.dA1, w.get("a1.W"), v.dHs, false, true, 0);
 
-      gemm(v1, dv, grads.get("v2.W"), true, false, 0);
-      colSum(dv, grads.get("v2.b"));
-      gemm(dv, w.get("v2.W"), dV1, false, true, 0);
-      reluBackward(dV1, v1);
-      gemm(hs1, dV1, grads.get("v1.W"), true, false, 0);
-      colSum(dV1, grads.get("v1.b"));
-      gemm(dV1, w.get("v1.W"), dHs, false, true, 1);
+      gemm(v.v1, v.dv, grads.get("v2.W"), true, false, 0);
+      colSum(v.ones, v.dv, grads.get("v2.b"));
+      gemm(v.dv, w.get("v2.W"), v.dV1, false, true, 0);
+      reluBackward(v.dV1, v.v1);
+      gemm(v.hs1, v.dV1, grads.get("v1.W"), true, false, 0);
+      colSum(v.ones, v.dV1, grads.get("v1.b"));
+      gemm(v.dV1, w.get("v1.W"), v.dHs, false, true, 1);
 
       // Backpropagation through time; dHs[t-1] accumulates dz_t W_h^T before step t-1 is visited.
       FloatBuffer dhb = dHs.data().asNioFloat();
       FloatBuffer dzb = dZ.data().asNioFloat();
-      INDArray wh = w.get("lstm.Wh");
       java.util.Arrays.fill(dcNext, 0f);
+      java.util.Arrays.fill(dhRec, 0f);
+      int ldr = whT.paddedCols();
       int h4 = 4 * hs;
-      for (int t = time - 1; t >= 0; t--) {
+      for (int t = t0 + tw - 1; t >= t0; t--) {
         int prevBase = t * bs * hs;
         int gOff = t * bs * h4;
         dhb.get(prevBase, dhJ, 0, bs * hs);
@@ -372,7 +618,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
             float og = gJ[g0 + 3 * hs + j];
             float tc = tcJ[prevBase + s];
             float cPrev = cJ[prevBase + s];
-            float dh = dhJ[s];
+            float dh = dhJ[s] + dhRec[b * ldr + j];
             float dc = dcNext[s] + dh * og * (1 - tc * tc);
             dzJ[b * h4 + j] = dc * gg * ig * (1 - ig);
             dzJ[b * h4 + hs + j] = dc * cPrev * fg * (1 - fg);
@@ -382,44 +628,89 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
         dzb.put(gOff, dzJ, 0, bs * h4);
-        if (t > 0) {
-          gemm(dZT[t], wh, dHsT[t - 1], false, true, 1);
+        if (t > t0) {
+          // dh_{t-1} from the recurrence (the heads' part is in dHs): dz_t W_h^T, read at step t-1.
+          ops.gemm(bs, dzJ, 0, h4, whT, null, dhRec, 0, ldr);
         }
       }
-      gemm(hPrevAll, dZ, grads.get("lstm.Wh"), true, false, 0);
-      INDArray eLast = enc.length == 0 ? x : enc[enc.length - 1];
-      gemm(eLast, dZ, grads.get("lstm.Wx"), true, false, 0);
-      colSum(dZ, grads.get("lstm.b"));
+      gemm(v.hPrev, v.dZ, grads.get("lstm.Wh"), true, false, 0);
+      gemm(v.eLast, v.dZ, grads.get("lstm.Wx"), true, false, 0);
+      colSum(v.ones, v.dZ, grads.get("lstm.b"));
       if (enc.length > 0) {
-        gemm(dZ, w.get("lstm.Wx"), dEnc[enc.length - 1], false, true, 0);
+        gemm(v.dZ, w.get("lstm.Wx"), v.dEnc[enc.length - 1], false, true, 0);
         for (int i = enc.length - 1; i >= 0; i--) {
-          reluBackward(dEnc[i], enc[i]);
-          INDArray in = i == 0 ? x : enc[i - 1];
-          gemm(in, dEnc[i], grads.get("enc" + i + ".W"), true, false, 0);
-          colSum(dEnc[i], grads.get("enc" + i + ".b"));
+          reluBackward(v.dEnc[i], v.enc[i]);
+          INDArray in = i == 0 ? v.x : v.enc[i - 1];
+          gemm(in, v.dEnc[i], grads.get("enc" + i + ".W"), true, false, 0);
+          colSum(v.ones, v.dEnc[i], grads.get("enc" + i + ".b"));
           if (i > 0) {
-            gemm(dEnc[i], w.get("enc" + i + ".W"), dEnc[i - 1], false, true, 0);
+            gemm(v.dEnc[i], w.get("enc" + i + ".W"), v.dEnc[i - 1], false, true, 0);
           }
         }
       }
     }
 
+    /** Row views [t0*B, (t0+tw)*B) of every array the backward pass reads or writes. */
+    final class Window {
+      final INDArray dAdv;
+      final INDArray dv;
+      final INDArray dA1;
+      final INDArray dV1;
+      final INDArray a1;
+      final INDArray v1;
+      final INDArray hs1;
+      final INDArray hPrev;
+      final INDArray dHs;
+      final INDArray dZ;
+      final INDArray eLast;
+      final INDArray x;
+      final INDArray[] enc;
+      final INDArray[] dEnc;
+      final INDArray ones;
+
+      Window(int t0, int tw) {
+        long r0 = (long) t0 * bs;
+        long r1 = (long) (t0 + tw) * bs;
+        dAdv = rows(Workspace.this.dAdv, r0, r1);
+        dv = rows(Workspace.this.dv, r0, r1);
+        dA1 = rows(Workspace.this.dA1, r0, r1);
+        dV1 = rows(Workspace.this.dV1, r0, r1);
+        a1 = rows(Workspace.this.a1, r0, r1);
+        v1 = rows(Workspace.this.v1, r0, r1);
+        hs1 = rows(hExt, r0 + bs, r1 + bs);
+        hPrev = rows(hExt, r0, r1);
+        dHs = rows(Workspace.this.dHs, r0, r1);
+        dZ = rows(Workspace.this.dZ, r0, r1);
+        x = rows(Workspace.this.x, r0, r1);
+        enc = new INDArray[Workspace.this.enc.length];
+        dEnc = new INDArray[enc.length];
+        for (int i = 0; i < enc.length; i++) {
+          enc[i] = rows(Workspace.this.enc[i], r0, r1);
+          dEnc[i] = rows(Workspace.this.dEnc[i], r0, r1);
+        }
+        eLast = enc.length == 0 ? x : enc[enc.length - 1];
+        ones = rows(Workspace.this.ones, 0, r1 - r0);
+      }
+    }
+
     /** d *= (out > 0): the ReLU's derivative read from its output (plain Java, no temporaries). */
     private void reluBackward(INDArray d, INDArray out) {
+      // Both are contiguous row blocks of row-major arrays: their elements start at offset().
       int len = (int) d.length();
       if (scratchA.length < len) {
         scratchA = new float[len];
         scratchB = new float[len];
       }
       FloatBuffer db = d.data().asNioFloat();
-      db.get(0, scratchA, 0, len);
-      out.data().asNioFloat().get(0, scratchB, 0, len);
+      int dOff = (int) d.offset();
+      db.get(dOff, scratchA, 0, len);
+      out.data().asNioFloat().get((int) out.offset(), scratchB, 0, len);
       for (int i = 0; i < len; i++) {
         if (scratchB[i] <= 0f) {
           scratchA[i] = 0f;
         }
       }
-      db.put(0, scratchA, 0, len);
+      db.put(dOff, scratchA, 0, len);
     }
 
     /**
@@ -432,8 +723,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
 
     /** biasGrad = 1^T x: the column sums as a gemm (no temporaries). */
-    private void colSum(INDArray x, INDArray biasGrad) {
-      gemm(ones, x, biasGrad, true, false, 0);
+    private void colSum(INDArray onesRows, INDArray x, INDArray biasGrad) {
+      gemm(onesRows, x, biasGrad, true, false, 0);
     }
 
     void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,

@@ -3,10 +3,13 @@ package dev.mnemo.agents.r2d2;
 import static dev.mnemo.agents.r2d2.RecurrentQNetworkTest.random;
 import static dev.mnemo.agents.r2d2.RecurrentQNetworkTest.randomPrevActions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.agents.ParamTensor;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,6 +75,136 @@ class RecurrentQGemmTest {
         assertEquals(ga[i], gb[i], 1e-4 * Math.max(1, Math.abs(ga[i])), "gradient of " + t.name() + "[" + k + "]");
       }
     }
+  }
+
+  /**
+   * LSTM 32 with 9 encoder units: the Vector API gate loop and the register-tiled step product run full
+   * vectors (the small specs above exercise only their scalar tails and padded panels).
+   */
+  @Test
+  void wideLstmMatchesTheSameDiffNetworkInQStatesAndGradients() {
+    RecurrentQSpec spec = new RecurrentQSpec(3, 4, List.of(9), 32, 7);
+    Random r = new Random(123);
+    int batch = 9;
+    int len = 8;
+    float[] p = RecurrentQNetwork.initialParams(spec, 12);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += (float) (r.nextGaussian() * 0.1);
+    }
+    RecurrentQNetwork ref = new RecurrentQNetwork(spec, p);
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, p);
+    float[] obs = random(r, batch * len * spec.obsSize(), 1);
+    int[] pa = randomPrevActions(r, batch * len, spec.numActions());
+    float[] pr = random(r, batch * len, 1);
+    float[] h0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] c0 = random(r, batch * spec.lstmSize(), 0.5);
+    QUnroll a = ref.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    QUnroll b = gemm.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    assertClose(a.q(), b.q(), 1e-5, "Q");
+    assertClose(a.h(), b.h(), 1e-5, "h");
+    assertClose(a.c(), b.c(), 1e-5, "c");
+    float[] dq = random(r, batch * 5 * spec.numActions(), 1);
+    float[] ga = new float[p.length];
+    float[] gb = new float[p.length];
+    ref.gradient(batch, len, 2, 5, obs, pa, pr, h0, c0, dq, ga);
+    gemm.gradient(batch, len, 2, 5, obs, pa, pr, h0, c0, dq, gb);
+    for (ParamTensor t : spec.layout()) {
+      for (int k = 0; k < t.size(); k++) {
+        int i = t.offset() + k;
+        assertEquals(ga[i], gb[i], 1e-4 * Math.max(1, Math.abs(ga[i])), "gradient of " + t.name() + "[" + k + "]");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "encoder layers = {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void gradientOfLastUnrollEqualsAGradientFromTheStateBeforeTheWindow(int layers) {
+    RecurrentQSpec spec = spec(layers);
+    Random r = new Random(5 + layers);
+    int batch = 3;
+    int len = 10;
+    int t0 = 4;
+    int tw = 5;
+    float[] p = RecurrentQNetwork.initialParams(spec, 4);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += (float) (r.nextGaussian() * 0.2);
+    }
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, p);
+    float[] obs = random(r, batch * len * spec.obsSize(), 1);
+    int[] pa = randomPrevActions(r, batch * len, spec.numActions());
+    float[] pr = random(r, batch * len, 1);
+    float[] h0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] c0 = random(r, batch * spec.lstmSize(), 0.5);
+    float[] dq = random(r, batch * tw * spec.numActions(), 1);
+    QUnroll whole = gemm.unroll(batch, len, 0, len, obs, pa, pr, h0, c0);
+    float[] hB = new float[batch * spec.lstmSize()];
+    float[] cB = new float[batch * spec.lstmSize()];
+    whole.stateAfter(t0 - 1, hB, cB);
+    float[] reused = new float[p.length];
+    gemm.gradientOfLastUnroll(batch, len, t0, tw, dq, reused);
+    float[] fresh = new float[p.length];
+    gemm.gradient(batch, len, t0, tw, obs, pa, pr, hB, cB, dq, fresh);
+    double maxAbs = 0;
+    for (ParamTensor t : spec.layout()) {
+      for (int k = 0; k < t.size(); k++) {
+        int i = t.offset() + k;
+        maxAbs = Math.max(maxAbs, Math.abs(fresh[i]));
+        assertEquals(fresh[i], reused[i], 1e-5 * Math.max(1, Math.abs(fresh[i])),
+            "gradient of " + t.name() + "[" + k + "]");
+      }
+    }
+    assertTrue(maxAbs > 1e-3, "the gradient must not be trivially zero, max |g| = " + maxAbs);
+  }
+
+  @Test
+  void gradientOfLastUnrollRefusesActivationsOfOlderParameters() {
+    RecurrentQSpec spec = spec(1);
+    Random r = new Random(2);
+    int batch = 2;
+    int len = 6;
+    RecurrentQGemm gemm = new RecurrentQGemm(spec, 1);
+    float[] dq = new float[batch * 3 * spec.numActions()];
+    float[] g = new float[spec.paramCount()];
+    IllegalStateException none = assertThrows(IllegalStateException.class,
+        () -> gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g));
+    assertTrue(none.getMessage().contains("unroll"), none.getMessage());
+    gemm.unroll(batch, len, 0, len, random(r, batch * len * spec.obsSize(), 1),
+        randomPrevActions(r, batch * len, spec.numActions()), random(r, batch * len, 1),
+        new float[batch * spec.lstmSize()], new float[batch * spec.lstmSize()]);
+    gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g);
+    gemm.setParams(gemm.params());
+    assertThrows(IllegalStateException.class, () -> gemm.gradientOfLastUnroll(batch, len, 2, 3, dq, g));
+  }
+
+  /** The vector gate math (own exp) against the double-precision scalar one, saturated inputs included. */
+  @Test
+  void vectorGateMathMatchesTheDoublePrecisionScalarGateMath() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable(),
+        "needs --add-modules jdk.incubator.vector");
+    int bs = 5;
+    int hs = 37;
+    Random r = new Random(8);
+    float[] z = new float[bs * 4 * hs + 3];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = (float) (r.nextGaussian() * (i % 7 == 0 ? 60 : 3));
+    }
+    float[] c = random(r, 2 * bs * hs, 2);
+    float[][] out = new float[2][];
+    RecurrentQGemm.GateMath[] ms = {new RecurrentQGemm.ScalarGateMath(), new RecurrentQGemm.VectorGateMath()};
+    float[][] cs = new float[2][];
+    float[][] tcs = new float[2][];
+    float[][] hsOut = new float[2][];
+    for (int m = 0; m < 2; m++) {
+      out[m] = new float[bs * 4 * hs];
+      cs[m] = c.clone();
+      tcs[m] = new float[bs * hs];
+      hsOut[m] = new float[2 * bs * hs];
+      ms[m].step(bs, hs, z, 3, 4 * hs, out[m], 0, cs[m], 0, bs * hs, tcs[m], hsOut[m]);
+    }
+    assertClose(out[0], out[1], 1e-6, "activated gates");
+    assertClose(cs[0], cs[1], 1e-6, "c");
+    assertClose(tcs[0], tcs[1], 1e-6, "tanh(c)");
+    assertClose(hsOut[0], hsOut[1], 1e-6, "h");
   }
 
   static void assertClose(float[] a, float[] b, double tol, String what) {

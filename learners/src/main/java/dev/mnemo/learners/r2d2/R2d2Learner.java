@@ -167,7 +167,12 @@ public final class R2d2Learner {
     double norm = Double.NaN;
     if (train) {
       // 4. gradient through the trained steps only, starting from the burn-in state
-      online.gradient(bs, len, l, m, b.obs(), b.prevActions(), b.prevRewards(), hBurn, cBurn, dq, grad);
+      if (online instanceof RecurrentQGemm g) {
+        // The online unroll of step 1 already holds the trained steps' activations from the same state.
+        g.gradientOfLastUnroll(bs, len, l, m, dq, grad);
+      } else {
+        online.gradient(bs, len, l, m, b.obs(), b.prevActions(), b.prevRewards(), hBurn, cBurn, dq, grad);
+      }
       norm = clipGlobalNorm(grad, config.maxGradNorm());
       // 5. Adam, publish, target copy
       adam.apply(params, grad);
