@@ -1,15 +1,11 @@
 package dev.mnemo.agents.baselines;
 
-import java.util.random.RandomGenerator;
-
 /**
  * With probability ε pulls a uniformly random arm, otherwise the greedy arm (same 1-in-2 pseudo-count
  * as {@link GreedyPolicy}). The coin is tossed every pull, as in the RL² authors' evaluation code.
  */
-public final class EpsilonGreedyPolicy implements BanditPolicy {
-  private final BetaCounts counts = new BetaCounts(1, 1);
+public final class EpsilonGreedyPolicy extends SampledPosteriorPolicy {
   private final double epsilon;
-  private RandomGenerator rng;
 
   public EpsilonGreedyPolicy(double epsilon) {
     if (!(epsilon >= 0 && epsilon <= 1)) {
@@ -29,22 +25,11 @@ public final class EpsilonGreedyPolicy implements BanditPolicy {
   }
 
   @Override
-  public void reset(int arms, int horizon, RandomGenerator rng) {
-    counts.reset(arms, horizon);
-    this.rng = java.util.Objects.requireNonNull(rng, "rng");
-  }
-
-  @Override
   public int selectArm() {
     counts.requireReset();
     if (rng.nextDouble() < epsilon) {
       return rng.nextInt(counts.arms());
     }
     return counts.greedyArm();
-  }
-
-  @Override
-  public void observe(int arm, float reward) {
-    counts.observe(arm, reward);
   }
 }

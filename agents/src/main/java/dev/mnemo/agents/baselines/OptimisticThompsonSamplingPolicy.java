@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * paper's OTS column (above TS where TS over-explores, e.g. n=100, k=50) is only reachable with the
  * second rule, so it is the default; both are offered.
  */
-public final class OptimisticThompsonSamplingPolicy implements BanditPolicy {
+public final class OptimisticThompsonSamplingPolicy extends SampledPosteriorPolicy {
 
   /** How the samples are combined into one index per arm. */
   public enum Rule {
@@ -24,10 +24,8 @@ public final class OptimisticThompsonSamplingPolicy implements BanditPolicy {
     MOST_PROBABLE_JOINT
   }
 
-  private final BetaCounts counts = new BetaCounts(1, 1);
   private final int samples;
   private final Rule rule;
-  private RandomGenerator rng;
   private double[] draw = new double[0];
   private double[] bestDraw = new double[0];
 
@@ -55,8 +53,7 @@ public final class OptimisticThompsonSamplingPolicy implements BanditPolicy {
 
   @Override
   public void reset(int arms, int horizon, RandomGenerator rng) {
-    counts.reset(arms, horizon);
-    this.rng = java.util.Objects.requireNonNull(rng, "rng");
+    super.reset(arms, horizon, rng);
     if (draw.length < arms) {
       draw = new double[arms];
       bestDraw = new double[arms];
@@ -127,10 +124,5 @@ public final class OptimisticThompsonSamplingPolicy implements BanditPolicy {
       }
     }
     return best;
-  }
-
-  @Override
-  public void observe(int arm, float reward) {
-    counts.observe(arm, reward);
   }
 }

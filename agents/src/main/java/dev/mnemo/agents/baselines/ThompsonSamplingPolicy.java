@@ -1,14 +1,10 @@
 package dev.mnemo.agents.baselines;
 
-import java.util.random.RandomGenerator;
-
 /**
  * Thompson sampling (Thompson 1933) with a Beta(1, 1) prior per arm: draws one success probability
  * from each arm's posterior and pulls the arm with the largest draw.
  */
-public final class ThompsonSamplingPolicy implements BanditPolicy {
-  private final BetaCounts counts = new BetaCounts(1, 1);
-  private RandomGenerator rng;
+public final class ThompsonSamplingPolicy extends SampledPosteriorPolicy {
 
   @Override
   public String name() {
@@ -18,12 +14,6 @@ public final class ThompsonSamplingPolicy implements BanditPolicy {
   @Override
   public String hyperparameter() {
     return "-";
-  }
-
-  @Override
-  public void reset(int arms, int horizon, RandomGenerator rng) {
-    counts.reset(arms, horizon);
-    this.rng = java.util.Objects.requireNonNull(rng, "rng");
   }
 
   @Override
@@ -39,10 +29,5 @@ public final class ThompsonSamplingPolicy implements BanditPolicy {
       }
     }
     return best;
-  }
-
-  @Override
-  public void observe(int arm, float reward) {
-    counts.observe(arm, reward);
   }
 }
