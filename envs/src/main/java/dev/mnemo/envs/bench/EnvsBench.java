@@ -151,42 +151,20 @@ public final class EnvsBench {
     Env env = EnvRegistry.make(id);
     int[] actions = randomActions(env.spec().numActions(), 1);
     env.reset(0);
-    long episode = 1;
-    int k = 0;
-    long steps = 0;
-    double sink = 0;
-    // Warm up (JIT), then measure in chunks until the budget is spent.
-    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
-    boolean measuring = false;
-    long start = 0;
-    long startCpu = 0;
-    long end = Long.MAX_VALUE;
-    while (true) {
+    long[] episode = {1};
+    int[] k = {0};
+    return measure(seconds, 4096, () -> {
+      double sum = 0;
       for (int c = 0; c < 4096; c++) {
-        Step s = env.step(actions[k]);
-        k = (k + 1) & (ACTIONS - 1);
-        sink += s.reward;
+        Step s = env.step(actions[k[0]]);
+        k[0] = (k[0] + 1) & (ACTIONS - 1);
+        sum += s.reward;
         if (s.terminated || s.truncated) {
-          env.reset(episode++);
+          env.reset(episode[0]++);
         }
       }
-      long now = System.nanoTime();
-      if (!measuring) {
-        if (now >= warmEnd) {
-          measuring = true;
-          startCpu = cpuNanos();
-          start = System.nanoTime();
-          end = start + (long) (seconds * 1e9);
-        }
-      } else {
-        steps += 4096;
-        if (now >= end) {
-          consume(sink);
-          double cpu = (cpuNanos() - startCpu) / 1e9;
-          return new double[] {steps / cpu, steps / ((now - start) / 1e9)};
-        }
-      }
-    }
+      return sum;
+    });
   }
 
   /** A VectorEnv of n copies: one call steps them all. */
@@ -200,24 +178,36 @@ public final class EnvsBench {
     boolean[] terminated = new boolean[n];
     boolean[] truncated = new boolean[n];
     venv.reset(obs);
-    int k = 0;
-    long calls = 0;
+    int[] k = {0};
+    int chunk = Math.max(1, 4096 / n);
+    return measure(seconds, (long) chunk * n, () -> {
+      double sum = 0;
+      for (int c = 0; c < chunk; c++) {
+        for (int i = 0; i < n; i++) {
+          actions[i] = pool[k[0]];
+          k[0] = (k[0] + 1) & (ACTIONS - 1);
+        }
+        venv.step(actions, obs, rewards, terminated, truncated);
+        sum += rewards[0];
+      }
+      return sum;
+    });
+  }
+
+  /**
+   * Runs {@code chunk} (env steps {@code stepsPerChunk}, returns a reward sum) through a JIT warm-up, then
+   * measures until {@code seconds} are spent: {steps per CPU-second, steps per wall-second}.
+   */
+  private static double[] measure(double seconds, long stepsPerChunk, java.util.function.DoubleSupplier chunk) {
     double sink = 0;
     long warmEnd = System.nanoTime() + warmUpNanos(seconds);
     boolean measuring = false;
+    long steps = 0;
     long start = 0;
     long startCpu = 0;
     long end = Long.MAX_VALUE;
-    int chunk = Math.max(1, 4096 / n);
     while (true) {
-      for (int c = 0; c < chunk; c++) {
-        for (int i = 0; i < n; i++) {
-          actions[i] = pool[k];
-          k = (k + 1) & (ACTIONS - 1);
-        }
-        venv.step(actions, obs, rewards, terminated, truncated);
-        sink += rewards[0];
-      }
+      sink += chunk.getAsDouble();
       long now = System.nanoTime();
       if (!measuring) {
         if (now >= warmEnd) {
@@ -227,11 +217,11 @@ public final class EnvsBench {
           end = start + (long) (seconds * 1e9);
         }
       } else {
-        calls += chunk;
+        steps += stepsPerChunk;
         if (now >= end) {
           consume(sink);
           double cpu = (cpuNanos() - startCpu) / 1e9;
-          return new double[] {(double) calls * n / cpu, (double) calls * n / ((now - start) / 1e9)};
+          return new double[] {steps / cpu, steps / ((now - start) / 1e9)};
         }
       }
     }
