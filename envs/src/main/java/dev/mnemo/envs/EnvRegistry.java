@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.BiFunction;
 
 /**
@@ -26,6 +27,9 @@ import java.util.function.BiFunction;
  * {@code bandit?arms=5&pulls=10}. {@link #list()} describes every id and its parameters. An unknown
  * id or parameter, or a bad value, throws {@link IllegalArgumentException} naming the valid choices.
  * The table is built once and never changes.
+ *
+ * <p>Ids of the form {@code scheme://...} belong to an {@link EnvProvider} found on the class path
+ * (e.g. {@code gym-http://127.0.0.1:5000/CartPole-v1} with the {@code mnemo-gym-http} module).
  */
 public final class EnvRegistry {
   private record Entry(EnvInfo info, BiFunction<String, Params, Env> factory) {}
@@ -40,6 +44,10 @@ public final class EnvRegistry {
       throw new IllegalArgumentException("env id must not be empty; valid ids: " + ids());
     }
     String trimmed = id.strip();
+    int scheme = trimmed.indexOf("://");
+    if (scheme > 0) {
+      return provider(trimmed.substring(0, scheme)).make(trimmed);
+    }
     int q = trimmed.indexOf('?');
     String name = q < 0 ? trimmed : trimmed.substring(0, q);
     Entry e = ENTRIES.get(name);
@@ -50,7 +58,44 @@ public final class EnvRegistry {
     return e.factory.apply(trimmed, p);
   }
 
-  /** Every registered id with its parameters and a one-line description, in a stable order. */
+  /**
+   * The environment providers on the class path ({@code scheme://...} ids), sorted by scheme. Looked up
+   * on every call rather than cached: making an env is not a hot path, and no static state is kept.
+   */
+  public static List<EnvInfo> providers() {
+    List<EnvInfo> out = new ArrayList<>();
+    for (EnvProvider p : loadProviders()) {
+      out.add(p.info());
+    }
+    out.sort(java.util.Comparator.comparing(EnvInfo::id));
+    return Collections.unmodifiableList(out);
+  }
+
+  private static EnvProvider provider(String scheme) {
+    List<String> schemes = new ArrayList<>();
+    for (EnvProvider p : loadProviders()) {
+      if (p.scheme().equals(scheme)) {
+        return p;
+      }
+      schemes.add(p.scheme());
+    }
+    throw new IllegalArgumentException("no environment provider for scheme '" + scheme + "://' on the class"
+        + " path; installed schemes: " + (schemes.isEmpty() ? "(none)" : String.join(", ", schemes))
+        + " (gym-http:// needs the mnemo-gym-http module)");
+  }
+
+  private static List<EnvProvider> loadProviders() {
+    List<EnvProvider> out = new ArrayList<>();
+    for (EnvProvider p : ServiceLoader.load(EnvProvider.class, EnvRegistry.class.getClassLoader())) {
+      out.add(p);
+    }
+    return out;
+  }
+
+  /**
+   * Every registered id with its parameters and a one-line description, in a stable order (the built-in
+   * environments; {@link #providers()} lists the {@code scheme://} ids).
+   */
   public static List<EnvInfo> list() {
     List<EnvInfo> out = new ArrayList<>();
     for (Entry e : ENTRIES.values()) {
