@@ -1,0 +1,129 @@
+package dev.mnemo.gymhttp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+  private static JsonReader reader(String json) {
+    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    return new JsonReader().reset(b, b.length);
+  }
+
+  private static float roundTrip(JsonWriter w, JsonReader r, float f) {
+    w.clear().value(f);
+    return r.reset(w.buffer(), w.length()).readFloat();
+  }
+
+  @Test
+  void everyFloatWrittenParsesBackToTheSameBits() {
+    JsonWriter w = new JsonWriter(32);
+    JsonReader r = new JsonReader();
+    float[] special = {0f, -0f, 1f, -1f, 0.1f, 1e-3f, 9.999999e-4f, 1e7f, 0.5f, 3.4028235e38f, -3.4028235e38f,
+        Float.MIN_VALUE, Float.MIN_NORMAL, Math.nextDown(Float.MIN_NORMAL), 16777216f, 16777217f, 123456.79f,
+        Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-45f, 9.99999944e-39f};
+    for (float f : special) {
+      float back = roundTrip(w, r, f);
+      assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(back),
+          "float " + f + " written as '" + w.asString() + "' parsed back as " + back);
+    }
+    SplittableRandom rng = new SplittableRandom(42);
+    for (int i = 0; i < 300_000; i++) {
+      // Half uniformly random bit patterns (every exponent), half values of an observation's usual scale.
+      float f = i % 2 == 0 ? Float.intBitsToFloat(rng.nextInt()) : (float) rng.nextGaussian();
+      if (Float.isNaN(f)) {
+        continue;
+      }
+      float back = roundTrip(w, r, f);
+      if (Float.floatToRawIntBits(f) != Float.floatToRawIntBits(back)) {
+        throw new AssertionError("float " + f + " (bits " + Integer.toHexString(Float.floatToRawIntBits(f))
+            + ") written as '" + w.asString() + "' parsed back as " + back);
+      }
+      // And our text is ordinary JSON that the JDK's own parser reads to the same float.
+      if (Float.parseFloat(w.asString()) != f) {
+        throw new AssertionError("Float.parseFloat('" + w.asString() + "') != " + f);
+      }
+    }
+  }
+
+  @Test
+  void floatsFromOtherWritersAreCorrectlyRounded() {
+    // Python writes doubles with up to 17 digits; the reader must round them to float exactly as
+    // Float.parseFloat does, whichever of its paths (fast or fallback) it takes.
+    SplittableRandom rng = new SplittableRandom(7);
+    JsonReader r = new JsonReader();
+    for (int i = 0; i < 100_000; i++) {
+      double d = rng.nextGaussian() * Math.pow(10, rng.nextInt(-30, 30));
+      String text = i % 3 == 0 ? Double.toString(d) : i % 3 == 1 ? String.format("%.6e", d)
+          : String.valueOf((long) (d * 1000));
+      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+      float got = r.reset(b, b.length).readFloat();
+      float expected = Float.parseFloat(text);
+      if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(expected)) {
+        throw new AssertionError("'" + text + "' read as " + got + ", Float.parseFloat gives " + expected);
+      }
+    }
+    assertEquals(Float.NEGATIVE_INFINITY, reader("-Infinity").readFloat());
+    assertTrue(Float.isNaN(reader("NaN").readFloat()));
+    assertEquals(2.5e-3f, reader("2.5E-3").readFloat());
+    assertEquals(100f, reader("1e+2").readFloat());
+  }
+
+  @Test
+  void nestedArraysAreFlattenedRowMajorAndOverflowIsRefused() {
+    float[] out = new float[6];
+    assertEquals(6, reader("[[1, 2.5, -3], [4e0, 5, 6]]").readFloats(out, 0));
+    assertArrayEquals(new float[] {1f, 2.5f, -3f, 4f, 5f, 6f}, out);
+    var e = assertThrows(IllegalArgumentException.class, () -> reader("[1,2,3,4,5,6,7]").readFloats(out, 0));
+    assertTrue(e.getMessage().contains("more than 6"), e.getMessage());
+  }
+
+  @Test
+  void unknownMembersOfAnyTypeAreSkipped() {
+    JsonReader r = reader("{\"info\": {\"a\": [1, {\"b\": null}], \"s\": \"x\\\"}\"}, \"t\": true, "
+        + "\"reward\": 1.5, \"done\": false}");
+    r.beginObject();
+    float reward = Float.NaN;
+    boolean done = true;
+    while (r.nextMember()) {
+      if (r.nameIs("reward")) {
+        reward = r.readFloat();
+      } else if (r.nameIs("done")) {
+        done = r.readBoolean();
+      } else {
+        r.skipValue();
+      }
+    }
+    r.expectEnd();
+    assertEquals(1.5f, reward);
+    assertFalse(done);
+  }
+
+  @Test
+  void stringsRoundTripWithEscapesAndUnicode() {
+    String s = "quote \" backslash \\ tab \t newline \n unicode é ∑ \u0001";
+    JsonWriter w = new JsonWriter(8).value(s);
+    assertEquals(s, new JsonReader().reset(w.buffer(), w.length()).readString());
+  }
+
+  @Test
+  void malformedInputNamesTheProblemAndOffset() {
+    var e = assertThrows(IllegalArgumentException.class, () -> {
+      JsonReader r = reader("{\"a\" 1}");
+      r.beginObject();
+      r.nextMember();
+    });
+    assertTrue(e.getMessage().contains("expected ':'") && e.getMessage().contains("offset 5"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> reader("[1, x]").readFloats(new float[4], 0));
+    assertTrue(e.getMessage().contains("expected a number"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> reader("2.5").readLong());
+    assertTrue(e.getMessage().contains("integer") && e.getMessage().contains("2.5"), e.getMessage());
+  }
+}
