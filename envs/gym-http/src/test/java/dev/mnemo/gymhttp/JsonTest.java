@@ -35,7 +35,7 @@ class JsonTest {
           "float " + f + " written as '" + w.asString() + "' parsed back as " + back);
     }
     SplittableRandom rng = new SplittableRandom(42);
-    for (int i = 0; i < 300_000; i++) {
+    for (int i = 0; i < 100_000; i++) {
       // Half uniformly random bit patterns (every exponent), half values of an observation's usual scale.
       float f = i % 2 == 0 ? Float.intBitsToFloat(rng.nextInt()) : (float) rng.nextGaussian();
       if (Float.isNaN(f)) {
@@ -59,7 +59,7 @@ class JsonTest {
     // Float.parseFloat does, whichever of its paths (fast or fallback) it takes.
     SplittableRandom rng = new SplittableRandom(7);
     JsonReader r = new JsonReader();
-    for (int i = 0; i < 100_000; i++) {
+    for (int i = 0; i < 30_000; i++) {
       double d = rng.nextGaussian() * Math.pow(10, rng.nextInt(-30, 30));
       String text = i % 3 == 0 ? Double.toString(d) : i % 3 == 1 ? String.format("%.6e", d)
           : String.valueOf((long) (d * 1000));
