@@ -9,6 +9,7 @@ import dev.mnemo.experiments.bench.BenchRegistry;
 import dev.mnemo.experiments.kinds.BanditBaselinesRunKind;
 import dev.mnemo.experiments.kinds.R2d2RunKind;
 import dev.mnemo.experiments.run.RunKindRegistry;
+import dev.mnemo.gymhttp.GymHttpBench;
 import dev.mnemo.learners.bench.R2d2Bench;
 import dev.mnemo.replay.bench.ReplayBench;
 
@@ -37,7 +38,9 @@ public final class Wiring {
         .register("runtime", "Pekko local runtime with 1/2/4 workers vs bare acting; cluster transfer MiB/s",
             RuntimeBench::run)
         .register("bandit-baselines", "pulls/s of every bandit baseline, vs the random policy",
-            BanditBaselinesBenchmark::run);
+            BanditBaselinesBenchmark::run)
+        .register("gym-http", "env steps/s through a loopback Gym HTTP server and client, vs in-process",
+            GymHttpBench::run);
     return new Registries(kinds, benches, EnvRegistry::list);
   }
 }
