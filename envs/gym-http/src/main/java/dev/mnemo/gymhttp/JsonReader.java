@@ -300,7 +300,7 @@ final class JsonReader {
    * Whether the double {@code d} lies exactly halfway between two floats: only then can rounding the
    * decimal first to double and then to float differ from rounding it to float directly.
    */
-  private static boolean isFloatMidpoint(double d, float rounded) {
+  static boolean isFloatMidpoint(double d, float rounded) {
     if ((double) rounded == d || Float.isInfinite(rounded)) {
       return Float.isInfinite(rounded);
     }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * Writes the few JSON shapes of the Gym HTTP protocol into a reused byte buffer.
  *
- * <p>Floats are written with 9 significant digits (enough for any float to parse back to the same bits)
+ * <p>Floats are written with the fewest significant digits (at most 9) that parse back to the same bits,
  * by arithmetic on a long, not {@link Float#toString}, so an observation costs no allocation. The caller
  * places commas: {@link #comma()} between members and elements.
  */
@@ -159,6 +159,24 @@ final class JsonWriter {
     for (int tries = 0; tries < 3 && (d >= 1_000_000_000L || d < 100_000_000L); tries++) {
       e += d >= 1_000_000_000L ? 1 : -1;
       d = Math.round(scale(v, 8 - e));
+    }
+    // The fewest digits that read back as this float (0.005f is "5.0E-3", not "4.99999989E-3"): try 1..8
+    // digits and keep the first whose decimal rounds (double, then float, as JsonReader does; refused at a
+    // float midpoint, where that could differ from direct rounding) to exactly this value.
+    float magnitude = Math.abs(f);
+    for (int p = 1; p < 9; p++) {
+      int k = p - 1 - e; // candidate value = m / 10^k
+      if (k > 22 || k < -22) {
+        break;
+      }
+      long m = Math.round(scale(v, k));
+      double back = k >= 0 ? m / POW10[k] : m * POW10[-k];
+      float rounded = (float) back;
+      if (rounded == magnitude && !JsonReader.isFloatMidpoint(back, rounded) && m >= (long) POW10[p - 1]
+          && m < (long) POW10[p]) {
+        d = m * (long) POW10[9 - p];
+        break;
+      }
     }
     // Nine digits d.dddddddd, trailing zeros dropped (but one kept after the point), then E<e>.
     for (int i = 0; i < 9; i++) {

@@ -54,6 +54,19 @@ class JsonTest {
   }
 
   @Test
+  void floatsAreWrittenWithTheFewestDigitsThatReadBack() {
+    JsonWriter w = new JsonWriter(16);
+    String[][] cases = {{"0.005", "5.0E-3"}, {"0.1", "1.0E-1"}, {"1", "1.0"}, {"-2.5", "-2.5"},
+        {"123456.79", "1.2345679E5"}, {"0.2", "2.0E-1"}, {"1e10", "1.0E10"},
+        // Beyond 10^±22 the exact-power check is unavailable: nine digits, still exact.
+        {"3.4028235e38", "3.40282347E38"}};
+    for (String[] c : cases) {
+      w.clear().value(Float.parseFloat(c[0]));
+      assertEquals(c[1], w.asString(), "float " + c[0]);
+    }
+  }
+
+  @Test
   void floatsFromOtherWritersAreCorrectlyRounded() {
     // Python writes doubles with up to 17 digits; the reader must round them to float exactly as
     // Float.parseFloat does, whichever of its paths (fast or fallback) it takes.
