@@ -17,6 +17,7 @@ import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.actors.LocalRuntime;
 import dev.mnemo.actors.RunResult;
 import dev.mnemo.actors.RuntimeConfig;
+import dev.mnemo.actors.RuntimeCounters;
 import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.RuntimeStatus;
 import dev.mnemo.actors.cluster.NodeConfig;
@@ -75,7 +76,7 @@ public final class R2d2RunKind implements RunKind {
             .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
         .key(KeyRule.ofDuration("actors.status_interval").doc("runtime = local: period of status lines"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
-            + "solved_threshold"))
+            + "solved_threshold (runtime = sync and local)"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
         .key(KeyRule.ofInt("num_envs").between(1, 4096).doc("actors N, each with its own epsilon"))
         .key(KeyRule.ofInt("burn_in").between(0, 10_000).doc("steps unrolled without gradient before the "
@@ -149,9 +150,12 @@ public final class R2d2RunKind implements RunKind {
   private static RunOutcome runLocal(RunContext ctx, R2d2Config cfg) throws Exception {
     RuntimeConfig rc = NodeConfig.runtime(ctx.config())
         .withCheckpoints(ctx.checkpointDir(), ctx.resumed() ? ctx.checkpointDir() : null);
+    boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "env_steps_per_s",
-        "updates_per_s", "replay_size", "sequences_inserted", "param_lag", "workers");
-    double[] row = new double[9];
+        "updates_per_s", "replay_size", "sequences_inserted", "param_lag", "workers", "eval_return", "eval_ci95");
+    // The last periodic evaluation; status rows repeat it so every row of metrics.csv has the same columns.
+    double[] lastEval = {Double.NaN, Double.NaN};
+    double[] row = new double[11];
     RuntimeListener listener = new RuntimeListener() {
       @Override
       public void onEvent(Map<String, Object> event) {
@@ -172,6 +176,8 @@ public final class R2d2RunKind implements RunKind {
         row[6] = s.sequencesInserted();
         row[7] = s.paramLag();
         row[8] = s.workers();
+        row[9] = lastEval[0];
+        row[10] = lastEval[1];
         metrics.row(s.envSteps(), row);
         ctx.progress(s.envSteps(), s.updates(), () -> String.format("return %.3f  replay %d  lag %d  workers %d",
             s.meanEpisodeReturn(), s.replaySize(), s.paramLag(), s.workers()));
@@ -179,10 +185,29 @@ public final class R2d2RunKind implements RunKind {
     };
     RunResult r;
     ParamSnapshot finalParams;
+    PeriodicEval periodic = cfg.evalEpisodes() > 0 ? new PeriodicEval(cfg) : null;
+    long solvedAt = -1;
     try (LocalRuntime rt = LocalRuntime.start(rc, cfg, listener)) {
       while (!rt.result().isDone()) {
         if (ctx.stopRequested()) {
           rt.requestStop("stop requested");
+        }
+        // Greedy evaluations run here, on the polling thread, so actors and learner keep their own threads.
+        double[] ev = periodic == null ? null : periodic.maybeEvaluate(rt.counters());
+        if (ev != null) {
+          synchronized (listener) {
+            lastEval[0] = ev[0];
+            lastEval[1] = ev[1];
+          }
+          boolean solved = ev[0] >= cfg.solvedThreshold();
+          ctx.events().record("eval", "env_steps", (long) ev[2], "updates", (long) ev[3], "eval_return", ev[0],
+              "eval_ci95", ev[1], "solved", solved);
+          if (solved && solvedAt < 0) {
+            solvedAt = (long) ev[2];
+          }
+          if (solved && stopWhenSolved) {
+            rt.requestStop("solved");
+          }
         }
         try {
           rt.result().get(200, TimeUnit.MILLISECONDS);
@@ -198,7 +223,8 @@ public final class R2d2RunKind implements RunKind {
         r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
         r.restarts(), "anomalies", r.sequenceAnomalies());
     RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
-        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted());
+        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
+        .with("solved_at_env_step", solvedAt);
     if (cfg.evalEpisodes() > 0 && finalParams != null) {
       // Greedy evaluation of the last published parameters, exactly as the synchronous trainer evaluates.
       EnvSpec env = EnvRegistry.make(cfg.env()).spec();
@@ -208,6 +234,37 @@ public final class R2d2RunKind implements RunKind {
       out = out.withEval(new EvalResult(e[0], e[1], cfg.evalEpisodes(), solved));
     }
     return out;
+  }
+
+  /**
+   * Greedy evaluations of the latest published parameters every {@code eval_interval} env steps of a
+   * local-runtime run (the synchronous trainer evaluates on the same schedule and with the same seeds).
+   */
+  private static final class PeriodicEval {
+    private final GreedyEvaluator evaluator;
+    private final long interval;
+    private long next;
+
+    PeriodicEval(R2d2Config cfg) {
+      EnvSpec env = EnvRegistry.make(cfg.env()).spec();
+      this.evaluator = new GreedyEvaluator(cfg.env(), cfg.evalEpisodes(), cfg.seed() + 1_000_003L,
+          R2d2Learner.specFor(cfg, env.obsSize(), env.numActions()));
+      this.interval = cfg.evalInterval();
+      this.next = interval;
+    }
+
+    /** {mean, ci95, env steps, updates} when an evaluation is due and parameters exist, else null. */
+    double[] maybeEvaluate(RuntimeCounters counters) {
+      long steps = counters.envSteps();
+      ParamSnapshot params = counters.latestParams();
+      if (steps < next || params == null) {
+        return null;
+      }
+      // Several intervals may have passed while the last evaluation ran: evaluate once, then skip ahead.
+      next = (steps / interval + 1) * interval;
+      double[] e = evaluator.evaluate(params);
+      return new double[] {e[0], e[1], steps, counters.updates()};
+    }
   }
 
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {

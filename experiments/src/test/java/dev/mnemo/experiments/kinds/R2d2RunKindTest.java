@@ -75,6 +75,25 @@ class R2d2RunKindTest {
   }
 
   @Test
+  void localRuntimeEvaluatesPeriodicallyAndStopsWhenSolved() throws IOException {
+    Path out = tmp.resolve("local-solved");
+    // A threshold every evaluation reaches: the run must end at the first evaluation, far below its budget.
+    int code = mnemo("run", config("runtime = local\nstop_when_solved = true\nsolved_threshold = -1000\n"
+        + "total_env_steps = 50000000\nactors { workers = 2, envs_per_worker = 1, chunk_rows = 4,"
+        + " status_interval = 100ms }\n").toString(), "--out", out.toString());
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    long solvedAt = s.get("solved_at_env_step").asLong();
+    assertTrue(solvedAt >= 200, "solved at the first evaluation, after eval_interval steps: " + s);
+    assertTrue(s.get("env_steps").asLong() < 5_000_000, "stopped when solved, not at the budget: " + s);
+    String events = Files.readString(out.resolve("events.jsonl"));
+    assertTrue(events.contains("\"type\":\"eval\"") && events.contains("\"solved\":true"),
+        "the periodic evaluation is recorded: " + events);
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+    assertTrue(metrics.get(0).endsWith(",eval_return,eval_ci95"), metrics.get(0));
+  }
+
+  @Test
   void badEnvironmentAndInconsistentReplayAreRefusedBeforeAnythingStarts() throws IOException {
     Path out = tmp.resolve("never");
     int code = mnemo("run", config("env = \"tmaze?lenght=3\"\nmin_replay_size = 500\n").toString(),
