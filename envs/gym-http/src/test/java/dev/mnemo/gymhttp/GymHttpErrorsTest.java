@@ -197,6 +197,24 @@ class GymHttpErrorsTest {
   }
 
   @Test
+  void anEnvDroppedWithoutCloseHasItsInstanceClosedWhenCollected() throws Exception {
+    try (GymHttpServer own = GymHttpServer.start(0)) { // other tests' unclosed envs must not count here
+      openAndDrop(own.uri());
+      assertEquals(1, own.instanceCount(), "the dropped env's working instance is still open");
+      // Evaluators build fresh envs every round and never close them: the Cleaner must close them.
+      for (int i = 0; i < 200 && own.instanceCount() > 0; i++) {
+        System.gc();
+        Thread.sleep(25);
+      }
+      assertEquals(0, own.instanceCount(), "the instance of a collected env is closed on the server");
+    }
+  }
+
+  private static void openAndDrop(URI uri) {
+    EnvRegistry.make(GymHttpEnv.id(uri, "tmaze")).reset(0);
+  }
+
+  @Test
   void steppingAfterTheEpisodeEndedThrowsLikeEveryEnv() {
     Env env = EnvRegistry.make(GymHttpEnv.id(server.uri(), "bandit?arms=2&pulls=1"));
     env.reset(0);

@@ -78,6 +78,9 @@ public final class MdpEnv implements Env, AutoCloseable {
     mdp.close();
   }
 
+  // toArray() is deprecated in favour of getData(), but it is the one accessor every Encodable implements
+  // meaningfully (older ones return null from getData()).
+  @SuppressWarnings("deprecation")
   private void copy(Encodable e) {
     double[] values = e.toArray();
     if (values.length != step.obs.length) {
