@@ -293,9 +293,11 @@ public final class GymHttpServer implements AutoCloseable {
     long index = created.getAndIncrement();
     String id;
     Instance inst;
-    long salt = 0;
+    // Random ids, as gym-http-api's: a client still holding an id from before a server restart must get
+    // "unknown" rather than silently drive another client's instance. Episodes are seeded by the
+    // instance's index, so reproducibility does not depend on the id.
     do {
-      id = String.format("%08x", (int) Seeds.combine(seed, index + (salt++ << 40)));
+      id = String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
       inst = new Instance(id, envId, index, env, Seeds.combine(seed ^ 0x5A5A5A5AL, index));
     } while (instances.putIfAbsent(id, inst) != null);
     JsonWriter out = new JsonWriter(64).beginObject().name("instance_id").value(id).endObject();

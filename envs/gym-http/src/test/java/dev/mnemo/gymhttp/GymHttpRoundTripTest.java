@@ -7,8 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.Seeds;
 import dev.mnemo.envs.Step;
 import dev.mnemo.envs.VectorEnv;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +101,36 @@ class GymHttpRoundTripTest {
   void cardAndMetaRlTrajectoriesAreBitIdentical() {
     compare("popgym/RepeatPrevious-Easy", 200, 8);
     compare("bandit?arms=3&pulls=5", 100, 9);
+  }
+
+  @Test
+  void resetsWithoutASeedFollowTheServersSeedStream() throws Exception {
+    // What a Python gym-http-api client does: reset with a "null" body. Episode e of the server's
+    // instance i is then seeded Seeds.episodeSeed(serverSeed, i, e), so a server run is reproducible.
+    String id = "cartpole"; // a continuous random start state: another seed cannot match by chance
+    try (GymHttpServer own = GymHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        EnvRegistry::make, 7L, 0)) {
+      HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String created = post(raw, own.uri().resolve("/v1/envs/"), "{\"env_id\": \"" + id + "\"}");
+      String instance = created.replaceAll(".*\"instance_id\":\"([0-9a-f]+)\".*", "$1");
+      Env local = EnvRegistry.make(id);
+      for (int episode = 0; episode < 3; episode++) {
+        String reply = post(raw, own.uri().resolve("/v1/envs/" + instance + "/reset/"), "null");
+        float[] obs = new float[local.spec().obsSize()];
+        JsonReader r = new JsonReader().reset(reply.getBytes(StandardCharsets.UTF_8), reply.length());
+        r.beginObject();
+        r.nextMember();
+        r.readFloats(obs, 0);
+        assertArrayEquals(local.reset(Seeds.episodeSeed(7L, 0, episode)).obs, obs, "episode " + episode);
+      }
+    }
+  }
+
+  private static String post(HttpClient http, URI uri, String body) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
   }
 
   @Test
