@@ -90,6 +90,56 @@ class JsonTest {
   }
 
   @Test
+  void writingAndReadingAStepReplyAllocatesNothing() {
+    // The per-step JSON work on both sides: the server writes observation, reward and flags; the client
+    // reads them back into its Step's array. Only what java.net.http / the JDK server do may allocate.
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    JsonWriter w = new JsonWriter(256);
+    JsonReader r = new JsonReader();
+    float[] obs = new float[8];
+    float[] back = new float[8];
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int i = 0; i < obs.length; i++) {
+      obs[i] = (float) rng.nextGaussian();
+    }
+    float[] sink = new float[1];
+    Runnable step = () -> {
+      w.clear().beginObject().name("observation").beginArray();
+      for (int i = 0; i < obs.length; i++) {
+        if (i > 0) {
+          w.comma();
+        }
+        w.value(obs[i]);
+      }
+      w.endArray().comma().name("reward").value(0.005f).comma().name("done").value(false).comma().name("info")
+          .beginObject().name("TimeLimit.truncated").value(false).endObject().endObject();
+      r.reset(w.buffer(), w.length());
+      r.beginObject();
+      while (r.nextMember()) {
+        if (r.nameIs("observation")) {
+          r.readFloats(back, 0);
+        } else if (r.nameIs("reward")) {
+          sink[0] += r.readFloat();
+        } else {
+          r.skipValue();
+        }
+      }
+    };
+    for (int i = 0; i < 50_000; i++) {
+      step.run(); // warm-up: JIT compiles (and escape-analyses) the loop
+    }
+    long before = mx.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 20_000; i++) {
+      step.run();
+    }
+    long allocated = mx.getThreadAllocatedBytes(thread) - before;
+    assertArrayEquals(obs, back, "the observation read back");
+    assertTrue(allocated < 2_000, "20,000 step replies written and read allocated " + allocated + " bytes");
+  }
+
+  @Test
   void nestedArraysAreFlattenedRowMajorAndOverflowIsRefused() {
     float[] out = new float[6];
     assertEquals(6, reader("[[1, 2.5, -3], [4e0, 5, 6]]").readFloats(out, 0));
