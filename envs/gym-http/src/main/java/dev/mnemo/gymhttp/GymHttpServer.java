@@ -325,7 +325,12 @@ public final class GymHttpServer implements AutoCloseable {
       in.beginObject();
       while (in.nextMember()) {
         if (in.nameIs("seed") && !in.readNullIfPresent()) {
-          episodeSeed = in.readLong();
+          try {
+            episodeSeed = in.readLong();
+          } catch (IllegalArgumentException e) {
+            throw new Usage(400, inst.envId + ": reset 'seed' must be an integer (a long), got "
+                + JsonReader.snippet(inst.body, n) + " (" + e.getMessage() + ")");
+          }
         } else {
           in.skipValue();
         }

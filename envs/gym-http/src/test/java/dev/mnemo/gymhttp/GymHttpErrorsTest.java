@@ -73,6 +73,9 @@ class GymHttpErrorsTest {
     r = raw("POST", "/v1/envs/" + id + "/step/", "{\"action\": 1.5}");
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("action must be an integer") && r.body().contains("1.5"), r.body());
+    r = raw("POST", "/v1/envs/" + id + "/reset/", "{\"seed\": 2.5}");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("reset 'seed' must be an integer") && r.body().contains("2.5"), r.body());
     r = raw("POST", "/v1/envs/" + id + "/step/", "{\"render\": false}");
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("'action' was not provided"), r.body());
