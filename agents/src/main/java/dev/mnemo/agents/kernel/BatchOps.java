@@ -55,7 +55,9 @@ public interface BatchOps {
    *   i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z_g)
    *   cNext = f * cPrev + i * g;   hNext = o * tanh(cNext)
    * </pre>
-   * {@code cNext}/{@code hNext} must not alias {@code cPrev}.
+   * {@code cNext}/{@code hNext} must not alias {@code cPrev}. {@code z} is scratch: an implementation may
+   * overwrite it (the vector one activates the gates in place). Implementations must give the same bits
+   * whatever the JIT has compiled, so a seeded run reproduces exactly.
    */
   void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev, float[] cNext,
       float[] hNext);

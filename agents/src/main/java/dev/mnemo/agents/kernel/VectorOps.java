@@ -1,7 +1,6 @@
 package dev.mnemo.agents.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -283,41 +282,14 @@ final class VectorOps implements BatchOps {
     }
   }
 
+  /**
+   * The deterministic gate math of {@link LstmGates}, in place: z's rows become the activated gates and
+   * hNext first holds tanh(cNext). Same bits whether the loop runs interpreted, under C1 or under C2.
+   */
   @Override
   public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
       float[] cNext, float[] hNext) {
-    for (int r = 0; r < rows; r++) {
-      int zi = zOff + r * ldz;
-      int zf = zi + hidden;
-      int zg = zf + hidden;
-      int zo = zg + hidden;
-      int s = r * hidden;
-      int j = 0;
-      for (; j + L <= hidden; j += L) {
-        FloatVector i = sigmoid(FloatVector.fromArray(S, z, zi + j));
-        FloatVector f = sigmoid(FloatVector.fromArray(S, z, zf + j));
-        FloatVector g = FloatVector.fromArray(S, z, zg + j).lanewise(VectorOperators.TANH);
-        FloatVector o = sigmoid(FloatVector.fromArray(S, z, zo + j));
-        FloatVector c = f.fma(FloatVector.fromArray(S, cPrev, s + j), i.mul(g));
-        c.intoArray(cNext, s + j);
-        o.mul(c.lanewise(VectorOperators.TANH)).intoArray(hNext, s + j);
-      }
-      for (; j < hidden; j++) {
-        float i = ScalarOps.sigmoid(z[zi + j]);
-        float f = ScalarOps.sigmoid(z[zf + j]);
-        float g = ScalarOps.tanh(z[zg + j]);
-        float o = ScalarOps.sigmoid(z[zo + j]);
-        float c = f * cPrev[s + j] + i * g;
-        cNext[s + j] = c;
-        hNext[s + j] = o * ScalarOps.tanh(c);
-      }
-    }
-  }
-
-  /** 1 / (1 + exp(-x)); exp's overflow to +inf for very negative x yields exactly 0. */
-  private static FloatVector sigmoid(FloatVector x) {
-    FloatVector one = FloatVector.broadcast(S, 1f);
-    return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+    LstmGates.step(rows, hidden, z, zOff, ldz, z, zOff, ldz, cPrev, 0, cNext, 0, hNext, 0, hNext, 0);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamTensor;
 import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.kernel.LstmGates;
 import dev.mnemo.agents.kernel.PackedMatrix;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -52,6 +53,34 @@ public final class RecurrentQGemm implements RecurrentQModel {
   /** W_h^T packed for the backward step's {@code dz_t W_h^T} (same kernel; ND4J's call cost dominated it). */
   private final PackedMatrix whT;
   private final float[] whTBuf;
+  /** Per-phase CPU time, accumulated only while {@link #setProfiling} is on (the benchmark's profile). */
+  private final long[] phaseNanos = new long[Phase.values().length];
+  private boolean profiling;
+  private long lapStart;
+  private final java.lang.management.ThreadMXBean cpuClock =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** Where an update's time goes, for {@link #phaseNanos}. */
+  public enum Phase {
+    /** Input rows, encoder and copies into the recurrence's buffers. */
+    INPUT_ENCODER,
+    /** The recurrence's per-step product {@code [e_t | h_{t-1}] [W_x; W_h]}. */
+    RECURRENT_PRODUCT,
+    /** The LSTM cell's elementwise forward. */
+    GATES,
+    /** The dueling heads forward (and the Q result). */
+    HEADS_FORWARD,
+    /** The dueling heads backward: their weight gradients and dH. */
+    HEADS_BACKWARD,
+    /** The cell's elementwise backward per step. */
+    BPTT_GATES,
+    /** {@code dz_t W_h^T} per step. */
+    BPTT_PRODUCT,
+    /** The LSTM's weight and bias gradients. */
+    LSTM_WEIGHT_GRADIENTS,
+    /** The encoder's backward. */
+    ENCODER_BACKWARD
+  }
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -107,6 +136,35 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
     }
     whT.load(whTBuf, 0, hsz, 0, 0, g4, hsz);
+  }
+
+  /** Starts or stops accumulating per-phase CPU time (costs ~1 us per phase boundary while on). */
+  public void setProfiling(boolean on) {
+    profiling = on;
+  }
+
+  /** CPU nanoseconds spent in a phase since the last {@link #resetPhaseTimes} while profiling. */
+  public long phaseNanos(Phase p) {
+    return phaseNanos[p.ordinal()];
+  }
+
+  public void resetPhaseTimes() {
+    java.util.Arrays.fill(phaseNanos, 0);
+  }
+
+  private void lapStart() {
+    if (profiling) {
+      lapStart = cpuClock.getCurrentThreadCpuTime();
+    }
+  }
+
+  /** Charges the CPU time since the previous lap to {@code p}. */
+  private void lap(Phase p) {
+    if (profiling) {
+      long now = cpuClock.getCurrentThreadCpuTime();
+      phaseNanos[p.ordinal()] += now - lapStart;
+      lapStart = now;
+    }
   }
 
   private ParamTensor tensor(String name) {
@@ -247,146 +305,16 @@ public final class RecurrentQGemm implements RecurrentQModel {
   }
 
   /**
-   * The Vector API version with its own exp from IEEE-exact operations only (add, mul, fma, div, integer
-   * shifts). Why not {@code VectorOperators.EXP/TANH}: their results differ in the last bits before and
-   * after C2 compiles the loop (Java fallback vs SVML stubs), which made two identical learners disagree
-   * by 1e-9 and broke the trainer's bitwise reproducibility for a seed. Only this nested class names
+   * The Vector API version: {@link LstmGates}, whose exp uses IEEE-exact operations only, so results do not
+   * change when C2 compiles the loop (the actor kernel uses the same code). Only {@link LstmGates} names
    * {@code jdk.incubator.vector}, so the engine still loads without the module.
    */
   static final class VectorGateMath implements GateMath {
-    private static final jdk.incubator.vector.VectorSpecies<Float> S =
-        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-
-    /*
-     * Pass by pass (exp of a block, then the rational parts), each loop with one small body: with
-     * exp inlined five times into one loop C2 gave up inlining and boxed the vectors (~8 ns/element).
-     */
     @Override
     public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
         int cur, float[] tc, float[] h) {
-      int h4 = 4 * hs;
-      for (int b = 0; b < bs; b++) {
-        int gi = gOff + b * h4;
-        int zi = zOff + b * ldz;
-        int s0 = b * hs;
-        expScaled(z, zi, g, gi, 2 * hs, -1f);
-        expScaled(z, zi + 2 * hs, g, gi + 2 * hs, hs, 2f);
-        expScaled(z, zi + 3 * hs, g, gi + 3 * hs, hs, -1f);
-        // g now holds e^{-z} for i, f, o and e^{2z} for g: sigmoid = 1 / (1 + e), tanh = 1 - 2 / (e + 1).
-        reciprocalPlusOne(g, gi, 2 * hs);
-        tanhFromExp(g, gi + 2 * hs, hs);
-        reciprocalPlusOne(g, gi + 3 * hs, hs);
-        cell(g, gi, hs, c, prev + s0, cur + s0);
-        expScaled(c, cur + s0, tc, prev + s0, hs, 2f);
-        tanhFromExp(tc, prev + s0, hs);
-        output(g, gi + 3 * hs, tc, prev + s0, h, cur + s0, hs);
-      }
+      LstmGates.step(bs, hs, z, zOff, ldz, g, gOff, 4 * hs, c, prev, c, cur, tc, prev, h, cur);
     }
-
-    /** dst = e^{scale * src} over len floats. */
-    private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        exp(jdk.incubator.vector.FloatVector.fromArray(S, src, so + j).mul(scale)).intoArray(dst, dO + j);
-      }
-      for (; j < len; j++) {
-        dst[dO + j] = exp(src[so + j] * scale);
-      }
-    }
-
-    /** x = 1 / (1 + x) in place. */
-    private static void reciprocalPlusOne(float[] x, int off, int len) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
-        d.broadcast(1f).div(d).intoArray(x, off + j);
-      }
-      for (; j < len; j++) {
-        x[off + j] = 1f / (x[off + j] + 1f);
-      }
-    }
-
-    /** x = 1 - 2 / (x + 1) in place: tanh(y) from x = e^{2y}, saturating to exactly +-1. */
-    private static void tanhFromExp(float[] x, int off, int len) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
-        d.broadcast(2f).div(d).neg().add(1f).intoArray(x, off + j);
-      }
-      for (; j < len; j++) {
-        x[off + j] = 1f - 2f / (x[off + j] + 1f);
-      }
-    }
-
-    /** c[cur] = f c[prev] + i g from the activated gate row at gi. */
-    private static void cell(float[] g, int gi, int hs, float[] c, int prev, int cur) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= hs; j += l) {
-        var i = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j);
-        var f = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + hs + j);
-        var u = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + 2 * hs + j);
-        var cp = jdk.incubator.vector.FloatVector.fromArray(S, c, prev + j);
-        f.mul(cp).add(i.mul(u)).intoArray(c, cur + j);
-      }
-      for (; j < hs; j++) {
-        c[cur + j] = g[gi + hs + j] * c[prev + j] + g[gi + j] * g[gi + 2 * hs + j];
-      }
-    }
-
-    /** h = o tanh(c). */
-    private static void output(float[] o, int oo, float[] t, int to, float[] h, int ho, int hs) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= hs; j += l) {
-        jdk.incubator.vector.FloatVector.fromArray(S, o, oo + j)
-            .mul(jdk.incubator.vector.FloatVector.fromArray(S, t, to + j)).intoArray(h, ho + j);
-      }
-      for (; j < hs; j++) {
-        h[ho + j] = o[oo + j] * t[to + j];
-      }
-    }
-
-    /**
-     * e^x for x clamped to [-87, 88]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
-     * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
-     * in the exponent bits.
-     */
-    static jdk.incubator.vector.FloatVector exp(jdk.incubator.vector.FloatVector x0) {
-      var x = x0.max(-87f).min(88f);
-      var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
-      var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
-      var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
-          .mul(r).add(1f);
-      // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
-      // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
-      var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23)
-          .reinterpretAsFloats();
-      return p.mul(e);
-    }
-
-    /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
-    static float exp(float x0) {
-      float x = Math.min(Math.max(x0, -87f), 88f);
-      float k = x * LOG2E + MAGIC - MAGIC;
-      float r = k * -LN2_HI + x + k * -LN2_LO;
-      float p = ((((((r * C7 + C6) * r + C5) * r + C4) * r + C3) * r + C2) * r + 1f) * r + 1f;
-      return p * Float.intBitsToFloat(Float.floatToRawIntBits(k + (MAGIC + 127f)) << 23);
-    }
-
-    private static final float LOG2E = 1.44269504f;
-    private static final float MAGIC = 12582912f;
-    private static final float LN2_HI = 0.693145752f;
-    private static final float LN2_LO = 1.42860677e-6f;
-    private static final float C2 = 1f / 2;
-    private static final float C3 = 1f / 6;
-    private static final float C4 = 1f / 24;
-    private static final float C5 = 1f / 120;
-    private static final float C6 = 1f / 720;
-    private static final float C7 = 1f / 5040;
   }
 
   /** Preallocated activations and gradients for one (B, T). */
@@ -483,6 +411,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
     void forward(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,
         float[] c0) {
       forwardVersion = -1;
+      lapStart();
       fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
       INDArray e = x;
       for (int i = 0; i < enc.length; i++) {
@@ -503,8 +432,10 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
       int h4 = 4 * hs;
       int ldz = wxh.paddedCols();
+      lap(Phase.INPUT_ENCODER);
       for (int t = 0; t < time; t++) {
         ops.gemm(bs, xh, t * bs * ldx, ldx, wxh, lstmBias, zJ, 0, ldz);
+        lap(Phase.RECURRENT_PRODUCT);
         int prevBase = t * bs * hs;
         int curBase = (t + 1) * bs * hs;
         gateMath.step(bs, hs, zJ, 0, ldz, gJ, t * bs * h4, cJ, prevBase, curBase, tcJ, hJ);
@@ -513,6 +444,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
             System.arraycopy(hJ, curBase + b * hs, xh, ((t + 1) * bs + b) * ldx + in, hs);
           }
         }
+        lap(Phase.GATES);
       }
       hBuf.put(bs * hs, hJ, bs * hs, n * hs);
       gemm(hs1, w.get("v1.W"), v1, false, false, 0);
@@ -525,6 +457,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
       Transforms.relu(a1, false);
       gemm(a1, w.get("a2.W"), adv, false, false, 0);
       addBias(adv, w.get("a2.b"));
+      lap(Phase.HEADS_FORWARD);
       forwardVersion = paramVersion;
       forwardT0 = t0;
       forwardSeqLength = seqLength;
@@ -554,6 +487,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
           System.arraycopy(cc, (r + bs) * hs, cOut, o * hs, hs);
         }
       }
+      lap(Phase.HEADS_FORWARD);
       return new QUnroll(bs, time, na, hs, q, hOut, cOut);
     }
 
@@ -563,6 +497,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
      * window is a contiguous block of rows and every batched gemm runs on row views.
      */
     void backward(float[] dQin, int t0, int tw) {
+      lapStart();
       Window v = windows.computeIfAbsent(((long) t0 << 32) | tw, k -> new Window(t0, tw));
       // Dueling head: Q = V + A - mean(A)  =>  dV = sum_a dQ,  dA = dQ - mean_a dQ.
       FloatBuffer dvb = dv.data().asNioFloat();
@@ -597,6 +532,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
       colSum(v.ones, v.dV1, grads.get("v1.b"));
       gemm(v.dV1, w.get("v1.W"), v.dHs, false, true, 1);
 
+      lap(Phase.HEADS_BACKWARD);
       // Backpropagation through time; dHs[t-1] accumulates dz_t W_h^T before step t-1 is visited.
       FloatBuffer dhb = dHs.data().asNioFloat();
       FloatBuffer dzb = dZ.data().asNioFloat();
@@ -628,14 +564,17 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
         dzb.put(gOff, dzJ, 0, bs * h4);
+        lap(Phase.BPTT_GATES);
         if (t > t0) {
           // dh_{t-1} from the recurrence (the heads' part is in dHs): dz_t W_h^T, read at step t-1.
           ops.gemm(bs, dzJ, 0, h4, whT, null, dhRec, 0, ldr);
+          lap(Phase.BPTT_PRODUCT);
         }
       }
       gemm(v.hPrev, v.dZ, grads.get("lstm.Wh"), true, false, 0);
       gemm(v.eLast, v.dZ, grads.get("lstm.Wx"), true, false, 0);
       colSum(v.ones, v.dZ, grads.get("lstm.b"));
+      lap(Phase.LSTM_WEIGHT_GRADIENTS);
       if (enc.length > 0) {
         gemm(v.dZ, w.get("lstm.Wx"), v.dEnc[enc.length - 1], false, true, 0);
         for (int i = enc.length - 1; i >= 0; i--) {
@@ -648,6 +587,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
           }
         }
       }
+      lap(Phase.ENCODER_BACKWARD);
     }
 
     /** Row views [t0*B, (t0+tw)*B) of every array the backward pass reads or writes. */
