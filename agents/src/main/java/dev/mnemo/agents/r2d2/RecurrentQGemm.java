@@ -559,8 +559,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
       // Second head layer: [W2; b2] gradient = [u; 1]^T dva; then dU = dva W2^T, masked by ReLU.
       v.dva.load(dva, 0, ldva, 0, 0, nw, 1 + na);
-      transpose(nw, 2 * k, u, r0 * ldu, ldu, v.uT, 0, nw);
-      ops.gemm(2 * k + 1, v.uT, 0, nw, v.dva, null, v.g2, 0, ldva);
+      transpose(nw, 2 * k, u, r0 * ldu, ldu, v.uT, 0, v.ldT);
+      ops.gemm(2 * k + 1, v.uT, 0, v.ldT, v.dva, null, v.g2, 0, ldva);
       for (int j = 0; j < k; j++) {
         gradOut[oV2W + j] = v.g2[j * ldva];
         System.arraycopy(v.g2, (k + j) * ldva + 1, gradOut, oA2W + j * na, na);
@@ -571,8 +571,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
       reluBackward(nw, 2 * k, dU, 0, ldu, u, r0 * ldu, ldu);
       // First head layer: [W1; b1] gradient = [h; 1]^T dU; the heads' dH = dU W1^T.
       v.dU.load(dU, 0, ldu, 0, 0, nw, 2 * k);
-      transpose(nw, hs, hJ, (r0 + bs) * hs, hs, v.hT, 0, nw);
-      ops.gemm(hs + 1, v.hT, 0, nw, v.dU, null, v.g1, 0, ldu);
+      transpose(nw, hs, hJ, (r0 + bs) * hs, hs, v.hT, 0, v.ldT);
+      ops.gemm(hs + 1, v.hT, 0, v.ldT, v.dU, null, v.g1, 0, ldu);
       for (int i = 0; i < hs; i++) {
         System.arraycopy(v.g1, i * ldu, gradOut, oV1W + i * k, k);
         System.arraycopy(v.g1, i * ldu + k, gradOut, oA1W + i * k, k);
@@ -622,9 +622,9 @@ public final class RecurrentQGemm implements RecurrentQModel {
       // [W_x; W_h; b] gradient = [e | h_prev | 1]^T dZ in one product: xh's rows are [e_t | h_{t-1}].
       int ldx = lstmIn + hs;
       v.dZ.load(dZ, 0, h4, 0, 0, nw, h4);
-      transpose(nw, ldx, xh, r0 * ldx, ldx, v.xhT, 0, nw);
+      transpose(nw, ldx, xh, r0 * ldx, ldx, v.xhT, 0, v.ldT);
       int ldl = v.dZ.paddedCols();
-      ops.gemm(ldx + 1, v.xhT, 0, nw, v.dZ, null, v.gl, 0, ldl);
+      ops.gemm(ldx + 1, v.xhT, 0, v.ldT, v.dZ, null, v.gl, 0, ldl);
       for (int i = 0; i < lstmIn; i++) {
         System.arraycopy(v.gl, i * ldl, gradOut, oWx + i * h4, h4);
       }
@@ -643,8 +643,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
           v.dE[i].load(dE[i], 0, ldEnc[i], 0, 0, nw, out);
           float[] src = i == 0 ? x : enc[i - 1];
           int lds = i == 0 ? widths[0] : ldEnc[i - 1];
-          transpose(nw, in, src, r0 * lds, lds, v.inT[i], 0, nw);
-          ops.gemm(in + 1, v.inT[i], 0, nw, v.dE[i], null, v.ge[i], 0, ldEnc[i]);
+          transpose(nw, in, src, r0 * lds, lds, v.inT[i], 0, v.ldT);
+          ops.gemm(in + 1, v.inT[i], 0, v.ldT, v.dE[i], null, v.ge[i], 0, ldEnc[i]);
           for (int r = 0; r < in; r++) {
             System.arraycopy(v.ge[i], r * ldEnc[i], gradOut, encWOff[i] + r * out, out);
           }
@@ -675,9 +675,15 @@ public final class RecurrentQGemm implements RecurrentQModel {
       final float[] g1;
       final float[] gl;
       final float[][] ge;
+      /**
+       * Row stride of the transposed operands: nw plus 16 floats, so that the eight rows a tile reads are
+       * not a multiple of 4 KB apart (with nw = 5120 they all fell into one L1 set).
+       */
+      final int ldT;
 
       Window(int tw) {
         int nw = tw * bs;
+        ldT = nw + 16;
         int lanes = ops.lanes();
         dva = new PackedMatrix(nw, 1 + na, lanes);
         dU = new PackedMatrix(nw, 2 * k, lanes);
@@ -698,9 +704,10 @@ public final class RecurrentQGemm implements RecurrentQModel {
         }
       }
 
+      /** A [rows + 1, ldT] array whose last row holds {@code cols} ones (the bias gradient's column sums). */
       private float[] withOnesRow(int rows, int cols) {
-        float[] a = new float[(rows + 1) * cols];
-        java.util.Arrays.fill(a, rows * cols, (rows + 1) * cols, 1f);
+        float[] a = new float[(rows + 1) * ldT];
+        java.util.Arrays.fill(a, rows * ldT, rows * ldT + cols, 1f);
         return a;
       }
     }
