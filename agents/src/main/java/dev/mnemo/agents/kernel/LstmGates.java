@@ -49,6 +49,62 @@ public final class LstmGates {
     }
   }
 
+  /**
+   * The cell's backward for one step over {@code rows} batch rows, the exact arithmetic (same operations,
+   * same order, no fused multiply-add) of the scalar loop it replaces, so both give the same bits:
+   * <pre>
+   *   dh = dhA + dhB;   dc = dcNext + dh o (1 - tc^2)
+   *   dz_i = dc g i (1 - i);  dz_f = dc cPrev f (1 - f);  dz_g = dc i (1 - g^2);  dz_o = dh tc o (1 - o)
+   *   dcNext = dc f   (in place: the cell gradient carried to the step before)
+   * </pre>
+   * Gates {@code g} and {@code dz} rows are {@code 4 hs} apart ([i, f, g, o] blocks); {@code tc},
+   * {@code cPrev} and {@code dcNext} are dense {@code rows x hs}; the two dh terms have their own strides.
+   */
+  public static void backward(int rows, int hs, float[] g, int gOff, float[] tc, int tcOff, float[] cPrev,
+      int cPrevOff, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB, float[] dcNext,
+      float[] dz, int dzOff) {
+    int l = S.length();
+    int h4 = 4 * hs;
+    for (int b = 0; b < rows; b++) {
+      int g0 = gOff + b * h4;
+      int z0 = dzOff + b * h4;
+      int s0 = b * hs;
+      int a0 = dhAOff + b * ldA;
+      int b0 = dhBOff + b * ldB;
+      int j = 0;
+      for (; j + l <= hs; j += l) {
+        var ig = FloatVector.fromArray(S, g, g0 + j);
+        var fg = FloatVector.fromArray(S, g, g0 + hs + j);
+        var gg = FloatVector.fromArray(S, g, g0 + 2 * hs + j);
+        var og = FloatVector.fromArray(S, g, g0 + 3 * hs + j);
+        var t = FloatVector.fromArray(S, tc, tcOff + s0 + j);
+        var cp = FloatVector.fromArray(S, cPrev, cPrevOff + s0 + j);
+        var dh = FloatVector.fromArray(S, dhA, a0 + j).add(FloatVector.fromArray(S, dhB, b0 + j));
+        var one = FloatVector.broadcast(S, 1f);
+        var dc = FloatVector.fromArray(S, dcNext, s0 + j).add(dh.mul(og).mul(one.sub(t.mul(t))));
+        dc.mul(gg).mul(ig).mul(one.sub(ig)).intoArray(dz, z0 + j);
+        dc.mul(cp).mul(fg).mul(one.sub(fg)).intoArray(dz, z0 + hs + j);
+        dc.mul(ig).mul(one.sub(gg.mul(gg))).intoArray(dz, z0 + 2 * hs + j);
+        dh.mul(t).mul(og).mul(one.sub(og)).intoArray(dz, z0 + 3 * hs + j);
+        dc.mul(fg).intoArray(dcNext, s0 + j);
+      }
+      for (; j < hs; j++) {
+        float ig = g[g0 + j];
+        float fg = g[g0 + hs + j];
+        float gg = g[g0 + 2 * hs + j];
+        float og = g[g0 + 3 * hs + j];
+        float t = tc[tcOff + s0 + j];
+        float dh = dhA[a0 + j] + dhB[b0 + j];
+        float dc = dcNext[s0 + j] + dh * og * (1 - t * t);
+        dz[z0 + j] = dc * gg * ig * (1 - ig);
+        dz[z0 + hs + j] = dc * cPrev[cPrevOff + s0 + j] * fg * (1 - fg);
+        dz[z0 + 2 * hs + j] = dc * ig * (1 - gg * gg);
+        dz[z0 + 3 * hs + j] = dh * t * og * (1 - og);
+        dcNext[s0 + j] = dc * fg;
+      }
+    }
+  }
+
   /** dst = e^{scale * src} over len floats. */
   private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
     int l = S.length();

@@ -342,6 +342,24 @@ final class VectorOps implements BatchOps {
     }
   }
 
+  @Override
+  public void reluBackward(int rows, int n, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo) {
+    for (int r = 0; r < rows; r++) {
+      int dr = dOff + r * ldd;
+      int or = oOff + r * ldo;
+      int j = 0;
+      for (; j + L <= n; j += L) {
+        var keep = FloatVector.fromArray(S, out, or + j).compare(jdk.incubator.vector.VectorOperators.GT, 0f);
+        FloatVector.zero(S).blend(FloatVector.fromArray(S, d, dr + j), keep).intoArray(d, dr + j);
+      }
+      for (; j < n; j++) {
+        if (out[or + j] <= 0f) {
+          d[dr + j] = 0f;
+        }
+      }
+    }
+  }
+
   /**
    * The deterministic gate math of {@link LstmGates}, in place: z's rows become the activated gates and
    * hNext first holds tanh(cNext). Same bits whether the loop runs interpreted, under C1 or under C2.

@@ -331,6 +331,14 @@ public final class RecurrentQGemm implements RecurrentQModel {
     void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev, int cur,
         float[] tc, float[] h);
 
+    /**
+     * The cell's backward for one step (see {@link LstmGates#backward}): dz from the gates {@code g}, tanh(c)
+     * and c_{t-1} at {@code prev}, dh = dhA + dhB, and the carried cell gradient {@code dcNext} (updated
+     * in place).
+     */
+    void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA, int dhAOff,
+        int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff);
+
     static GateMath best() {
       return BatchOps.vectorApiAvailable() ? new VectorGateMath() : new ScalarGateMath();
     }
@@ -364,6 +372,32 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
     }
 
+    @Override
+    public void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA,
+        int dhAOff, int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff) {
+      int h4 = 4 * hs;
+      for (int b = 0; b < bs; b++) {
+        int g0 = gOff + b * h4;
+        int z0 = dzOff + b * h4;
+        for (int j = 0; j < hs; j++) {
+          int s = b * hs + j;
+          float ig = g[g0 + j];
+          float fg = g[g0 + hs + j];
+          float gg = g[g0 + 2 * hs + j];
+          float og = g[g0 + 3 * hs + j];
+          float t = tc[prev + s];
+          float cPrev = c[prev + s];
+          float dh = dhA[dhAOff + b * ldA + j] + dhB[b * ldB + j];
+          float dc = dcNext[s] + dh * og * (1 - t * t);
+          dz[z0 + j] = dc * gg * ig * (1 - ig);
+          dz[z0 + hs + j] = dc * cPrev * fg * (1 - fg);
+          dz[z0 + 2 * hs + j] = dc * ig * (1 - gg * gg);
+          dz[z0 + 3 * hs + j] = dh * t * og * (1 - og);
+          dcNext[s] = dc * fg;
+        }
+      }
+    }
+
     private static float sigmoid(float x) {
       return (float) (1 / (1 + Math.exp(-x)));
     }
@@ -384,6 +418,12 @@ public final class RecurrentQGemm implements RecurrentQModel {
     public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
         int cur, float[] tc, float[] h) {
       LstmGates.step(bs, hs, z, zOff, ldz, g, gOff, 4 * hs, c, prev, c, cur, tc, prev, h, cur);
+    }
+
+    @Override
+    public void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA,
+        int dhAOff, int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff) {
+      LstmGates.backward(bs, hs, g, gOff, tc, prev, c, prev, dhA, dhAOff, ldA, dhB, 0, ldB, dcNext, dz, dzOff);
     }
   }
 
@@ -592,26 +632,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
         int gOff = t * bs * h4;
         int zOff = (t - t0) * bs * h4;
         int dhOff = (t - t0) * bs * ldh;
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4;
-          int z0 = zOff + b * h4;
-          for (int j = 0; j < hs; j++) {
-            int s = b * hs + j;
-            float ig = gJ[g0 + j];
-            float fg = gJ[g0 + hs + j];
-            float gg = gJ[g0 + 2 * hs + j];
-            float og = gJ[g0 + 3 * hs + j];
-            float tc = tcJ[prevBase + s];
-            float cPrev = cJ[prevBase + s];
-            float dh = dHs[dhOff + b * ldh + j] + dhRec[b * ldr + j];
-            float dc = dcNext[s] + dh * og * (1 - tc * tc);
-            dZ[z0 + j] = dc * gg * ig * (1 - ig);
-            dZ[z0 + hs + j] = dc * cPrev * fg * (1 - fg);
-            dZ[z0 + 2 * hs + j] = dc * ig * (1 - gg * gg);
-            dZ[z0 + 3 * hs + j] = dh * tc * og * (1 - og);
-            dcNext[s] = dc * fg;
-          }
-        }
+        gateMath.backward(bs, hs, gJ, gOff, tcJ, cJ, prevBase, dHs, dhOff, ldh, dhRec, ldr, dcNext, dZ, zOff);
         lap(Phase.BPTT_GATES);
         if (t > t0) {
           // dh_{t-1} from the recurrence (the heads' part is in dHs): dz_t W_h^T, read at step t-1.
@@ -712,17 +733,8 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
     }
 
-    /** d[r, j] = 0 where out[r, j] <= 0: the ReLU's derivative read from its output. */
     private void reluBackward(int rows, int cols, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo) {
-      for (int r = 0; r < rows; r++) {
-        int dr = dOff + r * ldd;
-        int or = oOff + r * ldo;
-        for (int j = 0; j < cols; j++) {
-          if (out[or + j] <= 0f) {
-            d[dr + j] = 0f;
-          }
-        }
-      }
+      ops.reluBackward(rows, cols, d, dOff, ldd, out, oOff, ldo);
     }
 
     void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,

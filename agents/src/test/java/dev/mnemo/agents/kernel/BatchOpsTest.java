@@ -127,6 +127,28 @@ class BatchOpsTest {
   }
 
   @Test
+  void reluBackwardZeroesExactlyWhereTheOutputIsNotPositive() {
+    Random rng = new Random(3);
+    for (BatchOps ops : new BatchOps[] {BatchOps.best(), new ScalarOps()}) {
+      int rows = 3;
+      int n = 37;
+      float[] out = random(rng, 2 + rows * 40);
+      out[2 + 5] = 0f;
+      out[2 + 40 + 17] = -0f;
+      float[] d = random(rng, 1 + rows * 41);
+      float[] before = d.clone();
+      ops.reluBackward(rows, n, d, 1, 41, out, 2, 40);
+      for (int i = 0; i < d.length; i++) {
+        int r = (i - 1) / 41;
+        int j = (i - 1) % 41;
+        boolean inside = i >= 1 && r < rows && j < n;
+        float expected = inside && out[2 + r * 40 + j] <= 0f ? 0f : before[i];
+        assertEquals(expected, d[i], 0f, ops.name() + ": d[" + i + "] (row " + r + ", col " + j + ")");
+      }
+    }
+  }
+
+  @Test
   void gemmRejectsShapesThatDoNotFit() {
     BatchOps ops = BatchOps.best();
     PackedMatrix w = new PackedMatrix(4, 20, ops.lanes());
