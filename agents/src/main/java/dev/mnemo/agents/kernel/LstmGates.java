@@ -172,12 +172,12 @@ public final class LstmGates {
   }
 
   /**
-   * e^x for x clamped to [-87, 88]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
+   * e^x for x clamped to [-LIMIT, LIMIT]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
    * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
    * in the exponent bits.
    */
   public static FloatVector exp(FloatVector x0) {
-    var x = x0.max(-87f).min(88f);
+    var x = x0.max(-LIMIT).min(LIMIT);
     var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
     var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
     var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
@@ -190,13 +190,20 @@ public final class LstmGates {
 
   /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
   public static float exp(float x0) {
-    float x = Math.min(Math.max(x0, -87f), 88f);
+    float x = Math.min(Math.max(x0, -LIMIT), LIMIT);
     float k = x * LOG2E + MAGIC - MAGIC;
     float r = k * -LN2_HI + x + k * -LN2_LO;
     float p = ((((((r * C7 + C6) * r + C5) * r + C4) * r + C3) * r + C2) * r + 1f) * r + 1f;
     return p * Float.intBitsToFloat(Float.floatToRawIntBits(k + (MAGIC + 127f)) << 23);
   }
 
+  /**
+   * Where exp saturates. Why 30, not the float range (~87): e^-87 and gates of ~1e-38 made products of
+   * gates and states subnormal, and subnormal arithmetic costs ~100 cycles here: with saturated gates the
+   * cell ran ~10x slower (49 -> 5 ns per cell with |z| ~ 100). At |x| = 30 the sigmoid is within 1e-13 of
+   * 0 or exactly 1 in float, and tanh is exactly +-1.
+   */
+  private static final float LIMIT = 30f;
   private static final float LOG2E = 1.44269504f;
   private static final float MAGIC = 12582912f;
   private static final float LN2_HI = 0.693145752f;
