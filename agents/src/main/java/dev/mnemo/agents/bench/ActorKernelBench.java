@@ -19,9 +19,12 @@ import java.util.Random;
 
 /**
  * Issue 4's benchmark parts (b) and (c): actor kernel steps per second at batch 1 and 64 with the
- * fraction of one core's peak FP32 rate, against a SameDiff forward of the learner's
- * {@link RecurrentQNetwork} per step measured in the same run (the "vs SD" column: SameDiff CPU time per
- * step over the row's). Rates use this thread's CPU time (see {@link #timeLoop}).
+ * fraction of one core's peak FP32 rate, against two SameDiff forwards per step measured in the same
+ * run: the learner's {@link RecurrentQNetwork} unrolled for T=1 and the leanest one-step graph we could
+ * build ({@link SameDiffStep}). The "vs SD" column is the faster SameDiff's CPU time per step over the
+ * row's. Because at batch 64 the SameDiff call does real work, the bench also prints the bound on that
+ * ratio: the SameDiff time over the time the step's FLOPs take at the measured peak, i.e. what a kernel at
+ * 100% of peak would reach. Rates use this thread's CPU time (see {@link #timeLoop}).
  *
  * <p>Arguments ({@code key=value}, all optional): {@code seconds=1.0} per measurement,
  * {@code batches=1,64}, {@code obs=16 actions=4 encoder=64 lstm=128 head=64}.
@@ -80,9 +83,16 @@ public final class ActorKernelBench {
     out.printf("%-44s %5s %11s %11s %12s %9s %8s %8s%n", "implementation", "batch", "cpu us/step",
         "wall us/stp", "env-steps/s", "GFLOP/s", "of peak", "vs SD");
     StringBuilder verdicts = new StringBuilder();
+    StringBuilder bounds = new StringBuilder();
     for (int batch : batches) {
-      Timing dl4j = sameDiffMicrosPerStep(spec, snap, batch, seconds);
+      double agreement = oneStepGraphAgreement(spec, snap, batch);
+      Timing unrollT1 = sameDiffMicrosPerStep(spec, snap, batch, seconds);
+      Timing stepGraph = sameDiffStepGraphMicrosPerStep(spec, snap, batch, seconds);
+      // The baseline is the faster SameDiff forward: a fair comparison, whichever way it moves the ratio.
+      Timing dl4j = stepGraph.cpuUs() <= unrollT1.cpuUs() ? stepGraph : unrollT1;
       long flops = (long) batch * new RecurrentQKernel(spec, 1, new ScalarOps()).flopsPerEnvStep();
+      double atPeakUs = flops / (peak.used() * 1e3);
+      double bound = dl4j.cpuUs() / atPeakUs;
       BatchOps best = BatchOps.best();
       BatchOps[] impls = best instanceof ScalarOps ? new BatchOps[] {best}
           : new BatchOps[] {best, new ScalarOps()};
@@ -95,14 +105,21 @@ public final class ActorKernelBench {
           double fraction = flops / t.cpuUs() / 1e3 / peak.used();
           double speedup = dl4j.cpuUs() / t.cpuUs();
           verdicts.append(String.format("  batch %d: %.1f%% of peak (target 25%%: %s), %.0fx the"
-              + " SameDiff call (target 100x: %s)%n", batch, 100 * fraction,
-              batch < 64 ? "set for batch 64" : fraction >= 0.25 ? "met" : "not met", speedup,
-              speedup >= 100 ? "met" : "not met"));
+              + " fastest SameDiff step (target 100x: %s; a kernel at 100%% of peak: %.0fx)%n", batch,
+              100 * fraction, batch < 64 ? "set for batch 64" : fraction >= 0.25 ? "met" : "not met", speedup,
+              speedup >= 100 ? "met" : bound < 100 ? "not met, and out of reach: the bound is below 100x"
+                  : "not met", bound));
+          bounds.append(String.format("  batch %d: fastest SameDiff step %.1f us; %d FLOPs at %.1f GFLOP/s"
+              + " take %.2f us, so a kernel at 100%% of peak would be %.0fx faster; this kernel is %.0fx"
+              + " (%.0f%% of that bound)%n", batch, dl4j.cpuUs(), flops, peak.used(), atPeakUs, bound,
+              speedup, 100 * speedup / bound));
         }
       }
-      row(out, "SameDiff RecurrentQNetwork forward, T=1", batch, dl4j, flops, peak, dl4j);
+      row(out, "SameDiff RecurrentQNetwork forward, T=1", batch, unrollT1, flops, peak, dl4j);
+      row(out, "SameDiff one-step graph (fused, prebuilt)", batch, stepGraph, flops, peak, dl4j);
       out.printf("  FLOPs per step at batch %d: %d (%d per env: matrix products, 2 per multiply-add;"
-          + " nonlinearities not counted)%n", batch, flops, flops / batch);
+          + " nonlinearities not counted); the one-step graph's Q agrees with the kernel's to %.1e%n",
+          batch, flops, flops / batch, agreement);
     }
     if (BatchOps.vectorApiAvailable()) {
       long weightBytes = 4L * spec.paramCount();
@@ -116,6 +133,9 @@ public final class ActorKernelBench {
     out.println("Targets (issue 4): kernel >= 25% of one core's peak at batch 64; >= 100x faster per step"
         + " than the SameDiff call. Here, for the " + BatchOps.best().name() + " kernel:");
     out.print(verdicts);
+    out.println("The 100x target against its physical bound ('vs SD' is against the faster SameDiff row; the"
+        + " bound is the SameDiff time over the time the step's FLOPs take at the peak above):");
+    out.print(bounds);
   }
 
   private static void row(PrintStream out, String name, int batch, Timing t, long flops, Peak peak,
@@ -155,8 +175,12 @@ public final class ActorKernelBench {
       out.println("Peak FP32, derived: n/a (no 'cpu MHz' in /proc/cpuinfo)");
     }
     if (!Double.isNaN(measured)) {
-      return new Peak(measured, derived, measured, "measured: what one core sustains here, turbo"
-          + " included; the stricter basis whenever it exceeds the nominal-clock derivation");
+      // The larger of the two: a busy machine measures a low peak, which would flatter every fraction.
+      boolean useMeasured = Double.isNaN(derived) || measured >= derived;
+      return new Peak(measured, derived, useMeasured ? measured : derived, useMeasured
+          ? "measured: what one core sustains here, turbo included; above the nominal-clock derivation"
+          : "derived: the measurement came out below the nominal-clock derivation (a busy core), so the"
+              + " larger, stricter figure is used");
     }
     return new Peak(measured, derived, derived, "derived from /proc/cpuinfo");
   }
@@ -223,6 +247,64 @@ public final class ActorKernelBench {
       // ND4J frees native memory only when the owning arrays are collected (DESIGN.md).
       if (++calls[0] % 2000 == 0) {
         System.gc();
+      }
+    };
+    timeLoop(step, warmUp(seconds));
+    return timeLoop(step, seconds);
+  }
+
+  /**
+   * The one-step graph, stepped alongside the kernel from the zero state for a few steps: the largest
+   * |Q| difference. Fails if above 1e-4, since a baseline computing something else would not be fair.
+   */
+  private static double oneStepGraphAgreement(RecurrentQSpec spec, ParamSnapshot snap, int batch) {
+    SameDiffStep sd = new SameDiffStep(spec, batch, snap);
+    RecurrentQKernel k = new RecurrentQKernel(spec, batch);
+    k.load(snap);
+    Random rng = new Random(11);
+    float[] obs = new float[batch * spec.obsSize()];
+    int[] prevA = new int[batch];
+    float[] prevR = new float[batch];
+    java.util.Arrays.fill(prevA, -1);
+    double worst = 0;
+    for (int t = 0; t < 5; t++) {
+      for (int i = 0; i < obs.length; i++) {
+        obs[i] = (float) rng.nextGaussian();
+      }
+      sd.step(obs, prevA, prevR);
+      k.step(obs, prevA, prevR);
+      float[] a = sd.qValues();
+      float[] b = k.qValues();
+      for (int i = 0; i < b.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      }
+      for (int e = 0; e < batch; e++) {
+        prevA[e] = rng.nextInt(spec.numActions());
+        prevR[e] = (float) rng.nextGaussian();
+      }
+    }
+    if (!(worst <= 1e-4)) {
+      throw new IllegalStateException("SameDiff one-step graph disagrees with the kernel: max |dQ| = " + worst);
+    }
+    return worst;
+  }
+
+  /** The fastest SameDiff step we could build ({@link SameDiffStep}), timed like the other rows. */
+  private static Timing sameDiffStepGraphMicrosPerStep(RecurrentQSpec spec, ParamSnapshot snap, int batch,
+      double seconds) {
+    SameDiffStep sd = new SameDiffStep(spec, batch, snap);
+    Random rng = new Random(7);
+    float[] obs = new float[batch * spec.obsSize()];
+    for (int i = 0; i < obs.length; i++) {
+      obs[i] = (float) rng.nextGaussian();
+    }
+    int[] prevA = new int[batch];
+    float[] prevR = new float[batch];
+    int[] calls = {0};
+    Runnable step = () -> {
+      sd.step(obs, prevA, prevR);
+      if (++calls[0] % 2000 == 0) {
+        System.gc(); // ND4J frees native memory only when the owning arrays are collected (DESIGN.md)
       }
     };
     timeLoop(step, warmUp(seconds));

@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Measures one core's sustained FP32 FMA rate with the widest SIMD the JVM offers: 12 independent
  * vector accumulators (more than FMA latency x ports, so the loop is throughput-bound, not
- * latency-bound), no memory traffic. Load only when {@code jdk.incubator.vector} is present.
+ * latency-bound), no memory traffic. Load only when {@code jdk.incubator.vector} is present. Public for
+ * the learner benchmark, which states its rate as a fraction of the same peak.
  */
-final class FmaPeak {
+public final class FmaPeak {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
@@ -19,7 +20,7 @@ final class FmaPeak {
    * Best of {@code reps} timed runs of {@code iters} iterations (10 M take about 30 ms), in GFLOP/s
    * (an FMA counts as 2 FLOPs).
    */
-  static double measureGflops(int reps, long iters) {
+  public static double measureGflops(int reps, long iters) {
     double best = 0;
     burn(iters / 5); // JIT warm-up
     for (int r = 0; r < reps; r++) {

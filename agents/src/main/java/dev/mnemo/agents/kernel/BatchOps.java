@@ -48,6 +48,12 @@ public interface BatchOps {
   void relu(int rows, int n, float[] x, int off, int ld);
 
   /**
+   * The ReLU's backward read from its output: {@code d[r, j] = 0} where {@code out[r, j] <= 0}, else
+   * unchanged, over {@code rows x n}.
+   */
+  void reluBackward(int rows, int n, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo);
+
+  /**
    * The LSTM cell's element-wise step for {@code rows} batch rows. Row {@code r} of {@code z} holds the
    * pre-activations in gate blocks {@code [i | f | g | o]} of {@code hidden} floats each, starting at
    * {@code zOff + r * ldz}; the states are dense {@code rows x hidden}:
@@ -55,7 +61,9 @@ public interface BatchOps {
    *   i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z_g)
    *   cNext = f * cPrev + i * g;   hNext = o * tanh(cNext)
    * </pre>
-   * {@code cNext}/{@code hNext} must not alias {@code cPrev}.
+   * {@code cNext}/{@code hNext} must not alias {@code cPrev}. {@code z} is scratch: an implementation may
+   * overwrite it (the vector one activates the gates in place). Implementations must give the same bits
+   * whatever the JIT has compiled, so a seeded run reproduces exactly.
    */
   void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev, float[] cNext,
       float[] hNext);

@@ -44,6 +44,19 @@ public final class ScalarOps implements BatchOps {
   }
 
   @Override
+  public void reluBackward(int rows, int n, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo) {
+    for (int r = 0; r < rows; r++) {
+      int dr = dOff + r * ldd;
+      int or = oOff + r * ldo;
+      for (int j = 0; j < n; j++) {
+        if (out[or + j] <= 0f) {
+          d[dr + j] = 0f;
+        }
+      }
+    }
+  }
+
+  @Override
   public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
       float[] cNext, float[] hNext) {
     for (int r = 0; r < rows; r++) {

@@ -1,7 +1,6 @@
 package dev.mnemo.agents.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,6 +24,10 @@ final class VectorOps implements BatchOps {
    * AVX-512 but would spill on AVX2's 16, where 4-row tiles are used throughout.
    */
   private static final boolean EIGHT_ROW_TILES = L >= 16;
+  /** Rows of A per block in big products: 128 rows of k <= 256 floats (<= 128 KB) stay in L2. */
+  private static final int ROW_BLOCK = 128;
+  /** Length of a panel piece kept in L1 across a block's row tiles: 256 x 2L floats = 32 KB on AVX-512. */
+  private static final int K_CHUNK = 256;
 
   private VectorOps() {}
 
@@ -54,22 +57,39 @@ final class VectorOps implements BatchOps {
         }
       }
     }
-    for (; j0 < padded; j0 += 2 * L) {
-      int base = j0 * k;
-      if (w.panelWidth(j0) == 2 * L) {
-        int r = 0;
-        for (; EIGHT_ROW_TILES && r + 8 <= rows; r += 8) {
-          tile8x2(k, a, aOff + r * lda, lda, d, base, bias, j0, c, cOff + r * ldc + j0, ldc);
-        }
-        for (; r + 4 <= rows; r += 4) {
-          tile4x2(k, a, aOff + r * lda, lda, d, base, bias, j0, c, cOff + r * ldc + j0, ldc);
-        }
-        for (; r < rows; r++) {
-          tile1x2(k, a, aOff + r * lda, d, base, bias, j0, c, cOff + r * ldc + j0);
-        }
-      } else {
-        for (int r = 0; r < rows; r++) {
-          tile1x1(k, a, aOff + r * lda, d, base, bias, j0, c, cOff + r * ldc + j0);
+    // Blocked for big products (the learner's): ROW_BLOCK rows of A stay in L2 while every panel passes
+    // over them, and a K_CHUNK-long piece of a panel (32 KB) stays in L1 while every row tile of the block
+    // uses it; later chunks accumulate into C. The actor's and the recurrence's products (<= 128 rows,
+    // k <= 256) are a single block and chunk, as before.
+    int jStart = j0;
+    for (int rb = 0; rb < rows; rb += ROW_BLOCK) {
+      int re = Math.min(rows, rb + ROW_BLOCK);
+      for (int kc = 0; kc < k; kc += K_CHUNK) {
+        int kl = Math.min(K_CHUNK, k - kc);
+        boolean acc = kc > 0;
+        int ak = aOff + kc;
+        for (int jj = jStart; jj < padded; jj += 2 * L) {
+          int pw = w.panelWidth(jj);
+          int base = jj * k + kc * pw;
+          int r = rb;
+          if (pw == 2 * L) {
+            for (; EIGHT_ROW_TILES && r + 8 <= re; r += 8) {
+              tile8x2(kl, a, ak + r * lda, lda, d, base, bias, acc, jj, c, cOff + r * ldc + jj, ldc);
+            }
+            for (; r + 4 <= re; r += 4) {
+              tile4x2(kl, a, ak + r * lda, lda, d, base, bias, acc, jj, c, cOff + r * ldc + jj, ldc);
+            }
+            for (; r < re; r++) {
+              tile1x2(kl, a, ak + r * lda, d, base, bias, acc, jj, c, cOff + r * ldc + jj);
+            }
+          } else {
+            for (; r + 8 <= re; r += 8) {
+              tile8x1(kl, a, ak + r * lda, lda, d, base, bias, acc, jj, c, cOff + r * ldc + jj, ldc);
+            }
+            for (; r < re; r++) {
+              tile1x1(kl, a, ak + r * lda, d, base, bias, acc, jj, c, cOff + r * ldc + jj);
+            }
+          }
         }
       }
     }
@@ -81,25 +101,25 @@ final class VectorOps implements BatchOps {
    * LSTM product: about 130 GFLOP/s against about 105 for {@link #tile4x2} alone.
    */
   private static void tile8x2(int k, float[] a, int a0, int lda, float[] d, int base, float[] bias,
-      int j0, float[] c, int c0, int ldc) {
+      boolean acc, int j0, float[] c, int c0, int ldc) {
     FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
     FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
-    FloatVector s00 = b0;
-    FloatVector s01 = b1;
-    FloatVector s10 = b0;
-    FloatVector s11 = b1;
-    FloatVector s20 = b0;
-    FloatVector s21 = b1;
-    FloatVector s30 = b0;
-    FloatVector s31 = b1;
-    FloatVector s40 = b0;
-    FloatVector s41 = b1;
-    FloatVector s50 = b0;
-    FloatVector s51 = b1;
-    FloatVector s60 = b0;
-    FloatVector s61 = b1;
-    FloatVector s70 = b0;
-    FloatVector s71 = b1;
+    FloatVector s00 = acc ? FloatVector.fromArray(S, c, c0) : b0;
+    FloatVector s01 = acc ? FloatVector.fromArray(S, c, c0 + L) : b1;
+    FloatVector s10 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : b0;
+    FloatVector s11 = acc ? FloatVector.fromArray(S, c, c0 + ldc + L) : b1;
+    FloatVector s20 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : b0;
+    FloatVector s21 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc + L) : b1;
+    FloatVector s30 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : b0;
+    FloatVector s31 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc + L) : b1;
+    FloatVector s40 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : b0;
+    FloatVector s41 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc + L) : b1;
+    FloatVector s50 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : b0;
+    FloatVector s51 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc + L) : b1;
+    FloatVector s60 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : b0;
+    FloatVector s61 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc + L) : b1;
+    FloatVector s70 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : b0;
+    FloatVector s71 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc + L) : b1;
     int a1 = a0 + lda;
     int a2 = a0 + 2 * lda;
     int a3 = a0 + 3 * lda;
@@ -159,17 +179,17 @@ final class VectorOps implements BatchOps {
    * each weight vector loaded once feeds four FMAs.
    */
   private static void tile4x2(int k, float[] a, int a0, int lda, float[] d, int base, float[] bias,
-      int j0, float[] c, int c0, int ldc) {
+      boolean acc, int j0, float[] c, int c0, int ldc) {
     FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
     FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
-    FloatVector s00 = b0;
-    FloatVector s01 = b1;
-    FloatVector s10 = b0;
-    FloatVector s11 = b1;
-    FloatVector s20 = b0;
-    FloatVector s21 = b1;
-    FloatVector s30 = b0;
-    FloatVector s31 = b1;
+    FloatVector s00 = acc ? FloatVector.fromArray(S, c, c0) : b0;
+    FloatVector s01 = acc ? FloatVector.fromArray(S, c, c0 + L) : b1;
+    FloatVector s10 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : b0;
+    FloatVector s11 = acc ? FloatVector.fromArray(S, c, c0 + ldc + L) : b1;
+    FloatVector s20 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : b0;
+    FloatVector s21 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc + L) : b1;
+    FloatVector s30 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : b0;
+    FloatVector s31 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc + L) : b1;
     int a1 = a0 + lda;
     int a2 = a1 + lda;
     int a3 = a2 + lda;
@@ -204,10 +224,12 @@ final class VectorOps implements BatchOps {
    * One batch row by one {@code 2L} panel (batch 1, or leftover rows). Even and odd {@code k} go to
    * separate accumulators so four FMA chains are in flight instead of two.
    */
-  private static void tile1x2(int k, float[] a, int ar, float[] d, int base, float[] bias, int j0,
-      float[] c, int cr) {
-    FloatVector s0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
-    FloatVector s1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
+  private static void tile1x2(int k, float[] a, int ar, float[] d, int base, float[] bias, boolean acc,
+      int j0, float[] c, int cr) {
+    FloatVector s0 = acc ? FloatVector.fromArray(S, c, cr)
+        : bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+    FloatVector s1 = acc ? FloatVector.fromArray(S, c, cr + L)
+        : bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
     FloatVector t0 = FloatVector.zero(S);
     FloatVector t1 = FloatVector.zero(S);
     int kk = 0;
@@ -252,10 +274,47 @@ final class VectorOps implements BatchOps {
     s3.intoArray(c, cr + 3 * L);
   }
 
+  /**
+   * Eight batch rows by the last, {@code L}-wide panel: eight independent FMA chains where one row alone
+   * would wait on its own latency (the dueling head's second layer and its weight gradient).
+   */
+  private static void tile8x1(int k, float[] a, int a0, int lda, float[] d, int base, float[] bias,
+      boolean acc, int j0, float[] c, int c0, int ldc) {
+    FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+    FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : b0;
+    FloatVector s1 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : b0;
+    FloatVector s2 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : b0;
+    FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : b0;
+    FloatVector s4 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : b0;
+    FloatVector s5 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : b0;
+    FloatVector s6 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : b0;
+    FloatVector s7 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : b0;
+    for (int kk = 0; kk < k; kk++) {
+      FloatVector w0 = FloatVector.fromArray(S, d, base + kk * L);
+      s0 = w0.fma(FloatVector.broadcast(S, a[a0 + kk]), s0);
+      s1 = w0.fma(FloatVector.broadcast(S, a[a0 + lda + kk]), s1);
+      s2 = w0.fma(FloatVector.broadcast(S, a[a0 + 2 * lda + kk]), s2);
+      s3 = w0.fma(FloatVector.broadcast(S, a[a0 + 3 * lda + kk]), s3);
+      s4 = w0.fma(FloatVector.broadcast(S, a[a0 + 4 * lda + kk]), s4);
+      s5 = w0.fma(FloatVector.broadcast(S, a[a0 + 5 * lda + kk]), s5);
+      s6 = w0.fma(FloatVector.broadcast(S, a[a0 + 6 * lda + kk]), s6);
+      s7 = w0.fma(FloatVector.broadcast(S, a[a0 + 7 * lda + kk]), s7);
+    }
+    s0.intoArray(c, c0);
+    s1.intoArray(c, c0 + ldc);
+    s2.intoArray(c, c0 + 2 * ldc);
+    s3.intoArray(c, c0 + 3 * ldc);
+    s4.intoArray(c, c0 + 4 * ldc);
+    s5.intoArray(c, c0 + 5 * ldc);
+    s6.intoArray(c, c0 + 6 * ldc);
+    s7.intoArray(c, c0 + 7 * ldc);
+  }
+
   /** One batch row by the last, {@code L}-wide panel (narrow outputs such as the dueling head). */
-  private static void tile1x1(int k, float[] a, int ar, float[] d, int base, float[] bias, int j0,
-      float[] c, int cr) {
-    FloatVector s0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+  private static void tile1x1(int k, float[] a, int ar, float[] d, int base, float[] bias, boolean acc,
+      int j0, float[] c, int cr) {
+    FloatVector s0 = acc ? FloatVector.fromArray(S, c, cr)
+        : bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
     FloatVector t0 = FloatVector.zero(S);
     int kk = 0;
     for (; kk + 2 <= k; kk += 2) {
@@ -284,40 +343,31 @@ final class VectorOps implements BatchOps {
   }
 
   @Override
-  public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
-      float[] cNext, float[] hNext) {
+  public void reluBackward(int rows, int n, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo) {
     for (int r = 0; r < rows; r++) {
-      int zi = zOff + r * ldz;
-      int zf = zi + hidden;
-      int zg = zf + hidden;
-      int zo = zg + hidden;
-      int s = r * hidden;
+      int dr = dOff + r * ldd;
+      int or = oOff + r * ldo;
       int j = 0;
-      for (; j + L <= hidden; j += L) {
-        FloatVector i = sigmoid(FloatVector.fromArray(S, z, zi + j));
-        FloatVector f = sigmoid(FloatVector.fromArray(S, z, zf + j));
-        FloatVector g = FloatVector.fromArray(S, z, zg + j).lanewise(VectorOperators.TANH);
-        FloatVector o = sigmoid(FloatVector.fromArray(S, z, zo + j));
-        FloatVector c = f.fma(FloatVector.fromArray(S, cPrev, s + j), i.mul(g));
-        c.intoArray(cNext, s + j);
-        o.mul(c.lanewise(VectorOperators.TANH)).intoArray(hNext, s + j);
+      for (; j + L <= n; j += L) {
+        var keep = FloatVector.fromArray(S, out, or + j).compare(jdk.incubator.vector.VectorOperators.GT, 0f);
+        FloatVector.zero(S).blend(FloatVector.fromArray(S, d, dr + j), keep).intoArray(d, dr + j);
       }
-      for (; j < hidden; j++) {
-        float i = ScalarOps.sigmoid(z[zi + j]);
-        float f = ScalarOps.sigmoid(z[zf + j]);
-        float g = ScalarOps.tanh(z[zg + j]);
-        float o = ScalarOps.sigmoid(z[zo + j]);
-        float c = f * cPrev[s + j] + i * g;
-        cNext[s + j] = c;
-        hNext[s + j] = o * ScalarOps.tanh(c);
+      for (; j < n; j++) {
+        if (out[or + j] <= 0f) {
+          d[dr + j] = 0f;
+        }
       }
     }
   }
 
-  /** 1 / (1 + exp(-x)); exp's overflow to +inf for very negative x yields exactly 0. */
-  private static FloatVector sigmoid(FloatVector x) {
-    FloatVector one = FloatVector.broadcast(S, 1f);
-    return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+  /**
+   * The deterministic gate math of {@link LstmGates}, in place: z's rows become the activated gates and
+   * hNext first holds tanh(cNext). Same bits whether the loop runs interpreted, under C1 or under C2.
+   */
+  @Override
+  public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
+      float[] cNext, float[] hNext) {
+    LstmGates.step(rows, hidden, z, zOff, ldz, z, zOff, ldz, cPrev, 0, cNext, 0, hNext, 0, hNext, 0);
   }
 
   @Override

@@ -2,29 +2,30 @@ package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamTensor;
 import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.kernel.LstmGates;
 import dev.mnemo.agents.kernel.PackedMatrix;
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time. The forward's
- * recurrence runs in Java: per step one register-tiled {@link BatchOps} product
- * {@code [e_t | h_{t-1}] [W_x; W_h] + b} (the input projection folded in) and the cell's elementwise math
- * with the Vector API where available, keeping the activations in Java arrays for the backward pass.
- * Everything else is one in-place ND4J {@code gemm} on preallocated arrays (the encoder, heads and all
- * weight gradients batched over all B*T rows; only {@code dz W_h^T} per step in the backward pass).
+ * {@link RecurrentQSpec}'s network with hand-derived backpropagation through time, entirely in Java on
+ * the register-tiled {@link BatchOps} product (Vector API where available) and preallocated arrays:
+ * <ul>
+ *   <li>forward: the encoder and both dueling head layers as one product each over all B*T rows, the
+ *       recurrence as one product {@code [e_t | h_{t-1}] [W_x; W_h] + b} per step (the input projection
+ *       folded in) and the cell's deterministic gate math ({@link LstmGates});</li>
+ *   <li>backward: per step only the cell's elementwise backward and {@code dz_t W_h^T}; every weight
+ *       gradient is ONE product over all rows of the window, {@code X^T dY}, with X transposed once and a
+ *       row of ones appended so the bias gradient (the column sums of dY) comes out of the same product.</li>
+ * </ul>
  *
- * <p>Why it exists: SameDiff 1.0.0-M2.1 spends ~0.1 ms of bookkeeping per graph op, and an unrolled
- * LSTM has ~14 ops per step, so a SameDiff update at the paper's scale costs about a second however small
- * the matrices. This class does the same math in ~6 native calls per step; {@link RecurrentQNetwork}
- * (SameDiff) stays the reference that tests hold it to.
+ * <p>Why no ND4J: SameDiff 1.0.0-M2.1 spends ~0.1 ms of bookkeeping per graph op (an update at the paper's
+ * scale cost seconds), and ND4J's bundled OpenBLAS 0.3.19 falls back to its generic SSE3 kernels on CPUs
+ * newer than itself (~25 GFLOP/s on this machine's core instead of ~130) unless OPENBLAS_CORETYPE is set.
+ * The Java kernel runs these shapes at 100+ GFLOP/s whatever the BLAS, allocates no native memory (so no GC
+ * pressure from native buffers) and gives the same bits in every run. {@link RecurrentQNetwork} (SameDiff)
+ * stays the reference that tests hold this class to.
  *
  * <p>Internally rows are time-major ({@code r = t*B + b}) so each step's block is contiguous; the API is
  * batch-major like {@link RecurrentQNetwork}. Not thread-safe.
@@ -33,25 +34,69 @@ public final class RecurrentQGemm implements RecurrentQModel {
 
   private final RecurrentQSpec spec;
   private final List<ParamTensor> layout;
+  private final Map<String, ParamTensor> byName;
   private final float[] params;
-  private final Map<String, INDArray> w = new HashMap<>();
-  private final Map<String, INDArray> grads = new HashMap<>();
   /** One workspace per (batch, time) in use: a learner alternates whole-sequence and trained windows. */
   private final Map<Long, Workspace> workspaces = new HashMap<>();
   /** Bumped by every {@link #setParams}: a workspace's activations are reusable only for the same version. */
   private long paramVersion;
   private final GateMath gateMath = GateMath.best();
-  /**
-   * The recurrent step's product in Java: {@code [e_t | h_{t-1}] [W_x; W_h] + b} with {@link BatchOps}'
-   * register-tiled kernel, which runs these 64 x 192 x 512 products several times faster per core than
-   * ND4J's gemm (whose call overhead alone is tens of microseconds), and folds the input projection in.
-   */
   private final BatchOps ops = BatchOps.best();
+  private final int hs;
+  private final int na;
+  private final int k;
+  /** Widths: {@code widths[0]} the input row, {@code widths[i + 1]} encoder layer i's output. */
+  private final int[] widths;
+  private final int lstmIn;
+  /** Encoder layer i: W_i, its padded bias, and W_i^T (i >= 1: the backward's dPrev = dE_i W_i^T). */
+  private final PackedMatrix[] encW;
+  private final float[][] encB;
+  private final PackedMatrix[] encWT;
+  /** Offsets of encoder layer i's W and b in the flat parameters (the backward writes gradients there). */
+  private final int[] encWOff;
+  private final int[] encBOff;
+  /** [W_x; W_h] for the step product, its bias; W_h^T for dz_t W_h^T; W_x^T for the encoder's dE = dZ W_x^T. */
   private final PackedMatrix wxh;
   private final float[] lstmBias;
-  /** W_h^T packed for the backward step's {@code dz_t W_h^T} (same kernel; ND4J's call cost dominated it). */
   private final PackedMatrix whT;
-  private final float[] whTBuf;
+  private final PackedMatrix wxT;
+  /** Heads: w1 = [v1.W | a1.W], w2 = [[v2.W, 0], [0, a2.W]] (block-diagonal), and their transposes. */
+  private final PackedMatrix w1;
+  private final float[] b1;
+  private final PackedMatrix w1T;
+  private final PackedMatrix w2;
+  private final float[] b2;
+  private final PackedMatrix w2T;
+  /** Row-major staging for the transposed and block-assembled weights loaded by {@link #setParams}. */
+  private final float[] stage;
+  /** Per-phase CPU time, accumulated only while {@link #setProfiling} is on (the benchmark's profile). */
+  private final long[] phaseNanos = new long[Phase.values().length];
+  private boolean profiling;
+  private long lapStart;
+  private final java.lang.management.ThreadMXBean cpuClock =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** Where an update's time goes, for {@link #phaseNanos}. */
+  public enum Phase {
+    /** Input rows, encoder and copies into the recurrence's buffers. */
+    INPUT_ENCODER,
+    /** The recurrence's per-step product {@code [e_t | h_{t-1}] [W_x; W_h]}. */
+    RECURRENT_PRODUCT,
+    /** The LSTM cell's elementwise forward. */
+    GATES,
+    /** The dueling heads forward (and the Q result). */
+    HEADS_FORWARD,
+    /** The dueling heads backward: their weight gradients and dH. */
+    HEADS_BACKWARD,
+    /** The cell's elementwise backward per step. */
+    BPTT_GATES,
+    /** {@code dz_t W_h^T} per step. */
+    BPTT_PRODUCT,
+    /** The LSTM's weight and bias gradients. */
+    LSTM_WEIGHT_GRADIENTS,
+    /** The encoder's backward. */
+    ENCODER_BACKWARD
+  }
 
   public RecurrentQGemm(RecurrentQSpec spec, long seed) {
     this(spec, RecurrentQNetwork.initialParams(spec, seed));
@@ -60,16 +105,46 @@ public final class RecurrentQGemm implements RecurrentQModel {
   public RecurrentQGemm(RecurrentQSpec spec, float[] params) {
     this.spec = spec;
     this.layout = spec.layout();
+    this.byName = spec.layoutByName();
     this.params = new float[spec.paramCount()];
-    ParamTensor wx = tensor("lstm.Wx");
-    this.wxh = new PackedMatrix(wx.rows() + spec.lstmSize(), 4 * spec.lstmSize(), ops.lanes());
-    this.lstmBias = new float[wxh.paddedCols()];
-    this.whT = new PackedMatrix(4 * spec.lstmSize(), spec.lstmSize(), ops.lanes());
-    this.whTBuf = new float[4 * spec.lstmSize() * spec.lstmSize()];
-    for (ParamTensor t : layout) {
-      w.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
-      grads.put(t.name(), Nd4j.create(DataType.FLOAT, t.rows(), t.cols()));
+    this.hs = spec.lstmSize();
+    this.na = spec.numActions();
+    this.k = spec.headSize();
+    List<Integer> es = spec.encoderSizes();
+    int lanes = ops.lanes();
+    widths = new int[es.size() + 1];
+    widths[0] = spec.inputSize();
+    encW = new PackedMatrix[es.size()];
+    encB = new float[es.size()][];
+    encWT = new PackedMatrix[es.size()];
+    encWOff = new int[es.size()];
+    encBOff = new int[es.size()];
+    int maxStage = 0;
+    for (int i = 0; i < es.size(); i++) {
+      widths[i + 1] = es.get(i);
+      encWOff[i] = tensor("enc" + i + ".W").offset();
+      encBOff[i] = tensor("enc" + i + ".b").offset();
+      encW[i] = new PackedMatrix(widths[i], widths[i + 1], lanes);
+      encB[i] = new float[encW[i].paddedCols()];
+      if (i > 0) {
+        encWT[i] = new PackedMatrix(widths[i + 1], widths[i], lanes);
+      }
+      maxStage = Math.max(maxStage, widths[i] * widths[i + 1]);
     }
+    lstmIn = widths[es.size()];
+    int g4 = 4 * hs;
+    wxh = new PackedMatrix(lstmIn + hs, g4, lanes);
+    lstmBias = new float[wxh.paddedCols()];
+    whT = new PackedMatrix(g4, hs, lanes);
+    wxT = es.isEmpty() ? null : new PackedMatrix(g4, lstmIn, lanes);
+    w1 = new PackedMatrix(hs, 2 * k, lanes);
+    b1 = new float[w1.paddedCols()];
+    w1T = new PackedMatrix(2 * k, hs, lanes);
+    w2 = new PackedMatrix(2 * k, 1 + na, lanes);
+    b2 = new float[w2.paddedCols()];
+    w2T = new PackedMatrix(1 + na, 2 * k, lanes);
+    maxStage = Math.max(maxStage, Math.max(g4 * Math.max(hs, lstmIn), Math.max(hs * 2 * k, 2 * k * (1 + na))));
+    stage = new float[maxStage];
     setParams(params);
   }
 
@@ -91,31 +166,102 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
     System.arraycopy(newParams, 0, params, 0, params.length);
     paramVersion++;
-    for (ParamTensor t : layout) {
-      w.get(t.name()).data().asNioFloat().put(params, t.offset(), t.size());
-    }
-    ParamTensor wx = tensor("lstm.Wx");
-    int g4 = 4 * spec.lstmSize();
-    wxh.load(params, wx.offset(), g4, 0, 0, wx.rows(), g4);
-    wxh.load(params, tensor("lstm.Wh").offset(), g4, wx.rows(), 0, spec.lstmSize(), g4);
-    System.arraycopy(params, tensor("lstm.b").offset(), lstmBias, 0, g4);
-    int hsz = spec.lstmSize();
-    int whOff = tensor("lstm.Wh").offset();
-    for (int j = 0; j < hsz; j++) {
-      for (int k = 0; k < g4; k++) {
-        whTBuf[k * hsz + j] = params[whOff + j * g4 + k];
+    for (int i = 0; i < encW.length; i++) {
+      int rows = widths[i];
+      int cols = widths[i + 1];
+      encW[i].load(params, encWOff[i], cols, 0, 0, rows, cols);
+      System.arraycopy(params, encBOff[i], encB[i], 0, cols);
+      if (encWT[i] != null) {
+        loadTransposed(encWT[i], encWOff[i], rows, cols, 0, 0);
       }
     }
-    whT.load(whTBuf, 0, hsz, 0, 0, g4, hsz);
+    ParamTensor wx = tensor("lstm.Wx");
+    ParamTensor wh = tensor("lstm.Wh");
+    int g4 = 4 * hs;
+    wxh.load(params, wx.offset(), g4, 0, 0, wx.rows(), g4);
+    wxh.load(params, wh.offset(), g4, wx.rows(), 0, hs, g4);
+    System.arraycopy(params, tensor("lstm.b").offset(), lstmBias, 0, g4);
+    loadTransposed(whT, wh, 0, 0);
+    if (wxT != null) {
+      loadTransposed(wxT, wx, 0, 0);
+    }
+    // Heads: [v1.W | a1.W] side by side; [[v2.W, 0], [0, a2.W]] block-diagonal (zero blocks stay zero).
+    ParamTensor v1 = tensor("v1.W");
+    ParamTensor a1 = tensor("a1.W");
+    w1.load(params, v1.offset(), k, 0, 0, hs, k);
+    w1.load(params, a1.offset(), k, 0, k, hs, k);
+    System.arraycopy(params, tensor("v1.b").offset(), b1, 0, k);
+    System.arraycopy(params, tensor("a1.b").offset(), b1, k, k);
+    loadTransposed(w1T, v1, 0, 0);
+    loadTransposed(w1T, a1, k, 0);
+    ParamTensor v2 = tensor("v2.W");
+    ParamTensor a2 = tensor("a2.W");
+    w2.load(params, v2.offset(), 1, 0, 0, k, 1);
+    w2.load(params, a2.offset(), na, k, 1, k, na);
+    b2[0] = params[tensor("v2.b").offset()];
+    System.arraycopy(params, tensor("a2.b").offset(), b2, 1, na);
+    loadTransposed(w2T, v2, 0, 0);
+    loadTransposed(w2T, a2, 1, k);
+  }
+
+  /** Loads parameter tensor {@code t} transposed into {@code dst} at (row0, col0), via {@link #stage}. */
+  private void loadTransposed(PackedMatrix dst, ParamTensor t, int row0, int col0) {
+    loadTransposed(dst, t.offset(), t.rows(), t.cols(), row0, col0);
+  }
+
+  private void loadTransposed(PackedMatrix dst, int off, int rows, int cols, int row0, int col0) {
+    transpose(rows, cols, params, off, cols, stage, 0, rows);
+    dst.load(stage, 0, rows, row0, col0, cols, rows);
+  }
+
+  /** {@code dst[j, i] = src[i, j]} for a {@code rows x cols} block, in 16-row strips (cache-friendly). */
+  static void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
+    for (int i0 = 0; i0 < rows; i0 += 16) {
+      int i1 = Math.min(rows, i0 + 16);
+      for (int j = 0; j < cols; j++) {
+        int d = dstOff + j * ldd;
+        for (int i = i0; i < i1; i++) {
+          dst[d + i] = src[srcOff + i * lds + j];
+        }
+      }
+    }
+  }
+
+  /** Starts or stops accumulating per-phase CPU time (costs ~1 us per phase boundary while on). */
+  public void setProfiling(boolean on) {
+    profiling = on;
+  }
+
+  /** CPU nanoseconds spent in a phase since the last {@link #resetPhaseTimes} while profiling. */
+  public long phaseNanos(Phase p) {
+    return phaseNanos[p.ordinal()];
+  }
+
+  public void resetPhaseTimes() {
+    java.util.Arrays.fill(phaseNanos, 0);
+  }
+
+  private void lapStart() {
+    if (profiling) {
+      lapStart = cpuClock.getCurrentThreadCpuTime();
+    }
+  }
+
+  /** Charges the CPU time since the previous lap to {@code p}. */
+  private void lap(Phase p) {
+    if (profiling) {
+      long now = cpuClock.getCurrentThreadCpuTime();
+      phaseNanos[p.ordinal()] += now - lapStart;
+      lapStart = now;
+    }
   }
 
   private ParamTensor tensor(String name) {
-    for (ParamTensor t : layout) {
-      if (t.name().equals(name)) {
-        return t;
-      }
+    ParamTensor t = byName.get(name);
+    if (t == null) {
+      throw new IllegalStateException("no parameter tensor " + name + " in the layout");
     }
-    throw new IllegalStateException("no parameter tensor " + name + " in the layout");
+    return t;
   }
 
   @Override
@@ -137,8 +283,7 @@ public final class RecurrentQGemm implements RecurrentQModel {
     }
     Workspace s = workspace(batch, time);
     s.forward(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
-    s.backward(dQ, 0, time);
-    copyGradients(gradOut);
+    s.backward(dQ, 0, time, gradOut);
   }
 
   /**
@@ -166,32 +311,15 @@ public final class RecurrentQGemm implements RecurrentQModel {
           + " and length " + seqLength + " under the current parameters; call unroll(" + batch + ", "
           + seqLength + ", 0, " + seqLength + ", ...) first");
     }
-    s.backward(dQ, t0, time);
-    copyGradients(gradOut);
-  }
-
-  private void copyGradients(float[] gradOut) {
-    for (ParamTensor t : layout) {
-      grads.get(t.name()).data().asNioFloat().get(gradOut, t.offset(), t.size());
-    }
+    s.backward(dQ, t0, time, gradOut);
   }
 
   private Workspace workspace(int batch, int time) {
     if (batch < 1 || time < 1) {
       throw new IllegalArgumentException("batch and time must be >= 1, got batch=" + batch + ", time=" + time);
     }
-    return workspaces.computeIfAbsent(((long) batch << 32) | time, k -> new Workspace(batch, time));
+    return workspaces.computeIfAbsent(((long) batch << 32) | time, key -> new Workspace(batch, time));
   }
-
-  private static INDArray rows(INDArray a, long from, long to) {
-    return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-  }
-
-
-  private static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double beta) {
-    Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
-  }
-
 
   /** The LSTM cell's elementwise forward for one step, in place on Java arrays. */
   interface GateMath {
@@ -202,6 +330,14 @@ public final class RecurrentQGemm implements RecurrentQModel {
      */
     void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev, int cur,
         float[] tc, float[] h);
+
+    /**
+     * The cell's backward for one step (see {@link LstmGates#backward}): dz from the gates {@code g}, tanh(c)
+     * and c_{t-1} at {@code prev}, dh = dhA + dhB, and the carried cell gradient {@code dcNext} (updated
+     * in place).
+     */
+    void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA, int dhAOff,
+        int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff);
 
     static GateMath best() {
       return BatchOps.vectorApiAvailable() ? new VectorGateMath() : new ScalarGateMath();
@@ -236,6 +372,32 @@ public final class RecurrentQGemm implements RecurrentQModel {
       }
     }
 
+    @Override
+    public void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA,
+        int dhAOff, int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff) {
+      int h4 = 4 * hs;
+      for (int b = 0; b < bs; b++) {
+        int g0 = gOff + b * h4;
+        int z0 = dzOff + b * h4;
+        for (int j = 0; j < hs; j++) {
+          int s = b * hs + j;
+          float ig = g[g0 + j];
+          float fg = g[g0 + hs + j];
+          float gg = g[g0 + 2 * hs + j];
+          float og = g[g0 + 3 * hs + j];
+          float t = tc[prev + s];
+          float cPrev = c[prev + s];
+          float dh = dhA[dhAOff + b * ldA + j] + dhB[b * ldB + j];
+          float dc = dcNext[s] + dh * og * (1 - t * t);
+          dz[z0 + j] = dc * gg * ig * (1 - ig);
+          dz[z0 + hs + j] = dc * cPrev * fg * (1 - fg);
+          dz[z0 + 2 * hs + j] = dc * ig * (1 - gg * gg);
+          dz[z0 + 3 * hs + j] = dh * t * og * (1 - og);
+          dcNext[s] = dc * fg;
+        }
+      }
+    }
+
     private static float sigmoid(float x) {
       return (float) (1 / (1 + Math.exp(-x)));
     }
@@ -247,146 +409,22 @@ public final class RecurrentQGemm implements RecurrentQModel {
   }
 
   /**
-   * The Vector API version with its own exp from IEEE-exact operations only (add, mul, fma, div, integer
-   * shifts). Why not {@code VectorOperators.EXP/TANH}: their results differ in the last bits before and
-   * after C2 compiles the loop (Java fallback vs SVML stubs), which made two identical learners disagree
-   * by 1e-9 and broke the trainer's bitwise reproducibility for a seed. Only this nested class names
+   * The Vector API version: {@link LstmGates}, whose exp uses IEEE-exact operations only, so results do not
+   * change when C2 compiles the loop (the actor kernel uses the same code). Only {@link LstmGates} names
    * {@code jdk.incubator.vector}, so the engine still loads without the module.
    */
   static final class VectorGateMath implements GateMath {
-    private static final jdk.incubator.vector.VectorSpecies<Float> S =
-        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-
-    /*
-     * Pass by pass (exp of a block, then the rational parts), each loop with one small body: with
-     * exp inlined five times into one loop C2 gave up inlining and boxed the vectors (~8 ns/element).
-     */
     @Override
     public void step(int bs, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, float[] c, int prev,
         int cur, float[] tc, float[] h) {
-      int h4 = 4 * hs;
-      for (int b = 0; b < bs; b++) {
-        int gi = gOff + b * h4;
-        int zi = zOff + b * ldz;
-        int s0 = b * hs;
-        expScaled(z, zi, g, gi, 2 * hs, -1f);
-        expScaled(z, zi + 2 * hs, g, gi + 2 * hs, hs, 2f);
-        expScaled(z, zi + 3 * hs, g, gi + 3 * hs, hs, -1f);
-        // g now holds e^{-z} for i, f, o and e^{2z} for g: sigmoid = 1 / (1 + e), tanh = 1 - 2 / (e + 1).
-        reciprocalPlusOne(g, gi, 2 * hs);
-        tanhFromExp(g, gi + 2 * hs, hs);
-        reciprocalPlusOne(g, gi + 3 * hs, hs);
-        cell(g, gi, hs, c, prev + s0, cur + s0);
-        expScaled(c, cur + s0, tc, prev + s0, hs, 2f);
-        tanhFromExp(tc, prev + s0, hs);
-        output(g, gi + 3 * hs, tc, prev + s0, h, cur + s0, hs);
-      }
+      LstmGates.step(bs, hs, z, zOff, ldz, g, gOff, 4 * hs, c, prev, c, cur, tc, prev, h, cur);
     }
 
-    /** dst = e^{scale * src} over len floats. */
-    private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        exp(jdk.incubator.vector.FloatVector.fromArray(S, src, so + j).mul(scale)).intoArray(dst, dO + j);
-      }
-      for (; j < len; j++) {
-        dst[dO + j] = exp(src[so + j] * scale);
-      }
+    @Override
+    public void backward(int bs, int hs, float[] g, int gOff, float[] tc, float[] c, int prev, float[] dhA,
+        int dhAOff, int ldA, float[] dhB, int ldB, float[] dcNext, float[] dz, int dzOff) {
+      LstmGates.backward(bs, hs, g, gOff, tc, prev, c, prev, dhA, dhAOff, ldA, dhB, 0, ldB, dcNext, dz, dzOff);
     }
-
-    /** x = 1 / (1 + x) in place. */
-    private static void reciprocalPlusOne(float[] x, int off, int len) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
-        d.broadcast(1f).div(d).intoArray(x, off + j);
-      }
-      for (; j < len; j++) {
-        x[off + j] = 1f / (x[off + j] + 1f);
-      }
-    }
-
-    /** x = 1 - 2 / (x + 1) in place: tanh(y) from x = e^{2y}, saturating to exactly +-1. */
-    private static void tanhFromExp(float[] x, int off, int len) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= len; j += l) {
-        var d = jdk.incubator.vector.FloatVector.fromArray(S, x, off + j).add(1f);
-        d.broadcast(2f).div(d).neg().add(1f).intoArray(x, off + j);
-      }
-      for (; j < len; j++) {
-        x[off + j] = 1f - 2f / (x[off + j] + 1f);
-      }
-    }
-
-    /** c[cur] = f c[prev] + i g from the activated gate row at gi. */
-    private static void cell(float[] g, int gi, int hs, float[] c, int prev, int cur) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= hs; j += l) {
-        var i = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + j);
-        var f = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + hs + j);
-        var u = jdk.incubator.vector.FloatVector.fromArray(S, g, gi + 2 * hs + j);
-        var cp = jdk.incubator.vector.FloatVector.fromArray(S, c, prev + j);
-        f.mul(cp).add(i.mul(u)).intoArray(c, cur + j);
-      }
-      for (; j < hs; j++) {
-        c[cur + j] = g[gi + hs + j] * c[prev + j] + g[gi + j] * g[gi + 2 * hs + j];
-      }
-    }
-
-    /** h = o tanh(c). */
-    private static void output(float[] o, int oo, float[] t, int to, float[] h, int ho, int hs) {
-      int l = S.length();
-      int j = 0;
-      for (; j + l <= hs; j += l) {
-        jdk.incubator.vector.FloatVector.fromArray(S, o, oo + j)
-            .mul(jdk.incubator.vector.FloatVector.fromArray(S, t, to + j)).intoArray(h, ho + j);
-      }
-      for (; j < hs; j++) {
-        h[ho + j] = o[oo + j] * t[to + j];
-      }
-    }
-
-    /**
-     * e^x for x clamped to [-87, 88]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
-     * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
-     * in the exponent bits.
-     */
-    static jdk.incubator.vector.FloatVector exp(jdk.incubator.vector.FloatVector x0) {
-      var x = x0.max(-87f).min(88f);
-      var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
-      var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
-      var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
-          .mul(r).add(1f);
-      // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
-      // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
-      var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23)
-          .reinterpretAsFloats();
-      return p.mul(e);
-    }
-
-    /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
-    static float exp(float x0) {
-      float x = Math.min(Math.max(x0, -87f), 88f);
-      float k = x * LOG2E + MAGIC - MAGIC;
-      float r = k * -LN2_HI + x + k * -LN2_LO;
-      float p = ((((((r * C7 + C6) * r + C5) * r + C4) * r + C3) * r + C2) * r + 1f) * r + 1f;
-      return p * Float.intBitsToFloat(Float.floatToRawIntBits(k + (MAGIC + 127f)) << 23);
-    }
-
-    private static final float LOG2E = 1.44269504f;
-    private static final float MAGIC = 12582912f;
-    private static final float LN2_HI = 0.693145752f;
-    private static final float LN2_LO = 1.42860677e-6f;
-    private static final float C2 = 1f / 2;
-    private static final float C3 = 1f / 6;
-    private static final float C4 = 1f / 24;
-    private static final float C5 = 1f / 120;
-    private static final float C6 = 1f / 720;
-    private static final float C7 = 1f / 5040;
   }
 
   /** Preallocated activations and gradients for one (B, T). */
@@ -394,147 +432,115 @@ public final class RecurrentQGemm implements RecurrentQModel {
     final int bs;
     final int time;
     final int n;
-    final int hs;
-    final int na;
     /** What the arrays hold: the parameter version and window of the last forward (-1: none). */
     long forwardVersion = -1;
     int forwardT0 = -1;
     int forwardSeqLength = -1;
-    /** Row views of a backward window [t0, t0 + tw), built once per window. */
+    /** Per backward window [t0, t0 + tw): its packed and transposed operands, built once. */
     final Map<Long, Window> windows = new HashMap<>();
-    final float[] xBuf;
-    final INDArray x;
-    final INDArray[] enc;
-    final INDArray[] dEnc;
-    final INDArray hExt;        // [(T+1)B, H]: block 0 = h0, block t+1 = h_t (gemm operand)
-    final INDArray hs1;         // view: h_t for all t
-    final INDArray hPrevAll;    // view: h_{t-1} for all t
-    final INDArray v1;
-    final INDArray v;
-    final INDArray a1;
-    final INDArray adv;
-    final INDArray dv;
-    final INDArray dAdv;
-    final INDArray dA1;
-    final INDArray dV1;
-    final INDArray dHs;
-    final INDArray dZ;
+    final int ldu;
+    final int ldva;
+    final int ldh;
+    final int[] ldEnc;
+    final float[] x;      // [n, in]: [obs | onehot(prevAction) | prevReward]
+    final float[][] enc;  // [n, ldEnc[i]]: encoder outputs after ReLU
+    final float[] xh;     // [n, lstmIn + H]: row r = [e_r | h_{r-1}]
+    final float[] zJ;     // one step's pre-activations
+    final float[] gJ;     // [n, 4H] activated gates
+    final float[] cJ;     // [(T+1)B, H]: block 0 = c0, block t+1 = c_t
+    final float[] tcJ;    // [n, H]: tanh(c_t)
+    final float[] hJ;     // [(T+1)B, H]: block 0 = h0, block t+1 = h_t
+    final float[] u;      // [n, ldu]: [relu(v1) | relu(a1)]
+    final float[] va;     // [n, ldva]: [v | a]
+    final float[] dva;
+    final float[] dU;
+    final float[] dHs;    // [n, ldh]: dLoss/dh_t through the heads
+    final float[] dZ;     // [n, 4H]
+    final float[][] dE;   // [n, ldEnc[i]]
     final float[] dcNext;
-    final INDArray ones;        // [N, 1] of ones: bias adds and bias gradients as gemms
-    float[] scratchA = new float[0];
-    float[] scratchB = new float[0];
-    final float[] eJ;   // the LSTM input rows, xh = [e_t | h_{t-1}] rows, one step's pre-activations
-    final float[] xh;
-    final float[] zJ;
-    final float[] gJ;   // Java copies of gates, cells (with c0 block), tanh(c), hidden states (with h0 block)
-    final float[] cJ;
-    final float[] tcJ;
-    final float[] hJ;
-    final float[] dhJ;
-    final float[] dzJ;
     final float[] dhRec;
-    final FloatBuffer hBuf;
 
     Workspace(int bs, int time) {
       this.bs = bs;
       this.time = time;
       this.n = bs * time;
-      this.hs = spec.lstmSize();
-      this.na = spec.numActions();
-      int k = spec.headSize();
-      xBuf = new float[n * spec.inputSize()];
-      x = Nd4j.create(DataType.FLOAT, n, spec.inputSize());
-      List<Integer> es = spec.encoderSizes();
-      enc = new INDArray[es.size()];
-      dEnc = new INDArray[es.size()];
-      for (int i = 0; i < es.size(); i++) {
-        enc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
-        dEnc[i] = Nd4j.create(DataType.FLOAT, n, es.get(i));
+      int h4 = 4 * hs;
+      ldu = w1.paddedCols();
+      ldva = w2.paddedCols();
+      ldh = w1T.paddedCols();
+      ldEnc = new int[encW.length];
+      x = new float[n * widths[0]];
+      enc = new float[encW.length][];
+      dE = new float[encW.length][];
+      for (int i = 0; i < encW.length; i++) {
+        ldEnc[i] = encW[i].paddedCols();
+        enc[i] = new float[n * ldEnc[i]];
+        dE[i] = new float[n * ldEnc[i]];
       }
-      hExt = Nd4j.create(DataType.FLOAT, (long) (time + 1) * bs, hs);
-      hs1 = rows(hExt, bs, (long) (time + 1) * bs);
-      hPrevAll = rows(hExt, 0, n);
-      dv = Nd4j.create(DataType.FLOAT, n, 1);
-      dAdv = Nd4j.create(DataType.FLOAT, n, na);
-      dA1 = Nd4j.create(DataType.FLOAT, n, k);
-      dV1 = Nd4j.create(DataType.FLOAT, n, k);
-      dHs = Nd4j.create(DataType.FLOAT, n, hs);
-      dZ = Nd4j.create(DataType.FLOAT, n, 4L * hs);
-      v1 = Nd4j.create(DataType.FLOAT, n, k);
-      v = Nd4j.create(DataType.FLOAT, n, 1);
-      a1 = Nd4j.create(DataType.FLOAT, n, k);
-      adv = Nd4j.create(DataType.FLOAT, n, na);
-      dcNext = new float[bs * hs];
-      ones = Nd4j.ones(DataType.FLOAT, n, 1);
-      int lstmIn = tensor("lstm.Wx").rows();
-      eJ = new float[n * lstmIn];
       xh = new float[n * (lstmIn + hs)];
       zJ = new float[bs * wxh.paddedCols()];
-      gJ = new float[n * 4 * hs];
+      gJ = new float[n * h4];
       cJ = new float[(time + 1) * bs * hs];
-      hJ = new float[(time + 1) * bs * hs];
       tcJ = new float[n * hs];
-      dhJ = new float[bs * hs];
-      dzJ = new float[bs * 4 * hs];
+      hJ = new float[(time + 1) * bs * hs];
+      u = new float[n * ldu];
+      va = new float[n * ldva];
+      dva = new float[n * ldva];
+      dU = new float[n * ldu];
+      dHs = new float[n * ldh];
+      dZ = new float[n * h4];
+      dcNext = new float[bs * hs];
       dhRec = new float[bs * whT.paddedCols()];
-      hBuf = hExt.data().asNioFloat();
     }
 
     void forward(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,
         float[] c0) {
       forwardVersion = -1;
+      lapStart();
       fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
-      INDArray e = x;
-      for (int i = 0; i < enc.length; i++) {
-        gemm(e, w.get("enc" + i + ".W"), enc[i], false, false, 0);
-        addBias(enc[i], w.get("enc" + i + ".b"));
-        Transforms.relu(enc[i], false);
+      float[] e = x;
+      int lde = widths[0];
+      for (int i = 0; i < encW.length; i++) {
+        ops.gemm(n, e, 0, lde, encW[i], encB[i], enc[i], 0, ldEnc[i]);
+        ops.relu(n, ldEnc[i], enc[i], 0, ldEnc[i]);
         e = enc[i];
+        lde = ldEnc[i];
       }
       // Rows of xh are [e_t | h_{t-1}]: the encoder output once per forward, each h when it is computed.
-      int in = (int) e.size(1);
-      int ldx = in + hs;
-      e.data().asNioFloat().get(0, eJ, 0, n * in);
+      int ldx = lstmIn + hs;
       for (int r = 0; r < n; r++) {
-        System.arraycopy(eJ, r * in, xh, r * ldx, in);
+        System.arraycopy(e, r * lde, xh, r * ldx, lstmIn);
       }
       for (int b = 0; b < bs; b++) {
-        System.arraycopy(hJ, b * hs, xh, b * ldx + in, hs);
+        System.arraycopy(hJ, b * hs, xh, b * ldx + lstmIn, hs);
       }
       int h4 = 4 * hs;
       int ldz = wxh.paddedCols();
+      lap(Phase.INPUT_ENCODER);
       for (int t = 0; t < time; t++) {
         ops.gemm(bs, xh, t * bs * ldx, ldx, wxh, lstmBias, zJ, 0, ldz);
+        lap(Phase.RECURRENT_PRODUCT);
         int prevBase = t * bs * hs;
         int curBase = (t + 1) * bs * hs;
         gateMath.step(bs, hs, zJ, 0, ldz, gJ, t * bs * h4, cJ, prevBase, curBase, tcJ, hJ);
         if (t + 1 < time) {
           for (int b = 0; b < bs; b++) {
-            System.arraycopy(hJ, curBase + b * hs, xh, ((t + 1) * bs + b) * ldx + in, hs);
+            System.arraycopy(hJ, curBase + b * hs, xh, ((t + 1) * bs + b) * ldx + lstmIn, hs);
           }
         }
+        lap(Phase.GATES);
       }
-      hBuf.put(bs * hs, hJ, bs * hs, n * hs);
-      gemm(hs1, w.get("v1.W"), v1, false, false, 0);
-      addBias(v1, w.get("v1.b"));
-      Transforms.relu(v1, false);
-      gemm(v1, w.get("v2.W"), v, false, false, 0);
-      addBias(v, w.get("v2.b"));
-      gemm(hs1, w.get("a1.W"), a1, false, false, 0);
-      addBias(a1, w.get("a1.b"));
-      Transforms.relu(a1, false);
-      gemm(a1, w.get("a2.W"), adv, false, false, 0);
-      addBias(adv, w.get("a2.b"));
+      // Heads over all rows: u = relu(h [v1.W | a1.W] + b1), [v | a] = u W2 + b2 (block-diagonal W2).
+      ops.gemm(n, hJ, bs * hs, hs, w1, b1, u, 0, ldu);
+      ops.relu(n, ldu, u, 0, ldu);
+      ops.gemm(n, u, 0, ldu, w2, b2, va, 0, ldva);
+      lap(Phase.HEADS_FORWARD);
       forwardVersion = paramVersion;
       forwardT0 = t0;
       forwardSeqLength = seqLength;
     }
 
     QUnroll result() {
-      float[] vv = v.data().asFloat();
-      float[] aa = adv.data().asFloat();
-      float[] hh = hJ;
-      float[] cc = cJ;
       float[] q = new float[n * na];
       float[] hOut = new float[n * hs];
       float[] cOut = new float[n * hs];
@@ -542,64 +548,81 @@ public final class RecurrentQGemm implements RecurrentQModel {
         for (int b = 0; b < bs; b++) {
           int r = t * bs + b;
           int o = b * time + t;
+          int vr = r * ldva;
           double mean = 0;
           for (int a = 0; a < na; a++) {
-            mean += aa[r * na + a];
+            mean += va[vr + 1 + a];
           }
           float m = (float) (mean / na);
           for (int a = 0; a < na; a++) {
-            q[o * na + a] = vv[r] + (aa[r * na + a] - m);
+            q[o * na + a] = va[vr] + (va[vr + 1 + a] - m);
           }
-          System.arraycopy(hh, (r + bs) * hs, hOut, o * hs, hs);
-          System.arraycopy(cc, (r + bs) * hs, cOut, o * hs, hs);
+          System.arraycopy(hJ, (r + bs) * hs, hOut, o * hs, hs);
+          System.arraycopy(cJ, (r + bs) * hs, cOut, o * hs, hs);
         }
       }
+      lap(Phase.HEADS_FORWARD);
       return new QUnroll(bs, time, na, hs, q, hOut, cOut);
     }
 
     /**
      * Backpropagates dQ (batch-major {@code [B*tw*A]}) through steps {@code [t0, t0 + tw)} of the current
-     * forward into {@link #grads}; the state before {@code t0} is a constant. Rows are time-major, so a
-     * window is a contiguous block of rows and every batched gemm runs on row views.
+     * forward into {@code gradOut} (layout order); the state before {@code t0} is a constant. Rows are
+     * time-major, so a window is a contiguous block of rows; backward arrays are indexed from the window's
+     * first row.
      */
-    void backward(float[] dQin, int t0, int tw) {
-      Window v = windows.computeIfAbsent(((long) t0 << 32) | tw, k -> new Window(t0, tw));
+    void backward(float[] dQin, int t0, int tw, float[] gradOut) {
+      lapStart();
+      int oV2W = tensor("v2.W").offset();
+      int oA2W = tensor("a2.W").offset();
+      int oV1W = tensor("v1.W").offset();
+      int oA1W = tensor("a1.W").offset();
+      int oWx = tensor("lstm.Wx").offset();
+      int oWh = tensor("lstm.Wh").offset();
+      Window v = windows.computeIfAbsent(((long) t0 << 32) | tw, key -> new Window(tw));
+      int r0 = t0 * bs;
+      int nw = tw * bs;
       // Dueling head: Q = V + A - mean(A)  =>  dV = sum_a dQ,  dA = dQ - mean_a dQ.
-      FloatBuffer dvb = dv.data().asNioFloat();
-      FloatBuffer dab = dAdv.data().asNioFloat();
-      for (int t = t0; t < t0 + tw; t++) {
+      for (int t = 0; t < tw; t++) {
         for (int b = 0; b < bs; b++) {
-          int r = t * bs + b;
-          int o = b * tw + (t - t0);
+          int w = t * bs + b;
+          int o = (b * tw + t) * na;
           float sum = 0;
           for (int a = 0; a < na; a++) {
-            sum += dQin[o * na + a];
+            sum += dQin[o + a];
           }
-          dvb.put(r, sum);
+          dva[w * ldva] = sum;
           for (int a = 0; a < na; a++) {
-            dab.put(r * na + a, dQin[o * na + a] - sum / na);
+            dva[w * ldva + 1 + a] = dQin[o + a] - sum / na;
           }
         }
       }
-      gemm(v.a1, v.dAdv, grads.get("a2.W"), true, false, 0);
-      colSum(v.ones, v.dAdv, grads.get("a2.b"));
-      gemm(v.dAdv, w.get("a2.W"), v.dA1, false, true, 0);
-      reluBackward(v.dA1, v.a1);
-      gemm(v.hs1, v.dA1, grads.get("a1.W"), true, false, 0);
-      colSum(v.ones, v.dA1, grads.get("a1.b"));
-      gemm(v.dA1, w.get("a1.W"), v.dHs, false, true, 0);
+      // Second head layer: [W2; b2] gradient = [u; 1]^T dva; then dU = dva W2^T, masked by ReLU.
+      v.dva.load(dva, 0, ldva, 0, 0, nw, 1 + na);
+      transpose(nw, 2 * k, u, r0 * ldu, ldu, v.uT, 0, v.ldT);
+      ops.gemm(2 * k + 1, v.uT, 0, v.ldT, v.dva, null, v.g2, 0, ldva);
+      for (int j = 0; j < k; j++) {
+        gradOut[oV2W + j] = v.g2[j * ldva];
+        System.arraycopy(v.g2, (k + j) * ldva + 1, gradOut, oA2W + j * na, na);
+      }
+      gradOut[tensor("v2.b").offset()] = v.g2[2 * k * ldva];
+      System.arraycopy(v.g2, 2 * k * ldva + 1, gradOut, tensor("a2.b").offset(), na);
+      ops.gemm(nw, dva, 0, ldva, w2T, null, dU, 0, ldu);
+      reluBackward(nw, 2 * k, dU, 0, ldu, u, r0 * ldu, ldu);
+      // First head layer: [W1; b1] gradient = [h; 1]^T dU; the heads' dH = dU W1^T.
+      v.dU.load(dU, 0, ldu, 0, 0, nw, 2 * k);
+      transpose(nw, hs, hJ, (r0 + bs) * hs, hs, v.hT, 0, v.ldT);
+      ops.gemm(hs + 1, v.hT, 0, v.ldT, v.dU, null, v.g1, 0, ldu);
+      for (int i = 0; i < hs; i++) {
+        System.arraycopy(v.g1, i * ldu, gradOut, oV1W + i * k, k);
+        System.arraycopy(v.g1, i * ldu + k, gradOut, oA1W + i * k, k);
+      }
+      System.arraycopy(v.g1, hs * ldu, gradOut, tensor("v1.b").offset(), k);
+      System.arraycopy(v.g1, hs * ldu + k, gradOut, tensor("a1.b").offset(), k);
+      ops.gemm(nw, dU, 0, ldu, w1T, null, dHs, 0, ldh);
+      lap(Phase.HEADS_BACKWARD);
 
-      gemm(v.v1, v.dv, grads.get("v2.W"), true, false, 0);
-      colSum(v.ones, v.dv, grads.get("v2.b"));
-      gemm(v.dv, w.get("v2.W"), v.dV1, false, true, 0);
-      reluBackward(v.dV1, v.v1);
-      gemm(v.hs1, v.dV1, grads.get("v1.W"), true, false, 0);
-      colSum(v.ones, v.dV1, grads.get("v1.b"));
-      gemm(v.dV1, w.get("v1.W"), v.dHs, false, true, 1);
-
-      // Backpropagation through time; dHs[t-1] accumulates dz_t W_h^T before step t-1 is visited.
-      FloatBuffer dhb = dHs.data().asNioFloat();
-      FloatBuffer dzb = dZ.data().asNioFloat();
+      // Backpropagation through time; dhRec carries dz_{t+1} W_h^T into step t.
       java.util.Arrays.fill(dcNext, 0f);
       java.util.Arrays.fill(dhRec, 0f);
       int ldr = whT.paddedCols();
@@ -607,124 +630,111 @@ public final class RecurrentQGemm implements RecurrentQModel {
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int prevBase = t * bs * hs;
         int gOff = t * bs * h4;
-        dhb.get(prevBase, dhJ, 0, bs * hs);
-        for (int b = 0; b < bs; b++) {
-          int g0 = gOff + b * h4;
-          for (int j = 0; j < hs; j++) {
-            int s = b * hs + j;
-            float ig = gJ[g0 + j];
-            float fg = gJ[g0 + hs + j];
-            float gg = gJ[g0 + 2 * hs + j];
-            float og = gJ[g0 + 3 * hs + j];
-            float tc = tcJ[prevBase + s];
-            float cPrev = cJ[prevBase + s];
-            float dh = dhJ[s] + dhRec[b * ldr + j];
-            float dc = dcNext[s] + dh * og * (1 - tc * tc);
-            dzJ[b * h4 + j] = dc * gg * ig * (1 - ig);
-            dzJ[b * h4 + hs + j] = dc * cPrev * fg * (1 - fg);
-            dzJ[b * h4 + 2 * hs + j] = dc * ig * (1 - gg * gg);
-            dzJ[b * h4 + 3 * hs + j] = dh * tc * og * (1 - og);
-            dcNext[s] = dc * fg;
-          }
-        }
-        dzb.put(gOff, dzJ, 0, bs * h4);
+        int zOff = (t - t0) * bs * h4;
+        int dhOff = (t - t0) * bs * ldh;
+        gateMath.backward(bs, hs, gJ, gOff, tcJ, cJ, prevBase, dHs, dhOff, ldh, dhRec, ldr, dcNext, dZ, zOff);
+        lap(Phase.BPTT_GATES);
         if (t > t0) {
           // dh_{t-1} from the recurrence (the heads' part is in dHs): dz_t W_h^T, read at step t-1.
-          ops.gemm(bs, dzJ, 0, h4, whT, null, dhRec, 0, ldr);
+          ops.gemm(bs, dZ, zOff, h4, whT, null, dhRec, 0, ldr);
+          lap(Phase.BPTT_PRODUCT);
         }
       }
-      gemm(v.hPrev, v.dZ, grads.get("lstm.Wh"), true, false, 0);
-      gemm(v.eLast, v.dZ, grads.get("lstm.Wx"), true, false, 0);
-      colSum(v.ones, v.dZ, grads.get("lstm.b"));
-      if (enc.length > 0) {
-        gemm(v.dZ, w.get("lstm.Wx"), v.dEnc[enc.length - 1], false, true, 0);
-        for (int i = enc.length - 1; i >= 0; i--) {
-          reluBackward(v.dEnc[i], v.enc[i]);
-          INDArray in = i == 0 ? v.x : v.enc[i - 1];
-          gemm(in, v.dEnc[i], grads.get("enc" + i + ".W"), true, false, 0);
-          colSum(v.ones, v.dEnc[i], grads.get("enc" + i + ".b"));
+      // [W_x; W_h; b] gradient = [e | h_prev | 1]^T dZ in one product: xh's rows are [e_t | h_{t-1}].
+      int ldx = lstmIn + hs;
+      v.dZ.load(dZ, 0, h4, 0, 0, nw, h4);
+      transpose(nw, ldx, xh, r0 * ldx, ldx, v.xhT, 0, v.ldT);
+      int ldl = v.dZ.paddedCols();
+      ops.gemm(ldx + 1, v.xhT, 0, v.ldT, v.dZ, null, v.gl, 0, ldl);
+      for (int i = 0; i < lstmIn; i++) {
+        System.arraycopy(v.gl, i * ldl, gradOut, oWx + i * h4, h4);
+      }
+      for (int i = 0; i < hs; i++) {
+        System.arraycopy(v.gl, (lstmIn + i) * ldl, gradOut, oWh + i * h4, h4);
+      }
+      System.arraycopy(v.gl, ldx * ldl, gradOut, tensor("lstm.b").offset(), h4);
+      lap(Phase.LSTM_WEIGHT_GRADIENTS);
+      if (encW.length > 0) {
+        int last = encW.length - 1;
+        ops.gemm(nw, dZ, 0, h4, wxT, null, dE[last], 0, ldEnc[last]);
+        for (int i = last; i >= 0; i--) {
+          int out = widths[i + 1];
+          int in = widths[i];
+          reluBackward(nw, out, dE[i], 0, ldEnc[i], enc[i], r0 * ldEnc[i], ldEnc[i]);
+          v.dE[i].load(dE[i], 0, ldEnc[i], 0, 0, nw, out);
+          float[] src = i == 0 ? x : enc[i - 1];
+          int lds = i == 0 ? widths[0] : ldEnc[i - 1];
+          transpose(nw, in, src, r0 * lds, lds, v.inT[i], 0, v.ldT);
+          ops.gemm(in + 1, v.inT[i], 0, v.ldT, v.dE[i], null, v.ge[i], 0, ldEnc[i]);
+          for (int r = 0; r < in; r++) {
+            System.arraycopy(v.ge[i], r * ldEnc[i], gradOut, encWOff[i] + r * out, out);
+          }
+          System.arraycopy(v.ge[i], in * ldEnc[i], gradOut, encBOff[i], out);
           if (i > 0) {
-            gemm(v.dEnc[i], w.get("enc" + i + ".W"), v.dEnc[i - 1], false, true, 0);
+            ops.gemm(nw, dE[i], 0, ldEnc[i], encWT[i], null, dE[i - 1], 0, ldEnc[i - 1]);
           }
         }
       }
-    }
-
-    /** Row views [t0*B, (t0+tw)*B) of every array the backward pass reads or writes. */
-    final class Window {
-      final INDArray dAdv;
-      final INDArray dv;
-      final INDArray dA1;
-      final INDArray dV1;
-      final INDArray a1;
-      final INDArray v1;
-      final INDArray hs1;
-      final INDArray hPrev;
-      final INDArray dHs;
-      final INDArray dZ;
-      final INDArray eLast;
-      final INDArray x;
-      final INDArray[] enc;
-      final INDArray[] dEnc;
-      final INDArray ones;
-
-      Window(int t0, int tw) {
-        long r0 = (long) t0 * bs;
-        long r1 = (long) (t0 + tw) * bs;
-        dAdv = rows(Workspace.this.dAdv, r0, r1);
-        dv = rows(Workspace.this.dv, r0, r1);
-        dA1 = rows(Workspace.this.dA1, r0, r1);
-        dV1 = rows(Workspace.this.dV1, r0, r1);
-        a1 = rows(Workspace.this.a1, r0, r1);
-        v1 = rows(Workspace.this.v1, r0, r1);
-        hs1 = rows(hExt, r0 + bs, r1 + bs);
-        hPrev = rows(hExt, r0, r1);
-        dHs = rows(Workspace.this.dHs, r0, r1);
-        dZ = rows(Workspace.this.dZ, r0, r1);
-        x = rows(Workspace.this.x, r0, r1);
-        enc = new INDArray[Workspace.this.enc.length];
-        dEnc = new INDArray[enc.length];
-        for (int i = 0; i < enc.length; i++) {
-          enc[i] = rows(Workspace.this.enc[i], r0, r1);
-          dEnc[i] = rows(Workspace.this.dEnc[i], r0, r1);
-        }
-        eLast = enc.length == 0 ? x : enc[enc.length - 1];
-        ones = rows(Workspace.this.ones, 0, r1 - r0);
-      }
-    }
-
-    /** d *= (out > 0): the ReLU's derivative read from its output (plain Java, no temporaries). */
-    private void reluBackward(INDArray d, INDArray out) {
-      // Both are contiguous row blocks of row-major arrays: their elements start at offset().
-      int len = (int) d.length();
-      if (scratchA.length < len) {
-        scratchA = new float[len];
-        scratchB = new float[len];
-      }
-      FloatBuffer db = d.data().asNioFloat();
-      int dOff = (int) d.offset();
-      db.get(dOff, scratchA, 0, len);
-      out.data().asNioFloat().get((int) out.offset(), scratchB, 0, len);
-      for (int i = 0; i < len; i++) {
-        if (scratchB[i] <= 0f) {
-          scratchA[i] = 0f;
-        }
-      }
-      db.put(dOff, scratchA, 0, len);
+      lap(Phase.ENCODER_BACKWARD);
     }
 
     /**
-     * x += 1 b: the bias of every row as a rank-1 gemm. ND4J's addiRowVector builds temporary
-     * broadcast-dimension arrays, and under GC pressure one was freed while native code still read it
-     * (a SIGSEGV in execBroadcast, seen once here); gemm reads only the arrays we hold.
+     * A window's operands of the weight-gradient products {@code [X | 1]^T dY}: every dY packed in column
+     * panels over the window's rows (the product's reduction), every X transposed with a last row of ones
+     * (set once here), and the products' outputs.
      */
-    private void addBias(INDArray x, INDArray bias) {
-      gemm(ones, bias, x, false, false, 1);
+    final class Window {
+      final PackedMatrix dva;
+      final PackedMatrix dU;
+      final PackedMatrix dZ;
+      final PackedMatrix[] dE;
+      final float[] uT;
+      final float[] hT;
+      final float[] xhT;
+      final float[][] inT;
+      final float[] g2;
+      final float[] g1;
+      final float[] gl;
+      final float[][] ge;
+      /**
+       * Row stride of the transposed operands: nw plus 16 floats, so that the eight rows a tile reads are
+       * not a multiple of 4 KB apart (with nw = 5120 they all fell into one L1 set).
+       */
+      final int ldT;
+
+      Window(int tw) {
+        int nw = tw * bs;
+        ldT = nw + 16;
+        int lanes = ops.lanes();
+        dva = new PackedMatrix(nw, 1 + na, lanes);
+        dU = new PackedMatrix(nw, 2 * k, lanes);
+        dZ = new PackedMatrix(nw, 4 * hs, lanes);
+        uT = withOnesRow(2 * k, nw);
+        hT = withOnesRow(hs, nw);
+        xhT = withOnesRow(lstmIn + hs, nw);
+        g2 = new float[(2 * k + 1) * ldva];
+        g1 = new float[(hs + 1) * ldu];
+        gl = new float[(lstmIn + hs + 1) * dZ.paddedCols()];
+        dE = new PackedMatrix[encW.length];
+        inT = new float[encW.length][];
+        ge = new float[encW.length][];
+        for (int i = 0; i < encW.length; i++) {
+          dE[i] = new PackedMatrix(nw, widths[i + 1], lanes);
+          inT[i] = withOnesRow(widths[i], nw);
+          ge[i] = new float[(widths[i] + 1) * ldEnc[i]];
+        }
+      }
+
+      /** A [rows + 1, ldT] array whose last row holds {@code cols} ones (the bias gradient's column sums). */
+      private float[] withOnesRow(int rows, int cols) {
+        float[] a = new float[(rows + 1) * ldT];
+        java.util.Arrays.fill(a, rows * ldT, rows * ldT + cols, 1f);
+        return a;
+      }
     }
 
-    /** biasGrad = 1^T x: the column sums as a gemm (no temporaries). */
-    private void colSum(INDArray onesRows, INDArray x, INDArray biasGrad) {
-      gemm(onesRows, x, biasGrad, true, false, 0);
+    private void reluBackward(int rows, int cols, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo) {
+      ops.reluBackward(rows, cols, d, dOff, ldd, out, oOff, ldo);
     }
 
     void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] h0,
@@ -740,24 +750,22 @@ public final class RecurrentQGemm implements RecurrentQModel {
       check("prevRewards", prevRewards.length, bs * seqLength);
       check("h0", h0.length, bs * hs);
       check("c0", c0.length, bs * hs);
-      java.util.Arrays.fill(xBuf, 0f);
+      java.util.Arrays.fill(x, 0f);
       for (int t = 0; t < time; t++) {
         for (int b = 0; b < bs; b++) {
           int src = b * seqLength + t0 + t;
           int row = (t * bs + b) * in;
-          System.arraycopy(obs, src * os, xBuf, row, os);
+          System.arraycopy(obs, src * os, x, row, os);
           int pa = prevActions[src];
           if (pa >= na || pa < -1) {
             throw new IllegalArgumentException("prevActions[" + src + "] = " + pa + ", expected -1.." + (na - 1));
           }
           if (pa >= 0) {
-            xBuf[row + os + pa] = 1f;
+            x[row + os + pa] = 1f;
           }
-          xBuf[row + os + na] = prevRewards[src];
+          x[row + os + na] = prevRewards[src];
         }
       }
-      x.data().asNioFloat().put(xBuf);
-      hBuf.put(0, h0);
       System.arraycopy(h0, 0, hJ, 0, h0.length);
       System.arraycopy(c0, 0, cJ, 0, c0.length);
     }

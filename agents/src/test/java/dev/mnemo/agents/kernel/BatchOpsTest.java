@@ -89,6 +89,65 @@ class BatchOpsTest {
     }
   }
 
+  /**
+   * The learner's big products: more rows than one row block (128) and a reduction longer than one panel
+   * chunk (256, accumulated into C), narrow and wide outputs, every tile kind and remainder.
+   */
+  @Test
+  void gemmMatchesNaiveProductAcrossRowBlocksAndReductionChunks() {
+    Random rng = new Random(7);
+    for (BatchOps ops : new BatchOps[] {BatchOps.best(), new ScalarOps()}) {
+      for (int[] shape : new int[][] {{300, 600, 5}, {137, 513, 33}, {129, 257, 64}, {5, 700, 16}}) {
+        int rows = shape[0];
+        int k = shape[1];
+        int n = shape[2];
+        PackedMatrix w = new PackedMatrix(k, n, ops.lanes());
+        int pn = w.paddedCols();
+        float[] a = random(rng, rows * k);
+        float[] src = random(rng, k * n);
+        w.load(src, 0, n, 0, 0, k, n);
+        float[] bias = new float[pn];
+        System.arraycopy(random(rng, n), 0, bias, 0, n);
+        float[] c = new float[rows * pn];
+        ops.gemm(rows, a, 0, k, w, bias, c, 0, pn);
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < n; j++) {
+            double s = bias[j];
+            for (int kk = 0; kk < k; kk++) {
+              s += (double) a[r * k + kk] * src[kk * n + j];
+            }
+            if (Math.abs(s - c[r * pn + j]) > 1e-4 * Math.max(1, Math.abs(s))) {
+              fail(ops.name() + " rows=" + rows + " k=" + k + " n=" + n + ": C[" + r + "," + j + "] = "
+                  + c[r * pn + j] + ", expected " + s);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void reluBackwardZeroesExactlyWhereTheOutputIsNotPositive() {
+    Random rng = new Random(3);
+    for (BatchOps ops : new BatchOps[] {BatchOps.best(), new ScalarOps()}) {
+      int rows = 3;
+      int n = 37;
+      float[] out = random(rng, 2 + rows * 40);
+      out[2 + 5] = 0f;
+      out[2 + 40 + 17] = -0f;
+      float[] d = random(rng, 1 + rows * 41);
+      float[] before = d.clone();
+      ops.reluBackward(rows, n, d, 1, 41, out, 2, 40);
+      for (int i = 0; i < d.length; i++) {
+        int r = (i - 1) / 41;
+        int j = (i - 1) % 41;
+        boolean inside = i >= 1 && r < rows && j < n;
+        float expected = inside && out[2 + r * 40 + j] <= 0f ? 0f : before[i];
+        assertEquals(expected, d[i], 0f, ops.name() + ": d[" + i + "] (row " + r + ", col " + j + ")");
+      }
+    }
+  }
+
   @Test
   void gemmRejectsShapesThatDoNotFit() {
     BatchOps ops = BatchOps.best();

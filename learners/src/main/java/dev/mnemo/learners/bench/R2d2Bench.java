@@ -1,5 +1,6 @@
 package dev.mnemo.learners.bench;
 
+import dev.mnemo.agents.r2d2.RecurrentQGemm;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.R2d2Learner;
@@ -16,15 +17,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * R2D2 learner throughput at the paper's shape (batch 64, burn-in 40, trace 80, n 5, LSTM 128) for the
- * gemm engine against the SameDiff engine measured in the same run, with FLOPs per update and the ratio
- * to ND4J's single-core sgemm rate (measured here too). That rate is a reference, not a ceiling: the gemm
- * engine runs its recurrent products on the Vector API kernel of {@code agents.kernel}, which beats
- * ND4J's sgemm on this machine, so the ratio can exceed 100%.
+ * gemm engine against the SameDiff engine measured in the same run, with FLOPs per update and their rate
+ * as a fraction of one core's FP32 peak (a Vector API FMA loop, measured here too), the PyTorch figure of
+ * issue 4 for the same shape, and where the gemm engine's time goes (its phase timers). ND4J's sgemm rate
+ * is printed as well because the SameDiff engine depends on it (see the OPENBLAS_CORETYPE note).
  *
- * <p>Usage: {@code run(out)} or {@code run(out, "updates", "30")}; {@code run(out, "soak", "20000")}
+ * <p>Usage: {@code run(out)} or {@code run(out, "updates", "30")} (add {@code "small"} for batch 32, 10 + 30
+ * steps, LSTM 64, the issue's second PyTorch shape); {@code run(out, "soak", "20000")}
  * prints the process RSS every 1000 updates (ND4J frees native memory only through GC, so a leak shows
  * as a rising RSS); {@code run(out, "soak", "5000", "small")} soaks a reduced shape (batch 32, 10 + 30
- * steps, LSTM 64) for a busy machine.
+ * steps, LSTM 64) for a busy machine; {@code run(out, "profile", "20")} times and profiles the gemm engine
+ * only (no SameDiff engine).
  */
 public final class R2d2Bench {
 
@@ -38,28 +41,94 @@ public final class R2d2Bench {
       soak(out, args.length >= 2 ? Integer.parseInt(args[1]) : 20_000, args.length >= 3 && args[2].equals("small"));
       return;
     }
-    int updates = args.length >= 2 && args[0].equals("updates") ? Integer.parseInt(args[1]) : 20;
-    R2d2Config gemm = config("gemm");
+    boolean profileOnly = args.length >= 1 && args[0].equals("profile");
+    int updates = args.length >= 2 && (args[0].equals("updates") || profileOnly) ? Integer.parseInt(args[1]) : 20;
+    boolean small = java.util.Arrays.asList(args).contains("small");
+    R2d2Config gemm = small ? smallConfig() : config("gemm");
+    double pytorchMs = small ? 7.1 : 78;
     RecurrentQSpec spec = R2d2Learner.specFor(gemm, OBS, ACTIONS);
     double flops = flopsPerUpdate(spec, gemm);
-    double peak = sgemmGflops();
+    double sgemm = sgemmGflops();
+    double peak = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable()
+        ? dev.mnemo.agents.bench.FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
     out.printf("R2D2 learner update: batch %d, burn-in %d, trace %d, n %d, LSTM %d, encoder %s, heads %d%n",
         gemm.batchSize(), gemm.burnIn(), gemm.traceLength(), gemm.nStep(), gemm.lstmSize(),
         gemm.encoderSizes(), gemm.headSize());
-    out.printf("  FLOPs per update (matmuls): %.2f GFLOP%n", flops / 1e9);
-    out.printf("  this machine, one core: ND4J sgemm 1024^3 = %.1f GFLOP/s (the reference rate below)%n", peak);
+    out.printf("  FLOPs per update (matmuls): %.3f GFLOP%n", flops / 1e9);
+    out.printf("  this machine, one core: FP32 peak %.1f GFLOP/s (Vector API FMA loop; the basis of 'of peak');"
+        + " ND4J sgemm 1024^3 %.1f GFLOP/s%n", peak, sgemm);
+    String core = System.getenv("OPENBLAS_CORETYPE");
+    out.printf("  OPENBLAS_CORETYPE=%s: OpenBLAS 0.3.19 (ND4J's) does not know CPUs newer than it and then"
+        + " runs its generic SSE3 'Prescott' kernels (~25 GFLOP/s here instead of ~130); set"
+        + " OPENBLAS_CORETYPE=SkylakeX on AVX-512 machines, Haswell on AVX2 ones. The gemm engine does not use"
+        + " ND4J; the SameDiff engine does.%n", core == null ? "(unset)" : core);
     out.println("  (CPU = this thread's CPU time, which counts the native gemm calls at OMP_NUM_THREADS=1;"
         + " on a shared machine it is the figure to compare, wall time includes waiting for a core)");
     double[] tGemm = timeUpdates(gemm, updates);
     print(out, "gemm engine:    ", tGemm, flops, peak);
-    double[] tSd = timeUpdates(config("samediff"), Math.max(2, updates / 10));
+    out.printf("  PyTorch 1.13 on one core of this machine (issue 4): %.1f ms per update at this shape; gemm"
+        + " engine / PyTorch: %.2fx the time%n", pytorchMs, tGemm[1] * 1e3 / pytorchMs);
+    profile(out, gemm, Math.max(3, updates / 2), tGemm[1]);
+    if (profileOnly) {
+      return;
+    }
+    R2d2Config sd = small ? smallConfigFor("samediff") : config("samediff");
+    double[] tSd = timeUpdates(sd, Math.max(2, updates / 10));
     print(out, "samediff engine:", tSd, flops, peak);
-    out.printf("  gemm / samediff speed-up (CPU time): %.1fx; PyTorch 1.13 on one core: 78 ms (issue 4)%n",
-        tSd[1] / tGemm[1]);
+    out.printf("  gemm / samediff speed-up (CPU time): %.1fx%n", tSd[1] / tGemm[1]);
+  }
+
+  /**
+   * Where the gemm engine's time goes: the engine calls of one update (online and target unrolls over the
+   * whole sequence, the trained window's gradient) with {@link RecurrentQGemm}'s phase timers on, in CPU
+   * ms per update; the learner's own Java (targets, loss, clipping, Adam) is the update time minus these.
+   */
+  static void profile(PrintStream out, R2d2Config c, int updates, double updateCpuSeconds) {
+    RecurrentQSpec spec = R2d2Learner.specFor(c, OBS, ACTIONS);
+    float[] p = dev.mnemo.agents.r2d2.RecurrentQNetwork.initialParams(spec, 1);
+    RecurrentQGemm online = new RecurrentQGemm(spec, p);
+    RecurrentQGemm target = new RecurrentQGemm(spec, p);
+    TrainingBatch b = batch(c, 1);
+    int bs = c.batchSize();
+    int len = c.sequenceLength();
+    float[] dq = new float[bs * c.traceLength() * spec.numActions()];
+    Random r = new Random(3);
+    for (int i = 0; i < dq.length; i++) {
+      dq[i] = (float) r.nextGaussian() * 1e-3f;
+    }
+    float[] grad = new float[p.length];
+    Runnable update = () -> {
+      online.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.h0(), b.c0());
+      target.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.h0(), b.c0());
+      online.gradientOfLastUnroll(bs, len, c.burnIn(), c.traceLength(), dq, grad);
+      online.setParams(p);
+    };
+    for (int i = 0; i < 3; i++) {
+      update.run();
+    }
+    online.setProfiling(true);
+    target.setProfiling(true);
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long c0 = mx.getCurrentThreadCpuTime();
+    for (int i = 0; i < updates; i++) {
+      update.run();
+    }
+    double engineMs = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / updates;
+    out.printf("  profile of the gemm engine (CPU ms per update, %d updates; timers on):%n", updates);
+    double sum = 0;
+    for (RecurrentQGemm.Phase ph : RecurrentQGemm.Phase.values()) {
+      double ms = (online.phaseNanos(ph) + target.phaseNanos(ph)) / 1e6 / updates;
+      sum += ms;
+      out.printf("    %-24s %7.2f ms  %5.1f%%%n", ph.name().toLowerCase(java.util.Locale.ROOT), ms,
+          100 * ms / (updateCpuSeconds * 1e3));
+    }
+    out.printf("    %-24s %7.2f ms  %5.1f%%  (engine calls %.2f ms incl. timers; the rest of the update is"
+        + " the learner's Java: targets, loss, clipping, Adam)%n", "other", updateCpuSeconds * 1e3 - sum,
+        100 - 100 * sum / (updateCpuSeconds * 1e3), engineMs);
   }
 
   private static void print(PrintStream out, String name, double[] t, double flops, double peak) {
-    out.printf("  %s %7.1f ms/update wall, %7.1f ms CPU  %6.2f updates/s (CPU)  %5.1f GFLOP/s  %5.1f%% of sgemm%n",
+    out.printf("  %s %7.1f ms/update wall, %7.1f ms CPU  %6.2f updates/s (CPU)  %5.1f GFLOP/s  %5.1f%% of peak%n",
         name, t[0] * 1e3, t[1] * 1e3, 1 / t[1], flops / t[1] / 1e9, 100 * flops / t[1] / 1e9 / peak);
   }
 
@@ -72,8 +141,12 @@ public final class R2d2Bench {
   /** {wall seconds, CPU seconds} per update after two warm-up updates. */
   /** A reduced shape for quick soaks on a busy machine: batch 32, burn-in 10, trace 30, LSTM 64. */
   static R2d2Config smallConfig() {
+    return smallConfigFor("gemm");
+  }
+
+  static R2d2Config smallConfigFor(String engine) {
     return new R2d2Config("bench", 1L, 1, 10, 30, 15, 5, 0.997, List.of(64), 64, 64, 32, 1e-4, 1e-3, 40,
-        2500, 0.9, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, 50, "gemm");
+        2500, 0.9, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, 50, engine);
   }
 
   static double[] timeUpdates(R2d2Config c, int updates) {
