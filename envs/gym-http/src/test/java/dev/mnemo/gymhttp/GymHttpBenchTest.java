@@ -16,7 +16,8 @@ class GymHttpBenchTest {
   @Test
   void reportsInProcessAndHttpRatesAndTheirRatio() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    GymHttpBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--seconds", "0.1", "--env", "tmaze");
+    GymHttpBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--seconds", "0.1", "--warmup", "0.1",
+        "--env", "tmaze");
     String out = buf.toString(StandardCharsets.UTF_8);
     Matcher local = Pattern.compile("in-process\\s+([\\d,]+) steps/s").matcher(out);
     Matcher http = Pattern.compile("through HTTP\\s+([\\d,]+) steps/s").matcher(out);
@@ -30,6 +31,6 @@ class GymHttpBenchTest {
     String m = assertThrows(IllegalArgumentException.class,
         () -> GymHttpBench.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             "--secs", "1")).getMessage();
-    assertTrue(m.contains("'--secs'") && m.contains("--seconds S"), m);
+    assertTrue(m.contains("'--secs'") && m.contains("--seconds S") && m.contains("--warmup W"), m);
   }
 }
