@@ -33,7 +33,8 @@ final class ServeGymCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--threads", defaultValue = "0",
-      description = "request threads; 0 = the dispatcher thread serves every request (Mnemo's envs step in microseconds)")
+      description = "request threads; 0 = the dispatcher thread serves every request (Mnemo's envs step in "
+          + "microseconds)")
   int threads;
 
   @Option(names = "--seconds", defaultValue = "0", description = "stop after this many seconds; 0 = until interrupted")
