@@ -41,6 +41,9 @@ public final class Wiring {
             BanditBaselinesBenchmark::run)
         .register("gym-http", "env steps/s through a loopback Gym HTTP server and client, vs in-process",
             GymHttpBench::run);
-    return new Registries(kinds, benches, EnvRegistry::list);
+    // Built-in ids first, then the scheme:// ids of the interop providers on the class path (gym-http).
+    EnvCatalog envs = () -> java.util.stream.Stream.concat(EnvRegistry.list().stream(),
+        EnvRegistry.providers().stream()).toList();
+    return new Registries(kinds, benches, envs);
   }
 }

@@ -184,6 +184,7 @@ class MnemoCliTest {
     assertEquals(0, MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), "envs"));
     assertTrue(stdout().contains("tmaze") && stdout().contains("popgym/RepeatPrevious"), stdout());
+    assertTrue(stdout().contains("gym-http://"), "the interop providers' ids are listed too: " + stdout());
     out.reset();
     assertEquals(0, MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), "bench"));
