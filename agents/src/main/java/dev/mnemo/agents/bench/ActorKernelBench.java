@@ -72,7 +72,7 @@ public final class ActorKernelBench {
     RecurrentQSpec spec = new RecurrentQSpec(obs, actions,
         encoder > 0 ? List.of(encoder) : List.of(), lstm, head);
     ParamSnapshot snap = randomSnapshot(spec, 1);
-    out.printf("ActorKernelBench: %s, %d params; %.1f s per measurement; Java %s%n", spec,
+    out.printf("ActorKernelBench: %s, %d params; %.1f s per measurement (median of 5 rounds); Java %s%n", spec,
         spec.paramCount(), seconds, Runtime.version());
 
     // Short runs (smoke tests) shrink the calibration loops too; 1 s per measurement uses the full ones.
@@ -221,7 +221,7 @@ public final class ActorKernelBench {
       prevR[e] = (float) rng.nextGaussian();
     }
     timeLoop(() -> k.step(obs, prevA, prevR), warmUp(seconds)); // C2 compiles the hot path
-    return timeLoop(() -> k.step(obs, prevA, prevR), seconds);
+    return timeMedian(() -> k.step(obs, prevA, prevR), seconds);
   }
 
   /**
@@ -250,7 +250,7 @@ public final class ActorKernelBench {
       }
     };
     timeLoop(step, warmUp(seconds));
-    return timeLoop(step, seconds);
+    return timeMedian(step, seconds);
   }
 
   /**
@@ -308,7 +308,7 @@ public final class ActorKernelBench {
       }
     };
     timeLoop(step, warmUp(seconds));
-    return timeLoop(step, seconds);
+    return timeMedian(step, seconds);
   }
 
   /**
@@ -321,6 +321,22 @@ public final class ActorKernelBench {
 
   /** Microseconds per call of one timed loop: on this thread's CPU clock and on the wall clock. */
   record Timing(double cpuUs, double wallUs) {}
+
+  /** Rounds per measurement: this VM's timings move by up to 3x between single runs. */
+  private static final int ROUNDS = 5;
+
+  /**
+   * The median of {@link #ROUNDS} timed loops sharing {@code seconds}: one descheduled or frequency-dropped
+   * round cannot move the figure, as it could with a single loop.
+   */
+  private static Timing timeMedian(Runnable body, double seconds) {
+    Timing[] rounds = new Timing[ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+      rounds[i] = timeLoop(body, seconds / ROUNDS);
+    }
+    java.util.Arrays.sort(rounds, java.util.Comparator.comparingDouble(Timing::cpuUs));
+    return rounds[ROUNDS / 2];
+  }
 
   /**
    * Runs {@code body} repeatedly for about {@code seconds} of this thread's CPU time. Rates use the
