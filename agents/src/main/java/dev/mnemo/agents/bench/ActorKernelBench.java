@@ -124,9 +124,11 @@ public final class ActorKernelBench {
     if (BatchOps.vectorApiAvailable()) {
       long weightBytes = 4L * spec.paramCount();
       double gbs = FmaPeak.measureReadGBs((int) weightBytes, 3, (long) (2e9 * scale));
-      out.printf("Batch-1 roofline: a step streams all %d KB of weights; a plain vector read loop over"
-          + " that size sustains %.1f GB/s here, so >= %.2f us per step at batch 1 whatever the FLOP"
-          + " rate.%n", weightBytes / 1024, gbs, weightBytes / gbs / 1e3);
+      // A reference, not a bound: the read loop's rate moves with the machine's state and the kernel
+      // has measured faster than it (the weights fit in L2, and its loads overlap the FMAs).
+      out.printf("Batch-1 reference: a step reads all %d KB of weights; a plain vector read loop over"
+          + " that size ran at %.1f GB/s just now, i.e. %.2f us per pass.%n", weightBytes / 1024, gbs,
+          weightBytes / gbs / 1e3);
     }
     out.println();
     out.printf("Peak used for 'of peak': %.1f GFLOP/s (%s).%n", peak.used(), peak.source());

@@ -22,7 +22,7 @@ class ActorKernelBenchSmokeTest {
     assertTrue(out.contains("FLOPs per step at batch 1: 1272 "), out);
     for (String row : new String[] {"kernel vector-api", "kernel scalar",
         "SameDiff RecurrentQNetwork forward", "SameDiff one-step graph", "Peak FP32, measured:",
-        "Peak FP32, derived:", "Batch-1 roofline", "would be", "of that bound"}) {
+        "Peak FP32, derived:", "Batch-1 reference", "would be", "of that bound"}) {
       assertTrue(out.contains(row), "missing '" + row + "' in:\n" + out);
     }
   }
