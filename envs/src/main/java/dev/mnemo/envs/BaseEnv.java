@@ -36,11 +36,7 @@ public abstract class BaseEnv implements Env {
 
   @Override
   public final Step step(int action) {
-    if (needsReset) {
-      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before"
-          + " the first reset); call reset(seed) first");
-    }
-    checkAction(spec, action);
+    checkStepAllowed(spec, needsReset, action);
     t++;
     step.set(0f, false, false);
     onStep(action, step);
@@ -55,6 +51,19 @@ public abstract class BaseEnv implements Env {
 
   /** Applies a validated action; writes obs, reward and flags into {@code out} ({@link #t} counts it). */
   protected abstract void onStep(int action, Step out);
+
+  /**
+   * The checks before every {@code step}: the standard errors for a step before the first reset or after
+   * the episode ended ({@code needsReset}), and for an action outside {@code [0, numActions)}. Envs that
+   * cannot extend this class (wrappers, interop adapters) call it too, so every env fails the same way.
+   */
+  public static void checkStepAllowed(EnvSpec spec, boolean needsReset, int action) {
+    if (needsReset) {
+      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before"
+          + " the first reset); call reset(seed) first");
+    }
+    checkAction(spec, action);
+  }
 
   /** Throws the standard error for an action outside {@code [0, numActions)}. */
   public static void checkAction(EnvSpec spec, int action) {

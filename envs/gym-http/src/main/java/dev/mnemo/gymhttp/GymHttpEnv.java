@@ -1,5 +1,6 @@
 package dev.mnemo.gymhttp;
 
+import dev.mnemo.envs.BaseEnv;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
@@ -238,14 +239,7 @@ public final class GymHttpEnv implements Env, AutoCloseable {
 
   @Override
   public Step step(int action) {
-    if (needsReset) {
-      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before the"
-          + " first reset); call reset(seed) first");
-    }
-    if (action < 0 || action >= spec.numActions()) {
-      throw new IllegalArgumentException(spec.id() + ": action " + action + " out of range [0, "
-          + spec.numActions() + ")");
-    }
+    BaseEnv.checkStepAllowed(spec, needsReset, action);
     out.clear().beginObject().name("action").value((long) action).endObject();
     byte[] reply = send("POST", stepUri, true, remote.instanceId);
     in.reset(reply, reply.length);
@@ -327,8 +321,7 @@ public final class GymHttpEnv implements Env, AutoCloseable {
       if (k < 0 || k >= step.obs.length) {
         throw new IllegalArgumentException("Discrete observation " + k + " outside [0, " + step.obs.length + ")");
       }
-      java.util.Arrays.fill(step.obs, 0f);
-      step.obs[(int) k] = 1f;
+      BaseEnv.oneHot(step.obs, 0, step.obs.length, (int) k);
       return;
     }
     int n;

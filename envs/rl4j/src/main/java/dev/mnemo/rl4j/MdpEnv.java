@@ -1,5 +1,6 @@
 package dev.mnemo.rl4j;
 
+import dev.mnemo.envs.BaseEnv;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
@@ -54,14 +55,7 @@ public final class MdpEnv implements Env, AutoCloseable {
 
   @Override
   public Step step(int action) {
-    if (needsReset) {
-      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before the"
-          + " first reset); call reset(seed) first");
-    }
-    if (action < 0 || action >= spec.numActions()) {
-      throw new IllegalArgumentException(spec.id() + ": action " + action + " out of range [0, "
-          + spec.numActions() + ")");
-    }
+    BaseEnv.checkStepAllowed(spec, needsReset, action);
     StepReply<? extends Encodable> r = mdp.step(action);
     copy(r.getObservation());
     boolean truncated = r.isDone() && r.getInfo() instanceof Map<?, ?> info

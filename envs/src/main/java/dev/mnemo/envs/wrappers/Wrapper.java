@@ -45,11 +45,7 @@ public abstract class Wrapper implements Env {
 
   @Override
   public final Step step(int action) {
-    if (needsReset) {
-      throw new IllegalStateException(spec.id() + ": step() called after the episode ended (or before"
-          + " the first reset); call reset(seed) first");
-    }
-    BaseEnv.checkAction(spec, action);
+    BaseEnv.checkStepAllowed(spec, needsReset, action);
     step.set(0f, false, false);
     onStep(action, step);
     if (step.done()) {
