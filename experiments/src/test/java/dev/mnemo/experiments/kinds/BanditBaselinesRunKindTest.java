@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mnemo.experiments.cli.MnemoCli;
-import dev.mnemo.experiments.cli.Wiring;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,11 +18,10 @@ class BanditBaselinesRunKindTest {
   @TempDir
   Path tmp;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final StandardCli cli = new StandardCli();
 
   private int mnemo(String... args) {
-    return MnemoCli.execute(Wiring.standard(), new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return cli.mnemo(args);
   }
 
   @Test
@@ -35,7 +29,7 @@ class BanditBaselinesRunKindTest {
     Path conf = tmp.resolve("bandits.conf");
     Files.writeString(conf, "kind = bandit-baselines\nseed = 7\nsettings = [\"10x5\"]\ninstances = 100\n");
     Path out = tmp.resolve("run");
-    assertEquals(0, mnemo("run", conf.toString(), "--out", out.toString()), err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, mnemo("run", conf.toString(), "--out", out.toString()), cli.err());
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals("n,k,algorithm,mean,ci95,paper", csv.get(0));
     assertTrue(csv.stream().anyMatch(l -> l.startsWith("10,5,ucb1,") && l.endsWith(",6.7")),
@@ -52,7 +46,7 @@ class BanditBaselinesRunKindTest {
     Path conf = tmp.resolve("bad.conf");
     Files.writeString(conf, "kind = bandit-baselines\nsettings = [\"10by5\"]\ninstances = 100\n");
     assertEquals(2, mnemo("run", conf.toString(), "--out", tmp.resolve("never").toString()));
-    String msg = err.toString(StandardCharsets.UTF_8);
+    String msg = cli.err();
     assertTrue(msg.contains("10by5") && msg.contains("settings"), "names the key and the bad value: " + msg);
   }
 }

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mnemo.experiments.cli.MnemoCli;
-import dev.mnemo.experiments.cli.Wiring;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,20 +18,16 @@ class R2d2RunKindTest {
   @TempDir
   Path tmp;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final StandardCli cli = new StandardCli();
 
   private int mnemo(String... args) {
-    return MnemoCli.execute(Wiring.standard(), new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return cli.mnemo(args);
   }
 
   private Path config(String body) throws IOException {
     Path f = tmp.resolve("tiny.conf");
-    Files.writeString(f, "kind = r2d2\nenv = \"tmaze?length=3\"\nnum_envs = 2\nburn_in = 2\n"
-        + "trace_length = 4\nsequence_period = 2\nn_step = 2\ngamma = 0.9\nencoder_sizes = [8]\n"
-        + "lstm_size = 8\nhead_size = 8\nbatch_size = 4\nreplay_capacity = 200\nmin_replay_size = 8\n"
-        + "samples_per_insert = 1\nactor_refresh_steps = 10\ntotal_env_steps = 400\neval_interval = 200\n"
-        + "eval_episodes = 4\nsolved_threshold = 3.5\n" + body);
+    Files.writeString(f, StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 400\n"
+        + "eval_interval = 200\neval_episodes = 4\nsolved_threshold = 3.5\n" + body);
     return f;
   }
 
@@ -44,7 +35,7 @@ class R2d2RunKindTest {
   void shortRunWritesSummaryWithStepsUpdatesAndEval() throws IOException {
     Path out = tmp.resolve("run");
     int code = mnemo("run", config("").toString(), "--out", out.toString());
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, code, cli.err());
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed", s.get("status").asText());
     assertEquals(400, s.get("env_steps").asLong());
@@ -61,7 +52,7 @@ class R2d2RunKindTest {
     Path out = tmp.resolve("local");
     int code = mnemo("run", config("runtime = local\nactors { workers = 2, envs_per_worker = 1, chunk_rows = 4,"
         + " status_interval = 200ms }\n").toString(), "--out", out.toString());
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, code, cli.err());
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed", s.get("status").asText());
     assertTrue(s.get("env_steps").asLong() >= 400, "the budget is reached: " + s);
@@ -81,7 +72,7 @@ class R2d2RunKindTest {
     int code = mnemo("run", config("runtime = local\nstop_when_solved = true\nsolved_threshold = -1000\n"
         + "total_env_steps = 50000000\nactors { workers = 2, envs_per_worker = 1, chunk_rows = 4,"
         + " status_interval = 100ms }\n").toString(), "--out", out.toString());
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, code, cli.err());
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     long solvedAt = s.get("solved_at_env_step").asLong();
     assertTrue(solvedAt >= 200, "solved at the first evaluation, after eval_interval steps: " + s);
@@ -98,7 +89,7 @@ class R2d2RunKindTest {
     Path out = tmp.resolve("never");
     int code = mnemo("run", config("env = \"tmaze?lenght=3\"\nmin_replay_size = 500\n").toString(),
         "--out", out.toString());
-    String msg = err.toString(StandardCharsets.UTF_8);
+    String msg = cli.err();
     assertEquals(2, code, msg);
     assertTrue(msg.contains("lenght"), "names the bad env parameter: " + msg);
     assertTrue(msg.contains("min_replay_size"), "names the inconsistent key: " + msg);
