@@ -208,22 +208,27 @@ public final class ActorKernelBench {
     return -1;
   }
 
+  /** One step's inputs for a batch: every timed row steps on the same seeded random values. */
+  private record StepInputs(float[] obs, int[] prevA, float[] prevR) {
+    static StepInputs random(RecurrentQSpec spec, int batch) {
+      Random rng = new Random(7);
+      float[] obs = new float[batch * spec.obsSize()];
+      for (int i = 0; i < obs.length; i++) {
+        obs[i] = (float) rng.nextGaussian();
+      }
+      int[] prevA = new int[batch];
+      float[] prevR = new float[batch];
+      for (int e = 0; e < batch; e++) {
+        prevA[e] = rng.nextInt(spec.numActions());
+        prevR[e] = (float) rng.nextGaussian();
+      }
+      return new StepInputs(obs, prevA, prevR);
+    }
+  }
+
   private static Timing kernelMicrosPerStep(RecurrentQKernel k, double seconds) {
-    int batch = k.batch();
-    RecurrentQSpec spec = k.spec();
-    Random rng = new Random(7);
-    float[] obs = new float[batch * spec.obsSize()];
-    for (int i = 0; i < obs.length; i++) {
-      obs[i] = (float) rng.nextGaussian();
-    }
-    int[] prevA = new int[batch];
-    float[] prevR = new float[batch];
-    for (int e = 0; e < batch; e++) {
-      prevA[e] = rng.nextInt(spec.numActions());
-      prevR[e] = (float) rng.nextGaussian();
-    }
-    timeLoop(() -> k.step(obs, prevA, prevR), warmUp(seconds)); // C2 compiles the hot path
-    return timeMedian(() -> k.step(obs, prevA, prevR), seconds);
+    StepInputs in = StepInputs.random(k.spec(), k.batch());
+    return warmThenMeasure(() -> k.step(in.obs(), in.prevA(), in.prevR()), seconds);
   }
 
   /**
@@ -233,17 +238,11 @@ public final class ActorKernelBench {
   private static Timing sameDiffMicrosPerStep(RecurrentQSpec spec, ParamSnapshot snap, int batch,
       double seconds) {
     RecurrentQNetwork net = new RecurrentQNetwork(spec, snap.params());
-    Random rng = new Random(7);
-    float[] obs = new float[batch * spec.obsSize()];
-    for (int i = 0; i < obs.length; i++) {
-      obs[i] = (float) rng.nextGaussian();
-    }
-    int[] prevA = new int[batch];
-    float[] prevR = new float[batch];
+    StepInputs in = StepInputs.random(spec, batch);
     float[][] state = {new float[batch * spec.lstmSize()], new float[batch * spec.lstmSize()]};
     int[] calls = {0};
     Runnable step = () -> {
-      QUnroll u = net.unroll(batch, 1, obs, prevA, prevR, state[0], state[1]);
+      QUnroll u = net.unroll(batch, 1, in.obs(), in.prevA(), in.prevR(), state[0], state[1]);
       state[0] = u.h();
       state[1] = u.c();
       // ND4J frees native memory only when the owning arrays are collected (DESIGN.md).
@@ -251,8 +250,7 @@ public final class ActorKernelBench {
         System.gc();
       }
     };
-    timeLoop(step, warmUp(seconds));
-    return timeMedian(step, seconds);
+    return warmThenMeasure(step, seconds);
   }
 
   /**
@@ -295,22 +293,15 @@ public final class ActorKernelBench {
   private static Timing sameDiffStepGraphMicrosPerStep(RecurrentQSpec spec, ParamSnapshot snap, int batch,
       double seconds) {
     SameDiffStep sd = new SameDiffStep(spec, batch, snap);
-    Random rng = new Random(7);
-    float[] obs = new float[batch * spec.obsSize()];
-    for (int i = 0; i < obs.length; i++) {
-      obs[i] = (float) rng.nextGaussian();
-    }
-    int[] prevA = new int[batch];
-    float[] prevR = new float[batch];
+    StepInputs in = StepInputs.random(spec, batch);
     int[] calls = {0};
     Runnable step = () -> {
-      sd.step(obs, prevA, prevR);
+      sd.step(in.obs(), in.prevA(), in.prevR());
       if (++calls[0] % 2000 == 0) {
         System.gc(); // ND4J frees native memory only when the owning arrays are collected (DESIGN.md)
       }
     };
-    timeLoop(step, warmUp(seconds));
-    return timeMedian(step, seconds);
+    return warmThenMeasure(step, seconds);
   }
 
   /**
@@ -323,6 +314,12 @@ public final class ActorKernelBench {
 
   /** Microseconds per call of one timed loop: on this thread's CPU clock and on the wall clock. */
   record Timing(double cpuUs, double wallUs) {}
+
+  /** Warm-up first (C2 compiles the hot path), then the median of the timed rounds. */
+  private static Timing warmThenMeasure(Runnable body, double seconds) {
+    timeLoop(body, warmUp(seconds));
+    return timeMedian(body, seconds);
+  }
 
   /** Rounds per measurement: this VM's timings move by up to 3x between single runs. */
   private static final int ROUNDS = 5;
