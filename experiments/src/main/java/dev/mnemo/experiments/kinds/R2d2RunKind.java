@@ -225,11 +225,9 @@ public final class R2d2RunKind implements RunKind {
     RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
         .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
         .with("solved_at_env_step", solvedAt);
-    if (cfg.evalEpisodes() > 0 && finalParams != null) {
+    if (periodic != null && finalParams != null) {
       // Greedy evaluation of the last published parameters, exactly as the synchronous trainer evaluates.
-      EnvSpec env = EnvRegistry.make(cfg.env()).spec();
-      double[] e = new GreedyEvaluator(cfg.env(), cfg.evalEpisodes(), cfg.seed() + 1_000_003L,
-          R2d2Learner.specFor(cfg, env.obsSize(), env.numActions())).evaluate(finalParams);
+      double[] e = periodic.evaluator.evaluate(finalParams);
       Boolean solved = cfg.solvedThreshold() < 1e299 ? e[0] >= cfg.solvedThreshold() : null;
       out = out.withEval(new EvalResult(e[0], e[1], cfg.evalEpisodes(), solved));
     }
@@ -238,7 +236,8 @@ public final class R2d2RunKind implements RunKind {
 
   /**
    * Greedy evaluations of the latest published parameters every {@code eval_interval} env steps of a
-   * local-runtime run (the synchronous trainer evaluates on the same schedule and with the same seeds).
+   * local-runtime run (the synchronous trainer evaluates on the same schedule and with the same seeds);
+   * its evaluator also makes the run's final evaluation.
    */
   private static final class PeriodicEval {
     private final GreedyEvaluator evaluator;
