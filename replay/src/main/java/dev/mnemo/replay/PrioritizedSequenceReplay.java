@@ -47,7 +47,7 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
   // Storage: one contiguous float record and one int record per slot, so sampling a sequence reads
   // two sequential blocks instead of a dozen scattered ones. Float record layout (offsets below):
   // obs [T*obsSize] | rewards [T] | discounts [T] | mask [T] | prevRewards [T] | episodeStarts [T] |
-  // h0 [stateSize] | c0 [stateSize] | behaviourLogits [T*numActions, if stored]. Int record:
+  // state0 [stateSize] | behaviourLogits [T*numActions, if stored]. Int record:
   // actions [T] | prevActions [T].
   final float[][] records;
   final int[][] intRecords;
@@ -57,8 +57,7 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
   private final int oMask;
   private final int oPrevRewards;
   private final int oEpisodeStarts;
-  private final int oH0;
-  private final int oC0;
+  private final int oState0;
   private final int oLogits;
   final int[] actorIds;
   final long[] paramVersions;
@@ -96,7 +95,7 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     beta = cfg.importanceExponent();
     minPriority = cfg.minPriority();
     limiter = cfg.rateLimiter();
-    long record = (long) len * (obsSize + 5 + (logits ? numActions : 0)) + 2L * stateSize;
+    long record = (long) len * (obsSize + 5 + (logits ? numActions : 0)) + stateSize;
     if (record > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("one sequence of " + record + " floats exceeds a Java array");
     }
@@ -106,9 +105,8 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     oMask = oDiscounts + len;
     oPrevRewards = oMask + len;
     oEpisodeStarts = oPrevRewards + len;
-    oH0 = oEpisodeStarts + len;
-    oC0 = oH0 + stateSize;
-    oLogits = oC0 + stateSize;
+    oState0 = oEpisodeStarts + len;
+    oLogits = oState0 + stateSize;
     records = new float[capacity][recordLength];
     intRecords = new int[capacity][2 * len];
     actorIds = new int[capacity];
@@ -448,8 +446,7 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     System.arraycopy(src.mask, s, rec, oMask, len);
     System.arraycopy(src.prevRewards, s, rec, oPrevRewards, len);
     System.arraycopy(src.episodeStarts, s, rec, oEpisodeStarts, len);
-    System.arraycopy(src.h0, row * stateSize, rec, oH0, stateSize);
-    System.arraycopy(src.c0, row * stateSize, rec, oC0, stateSize);
+    System.arraycopy(src.state0, row * stateSize, rec, oState0, stateSize);
     if (logits) {
       System.arraycopy(src.behaviourLogits, s * numActions, rec, oLogits, len * numActions);
     }
@@ -469,8 +466,7 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     System.arraycopy(rec, oMask, dst.mask, d, len);
     System.arraycopy(rec, oPrevRewards, dst.prevRewards, d, len);
     System.arraycopy(rec, oEpisodeStarts, dst.episodeStarts, d, len);
-    System.arraycopy(rec, oH0, dst.h0, row * stateSize, stateSize);
-    System.arraycopy(rec, oC0, dst.c0, row * stateSize, stateSize);
+    System.arraycopy(rec, oState0, dst.state0, row * stateSize, stateSize);
     if (logits) {
       System.arraycopy(rec, oLogits, dst.behaviourLogits, d * numActions, len * numActions);
     }

@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  *   size (int), inserts, samples, sampleBatches, evictions, priorityUpdates, staleUpdates,
  *     insertWaits, sampleWaits, rngState (longs)
  *   per held slot 0..size-1: generation (long), priority (float), actorId (int), paramVersion (long),
- *     the slot's float record (obs, rewards, discounts, mask, prevRewards, episodeStarts, h0, c0,
+ *     the slot's float record (obs, rewards, discounts, mask, prevRewards, episodeStarts, state0,
  *     logits if stored) and its int record (actions, prevActions), as laid out in the replay
  *   CRC32C of everything before it (int)
  * </pre>
@@ -27,7 +27,11 @@ import java.util.zip.CRC32C;
  */
 final class ReplayCheckpoint {
   static final long MAGIC = 0x4D4E454D4F52504CL; // "MNEMORPL"
-  static final int VERSION = 1;
+  /**
+   * 2: one opaque recurrent state per sequence (the core's state width) in place of separate h0 and c0.
+   * A version-1 file is refused with both versions named: its records have another layout.
+   */
+  static final int VERSION = 2;
   static final int HEADER_BYTES = 8 + 4 + 5 * 4 + 1 + 4 + 9 * 8;
   private static final int CHUNK = 1 << 20;
 
@@ -109,7 +113,8 @@ final class ReplayCheckpoint {
       int version = head.getInt();
       if (version != VERSION) {
         throw new ReplayCheckpointException("replay checkpoint " + file + " has format version " + version
-            + ", this build reads version " + VERSION);
+            + ", this build reads version " + VERSION + (version == 1 ? " (version 1 stored h0 and c0 separately;"
+            + " version 2 stores one recurrent state per sequence: start the run afresh)" : ""));
       }
       int capacity = head.getInt();
       int len = head.getInt();

@@ -41,8 +41,7 @@ public final class SequenceAdder {
   private final int[] ringPrevActions;
   private final float[] ringPrevRewards;
   private final float[] ringEpisodeStarts;
-  private final float[] ringH;
-  private final float[] ringC;
+  private final float[] ringState;
   private final float[] ringLogits;
   private final long[] ringVersions;
 
@@ -88,8 +87,7 @@ public final class SequenceAdder {
     ringPrevActions = new int[len];
     ringPrevRewards = new float[len];
     ringEpisodeStarts = new float[len];
-    ringH = new float[len * stateSize];
-    ringC = new float[len * stateSize];
+    ringState = new float[len * stateSize];
     ringLogits = cfg.storeLogits() ? new float[len * numActions] : null;
     ringVersions = new long[len];
     out = new SequenceBatch(1, cfg);
@@ -106,8 +104,8 @@ public final class SequenceAdder {
 
   /** Adds a step without behaviour logits (the config must not store logits). */
   public void add(float[] obs, int obsOffset, int action, float reward, boolean terminated,
-      boolean truncated, float[] h, float[] c, int stateOffset) throws InterruptedException {
-    add(obs, obsOffset, action, reward, terminated, truncated, h, c, stateOffset, null, 0);
+      boolean truncated, float[] state, int stateOffset) throws InterruptedException {
+    add(obs, obsOffset, action, reward, terminated, truncated, state, stateOffset, null, 0);
   }
 
   /**
@@ -118,15 +116,15 @@ public final class SequenceAdder {
    * @param reward reward received after the action
    * @param terminated the episode reached a terminal state at this step (value after it is 0)
    * @param truncated the episode was cut at this step (time limit; bootstrapped from the final obs)
-   * @param h recurrent state h before this step, read at {@code stateOffset}; null means zeros
-   * @param c recurrent state c before this step, read at {@code stateOffset}; null means zeros (GRU)
+   * @param state the recurrent core's state before this step ({@code stateSize} floats, opaque), read at
+   *     {@code stateOffset}; null means zeros
    * @param logits behaviour logits of this step, read at {@code logitsOffset}; required iff the
    *     config stores logits
    * @throws InterruptedException if the sink was interrupted while waiting (the partial episode is
    *     then dropped)
    */
   public void add(float[] obs, int obsOffset, int action, float reward, boolean terminated,
-      boolean truncated, float[] h, float[] c, int stateOffset, float[] logits, int logitsOffset)
+      boolean truncated, float[] state, int stateOffset, float[] logits, int logitsOffset)
       throws InterruptedException {
     if (awaitingEpisodeEnd) {
       throw new IllegalStateException("actor " + actorId + ": the episode ended at the previous step;"
@@ -141,8 +139,7 @@ public final class SequenceAdder {
     if (segmentStep == 0) {
       // The classic pitfall is an actor that forgets to reset its state at an episode start: the
       // first sequence would then store a state from the previous episode.
-      requireZero(h, stateOffset, "h");
-      requireZero(c, stateOffset, "c");
+      requireZero(state, stateOffset, "state");
     }
     int t = segmentStep;
     int pos = t % len;
@@ -153,8 +150,7 @@ public final class SequenceAdder {
     ringPrevActions[pos] = prevAction;
     ringPrevRewards[pos] = prevReward;
     ringEpisodeStarts[pos] = nextIsEpisodeStart ? 1f : 0f;
-    copyOrZero(h, stateOffset, ringH, pos * stateSize, stateSize);
-    copyOrZero(c, stateOffset, ringC, pos * stateSize, stateSize);
+    copyOrZero(state, stateOffset, ringState, pos * stateSize, stateSize);
     if (ringLogits != null) {
       System.arraycopy(logits, logitsOffset, ringLogits, pos * numActions, numActions);
     }
@@ -289,11 +285,9 @@ public final class SequenceAdder {
       b.prevRewards[pad] = b.rewards[pad - 1];
     }
     if (cfg.storeZeroState()) {
-      Arrays.fill(b.h0, 0f);
-      Arrays.fill(b.c0, 0f);
+      Arrays.fill(b.state0, 0f);
     } else {
-      System.arraycopy(ringH, p0 * stateSize, b.h0, 0, stateSize);
-      System.arraycopy(ringC, p0 * stateSize, b.c0, 0, stateSize);
+      System.arraycopy(ringState, p0 * stateSize, b.state0, 0, stateSize);
     }
     b.actorIds[0] = actorId;
     b.paramVersions[0] = ringVersions[p0];

@@ -25,7 +25,7 @@ import java.util.Arrays;
  * zeros with {@code prevActions = -1}.
  *
  * <p>A sequence whose episode continues past its window has all T steps real. The learner unrolls
- * steps {@code [0, burnIn)} from {@code h0, c0} without gradient, trains on
+ * steps {@code [0, burnIn)} from {@code state0} without gradient, trains on
  * {@code [burnIn, burnIn + trainLength)} and uses the last {@code nStep} steps only as bootstrap
  * targets. A sequence never crosses an episode (or, with {@link SequenceBoundary#TRIAL}, a trial), so
  * burn-in never sees a previous episode; a sequence that starts at an episode start stores the zero
@@ -62,10 +62,11 @@ public final class SequenceBatch {
   public final float[] prevRewards;
   /** [B*T] 1 at the first step of an episode, else 0. */
   public final float[] episodeStarts;
-  /** [B*stateSize] recurrent state h before step 0 of each sequence. */
-  public final float[] h0;
-  /** [B*stateSize] recurrent state c before step 0 of each sequence (zeros for cells without c). */
-  public final float[] c0;
+  /**
+   * [B*stateSize] the recurrent core's state before step 0 of each sequence: one opaque vector per row
+   * whose width and meaning belong to the core (LSTM: [h | c]; GRU, Elman: [h]).
+   */
+  public final float[] state0;
   /** [B] id of the actor that produced each sequence. */
   public final int[] actorIds;
   /** [B] parameter version the actor ran at the first step of each sequence. */
@@ -83,7 +84,7 @@ public final class SequenceBatch {
    * @param batchSize rows B
    * @param length steps per row T
    * @param obsSize floats per observation
-   * @param stateSize floats in each of h and c
+   * @param stateSize floats of recurrent state per sequence (the core's state width)
    * @param numActions discrete actions
    * @param withLogits allocate {@link #behaviourLogits}
    */
@@ -113,8 +114,7 @@ public final class SequenceBatch {
     prevActions = new int[n];
     prevRewards = new float[n];
     episodeStarts = new float[n];
-    h0 = new float[batchSize * stateSize];
-    c0 = new float[batchSize * stateSize];
+    state0 = new float[batchSize * stateSize];
     actorIds = new int[batchSize];
     paramVersions = new long[batchSize];
     behaviourLogits = withLogits ? new float[n * numActions] : null;
@@ -187,8 +187,7 @@ public final class SequenceBatch {
     System.arraycopy(src.prevActions, s, prevActions, d, length);
     System.arraycopy(src.prevRewards, s, prevRewards, d, length);
     System.arraycopy(src.episodeStarts, s, episodeStarts, d, length);
-    System.arraycopy(src.h0, srcRow * stateSize, h0, dstRow * stateSize, stateSize);
-    System.arraycopy(src.c0, srcRow * stateSize, c0, dstRow * stateSize, stateSize);
+    System.arraycopy(src.state0, srcRow * stateSize, state0, dstRow * stateSize, stateSize);
     if (behaviourLogits != null) {
       System.arraycopy(src.behaviourLogits, s * numActions, behaviourLogits, d * numActions,
           length * numActions);
@@ -204,7 +203,7 @@ public final class SequenceBatch {
   public static long payloadBytesPerSequence(int length, int obsSize, int stateSize, int numActions,
       boolean withLogits) {
     long perStep = 4L * obsSize + 4L * 7 + (withLogits ? 4L * numActions : 0);
-    return perStep * length + 8L * stateSize + 4 + 8;
+    return perStep * length + 4L * stateSize + 4 + 8;
   }
 
   /** Resets every array of this batch to zero. */
@@ -217,8 +216,7 @@ public final class SequenceBatch {
     Arrays.fill(prevActions, 0);
     Arrays.fill(prevRewards, 0f);
     Arrays.fill(episodeStarts, 0f);
-    Arrays.fill(h0, 0f);
-    Arrays.fill(c0, 0f);
+    Arrays.fill(state0, 0f);
     Arrays.fill(actorIds, 0);
     Arrays.fill(paramVersions, 0L);
     if (behaviourLogits != null) {

@@ -14,7 +14,7 @@ package dev.mnemo.replay;
  * @param nStep extra steps that only supply n-step bootstrap targets (R2D2: 5)
  * @param period steps between the starts of consecutive sequences of one episode (R2D2: 40)
  * @param obsSize floats per observation
- * @param stateSize floats in each of h and c
+ * @param stateSize floats of the recurrent core's state per step (opaque: LSTM [h | c], GRU [h])
  * @param numActions size of the discrete action space
  * @param storeZeroState store zeros instead of the actor's recurrent state (the paper's ablation)
  * @param storeLogits also store the behaviour policy's per-step logits (or Q-values), numActions each

@@ -43,8 +43,7 @@ class ConcurrentReplayStressTest {
   static void produce(int a, PrioritizedSequenceReplay replay, AtomicBoolean stop, SequenceAdder adder) {
     Random rnd = new Random(a);
     float[] obs = new float[4];
-    float[] h = new float[2];
-    float[] c = new float[2];
+    float[] st = new float[2];
     float[] logits = new float[3];
     try {
       for (int ep = 0; !stop.get(); ep++) {
@@ -57,14 +56,13 @@ class ConcurrentReplayStressTest {
           obs[2] = t;
           obs[3] = check(a, ep, t);
           for (int i = 0; i < 2; i++) {
-            h[i] = state(a, ep, t, i);
-            c[i] = -h[i];
+            st[i] = state(a, ep, t, i);
           }
           for (int k = 0; k < 3; k++) {
             logits[k] = obs[3] + k;
           }
           boolean last = t == length - 1;
-          adder.add(obs, 0, action(a, ep, t), reward(a, ep, t), last && !truncated, last && truncated, h, c,
+          adder.add(obs, 0, action(a, ep, t), reward(a, ep, t), last && !truncated, last && truncated, st,
               0, logits, 0);
         }
         obs[2] = length;
@@ -90,8 +88,7 @@ class ConcurrentReplayStressTest {
     assertEquals(ep, b.paramVersions[row], id + ": paramVersion");
     assertEquals(b.slots[row], (int) (b.generations[row] % capacity), id + ": slot vs generation");
     for (int i = 0; i < 2; i++) {
-      assertEquals(state(a, ep, start, i), b.h0[row * 2 + i], id + ": h0");
-      assertEquals(-state(a, ep, start, i), b.c0[row * 2 + i], id + ": c0");
+      assertEquals(state(a, ep, start, i), b.state0[row * 2 + i], id + ": state0");
     }
     int real = b.realSteps(row);
     assertTrue(real > CFG.burnIn(), id + " has no trained step: " + real + " real steps");

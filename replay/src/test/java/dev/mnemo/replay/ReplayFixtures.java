@@ -33,8 +33,7 @@ final class ReplayFixtures {
       }
     }
     for (int j = 0; j < b.stateSize(); j++) {
-      b.h0[row * b.stateSize() + j] = id + 0.5f;
-      b.c0[row * b.stateSize() + j] = -id;
+      b.state0[row * b.stateSize() + j] = (j % 2 == 0 ? 1 : -1) * (id + 0.5f + j);
     }
     b.actorIds[row] = id % 7;
     b.paramVersions[row] = id * 10L;
@@ -57,8 +56,7 @@ final class ReplayFixtures {
     check(java.util.Arrays.equals(expected.prevActions, actual.prevActions), id, "prevActions");
     check(java.util.Arrays.equals(expected.prevRewards, actual.prevRewards), id, "prevRewards");
     check(java.util.Arrays.equals(expected.episodeStarts, actual.episodeStarts), id, "episodeStarts");
-    check(java.util.Arrays.equals(expected.h0, actual.h0), id, "h0");
-    check(java.util.Arrays.equals(expected.c0, actual.c0), id, "c0");
+    check(java.util.Arrays.equals(expected.state0, actual.state0), id, "state0");
     check(!b.hasLogits() || java.util.Arrays.equals(expected.behaviourLogits, actual.behaviourLogits), id,
         "behaviourLogits");
     check(expected.actorIds[0] == actual.actorIds[0], id, "actorId");

@@ -52,8 +52,7 @@ class SequenceAdderTest {
   static final class Stream {
     final SequenceAdder adder;
     final float[] obs = new float[OBS];
-    final float[] h = new float[STATE];
-    final float[] c = new float[STATE];
+    final float[] state = new float[STATE];
     final float[] logits = new float[ACTIONS];
 
     Stream(SequenceAdder adder) {
@@ -65,13 +64,12 @@ class SequenceAdderTest {
       obs[1] = step;
       obs[2] = 7;
       for (int i = 0; i < STATE; i++) {
-        h[i] = stateValue(ep, step, i);
-        c[i] = -stateValue(ep, step, i);
+        state[i] = stateValue(ep, step, i);
       }
       for (int a = 0; a < ACTIONS; a++) {
         logits[a] = ep + step * 0.01f + a;
       }
-      adder.add(obs, 0, action(ep, step), reward(ep, step), terminated, truncated, h, c, 0,
+      adder.add(obs, 0, action(ep, step), reward(ep, step), terminated, truncated, state, 0,
           adder.config().storeLogits() ? logits : null, 0);
     }
 
@@ -147,8 +145,7 @@ class SequenceAdderTest {
           }
         }
         for (int i = 0; i < STATE; i++) {
-          assertEquals(stateValue(ep, start, i), b.h0[i], "h0 of the sequence at " + start);
-          assertEquals(-stateValue(ep, start, i), b.c0[i], "c0 of the sequence at " + start);
+          assertEquals(stateValue(ep, start, i), b.state0[i], "state0 of the sequence at " + start);
         }
         assertEquals(3, b.actorIds[0]);
       }
@@ -179,7 +176,7 @@ class SequenceAdderTest {
         }
       }
       if (start == 0) {
-        assertArrayEquals(new float[STATE], b.h0, "h0 at an episode start");
+        assertArrayEquals(new float[STATE], b.state0, "state0 at an episode start");
         assertEquals(-1, b.prevActions[0], "prevAction at an episode start");
         assertEquals(0f, b.prevRewards[0], "prevReward at an episode start");
       }
@@ -301,8 +298,7 @@ class SequenceAdderTest {
     assertEquals(2, rec.got.size());
     SequenceBatch second = rec.got.get(1).seq();
     assertEquals(2f, rec.got.get(1).obs(0, 1));
-    assertArrayEquals(new float[STATE], second.h0, "zero-state ablation stores zeros");
-    assertArrayEquals(new float[STATE], second.c0);
+    assertArrayEquals(new float[STATE], second.state0, "zero-state ablation stores zeros");
     assertEquals(11, rec.got.get(0).seq().paramVersions[0], "version at the first step of sequence 0");
     assertEquals(12, second.paramVersions[0], "version at the first step of sequence 1");
     assertEquals(4 + 2 * 0.01f + 3, second.behaviourLogits[3], 1e-6f, "logit a=3 at step 2");
@@ -324,10 +320,10 @@ class SequenceAdderTest {
     Stream s = new Stream(new SequenceAdder(cfg, new Recorder(), 0));
     float[] dirty = {0.5f, 0f};
     IllegalArgumentException notReset = assertThrows(IllegalArgumentException.class,
-        () -> s.adder.add(new float[OBS], 0, 0, 0f, false, false, dirty, null, 0));
+        () -> s.adder.add(new float[OBS], 0, 0, 0f, false, false, dirty, 0));
     assertTrue(notReset.getMessage().contains("must be zero at the start"), notReset.getMessage());
     IllegalArgumentException badAction = assertThrows(IllegalArgumentException.class,
-        () -> s.adder.add(new float[OBS], 0, ACTIONS, 0f, false, false, null, null, 0));
+        () -> s.adder.add(new float[OBS], 0, ACTIONS, 0f, false, false, null, 0));
     assertTrue(badAction.getMessage().contains("action must be in [0, 5)"), badAction.getMessage());
     s.step(0, 0, false, true);
     IllegalStateException noEnd = assertThrows(IllegalStateException.class, () -> s.step(1, 0, false, false));
@@ -339,12 +335,11 @@ class SequenceAdderTest {
 
   @Test
   void steadyStateAddAllocatesNothing() throws InterruptedException {
-    SequenceConfig cfg = new SequenceConfig(40, 80, 5, 40, 16, 64, 4, false, true, SequenceBoundary.EPISODE);
+    SequenceConfig cfg = new SequenceConfig(40, 80, 5, 40, 16, 128, 4, false, true, SequenceBoundary.EPISODE);
     SequenceSink discard = (seq, row, p) -> { };
     SequenceAdder adder = new SequenceAdder(cfg, discard, 0);
     float[] obs = new float[16];
-    float[] h = new float[64];
-    float[] c = new float[64];
+    float[] state = new float[128];
     float[] logits = new float[4];
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -358,7 +353,7 @@ class SequenceAdderTest {
       for (int i = 0; i < 20_000; i++) {
         int t = i % 300;
         boolean last = t == 299;
-        adder.add(obs, 0, i % 4, 1f, false, last, t == 0 ? null : h, t == 0 ? null : c, 0, logits, 0);
+        adder.add(obs, 0, i % 4, 1f, false, last, t == 0 ? null : state, 0, logits, 0);
         if (last) {
           adder.endEpisode(obs, 0);
         }

@@ -34,8 +34,7 @@ public final class ActingLoop {
   private final int[] actions;
   private final int[] prevAction;
   private final float[] prevReward;
-  private final float[] hBefore;
-  private final float[] cBefore;
+  private final float[] stateBefore;
   private long vectorSteps;
   private long episodes;
   private double returnSum;
@@ -60,7 +59,7 @@ public final class ActingLoop {
           + kernel.batch() + " and policy rows " + policy.rows());
     }
     obsSize = env.spec().obsSize();
-    stateSize = kernel.spec().lstmSize();
+    stateSize = kernel.stateSize();
     if (seq.obsSize() != obsSize || seq.stateSize() != stateSize
         || seq.numActions() != env.spec().numActions() || kernel.spec().obsSize() != obsSize) {
       throw new IllegalArgumentException("ActingLoop: sequence config " + seq + " does not match env "
@@ -81,8 +80,7 @@ public final class ActingLoop {
     actions = new int[n];
     prevAction = new int[n];
     prevReward = new float[n];
-    hBefore = new float[n * stateSize];
-    cBefore = new float[n * stateSize];
+    stateBefore = new float[n * stateSize];
   }
 
   /** Loads new parameters; running episodes keep their recurrent state (as R2D2's actors do). */
@@ -110,7 +108,7 @@ public final class ActingLoop {
     kernel.step(obs, prevAction, prevReward);
     policy.select(kernel.qValues(), actions);
     for (int i = 0; i < n; i++) {
-      kernel.copyStateBefore(i, hBefore, i * stateSize, cBefore, i * stateSize);
+      kernel.copyStateBefore(i, stateBefore, i * stateSize);
     }
     System.arraycopy(obs, 0, obsBefore, 0, obs.length);
     env.step(actions, obs, rewards, terminated, truncated);
@@ -118,7 +116,7 @@ public final class ActingLoop {
     for (int i = 0; i < n; i++) {
       boolean done = terminated[i] || truncated[i];
       adders[i].add(obsBefore, i * obsSize, actions[i], rewards[i], terminated[i], truncated[i],
-          hBefore, cBefore, i * stateSize);
+          stateBefore, i * stateSize);
       if (done) {
         adders[i].endEpisode(env.finalObs(), i * obsSize);
         kernel.resetState(i);

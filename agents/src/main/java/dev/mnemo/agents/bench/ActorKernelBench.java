@@ -239,12 +239,11 @@ public final class ActorKernelBench {
       double seconds) {
     RecurrentQNetwork net = new RecurrentQNetwork(spec, snap.params());
     StepInputs in = StepInputs.random(spec, batch);
-    float[][] state = {new float[batch * spec.lstmSize()], new float[batch * spec.lstmSize()]};
+    float[][] state = {new float[batch * spec.stateSize()]};
     int[] calls = {0};
     Runnable step = () -> {
-      QUnroll u = net.unroll(batch, 1, in.obs(), in.prevA(), in.prevR(), state[0], state[1]);
-      state[0] = u.h();
-      state[1] = u.c();
+      QUnroll u = net.unroll(batch, 1, in.obs(), in.prevA(), in.prevR(), state[0]);
+      state[0] = u.states();
       // ND4J frees native memory only when the owning arrays are collected (DESIGN.md).
       if (++calls[0] % 2000 == 0) {
         System.gc();

@@ -32,11 +32,15 @@ final class SameDiffStep {
   private INDArray lastQ;
 
   SameDiffStep(RecurrentQSpec spec, int batch, ParamSnapshot snap) {
+    if (!spec.coreName().equals(dev.mnemo.agents.core.LstmCore.NAME)) {
+      throw new IllegalArgumentException("the fused one-step SameDiff baseline is written for the LSTM core, not "
+          + spec.coreName());
+    }
     this.spec = spec;
     this.batch = batch;
     float[] p = snap.params();
     Map<String, ParamTensor> lay = spec.layoutByName();
-    int hs = spec.lstmSize();
+    int hs = spec.coreSize();
     int k = spec.headSize();
     int na = spec.numActions();
     SDVariable xv = sd.placeHolder("x", DataType.FLOAT, batch, spec.inputSize());
@@ -139,7 +143,7 @@ final class SameDiffStep {
 
   /** Zeroes the recurrent state. */
   void resetState() {
-    placeholders.put("h", Nd4j.create(DataType.FLOAT, batch, spec.lstmSize()));
-    placeholders.put("c", Nd4j.create(DataType.FLOAT, batch, spec.lstmSize()));
+    placeholders.put("h", Nd4j.create(DataType.FLOAT, batch, spec.coreSize()));
+    placeholders.put("c", Nd4j.create(DataType.FLOAT, batch, spec.coreSize()));
   }
 }

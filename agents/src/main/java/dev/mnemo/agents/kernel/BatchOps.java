@@ -1,8 +1,8 @@
 package dev.mnemo.agents.kernel;
 
 /**
- * The few batched float operations the actor kernels are built from: a small matrix product with bias
- * and the recurrent cells' element-wise nonlinearities. Two implementations exist: {@link VectorOps}
+ * The few batched float operations the networks are built from: a blocked matrix product with bias
+ * and the element-wise nonlinearities (ReLU, sigmoid, tanh) that blocks and recurrent cores use. Two implementations exist: {@link VectorOps}
  * (JDK Vector API, register-blocked) and {@link ScalarOps} (plain loops, used when the incubating
  * {@code jdk.incubator.vector} module is not in the boot layer). Both write only into caller-owned
  * arrays and allocate nothing.
@@ -54,22 +54,22 @@ public interface BatchOps {
   void reluBackward(int rows, int n, float[] d, int dOff, int ldd, float[] out, int oOff, int ldo);
 
   /**
-   * The LSTM cell's element-wise step for {@code rows} batch rows. Row {@code r} of {@code z} holds the
-   * pre-activations in gate blocks {@code [i | f | g | o]} of {@code hidden} floats each, starting at
-   * {@code zOff + r * ldz}; the states are dense {@code rows x hidden}:
-   * <pre>
-   *   i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o);  g = tanh(z_g)
-   *   cNext = f * cPrev + i * g;   hNext = o * tanh(cNext)
-   * </pre>
-   * {@code cNext}/{@code hNext} must not alias {@code cPrev}. {@code z} is scratch: an implementation may
-   * overwrite it (the vector one activates the gates in place). Implementations must give the same bits
-   * whatever the JIT has compiled, so a seeded run reproduces exactly.
+   * {@code x = sigmoid(x)} in place over {@code rows x n} at {@code off} (rows {@code ld} apart). Like every
+   * element-wise function here it gives the same bits whatever the JIT has compiled, so a seeded run
+   * reproduces exactly; the recurrent cores build their gates from it.
    */
-  void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev, float[] cNext,
-      float[] hNext);
+  void sigmoid(int rows, int n, float[] x, int off, int ld);
+
+  /** {@code x = tanh(x)} in place over {@code rows x n} at {@code off} (rows {@code ld} apart). */
+  void tanh(int rows, int n, float[] x, int off, int ld);
 
   /** Floats per SIMD register: {@link PackedMatrix} panels are cut for it. */
   int lanes();
+
+  /** Whether this implementation runs on the Vector API (cores pick their matching element-wise math). */
+  default boolean vectorApi() {
+    return false;
+  }
 
   /** Short name for logs and benchmarks. */
   String name();

@@ -23,18 +23,20 @@ public final class LstmGates {
    * For each of {@code rows} batch rows: activates the pre-activations {@code z} (blocks [i, f, g, o] of
    * {@code hs} floats, rows {@code ldz} apart) into {@code g} (rows {@code ldg} apart; may be {@code z}
    * itself at the same offset and stride), then {@code cNext = f cPrev + i g}, {@code tc = tanh(cNext)},
-   * {@code h = o tc}. States are dense {@code rows x hs} from their offsets; {@code tc} may be {@code h}
-   * at the same offset when tanh(c) need not be kept.
+   * {@code h = o tc}. State row {@code b} of each state array starts {@code b * lds} floats after its offset
+   * ({@code lds = hs} for dense states; {@code 2 hs} for the acting kernel's {@code [h | c]} rows); {@code tc}
+   * may be {@code h} at the same offset when tanh(c) need not be kept.
    *
    * <p>Pass by pass (exp of a block, then the rational parts), each loop with one small body: with exp
    * inlined five times into one loop C2 gave up inlining and boxed the vectors (~8 ns/element).
    */
   public static void step(int rows, int hs, float[] z, int zOff, int ldz, float[] g, int gOff, int ldg,
-      float[] cPrev, int cPrevOff, float[] cNext, int cNextOff, float[] tc, int tcOff, float[] h, int hOff) {
+      float[] cPrev, int cPrevOff, float[] cNext, int cNextOff, float[] tc, int tcOff, float[] h, int hOff,
+      int lds) {
     for (int b = 0; b < rows; b++) {
       int gi = gOff + b * ldg;
       int zi = zOff + b * ldz;
-      int s = b * hs;
+      int s = b * lds;
       expScaled(z, zi, g, gi, 2 * hs, -1f);
       expScaled(z, zi + 2 * hs, g, gi + 2 * hs, hs, 2f);
       expScaled(z, zi + 3 * hs, g, gi + 3 * hs, hs, -1f);
@@ -103,6 +105,18 @@ public final class LstmGates {
         dcNext[s0 + j] = dc * fg;
       }
     }
+  }
+
+  /** {@code x = sigmoid(x)} over {@code len} floats in place, with the deterministic {@link #exp}. */
+  public static void sigmoidInPlace(float[] x, int off, int len) {
+    expScaled(x, off, x, off, len, -1f);
+    reciprocalPlusOne(x, off, len);
+  }
+
+  /** {@code x = tanh(x)} over {@code len} floats in place, with the deterministic {@link #exp}. */
+  public static void tanhInPlace(float[] x, int off, int len) {
+    expScaled(x, off, x, off, len, 2f);
+    tanhFromExp(x, off, len);
   }
 
   /** dst = e^{scale * src} over len floats. */

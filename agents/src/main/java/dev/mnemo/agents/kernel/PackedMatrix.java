@@ -32,10 +32,15 @@ public final class PackedMatrix {
     this.k = k;
     this.n = n;
     this.lanes = lanes;
+    this.paddedCols = paddedCols(n, lanes);
+    this.data = new float[k * paddedCols];
+  }
+
+  /** Stored columns of an {@code n}-column matrix packed for {@code lanes}: n rounded up to the panel widths. */
+  public static int paddedCols(int n, int lanes) {
     int full = n / (2 * lanes) * (2 * lanes);
     int rest = n - full;
-    this.paddedCols = full + (rest == 0 ? 0 : rest <= lanes ? lanes : 2 * lanes);
-    this.data = new float[k * paddedCols];
+    return full + (rest == 0 ? 0 : rest <= lanes ? lanes : 2 * lanes);
   }
 
   /** Stored columns: {@code n} rounded up to the panel widths. */
@@ -91,6 +96,16 @@ public final class PackedMatrix {
         col += run;
       }
     }
+  }
+
+  /**
+   * Copies the transpose of a row-major {@code rows x cols} block of {@code src} (a {@code [rows, cols]}
+   * tensor at {@code srcOff}) to rows {@code row0..}, columns {@code col0..}: element {@code (i, j)} of the
+   * source lands at {@code (row0 + j, col0 + i)}. {@code stage} holds at least {@code rows * cols} floats.
+   */
+  public void loadTransposed(float[] src, int srcOff, int rows, int cols, int row0, int col0, float[] stage) {
+    WeightGradient.transpose(rows, cols, src, srcOff, cols, stage, 0, rows);
+    load(stage, 0, rows, row0, col0, cols, rows);
   }
 
   /** Sets every stored float to zero. */

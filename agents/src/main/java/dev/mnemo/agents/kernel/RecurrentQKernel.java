@@ -2,6 +2,9 @@ package dev.mnemo.agents.kernel;
 
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.blocks.InputRow;
+import dev.mnemo.agents.core.CoreKernel;
+import dev.mnemo.agents.core.RecurrentCore;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import java.util.List;
 import java.util.Map;
@@ -11,22 +14,20 @@ import java.util.Map;
  * Java on weights copied from a {@link ParamSnapshot} laid out as {@link RecurrentQSpec#layout()} says.
  * It computes exactly the spec's equations (see {@link RecurrentQSpec}):
  * <pre>
- *   x   = [obs | onehot(prevAction) | prevReward]        prevAction -1 = none: all-zero one-hot
+ *   x   = [obs | onehot(prevAction) | prevReward]        {@link InputRow}; prevAction -1 = none
  *   e   = relu(... relu(x W_enc0 + b_enc0) ...)           {@link DenseLayer} per encoder entry
- *   h, c = LSTM(e, h, c)                                  {@link LstmCell}, gates [i, f, g, o]
+ *   s   = core(e, s)                                      the core's {@link CoreKernel}; h = s[0, H)
  *   u   = relu(h [v1.W | a1.W] + [v1.b | a1.b])           both dueling streams in one product
  *   [v | a] = u [[v2.W, 0], [0, a2.W]] + [v2.b | a2.b]    block-diagonal
  *   q   = v + a - mean(a)
  * </pre>
  * Weight layout mapping: every spec matrix is {@code [in, out]} row-major ({@code y = x W}) and its
- * element {@code (i, j)} keeps that meaning here; {@link #load} only changes where it is stored:
- * (1) {@code lstm.Wx} is stacked over {@code lstm.Wh} into one {@code [in + H, 4H]} matrix with the
- * spec's gate blocks [i, f, g, o] untouched, (2) the dueling streams go side by side ({@code v1|a1})
- * and block-diagonal ({@code v2}, {@code a2}), so each layer is one matrix product, and (3) every
- * matrix is stored in SIMD column panels ({@link PackedMatrix}), output widths padded with zeros.
+ * element {@code (i, j)} keeps that meaning here; {@link #load} only changes where it is stored: the
+ * dueling streams go side by side ({@code v1|a1}) and block-diagonal ({@code v2}, {@code a2}), so each
+ * layer is one matrix product, and every matrix is stored in SIMD column panels ({@link PackedMatrix}).
  *
- * <p>State: {@code h} and {@code c} are double-buffered ({@code N x H} each); {@link #step} reads the
- * current pair and writes the other, so the state each env had BEFORE the last step stays available
+ * <p>State: the core's opaque state, {@code N x S} floats, double-buffered: {@link #step} reads the current
+ * rows and writes the other buffer, so the state each env had BEFORE the last step stays available
  * ({@link #copyStateBefore}) for the sequence adder, which stores the state a sequence started from.
  * {@link #resetState(int)} zeroes an env's current state at its episode start.
  *
@@ -54,16 +55,16 @@ public final class RecurrentQKernel {
   private final int numActions;
   private final int inputSize;
   private final int hidden;
+  private final int stateSize;
   private final int headSize;
   private final int paramCount;
+  private final RecurrentCore coreSpec;
+  private final int coreOff;
 
   private final DenseLayer[] encoder;
   private final int[] encW;
   private final int[] encB;
-  private final LstmCell lstm;
-  private final int lstmWx;
-  private final int lstmWh;
-  private final int lstmB;
+  private final CoreKernel core;
   private final DenseLayer head1;
   private final DenseLayer head2;
   private final int v1W;
@@ -77,8 +78,7 @@ public final class RecurrentQKernel {
 
   private final float[] x;
   private final float[][] encOut;
-  private final float[][] h = new float[2][];
-  private final float[][] c = new float[2][];
+  private final float[][] state = new float[2][];
   private int cur;
   private final float[] u;
   private final float[] va;
@@ -106,9 +106,12 @@ public final class RecurrentQKernel {
     this.obsSize = spec.obsSize();
     this.numActions = spec.numActions();
     this.inputSize = spec.inputSize();
-    this.hidden = spec.lstmSize();
+    this.hidden = spec.coreSize();
     this.headSize = spec.headSize();
     this.paramCount = spec.paramCount();
+    this.coreSpec = spec.core();
+    this.stateSize = coreSpec.stateSize();
+    this.coreOff = spec.coreOffset();
     Map<String, ParamTensor> lay = spec.layoutByName();
 
     List<Integer> enc = spec.encoderSizes();
@@ -124,10 +127,7 @@ public final class RecurrentQKernel {
       encOut[k] = new float[batch * encoder[k].width()];
       in = enc.get(k);
     }
-    lstm = new LstmCell(ops, in, hidden, batch);
-    lstmWx = offset(lay, "lstm.Wx", in, 4 * hidden);
-    lstmWh = offset(lay, "lstm.Wh", hidden, 4 * hidden);
-    lstmB = offset(lay, "lstm.b", 1, 4 * hidden);
+    core = coreSpec.kernel(ops, batch);
     head1 = new DenseLayer(ops, hidden, 2 * headSize, true);
     v1W = offset(lay, "v1.W", hidden, headSize);
     v1B = offset(lay, "v1.b", 1, headSize);
@@ -140,10 +140,8 @@ public final class RecurrentQKernel {
     a2B = offset(lay, "a2.b", 1, numActions);
 
     x = new float[batch * inputSize];
-    for (int s = 0; s < 2; s++) {
-      h[s] = new float[batch * hidden];
-      c[s] = new float[batch * hidden];
-    }
+    state[0] = new float[batch * stateSize];
+    state[1] = new float[batch * stateSize];
     u = new float[batch * head1.width()];
     va = new float[batch * head2.width()];
     q = new float[batch * numActions];
@@ -177,7 +175,7 @@ public final class RecurrentQKernel {
     for (int k = 0; k < encoder.length; k++) {
       encoder[k].load(p, encW[k], encB[k]);
     }
-    lstm.load(p, lstmWx, lstmWh, lstmB);
+    core.load(p, coreOff);
     // head1 = [v1.W | a1.W]: value stream in columns [0, hs), advantage stream in [hs, 2hs).
     head1.loadBlock(p, v1W, headSize, 0, 0, hidden, headSize);
     head1.loadBlock(p, a1W, headSize, 0, headSize, hidden, headSize);
@@ -208,19 +206,7 @@ public final class RecurrentQKernel {
           + prevAction.length + ", prevReward=" + prevReward.length);
     }
     for (int e = 0; e < batch; e++) {
-      int xo = e * inputSize;
-      System.arraycopy(obs, e * obsSize, x, xo, obsSize);
-      for (int a = 0; a < numActions; a++) {
-        x[xo + obsSize + a] = 0f;
-      }
-      int pa = prevAction[e];
-      if (pa >= 0 && pa < numActions) {
-        x[xo + obsSize + pa] = 1f;
-      } else if (pa != -1) {
-        throw new IllegalArgumentException("prevAction[" + e + "] = " + pa + ", expected -1 (none) or"
-            + " an action in [0, " + numActions + ")");
-      }
-      x[xo + obsSize + numActions] = prevReward[e];
+      InputRow.fill(x, e * inputSize, obs, e * obsSize, obsSize, numActions, prevAction[e], prevReward[e]);
     }
     float[] in = x;
     int ld = inputSize;
@@ -230,9 +216,10 @@ public final class RecurrentQKernel {
       ld = encoder[k].width();
     }
     int next = 1 - cur;
-    lstm.step(batch, in, 0, ld, h[cur], c[cur], h[next], c[next]);
+    core.step(batch, in, 0, ld, state[cur], state[next]);
     cur = next;
-    head1.forward(batch, h[cur], 0, hidden, u, 0, head1.width());
+    // The output h is the first H floats of each state row.
+    head1.forward(batch, state[cur], 0, stateSize, u, 0, head1.width());
     int w2 = head2.width();
     head2.forward(batch, u, 0, head1.width(), va, 0, w2);
     for (int e = 0; e < batch; e++) {
@@ -249,38 +236,38 @@ public final class RecurrentQKernel {
     }
   }
 
-  /** Zeroes env {@code env}'s current (h, c): call at its episode start, before the next step. */
+  /** Zeroes env {@code env}'s current state: call at its episode start, before the next step. */
   public void resetState(int env) {
     checkEnv(env);
-    java.util.Arrays.fill(h[cur], env * hidden, (env + 1) * hidden, 0f);
-    java.util.Arrays.fill(c[cur], env * hidden, (env + 1) * hidden, 0f);
+    java.util.Arrays.fill(state[cur], env * stateSize, (env + 1) * stateSize, 0f);
   }
 
   /** Zeroes every env's current state. */
   public void resetAllStates() {
-    java.util.Arrays.fill(h[cur], 0f);
-    java.util.Arrays.fill(c[cur], 0f);
+    java.util.Arrays.fill(state[cur], 0f);
   }
 
-  /** Sets env {@code env}'s current state (e.g. a stored state); {@code H} floats from each offset. */
-  public void setState(int env, float[] hSrc, int hOff, float[] cSrc, int cOff) {
+  /** Sets env {@code env}'s current state (e.g. a stored state): {@link #stateSize()} floats from {@code off}. */
+  public void setState(int env, float[] src, int off) {
     checkEnv(env);
-    System.arraycopy(hSrc, hOff, h[cur], env * hidden, hidden);
-    System.arraycopy(cSrc, cOff, c[cur], env * hidden, hidden);
+    System.arraycopy(src, off, state[cur], env * stateSize, stateSize);
   }
 
   /** Copies env {@code env}'s current state (after the last step, or after a reset). */
-  public void copyState(int env, float[] hDst, int hOff, float[] cDst, int cOff) {
+  public void copyState(int env, float[] dst, int off) {
     checkEnv(env);
-    System.arraycopy(h[cur], env * hidden, hDst, hOff, hidden);
-    System.arraycopy(c[cur], env * hidden, cDst, cOff, hidden);
+    System.arraycopy(state[cur], env * stateSize, dst, off, stateSize);
   }
 
   /** Copies the state env {@code env} had before the last {@link #step} (its input state). */
-  public void copyStateBefore(int env, float[] hDst, int hOff, float[] cDst, int cOff) {
+  public void copyStateBefore(int env, float[] dst, int off) {
     checkEnv(env);
-    System.arraycopy(h[1 - cur], env * hidden, hDst, hOff, hidden);
-    System.arraycopy(c[1 - cur], env * hidden, cDst, cOff, hidden);
+    System.arraycopy(state[1 - cur], env * stateSize, dst, off, stateSize);
+  }
+
+  /** Floats of recurrent state per env (the core's state width). */
+  public int stateSize() {
+    return stateSize;
   }
 
   /**
@@ -326,7 +313,7 @@ public final class RecurrentQKernel {
 
   /** Floating-point operations of one env's step (2 per multiply-add of the matrix products). */
   public long flopsPerEnvStep() {
-    long macs = lstm.macsPerRow() + head1.macsPerRow() + (long) headSize * (1 + numActions);
+    long macs = coreSpec.macsPerStep() + head1.macsPerRow() + (long) headSize * (1 + numActions);
     for (DenseLayer d : encoder) {
       macs += d.macsPerRow();
     }

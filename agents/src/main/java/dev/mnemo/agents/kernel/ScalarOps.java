@@ -57,30 +57,32 @@ public final class ScalarOps implements BatchOps {
   }
 
   @Override
-  public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
-      float[] cNext, float[] hNext) {
+  public void sigmoid(int rows, int n, float[] x, int off, int ld) {
     for (int r = 0; r < rows; r++) {
-      int zr = zOff + r * ldz;
-      int s = r * hidden;
-      for (int j = 0; j < hidden; j++) {
-        float i = sigmoid(z[zr + j]);
-        float f = sigmoid(z[zr + hidden + j]);
-        float g = tanh(z[zr + 2 * hidden + j]);
-        float o = sigmoid(z[zr + 3 * hidden + j]);
-        float c = f * cPrev[s + j] + i * g;
-        cNext[s + j] = c;
-        hNext[s + j] = o * tanh(c);
+      int o = off + r * ld;
+      for (int j = 0; j < n; j++) {
+        x[o + j] = sigmoid(x[o + j]);
+      }
+    }
+  }
+
+  @Override
+  public void tanh(int rows, int n, float[] x, int off, int ld) {
+    for (int r = 0; r < rows; r++) {
+      int o = off + r * ld;
+      for (int j = 0; j < n; j++) {
+        x[o + j] = tanh(x[o + j]);
       }
     }
   }
 
   /** Logistic function; exp overflow for very negative x gives exactly 0, which is the right limit. */
-  static float sigmoid(float x) {
+  public static float sigmoid(float x) {
     return (float) (1.0 / (1.0 + Math.exp(-x)));
   }
 
   /** tanh via exp: about 8x faster than {@link Math#tanh} here, exact to float precision. */
-  static float tanh(float x) {
+  public static float tanh(float x) {
     return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
   }
 

@@ -360,14 +360,23 @@ final class VectorOps implements BatchOps {
     }
   }
 
-  /**
-   * The deterministic gate math of {@link LstmGates}, in place: z's rows become the activated gates and
-   * hNext first holds tanh(cNext). Same bits whether the loop runs interpreted, under C1 or under C2.
-   */
   @Override
-  public void lstmGates(int rows, int hidden, float[] z, int zOff, int ldz, float[] cPrev,
-      float[] cNext, float[] hNext) {
-    LstmGates.step(rows, hidden, z, zOff, ldz, z, zOff, ldz, cPrev, 0, cNext, 0, hNext, 0, hNext, 0);
+  public void sigmoid(int rows, int n, float[] x, int off, int ld) {
+    for (int r = 0; r < rows; r++) {
+      LstmGates.sigmoidInPlace(x, off + r * ld, n);
+    }
+  }
+
+  @Override
+  public void tanh(int rows, int n, float[] x, int off, int ld) {
+    for (int r = 0; r < rows; r++) {
+      LstmGates.tanhInPlace(x, off + r * ld, n);
+    }
+  }
+
+  @Override
+  public boolean vectorApi() {
+    return true;
   }
 
   @Override

@@ -5,8 +5,8 @@ import dev.mnemo.agents.ParamSnapshot;
 /**
  * A trainable implementation of {@link RecurrentQSpec}'s math over one flat parameter array: the learner
  * unrolls it forward from a given state and asks for the gradient of {@code sum(dQ * Q)}. Two exist:
- * {@link RecurrentQNetwork} (SameDiff, the reference) and {@link RecurrentQGemm} (hand-derived
- * backpropagation on ND4J gemm, the fast one), and tests hold them to each other.
+ * {@link RecurrentQNetwork} (SameDiff, the reference and the GPU engine) and {@link RecurrentQGemm} (the
+ * all-Java blocks and core, the CPU engine), and tests hold them to each other.
  */
 public interface RecurrentQModel {
 
@@ -24,16 +24,24 @@ public interface RecurrentQModel {
 
   /**
    * Unrolls over steps {@code [t0, t0 + time)} of {@code batch} sequences of length {@code seqLength}
-   * (inputs batch-major) from state {@code (h0, c0)} ({@code [B*H]} each); -1 in {@code prevActions}
-   * means no previous action.
+   * (inputs batch-major) from the core's state {@code state0} ({@code [B * stateSize]}); -1 in
+   * {@code prevActions} means no previous action.
    */
   QUnroll unroll(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
-      float[] prevRewards, float[] h0, float[] c0);
+      float[] prevRewards, float[] state0);
 
   /**
    * Writes into {@code gradOut} the gradient of {@code sum_{b,t,a} dQ[b,t,a] Q[b,t,a]} over the same window
    * (dQ batch-major {@code [B*time*A]}): with {@code dQ = dLoss/dQ} this is {@code dLoss/dθ}.
    */
   void gradient(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
-      float[] prevRewards, float[] h0, float[] c0, float[] dQ, float[] gradOut);
+      float[] prevRewards, float[] state0, float[] dQ, float[] gradOut);
+
+  /**
+   * The gradient over {@code [t0, t0 + time)} of the most recent whole-sequence unroll of {@code batch}
+   * sequences of {@code seqLength}, from the state it reached before {@code t0}, without running the forward
+   * again where the engine keeps its activations (the learner unrolls the whole sequence for its targets
+   * anyway). Fails if there is no such unroll under the current parameters.
+   */
+  void gradientOfLastUnroll(int batch, int seqLength, int t0, int time, float[] dQ, float[] gradOut);
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.mnemo.agents.blocks.InputRow;
+import dev.mnemo.agents.core.RecurrentCore;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -17,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * R2D2's recurrent dueling Q-network in SameDiff, computing exactly the math of {@link RecurrentQSpec}
  * with its flat parameter layout (the pure-Java actor kernel must match it to 1e-5).
  *
- * <p>The LSTM is unrolled from primitive SameDiff ops rather than the built-in {@code lstmLayer}, whose
- * backward pass leaks native memory in DL4J 1.0.0-M2.1 (DESIGN.md). The encoder and the LSTM input
- * projection run for all {@code B*T} steps in one matmul each; only {@code h W_h} is per step. Graphs
+ * <p>The core is unrolled from primitive SameDiff ops (its {@link RecurrentCore#sameDiff} face) rather than
+ * built-in recurrent layers, whose backward pass leaks native memory in DL4J 1.0.0-M2.1 (DESIGN.md). The
+ * encoder and the heads run for all {@code B*T} steps in one matmul each. Graphs
  * are built per {@code (batch, time)} and cached, because an unroll fixes T at build time.
  *
  * <p>Parameters live in one flat {@code float[]} (the source of truth, {@link RecurrentQSpec#layout()}
@@ -48,28 +50,25 @@ public final class RecurrentQNetwork implements RecurrentQModel {
   }
 
   /**
-   * Seeded initial parameters: Glorot-uniform weights (per LSTM gate block), zero biases except the
-   * LSTM forget-gate bias, which starts at 1 so early gradients flow through the cell state.
+   * Seeded initial parameters, one pass of one random stream over the layout: Glorot-uniform weights and
+   * zero biases for the encoder and heads, the core's own initialisation for its block
+   * ({@link RecurrentCore#initialize}; the LSTM's forget-gate bias starts at 1).
    */
   public static float[] initialParams(RecurrentQSpec spec, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] p = new float[spec.paramCount()];
-    int h = spec.lstmSize();
+    RecurrentCore core = spec.core();
+    int coreStart = spec.coreOffset();
+    int coreEnd = coreStart + core.paramCount();
     for (ParamTensor t : spec.layout()) {
-      if (t.rows() == 1) {
-        if (t.name().equals("lstm.b")) {
-          for (int j = h; j < 2 * h; j++) {
-            p[t.offset() + j] = 1f;
-          }
-        }
+      if (t.offset() == coreStart) {
+        core.initialize(p, coreStart, rng);
         continue;
       }
-      // LSTM matrices hold four gate blocks of width H: scale each as its own [in, H] layer.
-      int fanOut = t.name().startsWith("lstm.") ? h : t.cols();
-      double limit = Math.sqrt(6.0 / (t.rows() + fanOut));
-      for (int k = 0; k < t.size(); k++) {
-        p[t.offset() + k] = (float) ((rng.nextDouble() * 2 - 1) * limit);
+      if (t.rows() == 1 || (t.offset() > coreStart && t.offset() < coreEnd)) {
+        continue; // biases start at zero; the core initialised its own tensors
       }
+      RecurrentCore.glorot(p, t.offset(), t.rows(), t.cols(), t.cols(), rng);
     }
     return p;
   }
@@ -112,28 +111,53 @@ public final class RecurrentQNetwork implements RecurrentQModel {
 
   /**
    * Unrolls the network over steps {@code [t0, t0 + time)} of {@code batch} stored sequences of length
-   * {@code seqLength}, starting from state {@code (h0, c0)}.
+   * {@code seqLength}, starting from the core's state {@code state0}.
    *
    * @param obs {@code [B * seqLength * obsSize]} observations, batch-major
    * @param prevActions {@code [B * seqLength]}; -1 means "no previous action" (zero one-hot)
    * @param prevRewards {@code [B * seqLength]}
-   * @param h0 {@code [B * H]} hidden state before step t0
-   * @param c0 {@code [B * H]} cell state before step t0
+   * @param state0 {@code [B * stateSize]} the core's state before step t0
    */
   @Override
   public QUnroll unroll(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
-      float[] prevRewards, float[] h0, float[] c0) {
+      float[] prevRewards, float[] state0) {
     UnrollGraph g = graph(batch, time);
-    g.fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
-    Map<String, INDArray> out = g.sd.output(g.placeholders, "q", "hs", "cs");
-    return new QUnroll(batch, time, spec.numActions(), spec.lstmSize(), floats(out.get("q")),
-        floats(out.get("hs")), floats(out.get("cs")));
+    g.fillInputs(seqLength, t0, obs, prevActions, prevRewards, state0);
+    Map<String, INDArray> out = g.sd.output(g.placeholders, "q", "states");
+    QUnroll u = new QUnroll(batch, time, spec.numActions(), spec.stateSize(), floats(out.get("q")),
+        floats(out.get("states")));
+    last = t0 == 0 && time == seqLength ? new LastUnroll(batch, seqLength, obs, prevActions, prevRewards,
+        state0.clone(), u, paramsRevision) : null;
+    return u;
   }
 
   /** {@link #unroll} over whole sequences ({@code t0 = 0, time = seqLength}). */
   public QUnroll unroll(int batch, int time, float[] obs, int[] prevActions, float[] prevRewards,
-      float[] h0, float[] c0) {
-    return unroll(batch, time, 0, time, obs, prevActions, prevRewards, h0, c0);
+      float[] state0) {
+    return unroll(batch, time, 0, time, obs, prevActions, prevRewards, state0);
+  }
+
+  /** What {@link #gradientOfLastUnroll} needs of the last whole-sequence unroll (the inputs are not copied). */
+  private record LastUnroll(int batch, int seqLength, float[] obs, int[] prevActions, float[] prevRewards,
+      float[] state0, QUnroll result, long revision) {
+  }
+
+  private LastUnroll last;
+
+  /** SameDiff keeps no activations between calls: the gradient re-runs the window from the stored state. */
+  @Override
+  public void gradientOfLastUnroll(int batch, int seqLength, int t0, int time, float[] dQ, float[] gradOut) {
+    LastUnroll l = last;
+    if (l == null || l.batch() != batch || l.seqLength() != seqLength || l.revision() != paramsRevision) {
+      throw new IllegalStateException("gradientOfLastUnroll: no whole-sequence unroll of batch " + batch
+          + " and length " + seqLength + " under the current parameters");
+    }
+    float[] before = l.state0();
+    if (t0 > 0) {
+      before = new float[batch * spec.stateSize()];
+      l.result().stateAfter(t0 - 1, before);
+    }
+    gradient(batch, seqLength, t0, time, l.obs(), l.prevActions(), l.prevRewards(), before, dQ, gradOut);
   }
 
   /**
@@ -146,11 +170,11 @@ public final class RecurrentQNetwork implements RecurrentQModel {
    */
   @Override
   public void gradient(int batch, int seqLength, int t0, int time, float[] obs, int[] prevActions,
-      float[] prevRewards, float[] h0, float[] c0, float[] dQ, float[] gradOut) {
+      float[] prevRewards, float[] state0, float[] dQ, float[] gradOut) {
     checkLength("dQ", dQ, batch * time * spec.numActions());
     checkLength("gradOut", gradOut, params.length);
     UnrollGraph g = graph(batch, time);
-    g.fillInputs(seqLength, t0, obs, prevActions, prevRewards, h0, c0);
+    g.fillInputs(seqLength, t0, obs, prevActions, prevRewards, state0);
     g.dqArr.data().setData(dQ);
     g.placeholders.put("dq", g.dqArr);
     Map<String, INDArray> grads = g.sd.calculateGradients(g.placeholders, g.paramNames);
@@ -202,8 +226,7 @@ public final class RecurrentQNetwork implements RecurrentQModel {
     final Map<String, INDArray> placeholders = new HashMap<>();
     final float[] xBuf;
     final INDArray xArr;
-    final INDArray h0Arr;
-    final INDArray c0Arr;
+    final INDArray state0Arr;
     final INDArray dqArr;
     long revision = -1;
 
@@ -211,7 +234,7 @@ public final class RecurrentQNetwork implements RecurrentQModel {
       this.batch = batch;
       this.time = time;
       int in = spec.inputSize();
-      int hs = spec.lstmSize();
+      int ss = spec.stateSize();
       int a = spec.numActions();
       int n = batch * time;
       Map<String, SDVariable> w = new HashMap<>();
@@ -222,31 +245,14 @@ public final class RecurrentQNetwork implements RecurrentQModel {
       }
       paramNames = layout.stream().map(ParamTensor::name).toList();
       SDVariable x = sd.placeHolder("x", DataType.FLOAT, n, in);
-      SDVariable h = sd.placeHolder("h0", DataType.FLOAT, batch, hs);
-      SDVariable c = sd.placeHolder("c0", DataType.FLOAT, batch, hs);
+      SDVariable state0 = sd.placeHolder("state0", DataType.FLOAT, batch, ss);
       SDVariable e = x;
       for (int k = 0; k < spec.encoderSizes().size(); k++) {
         e = sd.nn().relu(e.mmul(w.get("enc" + k + ".W")).add(w.get("enc" + k + ".b")), 0);
       }
-      // The input projection of every step in one matmul; only h W_h remains inside the loop.
-      SDVariable proj = sd.reshape(e.mmul(w.get("lstm.Wx")).add(w.get("lstm.b")), batch, time, 4L * hs);
-      SDVariable wh = w.get("lstm.Wh");
-      SDVariable[] hsOut = new SDVariable[time];
-      SDVariable[] csOut = new SDVariable[time];
-      for (int t = 0; t < time; t++) {
-        SDVariable z = proj.get(SDIndex.all(), SDIndex.point(t), SDIndex.all()).add(h.mmul(wh));
-        SDVariable s = sd.nn().sigmoid(z);
-        SDVariable i = s.get(SDIndex.all(), SDIndex.interval(0, hs));
-        SDVariable f = s.get(SDIndex.all(), SDIndex.interval(hs, 2 * hs));
-        SDVariable o = s.get(SDIndex.all(), SDIndex.interval(3 * hs, 4 * hs));
-        SDVariable g = sd.math().tanh(z.get(SDIndex.all(), SDIndex.interval(2 * hs, 3 * hs)));
-        c = f.mul(c).add(i.mul(g));
-        h = o.mul(sd.math().tanh(c));
-        hsOut[t] = h;
-        csOut[t] = c;
-      }
-      SDVariable hAll = sd.reshape("hs", sd.stack(1, hsOut), n, hs);
-      sd.reshape("cs", sd.stack(1, csOut), n, hs);
+      SDVariable[] rec = spec.core().sameDiff(sd, w, e, state0, batch, time);
+      SDVariable hAll = rec[0];
+      rec[1].rename("states");
       SDVariable v = sd.nn().relu(hAll.mmul(w.get("v1.W")).add(w.get("v1.b")), 0)
           .mmul(w.get("v2.W")).add(w.get("v2.b"));
       SDVariable adv = sd.nn().relu(hAll.mmul(w.get("a1.W")).add(w.get("a1.b")), 0)
@@ -257,18 +263,15 @@ public final class RecurrentQNetwork implements RecurrentQModel {
       sd.setLossVariables(surrogate);
       xBuf = new float[n * in];
       xArr = Nd4j.create(DataType.FLOAT, n, in);
-      h0Arr = Nd4j.create(DataType.FLOAT, batch, hs);
-      c0Arr = Nd4j.create(DataType.FLOAT, batch, hs);
+      state0Arr = Nd4j.create(DataType.FLOAT, batch, ss);
       dqArr = Nd4j.create(DataType.FLOAT, n, a);
     }
 
     /** Builds x_t = [obs, onehot(prevAction), prevReward] for the window and sets the placeholders. */
-    void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards,
-        float[] h0, float[] c0) {
+    void fillInputs(int seqLength, int t0, float[] obs, int[] prevActions, float[] prevRewards, float[] state0) {
       int os = spec.obsSize();
       int na = spec.numActions();
       int in = spec.inputSize();
-      int hs = spec.lstmSize();
       if (t0 < 0 || t0 + time > seqLength) {
         throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + time)
             + ") must lie inside sequences of length " + seqLength);
@@ -278,31 +281,17 @@ public final class RecurrentQNetwork implements RecurrentQModel {
         throw new IllegalArgumentException("prevActions: expected length " + batch * seqLength);
       }
       checkLength("prevRewards", prevRewards, batch * seqLength);
-      checkLength("h0", h0, batch * hs);
-      checkLength("c0", c0, batch * hs);
-      java.util.Arrays.fill(xBuf, 0f);
+      checkLength("state0", state0, batch * spec.stateSize());
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < time; t++) {
           int src = b * seqLength + t0 + t;
-          int row = (b * time + t) * in;
-          System.arraycopy(obs, src * os, xBuf, row, os);
-          int pa = prevActions[src];
-          if (pa >= na || pa < -1) {
-            throw new IllegalArgumentException("prevActions[" + src + "] = " + pa + ", expected -1.."
-                + (na - 1));
-          }
-          if (pa >= 0) {
-            xBuf[row + os + pa] = 1f;
-          }
-          xBuf[row + os + na] = prevRewards[src];
+          InputRow.fill(xBuf, (b * time + t) * in, obs, src * os, os, na, prevActions[src], prevRewards[src]);
         }
       }
       xArr.data().setData(xBuf);
-      h0Arr.data().setData(h0);
-      c0Arr.data().setData(c0);
+      state0Arr.data().setData(state0);
       placeholders.put("x", xArr);
-      placeholders.put("h0", h0Arr);
-      placeholders.put("c0", c0Arr);
+      placeholders.put("state0", state0Arr);
     }
   }
 }

@@ -149,8 +149,7 @@ public final class ReplayBench {
     // Adder: steps of an actor stream cut into sequences and inserted.
     SequenceAdder adder = new SequenceAdder(seq, replay, 0);
     float[] obs = new float[seq.obsSize()];
-    float[] h = new float[seq.stateSize()];
-    float[] c = new float[seq.stateSize()];
+    float[] state = new float[seq.stateSize()];
     int steps = 400_000;
     long adderAlloc = 0;
     long adderNanos = 0;
@@ -160,7 +159,7 @@ public final class ReplayBench {
       for (int i = 0; i < steps; i++) {
         int t = i % 500;
         boolean last = t == 499;
-        adder.add(obs, 0, i & 3, 1f, false, last, t == 0 ? null : h, t == 0 ? null : c, 0);
+        adder.add(obs, 0, i & 3, 1f, false, last, t == 0 ? null : state, 0);
         if (last) {
           adder.endEpisode(obs, 0);
         }

@@ -1,0 +1,22 @@
+package dev.mnemo.agents.core;
+
+import java.util.List;
+
+/** The cores a config can name ({@code core = lstm | gru | ln_gru | elman}) and how to build one. */
+public final class RecurrentCores {
+
+  private RecurrentCores() {}
+
+  /** Config names of every core, in the order docs and benchmarks list them. */
+  public static List<String> names() {
+    return List.of(LstmCore.NAME);
+  }
+
+  /** The core called {@code name} with the given input and hidden widths. */
+  public static RecurrentCore create(String name, int inputSize, int hiddenSize) {
+    return switch (name) {
+      case LstmCore.NAME -> new LstmCore(inputSize, hiddenSize);
+      default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());
+    };
+  }
+}
