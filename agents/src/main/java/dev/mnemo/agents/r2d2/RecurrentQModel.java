@@ -18,6 +18,14 @@ public interface RecurrentQModel {
   /** Replaces every parameter (layout order). */
   void setParams(float[] params);
 
+  /**
+   * Whether this engine keeps ND4J (native) arrays whose memory is freed only when the JVM collects their
+   * owners, so a training loop must trigger collection periodically (DESIGN.md). The all-Java engine does not.
+   */
+  default boolean holdsNativeMemory() {
+    return false;
+  }
+
   default ParamSnapshot snapshot(long version) {
     return new ParamSnapshot(params(), version);
   }

@@ -98,6 +98,11 @@ public final class RecurrentQNetwork implements RecurrentQModel {
     paramsRevision++;
   }
 
+  @Override
+  public boolean holdsNativeMemory() {
+    return true;
+  }
+
   /** The parameters as a snapshot for actor kernels. */
   @Override
   public ParamSnapshot snapshot(long version) {

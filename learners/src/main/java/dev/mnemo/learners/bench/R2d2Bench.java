@@ -51,8 +51,8 @@ public final class R2d2Bench {
     double sgemm = sgemmGflops();
     double peak = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable()
         ? dev.mnemo.agents.bench.FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
-    out.printf("R2D2 learner update: batch %d, burn-in %d, trace %d, n %d, LSTM %d, encoder %s, heads %d%n",
-        gemm.batchSize(), gemm.burnIn(), gemm.traceLength(), gemm.nStep(), gemm.lstmSize(),
+    out.printf("R2D2 learner update: batch %d, burn-in %d, trace %d, n %d, core %s %d, encoder %s, heads %d%n",
+        gemm.batchSize(), gemm.burnIn(), gemm.traceLength(), gemm.nStep(), gemm.core(), gemm.coreSize(),
         gemm.encoderSizes(), gemm.headSize());
     out.printf("  FLOPs per update (matmuls): %.3f GFLOP%n", flops / 1e9);
     out.printf("  this machine, one core: FP32 peak %.1f GFLOP/s (Vector API FMA loop; the basis of 'of peak');"
@@ -66,8 +66,9 @@ public final class R2d2Bench {
         + " on a shared machine it is the figure to compare, wall time includes waiting for a core)");
     double[] tGemm = timeUpdates(gemm, updates);
     print(out, "gemm engine:    ", tGemm, flops, peak);
-    out.printf("  PyTorch 1.13 on one core of this machine (issue 4): %.1f ms per update at this shape; gemm"
-        + " engine / PyTorch: %.2fx the time%n", pytorchMs, tGemm[1] * 1e3 / pytorchMs);
+    out.printf("  PyTorch 1.13 CPU, one core: %.1f ms per update at this shape -- a published reference (measured"
+        + " on this machine kind in an earlier session, AVX-512 OpenBLAS; NOT measured in this run); gemm engine /"
+        + " that reference: %.2fx the time%n", pytorchMs, tGemm[1] * 1e3 / pytorchMs);
     profile(out, gemm, Math.max(3, updates / 2), tGemm[1]);
     if (profileOnly) {
       return;
@@ -98,8 +99,8 @@ public final class R2d2Bench {
     }
     float[] grad = new float[p.length];
     Runnable update = () -> {
-      online.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.h0(), b.c0());
-      target.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.h0(), b.c0());
+      online.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.state0());
+      target.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), b.state0());
       online.gradientOfLastUnroll(bs, len, c.burnIn(), c.traceLength(), dq, grad);
       online.setParams(p);
     };
@@ -134,7 +135,7 @@ public final class R2d2Bench {
 
   static R2d2Config config(String engine) {
     R2d2Config p = R2d2Config.paper();
-    return new R2d2Config("bench", 1L, 1, 40, 80, 40, 5, 0.997, List.of(64), 128, 64, 64, 1e-4, 1e-3, 40,
+    return new R2d2Config("bench", 1L, 1, 40, 80, 40, 5, 0.997, List.of(64), "lstm", 128, 64, 64, 1e-4, 1e-3, 40,
         2500, 0.9, 0.9, 0.6, 1000, 64, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, p.gcInterval(), engine);
   }
 
@@ -145,7 +146,7 @@ public final class R2d2Bench {
   }
 
   static R2d2Config smallConfigFor(String engine) {
-    return new R2d2Config("bench", 1L, 1, 10, 30, 15, 5, 0.997, List.of(64), 64, 64, 32, 1e-4, 1e-3, 40,
+    return new R2d2Config("bench", 1L, 1, 10, 30, 15, 5, 0.997, List.of(64), "lstm", 64, 64, 32, 1e-4, 1e-3, 40,
         2500, 0.9, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, 50, engine);
   }
 
@@ -177,8 +178,8 @@ public final class R2d2Bench {
       perRow += 2.0 * in * e;
       in = e;
     }
-    int h = s.lstmSize();
-    perRow += 2.0 * in * 4 * h + 2.0 * h * 4 * h;
+    int h = s.coreSize();
+    perRow += 2.0 * s.core().macsPerStep();
     perRow += 2.0 * (h * s.headSize() * 2 + s.headSize() + s.headSize() * s.numActions());
     double rowsFwd = 2.0 * c.batchSize() * c.sequenceLength();
     double rowsTrain = 2.0 * c.batchSize() * c.traceLength();
@@ -205,8 +206,8 @@ public final class R2d2Bench {
     R2d2Config c = small ? smallConfig() : config("gemm");
     R2d2Learner l = new R2d2Learner(R2d2Learner.specFor(c, OBS, ACTIONS), c);
     TrainingBatch[] batches = {batch(c, 1), batch(c, 2), batch(c, 3)};
-    out.printf("soak: %d updates at batch %d, burn-in %d, trace %d, LSTM %d (gc every %d updates)%n",
-        updates, c.batchSize(), c.burnIn(), c.traceLength(), c.lstmSize(), c.gcInterval());
+    out.printf("soak: %d updates at batch %d, burn-in %d, trace %d, core %s %d (gc every %d updates)%n",
+        updates, c.batchSize(), c.burnIn(), c.traceLength(), c.core(), c.coreSize(), c.gcInterval());
     long t0 = System.nanoTime();
     for (int i = 1; i <= updates; i++) {
       l.update(batches[i % 3]);
@@ -253,11 +254,11 @@ public final class R2d2Bench {
       prev[i] = i % len == 0 ? -1 : actions[i - 1];
       prevR[i] = i % len == 0 ? 0 : rewards[i - 1];
     }
-    float[] h = new float[bs * c.lstmSize()];
+    int ss = R2d2Learner.specFor(c, OBS, ACTIONS).stateSize();
     float[] w = new float[bs];
     java.util.Arrays.fill(w, 1f);
-    return new TrainingBatch(bs, len, OBS, c.lstmSize(), obs, actions, rewards, ones, ones.clone(), prev,
-        prevR, h, h.clone(), w);
+    return new TrainingBatch(bs, len, OBS, ss, obs, actions, rewards, ones, ones.clone(), prev, prevR,
+        new float[bs * ss], w);
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.mnemo.learners.r2d2;
 
+import dev.mnemo.agents.core.RecurrentCores;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * Every R2D2 hyperparameter, with the paper's value as default (Kapturowski et al. 2019; DESIGN.md).
  * Small tasks scale these down in {@code configs/}; the HOCON key of each field is its snake_case name
- * ({@code burnIn} is {@code burn_in}, {@code lstmSize} is {@code lstm_size}, ...).
+ * ({@code burnIn} is {@code burn_in}, {@code coreSize} is {@code core_size}, ...).
  *
  * @param env environment id with parameters, e.g. {@code tmaze?length=10}
  * @param seed master seed: every random stream of a run derives from it
@@ -20,8 +21,9 @@ import java.util.Set;
  * @param sequencePeriod env steps between starts of adjacent sequences (paper: overlap 40 of 80)
  * @param nStep n of the n-step targets
  * @param gamma discount
- * @param encoderSizes Dense+ReLU widths before the LSTM (the paper's torso is a conv net; vectors use this)
- * @param lstmSize LSTM hidden size
+ * @param encoderSizes Dense+ReLU widths before the core (the paper's torso is a conv net; vectors use this)
+ * @param core the recurrent core: {@code lstm} (the paper's), {@code gru}, {@code ln_gru} or {@code elman}
+ * @param coreSize the core's hidden size ({@code lstm_size} is accepted as a deprecated alias)
  * @param headSize hidden width of each dueling stream
  * @param batchSize sequences per update
  * @param learningRate Adam step size
@@ -48,7 +50,7 @@ import java.util.Set;
  *     {@code samediff} (the SameDiff graph, the reference; ~10x slower per update)
  */
 public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int traceLength,
-    int sequencePeriod, int nStep, double gamma, List<Integer> encoderSizes, int lstmSize, int headSize,
+    int sequencePeriod, int nStep, double gamma, List<Integer> encoderSizes, String core, int coreSize, int headSize,
     int batchSize, double learningRate, double adamEpsilon, double maxGradNorm, int targetPeriod,
     double priorityEta, double priorityExponent, double importanceExponent, int replayCapacity,
     int minReplaySize, double samplesPerInsert, double samplesPerInsertTolerance, int actorRefreshSteps,
@@ -65,7 +67,10 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     if (!(gamma >= 0 && gamma <= 1)) {
       throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
     }
-    positive("lstm_size", lstmSize);
+    positive("core_size", coreSize);
+    if (!RecurrentCores.names().contains(core)) {
+      throw new IllegalArgumentException("core must be one of " + RecurrentCores.names() + ", got '" + core + "'");
+    }
     positive("head_size", headSize);
     positive("batch_size", batchSize);
     if (!(learningRate > 0) || !(adamEpsilon > 0)) {
@@ -106,7 +111,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
 
   /** The paper's hyperparameters (no env; budget of 1M env steps). */
   public static R2d2Config paper() {
-    return new R2d2Config("", 0L, 256, 40, 80, 40, 5, 0.997, List.of(), 512, 512, 64, 1e-4, 1e-3, 40.0,
+    return new R2d2Config("", 0L, 256, 40, 80, 40, 5, 0.997, List.of(), "lstm", 512, 512, 64, 1e-4, 1e-3, 40.0,
         2500, 0.9, 0.9, 0.6, 100_000, 5_000, 4.0, 0.1, 400, 0.4, 7.0, true, 1_000_000L, 10_000L, 10,
         Double.POSITIVE_INFINITY, 50, "gemm");
   }
@@ -117,11 +122,12 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
 
   /**
    * The paper's defaults overridden by {@code values}, keyed by the snake_case names of this record's
-   * fields ({@code burn_in}, {@code lstm_size}, ...), e.g. a HOCON file's {@code root().unwrapped()}.
+   * fields ({@code burn_in}, {@code core_size}, ...), e.g. a HOCON file's {@code root().unwrapped()}.
    * Numbers may be any {@link Number} or numeric string, {@code encoder_sizes} a list of integers.
    * Keys in {@link #NON_R2D2_KEYS} are skipped; any other unknown key fails, naming the valid ones.
    */
   public static R2d2Config fromMap(Map<String, ?> values) {
+    values = withAliases(values);
     R2d2Config base = paper();
     RecordComponent[] comps = R2d2Config.class.getRecordComponents();
     Map<String, RecordComponent> byKey = new LinkedHashMap<>();
@@ -156,6 +162,30 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The deprecated key {@code lstm_size} (from before cores were swappable) read as {@code core_size}. */
+  public static final String DEPRECATED_LSTM_SIZE = "lstm_size";
+
+  private static Map<String, ?> withAliases(Map<String, ?> values) {
+    if (!values.containsKey(DEPRECATED_LSTM_SIZE)) {
+      return values;
+    }
+    if (values.containsKey("core_size")) {
+      throw new IllegalArgumentException("config sets both core_size and its deprecated alias lstm_size; keep"
+          + " core_size");
+    }
+    Map<String, Object> m = new LinkedHashMap<>(values);
+    m.put("core_size", m.remove(DEPRECATED_LSTM_SIZE));
+    return m;
+  }
+
+  /** This config with another recurrent core of {@code size}. */
+  public R2d2Config withCore(String newCore, int size) {
+    Map<String, Object> m = toMap();
+    m.put("core", newCore);
+    m.put("core_size", size);
+    return fromMap(m);
   }
 
   /** This config as snake_case key/value pairs, the inverse of {@link #fromMap} (for run directories). */
@@ -233,7 +263,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
   /** This config with another env, seed and budget (tests and configs tweak these most). */
   public R2d2Config withRun(String newEnv, long newSeed, long newTotalEnvSteps) {
     return new R2d2Config(newEnv, newSeed, numEnvs, burnIn, traceLength, sequencePeriod, nStep, gamma,
-        encoderSizes, lstmSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
+        encoderSizes, core, coreSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
         priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
         samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, storedState,
         newTotalEnvSteps, evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
@@ -242,7 +272,7 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
   /** This config with {@code storedState} set (the zero-state ablation). */
   public R2d2Config withStoredState(boolean stored) {
     return new R2d2Config(env, seed, numEnvs, burnIn, traceLength, sequencePeriod, nStep, gamma,
-        encoderSizes, lstmSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
+        encoderSizes, core, coreSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
         priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
         samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, stored, totalEnvSteps,
         evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);

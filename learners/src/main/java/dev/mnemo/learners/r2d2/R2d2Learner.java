@@ -3,7 +3,6 @@ package dev.mnemo.learners.r2d2;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.r2d2.NStepDoubleQ;
 import dev.mnemo.agents.r2d2.QUnroll;
-import dev.mnemo.agents.r2d2.RecurrentQGemm;
 import dev.mnemo.agents.r2d2.RecurrentQModel;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
@@ -15,14 +14,14 @@ import java.util.List;
 /**
  * R2D2's learner (Kapturowski et al. 2019). One {@link #update} is the paper's step:
  * <ol>
- *   <li>unroll the online and the target network from the stored state (h0, c0) — or from zeros in the
+ *   <li>unroll the online and the target network from the stored core state — or from zeros in the
  *       zero-state ablation — over the whole sequence, forward only: the burn-in prefix warms the state
  *       and the rest gives Q for the n-step double-Q targets;</li>
  *   <li>y_t = h(n-step return + gamma^n h^-1(Q_target(s_{t+n}, argmax Q_online(s_{t+n})))) on the trained
  *       steps, with termination, truncation and padding as {@link NStepDoubleQ} documents;</li>
  *   <li>masked importance-weighted TD loss ({@link TdLoss}) and dLoss/dQ in plain Java;</li>
- *   <li>gradient of the trained steps only, by a SameDiff unroll started from the burn-in's final state
- *       fed as placeholders (no gradient flows into the burn-in);</li>
+ *   <li>gradient of the trained steps only, backpropagated through the online unroll of step 1 from the
+ *       burn-in's final state held constant (no gradient flows into the burn-in);</li>
  *   <li>global gradient-norm clipping, Adam, target copy every {@code targetPeriod} updates.</li>
  * </ol>
  * Not thread-safe: one trainer thread owns it.
@@ -30,7 +29,8 @@ import java.util.List;
 public final class R2d2Learner {
 
   private static final String MAGIC = "mnemo-r2d2-learner";
-  private static final int FORMAT = 1;
+  /** 2: the spec records the core's name and size (1: an implicit LSTM; refused, naming both versions). */
+  private static final int FORMAT = 2;
 
   private final RecurrentQSpec spec;
   private final R2d2Config config;
@@ -44,8 +44,6 @@ public final class R2d2Learner {
   // Reused per-update buffers (sized on first use for the batch shape).
   private int bufBatch = -1;
   private float[] zeros;
-  private float[] hBurn;
-  private float[] cBurn;
   private float[] y;
   private float[] valid;
   private float[] qTrain;
@@ -53,10 +51,10 @@ public final class R2d2Learner {
   private float[] dq;
 
   public R2d2Learner(RecurrentQSpec spec, R2d2Config config) {
-    if (spec.lstmSize() != config.lstmSize() || spec.headSize() != config.headSize()
-        || !spec.encoderSizes().equals(config.encoderSizes())) {
-      throw new IllegalArgumentException("network spec " + spec + " does not match config sizes lstm_size="
-          + config.lstmSize() + ", head_size=" + config.headSize() + ", encoder_sizes=" + config.encoderSizes());
+    if (!spec.equals(specFor(config, spec.obsSize(), spec.numActions()))) {
+      throw new IllegalArgumentException("network spec " + spec + " does not match the config's core="
+          + config.core() + ", core_size=" + config.coreSize() + ", head_size=" + config.headSize()
+          + ", encoder_sizes=" + config.encoderSizes());
     }
     this.spec = spec;
     this.config = config;
@@ -69,12 +67,14 @@ public final class R2d2Learner {
   }
 
   private static RecurrentQModel model(RecurrentQSpec spec, String engine, float[] params) {
-    return "samediff".equals(engine) ? new RecurrentQNetwork(spec, params) : new RecurrentQGemm(spec, params);
+    return "samediff".equals(engine) ? new RecurrentQNetwork(spec, params)
+        : new dev.mnemo.agents.r2d2.RecurrentQGemm(spec, params);
   }
 
   /** The network spec a config implies for an env with these observation and action sizes. */
   public static RecurrentQSpec specFor(R2d2Config config, int obsSize, int numActions) {
-    return new RecurrentQSpec(obsSize, numActions, config.encoderSizes(), config.lstmSize(), config.headSize());
+    return new RecurrentQSpec(obsSize, numActions, config.encoderSizes(), config.core(), config.coreSize(),
+        config.headSize());
   }
 
   public RecurrentQSpec spec() {
@@ -116,7 +116,7 @@ public final class R2d2Learner {
   /** Wraps a replay batch's arrays (no copy). */
   public static TrainingBatch wrap(SequenceBatch b) {
     return new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions, b.rewards,
-        b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
+        b.discounts, b.mask, b.prevActions, b.prevRewards, b.state0, b.weights);
   }
 
   /** The loss, statistics and priorities of the batch under the current parameters, without a step. */
@@ -131,28 +131,21 @@ public final class R2d2Learner {
     int l = config.burnIn();
     int m = config.traceLength();
     int na = spec.numActions();
-    int hs = spec.lstmSize();
+    int ss = spec.stateSize();
     if (len != config.sequenceLength()) {
       throw new IllegalArgumentException("batch length " + len + " != burn_in + trace_length + n_step = "
           + config.sequenceLength());
     }
-    if (b.obsSize() != spec.obsSize() || b.stateSize() != hs) {
+    if (b.obsSize() != spec.obsSize() || b.stateSize() != ss) {
       throw new IllegalArgumentException("batch obsSize/stateSize " + b.obsSize() + "/" + b.stateSize()
-          + " != network " + spec.obsSize() + "/" + hs);
+          + " != network " + spec.obsSize() + "/" + ss);
     }
     ensureBuffers(bs);
-    float[] h0 = config.storedState() ? b.h0() : zeros;
-    float[] c0 = config.storedState() ? b.c0() : zeros;
+    float[] state0 = config.storedState() ? b.state0() : zeros;
 
     // 1. forward-only unrolls over the whole sequence from the stored (or zero) state
-    QUnroll on = online.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), h0, c0);
-    QUnroll tg = target.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), h0, c0);
-    if (l > 0) {
-      on.stateAfter(l - 1, hBurn, cBurn);
-    } else {
-      System.arraycopy(h0, 0, hBurn, 0, hBurn.length);
-      System.arraycopy(c0, 0, cBurn, 0, cBurn.length);
-    }
+    QUnroll on = online.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), state0);
+    QUnroll tg = target.unroll(bs, len, 0, len, b.obs(), b.prevActions(), b.prevRewards(), state0);
     // 2. n-step double-Q targets on the trained steps [l, l + m)
     NStepDoubleQ.targets(bs, len, na, l, m, config.nStep(), config.gamma(), b.rewards(), b.discounts(),
         b.mask(), on.q(), tg.q(), y, valid);
@@ -166,13 +159,9 @@ public final class R2d2Learner {
         config.priorityEta(), dq, priorities);
     double norm = Double.NaN;
     if (train) {
-      // 4. gradient through the trained steps only, starting from the burn-in state
-      if (online instanceof RecurrentQGemm g) {
-        // The online unroll of step 1 already holds the trained steps' activations from the same state.
-        g.gradientOfLastUnroll(bs, len, l, m, dq, grad);
-      } else {
-        online.gradient(bs, len, l, m, b.obs(), b.prevActions(), b.prevRewards(), hBurn, cBurn, dq, grad);
-      }
+      // 4. gradient through the trained steps only, starting from the burn-in state: the online unroll of
+      // step 1 already went through them from the same state.
+      online.gradientOfLastUnroll(bs, len, l, m, dq, grad);
       norm = clipGlobalNorm(grad, config.maxGradNorm());
       // 5. Adam, publish, target copy
       adam.apply(params, grad);
@@ -181,7 +170,7 @@ public final class R2d2Learner {
       if (updates % config.targetPeriod() == 0) {
         target.setParams(params);
       }
-      if (updates % config.gcInterval() == 0) {
+      if (online.holdsNativeMemory() && updates % config.gcInterval() == 0) {
         // ND4J frees native buffers only when the JVM collects their owners (DESIGN.md).
         System.gc();
       }
@@ -210,11 +199,8 @@ public final class R2d2Learner {
     if (bs == bufBatch) {
       return;
     }
-    int hs = spec.lstmSize();
     int m = config.traceLength();
-    zeros = new float[bs * hs];
-    hBurn = new float[bs * hs];
-    cBurn = new float[bs * hs];
+    zeros = new float[bs * spec.stateSize()];
     y = new float[bs * m];
     valid = new float[bs * m];
     qTrain = new float[bs * m * spec.numActions()];
@@ -232,7 +218,8 @@ public final class R2d2Learner {
       for (int s : spec.encoderSizes()) {
         out.writeInt(s);
       }
-      out.writeInt(spec.lstmSize());
+      out.writeUTF(spec.coreName());
+      out.writeInt(spec.coreSize());
       out.writeInt(spec.headSize());
       out.writeLong(updates);
       out.writeLong(adam.step);
@@ -256,7 +243,7 @@ public final class R2d2Learner {
       for (int i = 0; i < ne; i++) {
         enc[i] = in.readInt();
       }
-      RecurrentQSpec stored = new RecurrentQSpec(obs, na, List.of(enc), in.readInt(), in.readInt());
+      RecurrentQSpec stored = new RecurrentQSpec(obs, na, List.of(enc), in.readUTF(), in.readInt(), in.readInt());
       if (!stored.equals(spec)) {
         throw new IllegalStateException("checkpoint " + file + " was written for " + stored
             + ", this learner has " + spec);

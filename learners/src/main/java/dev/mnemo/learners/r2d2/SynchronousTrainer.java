@@ -47,7 +47,7 @@ public final class SynchronousTrainer {
     this.spec = R2d2Learner.specFor(config, envSpec.obsSize(), envSpec.numActions());
     this.learner = new R2d2Learner(spec, config);
     SequenceConfig seq = new SequenceConfig(config.burnIn(), config.traceLength(), config.nStep(),
-        config.sequencePeriod(), envSpec.obsSize(), spec.lstmSize(), envSpec.numActions(),
+        config.sequencePeriod(), envSpec.obsSize(), spec.stateSize(), envSpec.numActions(),
         !config.storedState(), false, SequenceBoundary.EPISODE);
     RateLimiterConfig open = new RateLimiterConfig(1, config.samplesPerInsert(), -Double.MAX_VALUE,
         Double.MAX_VALUE);

@@ -11,13 +11,12 @@ package dev.mnemo.learners.r2d2;
  * @param mask {@code [B*T]} 1 real step, 0 padding (after truncation the first pad holds the final obs)
  * @param prevActions {@code [B*T]} -1 at episode start
  * @param prevRewards {@code [B*T]}
- * @param h0 {@code [B*H]} hidden state the actor had before step 0
- * @param c0 {@code [B*H]} cell state the actor had before step 0
+ * @param state0 {@code [B*stateSize]} the core's state the actor had before step 0 (opaque)
  * @param weights {@code [B]} importance-sampling weights
  */
 public record TrainingBatch(int batchSize, int length, int obsSize, int stateSize, float[] obs, int[] actions,
-    float[] rewards, float[] discounts, float[] mask, int[] prevActions, float[] prevRewards, float[] h0,
-    float[] c0, float[] weights) {
+    float[] rewards, float[] discounts, float[] mask, int[] prevActions, float[] prevRewards, float[] state0,
+    float[] weights) {
 
   public TrainingBatch {
     int n = batchSize * length;
@@ -28,8 +27,7 @@ public record TrainingBatch(int batchSize, int length, int obsSize, int stateSiz
     check("mask", mask.length, n);
     check("prevActions", prevActions.length, n);
     check("prevRewards", prevRewards.length, n);
-    check("h0", h0.length, batchSize * stateSize);
-    check("c0", c0.length, batchSize * stateSize);
+    check("state0", state0.length, batchSize * stateSize);
     check("weights", weights.length, batchSize);
   }
 

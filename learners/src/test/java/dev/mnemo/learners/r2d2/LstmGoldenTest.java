@@ -356,8 +356,8 @@ class LstmGoldenTest {
       prevActions[i] = r.nextInt(spec.numActions() + 1) - 1;
     }
     float[] prevRewards = uniform(r, n, 1f);
-    float[] h0 = uniform(r, BATCH * spec.lstmSize(), 0.5f);
-    float[] c0 = uniform(r, BATCH * spec.lstmSize(), 0.5f);
+    float[] h0 = uniform(r, BATCH * spec.coreSize(), 0.5f);
+    float[] c0 = uniform(r, BATCH * spec.coreSize(), 0.5f);
     float[] dq = uniform(r, BATCH * WIN_TIME * spec.numActions(), 1f);
     return new Inputs(obs, prevActions, prevRewards, h0, c0, dq);
   }
@@ -382,7 +382,7 @@ class LstmGoldenTest {
     int len = config.sequenceLength();
     int os = spec.obsSize();
     int na = spec.numActions();
-    int hs = spec.lstmSize();
+    int hs = spec.coreSize();
     float[] obs = new float[bs * len * os];
     int[] actions = new int[bs * len];
     float[] rewards = new float[bs * len];
@@ -460,28 +460,52 @@ class LstmGoldenTest {
 
   /** Unrolls {@code m} over steps [t0, t0 + time) of the inputs from state (h0, c0). */
   static Forward unrollQ(RecurrentQModel m, Inputs in, int t0, int time, float[] h0, float[] c0) {
-    QUnroll u = m.unroll(BATCH, SEQ, t0, time, in.obs(), in.prevActions(), in.prevRewards(), h0, c0);
+    int hs = m.spec().coreSize();
+    QUnroll u = m.unroll(BATCH, SEQ, t0, time, in.obs(), in.prevActions(), in.prevRewards(), join(h0, c0, hs));
     float[][] h = new float[time][];
     float[][] c = new float[time][];
-    int hs = m.spec().lstmSize();
+    float[] s = new float[BATCH * 2 * hs];
     for (int t = 0; t < time; t++) {
       h[t] = new float[BATCH * hs];
       c[t] = new float[BATCH * hs];
-      u.stateAfter(t, h[t], c[t]);
+      u.stateAfter(t, s);
+      split(s, h[t], c[t], hs);
     }
     return new Forward(u.q(), h, c);
+  }
+
+  /** The LSTM core's state rows [h | c] from separate {@code [B*H]} h and c. */
+  static float[] join(float[] h, float[] c, int hs) {
+    int bs = h.length / hs;
+    float[] s = new float[bs * 2 * hs];
+    for (int b = 0; b < bs; b++) {
+      System.arraycopy(h, b * hs, s, b * 2 * hs, hs);
+      System.arraycopy(c, b * hs, s, b * 2 * hs + hs, hs);
+    }
+    return s;
+  }
+
+  /** The inverse of {@link #join}. */
+  static void split(float[] s, float[] h, float[] c, int hs) {
+    int bs = h.length / hs;
+    for (int b = 0; b < bs; b++) {
+      System.arraycopy(s, b * 2 * hs, h, b * hs, hs);
+      System.arraycopy(s, b * 2 * hs + hs, c, b * hs, hs);
+    }
   }
 
   /** The gradient of {@code sum(dq * Q)} over the window [t0, t0 + time) started from (h0, c0). */
   static float[] gradient(RecurrentQModel m, Inputs in, int t0, int time, float[] h0, float[] c0, float[] dq) {
     float[] g = new float[m.spec().paramCount()];
-    m.gradient(BATCH, SEQ, t0, time, in.obs(), in.prevActions(), in.prevRewards(), h0, c0, dq, g);
+    m.gradient(BATCH, SEQ, t0, time, in.obs(), in.prevActions(), in.prevRewards(),
+        join(h0, c0, m.spec().coreSize()), dq, g);
     return g;
   }
 
   /** The same gradient via a whole-sequence unroll from the inputs' (h0, c0) and gradientOfLastUnroll. */
   static float[] gradientOfLastUnroll(RecurrentQGemm m, Inputs in, int t0, int time, float[] dq) {
-    m.unroll(BATCH, SEQ, 0, SEQ, in.obs(), in.prevActions(), in.prevRewards(), in.h0(), in.c0());
+    m.unroll(BATCH, SEQ, 0, SEQ, in.obs(), in.prevActions(), in.prevRewards(),
+        join(in.h0(), in.c0(), m.spec().coreSize()));
     float[] g = new float[m.spec().paramCount()];
     m.gradientOfLastUnroll(BATCH, SEQ, t0, time, dq, g);
     return g;
@@ -491,11 +515,12 @@ class LstmGoldenTest {
   static KernelRun kernelSteps(RecurrentQSpec spec, float[] params, Inputs in) {
     RecurrentQKernel k = new RecurrentQKernel(spec, BATCH);
     k.load(new ParamSnapshot(params.clone(), 0));
-    int hs = spec.lstmSize();
+    int hs = spec.coreSize();
     int os = spec.obsSize();
     int na = spec.numActions();
+    float[] s0 = join(in.h0(), in.c0(), hs);
     for (int b = 0; b < BATCH; b++) {
-      k.setState(b, in.h0(), b * hs, in.c0(), b * hs);
+      k.setState(b, s0, b * 2 * hs);
     }
     float[] q = new float[SEQ * BATCH * na];
     float[] obs = new float[BATCH * os];
@@ -513,9 +538,11 @@ class LstmGoldenTest {
     }
     float[] h = new float[BATCH * hs];
     float[] c = new float[BATCH * hs];
+    float[] s = new float[BATCH * 2 * hs];
     for (int b = 0; b < BATCH; b++) {
-      k.copyState(b, h, b * hs, c, b * hs);
+      k.copyState(b, s, b * 2 * hs);
     }
+    split(s, h, c, hs);
     return new KernelRun(q, h, c);
   }
 
@@ -526,8 +553,8 @@ class LstmGoldenTest {
   static TrainingBatch trainingBatch(int bs, int len, int obsSize, int stateSize, float[] obs, int[] actions,
       float[] rewards, float[] discounts, float[] mask, int[] prevActions, float[] prevRewards, float[] h0,
       float[] c0, float[] weights) {
-    return new TrainingBatch(bs, len, obsSize, stateSize, obs, actions, rewards, discounts, mask, prevActions,
-        prevRewards, h0, c0, weights);
+    return new TrainingBatch(bs, len, obsSize, 2 * stateSize, obs, actions, rewards, discounts, mask,
+        prevActions, prevRewards, join(h0, c0, stateSize), weights);
   }
 
   static UpdateStats update(R2d2Learner l, TrainingBatch b) {

@@ -69,18 +69,16 @@ class R2d2LearnerTest {
   @Test
   void burnInStartsFromTheStoredStateAndZeroStateModeIgnoresIt() {
     TrainingBatch b = TestBatches.random(TestBatches.small(true, 100, 1e-3), OBS, ACTIONS, 3);
-    float[] otherH = b.h0().clone();
-    float[] otherC = b.c0().clone();
-    for (int i = 0; i < otherH.length; i++) {
-      otherH[i] = -otherH[i] + 0.7f;
-      otherC[i] = -otherC[i] - 0.7f;
+    float[] other = b.state0().clone();
+    for (int i = 0; i < other.length; i++) {
+      other[i] = -other[i] + 0.7f;
     }
-    TrainingBatch b2 = TestBatches.withState(b, otherH, otherC);
+    TrainingBatch b2 = TestBatches.withState(b, other);
 
     R2d2Learner stored = learner(TestBatches.small(true, 100, 1e-3));
     double l1 = stored.evaluate(b).loss();
     double l2 = stored.evaluate(b2).loss();
-    assertNotEquals(l1, l2, "with stored state, the replayed (h0, c0) must change Q and the loss");
+    assertNotEquals(l1, l2, "with stored state, the replayed state must change Q and the loss");
 
     R2d2Learner zero1 = learner(TestBatches.small(false, 100, 1e-3));
     R2d2Learner zero2 = learner(TestBatches.small(false, 100, 1e-3));
@@ -159,7 +157,7 @@ class R2d2LearnerTest {
   @Test
   void gemmAndSameDiffEnginesTakeTheSameStep() {
     R2d2Config g = TestBatches.small(true, 100, 1e-3);
-    R2d2Config sd = new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, g.encoderSizes(), 16, 16, 8, 1e-3,
+    R2d2Config sd = new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, g.encoderSizes(), "lstm", 16, 16, 8, 1e-3,
         1e-3, 40.0, 100, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50,
         "samediff");
     TrainingBatch b = TestBatches.random(g, OBS, ACTIONS, 8);
@@ -190,7 +188,7 @@ class R2d2LearnerTest {
   @Test
   void batchOfTheWrongLengthIsRefused() {
     R2d2Config c = TestBatches.small(true, 2, 1e-3);
-    R2d2Config longer = new R2d2Config("test", 42L, 4, 6, 8, 4, 2, 0.9, c.encoderSizes(), 16, 16, 8, 1e-3,
+    R2d2Config longer = new R2d2Config("test", 42L, 4, 6, 8, 4, 2, 0.9, c.encoderSizes(), "lstm", 16, 16, 8, 1e-3,
         1e-3, 40.0, 2, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50, "gemm");
     TrainingBatch b = TestBatches.random(longer, OBS, ACTIONS, 7);
     var e = assertThrows(IllegalArgumentException.class, () -> learner(c).update(b));

@@ -9,7 +9,7 @@ final class TestBatches {
 
   /** burn-in 4, trace 8, n 2 (length 14), LSTM 16, heads 16, batch 8. */
   static R2d2Config small(boolean storedState, int targetPeriod, double lr) {
-    return new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, List.of(16), 16, 16, 8, lr, 1e-3, 40.0,
+    return new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, List.of(16), "lstm", 16, 16, 8, lr, 1e-3, 40.0,
         targetPeriod, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, storedState, 1000, 100, 2, 1.0, 50, "gemm");
   }
 
@@ -21,7 +21,7 @@ final class TestBatches {
     Random r = new Random(seed);
     int bs = c.batchSize();
     int len = c.sequenceLength();
-    int hs = c.lstmSize();
+    int hs = c.coreSize();
     float[] obs = new float[bs * len * obsSize];
     int[] actions = new int[bs * len];
     float[] rewards = new float[bs * len];
@@ -54,12 +54,12 @@ final class TestBatches {
     }
     float[] w = new float[bs];
     java.util.Arrays.fill(w, 1f);
-    return new TrainingBatch(bs, len, obsSize, hs, obs, actions, rewards, discounts, mask, prevActions,
-        prevRewards, h0, c0, w);
+    return new TrainingBatch(bs, len, obsSize, 2 * hs, obs, actions, rewards, discounts, mask, prevActions,
+        prevRewards, LstmGoldenTest.join(h0, c0, hs), w);
   }
 
-  static TrainingBatch withState(TrainingBatch b, float[] h0, float[] c0) {
+  static TrainingBatch withState(TrainingBatch b, float[] state0) {
     return new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs(), b.actions(),
-        b.rewards(), b.discounts(), b.mask(), b.prevActions(), b.prevRewards(), h0, c0, b.weights());
+        b.rewards(), b.discounts(), b.mask(), b.prevActions(), b.prevRewards(), state0, b.weights());
   }
 }

@@ -34,8 +34,7 @@ public final class EpisodeRecorder {
   private final float[] epObs;
   private final int[] epPrevA;
   private final float[] epPrevR;
-  private final float[] epH;
-  private final float[] epC;
+  private final float[] epStates;
 
   public EpisodeRecorder(String envId, RecurrentQSpec spec, long seed) {
     this.env = new VectorEnv(envId, 1, seed);
@@ -45,7 +44,7 @@ public final class EpisodeRecorder {
       throw new IllegalArgumentException("env " + envId + " has obsSize=" + os + ", numActions=" + na
           + " but the network spec expects " + spec.obsSize() + ", " + spec.numActions());
     }
-    this.hs = spec.lstmSize();
+    this.hs = spec.stateSize();
     this.maxLength = env.spec().maxEpisodeSteps();
     if (maxLength < 1 || maxLength > 1_000_000) {
       throw new IllegalArgumentException("env " + envId + " needs a finite episode limit, got " + maxLength);
@@ -56,8 +55,7 @@ public final class EpisodeRecorder {
     this.epObs = new float[maxLength * os];
     this.epPrevA = new int[maxLength];
     this.epPrevR = new float[maxLength];
-    this.epH = new float[maxLength * hs];
-    this.epC = new float[maxLength * hs];
+    this.epStates = new float[maxLength * hs];
     env.reset(obs);
   }
 
@@ -83,7 +81,7 @@ public final class EpisodeRecorder {
       System.arraycopy(obs, 0, epObs, t * os, os);
       epPrevA[t] = prevA[0];
       epPrevR[t] = prevR[0];
-      kernel.copyState(0, epH, t * hs, epC, t * hs);
+      kernel.copyState(0, epStates, t * hs);
       kernel.step(obs, prevA, prevR);
       action[0] = rng.nextDouble() < epsilon ? rng.nextInt(na) : EpsilonGreedy.argmax(kernel.qValues(), 0, na);
       env.step(action, obs, rew, term, trunc);
@@ -95,6 +93,6 @@ public final class EpisodeRecorder {
       prevR[0] = rew[0];
     }
     return new RecordedEpisode(t, os, hs, Arrays.copyOf(epObs, t * os), Arrays.copyOf(epPrevA, t),
-        Arrays.copyOf(epPrevR, t), Arrays.copyOf(epH, t * hs), Arrays.copyOf(epC, t * hs));
+        Arrays.copyOf(epPrevR, t), Arrays.copyOf(epStates, t * hs));
   }
 }

@@ -44,7 +44,7 @@ public final class QDiscrepancy {
     this.spec = spec;
     this.maxLength = maxLength;
     this.numActions = spec.numActions();
-    this.hidden = spec.lstmSize();
+    this.hidden = spec.stateSize();
     this.kernel = new RecurrentQKernel(spec, 1);
     this.qTrue = new float[maxLength * numActions];
     this.qUnroll = new float[maxLength * numActions];
@@ -85,7 +85,7 @@ public final class QDiscrepancy {
     }
     int s = Math.max(0, t - strategy.burnIn());
     if (strategy.start() == StartState.STORED) {
-      kernel.setState(0, episode.storedH(), s * hidden, episode.storedC(), s * hidden);
+      kernel.setState(0, episode.storedStates(), s * hidden);
     } else {
       kernel.resetAllStates();
     }
@@ -140,19 +140,18 @@ public final class QDiscrepancy {
     k.load(acting);
     k.resetAllStates();
     int os = spec.obsSize();
-    int hs = spec.lstmSize();
-    float[] h = new float[length * hs];
-    float[] c = new float[length * hs];
+    int hs = spec.stateSize();
+    float[] states = new float[length * hs];
     float[] o = new float[os];
     int[] pa = new int[1];
     float[] pr = new float[1];
     for (int t = 0; t < length; t++) {
-      k.copyState(0, h, t * hs, c, t * hs);
+      k.copyState(0, states, t * hs);
       System.arraycopy(obs, t * os, o, 0, os);
       pa[0] = prevActions[t];
       pr[0] = prevRewards[t];
       k.step(o, pa, pr);
     }
-    return new RecordedEpisode(length, os, hs, obs, prevActions, prevRewards, h, c);
+    return new RecordedEpisode(length, os, hs, obs, prevActions, prevRewards, states);
   }
 }

@@ -234,11 +234,11 @@ public final class R2d2Ablation {
     int period = Math.max(1, o.trace() / 2);
     boolean stored = v.start() == StartState.STORED;
     if ("short".equals(o.preset())) {
-      return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.99, List.of(32), 32, 32, 32,
+      return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.99, List.of(32), "lstm", 32, 32, 32,
           1e-3, 1e-5, 10.0, 200, 0.9, 0.9, 0.6, 4000, 128, o.samplesPerInsert(), 0.1, 50, 0.4, 7.0, stored,
           o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
     }
-    return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.98, List.of(32), 32, 32,
+    return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.98, List.of(32), "lstm", 32, 32,
         16, 1e-3, 1e-3, 40.0, 200, 0.9, 0.9, 0.6, 2000, 64, o.samplesPerInsert(), 0.1, 100, 0.4, 7.0,
         stored, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
   }

@@ -7,15 +7,14 @@ package dev.mnemo.learners.r2d2.ablation;
  *
  * @param length steps T
  * @param obsSize floats per observation
- * @param stateSize LSTM hidden size H
+ * @param stateSize the core's state width S
  * @param obs {@code T x obsSize}
  * @param prevActions per step the previous action, -1 at the first step
  * @param prevRewards per step the previous reward, 0 at the first step
- * @param storedH {@code T x H}: h before step t
- * @param storedC {@code T x H}: c before step t
+ * @param storedStates {@code T x S}: the core's state before step t
  */
 public record RecordedEpisode(int length, int obsSize, int stateSize, float[] obs, int[] prevActions,
-    float[] prevRewards, float[] storedH, float[] storedC) {
+    float[] prevRewards, float[] storedStates) {
 
   public RecordedEpisode {
     if (length < 1 || obsSize < 1 || stateSize < 1) {
@@ -25,8 +24,7 @@ public record RecordedEpisode(int length, int obsSize, int stateSize, float[] ob
     check("obs", obs.length, length * obsSize);
     check("prevActions", prevActions.length, length);
     check("prevRewards", prevRewards.length, length);
-    check("storedH", storedH.length, length * stateSize);
-    check("storedC", storedC.length, length * stateSize);
+    check("storedStates", storedStates.length, length * stateSize);
   }
 
   private static void check(String name, int got, int want) {

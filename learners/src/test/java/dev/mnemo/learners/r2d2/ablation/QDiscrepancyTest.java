@@ -21,7 +21,7 @@ class QDiscrepancyTest {
   static float[] params(long seed, float forgetBias) {
     float[] p = RecurrentQNetwork.initialParams(SPEC, seed);
     ParamTensor b = SPEC.layoutByName().get("lstm.b");
-    int h = SPEC.lstmSize();
+    int h = SPEC.coreSize();
     for (int k = 0; k < h; k++) {
       p[b.offset() + h + k] = forgetBias;
     }
