@@ -72,7 +72,7 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
     this.batch = b;
     // The training batch wraps the sample batch's arrays: sampling into it refills the learner's input.
     this.training = new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions,
-        b.rewards, b.discounts, b.mask, b.prevActions, b.prevRewards, b.h0, b.c0, b.weights);
+        b.rewards, b.discounts, b.mask, b.prevActions, b.prevRewards, b.state0, b.weights);
     counters.updates.set(learner.updates());
     counters.latestParams.set(learner.snapshot());
     if (!idle) {

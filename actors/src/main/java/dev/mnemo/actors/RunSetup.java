@@ -25,7 +25,7 @@ public record RunSetup(EnvSpec envSpec, RecurrentQSpec netSpec, SequenceConfig s
     EnvSpec es = (factory == null ? EnvRegistry.make(r2d2.env()) : factory.make(0, 0)).spec();
     RecurrentQSpec net = R2d2Learner.specFor(r2d2, es.obsSize(), es.numActions());
     SequenceConfig seq = new SequenceConfig(r2d2.burnIn(), r2d2.traceLength(), r2d2.nStep(),
-        r2d2.sequencePeriod(), es.obsSize(), r2d2.lstmSize(), es.numActions(), !r2d2.storedState(), false,
+        r2d2.sequencePeriod(), es.obsSize(), net.stateSize(), es.numActions(), !r2d2.storedState(), false,
         SequenceBoundary.EPISODE);
     return new RunSetup(es, net, seq);
   }

@@ -40,7 +40,7 @@ class ActingLoopTest {
       int h = b.stateSize();
       double norm = 0;
       for (int i = 0; i < h; i++) {
-        norm += Math.abs(b.h0[row * h + i]) + Math.abs(b.c0[row * h + i]);
+        norm += Math.abs(b.state0[row * h + i]);
       }
       if (b.episodeStarts[row * len] == 1f) {
         starts[0]++;

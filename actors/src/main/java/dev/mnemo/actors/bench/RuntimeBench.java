@@ -81,8 +81,8 @@ public final class RuntimeBench {
     }
     try {
       R2d2Config r2d2 = benchConfig(env);
-      out.printf("RuntimeBench: env=%s, %d envs per worker, LSTM %d, encoder %s, sequence %d steps, %.1f s per figure,"
-          + " %d cores%n", env, envs, r2d2.lstmSize(), r2d2.encoderSizes(), r2d2.sequenceLength(), seconds,
+      out.printf("RuntimeBench: env=%s, %d envs per worker, core %s %d, encoder %s, sequence %d steps, %.1f s per"
+          + " figure, %d cores%n", env, envs, r2d2.core(), r2d2.coreSize(), r2d2.encoderSizes(), r2d2.sequenceLength(), seconds,
           Runtime.getRuntime().availableProcessors());
       // The kernel's Vector API code needs a long C2 warm-up: the ceiling is measured before and after
       // the runtime figures and the better one is kept, so a cold JIT cannot flatter the runtime.
@@ -144,7 +144,7 @@ public final class RuntimeBench {
     m.put("n_step", 3);
     m.put("gamma", 0.99);
     m.put("encoder_sizes", List.of(32));
-    m.put("lstm_size", 32);
+    m.put("core_size", 32);
     m.put("head_size", 32);
     m.put("batch_size", 32);
     m.put("learning_rate", 1e-3);
@@ -201,7 +201,7 @@ public final class RuntimeBench {
 
   /** Burn-in 20, 40 trained, 5-step targets, LSTM 64 behind one Dense 64; learner idle. */
   static R2d2Config benchConfig(String env) {
-    return new R2d2Config(env, 1L, 8, 20, 40, 20, 5, 0.99, List.of(64), 64, 64, 32, 1e-3, 1e-3, 40.0, 100,
+    return new R2d2Config(env, 1L, 8, 20, 40, 20, 5, 0.99, List.of(64), "lstm", 64, 64, 32, 1e-3, 1e-3, 40.0, 100,
         0.9, 0.9, 0.6, 2_000, 64, 1.0, 0.1, 400, 0.4, 7.0, true, Long.MAX_VALUE, 1_000_000L, 0, 1.0, 50, "gemm");
   }
 

@@ -23,7 +23,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * parameter snapshots ({@link EnvWorker.NewParams}, {@link ParamSnapshot}). Arrays are written in bulk,
  * little-endian, as the contiguous prefix of the batch's row-major arrays that holds the chunk's rows.
  *
- * <p>Frame: {@code [version byte = 1][kind byte][fields...]}. Reading checks the version, the kind
+ * <p>Frame: {@code [version byte = 2][kind byte][fields...]}. Reading checks the version, the kind
  * against the manifest, every length against the bytes actually present (before allocating), and that
  * nothing trails the frame; a malformed frame is refused with a {@link NotSerializableException} naming
  * what was wrong, which Pekko logs and drops, so the node keeps running.
@@ -33,7 +33,11 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 public final class MnemoBinarySerializer extends SerializerWithStringManifest implements ByteBufferSerializer {
 
   /** Format version written in every frame. */
-  public static final byte VERSION = 1;
+  /**
+   * 2: one opaque recurrent state per sequence (the core's state width) in place of h0 and c0. A frame of
+   * another version is refused naming both versions (nodes of different builds must not exchange data).
+   */
+  public static final byte VERSION = 2;
   static final String INSERT = "I";
   static final String NEW_PARAMS = "N";
   static final String SNAPSHOT = "S";
@@ -110,7 +114,7 @@ public final class MnemoBinarySerializer extends SerializerWithStringManifest im
       long rows = c.count();
       long steps = rows * b.length();
       n += 5 * 4 + 1;
-      n += 4 * (steps * b.obsSize() + 7 * steps + 2 * rows * b.stateSize() + rows) + 8 * rows + 4 * rows;
+      n += 4 * (steps * b.obsSize() + 7 * steps + rows * b.stateSize() + rows) + 8 * rows + 4 * rows;
       if (b.hasLogits()) {
         n += 4 * steps * b.numActions();
       }
@@ -153,8 +157,7 @@ public final class MnemoBinarySerializer extends SerializerWithStringManifest im
     putInts(buf, b.prevActions, steps);
     putFloats(buf, b.prevRewards, steps);
     putFloats(buf, b.episodeStarts, steps);
-    putFloats(buf, b.h0, rows * b.stateSize());
-    putFloats(buf, b.c0, rows * b.stateSize());
+    putFloats(buf, b.state0, rows * b.stateSize());
     putInts(buf, b.actorIds, rows);
     buf.asLongBuffer().put(b.paramVersions, 0, rows);
     buf.position(buf.position() + 8 * rows);
@@ -233,7 +236,7 @@ public final class MnemoBinarySerializer extends SerializerWithStringManifest im
     }
     boolean logits = logitsFlag == 1;
     long steps = (long) rows * length;
-    long need = 4 * (steps * obsSize + 7 * steps + 2L * rows * stateSize + rows) + 8L * rows + 4L * rows
+    long need = 4 * (steps * obsSize + 7 * steps + (long) rows * stateSize + rows) + 8L * rows + 4L * rows
         + (logits ? 4 * steps * numActions : 0);
     if (need != buf.remaining()) {
       throw refuse(INSERT, "chunk of " + rows + " x " + length + " steps needs " + need + " payload bytes, frame has "
@@ -249,8 +252,7 @@ public final class MnemoBinarySerializer extends SerializerWithStringManifest im
     getInts(buf, b.prevActions, s);
     getFloats(buf, b.prevRewards, s);
     getFloats(buf, b.episodeStarts, s);
-    getFloats(buf, b.h0, rows * stateSize);
-    getFloats(buf, b.c0, rows * stateSize);
+    getFloats(buf, b.state0, rows * stateSize);
     getInts(buf, b.actorIds, rows);
     buf.asLongBuffer().get(b.paramVersions, 0, rows);
     buf.position(buf.position() + 8 * rows);

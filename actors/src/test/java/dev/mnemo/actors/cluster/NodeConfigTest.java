@@ -20,7 +20,7 @@ class NodeConfigTest {
         + " status_interval = 250ms }");
     R2d2Config r = NodeConfig.r2d2(file);
     assertEquals("tmaze?length=10", r.env());
-    assertEquals(32, r.lstmSize());
+    assertEquals(32, r.coreSize());
     assertEquals(List.of(32), r.encoderSizes());
     assertEquals(R2d2Config.paper().burnIn(), r.burnIn(), "unset keys keep the paper's value");
     RuntimeConfig rc = NodeConfig.runtime(file);

@@ -55,8 +55,8 @@ class MnemoSerializationTest {
       long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     SequenceBatch b = new SequenceBatch(rows, len, obs, state, actions, logits);
-    for (float[] a : new float[][] {b.obs, b.rewards, b.discounts, b.mask, b.prevRewards, b.episodeStarts, b.h0,
-        b.c0}) {
+    for (float[] a : new float[][] {b.obs, b.rewards, b.discounts, b.mask, b.prevRewards, b.episodeStarts,
+        b.state0}) {
       for (int i = 0; i < a.length; i++) {
         a[i] = (float) r.nextGaussian();
       }
@@ -115,8 +115,7 @@ class MnemoSerializationTest {
     assertPrefixEquals("mask", p.mask, q.mask, steps);
     assertPrefixEquals("prevRewards", p.prevRewards, q.prevRewards, steps);
     assertPrefixEquals("episodeStarts", p.episodeStarts, q.episodeStarts, steps);
-    assertPrefixEquals("h0", p.h0, q.h0, n * p.stateSize());
-    assertPrefixEquals("c0", p.c0, q.c0, n * p.stateSize());
+    assertPrefixEquals("state0", p.state0, q.state0, n * p.stateSize());
     assertArrayEquals(Arrays.copyOf(p.actorIds, n), Arrays.copyOf(q.actorIds, n), "actorIds");
     assertArrayEquals(Arrays.copyOf(p.paramVersions, n), Arrays.copyOf(q.paramVersions, n), "paramVersions");
     if (p.hasLogits()) {

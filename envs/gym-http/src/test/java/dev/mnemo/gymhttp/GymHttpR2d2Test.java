@@ -23,7 +23,7 @@ class GymHttpR2d2Test {
         Map.entry("env", env), Map.entry("seed", 3), Map.entry("num_envs", 2),
         Map.entry("burn_in", 2), Map.entry("trace_length", 4), Map.entry("sequence_period", 2),
         Map.entry("n_step", 3), Map.entry("gamma", 0.99), Map.entry("encoder_sizes", List.of(16)),
-        Map.entry("lstm_size", 16), Map.entry("head_size", 16), Map.entry("batch_size", 8),
+        Map.entry("core_size", 16), Map.entry("head_size", 16), Map.entry("batch_size", 8),
         Map.entry("learning_rate", 1e-3), Map.entry("adam_epsilon", 1e-5), Map.entry("target_period", 50),
         Map.entry("replay_capacity", 500), Map.entry("min_replay_size", 16), Map.entry("samples_per_insert", 2.0),
         Map.entry("actor_refresh_steps", 20), Map.entry("total_env_steps", 400), Map.entry("eval_interval", 400),

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.core.RecurrentCores;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.experiments.config.ConfigSchema;
@@ -85,7 +86,11 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofInt("sequence_period").between(1, 10_000).doc("env steps between sequence starts"))
         .key(KeyRule.ofInt("n_step").between(1, 1000).doc("n of the n-step double-Q targets"))
         .key(KeyRule.ofDouble("gamma").range(Range.closed(0, 1)).doc("discount"))
-        .key(KeyRule.ofInt("lstm_size").between(1, 8192).doc("LSTM hidden size"))
+        .key(KeyRule.ofString("core").oneOf(RecurrentCores.names().toArray(String[]::new))
+            .doc("the recurrent core (memory model): lstm is the paper's"))
+        .key(KeyRule.ofInt("core_size").between(1, 8192).doc("the core's hidden size"))
+        .key(KeyRule.ofInt(R2d2Config.DEPRECATED_LSTM_SIZE).between(1, 8192).optional()
+            .doc("deprecated alias of core_size (from before cores were swappable); use core_size"))
         .key(KeyRule.ofInt("head_size").between(1, 8192).doc("width of each dueling stream"))
         .key(KeyRule.ofInt("batch_size").between(1, 65_536).doc("sequences per update"))
         .key(KeyRule.ofDouble("learning_rate").range(Range.openClosed(0, 1)).doc("Adam step size"))
@@ -290,6 +295,17 @@ public final class R2d2RunKind implements RunKind {
       values.put(key, c.getValue(key).unwrapped());
     }
     values.put("seed", seed);
+    if (c.hasPath(R2d2Config.DEPRECATED_LSTM_SIZE)) {
+      // The deprecated alias: core_size is always present (defaults are merged in), so it counts as set
+      // only where it differs from the default and from the alias.
+      int alias = c.getInt(R2d2Config.DEPRECATED_LSTM_SIZE);
+      int size = c.getInt("core_size");
+      if (size != R2d2Config.paper().coreSize() && size != alias) {
+        throw new IllegalArgumentException("core_size = " + size + " and its deprecated alias lstm_size = " + alias
+            + " disagree; keep core_size");
+      }
+      values.put("core_size", alias);
+    }
     return R2d2Config.fromMap(values);
   }
 

@@ -14,7 +14,7 @@ final class StandardCli {
    * env, budget and evaluation keys.
    */
   static final String TINY_R2D2 = "kind = r2d2\nnum_envs = 2\nburn_in = 2\ntrace_length = 4\n"
-      + "sequence_period = 2\nn_step = 2\ngamma = 0.9\nencoder_sizes = [8]\nlstm_size = 8\nhead_size = 8\n"
+      + "sequence_period = 2\nn_step = 2\ngamma = 0.9\nencoder_sizes = [8]\ncore_size = 8\nhead_size = 8\n"
       + "batch_size = 4\nreplay_capacity = 200\nmin_replay_size = 8\nsamples_per_insert = 1\n"
       + "actor_refresh_steps = 10\n";
 
