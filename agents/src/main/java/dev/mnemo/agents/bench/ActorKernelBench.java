@@ -2,6 +2,8 @@ package dev.mnemo.agents.bench;
 
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.core.LstmCore;
+import dev.mnemo.agents.core.RecurrentCores;
 import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
 import dev.mnemo.agents.kernel.ScalarOps;
@@ -130,6 +132,7 @@ public final class ActorKernelBench {
           + " that size ran at %.1f GB/s just now, i.e. %.2f us per pass.%n", weightBytes / 1024, gbs,
           weightBytes / gbs / 1e3);
     }
+    coreRows(out, obs, actions, encoder, lstm, head, batches, seconds, peak);
     out.println();
     out.printf("Peak used for 'of peak': %.1f GFLOP/s (%s).%n", peak.used(), peak.source());
     out.println("Targets (issue 4): kernel >= 25% of one core's peak at batch 64; >= 100x faster per step"
@@ -138,6 +141,35 @@ public final class ActorKernelBench {
     out.println("The 100x target against its physical bound ('vs SD' is against the faster SameDiff row; the"
         + " bound is the SameDiff time over the time the step's FLOPs take at the peak above):");
     out.print(bounds);
+  }
+
+  /**
+   * One row per recurrent core ({@link RecurrentCores#names()}) on the fastest ops, same encoder and heads,
+   * core size = the {@code lstm} argument; the last column is the row's CPU time over the LSTM row's.
+   */
+  private static void coreRows(PrintStream out, int obs, int actions, int encoder, int size, int head,
+      int[] batches, double seconds, Peak peak) {
+    out.println();
+    out.printf("Per core (%s, core size %d; 'vs lstm' = the row's time / the LSTM row's time):%n",
+        BatchOps.best().name(), size);
+    out.printf("%-12s %5s %11s %12s %9s %8s %8s%n", "core", "batch", "cpu us/step", "env-steps/s", "GFLOP/s",
+        "of peak", "vs lstm");
+    for (int batch : batches) {
+      double lstmUs = Double.NaN;
+      for (String name : RecurrentCores.names()) {
+        RecurrentQSpec spec = new RecurrentQSpec(obs, actions, encoder > 0 ? List.of(encoder) : List.of(), name,
+            size, head);
+        RecurrentQKernel k = new RecurrentQKernel(spec, batch);
+        k.load(randomSnapshot(spec, 1));
+        Timing t = kernelMicrosPerStep(k, seconds);
+        if (name.equals(LstmCore.NAME)) {
+          lstmUs = t.cpuUs();
+        }
+        double gflops = (double) batch * k.flopsPerEnvStep() / t.cpuUs() / 1e3;
+        out.printf("%-12s %5d %11.2f %12.0f %9.2f %7.1f%% %7.2fx%n", name, batch, t.cpuUs(), batch * 1e6 / t.cpuUs(),
+            gflops, 100 * gflops / peak.used(), t.cpuUs() / lstmUs);
+      }
+    }
   }
 
   private static void row(PrintStream out, String name, int batch, Timing t, long flops, Peak peak,

@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * prints the process RSS every 1000 updates (ND4J frees native memory only through GC, so a leak shows
  * as a rising RSS); {@code run(out, "soak", "5000", "small")} soaks a reduced shape (batch 32, 10 + 30
  * steps, LSTM 64) for a busy machine; {@code run(out, "profile", "20")} times and profiles the gemm engine
- * only (no SameDiff engine).
+ * only (no SameDiff engine); {@code run(out, "cores", "20")} gives one row per recurrent core (add
+ * {@code "small"} for the small shape).
  */
 public final class R2d2Bench {
 
@@ -37,6 +38,10 @@ public final class R2d2Bench {
   private R2d2Bench() {}
 
   public static void run(PrintStream out, String... args) {
+    if (args.length >= 1 && args[0].equals("cores")) {
+      cores(out, args.length >= 2 ? Integer.parseInt(args[1]) : 20, java.util.Arrays.asList(args).contains("small"));
+      return;
+    }
     if (args.length >= 1 && args[0].equals("soak")) {
       soak(out, args.length >= 2 ? Integer.parseInt(args[1]) : 20_000, args.length >= 3 && args[2].equals("small"));
       return;
@@ -148,6 +153,47 @@ public final class R2d2Bench {
   static R2d2Config smallConfigFor(String engine) {
     return new R2d2Config("bench", 1L, 1, 10, 30, 15, 5, 0.997, List.of(64), "lstm", 64, 64, 32, 1e-4, 1e-3, 40,
         2500, 0.9, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, 50, engine);
+  }
+
+  /**
+   * One row per recurrent core at the same shape (the paper's, or {@code small}): CPU ms per learner update
+   * as the median and interquartile range of {@code updates} single updates after a warm-up of 10 (the
+   * Vector API code needs C2), GFLOP/s of the update's matmuls, the share of the FP32 peak measured in the
+   * same run, and the time relative to the LSTM row.
+   */
+  static void cores(PrintStream out, int updates, boolean small) {
+    double peak = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable()
+        ? dev.mnemo.agents.bench.FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
+    R2d2Config base = small ? smallConfig() : config("gemm");
+    out.printf("R2D2 learner update per core: batch %d, burn-in %d, trace %d, core size %d, encoder %s, heads %d;"
+        + " FP32 peak measured now: %.1f GFLOP/s; %d timed updates after 10 warm-up%n", base.batchSize(),
+        base.burnIn(), base.traceLength(), base.coreSize(), base.encoderSizes(), base.headSize(), peak, updates);
+    out.printf("  %-8s %10s %16s %9s %8s %8s%n", "core", "median ms", "IQR ms", "GFLOP/s", "of peak", "vs lstm");
+    double lstmMs = Double.NaN;
+    for (String name : dev.mnemo.agents.core.RecurrentCores.names()) {
+      R2d2Config c = base.withCore(name, base.coreSize());
+      RecurrentQSpec spec = R2d2Learner.specFor(c, OBS, ACTIONS);
+      R2d2Learner l = new R2d2Learner(spec, c);
+      TrainingBatch b = batch(c, 1);
+      for (int i = 0; i < 10; i++) {
+        l.update(b);
+      }
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      double[] ms = new double[updates];
+      for (int i = 0; i < updates; i++) {
+        long c0 = mx.getCurrentThreadCpuTime();
+        l.update(b);
+        ms[i] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
+      }
+      java.util.Arrays.sort(ms);
+      double med = ms[updates / 2];
+      if (name.equals(dev.mnemo.agents.core.LstmCore.NAME)) {
+        lstmMs = med;
+      }
+      double gflops = flopsPerUpdate(spec, c) / (med / 1e3) / 1e9;
+      out.printf("  %-8s %10.1f %7.1f - %6.1f %9.1f %7.1f%% %7.2fx%n", name, med, ms[updates / 4],
+          ms[(3 * updates) / 4], gflops, 100 * gflops / peak, med / lstmMs);
+    }
   }
 
   static double[] timeUpdates(R2d2Config c, int updates) {
