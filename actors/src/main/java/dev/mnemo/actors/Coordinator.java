@@ -1,8 +1,9 @@
 package dev.mnemo.actors;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.learners.r2d2.R2d2Config;
-import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentShapes;
+import dev.mnemo.learners.agent.Learner;
 import dev.mnemo.replay.PrioritizedSequenceReplay;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,17 +78,17 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   /**
    * What the coordinator runs.
    *
-   * @param r2d2 hyperparameters (budget, refresh period, epsilons)
+   * @param agent the algorithm (budget, refresh period, acting policies)
    * @param runtime runtime settings
-   * @param setup shapes of the run
-   * @param learner the learner (built outside the actor system: DL4J initialisation is slow and blocking)
+   * @param shapes shapes of the run
+   * @param learner the learner (built outside the actor system: its initialisation may be slow and blocking)
    * @param replay the replay (shared by the replay service and the learner service; thread-safe)
    * @param counters totals
    * @param listener events and status
    * @param cluster true on a cluster learner node (no local workers; Receptionist registration)
    * @param done completed with the result when the run has stopped
    */
-  public record Plan(R2d2Config r2d2, RuntimeConfig runtime, RunSetup setup, R2d2Learner learner,
+  public record Plan(AgentBuilder agent, RuntimeConfig runtime, AgentShapes shapes, Learner learner,
       PrioritizedSequenceReplay replay, RuntimeCounters counters, RuntimeListener listener, boolean cluster,
       CompletableFuture<RunResult> done) {
   }
@@ -150,8 +151,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
       }
     }
     plan.listener().onEvent(Events.of("runtime_started", "mode", plan.cluster() ? "cluster" : "local",
-        "workers", rc.workers(), "envs_per_worker", rc.envsPerWorker(), "param_count",
-        plan.setup().netSpec().paramCount(), "learner_updates", plan.learner().updates(),
+        "algorithm", plan.agent().algorithm(), "workers", rc.workers(), "envs_per_worker", rc.envsPerWorker(),
+        "param_count", plan.shapes().paramCount(), "learner_updates", plan.learner().updates(),
         "replay_size", plan.replay().size()));
     timers.startTimerAtFixedRate(new StatusTick(), rc.statusInterval());
   }
@@ -159,21 +160,17 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   /** The spec of worker {@code w}, whose envs are actors {@code first .. first + envsPerWorker - 1} of {@code total}. */
   static EnvWorker.Spec workerSpec(Plan plan, int w, int first, int total,
       ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
-    return workerSpec(plan.r2d2(), plan.runtime(), plan.setup(), plan.listener(), w, first, total, params, replay,
+    return workerSpec(plan.agent(), plan.runtime(), plan.shapes(), plan.listener(), w, first, total, params, replay,
         ledger);
   }
 
   /** The spec of one worker (shared with cluster actor nodes). */
-  public static EnvWorker.Spec workerSpec(R2d2Config r2d2, RuntimeConfig rc, RunSetup setup,
+  public static EnvWorker.Spec workerSpec(AgentBuilder agent, RuntimeConfig rc, AgentShapes shapes,
       RuntimeListener listener, int w, int first, int total, ActorRef<ParamServer.Command> params,
       ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
-    double[] eps = new double[rc.envsPerWorker()];
-    for (int i = 0; i < eps.length; i++) {
-      eps[i] = R2d2Config.actorEpsilon(first + i, total, r2d2.epsilonBase(), r2d2.epsilonAlpha());
-    }
-    long seed = r2d2.seed() * 1_000_003L + 7919L * (first + 1);
-    return new EnvWorker.Spec(w, setup, rc.envFactory(), r2d2.env(), eps, first, seed, r2d2.actorRefreshSteps(),
-        rc, replay, params, ledger, listener);
+    long seed = agent.seed() * 1_000_003L + 7919L * (first + 1);
+    return new EnvWorker.Spec(w, agent, shapes, rc.envFactory(), rc.envsPerWorker(), first, total, seed,
+        agent.actorRefreshSteps(), rc, replay, params, ledger, listener);
   }
 
   @Override
@@ -208,8 +205,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     lastUpdates = updates;
     lastEpisodes = episodes;
     lastReturnSum = ret;
-    if (phase.equals("running") && steps >= plan.r2d2().totalEnvSteps()) {
-      return beginStop("budget of " + plan.r2d2().totalEnvSteps() + " env steps reached");
+    if (phase.equals("running") && steps >= plan.agent().totalEnvSteps()) {
+      return beginStop("budget of " + plan.agent().totalEnvSteps() + " env steps reached");
     }
     return this;
   }

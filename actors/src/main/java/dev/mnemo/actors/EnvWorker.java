@@ -3,8 +3,9 @@ package dev.mnemo.actors;
 import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.actors.serialization.ControlMessage;
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.agents.kernel.EpsilonGreedy;
-import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.agents.acting.ActingPolicy;
+import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentShapes;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.VectorEnv;
 import java.time.Duration;
@@ -62,11 +63,12 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * Everything a worker needs.
    *
    * @param index worker number (seeds, actor ids, factory argument)
-   * @param setup shapes of the run
-   * @param factory makes env copies; null means the registry id {@code envId}
-   * @param envId registry id used when {@code factory} is null
-   * @param epsilons one exploration rate per env of this worker
+   * @param agent the algorithm: makes this worker's acting policy
+   * @param shapes shapes of the run
+   * @param factory makes env copies; null means the registry id {@code agent.envId()}
+   * @param envs envs of this worker, each one actor
    * @param firstActorId actor id of env 0
+   * @param totalActors actors of the whole run (per-actor settings such as epsilon depend on the index)
    * @param seed seed of this worker's envs and exploration
    * @param refreshSteps vector steps between parameter fetches
    * @param runtime flow settings
@@ -75,8 +77,8 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * @param ledger totals that survive restarts
    * @param listener event sink
    */
-  public record Spec(int index, RunSetup setup, EnvFactory factory, String envId, double[] epsilons,
-      int firstActorId, long seed, int refreshSteps, RuntimeConfig runtime,
+  public record Spec(int index, AgentBuilder agent, AgentShapes shapes, EnvFactory factory, int envs,
+      int firstActorId, int totalActors, long seed, int refreshSteps, RuntimeConfig runtime,
       ActorRef<ReplayService.Command> replay, ActorRef<ParamServer.Command> params, WorkerLedger ledger,
       RuntimeListener listener) {
   }
@@ -126,18 +128,18 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     super(ctx);
     this.spec = spec;
     this.timers = timers;
-    RunSetup s = spec.setup();
-    int n = spec.epsilons().length;
+    AgentShapes s = spec.shapes();
+    int n = spec.envs();
     EnvFactory f = spec.factory();
     int w = spec.index();
     long generation = spec.ledger().restarts.get();
     // A restarted worker gets fresh episode seeds, so a deterministic env fault is not replayed verbatim.
     long seed = spec.seed() + 0x9E3779B97F4A7C15L * generation;
-    VectorEnv env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.envId()) : f.make(w, i), n, seed);
-    RecurrentQKernel kernel = new RecurrentQKernel(s.netSpec(), n);
-    EpsilonGreedy policy = new EpsilonGreedy(spec.epsilons(), s.envSpec().numActions(), seed ^ 0x5DEECE66DL);
+    VectorEnv env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.agent().envId()) : f.make(w, i), n, seed);
+    ActingPolicy policy = spec.agent().newPolicy(s, spec.firstActorId(), n, spec.totalActors(),
+        seed ^ 0x5DEECE66DL);
     this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows());
-    this.loop = new ActingLoop(env, kernel, policy, s.sequence(), outbox, spec.firstActorId());
+    this.loop = new ActingLoop(env, policy, s.sequence(), outbox, spec.firstActorId());
     this.source = ctx.getSelf().path().toString() + "#" + UUID.randomUUID();
     this.credits = spec.runtime().credits();
     this.stepsPerTick = spec.runtime().stepsPerTick();

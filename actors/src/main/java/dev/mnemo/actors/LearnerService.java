@@ -1,8 +1,6 @@
 package dev.mnemo.actors;
 
-import dev.mnemo.learners.r2d2.R2d2Learner;
-import dev.mnemo.learners.r2d2.TrainingBatch;
-import dev.mnemo.learners.r2d2.UpdateStats;
+import dev.mnemo.learners.agent.Learner;
 import dev.mnemo.replay.PrioritizedSequenceReplay;
 import dev.mnemo.replay.SequenceBatch;
 import java.nio.file.Path;
@@ -40,14 +38,14 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
 
   private static final Train TRAIN = new Train();
 
-  public static Behavior<Command> create(R2d2Learner learner, PrioritizedSequenceReplay replay,
+  public static Behavior<Command> create(Learner learner, PrioritizedSequenceReplay replay,
       ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replayService,
       RuntimeCounters counters, RuntimeListener listener, int publishEvery, boolean idle) {
     return Behaviors.setup(ctx -> new LearnerService(ctx, learner, replay, params, replayService, counters,
         listener, publishEvery, idle));
   }
 
-  private final R2d2Learner learner;
+  private final Learner learner;
   private final PrioritizedSequenceReplay replay;
   private final ActorRef<ParamServer.Command> params;
   private final ActorRef<ReplayService.Command> replayService;
@@ -55,9 +53,8 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
   private final RuntimeListener listener;
   private final int publishEvery;
   private final SequenceBatch batch;
-  private final TrainingBatch training;
 
-  private LearnerService(ActorContext<Command> ctx, R2d2Learner learner, PrioritizedSequenceReplay replay,
+  private LearnerService(ActorContext<Command> ctx, Learner learner, PrioritizedSequenceReplay replay,
       ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replayService,
       RuntimeCounters counters, RuntimeListener listener, int publishEvery, boolean idle) {
     super(ctx);
@@ -68,11 +65,7 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
     this.counters = counters;
     this.listener = listener;
     this.publishEvery = publishEvery;
-    SequenceBatch b = replay.newBatch(learner.config().batchSize());
-    this.batch = b;
-    // The training batch wraps the sample batch's arrays: sampling into it refills the learner's input.
-    this.training = new TrainingBatch(b.batchSize(), b.length(), b.obsSize(), b.stateSize(), b.obs, b.actions,
-        b.rewards, b.discounts, b.mask, b.prevActions, b.prevRewards, b.state0, b.weights);
+    this.batch = replay.newBatch(learner.batchSize());
     counters.updates.set(learner.updates());
     counters.latestParams.set(learner.snapshot());
     if (!idle) {
@@ -91,8 +84,7 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
   private Behavior<Command> onTrain() throws InterruptedException {
     if (replay.sample(batch, SAMPLE_WAIT_MS, TimeUnit.MILLISECONDS)) {
       replayService.tell(new ReplayService.Retry());
-      UpdateStats s = learner.update(training);
-      replay.updatePriorities(batch, s.priorities());
+      replay.updatePriorities(batch, learner.step(batch));
       counters.updates.set(learner.updates());
       if (learner.updates() % publishEvery == 0) {
         dev.mnemo.agents.ParamSnapshot snap = learner.snapshot();

@@ -2,8 +2,10 @@ package dev.mnemo.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.mnemo.learners.r2d2.R2d2Config;
-import dev.mnemo.learners.r2d2.R2d2Learner;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentShapes;
+import dev.mnemo.learners.agent.Learner;
 import dev.mnemo.replay.PrioritizedSequenceReplay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +35,10 @@ public final class LocalRuntime implements AutoCloseable {
     return counters;
   }
 
-  /** Runs to the env-step budget of {@code r2d2} and returns the totals (the final checkpoint is written). */
-  public static RunResult run(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener)
+  /** Runs to the env-step budget of {@code agent} and returns the totals (the final checkpoint is written). */
+  public static RunResult run(RuntimeConfig runtime, AgentBuilder agent, RuntimeListener listener)
       throws InterruptedException {
-    try (LocalRuntime rt = start(runtime, r2d2, listener)) {
+    try (LocalRuntime rt = start(runtime, agent, listener)) {
       return rt.result().get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
@@ -44,11 +46,11 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** Starts a run in a new ActorSystem named {@code mnemo}. */
-  public static LocalRuntime start(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener) {
+  public static LocalRuntime start(RuntimeConfig runtime, AgentBuilder agent, RuntimeListener listener) {
     if (runtime.workers() < 1) {
       throw new IllegalArgumentException("a local run needs workers >= 1, got " + runtime.workers());
     }
-    Coordinator.Plan plan = prepare(runtime, r2d2, listener, false);
+    Coordinator.Plan plan = prepare(runtime, agent, listener, false);
     Config cfg = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(PekkoSettings.base());
     ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), "mnemo", cfg);
     plan.done().whenComplete((r, e) -> sys.terminate());
@@ -59,11 +61,11 @@ public final class LocalRuntime implements AutoCloseable {
    * Builds the learner-side components of a run (learner, replay, counters), restoring a checkpoint
    * when {@code runtime.resumeDir()} is set. Shared by the local runtime and the cluster learner node.
    */
-  public static Coordinator.Plan prepare(RuntimeConfig runtime, R2d2Config r2d2, RuntimeListener listener,
+  public static Coordinator.Plan prepare(RuntimeConfig runtime, AgentBuilder agent, RuntimeListener listener,
       boolean cluster) {
-    RunSetup setup = RunSetup.of(r2d2, runtime.envFactory());
-    R2d2Learner learner = new R2d2Learner(setup.netSpec(), r2d2);
-    PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(setup.replayConfig(r2d2, runtime.rateLimited()));
+    AgentShapes shapes = shapes(agent, runtime);
+    Learner learner = agent.newLearner(shapes);
+    PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(agent.replayConfig(shapes, runtime.rateLimited()));
     if (runtime.resumeDir() != null) {
       learner.restore(runtime.resumeDir().resolve("learner.ckpt"));
       try {
@@ -74,8 +76,17 @@ public final class LocalRuntime implements AutoCloseable {
       listener.onEvent(Events.of("resumed", "dir", runtime.resumeDir().toString(), "updates", learner.updates(),
           "replay_size", replay.size()));
     }
-    return new Coordinator.Plan(r2d2, runtime, setup, learner, replay, new RuntimeCounters(), listener, cluster,
+    return new Coordinator.Plan(agent, runtime, shapes, learner, replay, new RuntimeCounters(), listener, cluster,
         new CompletableFuture<>());
+  }
+
+  /**
+   * The run's shapes from one probe env ({@code runtime}'s factory, else the registry id), computed the same
+   * way on every node so that a learner node and an actor node agree on network and sequence layout.
+   */
+  public static AgentShapes shapes(AgentBuilder agent, RuntimeConfig runtime) {
+    EnvFactory f = runtime.envFactory();
+    return agent.shapes((f == null ? EnvRegistry.make(agent.envId()) : f.make(0, 0)).spec());
   }
 
   /** Asks the run to stop gracefully (workers, then replay, then learner and checkpoint). */

@@ -1,5 +1,6 @@
 package dev.mnemo.actors;
 
+import dev.mnemo.agents.r2d2.EpsilonGreedyQPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,13 +17,13 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 class ActingLoopTest {
-  private final RunSetup setup = RunSetup.of(TinyConfigs.r2d2(1000), null);
+  private final TinyConfigs.R2d2Setup setup = TinyConfigs.setup(TinyConfigs.r2d2(1000));
 
   private ActingLoop loop(int n, dev.mnemo.replay.SequenceSink sink) {
     VectorEnv env = new VectorEnv("cartpole", n, 11L);
     RecurrentQKernel kernel = new RecurrentQKernel(setup.netSpec(), n);
     EpsilonGreedy policy = new EpsilonGreedy(EpsilonGreedy.apeXSchedule(0, n, n), 2, 3L);
-    ActingLoop l = new ActingLoop(env, kernel, policy, setup.sequence(), sink, 10);
+    ActingLoop l = new ActingLoop(env, new EpsilonGreedyQPolicy(kernel, policy), setup.sequence(), sink, 10);
     l.load(new ParamSnapshot(new RecurrentQNetwork(setup.netSpec(), 5L).params(), 7));
     return l;
   }
@@ -87,7 +88,7 @@ class ActingLoopTest {
     RecurrentQKernel kernel = new RecurrentQKernel(setup.netSpec(), 3);
     EpsilonGreedy policy = new EpsilonGreedy(new double[] {0.1, 0.2}, 2, 1L);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ActingLoop(env, kernel, policy, setup.sequence(), (b, r, p) -> { }, 0));
+        () -> new ActingLoop(env, new EpsilonGreedyQPolicy(kernel, policy), setup.sequence(), (b, r, p) -> { }, 0));
     assertTrue(e.getMessage().contains("kernel batch is 3"), e.getMessage());
   }
 

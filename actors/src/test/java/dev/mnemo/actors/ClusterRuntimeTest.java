@@ -1,5 +1,6 @@
 package dev.mnemo.actors;
 
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +78,7 @@ class ClusterRuntimeTest {
     RecordingListener events = new RecordingListener();
     RuntimeConfig rc = TinyConfigs.runtime(0, 2).withRateLimited(false);
     ClusterNode learner = ClusterNode.start(new ClusterNode.Options("learner", "127.0.0.1", port,
-        List.of("127.0.0.1:" + port)), TinyConfigs.r2d2(1_000_000_000L), rc, events);
+        List.of("127.0.0.1:" + port)), new R2d2Builder(TinyConfigs.r2d2(1_000_000_000L)), rc, events);
     Process first = null;
     Process second = null;
     Path log1 = dir.resolve("actor1.log");

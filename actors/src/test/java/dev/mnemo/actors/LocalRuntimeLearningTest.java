@@ -1,5 +1,6 @@
 package dev.mnemo.actors;
 
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -67,16 +68,16 @@ class LocalRuntimeLearningTest {
 
   @Test
   void solvesTheQuickStartTMazeEndToEndThroughActors() throws Exception {
-    R2d2Config q = NodeConfig.r2d2(ConfigFactory.parseFile(quickstart().toFile()).resolve());
+    R2d2Config q = ((R2d2Builder) NodeConfig.agent(ConfigFactory.parseFile(quickstart().toFile()).resolve())).config();
     long budget = 60_000; // the synchronous trainer solves it in ~8,000 env steps from this seed
     R2d2Config cfg = q.withRun(q.env(), q.seed(), budget);
-    var spec = RunSetup.of(cfg, null).netSpec();
+    var spec = TinyConfigs.setup(cfg).netSpec();
     RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, 4).withFlow(8, 4, 10);
     double best = Double.NEGATIVE_INFINITY;
     long solvedAt = -1;
     // Like the synchronous trainer's stop-when-solved: greedy evaluations of the published parameters
     // while the run goes on, every 2,000 env steps.
-    try (LocalRuntime rt = LocalRuntime.start(rc, cfg, RuntimeListener.none())) {
+    try (LocalRuntime rt = LocalRuntime.start(rc, new R2d2Builder(cfg), RuntimeListener.none())) {
       long nextEval = 2_000;
       while (!rt.result().isDone() && solvedAt < 0) {
         Thread.sleep(50);

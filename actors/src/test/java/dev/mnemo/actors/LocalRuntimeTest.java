@@ -1,5 +1,6 @@
 package dev.mnemo.actors;
 
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class LocalRuntimeTest {
   void sequencesFlowLearnerUpdatesWorkersGetNewerParamsAndResumeContinues(@TempDir Path dir) throws Exception {
     RecordingListener events = new RecordingListener();
     RuntimeConfig rc = TinyConfigs.runtime(2, 2).withCheckpoints(dir, null);
-    RunResult r = LocalRuntime.run(rc, TinyConfigs.r2d2(1_200), events);
+    RunResult r = LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(1_200)), events);
 
     assertTrue(r.envSteps() >= 1_200, "stops at the budget, not before: " + r.envSteps());
     assertTrue(r.sequencesInserted() > 100, "sequences reached the replay: " + r.sequencesInserted());
@@ -50,7 +51,8 @@ class LocalRuntimeTest {
 
     // Resume: the update count and the replay content continue from the checkpoint.
     RecordingListener events2 = new RecordingListener();
-    RunResult r2 = LocalRuntime.run(TinyConfigs.runtime(1, 2).withCheckpoints(null, dir), TinyConfigs.r2d2(300),
+    RunResult r2 = LocalRuntime.run(TinyConfigs.runtime(1, 2).withCheckpoints(null, dir),
+        new R2d2Builder(TinyConfigs.r2d2(300)),
         events2);
     Map<String, Object> resumed = events2.events("resumed").get(0);
     assertEquals(r.updates(), resumed.get("updates"), "resumed learner starts at the saved update count");
@@ -98,7 +100,7 @@ class LocalRuntimeTest {
     RuntimeConfig rc = TinyConfigs.runtime(2, 2).withEnvFactory(f).withLearnerIdle(true).withRateLimited(false)
         .withCheckpoints(null, null);
     // A budget far beyond what the faults need: the run must not end during a restart backoff.
-    RunResult r = LocalRuntime.run(rc, TinyConfigs.r2d2(300_000), events);
+    RunResult r = LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(300_000)), events);
 
     List<Map<String, Object>> restarts = events.events("worker_restart");
     assertEquals(2, restarts.size(), "two injected faults, two restarts: " + restarts);
@@ -120,7 +122,7 @@ class LocalRuntimeTest {
   void anIdleLearnerHoldsActorsBackThroughTheRateLimiterAndCredits() throws Exception {
     RuntimeConfig rc = TinyConfigs.runtime(2, 2).withLearnerIdle(true).withRateLimited(true);
     RecordingListener events = new RecordingListener();
-    try (LocalRuntime rt = LocalRuntime.start(rc, TinyConfigs.r2d2(1_000_000_000L), events)) {
+    try (LocalRuntime rt = LocalRuntime.start(rc, new R2d2Builder(TinyConfigs.r2d2(1_000_000_000L)), events)) {
       RuntimeCounters c = rt.counters();
       long deadline = System.nanoTime() + 30_000_000_000L;
       long last = -1;

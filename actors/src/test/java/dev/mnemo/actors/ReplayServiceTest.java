@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class ReplayServiceTest {
   private static ActorTestKit kit;
-  private final RunSetup setup = RunSetup.of(TinyConfigs.r2d2(1000), null);
+  private final TinyConfigs.R2d2Setup setup = TinyConfigs.setup(TinyConfigs.r2d2(1000));
 
   @BeforeAll
   static void start() {
@@ -36,7 +36,7 @@ class ReplayServiceTest {
 
   @Test
   void duplicatesAndGapsInAWorkersStreamAreCountedAndReported() {
-    PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(setup.replayConfig(TinyConfigs.r2d2(1000), false));
+    PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(setup.replayConfig(false));
     RuntimeCounters counters = new RuntimeCounters();
     RecordingListener events = new RecordingListener();
     ActorRef<ReplayService.Command> svc = kit.spawn(ReplayService.create(replay, counters, events));
@@ -59,7 +59,7 @@ class ReplayServiceTest {
   @Test
   void chunksTheLimiterRefusesKeepTheirCreditUntilTheLearnerSamples() throws Exception {
     // minSize 4, one sample per insert, band [4 - 5, 4 + 5]: without samples at most 9 inserts fit.
-    ReplayConfig cfg = setup.replayConfig(TinyConfigs.r2d2(1000), false)
+    ReplayConfig cfg = setup.replayConfig(false)
         .withRateLimiter(RateLimiterConfig.sampleToInsertRatio(4, 1.0, 5.0));
     PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(cfg);
     RuntimeCounters counters = new RuntimeCounters();

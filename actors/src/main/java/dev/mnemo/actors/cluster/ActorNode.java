@@ -6,11 +6,12 @@ import dev.mnemo.actors.EnvWorker;
 import dev.mnemo.actors.Events;
 import dev.mnemo.actors.ParamServer;
 import dev.mnemo.actors.ReplayService;
-import dev.mnemo.actors.RunSetup;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.WorkerLedger;
-import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.actors.LocalRuntime;
+import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentShapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -49,16 +50,16 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   }
 
   /** An actor node's guardian; {@code stopped} completes when the node has no more work to do. */
-  public static Behavior<Command> create(R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+  public static Behavior<Command> create(AgentBuilder agent, RuntimeConfig runtime, RuntimeListener listener,
       java.util.concurrent.CompletableFuture<Void> stopped) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ActorNode(ctx, timers, r2d2, runtime,
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ActorNode(ctx, timers, agent, runtime,
         listener, stopped)));
   }
 
-  private final R2d2Config r2d2;
+  private final AgentBuilder agent;
   private final RuntimeConfig runtime;
   private final RuntimeListener listener;
-  private final RunSetup setup;
+  private final AgentShapes shapes;
   private final List<ActorRef<EnvWorker.Command>> workers = new ArrayList<>();
   private final List<WorkerLedger> ledgers = new ArrayList<>();
   private ActorRef<ReplayService.Command> replay;
@@ -69,18 +70,18 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private final java.util.concurrent.CompletableFuture<Void> stopped;
 
   private ActorNode(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
-      R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener,
+      AgentBuilder agent, RuntimeConfig runtime, RuntimeListener listener,
       java.util.concurrent.CompletableFuture<Void> stopped) {
     super(ctx);
     this.timers = timers;
     this.stopped = stopped;
     // Every actor node explores with its own random streams: mix the node's unique id into the seed.
     long uid = Cluster.get(ctx.getSystem()).selfMember().uniqueAddress().longUid();
-    this.r2d2 = r2d2.withRun(r2d2.env(), r2d2.seed() ^ uid, r2d2.totalEnvSteps());
+    this.agent = agent.withSeed(agent.seed() ^ uid);
     this.runtime = runtime;
     this.listener = listener;
-    this.setup = RunSetup.of(r2d2, runtime.envFactory());
-    requireChunkFitsFrame(ctx.getSystem().settings().config(), setup, runtime);
+    this.shapes = LocalRuntime.shapes(agent, runtime);
+    requireChunkFitsFrame(ctx.getSystem().settings().config(), shapes, runtime);
     // A context keeps one message adapter per message class, so both subscriptions share this one.
     ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, Listing::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterKeys.REPLAY, adapter));
@@ -93,9 +94,9 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
    * {@code 2 * chunkRows + envsPerWorker} sequences (the outbox grows while one vector step finishes
    * several).
    */
-  static void requireChunkFitsFrame(com.typesafe.config.Config cfg, RunSetup setup, RuntimeConfig runtime) {
+  static void requireChunkFitsFrame(com.typesafe.config.Config cfg, AgentShapes shapes, RuntimeConfig runtime) {
     long frame = cfg.getBytes("pekko.remote.artery.advanced.maximum-frame-size");
-    var seq = setup.sequence();
+    var seq = shapes.sequence();
     long perSequence = dev.mnemo.replay.SequenceBatch.payloadBytesPerSequence(seq.length(), seq.obsSize(),
         seq.stateSize(), seq.numActions(), seq.storeLogits()) + 4;
     long worst = perSequence * (2L * runtime.chunkRows() + runtime.envsPerWorker()) + 1024;
@@ -140,7 +141,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
       int total = runtime.workers() * runtime.envsPerWorker();
       for (int w = 0; w < runtime.workers(); w++) {
         WorkerLedger ledger = new WorkerLedger();
-        EnvWorker.Spec spec = Coordinator.workerSpec(r2d2, runtime, setup, listener, w, w * runtime.envsPerWorker(),
+        EnvWorker.Spec spec = Coordinator.workerSpec(agent, runtime, shapes, listener, w, w * runtime.envsPerWorker(),
             total, params, replay, ledger);
         ActorRef<EnvWorker.Command> ref = getContext().spawn(EnvWorker.supervised(spec),
             "worker-" + generation + "-" + w);

@@ -10,7 +10,7 @@ import dev.mnemo.actors.RuntimeCounters;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.RuntimeStatus;
-import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.agent.AgentBuilder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,16 +98,16 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Starts a node. On the learner, {@link #result()} completes at the budget or after {@link #requestStop}. */
-  public static ClusterNode start(Options o, R2d2Config r2d2, RuntimeConfig runtime, RuntimeListener listener) {
+  public static ClusterNode start(Options o, AgentBuilder agent, RuntimeConfig runtime, RuntimeListener listener) {
     Config cfg = pekkoConfig(o);
     if ("learner".equals(o.role())) {
-      Coordinator.Plan plan = LocalRuntime.prepare(runtime, r2d2, listener, true);
+      Coordinator.Plan plan = LocalRuntime.prepare(runtime, agent, listener, true);
       ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), SYSTEM, cfg);
       plan.done().whenComplete((r, e) -> sys.terminate());
       return new ClusterNode(sys, plan.done(), true, plan.counters());
     }
     CompletableFuture<Void> stopped = new CompletableFuture<>();
-    ActorSystem<ActorNode.Command> sys = ActorSystem.create(ActorNode.create(r2d2, runtime, listener, stopped),
+    ActorSystem<ActorNode.Command> sys = ActorSystem.create(ActorNode.create(agent, runtime, listener, stopped),
         SYSTEM, cfg);
     CompletableFuture<RunResult> done = new CompletableFuture<>();
     // Done when the node has stopped its work, not when the system has terminated: leaving a cluster
@@ -240,9 +240,9 @@ public final class ClusterNode implements AutoCloseable {
       seeds.add(host + ":" + p);
     }
     Config file = config == null ? ConfigFactory.empty() : ConfigFactory.parseFile(Path.of(config).toFile()).resolve();
-    R2d2Config r2d2 = NodeConfig.r2d2(file);
+    AgentBuilder agent = NodeConfig.agent(file);
     RuntimeConfig runtime = NodeConfig.runtime(file);
-    ClusterNode node = start(new Options(role, host, p, seeds), r2d2, runtime, printing(System.out));
+    ClusterNode node = start(new Options(role, host, p, seeds), agent, runtime, printing(System.out));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.requestStop("signal");
       try {

@@ -2,23 +2,29 @@ package dev.mnemo.actors.cluster;
 
 import com.typesafe.config.Config;
 import dev.mnemo.actors.RuntimeConfig;
-import dev.mnemo.learners.r2d2.R2d2Config;
+import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentKind;
 import java.nio.file.Path;
 
 /**
- * Reads a node's configs from an experiment file: every top-level key except {@code actors} goes to
- * {@link R2d2Config#fromMap} (so {@code configs/quickstart.conf} works as is), and the optional
- * {@code actors { ... }} block holds the runtime settings ({@link #runtime}).
+ * Reads a node's configs from an experiment file: its {@code kind} (default {@code r2d2}) names the algorithm
+ * ({@link AgentKind}), every other top-level key except {@code actors} goes to that algorithm's builder (so
+ * {@code configs/quickstart.conf} works as is), and the optional {@code actors { ... }} block holds the
+ * runtime settings ({@link #runtime}).
  */
 public final class NodeConfig {
   private NodeConfig() {
   }
 
-  /** The R2D2 config: the file's top-level keys (but {@code actors}) over the paper's defaults. */
-  public static R2d2Config r2d2(Config root) {
+  /** The kind a file names when it names none. */
+  public static final String DEFAULT_KIND = "r2d2";
+
+  /** The algorithm's builder: the file's top-level keys (but {@code actors}) over the algorithm's defaults. */
+  public static AgentBuilder agent(Config root) {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(root.root().unwrapped());
     m.remove("actors");
-    return R2d2Config.fromMap(m);
+    String kind = root.hasPath("kind") ? root.getString("kind") : DEFAULT_KIND;
+    return AgentKind.named(kind).fromConfig(m);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mnemo.actors.cluster;
 
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,7 @@ class NodeConfigTest {
     var file = ConfigFactory.parseString("kind = r2d2\nruntime = cluster\nenv = \"tmaze?length=10\"\n"
         + "lstm_size = 32\nencoder_sizes = [32]\nactors { workers = 3, envs_per_worker = 5, rate_limited = false,"
         + " status_interval = 250ms }");
-    R2d2Config r = NodeConfig.r2d2(file);
+    R2d2Config r = ((R2d2Builder) NodeConfig.agent(file)).config();
     assertEquals("tmaze?length=10", r.env());
     assertEquals(32, r.coreSize());
     assertEquals(List.of(32), r.encoderSizes());
@@ -37,7 +38,7 @@ class NodeConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.runtime(badActors));
     assertTrue(e.getMessage().contains("actors.worker"), e.getMessage());
     var badR2d2 = ConfigFactory.parseString("lstm = 3");
-    e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.r2d2(badR2d2));
+    e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.agent(badR2d2));
     assertTrue(e.getMessage().contains("'lstm'"), e.getMessage());
   }
 
@@ -55,8 +56,8 @@ class NodeConfigTest {
     var pekko = dev.mnemo.actors.PekkoSettings.base();
     var big = ConfigFactory.parseString("env = cartpole\nburn_in = 40\ntrace_length = 80\nn_step = 5\n"
         + "sequence_period = 40\nlstm_size = 512\nhead_size = 512");
-    R2d2Config r = NodeConfig.r2d2(big);
-    var setup = dev.mnemo.actors.RunSetup.of(r, null);
+    var agent = NodeConfig.agent(big);
+    var setup = agent.shapes(dev.mnemo.envs.EnvRegistry.make(agent.envId()).spec());
     ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults()); // 32 rows of ~12 KB fit 4 MiB
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults().withFlow(1_000, 4, 20)));

@@ -1,27 +1,25 @@
 package dev.mnemo.agents.acting;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.agents.kernel.EpsilonGreedy;
-import dev.mnemo.agents.kernel.RecurrentQKernel;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.replay.SequenceAdder;
 import dev.mnemo.replay.SequenceConfig;
 import dev.mnemo.replay.SequenceSink;
 
 /**
- * The acting step of R2D2, free of any threading: a {@link VectorEnv} of N envs, the pure-Java
- * {@link RecurrentQKernel} over them, per-actor epsilon-greedy, and one {@link SequenceAdder} per env
- * that cuts the stream into sequences and hands them to a {@link SequenceSink}. An env worker actor
- * drives one of these; a synchronous trainer or a benchmark can drive it the same way.
+ * The acting step of any replay-fed algorithm, free of any threading: a {@link VectorEnv} of N envs, an
+ * {@link ActingPolicy} over them (R2D2's: the Q-network kernel and per-actor epsilon-greedy), and one
+ * {@link SequenceAdder} per env that cuts the stream into sequences, each with the policy's recurrent state
+ * before its first step, and hands them to a {@link SequenceSink}. An env worker actor drives one of these;
+ * a synchronous trainer or a benchmark can drive it the same way.
  *
- * <p>Each env of the vector counts as one actor (its own epsilon and adder, actor id
+ * <p>Each env of the vector counts as one actor (its own policy row and adder, actor id
  * {@code firstActorId + i}). Every array is allocated in the constructor; {@link #step} allocates
  * nothing (the sink may).
  */
 public final class ActingLoop {
   private final VectorEnv env;
-  private final RecurrentQKernel kernel;
-  private final EpsilonGreedy policy;
+  private final ActingPolicy policy;
   private final SequenceAdder[] adders;
   private final int n;
   private final int obsSize;
@@ -42,31 +40,27 @@ public final class ActingLoop {
 
   /**
    * @param env the envs this loop steps; its size fixes N
-   * @param kernel inference for N envs of the same spec
-   * @param policy per-env epsilon-greedy with N rows
-   * @param seq how sequences are cut (obs, state and action sizes must match env and kernel)
+   * @param policy acts for the N envs
+   * @param seq how sequences are cut (obs, state and action sizes must match env and policy)
    * @param sink receives every finished sequence
    * @param firstActorId actor id stored with the sequences of env 0 (env i gets firstActorId + i)
    */
-  public ActingLoop(VectorEnv env, RecurrentQKernel kernel, EpsilonGreedy policy, SequenceConfig seq,
-      SequenceSink sink, int firstActorId) {
-    if (env == null || kernel == null || policy == null || seq == null || sink == null) {
-      throw new IllegalArgumentException("ActingLoop needs env, kernel, policy, sequence config and sink");
+  public ActingLoop(VectorEnv env, ActingPolicy policy, SequenceConfig seq, SequenceSink sink, int firstActorId) {
+    if (env == null || policy == null || seq == null || sink == null) {
+      throw new IllegalArgumentException("ActingLoop needs env, policy, sequence config and sink");
     }
     n = env.size();
-    if (kernel.batch() != n || policy.rows() != n) {
-      throw new IllegalArgumentException("ActingLoop: env has " + n + " copies but kernel batch is "
-          + kernel.batch() + " and policy rows " + policy.rows());
+    if (policy.batch() != n) {
+      throw new IllegalArgumentException("ActingLoop: env has " + n + " copies but the policy acts for "
+          + policy.batch());
     }
     obsSize = env.spec().obsSize();
-    stateSize = kernel.stateSize();
-    if (seq.obsSize() != obsSize || seq.stateSize() != stateSize
-        || seq.numActions() != env.spec().numActions() || kernel.spec().obsSize() != obsSize) {
+    stateSize = policy.stateSize();
+    if (seq.obsSize() != obsSize || seq.stateSize() != stateSize || seq.numActions() != env.spec().numActions()) {
       throw new IllegalArgumentException("ActingLoop: sequence config " + seq + " does not match env "
-          + env.spec() + " and kernel " + kernel.spec());
+          + env.spec() + " and the policy's state of " + stateSize + " floats");
     }
     this.env = env;
-    this.kernel = kernel;
     this.policy = policy;
     adders = new SequenceAdder[n];
     for (int i = 0; i < n; i++) {
@@ -85,7 +79,7 @@ public final class ActingLoop {
 
   /** Loads new parameters; running episodes keep their recurrent state (as R2D2's actors do). */
   public void load(ParamSnapshot snapshot) {
-    kernel.load(snapshot);
+    policy.load(snapshot);
     for (SequenceAdder a : adders) {
       a.setParamVersion(snapshot.version());
     }
@@ -93,22 +87,21 @@ public final class ActingLoop {
 
   /** Parameter version in use, -1 before the first {@link #load}. */
   public long paramVersion() {
-    return kernel.paramVersion();
+    return policy.paramVersion();
   }
 
   /** One step of every env: act, step, record; finished sequences go to the sink. */
   public void step() throws InterruptedException {
     if (!started) {
       env.reset(obs);
-      kernel.resetAllStates();
+      policy.resetAllStates();
       java.util.Arrays.fill(prevAction, -1);
       java.util.Arrays.fill(prevReward, 0f);
       started = true;
     }
-    kernel.step(obs, prevAction, prevReward);
-    policy.select(kernel.qValues(), actions);
+    policy.act(obs, prevAction, prevReward, actions);
     for (int i = 0; i < n; i++) {
-      kernel.copyStateBefore(i, stateBefore, i * stateSize);
+      policy.copyStateBefore(i, stateBefore, i * stateSize);
     }
     System.arraycopy(obs, 0, obsBefore, 0, obs.length);
     env.step(actions, obs, rewards, terminated, truncated);
@@ -119,7 +112,7 @@ public final class ActingLoop {
           stateBefore, i * stateSize);
       if (done) {
         adders[i].endEpisode(env.finalObs(), i * obsSize);
-        kernel.resetState(i);
+        policy.resetState(i);
         prevAction[i] = -1;
         prevReward[i] = 0f;
         episodes++;

@@ -1,6 +1,6 @@
 package dev.mnemo.experiments.cli;
 
-import dev.mnemo.actors.bench.RuntimeBench;
+import dev.mnemo.experiments.bench.RuntimeBench;
 import dev.mnemo.agents.baselines.BanditBaselinesBenchmark;
 import dev.mnemo.agents.bench.ActorKernelBench;
 import dev.mnemo.envs.EnvRegistry;

@@ -3,36 +3,25 @@ package dev.mnemo.experiments.kinds;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
-import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.core.RecurrentCores;
 import dev.mnemo.envs.EnvRegistry;
-import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.experiments.config.ConfigSchema;
 import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
-import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.RunContext;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
-import dev.mnemo.actors.LocalRuntime;
-import dev.mnemo.actors.RunResult;
-import dev.mnemo.actors.RuntimeConfig;
-import dev.mnemo.actors.RuntimeCounters;
-import dev.mnemo.actors.RuntimeListener;
-import dev.mnemo.actors.RuntimeStatus;
-import dev.mnemo.actors.cluster.NodeConfig;
-import dev.mnemo.learners.r2d2.GreedyEvaluator;
+import dev.mnemo.experiments.run.EvalResult;
+import dev.mnemo.experiments.run.LocalRunLoop;
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import dev.mnemo.learners.r2d2.R2d2Config;
-import dev.mnemo.learners.r2d2.R2d2Learner;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
 import dev.mnemo.learners.r2d2.TrainMetrics;
 import dev.mnemo.learners.r2d2.TrainResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
@@ -130,7 +119,8 @@ public final class R2d2RunKind implements RunKind {
   public RunOutcome run(RunContext ctx) throws Exception {
     R2d2Config cfg = toR2d2Config(ctx.config(), ctx.seed());
     if ("local".equals(ctx.config().getString("runtime"))) {
-      return runLocal(ctx, cfg);
+      return LocalRunLoop.run(ctx, new R2d2Builder(cfg), new LocalRunLoop.Schedule(cfg.evalInterval(),
+          cfg.solvedThreshold(), ctx.config().getBoolean("stop_when_solved")));
     }
     if (ctx.resumed()) {
       throw new IllegalArgumentException("runtime = sync keeps no checkpoint to resume from; use runtime = local");
@@ -146,129 +136,6 @@ public final class R2d2RunKind implements RunKind {
         .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
         .with("episodes", r.episodes())
         .with("solved_at_env_step", r.solvedAtEnvStep());
-  }
-
-  /**
-   * The Pekko local runtime: workers, replay and learner services in this JVM, stopped at the budget or on
-   * request, with a final checkpoint (learner + replay) that {@code --resume} continues from.
-   */
-  private static RunOutcome runLocal(RunContext ctx, R2d2Config cfg) throws Exception {
-    RuntimeConfig rc = NodeConfig.runtime(ctx.config())
-        .withCheckpoints(ctx.checkpointDir(), ctx.resumed() ? ctx.checkpointDir() : null);
-    boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
-    MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "env_steps_per_s",
-        "updates_per_s", "replay_size", "sequences_inserted", "param_lag", "workers", "eval_return", "eval_ci95");
-    // The last periodic evaluation; status rows repeat it so every row of metrics.csv has the same columns.
-    double[] lastEval = {Double.NaN, Double.NaN};
-    double[] row = new double[11];
-    RuntimeListener listener = new RuntimeListener() {
-      @Override
-      public void onEvent(Map<String, Object> event) {
-        Map<String, Object> fields = new LinkedHashMap<>(event);
-        Object type = fields.remove("event");
-        fields.remove("time_ms");
-        ctx.events().record(String.valueOf(type), fields);
-      }
-
-      @Override
-      public synchronized void onStatus(RuntimeStatus s) {
-        row[0] = s.updates();
-        row[1] = s.episodes();
-        row[2] = s.meanEpisodeReturn();
-        row[3] = s.envStepsPerSecond();
-        row[4] = s.updatesPerSecond();
-        row[5] = s.replaySize();
-        row[6] = s.sequencesInserted();
-        row[7] = s.paramLag();
-        row[8] = s.workers();
-        row[9] = lastEval[0];
-        row[10] = lastEval[1];
-        metrics.row(s.envSteps(), row);
-        ctx.progress(s.envSteps(), s.updates(), () -> String.format("return %.3f  replay %d  lag %d  workers %d",
-            s.meanEpisodeReturn(), s.replaySize(), s.paramLag(), s.workers()));
-      }
-    };
-    RunResult r;
-    ParamSnapshot finalParams;
-    PeriodicEval periodic = cfg.evalEpisodes() > 0 ? new PeriodicEval(cfg) : null;
-    long solvedAt = -1;
-    try (LocalRuntime rt = LocalRuntime.start(rc, cfg, listener)) {
-      while (!rt.result().isDone()) {
-        if (ctx.stopRequested()) {
-          rt.requestStop("stop requested");
-        }
-        // Greedy evaluations run here, on the polling thread, so actors and learner keep their own threads.
-        double[] ev = periodic == null ? null : periodic.maybeEvaluate(rt.counters());
-        if (ev != null) {
-          synchronized (listener) {
-            lastEval[0] = ev[0];
-            lastEval[1] = ev[1];
-          }
-          boolean solved = ev[0] >= cfg.solvedThreshold();
-          ctx.events().record("eval", "env_steps", (long) ev[2], "updates", (long) ev[3], "eval_return", ev[0],
-              "eval_ci95", ev[1], "solved", solved);
-          if (solved && solvedAt < 0) {
-            solvedAt = (long) ev[2];
-          }
-          if (solved && stopWhenSolved) {
-            rt.requestStop("solved");
-          }
-        }
-        try {
-          rt.result().get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          // still running: poll the stop flag again
-        }
-      }
-      r = rt.result().get();
-      finalParams = rt.counters().latestParams();
-    }
-    ctx.events().record("runtime_totals", "sequences_sent", r.sequencesSent(), "sequences_received",
-        r.sequencesReceived(), "sequences_inserted", r.sequencesInserted(), "dropped_at_stop",
-        r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
-        r.restarts(), "anomalies", r.sequenceAnomalies());
-    RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
-        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
-        .with("solved_at_env_step", solvedAt);
-    if (periodic != null && finalParams != null) {
-      // Greedy evaluation of the last published parameters, exactly as the synchronous trainer evaluates.
-      double[] e = periodic.evaluator.evaluate(finalParams);
-      Boolean solved = cfg.solvedThreshold() < 1e299 ? e[0] >= cfg.solvedThreshold() : null;
-      out = out.withEval(new EvalResult(e[0], e[1], cfg.evalEpisodes(), solved));
-    }
-    return out;
-  }
-
-  /**
-   * Greedy evaluations of the latest published parameters every {@code eval_interval} env steps of a
-   * local-runtime run (the synchronous trainer evaluates on the same schedule and with the same seeds);
-   * its evaluator also makes the run's final evaluation.
-   */
-  private static final class PeriodicEval {
-    private final GreedyEvaluator evaluator;
-    private final long interval;
-    private long next;
-
-    PeriodicEval(R2d2Config cfg) {
-      EnvSpec env = EnvRegistry.make(cfg.env()).spec();
-      this.evaluator = new GreedyEvaluator(cfg.env(), cfg.evalEpisodes(), cfg.seed() + 1_000_003L,
-          R2d2Learner.specFor(cfg, env.obsSize(), env.numActions()));
-      this.interval = cfg.evalInterval();
-      this.next = interval;
-    }
-
-    /** {mean, ci95, env steps, updates} when an evaluation is due and parameters exist, else null. */
-    double[] maybeEvaluate(RuntimeCounters counters) {
-      long steps = counters.envSteps();
-      ParamSnapshot params = counters.latestParams();
-      if (steps < next || params == null) {
-        return null;
-      }
-      // Several intervals may have passed while the last evaluation ran: evaluate once, then skip ahead.
-      next = (steps / interval + 1) * interval;
-      double[] e = evaluator.evaluate(params);
-      return new double[] {e[0], e[1], steps, counters.updates()};
-    }
   }
 
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {

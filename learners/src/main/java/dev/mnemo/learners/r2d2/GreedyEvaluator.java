@@ -1,5 +1,6 @@
 package dev.mnemo.learners.r2d2;
 
+import dev.mnemo.learners.agent.Evaluator;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * own (seeded apart from training, a new seed each round), acted on by the pure-Java kernel with argmax.
  * Used by every runtime, so "eval return" means the same thing in all of them.
  */
-public final class GreedyEvaluator {
+public final class GreedyEvaluator implements Evaluator {
   private final String envId;
   private final int episodes;
   private final long seed;
@@ -29,13 +30,14 @@ public final class GreedyEvaluator {
     this.kernel = new RecurrentQKernel(spec, episodes);
   }
 
-  /** Episodes per evaluation. */
+  @Override
   public int episodes() {
     return episodes;
   }
 
-  /** {mean return, 95% CI half-width (1.96 s / sqrt(n))} of one greedy episode per copy. */
-  public double[] evaluate(ParamSnapshot params) {
+  /** Mean return and 95% CI half-width (1.96 s / sqrt(n)) of one greedy episode per copy. */
+  @Override
+  public Evaluation evaluate(ParamSnapshot params) {
     VectorEnv env = new VectorEnv(envId, episodes, seed + 7919L * round++);
     int os = env.spec().obsSize();
     int na = env.spec().numActions();
@@ -78,6 +80,6 @@ public final class GreedyEvaluator {
       var += (r - mean) * (r - mean);
     }
     double sd = episodes > 1 ? Math.sqrt(var / (episodes - 1)) : 0;
-    return new double[] {mean, 1.96 * sd / Math.sqrt(episodes)};
+    return new Evaluation(mean, 1.96 * sd / Math.sqrt(episodes), episodes);
   }
 }

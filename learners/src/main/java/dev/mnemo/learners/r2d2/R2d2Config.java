@@ -176,7 +176,8 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
           + " core_size");
     }
     Map<String, Object> m = new LinkedHashMap<>(values);
-    m.put("core_size", m.remove(DEPRECATED_LSTM_SIZE));
+    // Converted under its own name, so a bad value is reported as the key the file wrote.
+    m.put("core_size", convert(DEPRECATED_LSTM_SIZE, m.remove(DEPRECATED_LSTM_SIZE), int.class));
     return m;
   }
 

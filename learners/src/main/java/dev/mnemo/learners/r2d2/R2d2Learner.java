@@ -7,6 +7,7 @@ import dev.mnemo.agents.r2d2.RecurrentQModel;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.agents.r2d2.TdLoss;
+import dev.mnemo.learners.agent.Learner;
 import dev.mnemo.replay.SequenceBatch;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.List;
  * </ol>
  * Not thread-safe: one trainer thread owns it.
  */
-public final class R2d2Learner {
+public final class R2d2Learner implements Learner {
 
   private static final String MAGIC = "mnemo-r2d2-learner";
   /** 2: the spec records the core's name and size (1: an implicit LSTM; refused, naming both versions). */
@@ -86,11 +87,13 @@ public final class R2d2Learner {
   }
 
   /** Updates done so far (also the version of {@link #snapshot()}). */
+  @Override
   public long updates() {
     return updates;
   }
 
   /** The online parameters for actors, versioned by the update count. */
+  @Override
   public ParamSnapshot snapshot() {
     return online.snapshot(updates);
   }
@@ -105,12 +108,23 @@ public final class R2d2Learner {
 
   /** One SGD step on the batch; returns its statistics and the batch's new priorities. */
   public UpdateStats update(TrainingBatch batch) {
-    return step(batch, true);
+    return run(batch, true);
   }
 
   /** One SGD step on a batch sampled from the replay (its importance weights included). */
   public UpdateStats update(SequenceBatch b) {
-    return step(wrap(b), true);
+    return run(wrap(b), true);
+  }
+
+  @Override
+  public int batchSize() {
+    return config.batchSize();
+  }
+
+  /** The {@link Learner} step: {@link #update(SequenceBatch)}'s new priorities. */
+  @Override
+  public float[] step(SequenceBatch batch) {
+    return update(batch).priorities();
   }
 
   /** Wraps a replay batch's arrays (no copy). */
@@ -121,10 +135,10 @@ public final class R2d2Learner {
 
   /** The loss, statistics and priorities of the batch under the current parameters, without a step. */
   public UpdateStats evaluate(TrainingBatch batch) {
-    return step(batch, false);
+    return run(batch, false);
   }
 
-  private UpdateStats step(TrainingBatch b, boolean train) {
+  private UpdateStats run(TrainingBatch b, boolean train) {
     long start = System.nanoTime();
     int bs = b.batchSize();
     int len = b.length();
@@ -210,6 +224,7 @@ public final class R2d2Learner {
   }
 
   /** Writes everything needed to continue exactly: parameters, target, Adam moments and step, counters. */
+  @Override
   public void save(Path file) {
     CheckpointFile.write(file, MAGIC, FORMAT, out -> {
       out.writeInt(spec.obsSize());
@@ -231,6 +246,7 @@ public final class R2d2Learner {
   }
 
   /** Restores a checkpoint written by {@link #save} for the same network spec. */
+  @Override
   public void restore(Path file) {
     CheckpointFile.read(file, MAGIC, FORMAT, in -> {
       int obs = in.readInt();

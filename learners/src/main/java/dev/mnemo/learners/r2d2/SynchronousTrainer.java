@@ -1,17 +1,13 @@
 package dev.mnemo.learners.r2d2;
 
 import dev.mnemo.agents.acting.ActingLoop;
-import dev.mnemo.agents.kernel.EpsilonGreedy;
-import dev.mnemo.agents.kernel.RecurrentQKernel;
-import dev.mnemo.agents.r2d2.RecurrentQSpec;
-import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.VectorEnv;
+import dev.mnemo.learners.agent.AgentShapes;
+import dev.mnemo.learners.agent.Evaluator;
 import dev.mnemo.replay.PrioritizedSequenceReplay;
 import dev.mnemo.replay.RateLimiterConfig;
 import dev.mnemo.replay.ReplayConfig;
 import dev.mnemo.replay.SequenceBatch;
-import dev.mnemo.replay.SequenceBoundary;
-import dev.mnemo.replay.SequenceConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -31,39 +27,29 @@ import java.util.function.Consumer;
 public final class SynchronousTrainer {
 
   private final R2d2Config config;
-  private final EnvSpec envSpec;
-  private final RecurrentQSpec spec;
   private final R2d2Learner learner;
   private final PrioritizedSequenceReplay replay;
   private final ActingLoop acting;
   private final SequenceBatch batch;
-  private final GreedyEvaluator evaluator;
+  private final Evaluator evaluator;
 
   public SynchronousTrainer(R2d2Config config) {
     this.config = config;
     int n = config.numEnvs();
     VectorEnv envs = new VectorEnv(config.env(), n, config.seed());
-    this.envSpec = envs.spec();
-    this.spec = R2d2Learner.specFor(config, envSpec.obsSize(), envSpec.numActions());
-    this.learner = new R2d2Learner(spec, config);
-    SequenceConfig seq = new SequenceConfig(config.burnIn(), config.traceLength(), config.nStep(),
-        config.sequencePeriod(), envSpec.obsSize(), spec.stateSize(), envSpec.numActions(),
-        !config.storedState(), false, SequenceBoundary.EPISODE);
+    R2d2Builder builder = new R2d2Builder(config);
+    AgentShapes shapes = builder.shapes(envs.spec());
+    this.learner = new R2d2Learner(builder.networkSpec(envs.spec()), config);
+    // One thread keeps the replay ratio itself (see the class comment): the replay's limiter is wide open.
     RateLimiterConfig open = new RateLimiterConfig(1, config.samplesPerInsert(), -Double.MAX_VALUE,
         Double.MAX_VALUE);
-    this.replay = new PrioritizedSequenceReplay(new ReplayConfig(config.replayCapacity(), seq,
+    this.replay = new PrioritizedSequenceReplay(new ReplayConfig(config.replayCapacity(), shapes.sequence(),
         config.priorityExponent(), config.importanceExponent(), 1.0, 1e-6, open, config.seed() ^ 0x5EEDL));
-    double[] epsilons = new double[n];
-    for (int i = 0; i < n; i++) {
-      epsilons[i] = R2d2Config.actorEpsilon(i, n, config.epsilonBase(), config.epsilonAlpha());
-    }
-    // The same acting step the Pekko env workers run: kernel, per-actor epsilon, one adder per env.
-    this.acting = new ActingLoop(envs, new RecurrentQKernel(spec, n),
-        new EpsilonGreedy(epsilons, envSpec.numActions(), config.seed() * 0x9E3779B97F4A7C15L + 17), seq,
-        replay, 0);
+    // The same acting step the Pekko env workers run: the builder's policy, one adder per env.
+    this.acting = new ActingLoop(envs, builder.newPolicy(shapes, 0, n, n, config.seed() * 0x9E3779B97F4A7C15L + 17),
+        shapes.sequence(), replay, 0);
     this.batch = replay.newBatch(config.batchSize());
-    this.evaluator = new GreedyEvaluator(config.env(), Math.max(1, config.evalEpisodes()),
-        config.seed() + 1_000_003L, spec);
+    this.evaluator = builder.newEvaluator(shapes);
   }
 
   public R2d2Learner learner() {
@@ -124,10 +110,10 @@ public final class SynchronousTrainer {
         boolean stopping = stop.getAsBoolean();
         if (envSteps >= nextEval || envSteps >= config.totalEnvSteps() || stopping) {
           nextEval += config.evalInterval();
-          if (config.evalEpisodes() > 0) {
-            double[] e = evaluator.evaluate(learner.snapshot());
-            evalMean = e[0];
-            evalCi = e[1];
+          if (evaluator != null) {
+            Evaluator.Evaluation e = evaluator.evaluate(learner.snapshot());
+            evalMean = e.meanReturn();
+            evalCi = e.ci95();
             if (!solved && evalMean >= config.solvedThreshold()) {
               solved = true;
               solvedAt = envSteps;

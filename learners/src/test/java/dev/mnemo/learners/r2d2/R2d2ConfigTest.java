@@ -73,6 +73,13 @@ class R2d2ConfigTest {
     assertTrue(e.getMessage().contains("'burnin'") && e.getMessage().contains("burn_in"), e.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class, () -> R2d2Config.fromMap(Map.of("lstm_size", "big")));
     assertTrue(e2.getMessage().contains("lstm_size"), e2.getMessage());
+    assertEquals(48, R2d2Config.fromMap(Map.of("lstm_size", 48)).coreSize(), "lstm_size: deprecated alias");
+    assertEquals("lstm", R2d2Config.fromMap(Map.of("lstm_size", 48)).core());
+    var both = assertThrows(IllegalArgumentException.class,
+        () -> R2d2Config.fromMap(Map.of("lstm_size", 48, "core_size", 64)));
+    assertTrue(both.getMessage().contains("lstm_size") && both.getMessage().contains("core_size"), both.getMessage());
+    var badCore = assertThrows(IllegalArgumentException.class, () -> R2d2Config.fromMap(Map.of("core", "tcn")));
+    assertTrue(badCore.getMessage().contains("tcn") && badCore.getMessage().contains("lstm"), badCore.getMessage());
     var e3 = assertThrows(IllegalArgumentException.class, () -> R2d2Config.fromMap(Map.of("gamma", 1.5)));
     assertTrue(e3.getMessage().contains("gamma"), e3.getMessage());
     assertEquals(List.of(16, 8), R2d2Config.fromMap(Map.of("encoder_sizes", List.of(16, 8))).encoderSizes());

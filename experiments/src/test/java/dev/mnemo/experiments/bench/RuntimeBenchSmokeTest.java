@@ -1,4 +1,4 @@
-package dev.mnemo.actors.bench;
+package dev.mnemo.experiments.bench;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.mnemo.actors.bench;
+package dev.mnemo.experiments.bench;
 
 import com.typesafe.config.ConfigFactory;
 import dev.mnemo.agents.acting.ActingLoop;
@@ -6,7 +6,7 @@ import dev.mnemo.actors.EnvWorker;
 import dev.mnemo.actors.LocalRuntime;
 import dev.mnemo.actors.PekkoSettings;
 import dev.mnemo.actors.ReplayService;
-import dev.mnemo.actors.RunSetup;
+import dev.mnemo.actors.bench.TransferSinkNode;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeListener;
 import dev.mnemo.actors.SequenceChunk;
@@ -14,7 +14,11 @@ import dev.mnemo.actors.SequenceOutbox;
 import dev.mnemo.actors.serialization.MnemoBinarySerializer;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.agents.r2d2.EpsilonGreedyQPolicy;
 import dev.mnemo.agents.r2d2.RecurrentQNetwork;
+import dev.mnemo.agents.r2d2.RecurrentQSpec;
+import dev.mnemo.learners.agent.AgentShapes;
+import dev.mnemo.learners.r2d2.R2d2Builder;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.replay.SequenceBatch;
@@ -169,7 +173,7 @@ public final class RuntimeBench {
         false);
     RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, Math.max(1, cfg.numEnvs() / 2)).withFlow(8, 4, 20)
         .withStatusInterval(Duration.ofMillis(200));
-    dev.mnemo.actors.RunResult async = LocalRuntime.run(rc, cfg, RuntimeListener.none());
+    dev.mnemo.actors.RunResult async = LocalRuntime.run(rc, new R2d2Builder(cfg), RuntimeListener.none());
     out.printf("  with the learner (quick-start shapes, %s, %.1f samples per insert, %,d env steps):%n", cfg.env(),
         cfg.samplesPerInsert(), budget);
     out.printf("    synchronous trainer, 1 thread                %,12.0f env steps/s, %,8.1f updates/s%n",
@@ -215,14 +219,16 @@ public final class RuntimeBench {
    * (with adders) or only env + kernel + policy.
    */
   static double[] bareSteps(R2d2Config r2d2, int n, double seconds, boolean adders) throws InterruptedException {
-    RunSetup s = RunSetup.of(r2d2, null);
+    R2d2Builder builder = new R2d2Builder(r2d2);
     VectorEnv env = new VectorEnv(r2d2.env(), n, 3L);
-    RecurrentQKernel kernel = new RecurrentQKernel(s.netSpec(), n);
-    EpsilonGreedy policy = new EpsilonGreedy(EpsilonGreedy.apeXSchedule(0, n, n), s.envSpec().numActions(), 5L);
-    dev.mnemo.agents.ParamSnapshot p = new RecurrentQNetwork(s.netSpec(), 1L).snapshot(0);
+    AgentShapes s = builder.shapes(env.spec());
+    RecurrentQSpec net = builder.networkSpec(env.spec());
+    EpsilonGreedyQPolicy policy = new EpsilonGreedyQPolicy(new RecurrentQKernel(net, n),
+        new EpsilonGreedy(EpsilonGreedy.apeXSchedule(0, n, n), env.spec().numActions(), 5L));
+    dev.mnemo.agents.ParamSnapshot p = new RecurrentQNetwork(net, 1L).snapshot(0);
     if (adders) {
       SequenceOutbox outbox = new SequenceOutbox(s.sequence(), 64);
-      ActingLoop loop = new ActingLoop(env, kernel, policy, s.sequence(), outbox, 0);
+      ActingLoop loop = new ActingLoop(env, policy, s.sequence(), outbox, 0);
       loop.load(p);
       long end = System.nanoTime() + (long) (seconds * 0.3e9);
       while (System.nanoTime() < end) { // warm-up
@@ -248,7 +254,7 @@ public final class RuntimeBench {
       double steps = (loop.vectorSteps() - steps0) * n;
       return new double[] {steps / ((t - t0) / 1e9), steps / ((processCpuNanos() - c0) / 1e9)};
     }
-    kernel.load(p);
+    policy.load(p);
     int os = env.spec().obsSize();
     float[] obs = new float[n * os];
     float[] rewards = new float[n];
@@ -266,15 +272,14 @@ public final class RuntimeBench {
     long t;
     while (true) {
       for (int k = 0; k < 64; k++) {
-        kernel.step(obs, prevA, prevR);
-        policy.select(kernel.qValues(), actions);
+        policy.act(obs, prevA, prevR, actions);
         env.step(actions, obs, rewards, term, trunc);
         for (int i = 0; i < n; i++) {
           boolean done = term[i] || trunc[i];
           prevA[i] = done ? -1 : actions[i];
           prevR[i] = done ? 0f : rewards[i];
           if (done) {
-            kernel.resetState(i);
+            policy.resetState(i);
           }
         }
       }
@@ -298,7 +303,7 @@ public final class RuntimeBench {
   static double[] localRuntime(R2d2Config r2d2, int workers, int envs, double seconds) throws Exception {
     RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(workers, envs).withFlow(8, 4, 20).withLearnerIdle(true)
         .withRateLimited(false).withStatusInterval(Duration.ofSeconds(10));
-    LocalRuntime rt = LocalRuntime.start(rc, r2d2, RuntimeListener.none());
+    LocalRuntime rt = LocalRuntime.start(rc, new R2d2Builder(r2d2), RuntimeListener.none());
     try {
       Thread.sleep((long) (seconds * 300));
       long s0 = rt.counters().envSteps();
