@@ -206,7 +206,12 @@ public final class RecurrentQKernel {
           + prevAction.length + ", prevReward=" + prevReward.length);
     }
     for (int e = 0; e < batch; e++) {
-      InputRow.fill(x, e * inputSize, obs, e * obsSize, obsSize, numActions, prevAction[e], prevReward[e]);
+      int pa = prevAction[e];
+      if (pa < -1 || pa >= numActions) { // checked here too so the message names the env
+        throw new IllegalArgumentException("prevAction[" + e + "] = " + pa + ", expected -1 (none) or"
+            + " an action in [0, " + numActions + ")");
+      }
+      InputRow.fill(x, e * inputSize, obs, e * obsSize, obsSize, numActions, pa, prevReward[e]);
     }
     float[] in = x;
     int ld = inputSize;
