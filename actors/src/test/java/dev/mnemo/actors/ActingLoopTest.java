@@ -88,8 +88,13 @@ class ActingLoopTest {
     RecurrentQKernel kernel = new RecurrentQKernel(setup.netSpec(), 3);
     EpsilonGreedy policy = new EpsilonGreedy(new double[] {0.1, 0.2}, 2, 1L);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ActingLoop(env, new EpsilonGreedyQPolicy(kernel, policy), setup.sequence(), (b, r, p) -> { }, 0));
-    assertTrue(e.getMessage().contains("kernel batch is 3"), e.getMessage());
+        () -> new EpsilonGreedyQPolicy(kernel, policy));
+    assertTrue(e.getMessage().contains("kernel batch 3 != epsilon rows 2"), e.getMessage());
+    EpsilonGreedyQPolicy forThree = new EpsilonGreedyQPolicy(kernel, new EpsilonGreedy(new double[] {0.1, 0.2, 0.3},
+        2, 1L));
+    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+        () -> new ActingLoop(env, forThree, setup.sequence(), (b, r, p) -> { }, 0));
+    assertTrue(e2.getMessage().contains("env has 2 copies but the policy acts for 3"), e2.getMessage());
   }
 
   @Test
