@@ -9,7 +9,7 @@ public final class RecurrentCores {
 
   /** Config names of every core, in the order docs and benchmarks list them. */
   public static List<String> names() {
-    return List.of(LstmCore.NAME, GruCore.NAME);
+    return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME);
   }
 
   /** The core called {@code name} with the given input and hidden widths. */
@@ -17,6 +17,7 @@ public final class RecurrentCores {
     return switch (name) {
       case LstmCore.NAME -> new LstmCore(inputSize, hiddenSize);
       case GruCore.NAME -> new GruCore(inputSize, hiddenSize);
+      case LayerNormGruCore.NAME -> new LayerNormGruCore(inputSize, hiddenSize);
       default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());
     };
   }
