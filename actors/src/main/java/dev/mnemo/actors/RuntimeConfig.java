@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How the runtime runs (the learning hyperparameters stay in {@code R2d2Config}).
+ * How the runtime runs (the learning hyperparameters stay in the algorithm's config, behind its builder).
  *
  * @param workers env workers (local runtime; per node in cluster mode)
  * @param envsPerWorker envs in each worker's vector env (each is one actor with its own epsilon)
@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param credits chunks a worker may have sent but not yet acknowledged: with the replay's bounded
  *     pending queue this bounds memory whatever the actor/learner speed ratio
  * @param stepsPerTick vector steps a worker takes per mailbox turn (between turns it reads acks, params)
- * @param rateLimited apply the samples-per-insert limiter from {@code R2d2Config} (false: only the
+ * @param rateLimited apply the algorithm's samples-per-insert limiter (false: only the
  *     minimum replay size, so the learner keeps training on what replay holds when actors are gone)
  * @param publishEvery learner updates between parameter publications
  * @param statusInterval period of status callbacks (and budget checks)
@@ -21,7 +21,7 @@ import java.time.Duration;
  * @param learnerIdle no learner updates (benchmarks of the acting side)
  * @param checkpointDir where the final checkpoint goes ({@code learner.ckpt}, {@code replay.ckpt}), or null
  * @param resumeDir a checkpoint directory to continue from, or null
- * @param envFactory makes the envs; null means {@code EnvRegistry.make(r2d2.env())}
+ * @param envFactory makes the envs; null means {@code EnvRegistry.make(agent.envId())}
  */
 public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int credits, int stepsPerTick,
     boolean rateLimited, int publishEvery, Duration statusInterval, Duration restartMinBackoff,
