@@ -9,13 +9,14 @@ public final class RecurrentCores {
 
   /** Config names of every core, in the order docs and benchmarks list them. */
   public static List<String> names() {
-    return List.of(LstmCore.NAME);
+    return List.of(LstmCore.NAME, ElmanCore.NAME);
   }
 
   /** The core called {@code name} with the given input and hidden widths. */
   public static RecurrentCore create(String name, int inputSize, int hiddenSize) {
     return switch (name) {
       case LstmCore.NAME -> new LstmCore(inputSize, hiddenSize);
+      case ElmanCore.NAME -> new ElmanCore(inputSize, hiddenSize);
       default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());
     };
   }
