@@ -9,7 +9,7 @@ public final class RecurrentCores {
 
   /** Config names of every core, in the order docs and benchmarks list them. */
   public static List<String> names() {
-    return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME);
+    return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME, ElmanCore.NAME);
   }
 
   /** The core called {@code name} with the given input and hidden widths. */
@@ -18,6 +18,7 @@ public final class RecurrentCores {
       case LstmCore.NAME -> new LstmCore(inputSize, hiddenSize);
       case GruCore.NAME -> new GruCore(inputSize, hiddenSize);
       case LayerNormGruCore.NAME -> new LayerNormGruCore(inputSize, hiddenSize);
+      case ElmanCore.NAME -> new ElmanCore(inputSize, hiddenSize);
       default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());
     };
   }
