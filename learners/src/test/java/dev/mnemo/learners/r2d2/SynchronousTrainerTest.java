@@ -45,22 +45,31 @@ class SynchronousTrainerTest {
   }
 
   /**
-   * The same task with the other recurrent cores, seed 1 (deterministic): solved from the stored state and
-   * not from zeros, so each core really carries the cue in its state. Solved at (seed 1 / 2 / 3, env steps):
-   * gru 46k / 94k / 20k, ln_gru 8k / 20k / 14k; the budgets leave about 2x.
+   * The same task with the other recurrent cores, seed 1 (deterministic): solved from the stored state.
+   * Solved at (seed 1 / 2 / 3, env steps): gru 46k / 94k / 20k, ln_gru 8k / 20k / 14k, elman 10k / 24k / 10k
+   * (corridor 10, as for the LSTM); the budgets leave about 2x. GRU and LN-GRU also fail from zero states
+   * within 30k; Elman does not: with zero states it solved at 20k (seed 1), so its zero-state run proves
+   * nothing and is not asserted (see {@link #zeroStateAblationFailsTheSameTask}).
    */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"gru, 100000", "ln_gru, 30000"})
-  void otherCoresSolveTMaze10FromTheStoredStateAndNotFromZeros(String core, long budget) {
+  @org.junit.jupiter.params.provider.CsvSource({"gru, 100000, true", "ln_gru, 30000, true", "elman, 40000, false"})
+  void otherCoresSolveTMaze10FromTheStoredState(String core, long budget, boolean zeroStateFails) {
     R2d2Config stored = tmaze10(true, budget).withCore(core, 32);
     TrainResult r = new SynchronousTrainer(stored).run(m -> { }, true);
     assertTrue(r.solved(), core + ": T-Maze 10 not solved in " + budget + " env steps: " + r);
-    TrainResult zero = new SynchronousTrainer(tmaze10(false, 30_000).withCore(core, 32)).run(m -> { }, true);
-    assertFalse(zero.solved(), core + ": zero-state R2D2 should not solve T-Maze 10 with 9-step sequences: " + zero);
-    System.out.println("T-Maze 10 (" + core + "): stored " + r + "; zero " + zero);
+    if (zeroStateFails) {
+      TrainResult zero = new SynchronousTrainer(tmaze10(false, 30_000).withCore(core, 32)).run(m -> { }, true);
+      assertFalse(zero.solved(), core + ": zero-state R2D2 should not solve T-Maze 10 in 30k: " + zero);
+    }
+    System.out.println("T-Maze 10 (" + core + "): " + r);
   }
 
-  /** Cannot pass by construction: no 9-step window holds both the cue and the junction. */
+  /**
+   * No 9-step window holds both the cue and the junction, so a zero-state learner cannot learn the turn from
+   * the cue inside one window. It is not impossible outright: the policy's own previous actions are inputs, so
+   * a policy can copy the cue into its action stream; the Elman core found some such route (zero-state, seed
+   * 1: solved at 20k). For the LSTM, seed 1, within 30k it does not happen.
+   */
   @Test
   void zeroStateAblationFailsTheSameTask() {
     TrainResult r = new SynchronousTrainer(tmaze10(false, 30_000)).run(m -> { }, true);
