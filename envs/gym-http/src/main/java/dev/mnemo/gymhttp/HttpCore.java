@@ -109,7 +109,8 @@ final class HttpCore implements AutoCloseable {
   static final int MAX_HEADER_BYTES = 16 * 1024;
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  private enum State { IDLE, READING, HANDLING, WRITING }
+  /** LINGER: the last reply is out and our side shut; unread request bytes are drained, then closed. */
+  private enum State { IDLE, READING, HANDLING, WRITING, LINGER }
 
   private final Limits limits;
   private final Handler handler;
@@ -121,6 +122,7 @@ final class HttpCore implements AutoCloseable {
   private final Queue<Conn> handled = new ConcurrentLinkedQueue<>();
   private final List<Conn> conns = new ArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
+  private int rejecting;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long tickMillis;
   private volatile boolean running = true;
@@ -252,17 +254,19 @@ final class HttpCore implements AutoCloseable {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (open.get() >= limits.maxConnections()) {
-        // Best effort: the reply fits in an empty socket buffer; the client may not read it.
-        try {
-          ch.write(ByteBuffer.wrap(head(503, errors.message("too many connections (at most "
-              + limits.maxConnections() + "); retry later"), true)));
-        } catch (IOException ignored) {
-          // it is being closed anyway
+        if (rejecting >= limits.maxConnections()) {
+          ch.close(); // a flood: not even a reply
+          continue;
         }
-        ch.close();
+        // Answered and closed like any error reply (lingering, so the client reads it rather than a reset).
+        Conn conn = new Conn(ch, System.nanoTime(), false);
+        conn.key = ch.register(selector, 0, conn);
+        conns.add(conn);
+        rejecting++;
+        conn.fail(503, "too many connections (at most " + limits.maxConnections() + "); retry later");
         continue;
       }
-      Conn conn = new Conn(ch, System.nanoTime());
+      Conn conn = new Conn(ch, System.nanoTime(), true);
       conn.key = ch.register(selector, SelectionKey.OP_READ, conn);
       conns.add(conn);
       open.incrementAndGet();
@@ -285,6 +289,11 @@ final class HttpCore implements AutoCloseable {
         }
         case WRITING -> {
           if (age >= limits.readTimeoutMillis()) {
+            c.close();
+          }
+        }
+        case LINGER -> {
+          if (age >= Math.min(limits.readTimeoutMillis(), 1000)) {
             c.close();
           }
         }
@@ -361,13 +370,23 @@ final class HttpCore implements AutoCloseable {
     long since;
     boolean sentContinue;
     boolean closed;
+    /** Counted in {@link #open}; false for a connection accepted over the cap only to be answered 503. */
+    final boolean counted;
 
-    Conn(SocketChannel ch, long now) {
+    Conn(SocketChannel ch, long now, boolean counted) {
       this.ch = ch;
       this.since = now;
+      this.counted = counted;
     }
 
     void read() throws IOException {
+      if (state == State.LINGER) {
+        in.clear();
+        if (ch.read(in) < 0) {
+          close();
+        }
+        return;
+      }
       if (state != State.IDLE && state != State.READING) {
         return;
       }
@@ -570,7 +589,7 @@ final class HttpCore implements AutoCloseable {
         after.run();
       }
       if (closeAfterWrite) {
-        close();
+        linger();
         return;
       }
       state = State.IDLE;
@@ -595,13 +614,29 @@ final class HttpCore implements AutoCloseable {
       }
     }
 
+    /**
+     * After the last reply: shut our side (FIN) and drain what the client still sends, so that closing with
+     * unread bytes does not reset the connection before the client has read the reply.
+     */
+    private void linger() throws IOException {
+      ch.shutdownOutput();
+      state = State.LINGER;
+      since = System.nanoTime();
+      in = ByteBuffer.allocate(1024);
+      key.interestOps(SelectionKey.OP_READ);
+    }
+
     void close() {
       if (closed) {
         return;
       }
       closed = true;
       conns.remove(this);
-      open.decrementAndGet();
+      if (counted) {
+        open.decrementAndGet();
+      } else {
+        rejecting--;
+      }
       try {
         if (key != null) {
           key.cancel();
