@@ -242,7 +242,7 @@ public final class GymHttpServer implements AutoCloseable {
     http.close();
     for (Instance inst : instances.values()) {
       synchronized (inst) {
-        inst.closeMonitor();
+        inst.close();
       }
     }
     instances.clear();
@@ -280,6 +280,21 @@ public final class GymHttpServer implements AutoCloseable {
       this.discreteObs = env instanceof GymHttpEnv g && g.discreteObservations();
       this.json = json;
       this.sampler = new SplittableRandom(samplerSeed);
+    }
+
+    /**
+     * Writes a running monitor's files and closes the env if it holds resources (a {@link GymHttpEnv}
+     * relaying another server closes its instance there).
+     */
+    void close() {
+      closeMonitor();
+      if (env instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // the instance is gone from this server either way
+        }
+      }
     }
 
     void closeMonitor() {
@@ -394,9 +409,9 @@ public final class GymHttpServer implements AutoCloseable {
         }
         case "close" -> {
           need(method, "POST", path);
-          inst.closeMonitor();
           instances.remove(id);
           live.decrementAndGet();
+          inst.close();
           return new HttpCore.Response(204, new byte[0], 0, false);
         }
         default -> throw new Usage(404, "no route " + method + " " + path + " for instance " + id

@@ -125,7 +125,7 @@ final class Json {
       }
       case VALUE_STRING -> p.getText();
       case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-          ? p.getDoubleValue() : p.getLongValue();
+          ? (Object) p.getDoubleValue() : (Object) p.getLongValue(); // boxed apart: no promotion to double
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
