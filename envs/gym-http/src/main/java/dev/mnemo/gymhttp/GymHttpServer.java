@@ -58,7 +58,8 @@ import java.util.function.Supplier;
  * created with {@code "seed": s}, so a server run is reproducible); a step reply carries {@code terminated}
  * and {@code truncated} beside {@code done}, and {@code info["TimeLimit.truncated"]} is true exactly when
  * the step truncated without terminating (Gym's TimeLimit convention); {@code GET /v1/envs/} also carries
- * the list under {@code "envs"}, the name Gym-JavaClient reads. Floats are written so that they parse back
+ * the list under {@code "envs"}, the name Gym-JavaClient reads, and {@code POST /v1/envs/shutdown/} (where
+ * Gym-JavaClient sends its shutdown) is {@code /v1/shutdown/}. Floats are written so that they parse back
  * to the same bits.
  *
  * <p>Robustness ({@link Options}): requests are read by {@link HttpCore} without tying up a thread, with a
@@ -346,6 +347,10 @@ public final class GymHttpServer implements AutoCloseable {
         || seg.get(1).equals("shutdown"))) {
       need(method, "POST", path);
       return seg.get(1).equals("upload") ? upload() : shutdown();
+    }
+    if (seg.size() == 3 && seg.get(0).equals("v1") && seg.get(1).equals("envs") && seg.get(2).equals("shutdown")
+        && method.equals("POST")) {
+      return shutdown(); // Gym-JavaClient's spelling (no instance id is "shutdown": ours are 8 hex digits)
     }
     if (seg.size() < 2 || !seg.get(0).equals("v1") || !seg.get(1).equals("envs")) {
       throw new Usage(404, "no route " + method + " " + path + "; the Gym HTTP API lives under /v1/envs/"
