@@ -60,6 +60,7 @@ public final class GymHttpBench {
     double[][] rate = new double[2][rounds];
     double[][] cpu = new double[2][rounds];
     double[][] jsonNs = new double[2][rounds];
+    double[] ratio = new double[rounds];
     List<AutoCloseable> open = new ArrayList<>();
     try {
       Env[] remote = new Env[2];
@@ -75,12 +76,13 @@ public final class GymHttpBench {
       }
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < 2; k++) {
-          int c = (r + k) % 2; // ABBA...: neither codec always runs first in a round
+          int c = (r + k) % 2; // the codecs take turns at going first: a pair shares the machine's state
           double[] m = measure(remote[c], 0, seconds);
           rate[c][r] = m[0];
-          cpu[c][r] = m[1];
+          cpu[c][r] = m[2];
           jsonNs[c][r] = jsonPerStep(local, codecs.get(c), Math.min(seconds, 1.0));
         }
+        ratio[r] = rate[0][r] / rate[1][r];
       }
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
@@ -89,16 +91,18 @@ public final class GymHttpBench {
     }
     double[] median = {median(rate[0]), median(rate[1])};
     out.printf("gym-http bench, env %s, %.1f s per cell after %.1f s of warm-up, one client, loopback, %d"
-        + " alternating rounds (median)%n", envId, seconds, warmup, rounds);
+        + " paired rounds (medians)%n", envId, seconds, warmup, rounds);
     out.printf("  in-process      %,14.0f steps/s%n", inProcess[0]);
     for (int c = 0; c < 2; c++) {
-      out.printf("  through HTTP    %,14.0f steps/s  (%s JSON; %.1f us/step wall, %.1f us/step CPU of the calling"
-          + " thread; rounds %s)%n", median[c], names[c], 1e6 / median[c], median(cpu[c]), rounds(rate[c]));
+      out.printf("  through HTTP    %,14.0f steps/s  (%s JSON; %.1f us/step wall, %.1f us/step CPU of the"
+          + " process, server and client; rounds %s)%n", median[c], names[c], 1e6 / median[c], median(cpu[c]),
+          rounds(rate[c], "%,.0f"));
     }
-    out.printf("  JSON of one step, both sides: Jackson %.0f ns, hand-written %.0f ns (median)%n",
-        median(jsonNs[0]), median(jsonNs[1]));
-    out.printf("  Jackson / hand-written through HTTP: %.3f (%+.1f%% steps/s)%n", median[0] / median[1],
-        100 * (median[0] / median[1] - 1));
+    out.printf("  JSON of one step, both sides: Jackson %.0f ns, hand-written %.0f ns%n", median(jsonNs[0]),
+        median(jsonNs[1]));
+    out.printf("  Jackson / hand-written steps/s, paired rounds: %s; median %.3f (%+.1f%%)%n", rounds(ratio, "%.3f"),
+        median(ratio), 100 * (median(ratio) - 1));
+    out.printf("  Jackson / hand-written CPU per step: %.3f%n", median(cpu[0]) / median(cpu[1]));
     out.printf("  ratio HTTP / in-process: %.2e (HTTP costs %.0fx an in-process step)%n",
         median[0] / inProcess[0], inProcess[0] / median[0]);
   }
@@ -144,20 +148,22 @@ public final class GymHttpBench {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static String rounds(double[] v) {
+  private static String rounds(double[] v, String format) {
     StringBuilder b = new StringBuilder();
     for (double x : v) {
-      b.append(b.length() == 0 ? "" : " ").append(String.format("%,.0f", x));
+      b.append(b.length() == 0 ? "" : " ").append(String.format(format, x));
     }
     return b.toString();
   }
 
   /**
    * Warm up for {@code warmup} seconds, then count steps (with resets on episode ends) for {@code seconds};
-   * returns {steps/s, CPU microseconds per step of the calling thread}.
+   * returns {steps/s, CPU microseconds per step of the calling thread, of the whole process}.
    */
   private static double[] measure(Env env, double warmup, double seconds) {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     SplittableRandom rng = new SplittableRandom(1);
     int actions = env.spec().numActions();
     long seed = 0;
@@ -166,6 +172,7 @@ public final class GymHttpBench {
       long steps = 0;
       long start = System.nanoTime();
       long cpu = mx.getCurrentThreadCpuTime();
+      long processCpu = os.getProcessCpuTime();
       long deadline = start + (long) ((phase == 0 ? warmup : seconds) * 1e9);
       long now;
       do {
@@ -179,7 +186,8 @@ public final class GymHttpBench {
         now = System.nanoTime();
       } while (now < deadline);
       if (phase == 1) {
-        return new double[] {steps / ((now - start) / 1e9), (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps};
+        return new double[] {steps / ((now - start) / 1e9), (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps,
+            (os.getProcessCpuTime() - processCpu) / 1e3 / steps};
       }
     }
     throw new AssertionError("unreachable");
