@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * An environment served over the Gym HTTP protocol (openai/gym-http-api): {@code POST /v1/envs/}
@@ -92,7 +91,7 @@ public final class GymHttpEnv implements Env, AutoCloseable {
   private final EnvSpec spec;
   private final boolean oneHotObs;
   private final Step step;
-  private final StepJson json;
+  private final StepJson json = new StepJson();
   private final StepJson.StepReply reply = new StepJson.StepReply();
   private Remote remote;
   private Cleaner.Cleanable cleanable;
@@ -110,12 +109,6 @@ public final class GymHttpEnv implements Env, AutoCloseable {
    * @throws GymHttpException when the server is unreachable or rejects the env id
    */
   public GymHttpEnv(URI server, String gymEnvId, GymHttpOptions options, String specId) {
-    this(server, gymEnvId, options, specId, JacksonStepJson::new);
-  }
-
-  /** With the per-step JSON codec chosen (the bench compares them). */
-  GymHttpEnv(URI server, String gymEnvId, GymHttpOptions options, String specId, Supplier<StepJson> stepJson) {
-    this.json = stepJson.get();
     if (server == null || server.getHost() == null || !"http".equals(server.getScheme())) {
       throw new IllegalArgumentException("gym-http server must be an http://HOST:PORT URI, got " + server);
     }

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Serves Mnemo environments over the Gym HTTP protocol (openai/gym-http-api), so that a Python client
@@ -149,19 +148,17 @@ public final class GymHttpServer implements AutoCloseable {
   private final Function<String, Env> factory;
   private final long seed;
   private final Options options;
-  private final Supplier<StepJson> stepJson;
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final AtomicInteger live = new AtomicInteger();
   private final AtomicLong created = new AtomicLong();
   private final AtomicLong steps = new AtomicLong();
   private final AtomicLong monitors = new AtomicLong();
 
-  private GymHttpServer(InetSocketAddress address, Function<String, Env> factory, long seed, Options options,
-      Supplier<StepJson> stepJson) throws IOException {
+  private GymHttpServer(InetSocketAddress address, Function<String, Env> factory, long seed, Options options)
+      throws IOException {
     this.factory = factory;
     this.seed = seed;
     this.options = options;
-    this.stepJson = stepJson;
     HttpCore.Limits limits = new HttpCore.Limits(options.threads(), options.readTimeout().toMillis(),
         options.idleTimeout().toMillis(), options.maxBodyBytes(), options.maxConnections());
     try {
@@ -195,16 +192,10 @@ public final class GymHttpServer implements AutoCloseable {
    */
   public static GymHttpServer start(InetSocketAddress address, Function<String, Env> factory, long seed,
       Options options) throws IOException {
-    return start(address, factory, seed, options, JacksonStepJson::new);
-  }
-
-  /** With the per-step JSON codec chosen (the bench compares them). */
-  static GymHttpServer start(InetSocketAddress address, Function<String, Env> factory, long seed,
-      Options options, Supplier<StepJson> stepJson) throws IOException {
     if (factory == null || address == null || options == null) {
       throw new IllegalArgumentException("gym-http server needs an address, an env factory and options");
     }
-    return new GymHttpServer(address, factory, seed, options, stepJson);
+    return new GymHttpServer(address, factory, seed, options);
   }
 
   /** {@code http://HOST:PORT} of this server. */
@@ -474,7 +465,7 @@ public final class GymHttpServer implements AutoCloseable {
     int episodeIndex = instanceSeed != null ? 0 : (int) index;
     do {
       id = String.format("%08x", ThreadLocalRandom.current().nextInt());
-      inst = new Instance(id, envId, episodeSeedBase, episodeIndex, env, stepJson.get(),
+      inst = new Instance(id, envId, episodeSeedBase, episodeIndex, env, new StepJson(),
           Seeds.combine(seed ^ 0x5A5A5A5AL, index));
     } while (instances.putIfAbsent(id, inst) != null);
     String instanceId = id;
