@@ -259,4 +259,26 @@ class ServerLimitsTest {
       }
     }
   }
+
+  @Test
+  void expectContinueAndPipelinedRequestsAreServedInOrder() throws Exception {
+    try (GymHttpServer server = start(GymHttpServer.Options.DEFAULTS)) {
+      String body = "{\"env_id\": \"cartpole\"}";
+      Socket s = stall(server, "POST /v1/envs/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
+          + body.length() + "\r\n\r\n");
+      byte[] interim = new byte[25];
+      assertEquals(25, s.getInputStream().readNBytes(interim, 0, 25));
+      assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim, StandardCharsets.US_ASCII));
+      // The body, then two more requests in the same write: answered one after the other.
+      s.getOutputStream().write((body + "GET /v1/envs/ HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String replies = readToEnd(s);
+      int created = replies.indexOf("\"instance_id\"");
+      int listed = replies.indexOf("\"all_envs\":{\"");
+      int missing = replies.indexOf("HTTP/1.1 404");
+      assertTrue(replies.startsWith("HTTP/1.1 200") && created > 0 && listed > created && missing > listed
+          && !replies.endsWith("SO_TIMEOUT>"), replies);
+      s.close();
+    }
+  }
 }
