@@ -8,11 +8,13 @@ import java.util.SplittableRandom;
 
 /**
  * Steps per second of one env through the Gym HTTP protocol (loopback {@link GymHttpServer}, one
- * {@link GymHttpEnv} client, both in this JVM) against the same env stepped in-process, in the same run.
+ * {@link GymHttpEnv} client, both in this JVM) against the same env stepped in-process, in the same run,
+ * and what the JSON of one step costs on its own (the four operations: the client writes the action, the
+ * server reads it and writes the reply, the client reads it).
  *
  * <p>{@code mnemo bench gym-http [--seconds S] [--warmup W] [--env ID]}: defaults 3 s per cell after 10 s
- * of warm-up, {@code cartpole}. The warm-up is long on purpose: the JDK's HTTP client and server are a lot
- * of code for the JIT, and a short run measures the interpreter (1-2k steps/s instead of ~4k here).
+ * of warm-up, {@code cartpole}. The warm-up is long on purpose: the JDK's HTTP client and the server are a
+ * lot of code for the JIT, and a short run measures the interpreter.
  */
 public final class GymHttpBench {
 
@@ -44,26 +46,65 @@ public final class GymHttpBench {
     }
     Env local = EnvRegistry.make(envId);
     double[] inProcess = measure(local, warmup, seconds);
-    try (GymHttpServer server = GymHttpServer.start(0)) {
-      try (GymHttpEnv remote = GymHttpEnv.fromId(GymHttpEnv.id(server.uri(), envId))) {
-        double[] http = measure(remote, warmup, seconds);
-        out.printf("gym-http bench, env %s, %.1f s per cell after %.1f s of warm-up, one client, loopback%n",
-            envId, seconds, warmup);
-        out.printf("  in-process      %,14.0f steps/s%n", inProcess[0]);
-        out.printf("  through HTTP    %,14.0f steps/s  (%.1f us/step wall, %.1f us/step CPU of the calling"
-            + " thread)%n", http[0], 1e6 / http[0], http[1]);
-        out.printf("  ratio HTTP / in-process: %.2e (HTTP costs %.0fx an in-process step)%n",
-            http[0] / inProcess[0], inProcess[0] / http[0]);
-      }
+    try (GymHttpServer server = GymHttpServer.start(0);
+        GymHttpEnv remote = GymHttpEnv.fromId(GymHttpEnv.id(server.uri(), envId))) {
+      double[] http = measure(remote, warmup, seconds);
+      jsonPerStep(local, Math.min(warmup, 2.0));
+      double json = jsonPerStep(local, Math.min(seconds, 1.0));
+      out.printf("gym-http bench, env %s, %.1f s per cell after %.1f s of warm-up, one client, loopback%n",
+          envId, seconds, warmup);
+      out.printf("  in-process      %,14.0f steps/s%n", inProcess[0]);
+      out.printf("  through HTTP    %,14.0f steps/s  (%.1f us/step wall, %.1f us/step CPU of the calling thread,"
+          + " %.1f of the process, server and client)%n", http[0], 1e6 / http[0], http[1], http[2]);
+      out.printf("  JSON of one step, both sides (Jackson streaming): %.0f ns%n", json);
+      out.printf("  ratio HTTP / in-process: %.2e (HTTP costs %.0fx an in-process step)%n",
+          http[0] / inProcess[0], inProcess[0] / http[0]);
     }
   }
 
   /**
+   * Nanoseconds for the JSON of one step on both sides: the client writes the action,
+   * the server reads it and writes the step reply (the env's real observation), the client reads the reply.
+   */
+  private static double jsonPerStep(Env env, double seconds) {
+    StepJson client = new StepJson();
+    StepJson server = new StepJson();
+    StepJson.StepReply reply = new StepJson.StepReply();
+    int[] shape = env.spec().obsShape();
+    float[] obs = env.reset(3).obs.clone();
+    float[] back = new float[obs.length];
+    long sink = 0;
+    long n = 0;
+    long start = System.nanoTime();
+    long deadline = start + (long) (seconds * 1e9);
+    long now;
+    do {
+      for (int i = 0; i < 256; i++) {
+        int len = client.writeAction(i & 1);
+        byte[] request = java.util.Arrays.copyOf(client.buffer(), len); // what the transport hands over
+        sink += server.readAction(request, request.length);
+        len = server.writeStep(obs, shape, false, 0.5f, false, (i & 7) == 0);
+        byte[] body = java.util.Arrays.copyOf(server.buffer(), len);
+        client.readStepReply(body, back, false, reply);
+        sink += reply.seen;
+      }
+      n += 256;
+      now = System.nanoTime();
+    } while (now < deadline);
+    if (sink == 42) {
+      System.out.print("");
+    }
+    return (now - start) / (double) n;
+  }
+
+  /**
    * Warm up for {@code warmup} seconds, then count steps (with resets on episode ends) for {@code seconds};
-   * returns {steps/s, CPU microseconds per step of the calling thread}.
+   * returns {steps/s, CPU microseconds per step of the calling thread, of the whole process}.
    */
   private static double[] measure(Env env, double warmup, double seconds) {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     SplittableRandom rng = new SplittableRandom(1);
     int actions = env.spec().numActions();
     long seed = 0;
@@ -72,6 +113,7 @@ public final class GymHttpBench {
       long steps = 0;
       long start = System.nanoTime();
       long cpu = mx.getCurrentThreadCpuTime();
+      long processCpu = os.getProcessCpuTime();
       long deadline = start + (long) ((phase == 0 ? warmup : seconds) * 1e9);
       long now;
       do {
@@ -85,7 +127,8 @@ public final class GymHttpBench {
         now = System.nanoTime();
       } while (now < deadline);
       if (phase == 1) {
-        return new double[] {steps / ((now - start) / 1e9), (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps};
+        return new double[] {steps / ((now - start) / 1e9), (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / steps,
+            (os.getProcessCpuTime() - processCpu) / 1e3 / steps};
       }
     }
     throw new AssertionError("unreachable");

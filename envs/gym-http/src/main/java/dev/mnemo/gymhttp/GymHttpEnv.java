@@ -1,5 +1,7 @@
 package dev.mnemo.gymhttp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.mnemo.envs.BaseEnv;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
@@ -18,6 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An environment served over the Gym HTTP protocol (openai/gym-http-api): {@code POST /v1/envs/}
@@ -37,9 +45,15 @@ import java.util.List;
  * <p>Seeds: {@link #reset(long)} sends {@code {"seed": s}}. {@link GymHttpServer} honours it; the
  * Python gym-http-api server ignores the body of a reset, so its episodes are not reproducible from here.
  *
- * <p>Lifecycle: the constructor creates a probe instance to read the spaces and closes it at once, so an
- * env built only to validate a config leaves nothing behind; the working instance is created at the first
- * reset and closed by {@link #close()} or, failing that, when this object is garbage collected.
+ * <p>Lifecycle: every instance this class creates on a server is closed. The constructor creates a probe
+ * instance to read the spaces and closes it before returning, whether the spaces suit or not (an env built
+ * only to validate a config, or to read its spec, leaves nothing behind); the working instance is created
+ * at the first reset and closed by {@link #close()}, or by a {@code Cleaner} when this object is garbage
+ * collected, or, at the latest, by a JVM shutdown hook (normal exit, {@code System.exit}, SIGINT, SIGTERM)
+ * that waits until this JVM's Gym HTTP traffic has been quiet for {@value #EXIT_QUIET_MS} ms (so a run
+ * stopping on the same signal finishes its last steps first), at most {@code mnemo.gymhttp.exitWaitMs}
+ * (default {@value #EXIT_WAIT_MS}) ms, then closes every instance still open. An instance whose close
+ * request failed stays on that list for the hook to retry. {@link #openInstances()} counts them.
  *
  * <p>Per step: one request and one reply, built in reused buffers; the reply's observation is parsed
  * straight into the returned {@link Step}. What java.net.http allocates per request is the protocol's
@@ -58,14 +72,27 @@ public final class GymHttpEnv implements Env, AutoCloseable {
       .build();
   private static final Cleaner CLEANER = Cleaner.create();
 
+  static final long EXIT_QUIET_MS = 250;
+  static final long EXIT_WAIT_MS = 15_000;
+  /** Instances created by this JVM and not known to be closed: what the exit hook closes. */
+  private static final Set<Remote> OPEN = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+  private static volatile long lastActivity = System.nanoTime();
+  private static final AtomicBoolean EXITING = new AtomicBoolean();
+
+  static {
+    Thread hook = new Thread(GymHttpEnv::closeAllAtExit, "gym-http-close-instances");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
   private final URI server;
   private final String gymEnvId;
   private final GymHttpOptions options;
   private final EnvSpec spec;
   private final boolean oneHotObs;
   private final Step step;
-  private final JsonWriter out = new JsonWriter(64);
-  private final JsonReader in = new JsonReader();
+  private final StepJson json = new StepJson();
+  private final StepJson.StepReply reply = new StepJson.StepReply();
   private Remote remote;
   private Cleaner.Cleanable cleanable;
   private URI resetUri;
@@ -91,10 +118,10 @@ public final class GymHttpEnv implements Env, AutoCloseable {
     this.server = URI.create("http://" + server.getRawAuthority());
     this.gymEnvId = gymEnvId;
     this.options = options == null ? GymHttpOptions.DEFAULTS : options;
-    String probe = create();
+    Remote probe = create();
     try {
-      int numActions = actionSpace(probe);
-      int[] obsShape = observationSpace(probe);
+      int numActions = actionSpace(probe.instanceId);
+      int[] obsShape = observationSpace(probe.instanceId);
       this.oneHotObs = obsShape[0] < 0;
       if (oneHotObs) {
         obsShape[0] = -obsShape[0];
@@ -105,8 +132,8 @@ public final class GymHttpEnv implements Env, AutoCloseable {
       try {
         closeInstance(probe);
       } catch (GymHttpException e) {
-        // The spaces are known (or their error is on its way); a probe the server failed to close is the
-        // server's to collect, not a reason to fail here.
+        // The spaces are known (or their error is on its way); the probe stays listed, and the exit hook
+        // retries its close.
       }
     }
     this.step = new Step(spec.obsSize());
@@ -200,37 +227,37 @@ public final class GymHttpEnv implements Env, AutoCloseable {
     return remote == null ? null : remote.instanceId;
   }
 
+  /** Whether observations are a remote {@code Discrete(n)} space read as one-hot vectors. */
+  boolean discreteObservations() {
+    return oneHotObs;
+  }
+
+  /** Instances this JVM created on any server and has not closed yet (probe and working instances). */
+  public static int openInstances() {
+    return OPEN.size();
+  }
+
   @Override
   public Step reset(long seed) {
     if (closed) {
       throw new IllegalStateException(spec.id() + ": reset() after close()");
     }
     if (remote == null) {
-      String instance = create();
-      remote = new Remote(instanceUri(instance, "close/"), instance);
+      remote = create();
       cleanable = CLEANER.register(this, remote);
-      resetUri = instanceUri(instance, "reset/");
-      stepUri = instanceUri(instance, "step/");
+      resetUri = instanceUri(remote.instanceId, "reset/");
+      stepUri = instanceUri(remote.instanceId, "step/");
     }
-    out.clear().beginObject().name("seed").value(seed).endObject();
-    byte[] reply = send("POST", resetUri, true, remote.instanceId);
-    in.reset(reply, reply.length);
-    boolean sawObs = false;
+    int n = json.writeSeed(seed);
+    byte[] body = send("POST", resetUri, json.buffer(), n, remote.instanceId);
+    boolean sawObs;
     try {
-      in.beginObject();
-      while (in.nextMember()) {
-        if (in.nameIs("observation")) {
-          readObservation();
-          sawObs = true;
-        } else {
-          in.skipValue();
-        }
-      }
+      sawObs = json.readResetReply(body, step.obs, oneHotObs);
     } catch (IllegalArgumentException e) {
-      throw badReply("POST", resetUri, remote.instanceId, reply, e.getMessage());
+      throw badReply("POST", resetUri, remote.instanceId, body, e.getMessage());
     }
     if (!sawObs) {
-      throw badReply("POST", resetUri, remote.instanceId, reply, "no 'observation' member");
+      throw badReply("POST", resetUri, remote.instanceId, body, "no 'observation' member");
     }
     step.set(0f, false, false);
     needsReset = false;
@@ -240,68 +267,38 @@ public final class GymHttpEnv implements Env, AutoCloseable {
   @Override
   public Step step(int action) {
     BaseEnv.checkStepAllowed(spec, needsReset, action);
-    out.clear().beginObject().name("action").value((long) action).endObject();
-    byte[] reply = send("POST", stepUri, true, remote.instanceId);
-    in.reset(reply, reply.length);
-    float reward = 0f;
-    boolean done = false;
-    boolean timeLimit = false;
-    int terminated = -1; // -1: not sent
-    int truncated = -1;
-    int seen = 0;
+    int n = json.writeAction(action);
+    byte[] body = send("POST", stepUri, json.buffer(), n, remote.instanceId);
+    StepJson.StepReply r = reply;
     try {
-      in.beginObject();
-      while (in.nextMember()) {
-        if (in.nameIs("observation")) {
-          readObservation();
-          seen |= 1;
-        } else if (in.nameIs("reward")) {
-          reward = in.readFloat();
-          seen |= 2;
-        } else if (in.nameIs("done")) {
-          done = in.readBoolean();
-          seen |= 4;
-        } else if (in.nameIs("terminated")) {
-          terminated = in.readBoolean() ? 1 : 0;
-        } else if (in.nameIs("truncated")) {
-          truncated = in.readBoolean() ? 1 : 0;
-        } else if (in.nameIs("info") && in.peek() == '{') {
-          in.beginObject();
-          while (in.nextMember()) {
-            if (in.nameIs("TimeLimit.truncated") && (in.peek() == 't' || in.peek() == 'f')) {
-              timeLimit = in.readBoolean();
-            } else {
-              in.skipValue();
-            }
-          }
-        } else {
-          in.skipValue();
-        }
-      }
+      json.readStepReply(body, step.obs, oneHotObs, r);
     } catch (IllegalArgumentException e) {
-      throw badReply("POST", stepUri, remote.instanceId, reply, e.getMessage());
+      throw badReply("POST", stepUri, remote.instanceId, body, e.getMessage());
     }
-    if (seen != 7) {
-      throw badReply("POST", stepUri, remote.instanceId, reply, "a step reply needs 'observation', 'reward'"
+    if (r.seen != 7) {
+      throw badReply("POST", stepUri, remote.instanceId, body, "a step reply needs 'observation', 'reward'"
           + " and 'done'");
     }
     boolean isTerminated;
     boolean isTruncated;
-    if (terminated >= 0 && truncated >= 0) {
-      isTerminated = terminated == 1;
-      isTruncated = truncated == 1;
+    if (r.terminated >= 0 && r.truncated >= 0) {
+      isTerminated = r.terminated == 1;
+      isTruncated = r.truncated == 1;
     } else {
-      isTruncated = done && timeLimit;
-      isTerminated = done && !timeLimit;
+      isTruncated = r.done && r.timeLimit;
+      isTerminated = r.done && !r.timeLimit;
     }
-    step.set(reward, isTerminated, isTruncated);
+    step.set(r.reward, isTerminated, isTruncated);
     if (step.done()) {
       needsReset = true;
     }
     return step;
   }
 
-  /** Closes the working instance on the server (if one was created); later resets throw. */
+  /**
+   * Closes the working instance on the server (if one was created); later resets throw. If the close
+   * request fails, the error is thrown and the instance stays listed for the exit hook to retry.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -309,56 +306,45 @@ public final class GymHttpEnv implements Env, AutoCloseable {
     }
     closed = true;
     if (remote != null) {
-      remote.closed = true;
-      cleanable.clean();
-      closeInstance(remote.instanceId);
-    }
-  }
-
-  private void readObservation() {
-    if (oneHotObs) {
-      long k = in.readLong();
-      if (k < 0 || k >= step.obs.length) {
-        throw new IllegalArgumentException("Discrete observation " + k + " outside [0, " + step.obs.length + ")");
+      try {
+        closeInstance(remote);
+      } finally {
+        cleanable.clean(); // unregisters; a no-op after a successful close, else one more (async) try
       }
-      BaseEnv.oneHot(step.obs, 0, step.obs.length, (int) k);
-      return;
-    }
-    int n;
-    try {
-      n = in.readFloats(step.obs, 0);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("observation larger than the declared " + spec.obsSize()
-          + " floats (" + e.getMessage() + ")", e);
-    }
-    if (n != step.obs.length) {
-      throw new IllegalArgumentException("observation has " + n + " numbers, the observation space declared "
-          + step.obs.length);
     }
   }
 
-  private String create() {
-    out.clear().beginObject().name("env_id").value(gymEnvId).endObject();
+  private Remote create() {
+    byte[] request = Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("env_id", gymEnvId);
+      g.writeEndObject();
+    });
     URI uri = server.resolve("/v1/envs/");
-    byte[] reply = send("POST", uri, true, null);
-    in.reset(reply, reply.length);
-    try {
-      in.beginObject();
-      String instance = null;
-      while (in.nextMember()) {
-        if (in.nameIs("instance_id")) {
-          instance = in.readString();
+    byte[] body = send("POST", uri, request, request.length, null);
+    String instance = null;
+    try (JsonParser p = Json.parser(body, body.length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isId = "instance_id".equals(p.currentName());
+        JsonToken t = p.nextToken();
+        if (isId && t == JsonToken.VALUE_STRING) {
+          instance = p.getText();
         } else {
-          in.skipValue();
+          p.skipChildren();
         }
       }
-      if (instance == null || instance.isEmpty()) {
-        throw new IllegalArgumentException("no 'instance_id' member");
-      }
-      return instance;
-    } catch (IllegalArgumentException e) {
-      throw badReply("POST", uri, null, reply, e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      throw badReply("POST", uri, null, body, e.getMessage());
     }
+    if (instance == null || instance.isEmpty()) {
+      throw badReply("POST", uri, null, body, "no 'instance_id' member");
+    }
+    Remote r = new Remote(instanceUri(instance, "close/"), instance);
+    OPEN.add(r);
+    return r;
   }
 
   /** Discrete n, or a clear error for any other action space. */
@@ -404,47 +390,67 @@ public final class GymHttpEnv implements Env, AutoCloseable {
   }
 
   private Space space(URI uri, String instance) {
-    byte[] reply = send("GET", uri, false, instance);
-    in.reset(reply, reply.length);
+    byte[] body = send("GET", uri, null, 0, instance);
     Space s = new Space();
-    try {
-      in.beginObject();
-      while (in.nextMember()) {
-        if (!in.nameIs("info")) {
-          in.skipValue();
+    try (JsonParser p = Json.parser(body, body.length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isInfo = "info".equals(p.currentName());
+        if (p.nextToken() != JsonToken.START_OBJECT || !isInfo) {
+          p.skipChildren();
           continue;
         }
-        in.beginObject();
-        while (in.nextMember()) {
-          if (in.nameIs("name")) {
-            s.name = in.readString();
-          } else if (in.nameIs("n")) {
-            s.n = in.readLong();
-          } else if (in.nameIs("shape")) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken t = p.nextToken();
+          if (name.equals("name") && t == JsonToken.VALUE_STRING) {
+            s.name = p.getText();
+          } else if (name.equals("n") && t == JsonToken.VALUE_NUMBER_INT) {
+            s.n = p.getLongValue();
+          } else if (name.equals("shape") && t == JsonToken.START_ARRAY) {
             List<Integer> dims = new ArrayList<>();
-            in.beginArray();
-            while (in.nextElement()) {
-              dims.add((int) in.readLong());
+            while (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+              dims.add(p.getIntValue());
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY) {
+              throw new IllegalArgumentException("'shape' must be a list of integers");
             }
             s.shape = dims.stream().mapToInt(Integer::intValue).toArray();
           } else {
-            in.skipValue();
+            p.skipChildren();
           }
         }
       }
-    } catch (IllegalArgumentException e) {
-      throw badReply("GET", uri, instance, reply, e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      throw badReply("GET", uri, instance, body, e.getMessage());
     }
     if (s.name == null) {
-      throw badReply("GET", uri, instance, reply, "no info.name member");
+      throw badReply("GET", uri, instance, body, "no info.name member");
     }
     return s;
   }
 
-  private void closeInstance(String instance) {
-    out.clear().beginObject().endObject();
-    send("POST", instanceUri(instance, "close/"), true, instance);
+  /** Closes one instance (synchronously); on success it leaves the open list. */
+  private void closeInstance(Remote r) {
+    if (!r.closing.compareAndSet(false, true)) {
+      return;
+    }
+    boolean done = false;
+    try {
+      send("POST", r.closeUri, EMPTY_OBJECT, EMPTY_OBJECT.length, r.instanceId);
+      done = true;
+    } finally {
+      if (done) {
+        OPEN.remove(r);
+      } else {
+        r.closing.set(false); // the exit hook tries again
+      }
+    }
   }
+
+  private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
 
   private URI instanceUri(String instance, String action) {
     return server.resolve("/v1/envs/" + instance + "/" + action);
@@ -455,16 +461,21 @@ public final class GymHttpEnv implements Env, AutoCloseable {
         + instance);
   }
 
-  /** One request; the body (for POST) is {@link #out}. Returns the reply body of a 2xx answer. */
-  private byte[] send(String method, URI uri, boolean post, String instance) {
+  /** One request ({@code body} null for GET). Returns the reply body of a 2xx answer. */
+  private byte[] send(String method, URI uri, byte[] body, int length, String instance) {
+    if (EXITING.get()) {
+      throw new IllegalStateException(method + " " + uri + " (" + where(instance) + "): the JVM is shutting"
+          + " down and has closed its Gym HTTP instances");
+    }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(options.timeout());
-    if (post) {
+    if (body != null) {
       b.header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(out.buffer(), 0, out.length()));
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
     } else {
       b.GET();
     }
     HttpResponse<byte[]> r;
+    IN_FLIGHT.incrementAndGet();
     try {
       r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpConnectTimeoutException e) {
@@ -481,6 +492,9 @@ public final class GymHttpEnv implements Env, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GymHttpException(method + " " + uri + " (" + where(instance) + "): interrupted", 0, e);
+    } finally {
+      lastActivity = System.nanoTime();
+      IN_FLIGHT.decrementAndGet();
     }
     int status = r.statusCode();
     if (status / 100 != 2) {
@@ -491,28 +505,24 @@ public final class GymHttpEnv implements Env, AutoCloseable {
   }
 
   /** The {@code message} member of an error reply (gym-http-api's form), else the reply's text. */
-  private String serverMessage(byte[] body) {
+  private static String serverMessage(byte[] body) {
     if (body == null || body.length == 0) {
       return "(empty reply)";
     }
     try {
-      in.reset(body, body.length);
-      in.beginObject();
-      while (in.nextMember()) {
-        if (in.nameIs("message")) {
-          return in.readString();
-        }
-        in.skipValue();
+      Object v = Json.readValue(body, body.length);
+      if (v instanceof java.util.Map<?, ?> m && m.get("message") instanceof String message) {
+        return message;
       }
     } catch (IllegalArgumentException notJson) {
       // fall through to the raw text
     }
-    return JsonReader.snippet(body, body.length);
+    return Json.snippet(body, body.length);
   }
 
   private GymHttpException badReply(String method, URI uri, String instance, byte[] reply, String what) {
     return new GymHttpException(method + " " + uri + " (" + where(instance) + "): unexpected reply: " + what
-        + "; reply: " + JsonReader.snippet(reply, reply.length), 200, null);
+        + "; reply: " + Json.snippet(reply, reply.length), 200, null);
   }
 
   private static long integer(String id, String name, String value, long min) {
@@ -529,13 +539,14 @@ public final class GymHttpEnv implements Env, AutoCloseable {
   }
 
   /**
-   * Closes an instance the owner forgot to close, when the env is collected. Holds no reference to the env
-   * (a cleaning action must not); best effort, since the server may be gone by then.
+   * An instance this JVM created. Also the cleaning action that closes it when its env is collected
+   * (holding no reference to the env, as a cleaning action must not); best effort, since the server may be
+   * gone by then: a failed close leaves it listed for the exit hook.
    */
   private static final class Remote implements Runnable {
     final URI closeUri;
     final String instanceId;
-    volatile boolean closed;
+    final AtomicBoolean closing = new AtomicBoolean();
 
     Remote(URI closeUri, String instanceId) {
       this.closeUri = closeUri;
@@ -544,13 +555,62 @@ public final class GymHttpEnv implements Env, AutoCloseable {
 
     @Override
     public void run() {
-      if (closed) {
+      if (!closing.compareAndSet(false, true)) {
         return;
       }
-      closed = true;
+      closeAsync().whenComplete((ok, e) -> {
+        if (e == null && ok) {
+          OPEN.remove(this);
+        } else {
+          closing.set(false);
+        }
+      });
+    }
+
+    CompletableFuture<Boolean> closeAsync() {
       HttpRequest r = HttpRequest.newBuilder(closeUri).timeout(Duration.ofSeconds(5))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-      HTTP.sendAsync(r, HttpResponse.BodyHandlers.discarding());
+      // 2xx: closed; 400 "unknown": already gone (closed behind our back, or the server restarted).
+      return HTTP.sendAsync(r, HttpResponse.BodyHandlers.discarding())
+          .thenApply(resp -> resp.statusCode() / 100 == 2 || resp.statusCode() == 400);
+    }
+  }
+
+  /**
+   * The shutdown hook: waits until no request is in flight and none has been sent for
+   * {@value #EXIT_QUIET_MS} ms (a run stopping on the same signal takes its last steps first), at most
+   * {@code mnemo.gymhttp.exitWaitMs} ms, then closes every instance still open, in parallel, waiting up
+   * to 5 s for the replies.
+   */
+  static void closeAllAtExit() {
+    if (OPEN.isEmpty()) {
+      return;
+    }
+    long waitMs = Long.getLong("mnemo.gymhttp.exitWaitMs", EXIT_WAIT_MS);
+    long deadline = System.nanoTime() + waitMs * 1_000_000L;
+    while (System.nanoTime() < deadline && (IN_FLIGHT.get() > 0
+        || System.nanoTime() - lastActivity < EXIT_QUIET_MS * 1_000_000L)) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    EXITING.set(true);
+    List<CompletableFuture<Boolean>> pending = new ArrayList<>();
+    for (Remote r : OPEN) {
+      if (r.closing.compareAndSet(false, true)) {
+        pending.add(r.closeAsync().whenComplete((ok, e) -> {
+          if (e == null && ok) {
+            OPEN.remove(r);
+          }
+        }));
+      }
+    }
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Unreachable servers: nothing more can be done from a JVM that is exiting.
     }
   }
 }

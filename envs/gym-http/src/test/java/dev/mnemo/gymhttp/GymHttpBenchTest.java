@@ -21,7 +21,8 @@ class GymHttpBenchTest {
     String out = buf.toString(StandardCharsets.UTF_8);
     Matcher local = Pattern.compile("in-process\\s+([\\d,]+) steps/s").matcher(out);
     Matcher http = Pattern.compile("through HTTP\\s+([\\d,]+) steps/s").matcher(out);
-    assertTrue(local.find() && http.find() && out.contains("ratio HTTP / in-process"), out);
+    assertTrue(local.find() && http.find() && out.contains("ratio HTTP / in-process")
+        && out.matches("(?s).*JSON of one step, both sides \\(Jackson streaming\\): \\d+ ns.*"), out);
     assertTrue(Long.parseLong(local.group(1).replace(",", "")) > 0
         && Long.parseLong(http.group(1).replace(",", "")) > 0, "both rates must be measured: " + out);
   }

@@ -117,10 +117,7 @@ class GymHttpRoundTripTest {
       for (int episode = 0; episode < 3; episode++) {
         String reply = post(raw, own.uri().resolve("/v1/envs/" + instance + "/reset/"), "null");
         float[] obs = new float[local.spec().obsSize()];
-        JsonReader r = new JsonReader().reset(reply.getBytes(StandardCharsets.UTF_8), reply.length());
-        r.beginObject();
-        r.nextMember();
-        r.readFloats(obs, 0);
+        assertTrue(new StepJson().readResetReply(reply.getBytes(StandardCharsets.UTF_8), obs, false), reply);
         assertArrayEquals(local.reset(Seeds.episodeSeed(7L, 0, episode)).obs, obs, "episode " + episode);
       }
     }

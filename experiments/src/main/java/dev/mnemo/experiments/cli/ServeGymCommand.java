@@ -6,6 +6,8 @@ import dev.mnemo.gymhttp.GymHttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,11 @@ import picocli.CommandLine.Spec;
     description = {"Serves every Mnemo environment (`mnemo envs`) over the Gym HTTP protocol "
         + "(openai/gym-http-api), so Python clients can step POPGym tasks, T-Mazes and bandits.",
         "  mnemo serve-gym [--host 127.0.0.1] [--port 5000] [--seed 0] [--threads 0] [--seconds 0]",
+        "    [--read-timeout 10] [--idle-timeout 60] [--max-body-bytes 1048576] [--max-instances 1024]",
+        "    [--max-connections 1024] [--allow-shutdown] [--monitor-dir .]",
         "Binds 127.0.0.1 unless --host says otherwise. A reset body {\"seed\": s} seeds the episode; step "
-            + "replies add terminated/truncated beside done."})
+            + "replies add terminated/truncated beside done. A client that sends half a request holds no "
+            + "thread; it is answered 408 after --read-timeout."})
 final class ServeGymCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
@@ -40,6 +45,32 @@ final class ServeGymCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "0", description = "stop after this many seconds; 0 = until interrupted")
   double seconds;
 
+  @Option(names = "--read-timeout", defaultValue = "10",
+      description = "seconds a request may take to arrive once started (then 408), and a reply to be taken")
+  double readTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "60",
+      description = "seconds a keep-alive connection may stay idle before it is closed")
+  double idleTimeout;
+
+  @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "larger request bodies get 413")
+  int maxBodyBytes;
+
+  @Option(names = "--max-instances", defaultValue = "1024", description = "creates beyond this many live env "
+      + "instances get 429")
+  int maxInstances;
+
+  @Option(names = "--max-connections", defaultValue = "1024", description = "connections beyond this many get 503")
+  int maxConnections;
+
+  @Option(names = "--allow-shutdown", description = "let clients stop the server with POST /v1/shutdown/ "
+      + "(gym-http-api's test harness does); off: 403")
+  boolean allowShutdown;
+
+  @Option(names = "--monitor-dir", defaultValue = ".", description = "monitor/start/ directories are resolved "
+      + "against this one and must lie inside it")
+  Path monitorDir;
+
   @Spec
   CommandSpec spec;
 
@@ -54,7 +85,19 @@ final class ServeGymCommand implements Callable<Integer> {
       err.println("mnemo serve-gym: --threads and --seconds must be >= 0, got " + threads + " and " + seconds);
       return MnemoCli.USAGE;
     }
-    GymHttpServer server = GymHttpServer.start(new InetSocketAddress(host, port), EnvRegistry::make, seed, threads);
+    if (!(readTimeout * 1e3 >= 1) || !(idleTimeout * 1e3 >= 1) || maxBodyBytes < 0 || maxInstances < 1
+        || maxConnections < 1) {
+      err.println("mnemo serve-gym: --read-timeout and --idle-timeout must be >= 0.001 s, --max-body-bytes >= 0,"
+          + " --max-instances and --max-connections >= 1; got " + readTimeout + ", " + idleTimeout + ", "
+          + maxBodyBytes + ", " + maxInstances + ", " + maxConnections);
+      return MnemoCli.USAGE;
+    }
+    GymHttpServer.Options options = GymHttpServer.Options.DEFAULTS.withThreads(threads)
+        .withReadTimeout(Duration.ofMillis((long) (readTimeout * 1e3)))
+        .withIdleTimeout(Duration.ofMillis((long) (idleTimeout * 1e3)))
+        .withMaxBodyBytes(maxBodyBytes).withMaxInstances(maxInstances).withMaxConnections(maxConnections)
+        .withAllowShutdown(allowShutdown).withMonitorRoot(monitorDir);
+    GymHttpServer server = GymHttpServer.start(new InetSocketAddress(host, port), EnvRegistry::make, seed, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       server.close();
@@ -68,10 +111,11 @@ final class ServeGymCommand implements Callable<Integer> {
     out.println("  ids: `mnemo envs`; stop with Ctrl-C");
     out.flush();
     try {
-      if (seconds > 0) {
-        stopped.await((long) (seconds * 1e3), TimeUnit.MILLISECONDS);
-      } else {
-        stopped.await();
+      // Until the time is up, a signal, or an allowed POST /v1/shutdown/ stops the server.
+      long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
+      while (!stopped.await(100, TimeUnit.MILLISECONDS) && !server.awaitClosed(0, TimeUnit.MILLISECONDS)
+          && (deadline == Long.MAX_VALUE || System.nanoTime() - deadline < 0)) {
+        // waiting
       }
     } finally {
       server.close();
