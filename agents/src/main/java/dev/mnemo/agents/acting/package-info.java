@@ -1,2 +1,6 @@
-/** The acting step shared by every runtime: vectorised envs, the actor kernel, exploration, sequence adders. */
+/**
+ * The acting step shared by every runtime and algorithm: vectorised envs, an
+ * {@link dev.mnemo.agents.acting.ActingPolicy} (the seam an algorithm fills), and sequence adders that store
+ * each sequence with the policy's recurrent state before its first step.
+ */
 package dev.mnemo.agents.acting;

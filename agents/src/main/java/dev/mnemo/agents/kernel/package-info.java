@@ -1,2 +1,6 @@
-/** Allocation-free pure-Java inference kernels that actors run on weights from a {@code ParamSnapshot}. */
+/**
+ * The batched float operations every network is built from ({@link dev.mnemo.agents.kernel.BatchOps}: a
+ * blocked matrix product on the Vector API, ReLU, deterministic sigmoid and tanh), packed weights, the
+ * one-product weight gradient, and the R2D2 Q-network's allocation-free acting kernel.
+ */
 package dev.mnemo.agents.kernel;

@@ -1,2 +1,9 @@
-/** R2D2's recurrent dueling Q-network in SameDiff, its parameter contract, and the plain math of its loss. */
+/**
+ * R2D2, the network half: the recurrent dueling Q-network's spec ({@link dev.mnemo.agents.r2d2.RecurrentQSpec}:
+ * input row + encoder + any recurrent core + dueling head), its engines (the all-Java
+ * {@link dev.mnemo.agents.r2d2.RecurrentQGemm} and the SameDiff {@link dev.mnemo.agents.r2d2.RecurrentQNetwork},
+ * held to each other), the paper's math as small pure classes ({@link dev.mnemo.agents.r2d2.ValueRescaling},
+ * {@link dev.mnemo.agents.r2d2.NStepDoubleQ}, {@link dev.mnemo.agents.r2d2.TdLoss}) and the acting policy
+ * ({@link dev.mnemo.agents.r2d2.EpsilonGreedyQPolicy}). Config, learner and builder: {@code dev.mnemo.learners.r2d2}.
+ */
 package dev.mnemo.agents.r2d2;
