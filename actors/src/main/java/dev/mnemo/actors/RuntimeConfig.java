@@ -46,9 +46,18 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
   }
 
   /** Two workers of four envs, chunks of 32 sequences, 4 credits, rate limited, status every second. */
+  /** The runtime's defaults: {@code mnemo.actors} of this module's {@code reference.conf}, their one source. */
   public static RuntimeConfig defaults() {
-    return new RuntimeConfig(2, 4, 32, 4, 20, true, 1, Duration.ofSeconds(1), Duration.ofMillis(200),
-        Duration.ofSeconds(2), false, null, null, null);
+    com.typesafe.config.Config c = defaultsConfig();
+    return new RuntimeConfig(c.getInt("workers"), c.getInt("envs_per_worker"), c.getInt("chunk_rows"),
+        c.getInt("credits"), c.getInt("steps_per_tick"), c.getBoolean("rate_limited"), 1,
+        c.getDuration("status_interval"), Duration.ofMillis(200), Duration.ofSeconds(2), false, null, null, null);
+  }
+
+  /** The {@code mnemo.actors} block of this module's {@code reference.conf}. */
+  public static com.typesafe.config.Config defaultsConfig() {
+    return com.typesafe.config.ConfigFactory.parseResources(RuntimeConfig.class.getClassLoader(), "reference.conf")
+        .resolve().getConfig("mnemo.actors");
   }
 
   public RuntimeConfig withWorkers(int w, int envs) {

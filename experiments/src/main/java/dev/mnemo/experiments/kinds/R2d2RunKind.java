@@ -12,6 +12,7 @@ import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.RunContext;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
+import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.LocalRunLoop;
 import dev.mnemo.learners.r2d2.R2d2Builder;
@@ -48,9 +49,9 @@ public final class R2d2RunKind implements RunKind {
   public ConfigSchema schema() {
     ConfigSchema.Builder b = ConfigSchema.builder(name())
         .defaults(paperDefaults())
-        .defaults("runtime = sync\nstop_when_solved = false\n"
-            + "actors { workers = 2, envs_per_worker = 4, chunk_rows = 32, credits = 4, steps_per_tick = 20, "
-            + "rate_limited = true, status_interval = 2s }\n")
+        .defaults("runtime = sync\nstop_when_solved = false\n")
+        .defaults(RuntimeConfig.defaultsConfig().atPath("actors").root().render(
+            ConfigRenderOptions.defaults().setOriginComments(false).setComments(true).setJson(false)))
         .key(KeyRule.ofString("runtime").oneOf("sync", "local").doc("sync: one thread runs envs, replay and "
             + "learner (deterministic); local: Pekko env workers, replay and learner services in this JVM"))
         .key(KeyRule.ofInt("actors.workers").between(1, 1024).doc("runtime = local: env worker actors"))

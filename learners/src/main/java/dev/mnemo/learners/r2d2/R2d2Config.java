@@ -46,8 +46,9 @@ import java.util.Set;
  * @param evalEpisodes greedy episodes per evaluation
  * @param solvedThreshold mean evaluation return that counts as solved
  * @param gcInterval updates between forced collections (ND4J frees native memory only on GC)
- * @param engine learner network implementation: {@code gemm} (hand-derived BPTT on ND4J gemm, fast) or
- *     {@code samediff} (the SameDiff graph, the reference; ~10x slower per update)
+ * @param engine learner network implementation: {@code gemm} (the all-Java blocks and core on the Vector API
+ *     products, the CPU engine) or {@code samediff} (the SameDiff graph: the reference and the GPU engine; on CPU
+ *     far slower per update, see {@code mnemo bench r2d2})
  */
 public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int traceLength,
     int sequencePeriod, int nStep, double gamma, List<Integer> encoderSizes, String core, int coreSize, int headSize,
