@@ -1,5 +1,6 @@
 package dev.mnemo.experiments.kinds;
 
+import dev.mnemo.learners.agent.Solved;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
@@ -132,7 +133,7 @@ public final class R2d2RunKind implements RunKind {
     double[] row = new double[11];
     SynchronousTrainer trainer = new SynchronousTrainer(cfg);
     TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved, ctx::stopRequested);
-    Boolean solved = Double.isFinite(cfg.solvedThreshold()) && cfg.solvedThreshold() < 1e299 ? r.solved() : null;
+    Boolean solved = Solved.hasThreshold(cfg.solvedThreshold()) ? r.solved() : null;
     return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
         .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
         .with("episodes", r.episodes())

@@ -1,5 +1,6 @@
 package dev.mnemo.experiments.run;
 
+import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.actors.LocalRuntime;
 import dev.mnemo.actors.RunResult;
 import dev.mnemo.actors.RuntimeConfig;
@@ -30,7 +31,7 @@ public final class LocalRunLoop {
    * When to evaluate and what counts as solved.
    *
    * @param evalInterval env steps between evaluations
-   * @param solvedThreshold mean evaluation return that counts as solved (1e300 and above: never)
+   * @param solvedThreshold mean evaluation return that counts as solved ({@link Solved#hasThreshold})
    * @param stopWhenSolved end the run at the first evaluation that reaches the threshold
    */
   public record Schedule(long evalInterval, double solvedThreshold, boolean stopWhenSolved) {
@@ -79,7 +80,7 @@ public final class LocalRunLoop {
     ParamSnapshot finalParams;
     Evaluator evaluator = agent.newEvaluator(LocalRuntime.shapes(agent, rc));
     PeriodicEval periodic = evaluator == null ? null : new PeriodicEval(evaluator, schedule.evalInterval());
-    long solvedAt = -1;
+    long solvedAt = Solved.NEVER;
     try (LocalRuntime rt = LocalRuntime.start(rc, agent, listener)) {
       while (!rt.result().isDone()) {
         if (ctx.stopRequested()) {
@@ -95,7 +96,7 @@ public final class LocalRunLoop {
           boolean solved = ev[0] >= schedule.solvedThreshold();
           ctx.events().record("eval", "env_steps", (long) ev[2], "updates", (long) ev[3], "eval_return", ev[0],
               "eval_ci95", ev[1], "solved", solved);
-          if (solved && solvedAt < 0) {
+          if (solved && solvedAt == Solved.NEVER) {
             solvedAt = (long) ev[2];
           }
           if (solved && schedule.stopWhenSolved()) {
@@ -121,7 +122,8 @@ public final class LocalRunLoop {
     if (evaluator != null && finalParams != null) {
       // The final evaluation of the last published parameters, exactly as the periodic ones.
       Evaluator.Evaluation e = evaluator.evaluate(finalParams);
-      Boolean solved = schedule.solvedThreshold() < 1e299 ? e.meanReturn() >= schedule.solvedThreshold() : null;
+      Boolean solved = Solved.hasThreshold(schedule.solvedThreshold()) ? e.meanReturn() >= schedule.solvedThreshold()
+          : null;
       out = out.withEval(new EvalResult(e.meanReturn(), e.ci95(), e.episodes(), solved));
     }
     return out;

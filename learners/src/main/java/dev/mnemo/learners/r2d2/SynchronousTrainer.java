@@ -1,5 +1,6 @@
 package dev.mnemo.learners.r2d2;
 
+import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.learners.agent.AgentShapes;
@@ -87,7 +88,7 @@ public final class SynchronousTrainer {
     double evalMean = Double.NaN;
     double evalCi = Double.NaN;
     boolean solved = false;
-    long solvedAt = -1;
+    long solvedAt = Solved.NEVER;
     try {
       while (envSteps < config.totalEnvSteps()) {
         acting.step();

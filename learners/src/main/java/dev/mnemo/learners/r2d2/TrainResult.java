@@ -10,7 +10,7 @@ package dev.mnemo.learners.r2d2;
  * @param evalCi95 half-width of its 95% confidence interval (1.96 s / sqrt(n))
  * @param evalEpisodes episodes in the last evaluation
  * @param solved whether an evaluation reached the config's solved threshold
- * @param solvedAtEnvStep env steps at the first evaluation that reached it (-1 if never)
+ * @param solvedAtEnvStep env steps at the first evaluation that reached it ({@link dev.mnemo.learners.agent.Solved#NEVER} if none)
  * @param seconds wall time
  */
 public record TrainResult(long envSteps, long updates, long episodes, double evalMeanReturn, double evalCi95,
