@@ -18,8 +18,9 @@ for task, base in pairs:
         summary = json.load(open(os.path.join(d, "summary.json")))
         threshold = None
         for line in open(os.path.join(d, "config.conf")):
-            if line.strip().startswith("solved_threshold"):
-                threshold = float(line.split("=")[1].split("#")[0])
+            key = line.split("=")[0].strip().strip('"')
+            if key == "solved_threshold":
+                threshold = float(line.split("=", 1)[1].split("#")[0])
         rows = [r for r in csv.DictReader(open(os.path.join(d, "metrics.csv"))) if r["eval_return"] not in ("", "NaN")]
         evals = [(int(float(r["env_steps"])), float(r["eval_return"])) for r in rows]
         first = next((s for s, e in evals if e >= threshold), None)
