@@ -1,5 +1,6 @@
 package dev.mnemo.agents.baselines;
 
+import dev.mnemo.agents.stats.MeanCi;
 import dev.mnemo.envs.meta.BernoulliBandits;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -367,17 +368,9 @@ public final class BanditTableEvaluation {
         if (!policy.name().equals(algorithm)) {
           continue;
         }
-        double[] x = totals[v];
-        double mean = 0;
-        for (double value : x) {
-          mean += value;
-        }
-        mean /= x.length;
-        double squares = 0;
-        for (double value : x) {
-          squares += (value - mean) * (value - mean);
-        }
-        double ci95 = 1.96 * Math.sqrt(squares / (x.length - 1) / x.length);
+        MeanCi stats = MeanCi.normal(totals[v]);
+        double mean = stats.mean();
+        double ci95 = stats.ci95();
         String column = switch (algorithm) {
           case "ots_max" -> "ots";
           case "gittins_fixed" -> "gittins";

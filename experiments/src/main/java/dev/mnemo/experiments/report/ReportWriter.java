@@ -1,5 +1,6 @@
 package dev.mnemo.experiments.report;
 
+import dev.mnemo.agents.stats.MeanCi;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnemo.experiments.run.AtomicFiles;
 import java.awt.BasicStroke;
@@ -220,7 +221,7 @@ public final class ReportWriter {
         continue;
       }
       any = true;
-      Stats.MeanCi m = Stats.meanCi(returns.stream().mapToDouble(Double::doubleValue).toArray());
+      MeanCi m = MeanCi.studentT(returns.stream().mapToDouble(Double::doubleValue).toArray());
       t.append("| ").append(cell(e.getKey())).append(" | ").append(rs.size()).append(" | ").append(completed)
           .append(" | ").append(returns.size()).append(" | ").append(fmt(m.mean())).append(" | ")
           .append(fmt(m.ci95())).append(" | ").append(withSolved == 0 ? "–" : solved + "/" + withSolved)

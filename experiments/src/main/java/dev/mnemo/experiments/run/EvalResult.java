@@ -1,5 +1,6 @@
 package dev.mnemo.experiments.run;
 
+import dev.mnemo.agents.stats.MeanCi;
 import com.typesafe.config.Config;
 
 /**
@@ -36,18 +37,9 @@ public record EvalResult(double meanReturn, double ci95, int episodes, Boolean s
     if (n == 0) {
       throw new IllegalArgumentException("eval: need at least one episode return");
     }
-    double sum = 0;
-    for (double r : returns) {
-      sum += r;
-    }
-    double mean = sum / n;
-    double ss = 0;
-    for (double r : returns) {
-      ss += (r - mean) * (r - mean);
-    }
-    // Sample standard deviation; a single episode has no spread estimate, reported as 0.
-    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0;
-    double ci = 1.96 * sd / Math.sqrt(n);
+    MeanCi m = MeanCi.normal(returns);
+    double mean = m.mean();
+    double ci = m.ci95();
     Boolean solved = Double.isNaN(threshold) ? null : mean >= threshold;
     return new EvalResult(mean, ci, n, solved);
   }

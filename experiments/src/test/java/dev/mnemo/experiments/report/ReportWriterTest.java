@@ -1,5 +1,6 @@
 package dev.mnemo.experiments.report;
 
+import dev.mnemo.agents.stats.MeanCi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -113,14 +114,14 @@ class ReportWriterTest {
 
   @Test
   void studentTIntervalWidensForFewRunsAndApproachesNormal() {
-    assertEquals(2.4843, Stats.meanCi(new double[] {1, 2, 3}).ci95(), 1e-4);
-    assertTrue(Double.isNaN(Stats.meanCi(new double[] {5}).ci95()));
+    assertEquals(2.4843, MeanCi.studentT(new double[] {1, 2, 3}).ci95(), 1e-4);
+    assertTrue(Double.isNaN(MeanCi.studentT(new double[] {5}).ci95()));
     double[] many = new double[100];
     for (int i = 0; i < many.length; i++) {
       many[i] = i % 2;
     }
     double sd = Math.sqrt(25.0 / 99);
-    assertEquals(1.96 * sd / 10, Stats.meanCi(many).ci95(), 1e-12);
+    assertEquals(1.96 * sd / 10, MeanCi.studentT(many).ci95(), 1e-12);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
+import dev.mnemo.agents.stats.MeanCi;
 import dev.mnemo.envs.VectorEnv;
 import java.util.Arrays;
 
@@ -71,15 +72,7 @@ public final class GreedyEvaluator implements Evaluator {
         }
       }
     }
-    double mean = 0;
-    for (double r : returns) {
-      mean += r / episodes;
-    }
-    double var = 0;
-    for (double r : returns) {
-      var += (r - mean) * (r - mean);
-    }
-    double sd = episodes > 1 ? Math.sqrt(var / (episodes - 1)) : 0;
-    return new Evaluation(mean, 1.96 * sd / Math.sqrt(episodes), episodes);
+    MeanCi m = MeanCi.normal(returns);
+    return new Evaluation(m.mean(), m.ci95(), episodes);
   }
 }

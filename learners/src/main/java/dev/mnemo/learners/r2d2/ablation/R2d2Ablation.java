@@ -1,5 +1,6 @@
 package dev.mnemo.learners.r2d2.ablation;
 
+import dev.mnemo.agents.stats.MeanCi;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
@@ -312,7 +313,7 @@ public final class R2d2Ablation {
       double[] l = rs.stream().mapToDouble(r -> lateMean(r, v, false)).toArray();
       double[] ret = rs.stream().mapToDouble(r -> r.result().evalMeanReturn()).toArray();
       sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", v.label(), rs.size(),
-          Stats.of(f).format(4), Stats.of(l).format(4), Stats.of(ret).format(2)));
+          MeanCi.studentT(f).format(4), MeanCi.studentT(l).format(4), MeanCi.studentT(ret).format(2)));
     }
     sb.append("\nΔQ at the first trained step (mean over seeds, second half of training) of every unroll"
         + " strategy (columns) measured on the networks each variant trained (rows):\n\n| trained \\ measured |");
@@ -328,7 +329,7 @@ public final class R2d2Ablation {
       sb.append("| ").append(v.label()).append(" |");
       for (UnrollStrategy s : grid) {
         double[] f = rs.stream().mapToDouble(r -> lateMean(r, s, true)).toArray();
-        sb.append(' ').append(Stats.of(f).format(4)).append(" |");
+        sb.append(' ').append(MeanCi.studentT(f).format(4)).append(" |");
       }
       sb.append('\n');
     }
@@ -397,9 +398,9 @@ public final class R2d2Ablation {
       for (int i = 0; i < n; i++) {
         final int k = i;
         List<Probe> ps = rs.stream().filter(r -> r.probes().size() > k).map(r -> r.probes().get(k)).toList();
-        f[i] = Stats.of(ps.stream().mapToDouble(p -> p.of(v).first()).toArray()).mean();
-        l[i] = Stats.of(ps.stream().mapToDouble(p -> p.of(v).last()).toArray()).mean();
-        e[i] = Stats.of(ps.stream().mapToDouble(Probe::evalReturn).toArray()).mean();
+        f[i] = MeanCi.studentT(ps.stream().mapToDouble(p -> p.of(v).first()).toArray()).mean();
+        l[i] = MeanCi.studentT(ps.stream().mapToDouble(p -> p.of(v).last()).toArray()).mean();
+        e[i] = MeanCi.studentT(ps.stream().mapToDouble(Probe::evalReturn).toArray()).mean();
       }
       first.add(new LinePlot.Series(v.label(), vi, f));
       last.add(new LinePlot.Series(v.label(), vi, l));

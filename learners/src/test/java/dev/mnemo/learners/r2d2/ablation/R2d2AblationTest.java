@@ -1,5 +1,6 @@
 package dev.mnemo.learners.r2d2.ablation;
 
+import dev.mnemo.agents.stats.MeanCi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,14 +112,14 @@ class R2d2AblationTest {
 
   @Test
   void confidenceIntervalUsesStudentTOverSeeds() {
-    Stats s = Stats.of(1.0, 3.0);
+    MeanCi s = MeanCi.studentT(1.0, 3.0);
     assertEquals(2.0, s.mean(), 1e-12);
     // sd = sqrt(2), t(1) = 12.706: 12.706 * sqrt(2) / sqrt(2)
     assertEquals(12.706, s.ci95(), 1e-9);
-    Stats one = Stats.of(5.0, Double.NaN);
+    MeanCi one = MeanCi.studentT(5.0, Double.NaN);
     assertEquals(1, one.n(), "NaN values are skipped");
     assertTrue(Double.isNaN(one.ci95()), "no CI from one value");
     assertEquals("2.00 ± 12.71", s.format(2));
-    assertFalse(Stats.of().format(2).contains("NaN"), "an empty sample prints n/a");
+    assertFalse(MeanCi.studentT().format(2).contains("NaN"), "an empty sample prints n/a");
   }
 }
