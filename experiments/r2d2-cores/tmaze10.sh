@@ -35,7 +35,7 @@ for name in sorted(os.listdir(d)):
     s = json.load(open(p))
     at = s.get("solved_at_env_step", -1)
     ev = s["eval"]
-    print(f"| `{name}` | {at if at >= 0 else 'never'} | {ev['mean_return']:.2f} ± {ev['ci95']:.2f} | {s['env_steps']:,} |"
+    print(f"| `{name}/` | {at if at >= 0 else 'never'} | {ev['mean_return']:.2f} ± {ev['ci95']:.2f} | {s['env_steps']:,} |"
           f" {s['learner_updates']:,} | {s['wall_seconds']:.1f} |")
 PY
 echo "wrote $here/tmaze-10/table.md"
