@@ -10,24 +10,55 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's plumbing (not its speed): rows, ratios against POPGym, argument errors. */
+/** The benchmark's plumbing (not its speed): rows, their ratios, POPGym's figures beside their tasks, errors. */
 class EnvsBenchTest {
 
   @Test
-  void printsOneRowPerSelectedEnvWithPopgymRatios() {
+  void printsOneRowPerSelectedEnvWithPopgymFiguresOnlyBesideTheirTwoTasks() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     EnvsBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
         "--seconds", "0.02", "--n", "8", "--filter", "Easy");
     String out = bytes.toString(StandardCharsets.UTF_8);
     List<String> rows = out.lines().filter(l -> l.startsWith("popgym/")).toList();
     assertEquals(10, rows.size(), "one row per POPGym task at Easy:\n" + out);
-    String cartpole = rows.stream().filter(l -> l.startsWith("popgym/PositionOnlyCartPole-Easy"))
-        .findFirst().orElseThrow();
-    assertTrue(cartpole.contains("218,000") && cartpole.trim().endsWith("x"),
-        "POPGym's figure and a ratio beside position-only CartPole: " + cartpole);
-    String repeat = rows.stream().filter(l -> l.startsWith("popgym/RepeatPrevious-Easy"))
-        .findFirst().orElseThrow();
-    assertTrue(repeat.contains("136,000"), repeat);
+    for (String row : rows) {
+      String[] c = row.trim().split("\\s+");
+      assertEquals(7, c.length, "env, single, vector, vec/sgl, vector (wall), POPGym, vec/POPGym: " + row);
+      double single = number(c[1]);
+      double vector = number(c[2]);
+      assertTrue(single > 0 && vector > 0 && number(c[4]) > 0, "positive rates: " + row);
+      // The printed figures are rounded (rates to 1, vec/sgl to 0.01): allow that and no more.
+      double rounding = 0.005 + vector / single * (0.5 / single + 0.5 / vector);
+      assertEquals(vector / single, number(c[3].replace("x", "")), rounding,
+          "vec/sgl must be vector / single: " + row);
+      String popgym = row.startsWith("popgym/PositionOnlyCartPole-Easy ") ? "218,000"
+          : row.startsWith("popgym/RepeatPrevious-Easy ") ? "136,000" : "-";
+      assertEquals(popgym, c[5], "POPGym's figure beside " + c[0] + " (none beside other tasks)");
+      if (popgym.equals("-")) {
+        assertEquals("-", c[6], "no ratio without a POPGym figure: " + row);
+      } else {
+        assertEquals(vector / number(popgym), number(c[6].replace("x", "")), 0.5 + 0.5 / number(popgym),
+            "vec/POPGym must be the vector rate over POPGym's: " + row);
+      }
+    }
+  }
+
+  @Test
+  void ratiosAreTheVectorRateOverSingleAndOverPopgym() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
+        new EnvsBench.Row("popgym/RepeatPrevious-Easy", 1_000_000, 4_352_000, 3_000_000, 136_000),
+        new EnvsBench.Row("tmaze", 800_000, 200_000, 150_000, Double.NaN)), 8, 0.5);
+    List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("popgym/") || l.startsWith("tmaze")).toList();
+    assertEquals(List.of("popgym/RepeatPrevious-Easy", "1,000,000", "4,352,000", "4.35x", "3,000,000", "136,000",
+        "32x"), List.of(rows.get(0).trim().split("\\s+")), "vec/sgl = 4352000 / 1e6, vec/POPGym = 4352000 / 136000");
+    assertEquals(List.of("tmaze", "800,000", "200,000", "0.25x", "150,000", "-", "-"),
+        List.of(rows.get(1).trim().split("\\s+")), "vec/sgl below 1; no POPGym figure, no ratio");
+  }
+
+  private static double number(String printed) {
+    return Double.parseDouble(printed.replace(",", ""));
   }
 
   @Test
