@@ -247,7 +247,8 @@ public final class EnvsBench {
           r.singleStepsPerSecond(), r.vectorStepsPerSecond(),
           r.vectorStepsPerSecond() / r.singleStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
     }
-    out.println("POPGym figures: Morad et al. 2023, Python, one env on a laptop (Easy levels compared).");
+    out.println("POPGym figures: a published reference, NOT measured in this run (Morad et al. 2023, Python, one env"
+        + " on a laptop; Easy levels compared); the same-run baseline is the 'single' column.");
   }
 
   public static void main(String[] args) {
