@@ -21,6 +21,7 @@ import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
 import dev.mnemo.learners.r2d2.TrainMetrics;
 import dev.mnemo.learners.r2d2.TrainResult;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,8 @@ public final class R2d2RunKind implements RunKind {
             .doc("runtime = local: vector steps a worker takes per mailbox turn"))
         .key(KeyRule.ofBoolean("actors.rate_limited")
             .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
-        .key(KeyRule.ofDuration("actors.status_interval").doc("runtime = local: period of status lines"))
+        .key(KeyRule.ofDuration("actors.status_interval").atLeast(Duration.ofMillis(1))
+            .doc("runtime = local: period of status lines"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
             + "solved_threshold (runtime = sync and local)"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
