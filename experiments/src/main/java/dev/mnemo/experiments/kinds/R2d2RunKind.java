@@ -16,6 +16,7 @@ import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.LocalRunLoop;
+import dev.mnemo.experiments.run.RandomPolicyReturn;
 import dev.mnemo.learners.r2d2.R2d2Builder;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
@@ -23,6 +24,7 @@ import dev.mnemo.learners.r2d2.TrainMetrics;
 import dev.mnemo.learners.r2d2.TrainResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -117,6 +119,12 @@ public final class R2d2RunKind implements RunKind {
   @Override
   public boolean supportsResume() {
     return true;
+  }
+
+  /** A solved_threshold below the random policy's return on the env (built-in envs; see RandomPolicyReturn). */
+  @Override
+  public List<String> warnings(Config config) {
+    return RandomPolicyReturn.thresholdWarning(config, "env", "solved_threshold").stream().toList();
   }
 
   @Override
