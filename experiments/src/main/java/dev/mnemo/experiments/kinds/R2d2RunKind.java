@@ -101,6 +101,9 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofInt("actor_refresh_steps").between(1, 100_000_000).doc("env steps between parameter "
             + "refreshes of the actors"))
         .key(KeyRule.ofDouble("epsilon_base").range(Range.closed(0, 1)).doc("base of the per-actor epsilons"))
+        // Typed here because their defaults cannot say: 7.0 reads back as an integer, [] as a list of anything.
+        .key(KeyRule.ofDouble("epsilon_alpha").doc("exponent spread of the per-actor epsilons (Ape-X: 7), >= 0"))
+        .key(KeyRule.ofIntList("encoder_sizes").doc("Dense+ReLU widths before the core, each >= 1"))
         .key(KeyRule.ofLong("total_env_steps").range(Range.atLeast(0)).doc("training budget"))
         .key(KeyRule.ofLong("eval_interval").range(Range.atLeast(1)).doc("env steps between greedy evaluations"))
         .key(KeyRule.ofInt("eval_episodes").between(0, 1_000_000).doc("greedy episodes per evaluation"))
