@@ -34,6 +34,18 @@ class SolvedThresholdWarningTest {
   }
 
   @Test
+  void sweepCheckWarnsPerPointAndCountsWhatItDoesNotPrint() throws IOException {
+    config();
+    Path sweep = tmp.resolve("seeds.conf");
+    Files.writeString(sweep, "sweep { base = pole.conf, grid { env = [cartpole] }, seeds = [1, 2, 3, 4, 5, 6, 7] }\n");
+    StandardCli cli = new StandardCli();
+    assertEquals(0, cli.mnemo("sweep", sweep.toString(), "--check"), cli.err());
+    assertEquals(5, cli.err().split("mnemo sweep: warning: ", -1).length - 1, cli.err());
+    assertTrue(cli.err().contains("warning: env=cartpole/seed-1: "), cli.err());
+    assertTrue(cli.err().contains("... and 2 more warnings"), cli.err());
+  }
+
+  @Test
   void thresholdOnItsOwnEnvsScaleOrNoThresholdIsNotWarnedAbout() throws IOException {
     StandardCli own = new StandardCli();
     assertEquals(0, own.mnemo("run", config().toString(), "--check"), own.err());
