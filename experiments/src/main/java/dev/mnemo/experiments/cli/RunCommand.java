@@ -94,6 +94,9 @@ final class RunCommand implements Callable<Integer> {
       err.println("mnemo run: " + e.getMessage());
       return MnemoCli.USAGE;
     }
+    for (String warning : rc.kind().warnings(rc.config())) {
+      err.println("mnemo run: warning: " + warning);
+    }
     if (check) {
       spec.commandLine().getOut().print(rc.config().root().render(
           com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));

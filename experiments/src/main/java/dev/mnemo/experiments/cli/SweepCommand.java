@@ -49,6 +49,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--check", description = "validate every point and list them; run nothing")
   boolean check;
 
+  /** Warnings printed before the rest are counted: every point of a grid may repeat the same one. */
+  private static final int MAX_WARNINGS = 5;
+
   SweepCommand(RunKindRegistry kinds, PrintStream console) {
     this.kinds = kinds;
     this.console = console;
@@ -73,6 +76,17 @@ final class SweepCommand implements Callable<Integer> {
     } catch (InvalidConfigException e) {
       err.println("mnemo sweep: " + e.getMessage());
       return MnemoCli.USAGE;
+    }
+    int warned = 0;
+    for (int i = 0; i < configs.size(); i++) {
+      for (String w : configs.get(i).kind().warnings(configs.get(i).config())) {
+        if (warned++ < MAX_WARNINGS) {
+          err.println("mnemo sweep: warning: " + plan.points().get(i).relativeDir() + ": " + w);
+        }
+      }
+    }
+    if (warned > MAX_WARNINGS) {
+      err.println("mnemo sweep: ... and " + (warned - MAX_WARNINGS) + " more warnings");
     }
     if (check) {
       for (SweepPlan.Point p : plan.points()) {

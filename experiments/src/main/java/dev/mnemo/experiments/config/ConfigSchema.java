@@ -162,7 +162,8 @@ public final class ConfigSchema {
     /**
      * Declares a rule for every default below {@code path} that has none when {@link #build()} runs: its type
      * is the default's type, its description the default's comment. Ranges and allowed values still need
-     * explicit rules, which take precedence.
+     * explicit rules, which take precedence, and so do types a default cannot show: Typesafe Config reads a
+     * whole number such as {@code 7.0} as an integer, and an empty list says nothing of its elements.
      */
     public Builder inferRules(String path) {
       inferUnder.add(path);

@@ -20,6 +20,9 @@ import java.util.TreeSet;
 /** Checks a resolved config against a {@link ConfigSchema}, collecting every problem rather than the first. */
 final class ConfigValidator {
 
+  /** The longest duration Typesafe Config reads: a long of nanoseconds, where larger values saturate. */
+  private static final java.time.Duration LONGEST = java.time.Duration.ofNanos(Long.MAX_VALUE);
+
   private static final Set<String> BOOLEAN_WORDS = Set.of("true", "false", "yes", "no", "on", "off");
 
   /** File order, then line number as a number (":10" after ":9"), then key. */
@@ -34,9 +37,18 @@ final class ConfigValidator {
   private final ConfigSchema schema;
   /** Strict prefixes of rule paths: the objects a config may (must) contain on the way to its keys. */
   private final Set<String> objectPaths = new LinkedHashSet<>();
+  /** The schema's defaults, resolved: what a key returns to when the validator asks whether it is to blame. */
+  private final Config defaults;
 
   ConfigValidator(ConfigSchema schema) {
     this.schema = schema;
+    Config d;
+    try {
+      d = schema.defaults().resolve();
+    } catch (ConfigException e) {
+      d = ConfigFactory.empty(); // build() reports defaults that do not resolve
+    }
+    this.defaults = d;
     for (String p : schema.rules().keySet()) {
       List<String> segments = ConfigUtil.splitPath(p);
       for (int i = 1; i < segments.size(); i++) {
@@ -68,21 +80,126 @@ final class ConfigValidator {
     }
     if (problems.isEmpty() && complete) {
       for (Constraint c : schema.constraints()) {
-        String first = c.paths().get(0);
-        String where = present(config, first) ? location(config.getValue(first).origin()) : mainLocation;
-        // (present() is false for null values, whose getValue would throw.)
-        try {
-          if (!c.holds().test(config)) {
-            problems.add(new ConfigProblem(where, String.join(", ", c.paths()), "must satisfy: " + c.requirement()));
-          }
-        } catch (RuntimeException e) {
-          problems.add(new ConfigProblem(where, String.join(", ", c.paths()),
-              "failed check '" + c.requirement() + "': " + e.getMessage()));
+        Failure f = failure(c, config);
+        if (f != null) {
+          problems.add(blame(c, config, f, mainLocation));
         }
       }
     }
     problems.sort(BY_FILE_AND_LINE);
     return problems;
+  }
+
+  /** A constraint that does not hold: its message, and whether a check threw it (rather than a predicate). */
+  private record Failure(String message, boolean thrown) {}
+
+  private static Failure failure(Constraint c, Config config) {
+    try {
+      return c.holds().test(config) ? null : new Failure("must satisfy: " + c.requirement(), false);
+    } catch (RuntimeException e) {
+      return new Failure("failed check '" + c.requirement() + "': " + e.getMessage(), true);
+    }
+  }
+
+  /**
+   * The problem of a failed constraint, placed where the offending value was set: a cross-key check (e.g. a
+   * record's own validation run over every key) declares a few keys but may fail on any other, so the
+   * problem goes to the key whose value makes it fail, found by putting each key the failure names or the
+   * constraint declares back to its default: first a key whose default makes the constraint hold, else a
+   * named key, else a declared key, whose default changes the failure. Values from {@code --set} come first,
+   * since they are what changed a file that held before; the other keys named keep their own locations.
+   */
+  private ConfigProblem blame(Constraint c, Config config, Failure f, String mainLocation) {
+    List<String> named = new ArrayList<>();
+    for (String key : schema.rules().keySet()) {
+      if (namedAt(f.message(), key) >= 0 && present(config, key)) {
+        named.add(key);
+      }
+    }
+    named.sort(Comparator.comparingInt(k -> namedAt(f.message(), k)));
+    Set<String> candidates = new LinkedHashSet<>(named);
+    for (String p : c.paths()) {
+      if (present(config, p)) {
+        candidates.add(p);
+      }
+    }
+    List<String> holdWithDefault = new ArrayList<>();
+    List<String> changeNamed = new ArrayList<>();
+    List<String> changeDeclared = new ArrayList<>();
+    for (String p : candidates) {
+      Config reverted = revert(config, p);
+      if (reverted == null) {
+        continue;
+      }
+      Failure after = failure(c, reverted);
+      if (after == null) {
+        holdWithDefault.add(p);
+      } else if (!after.message().equals(f.message())) {
+        (named.contains(p) ? changeNamed : changeDeclared).add(p);
+      }
+    }
+    List<String> culprits = !holdWithDefault.isEmpty() ? holdWithDefault
+        : !changeNamed.isEmpty() ? changeNamed : changeDeclared;
+    List<String> bySource = new ArrayList<>(culprits);
+    bySource.sort(Comparator.comparing(p -> !fromOverride(config, p)));
+    String where;
+    if (!bySource.isEmpty()) {
+      where = location(config.getValue(bySource.get(0)).origin());
+    } else {
+      String first = c.paths().get(0);
+      // (present() is false for null values, whose getValue would throw.)
+      where = present(config, first) && revert(config, first) != null
+          ? location(config.getValue(first).origin()) : mainLocation;
+    }
+    List<String> paths = !f.thrown() ? c.paths() : !named.isEmpty() ? named
+        : !culprits.isEmpty() ? culprits : c.paths();
+    List<String> elsewhere = new ArrayList<>();
+    Set<String> involved = new LinkedHashSet<>(paths);
+    involved.addAll(culprits);
+    for (String p : involved) {
+      if (present(config, p) && revert(config, p) != null) {
+        String at = location(config.getValue(p).origin());
+        if (!at.equals(where)) {
+          elsewhere.add(p + " at " + at);
+        }
+      }
+    }
+    return new ConfigProblem(where, String.join(", ", paths), f.message()
+        + (elsewhere.isEmpty() ? "" : " (" + String.join(", ", elsewhere) + ")"));
+  }
+
+  /**
+   * Where {@code text} first names {@code key} as a whole word ({@code core} is not named by {@code core_size}),
+   * or -1.
+   */
+  private static int namedAt(String text, String key) {
+    for (int i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
+      int end = i + key.length();
+      boolean before = i == 0 || !keyChar(text.charAt(i - 1)) && text.charAt(i - 1) != '.';
+      boolean after = end == text.length() || !keyChar(text.charAt(end));
+      if (before && after) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean keyChar(char ch) {
+    return Character.isLetterOrDigit(ch) || ch == '_' || ch == '-';
+  }
+
+  /** {@code config} with {@code path} back at its default (absent when it has none), or null when it is there. */
+  private Config revert(Config config, String path) {
+    ConfigValue current = config.getValue(path);
+    if (defaults.hasPath(path)) {
+      ConfigValue d = defaults.getValue(path);
+      return d.equals(current) ? null : config.withValue(path, d);
+    }
+    return config.withoutPath(path);
+  }
+
+  private static boolean fromOverride(Config config, String path) {
+    return location(config.getValue(path).origin()).startsWith(Overrides.origin(""));
   }
 
   private static boolean present(Config config, String path) {
@@ -196,8 +313,9 @@ final class ConfigValidator {
         if (d == null || d != Math.rint(d) || Double.isInfinite(d)) {
           return got;
         }
-        double lim = type == ValueType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
-        if (Math.abs(d) > lim) {
+        // 2^63 itself is already too large for a long (Long.MAX_VALUE rounds up to it as a double).
+        boolean tooLarge = type == ValueType.INT ? Math.abs(d) > Integer.MAX_VALUE : d >= 0x1p63 || d < -0x1p63;
+        if (tooLarge) {
           return got + " (too large for " + (type == ValueType.INT ? "a 32-bit" : "a 64-bit") + " integer)";
         }
         if (rule.range() != null && !rule.range().contains(d)) {
@@ -206,8 +324,11 @@ final class ConfigValidator {
       }
       case DOUBLE -> {
         Double d = numeric(v);
-        if (d == null || (rule.range() != null && !rule.range().contains(d))) {
+        if (d == null) {
           return got;
+        }
+        if (rule.range() == null ? !Double.isFinite(d) : !rule.range().contains(d)) {
+          return got + (Double.isFinite(d) ? "" : " (not a finite number)");
         }
       }
       case STRING -> {
@@ -217,9 +338,17 @@ final class ConfigValidator {
         }
       }
       case DURATION -> {
+        java.time.Duration d;
         try {
-          ConfigFactory.empty().withValue("x", v).getDuration("x");
+          d = ConfigFactory.empty().withValue("x", v).getDuration("x");
         } catch (ConfigException e) {
+          return got;
+        }
+        // Typesafe Config saturates what a long of nanoseconds cannot hold instead of failing.
+        if (d.equals(LONGEST) || d.equals(LONGEST.negated().minusNanos(1))) {
+          return got + " (too long: durations stop short of 292 years)";
+        }
+        if (rule.range() != null && !rule.range().contains(d.toNanos())) {
           return got;
         }
       }

@@ -57,18 +57,40 @@ public record Range(double min, boolean minInclusive, double max, boolean maxInc
 
   /** Reads as in an error message: "in [1, 1000]", "> 0", ">= 0", "<= 1". */
   public String describe() {
+    return describe(Range::fmt);
+  }
+
+  /** As {@link #describe()}, with the bounds written by {@code format} (e.g. nanoseconds as durations). */
+  public String describe(java.util.function.DoubleFunction<String> format) {
     boolean noMin = min == Double.NEGATIVE_INFINITY;
     boolean noMax = max == Double.POSITIVE_INFINITY;
     if (noMin && noMax) {
       return "any value";
     }
     if (noMax) {
-      return (minInclusive ? ">= " : "> ") + fmt(min);
+      return (minInclusive ? ">= " : "> ") + format.apply(min);
     }
     if (noMin) {
-      return (maxInclusive ? "<= " : "< ") + fmt(max);
+      return (maxInclusive ? "<= " : "< ") + format.apply(max);
     }
-    return "in " + (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max) + (maxInclusive ? "]" : ")");
+    return "in " + (minInclusive ? "[" : "(") + format.apply(min) + ", " + format.apply(max)
+        + (maxInclusive ? "]" : ")");
+  }
+
+  /** Nanoseconds as HOCON writes a duration, in the largest unit that divides them: "0s", "1ms", "90s". */
+  static String duration(double nanos) {
+    if (nanos == 0) {
+      return "0s";
+    }
+    long n = (long) nanos;
+    String[] units = {"d", "h", "m", "s", "ms", "us", "ns"};
+    long[] sizes = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+    for (int i = 0; i < units.length; i++) {
+      if (n % sizes[i] == 0) {
+        return (n / sizes[i]) + units[i];
+      }
+    }
+    return n + "ns";
   }
 
   static String fmt(double v) {

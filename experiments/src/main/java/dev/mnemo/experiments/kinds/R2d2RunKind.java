@@ -16,12 +16,15 @@ import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.LocalRunLoop;
+import dev.mnemo.experiments.run.RandomPolicyReturn;
 import dev.mnemo.learners.r2d2.R2d2Builder;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
 import dev.mnemo.learners.r2d2.TrainMetrics;
 import dev.mnemo.learners.r2d2.TrainResult;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,7 +69,8 @@ public final class R2d2RunKind implements RunKind {
             .doc("runtime = local: vector steps a worker takes per mailbox turn"))
         .key(KeyRule.ofBoolean("actors.rate_limited")
             .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
-        .key(KeyRule.ofDuration("actors.status_interval").doc("runtime = local: period of status lines"))
+        .key(KeyRule.ofDuration("actors.status_interval").atLeast(Duration.ofMillis(1))
+            .doc("runtime = local: period of status lines"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
             + "solved_threshold (runtime = sync and local)"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
@@ -97,6 +101,9 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofInt("actor_refresh_steps").between(1, 100_000_000).doc("env steps between parameter "
             + "refreshes of the actors"))
         .key(KeyRule.ofDouble("epsilon_base").range(Range.closed(0, 1)).doc("base of the per-actor epsilons"))
+        // Typed here because their defaults cannot say: 7.0 reads back as an integer, [] as a list of anything.
+        .key(KeyRule.ofDouble("epsilon_alpha").doc("exponent spread of the per-actor epsilons (Ape-X: 7), >= 0"))
+        .key(KeyRule.ofIntList("encoder_sizes").doc("Dense+ReLU widths before the core, each >= 1"))
         .key(KeyRule.ofLong("total_env_steps").range(Range.atLeast(0)).doc("training budget"))
         .key(KeyRule.ofLong("eval_interval").range(Range.atLeast(1)).doc("env steps between greedy evaluations"))
         .key(KeyRule.ofInt("eval_episodes").between(0, 1_000_000).doc("greedy episodes per evaluation"))
@@ -115,6 +122,12 @@ public final class R2d2RunKind implements RunKind {
   @Override
   public boolean supportsResume() {
     return true;
+  }
+
+  /** A solved_threshold below the random policy's return on the env (built-in envs; see RandomPolicyReturn). */
+  @Override
+  public List<String> warnings(Config config) {
+    return RandomPolicyReturn.thresholdWarning(config, "env", "solved_threshold").stream().toList();
   }
 
   @Override

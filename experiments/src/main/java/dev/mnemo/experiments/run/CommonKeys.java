@@ -21,9 +21,11 @@ public final class CommonKeys {
         .key(KeyRule.ofString(KIND).doc("what to run; `mnemo kinds` lists them"))
         .key(KeyRule.ofLong(SEED).range(Range.atLeast(0)).doc("master seed: the run is deterministic given it"))
         .key(KeyRule.ofString(DESCRIPTION).doc("free text kept with the run"))
-        .key(KeyRule.ofDuration(PROGRESS_INTERVAL).doc("how often the one-line console status is printed"))
+        .key(KeyRule.ofDuration(PROGRESS_INTERVAL).doc("how often the one-line console status is printed and "
+            + "metrics.csv flushed; 0: at every update"))
         .key(KeyRule.ofDuration(SHUTDOWN_GRACE)
-            .doc("on SIGINT/SIGTERM, how long the run may take to stop and checkpoint before the JVM exits"))
+            .doc("on SIGINT/SIGTERM, how long the run may take to stop and checkpoint before the JVM exits; 0: no "
+                + "wait"))
         .build();
   }
 }

@@ -1,6 +1,8 @@
 package dev.mnemo.experiments.run;
 
+import com.typesafe.config.Config;
 import dev.mnemo.experiments.config.ConfigSchema;
+import java.util.List;
 
 /**
  * One thing {@code mnemo run} can do, selected by the config's {@code kind} key (e.g. {@code r2d2},
@@ -23,6 +25,16 @@ public interface RunKind {
    * the run failed; the framework records the error.
    */
   RunOutcome run(RunContext ctx) throws Exception;
+
+  /**
+   * What a valid config probably does not mean (e.g. a solved threshold a random policy already reaches), one
+   * sentence each that names the key and where it was set. {@code mnemo run} prints them before anything
+   * starts, {@code --check} included; they do not stop the run. Keep it quick: a bounded look at the env at
+   * most.
+   */
+  default List<String> warnings(Config config) {
+    return List.of();
+  }
 
   /** Whether {@code mnemo run --resume RUN_DIR} may continue a run of this kind from its checkpoints. */
   default boolean supportsResume() {

@@ -101,8 +101,15 @@ public final class Runner {
     CountDownLatch finished = new CountDownLatch(1);
     RunOutcome outcome = null;
     Throwable error = null;
-    RunContext ctx = new RunContext(rc, dir, resume, console, nanoClock, events);
-    long graceMillis = rc.config().getDuration(CommonKeys.SHUTDOWN_GRACE, TimeUnit.MILLISECONDS);
+    RunContext ctx;
+    long graceMillis;
+    try {
+      ctx = new RunContext(rc, dir, resume, console, nanoClock, events);
+      graceMillis = rc.config().getDuration(CommonKeys.SHUTDOWN_GRACE, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      // A value validation let through but the framework cannot use: the run fails, and says so.
+      return failedBeforeStart(summary, events, dir, t0, e);
+    }
     Thread hook = new Thread(() -> {
       // The JVM exits once hooks return: hold it until the kind has stopped and summary.json is written.
       ctx.requestStop("signal");
@@ -165,6 +172,23 @@ public final class Runner {
       finished.countDown();
       hooks.remove(hook);
     }
+  }
+
+  private RunResult failedBeforeStart(Map<String, Object> summary, EventLog events, Path dir, long t0,
+      RuntimeException e) throws IOException {
+    summary.put("status", RunResult.FAILED);
+    summary.put("finished_utc", clock.instant().toString());
+    summary.put("wall_seconds", Math.round((nanoClock.getAsLong() - t0) / 1e6) / 1000.0);
+    summary.put("error", describe(e));
+    summary.put("env_steps", 0L);
+    events.record("run_failed", "error", describe(e), "stack", stackTrace(e));
+    events.close();
+    if (!Files.exists(dir.resolve(RunFiles.METRICS))) {
+      MetricsWriter.open(dir.resolve(RunFiles.METRICS), "step", List.of(), false, 0, nanoClock).close();
+    }
+    console.println("mnemo: run failed before it started: " + describe(e));
+    Json.writeAtomically(dir.resolve(RunFiles.SUMMARY), summary);
+    return new RunResult(RunResult.FAILED, dir, summary);
   }
 
   /** The kind ignored the stop request past the grace period: record that before the JVM goes. */

@@ -88,6 +88,54 @@ class ConfigSchemaTest {
   }
 
   @Test
+  void durationRulesRefuseNegativesAndSayTheirMinimumAsADuration() {
+    ConfigSchema s = ConfigSchema.builder("d").defaults("grace = 60s\ntick = 1s\n")
+        .key(KeyRule.ofDuration("grace")).key(KeyRule.ofDuration("tick").atLeast(java.time.Duration.ofMillis(1)))
+        .build();
+    assertEquals("a duration such as 500ms, 30s or 10m, >= 1ms", s.rule("tick").orElseThrow().expectation());
+    assertTrue(s.validate(ConfigFactory.parseString("grace = 0s").withFallback(s.defaults()), "x").isEmpty());
+    List<ConfigProblem> ps = s.validate(ConfigFactory.parseString("grace = -1s\ntick = 0s")
+        .withFallback(s.defaults()), "x");
+    assertEquals(List.of("grace", "tick"), ps.stream().map(ConfigProblem::path).toList(), ps.toString());
+    assertThrows(IllegalStateException.class, () -> ConfigSchema.builder("bad").defaults("grace = -5s")
+        .key(KeyRule.ofDuration("grace")).build(), "a negative default breaks the generic rule");
+  }
+
+  @Test
+  void checkFailureGoesToTheKeyWhoseValueBreaksItNotToTheKeysTheCheckDeclares() {
+    // Like R2d2Config's own validation: the check reads every key but declares two; it reports the first
+    // problem it meets, so putting a declared key back to its default changes the message without fixing it.
+    ConfigSchema s = ConfigSchema.builder("rec").defaults("low = 50\nhigh = 100\nperiod = 2\n")
+        .key(KeyRule.ofInt("low")).key(KeyRule.ofInt("high")).key(KeyRule.ofInt("period"))
+        .check("the record is consistent", c -> {
+          if (c.getInt("low") > c.getInt("high")) {
+            throw new IllegalArgumentException("low " + c.getInt("low") + " exceeds high " + c.getInt("high"));
+          }
+          if (c.getInt("period") < 1) {
+            throw new IllegalArgumentException("period must be >= 1, got " + c.getInt("period"));
+          }
+        }, "low", "high")
+        .build();
+    com.typesafe.config.Config file = ConfigFactory.parseString("low = 5\nhigh = 10\n",
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("exp.conf"));
+    ConfigProblem p = only(s.validate(Overrides.parse(List.of("period=-1")).withFallback(file)
+        .withFallback(s.defaults()).resolve(), "exp.conf"));
+    assertEquals("--set period=-1", p.location(), p.toString());
+    assertEquals("period", p.path());
+
+    ConfigProblem both = only(s.validate(Overrides.parse(List.of("high=3")).withFallback(file)
+        .withFallback(s.defaults()).resolve(), "exp.conf"));
+    assertEquals("--set high=3", both.location(), both.toString());
+    assertEquals("low, high", both.path());
+    assertTrue(both.message().contains("low at exp.conf"), both.message());
+  }
+
+  private static ConfigProblem only(List<ConfigProblem> ps) {
+    assertEquals(1, ps.size(), ps.toString());
+    return ps.get(0);
+  }
+
+  @Test
   void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
     assertEquals(0, EditDistance.between("lr", "lr"));
     assertEquals(1, EditDistance.between("lrr", "lr"));

@@ -46,6 +46,22 @@ class R2d2SchemaMatchesConfigTest {
   }
 
   @Test
+  void everyRuleHasItsFieldsType() {
+    // A rule inferred from a default can get the type wrong: epsilon_alpha = 7.0 reads back as the integer 7,
+    // and then the valid 0.5 would be refused.
+    for (var c : R2d2Config.class.getRecordComponents()) {
+      String key = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+      if (key.equals("seed")) {
+        continue;
+      }
+      ValueType want = c.getType() == double.class ? ValueType.DOUBLE : c.getType() == int.class ? ValueType.INT
+          : c.getType() == long.class ? ValueType.LONG : c.getType() == boolean.class ? ValueType.BOOLEAN
+          : c.getType() == String.class ? ValueType.STRING : ValueType.INT_LIST;
+      assertEquals(want, schema.rule(key).orElseThrow().type(), "type of the rule of " + key);
+    }
+  }
+
+  @Test
   void theSchemasDefaultsAreThePapersAndTheRuntimes() {
     Map<String, Object> paper = R2d2Config.paper().toMap();
     for (String k : paper.keySet()) {

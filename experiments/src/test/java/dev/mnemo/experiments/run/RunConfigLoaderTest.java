@@ -197,6 +197,44 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void negativeDurationIsRefusedAtTheSetThatGaveIt() throws IOException {
+    // It used to pass, then crash the run after summary.json said "running".
+    ConfigProblem p = only(problems(write("ok.conf", "kind = counting\n"), "progress_interval=-1s"));
+    assertEquals("--set progress_interval=-1s", p.location());
+    assertEquals("progress_interval", p.path());
+    assertTrue(p.message().contains(">= 0s"), p.message());
+  }
+
+  @Test
+  void durationBeyondWhatALongOfNanosecondsHoldsIsRefusedNotSaturated() throws IOException {
+    ConfigProblem p = only(problems(write("long.conf", "kind = counting\ntimeout = 1000000000d\n")));
+    assertEquals("timeout", p.path());
+    assertTrue(p.location().endsWith("long.conf:2"), p.location());
+    assertTrue(p.message().contains("too long"), p.message());
+  }
+
+  @Test
+  void nanAndInfinityAreRefusedEvenWithoutARange() throws IOException {
+    Path f = write("ok.conf", "kind = counting\n");
+    for (String v : new String[] {"NaN", "Infinity", "-Infinity", "1e400"}) {
+      ConfigProblem p = only(problems(f, "eval.success_threshold=" + v));
+      assertEquals("--set eval.success_threshold=" + v, p.location());
+      assertTrue(p.message().contains("not a finite number"), p.message());
+    }
+    assertEquals(1e300, loader.load(f, "ok", List.of("eval.success_threshold=1e300")).config()
+        .getDouble("eval.success_threshold"), "a huge finite value is a number like any other");
+  }
+
+  @Test
+  void crossKeyProblemIsPlacedAtTheSetThatBrokeItAndNamesTheOtherKeysSource() throws IOException {
+    Path f = write("cross.conf", "kind = counting\nsteps = 5\nfail_at = 3\n");
+    ConfigProblem p = only(problems(f, "steps=2"));
+    assertEquals("--set steps=2", p.location(), p.toString());
+    assertEquals("fail_at, steps", p.path());
+    assertTrue(p.message().contains("fail_at at " + f + ":3"), p.message());
+  }
+
+  @Test
   void syntaxErrorNamesFileAndLine() throws IOException {
     Path f = write("syntax.conf", "kind = counting\nlearner {\n lr = 0.1\n");
     ConfigProblem p = only(problems(f));

@@ -161,6 +161,23 @@ class RunnerTest {
   }
 
   @Test
+  void aValueTheFrameworkCannotUseFailsTheRunInsteadOfLeavingItRunning() throws IOException {
+    // Validation refuses a negative progress_interval; this config bypasses it, as a kind's own bug might.
+    RunConfig valid = config("kind = counting\nsteps = 10\n");
+    RunConfig rc = new RunConfig(valid.name(), valid.source(), valid.kind(),
+        ConfigFactory.parseString("progress_interval = -1s").withFallback(valid.config()), List.of());
+    Path dir = newDir();
+    RunResult r = runner().run(rc, dir, false, List.of());
+    assertEquals(RunResult.FAILED, r.status());
+    JsonNode s = Json.read(dir.resolve(RunFiles.SUMMARY));
+    assertEquals("failed", s.get("status").asText(), "never 'running' forever: " + s);
+    assertTrue(s.get("error").asText().contains("progress interval"), s.toString());
+    List<String> events = Files.readAllLines(dir.resolve(RunFiles.EVENTS));
+    assertEquals("run_failed", Json.parse(events.get(events.size() - 1)).get("type").asText());
+    assertEquals(List.of("step"), Files.readAllLines(dir.resolve(RunFiles.METRICS)));
+  }
+
+  @Test
   void kindWithoutMetricsStillGetsAMetricsFile() throws IOException {
     Path dir = newDir();
     runner().run(configOf(kind("silent", ctx -> RunOutcome.of(0)), ""), dir, false, List.of());

@@ -60,6 +60,9 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
 
   public R2d2Config {
     encoderSizes = List.copyOf(encoderSizes);
+    for (int width : encoderSizes) {
+      positive("encoder_sizes", width);
+    }
     positive("num_envs", numEnvs);
     nonNegative("burn_in", burnIn);
     positive("trace_length", traceLength);
@@ -103,6 +106,9 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     if (totalEnvSteps < 0 || evalInterval < 1 || evalEpisodes < 0) {
       throw new IllegalArgumentException("total_env_steps >= 0, eval_interval >= 1, eval_episodes >= 0 needed, got "
           + totalEnvSteps + ", " + evalInterval + ", " + evalEpisodes);
+    }
+    if (Double.isNaN(solvedThreshold)) {
+      throw new IllegalArgumentException("solved_threshold must be a number (1e300: no threshold), got NaN");
     }
     positive("gc_interval", gcInterval);
     if (!"gemm".equals(engine) && !"samediff".equals(engine)) {

@@ -86,6 +86,19 @@ class R2d2ConfigTest {
   }
 
   @Test
+  void nanThresholdAndNonPositiveEncoderWidthsAreRefusedByName() {
+    // A NaN threshold compares false with every return: "solved" would silently vanish from the summary.
+    var nan = assertThrows(IllegalArgumentException.class,
+        () -> R2d2Config.fromMap(Map.of("solved_threshold", Double.NaN)));
+    assertTrue(nan.getMessage().contains("solved_threshold"), nan.getMessage());
+    assertEquals(1e300, R2d2Config.fromMap(Map.of("solved_threshold", 1e300)).solvedThreshold(),
+        "a huge threshold is the documented 'none'");
+    var width = assertThrows(IllegalArgumentException.class,
+        () -> R2d2Config.fromMap(Map.of("encoder_sizes", List.of(16, 0))));
+    assertTrue(width.getMessage().contains("encoder_sizes"), width.getMessage());
+  }
+
+  @Test
   void actorEpsilonsFollowTheApeXLadder() {
     assertEquals(0.4, R2d2Config.actorEpsilon(0, 8, 0.4, 7), 1e-12);
     assertEquals(Math.pow(0.4, 8), R2d2Config.actorEpsilon(7, 8, 0.4, 7), 1e-12);
