@@ -193,12 +193,21 @@ public final class R2d2RunKind implements RunKind {
 
   /** learners' reference.conf subtree {@code mnemo.r2d2} at the root, comments kept (they become docs). */
   static String paperDefaults() {
-    Config r2d2 = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.r2d2")
-        .withoutPath("seed");
-    for (String k : RUN_KEYS) {
-      r2d2 = r2d2.withoutPath(k);
+    return PaperDefaults.TEXT;
+  }
+
+  /** Read once per JVM (a constant: the classpath's reference.conf does not change while it runs). */
+  private static final class PaperDefaults {
+    static final String TEXT = render();
+
+    private static String render() {
+      Config r2d2 = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.r2d2")
+          .withoutPath("seed");
+      for (String k : RUN_KEYS) {
+        r2d2 = r2d2.withoutPath(k);
+      }
+      return r2d2.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true)
+          .setJson(false));
     }
-    return r2d2.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true)
-        .setJson(false));
   }
 }
