@@ -36,6 +36,9 @@ class ActingLoopTest {
     int[] mid = new int[1];
     ActingLoop l = loop(3, (b, row, p) -> {
       seen[0]++;
+      // TinyConfigs keeps the default initial_priority = actor: every sequence comes with its own priority.
+      assertTrue(Float.isFinite(p) && p >= 0, "actor-side priority, not the replay's maximum (NaN): " + p);
+      assertTrue(b.hasLogits(), "the sequence carries the Q-values its priority was computed from");
       assertTrue(b.actorIds[row] >= 10 && b.actorIds[row] < 13, "actor id " + b.actorIds[row]);
       assertEquals(7, b.paramVersions[row], "sequence records the loaded parameter version");
       int len = b.length();

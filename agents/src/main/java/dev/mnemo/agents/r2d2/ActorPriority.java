@@ -16,8 +16,8 @@ import dev.mnemo.replay.SequenceSink;
  * </pre>
  * The learner's target with the actor's Q in both roles: an actor has no target network, so its online Q both
  * picks the bootstrap action and values it (double Q with Q_online = Q_target = q, i.e. max_a q_{t+n}[a]).
- * The targets are {@link NStepDoubleQ#targets}, the TD errors and the eta-mix {@link TdLoss#compute}: the same
- * code the learner's priorities come from, on a batch of one with importance weight 1.
+ * The targets are {@link NStepDoubleQ#targets}, the TD errors and the eta-mix {@link TdLoss#priorities}: the same
+ * code the learner's priorities come from, on a batch of one.
  *
  * <p>Where it differs from the learner's TD error, and why:
  * <ul>
@@ -51,8 +51,6 @@ public final class ActorPriority implements SequencePriority {
   private final float[] valid;
   private final float[] qTrained;
   private final int[] actionsTrained;
-  private final float[] dLossDq;
-  private final float[] unitWeight = {1f};
   private final float[] priority = new float[1];
 
   /**
@@ -86,7 +84,6 @@ public final class ActorPriority implements SequencePriority {
     valid = new float[trained];
     qTrained = new float[trained * numActions];
     actionsTrained = new int[trained];
-    dLossDq = new float[trained * numActions];
   }
 
   /** The priority of row {@code row} of {@code sequence}, from its stored Q-values (see the class comment). */
@@ -106,7 +103,7 @@ public final class ActorPriority implements SequencePriority {
     System.arraycopy(q, burnIn * numActions, qTrained, 0, trained * numActions);
     NStepDoubleQ.targets(1, length, numActions, burnIn, trained, nStep, gamma, rewards, discounts, mask, q, q, y,
         valid);
-    TdLoss.compute(1, trained, numActions, qTrained, actionsTrained, y, valid, unitWeight, eta, dLossDq, priority);
+    TdLoss.priorities(1, trained, numActions, qTrained, actionsTrained, y, valid, eta, priority);
     float p = priority[0];
     return Float.isFinite(p) ? p : SequenceSink.MAX_PRIORITY;
   }
