@@ -10,9 +10,9 @@ here = sys.argv[1]
 
 def threshold_of(d):
     for line in open(os.path.join(d, "config.conf")):
-        if line.strip().startswith("solved_threshold"):
+        if line.strip().strip('"').startswith("solved_threshold"):
             return float(line.split("=")[1].split("#")[0])
-    return None
+    raise ValueError("no solved_threshold in " + d)
 
 
 print("| config | seed | initial_priority | first eval >= threshold (env steps) | evals >= threshold from then on"
