@@ -2,7 +2,7 @@
 # Re-runs the initial-priority comparison of this folder: each run with initial_priority = actor (the default,
 # the paper's) and with initial_priority = max (new sequences at the replay's maximum, the behaviour before):
 #   configs/quickstart.conf     seeds 1-6 (the config's own stop_when_solved = true, budget 50,000)
-#   configs/r2d2-tmaze-50.conf  seed 1    (the config's own budget, 1,000,000 env steps, not stopped when solved)
+#   configs/r2d2-tmaze-50.conf  seeds 1-3 (the config's own budget, 1,000,000 env steps, not stopped when solved)
 # runtime = sync (the configs'), two runs at a time (a 2-core machine). Each run directory's config.conf,
 # metrics.csv, summary.json and provenance.json are copied here under <setting>-<config>-seed<N>/ and table.md
 # is rewritten from them.
@@ -14,7 +14,7 @@ cd "$root"
 runs=()
 for setting in actor max; do
   for seed in 1 2 3 4 5 6; do runs+=("$setting quickstart $seed"); done
-  runs+=("$setting r2d2-tmaze-50 1")
+  for seed in 1 2 3; do runs+=("$setting r2d2-tmaze-50 $seed"); done
 done
 out=$(mktemp -d)
 pids=()
