@@ -139,7 +139,8 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     ActingPolicy policy = spec.agent().newPolicy(s, spec.firstActorId(), n, spec.totalActors(),
         seed ^ 0x5DEECE66DL);
     this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows());
-    this.loop = new ActingLoop(env, policy, s.sequence(), outbox, spec.firstActorId());
+    this.loop = new ActingLoop(env, policy, s.sequence(), outbox, spec.firstActorId(),
+        spec.agent().newSequencePriority(s));
     this.source = ctx.getSelf().path().toString() + "#" + UUID.randomUUID();
     this.credits = spec.runtime().credits();
     this.stepsPerTick = spec.runtime().stepsPerTick();

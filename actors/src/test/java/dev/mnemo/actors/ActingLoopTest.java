@@ -23,7 +23,8 @@ class ActingLoopTest {
     VectorEnv env = new VectorEnv("cartpole", n, 11L);
     RecurrentQKernel kernel = new RecurrentQKernel(setup.netSpec(), n);
     EpsilonGreedy policy = new EpsilonGreedy(EpsilonGreedy.apeXSchedule(0, n, n), 2, 3L);
-    ActingLoop l = new ActingLoop(env, new EpsilonGreedyQPolicy(kernel, policy), setup.sequence(), sink, 10);
+    ActingLoop l = new ActingLoop(env, new EpsilonGreedyQPolicy(kernel, policy), setup.sequence(), sink, 10,
+        setup.builder().newSequencePriority(setup.shapes()));
     l.load(new ParamSnapshot(new RecurrentQNetwork(setup.netSpec(), 5L).params(), 7));
     return l;
   }
@@ -35,6 +36,9 @@ class ActingLoopTest {
     int[] mid = new int[1];
     ActingLoop l = loop(3, (b, row, p) -> {
       seen[0]++;
+      // TinyConfigs keeps the default initial_priority = actor: every sequence comes with its own priority.
+      assertTrue(Float.isFinite(p) && p >= 0, "actor-side priority, not the replay's maximum (NaN): " + p);
+      assertTrue(b.hasLogits(), "the sequence carries the Q-values its priority was computed from");
       assertTrue(b.actorIds[row] >= 10 && b.actorIds[row] < 13, "actor id " + b.actorIds[row]);
       assertEquals(7, b.paramVersions[row], "sequence records the loaded parameter version");
       int len = b.length();
@@ -93,7 +97,7 @@ class ActingLoopTest {
     EpsilonGreedyQPolicy forThree = new EpsilonGreedyQPolicy(kernel, new EpsilonGreedy(new double[] {0.1, 0.2, 0.3},
         2, 1L));
     IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> new ActingLoop(env, forThree, setup.sequence(), (b, r, p) -> { }, 0));
+        () -> new ActingLoop(env, forThree, setup.sequence(), (b, r, p) -> { }, 0, null));
     assertTrue(e2.getMessage().contains("env has 2 copies but the policy acts for 3"), e2.getMessage());
   }
 

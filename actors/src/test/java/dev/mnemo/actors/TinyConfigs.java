@@ -19,7 +19,8 @@ final class TinyConfigs {
   /** CartPole, burn-in 4 + 8 trained + 2, LSTM 16, batch 8, replay 400, 0.5 samples per insert, refresh every 25 steps. */
   static R2d2Config r2d2(long budget) {
     return new R2d2Config("cartpole", 42L, 4, 4, 8, 4, 2, 0.9, List.of(16), "lstm", 16, 16, 8, 1e-3, 1e-3, 40.0, 50,
-        0.9, 0.9, 0.6, 400, 16, 0.5, 0.1, 25, 0.4, 7.0, true, budget, 100, 2, 1.0, 50, "gemm");
+        0.9, R2d2Config.INITIAL_PRIORITY_ACTOR, 0.9, 0.6, 400, 16, 0.5, 0.1, 25, 0.4, 7.0, true, budget, 100, 2, 1.0,
+        50, "gemm");
   }
 
   /** R2D2's builder for a config, and the shapes it derives for the config's env (what the runtime computes). */

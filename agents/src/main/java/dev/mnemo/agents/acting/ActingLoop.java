@@ -4,6 +4,7 @@ import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.replay.SequenceAdder;
 import dev.mnemo.replay.SequenceConfig;
+import dev.mnemo.replay.SequencePriority;
 import dev.mnemo.replay.SequenceSink;
 
 /**
@@ -12,6 +13,11 @@ import dev.mnemo.replay.SequenceSink;
  * {@link SequenceAdder} per env that cuts the stream into sequences, each with the policy's recurrent state
  * before its first step, and hands them to a {@link SequenceSink}. An env worker actor drives one of these;
  * a synchronous trainer or a benchmark can drive it the same way.
+ *
+ * <p>When the sequence config stores behaviour logits, each step stores the policy's
+ * {@link ActingPolicy#behaviourLogits()} (R2D2: its Q-values), and the adders give every finished sequence the
+ * priority the algorithm's {@link SequencePriority} computes from them (R2D2: its actor-side TD errors); without
+ * one, sequences enter at the replay's maximum priority.
  *
  * <p>Each env of the vector counts as one actor (its own policy row and adder, actor id
  * {@code firstActorId + i}). Every array is allocated in the constructor; {@link #step} allocates
@@ -24,6 +30,8 @@ public final class ActingLoop {
   private final int n;
   private final int obsSize;
   private final int stateSize;
+  private final int numActions;
+  private final boolean storeLogits;
   private final float[] obs;
   private final float[] obsBefore;
   private final float[] rewards;
@@ -44,8 +52,11 @@ public final class ActingLoop {
    * @param seq how sequences are cut (obs, state and action sizes must match env and policy)
    * @param sink receives every finished sequence
    * @param firstActorId actor id stored with the sequences of env 0 (env i gets firstActorId + i)
+   * @param priority the actor-side priority of a finished sequence (one instance for this loop's adders, which
+   *     run on its thread), or null: sequences enter at the replay's maximum priority
    */
-  public ActingLoop(VectorEnv env, ActingPolicy policy, SequenceConfig seq, SequenceSink sink, int firstActorId) {
+  public ActingLoop(VectorEnv env, ActingPolicy policy, SequenceConfig seq, SequenceSink sink, int firstActorId,
+      SequencePriority priority) {
     if (env == null || policy == null || seq == null || sink == null) {
       throw new IllegalArgumentException("ActingLoop needs env, policy, sequence config and sink");
     }
@@ -60,11 +71,18 @@ public final class ActingLoop {
       throw new IllegalArgumentException("ActingLoop: sequence config " + seq + " does not match env "
           + env.spec() + " and the policy's state of " + stateSize + " floats");
     }
+    numActions = seq.numActions();
+    storeLogits = seq.storeLogits();
+    float[] logits = policy.behaviourLogits();
+    if (storeLogits && (logits == null || logits.length < n * numActions)) {
+      throw new IllegalArgumentException("ActingLoop: the sequence config stores behaviour logits but the policy "
+          + (logits == null ? "has none" : "has " + logits.length + " floats, not " + n + " x " + numActions));
+    }
     this.env = env;
     this.policy = policy;
     adders = new SequenceAdder[n];
     for (int i = 0; i < n; i++) {
-      adders[i] = new SequenceAdder(seq, sink, firstActorId + i);
+      adders[i] = new SequenceAdder(seq, sink, firstActorId + i, priority);
     }
     obs = new float[n * obsSize];
     obsBefore = new float[n * obsSize];
@@ -100,6 +118,7 @@ public final class ActingLoop {
       started = true;
     }
     policy.act(obs, prevAction, prevReward, actions);
+    float[] logits = storeLogits ? policy.behaviourLogits() : null;
     for (int i = 0; i < n; i++) {
       policy.copyStateBefore(i, stateBefore, i * stateSize);
     }
@@ -109,7 +128,7 @@ public final class ActingLoop {
     for (int i = 0; i < n; i++) {
       boolean done = terminated[i] || truncated[i];
       adders[i].add(obsBefore, i * obsSize, actions[i], rewards[i], terminated[i], truncated[i],
-          stateBefore, i * stateSize);
+          stateBefore, i * stateSize, logits, i * numActions);
       if (done) {
         adders[i].endEpisode(env.finalObs(), i * obsSize);
         policy.resetState(i);

@@ -32,6 +32,15 @@ public interface ActingPolicy {
    */
   void act(float[] obs, int[] prevAction, float[] prevReward, int[] actions);
 
+  /**
+   * What the last {@link #act} computed per env that a sequence stores as its behaviour logits when its config
+   * says so ({@code [N x numActions]}, row {@code i} for env {@code i}; R2D2: the Q-values), or null when the
+   * policy has none. May be the policy's own buffer, valid until the next {@link #act}.
+   */
+  default float[] behaviourLogits() {
+    return null;
+  }
+
   /** Copies the state env {@code env} had before the last {@link #act} (what a sequence stores). */
   void copyStateBefore(int env, float[] dst, int off);
 

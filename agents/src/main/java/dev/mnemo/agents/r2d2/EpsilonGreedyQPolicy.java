@@ -27,6 +27,12 @@ public final class EpsilonGreedyQPolicy implements ActingPolicy {
     return kernel.qValues();
   }
 
+  /** The Q-values of the last step, what a sequence stores for the actor-side priority ({@link ActorPriority}). */
+  @Override
+  public float[] behaviourLogits() {
+    return kernel.qValues();
+  }
+
   @Override
   public int batch() {
     return kernel.batch();

@@ -17,7 +17,7 @@ public final class TdLoss {
 
   /**
    * Computes the loss, dLoss/dQ ({@code [B*count*A]}, zero except at taken actions of valid steps) and the
-   * per-sequence priorities.
+   * per-sequence priorities ({@link #priorities}).
    *
    * @param q online Q over the trained steps {@code [B*count*A]}
    * @param actions actions over the trained steps {@code [B*count]} (read at {@code actionOffset})
@@ -27,18 +27,9 @@ public final class TdLoss {
    */
   public static Result compute(int batch, int count, int numActions, float[] q, int[] actions,
       float[] y, float[] valid, float[] weights, double eta, float[] dLossDq, float[] prioritiesOut) {
-    NStepDoubleQ.require("q", q, batch * count * numActions);
-    NStepDoubleQ.require("y", y, batch * count);
-    NStepDoubleQ.require("valid", valid, batch * count);
     NStepDoubleQ.require("weights", weights, batch);
     NStepDoubleQ.require("dLossDq", dLossDq, batch * count * numActions);
-    NStepDoubleQ.require("prioritiesOut", prioritiesOut, batch);
-    if (actions == null || actions.length != batch * count) {
-      throw new IllegalArgumentException("actions: expected length " + batch * count);
-    }
-    if (eta < 0 || eta > 1) {
-      throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
-    }
+    priorities(batch, count, numActions, q, actions, y, valid, eta, prioritiesOut);
     java.util.Arrays.fill(dLossDq, 0f);
     double validTotal = 0;
     for (float v : valid) {
@@ -48,6 +39,48 @@ public final class TdLoss {
     double loss = 0;
     double absSum = 0;
     double qSum = 0;
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < count; i++) {
+        int s = b * count + i;
+        if (valid[s] == 0f) {
+          continue;
+        }
+        int a = actions[s];
+        double qsa = q[s * numActions + a];
+        double delta = y[s] - qsa;
+        loss += weights[b] * 0.5 * delta * delta * norm;
+        dLossDq[s * numActions + a] = (float) (-weights[b] * delta * norm);
+        absSum += Math.abs(delta);
+        qSum += qsa;
+      }
+    }
+    return new Result(loss, validTotal > 0 ? absSum / validTotal : 0, validTotal > 0 ? qSum / validTotal : 0,
+        (int) validTotal);
+  }
+
+  /**
+   * Writes each sequence's priority {@code p_b = eta max_t |delta_bt| + (1 - eta) mean_t |delta_bt|} over its
+   * valid steps (0 when it has none), with {@code delta_bt = y_bt - Q(s_bt, a_bt)}. Allocates nothing, so an
+   * actor can call it per sequence ({@link ActorPriority}).
+   *
+   * @param q Q over the trained steps {@code [B*count*A]}
+   * @param actions actions over the trained steps {@code [B*count]}
+   * @param y targets {@code [B*count]}
+   * @param valid {@code [B*count]} 1 real, 0 padding
+   * @param prioritiesOut {@code [B]}
+   */
+  public static void priorities(int batch, int count, int numActions, float[] q, int[] actions, float[] y,
+      float[] valid, double eta, float[] prioritiesOut) {
+    NStepDoubleQ.require("q", q, batch * count * numActions);
+    NStepDoubleQ.require("y", y, batch * count);
+    NStepDoubleQ.require("valid", valid, batch * count);
+    NStepDoubleQ.require("prioritiesOut", prioritiesOut, batch);
+    if (actions == null || actions.length != batch * count) {
+      throw new IllegalArgumentException("actions: expected length " + batch * count);
+    }
+    if (eta < 0 || eta > 1) {
+      throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
+    }
     for (int b = 0; b < batch; b++) {
       double maxAbs = 0;
       double sumAbs = 0;
@@ -63,20 +96,13 @@ public final class TdLoss {
               + (numActions - 1));
         }
         double qsa = q[s * numActions + a];
-        double delta = y[s] - qsa;
-        double abs = Math.abs(delta);
-        loss += weights[b] * 0.5 * delta * delta * norm;
-        dLossDq[s * numActions + a] = (float) (-weights[b] * delta * norm);
+        double abs = Math.abs(y[s] - qsa);
         maxAbs = Math.max(maxAbs, abs);
         sumAbs += abs;
-        absSum += abs;
-        qSum += qsa;
         n++;
       }
       prioritiesOut[b] = (float) priority(maxAbs, n == 0 ? 0 : sumAbs / n, eta);
     }
-    return new Result(loss, validTotal > 0 ? absSum / validTotal : 0, validTotal > 0 ? qSum / validTotal : 0,
-        (int) validTotal);
   }
 
   /** p = eta max|delta| + (1 - eta) mean|delta|. */

@@ -20,6 +20,9 @@ class TdLossTest {
     assertEquals((1 + 9 + 4) / 2.0 / 3, r.loss(), 1e-9, "loss averages over the 3 valid steps only");
     assertEquals(2.0, r.meanAbsTd(), 1e-9);
     assertEquals(0f, dq[3], "a padded step gets no gradient");
+    float[] alone = new float[1];
+    TdLoss.priorities(1, 4, 1, q, new int[4], y, valid, 0.9, alone);
+    assertEquals(p[0], alone[0], 0f, "priorities alone (the actor's call) = the learner's");
   }
 
   @Test

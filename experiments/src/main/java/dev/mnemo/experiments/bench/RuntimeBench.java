@@ -206,7 +206,8 @@ public final class RuntimeBench {
   /** Burn-in 20, 40 trained, 5-step targets, LSTM 64 behind one Dense 64; learner idle. */
   static R2d2Config benchConfig(String env) {
     return new R2d2Config(env, 1L, 8, 20, 40, 20, 5, 0.99, List.of(64), "lstm", 64, 64, 32, 1e-3, 1e-3, 40.0, 100,
-        0.9, 0.9, 0.6, 2_000, 64, 1.0, 0.1, 400, 0.4, 7.0, true, Long.MAX_VALUE, 1_000_000L, 0, 1.0, 50, "gemm");
+        0.9, R2d2Config.INITIAL_PRIORITY_ACTOR, 0.9, 0.6, 2_000, 64, 1.0, 0.1, 400, 0.4, 7.0, true, Long.MAX_VALUE,
+        1_000_000L, 0, 1.0, 50, "gemm");
   }
 
   private static long processCpuNanos() {
@@ -228,7 +229,7 @@ public final class RuntimeBench {
     dev.mnemo.agents.ParamSnapshot p = new RecurrentQNetwork(net, 1L).snapshot(0);
     if (adders) {
       SequenceOutbox outbox = new SequenceOutbox(s.sequence(), 64);
-      ActingLoop loop = new ActingLoop(env, policy, s.sequence(), outbox, 0);
+      ActingLoop loop = new ActingLoop(env, policy, s.sequence(), outbox, 0, builder.newSequencePriority(s));
       loop.load(p);
       long end = System.nanoTime() + (long) (seconds * 0.3e9);
       while (System.nanoTime() < end) { // warm-up

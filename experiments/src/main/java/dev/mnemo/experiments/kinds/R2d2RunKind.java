@@ -93,6 +93,9 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofDouble("max_grad_norm").range(Range.atLeast(0)).doc("global gradient-norm clip; 0 off"))
         .key(KeyRule.ofInt("target_period").between(1, 100_000_000).doc("updates between target copies"))
         .key(KeyRule.ofDouble("priority_eta").range(Range.closed(0, 1)).doc("eta of the mixed priority"))
+        .key(KeyRule.ofString("initial_priority").oneOf(R2d2Config.INITIAL_PRIORITY_ACTOR,
+            R2d2Config.INITIAL_PRIORITY_MAX).doc("priority of a new sequence: actor (the paper's: the actors' TD "
+            + "errors from the Q-values they acted with) or max (the replay's current maximum)"))
         .key(KeyRule.ofDouble("priority_exponent").range(Range.closed(0, 1)).doc("alpha of prioritized sampling"))
         .key(KeyRule.ofDouble("importance_exponent").range(Range.closed(0, 1)).doc("beta of the IS weights"))
         .key(KeyRule.ofInt("replay_capacity").between(1, 100_000_000).doc("sequences held, FIFO eviction"))

@@ -3,6 +3,7 @@ package dev.mnemo.learners.agent;
 import dev.mnemo.agents.acting.ActingPolicy;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.replay.ReplayConfig;
+import dev.mnemo.replay.SequencePriority;
 
 /**
  * One algorithm's wiring (Acme's builder): from its config to the shapes, the replay, the learner, the
@@ -44,6 +45,15 @@ public interface AgentBuilder {
    * as R2D2's epsilon ladder depend on the index), seeded with {@code seed}.
    */
   ActingPolicy newPolicy(AgentShapes shapes, int first, int count, int total, long seed);
+
+  /**
+   * The actor-side priority of new sequences (Acme's adder priority function) for one acting loop (it runs on
+   * that loop's thread), or null: they enter the replay at its maximum priority. It reads what the sequences
+   * store, so it matches {@link #shapes} (R2D2: Q-values stored as behaviour logits).
+   */
+  default SequencePriority newSequencePriority(AgentShapes shapes) {
+    return null;
+  }
 
   /** An evaluator of {@code episodes} episodes per evaluation, or null when the config asks for none. */
   Evaluator newEvaluator(AgentShapes shapes);

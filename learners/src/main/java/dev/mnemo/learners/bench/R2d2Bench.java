@@ -141,7 +141,8 @@ public final class R2d2Bench {
   static R2d2Config config(String engine) {
     R2d2Config p = R2d2Config.paper();
     return new R2d2Config("bench", 1L, 1, 40, 80, 40, 5, 0.997, List.of(64), "lstm", 128, 64, 64, 1e-4, 1e-3, 40,
-        2500, 0.9, 0.9, 0.6, 1000, 64, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, p.gcInterval(), engine);
+        2500, 0.9, R2d2Config.INITIAL_PRIORITY_ACTOR, 0.9, 0.6, 1000, 64, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0,
+        p.gcInterval(), engine);
   }
 
   /** {wall seconds, CPU seconds} per update after two warm-up updates. */
@@ -152,7 +153,8 @@ public final class R2d2Bench {
 
   static R2d2Config smallConfigFor(String engine) {
     return new R2d2Config("bench", 1L, 1, 10, 30, 15, 5, 0.997, List.of(64), "lstm", 64, 64, 32, 1e-4, 1e-3, 40,
-        2500, 0.9, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0, 50, engine);
+        2500, 0.9, R2d2Config.INITIAL_PRIORITY_ACTOR, 0.9, 0.6, 1000, 32, 4, 0.1, 400, 0.4, 7, true, 0, 1000, 0, 1.0,
+        50, engine);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.mnemo.learners.r2d2;
 import dev.mnemo.agents.acting.ActingPolicy;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
+import dev.mnemo.agents.r2d2.ActorPriority;
 import dev.mnemo.agents.r2d2.EpsilonGreedyQPolicy;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.envs.EnvSpec;
@@ -14,13 +15,16 @@ import dev.mnemo.replay.RateLimiterConfig;
 import dev.mnemo.replay.ReplayConfig;
 import dev.mnemo.replay.SequenceBoundary;
 import dev.mnemo.replay.SequenceConfig;
+import dev.mnemo.replay.SequencePriority;
 
 /**
  * R2D2's wiring: its config to the network spec ({@link #networkSpec}), the sequence cut (burn-in + trace +
  * n, overlapping by {@code sequence_period}, never crossing an episode, zero states stored in the zero-state
- * ablation), the prioritized replay with its exponents and samples-per-insert limiter, the {@link R2d2Learner},
- * the acting policy (the Q-network kernel with the per-actor epsilon ladder) and the greedy evaluator. Every
- * runtime derives its shapes here, so a learner node and an actor node agree.
+ * ablation; with {@code initial_priority = actor} each step also stores the actor's Q-values), the prioritized
+ * replay with its exponents and samples-per-insert limiter, the {@link R2d2Learner}, the acting policy (the
+ * Q-network kernel with the per-actor epsilon ladder), the actors' initial priority of a new sequence
+ * ({@link ActorPriority} from those Q-values, or the replay's maximum) and the greedy evaluator. Every runtime
+ * derives its shapes here, so a learner node and an actor node agree.
  *
  * @param config every R2D2 hyperparameter
  */
@@ -65,8 +69,8 @@ public record R2d2Builder(R2d2Config config) implements AgentBuilder {
   public AgentShapes shapes(EnvSpec env) {
     RecurrentQSpec net = networkSpec(env);
     SequenceConfig seq = new SequenceConfig(config.burnIn(), config.traceLength(), config.nStep(),
-        config.sequencePeriod(), env.obsSize(), net.stateSize(), env.numActions(), !config.storedState(), false,
-        SequenceBoundary.EPISODE);
+        config.sequencePeriod(), env.obsSize(), net.stateSize(), env.numActions(), !config.storedState(),
+        config.actorPriority(), SequenceBoundary.EPISODE);
     return new AgentShapes(env, net.paramCount(), seq);
   }
 
@@ -94,6 +98,16 @@ public record R2d2Builder(R2d2Config config) implements AgentBuilder {
     }
     return new EpsilonGreedyQPolicy(new RecurrentQKernel(networkSpec(shapes.env()), count),
         new EpsilonGreedy(eps, shapes.env().numActions(), seed));
+  }
+
+  /**
+   * {@code initial_priority = actor}: the TD-error priority of {@link ActorPriority} from the Q-values the
+   * sequences store (n-step targets with this config's gamma, eta-mix with its {@code priority_eta});
+   * {@code max}: null, the replay's maximum.
+   */
+  @Override
+  public SequencePriority newSequencePriority(AgentShapes shapes) {
+    return config.actorPriority() ? new ActorPriority(shapes.sequence(), config.gamma(), config.priorityEta()) : null;
   }
 
   /** Greedy episodes on env copies of their own, seeded apart from training; null when eval_episodes = 0. */

@@ -31,6 +31,9 @@ import java.util.Set;
  * @param maxGradNorm global gradient-norm clip (0 disables); not in the paper, a guard for small replays
  * @param targetPeriod updates between target-network copies
  * @param priorityEta eta of p = eta max|delta| + (1 - eta) mean|delta|
+ * @param initialPriority priority of a new sequence: {@code actor} (the paper's: the actor computes p from the
+ *     Q-values it acted with and n-step targets built from them, see {@code ActorPriority}; the sequences then
+ *     store those Q-values) or {@code max} (the replay's current maximum priority)
  * @param priorityExponent alpha of prioritized sampling
  * @param importanceExponent beta of the importance-sampling weights
  * @param replayCapacity sequences held (paper: 4M observations / 40 new steps per sequence = 100k)
@@ -53,10 +56,10 @@ import java.util.Set;
 public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int traceLength,
     int sequencePeriod, int nStep, double gamma, List<Integer> encoderSizes, String core, int coreSize, int headSize,
     int batchSize, double learningRate, double adamEpsilon, double maxGradNorm, int targetPeriod,
-    double priorityEta, double priorityExponent, double importanceExponent, int replayCapacity,
-    int minReplaySize, double samplesPerInsert, double samplesPerInsertTolerance, int actorRefreshSteps,
-    double epsilonBase, double epsilonAlpha, boolean storedState, long totalEnvSteps, long evalInterval,
-    int evalEpisodes, double solvedThreshold, int gcInterval, String engine) {
+    double priorityEta, String initialPriority, double priorityExponent, double importanceExponent,
+    int replayCapacity, int minReplaySize, double samplesPerInsert, double samplesPerInsertTolerance,
+    int actorRefreshSteps, double epsilonBase, double epsilonAlpha, boolean storedState, long totalEnvSteps,
+    long evalInterval, int evalEpisodes, double solvedThreshold, int gcInterval, String engine) {
 
   public R2d2Config {
     encoderSizes = List.copyOf(encoderSizes);
@@ -86,6 +89,10 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
     }
     positive("target_period", targetPeriod);
     unit("priority_eta", priorityEta);
+    if (!INITIAL_PRIORITY_ACTOR.equals(initialPriority) && !INITIAL_PRIORITY_MAX.equals(initialPriority)) {
+      throw new IllegalArgumentException("initial_priority must be '" + INITIAL_PRIORITY_ACTOR + "' or '"
+          + INITIAL_PRIORITY_MAX + "', got '" + initialPriority + "'");
+    }
     unit("priority_exponent", priorityExponent);
     unit("importance_exponent", importanceExponent);
     positive("replay_capacity", replayCapacity);
@@ -119,9 +126,14 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
   /** The paper's hyperparameters (no env; budget of 1M env steps). */
   public static R2d2Config paper() {
     return new R2d2Config("", 0L, 256, 40, 80, 40, 5, 0.997, List.of(), "lstm", 512, 512, 64, 1e-4, 1e-3, 40.0,
-        2500, 0.9, 0.9, 0.6, 100_000, 5_000, 4.0, 0.1, 400, 0.4, 7.0, true, 1_000_000L, 10_000L, 10,
-        Double.POSITIVE_INFINITY, 50, "gemm");
+        2500, 0.9, INITIAL_PRIORITY_ACTOR, 0.9, 0.6, 100_000, 5_000, 4.0, 0.1, 400, 0.4, 7.0, true, 1_000_000L,
+        10_000L, 10, Double.POSITIVE_INFINITY, 50, "gemm");
   }
+
+  /** {@code initial_priority = actor}: the actor computes a new sequence's priority (the paper's). */
+  public static final String INITIAL_PRIORITY_ACTOR = "actor";
+  /** {@code initial_priority = max}: new sequences enter at the replay's maximum priority. */
+  public static final String INITIAL_PRIORITY_MAX = "max";
 
   /** Keys an experiment file may hold beside this record's fields (read by the CLI, ignored here). */
   public static final Set<String> NON_R2D2_KEYS = Set.of("kind", "runtime", "stop_when_solved", "description",
@@ -272,18 +284,30 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
   public R2d2Config withRun(String newEnv, long newSeed, long newTotalEnvSteps) {
     return new R2d2Config(newEnv, newSeed, numEnvs, burnIn, traceLength, sequencePeriod, nStep, gamma,
         encoderSizes, core, coreSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
-        priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
-        samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, storedState,
+        priorityEta, initialPriority, priorityExponent, importanceExponent, replayCapacity, minReplaySize,
+        samplesPerInsert, samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, storedState,
         newTotalEnvSteps, evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
+  }
+
+  /** True when actors compute the initial priority of their sequences ({@code initial_priority = actor}). */
+  public boolean actorPriority() {
+    return INITIAL_PRIORITY_ACTOR.equals(initialPriority);
+  }
+
+  /** This config with {@code initial_priority} set ({@code actor} or {@code max}). */
+  public R2d2Config withInitialPriority(String mode) {
+    Map<String, Object> m = toMap();
+    m.put("initial_priority", mode);
+    return fromMap(m);
   }
 
   /** This config with {@code storedState} set (the zero-state ablation). */
   public R2d2Config withStoredState(boolean stored) {
     return new R2d2Config(env, seed, numEnvs, burnIn, traceLength, sequencePeriod, nStep, gamma,
         encoderSizes, core, coreSize, headSize, batchSize, learningRate, adamEpsilon, maxGradNorm, targetPeriod,
-        priorityEta, priorityExponent, importanceExponent, replayCapacity, minReplaySize, samplesPerInsert,
-        samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, stored, totalEnvSteps,
-        evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
+        priorityEta, initialPriority, priorityExponent, importanceExponent, replayCapacity, minReplaySize,
+        samplesPerInsert, samplesPerInsertTolerance, actorRefreshSteps, epsilonBase, epsilonAlpha, stored,
+        totalEnvSteps, evalInterval, evalEpisodes, solvedThreshold, gcInterval, engine);
   }
 
   private static void positive(String name, long v) {

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * R2D2 in one thread: N vectorised envs acted on by the pure-Java kernel with per-actor epsilon
  * (epsilon_i = base^(1 + alpha i/(N-1))), one {@link SequenceAdder} per env feeding a
- * {@link PrioritizedSequenceReplay}, and the {@link R2d2Learner} updating at the configured
+ * {@link PrioritizedSequenceReplay} (each sequence at the actor-side priority or the replay's maximum, as
+ * {@code initial_priority} says), and the {@link R2d2Learner} updating at the configured
  * samples-per-insert ratio. The kernel gets the learner's parameters every {@code actorRefreshSteps}
  * steps of each env; greedy evaluation episodes run every {@code evalInterval} env steps on separate
  * env copies. Everything random derives from the config's seed, so a run is deterministic.
@@ -48,7 +49,7 @@ public final class SynchronousTrainer {
         config.priorityExponent(), config.importanceExponent(), 1.0, 1e-6, open, config.seed() ^ 0x5EEDL));
     // The same acting step the Pekko env workers run: the builder's policy, one adder per env.
     this.acting = new ActingLoop(envs, builder.newPolicy(shapes, 0, n, n, config.seed() * 0x9E3779B97F4A7C15L + 17),
-        shapes.sequence(), replay, 0);
+        shapes.sequence(), replay, 0, builder.newSequencePriority(shapes));
     this.batch = replay.newBatch(config.batchSize());
     this.evaluator = builder.newEvaluator(shapes);
   }

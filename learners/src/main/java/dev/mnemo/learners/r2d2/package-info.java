@@ -12,8 +12,9 @@
  *       {@link dev.mnemo.learners.r2d2.GreedyEvaluator}; the stored-state ablation in {@code ablation};</li>
  *   <li>in module {@code agents}, package {@code dev.mnemo.agents.r2d2}: the network spec
  *       ({@code RecurrentQSpec}), its engines ({@code RecurrentQGemm}, {@code RecurrentQNetwork}), the targets
- *       and loss as pure math ({@code NStepDoubleQ}, {@code ValueRescaling}, {@code TdLoss}) and the acting
- *       policy ({@code EpsilonGreedyQPolicy}). The recurrent core is any of {@code dev.mnemo.agents.core}.</li>
+ *       and loss as pure math ({@code NStepDoubleQ}, {@code ValueRescaling}, {@code TdLoss}), the actor-side
+ *       initial priority ({@code ActorPriority}, {@code initial_priority = actor}) and the acting policy
+ *       ({@code EpsilonGreedyQPolicy}). The recurrent core is any of {@code dev.mnemo.agents.core}.</li>
  * </ul>
  */
 package dev.mnemo.learners.r2d2;

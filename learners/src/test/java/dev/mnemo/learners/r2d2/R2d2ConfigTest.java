@@ -48,6 +48,8 @@ class R2d2ConfigTest {
     assertEquals(64, paper.batchSize());
     assertEquals(1e-4, paper.learningRate());
     assertEquals(1e-3, paper.adamEpsilon());
+    assertEquals("actor", paper.initialPriority(), "the paper's actors compute a new sequence's priority");
+    assertTrue(paper.actorPriority());
   }
 
   @Test
@@ -83,6 +85,11 @@ class R2d2ConfigTest {
     var e3 = assertThrows(IllegalArgumentException.class, () -> R2d2Config.fromMap(Map.of("gamma", 1.5)));
     assertTrue(e3.getMessage().contains("gamma"), e3.getMessage());
     assertEquals(List.of(16, 8), R2d2Config.fromMap(Map.of("encoder_sizes", List.of(16, 8))).encoderSizes());
+    var badPriority = assertThrows(IllegalArgumentException.class,
+        () -> R2d2Config.fromMap(Map.of("initial_priority", "learner")));
+    assertTrue(badPriority.getMessage().contains("initial_priority") && badPriority.getMessage().contains("'max'"),
+        badPriority.getMessage());
+    assertTrue(!R2d2Config.fromMap(Map.of("initial_priority", "max")).actorPriority());
   }
 
   @Test

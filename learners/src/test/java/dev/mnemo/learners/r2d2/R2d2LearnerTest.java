@@ -158,7 +158,7 @@ class R2d2LearnerTest {
   void gemmAndSameDiffEnginesTakeTheSameStep() {
     R2d2Config g = TestBatches.small(true, 100, 1e-3);
     R2d2Config sd = new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, g.encoderSizes(), "lstm", 16, 16, 8, 1e-3,
-        1e-3, 40.0, 100, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50,
+        1e-3, 40.0, 100, 0.9, "actor", 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50,
         "samediff");
     TrainingBatch b = TestBatches.random(g, OBS, ACTIONS, 8);
     R2d2Learner lg = learner(g);
@@ -189,7 +189,8 @@ class R2d2LearnerTest {
   void batchOfTheWrongLengthIsRefused() {
     R2d2Config c = TestBatches.small(true, 2, 1e-3);
     R2d2Config longer = new R2d2Config("test", 42L, 4, 6, 8, 4, 2, 0.9, c.encoderSizes(), "lstm", 16, 16, 8, 1e-3,
-        1e-3, 40.0, 2, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50, "gemm");
+        1e-3, 40.0, 2, 0.9, "actor", 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, true, 1000, 100, 2, 1.0, 50,
+        "gemm");
     TrainingBatch b = TestBatches.random(longer, OBS, ACTIONS, 7);
     var e = assertThrows(IllegalArgumentException.class, () -> learner(c).update(b));
     assertTrue(e.getMessage().contains("burn_in + trace_length + n_step"), e.getMessage());

@@ -10,7 +10,8 @@ final class TestBatches {
   /** burn-in 4, trace 8, n 2 (length 14), LSTM 16, heads 16, batch 8. */
   static R2d2Config small(boolean storedState, int targetPeriod, double lr) {
     return new R2d2Config("test", 42L, 4, 4, 8, 4, 2, 0.9, List.of(16), "lstm", 16, 16, 8, lr, 1e-3, 40.0,
-        targetPeriod, 0.9, 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, storedState, 1000, 100, 2, 1.0, 50, "gemm");
+        targetPeriod, 0.9, "actor", 0.9, 0.6, 100, 8, 4.0, 0.1, 400, 0.4, 7.0, storedState, 1000, 100, 2, 1.0, 50,
+        "gemm");
   }
 
   /**

@@ -229,19 +229,21 @@ public final class R2d2Ablation {
    * paper's ratios). Preset {@code long}: m = 8, so the sequence from an episode's start (l + m + n = 15
    * steps) holds both the T-Maze cue and the junction. Preset {@code short}: the hyperparameters of
    * SynchronousTrainerTest with m = 4 (11 steps): no sequence that holds the junction in its trained
-   * steps starts at the cue, so the task can only be learned through the stored state.
+   * steps starts at the cue, so the task can only be learned through the stored state. New sequences enter at
+   * the replay's maximum priority ({@code initial_priority = max}), as in the runs committed under
+   * {@code experiments/r2d2-ablation}, which predate the actor-side priority.
    */
   static R2d2Config config(Options o, long seed, UnrollStrategy v) {
     int period = Math.max(1, o.trace() / 2);
     boolean stored = v.start() == StartState.STORED;
     if ("short".equals(o.preset())) {
       return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.99, List.of(32), "lstm", 32, 32, 32,
-          1e-3, 1e-5, 10.0, 200, 0.9, 0.9, 0.6, 4000, 128, o.samplesPerInsert(), 0.1, 50, 0.4, 7.0, stored,
-          o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
+          1e-3, 1e-5, 10.0, 200, 0.9, R2d2Config.INITIAL_PRIORITY_MAX, 0.9, 0.6, 4000, 128, o.samplesPerInsert(),
+          0.1, 50, 0.4, 7.0, stored, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
     }
     return new R2d2Config(o.env(), seed, 8, v.burnIn(), o.trace(), period, 3, 0.98, List.of(32), "lstm", 32, 32,
-        16, 1e-3, 1e-3, 40.0, 200, 0.9, 0.9, 0.6, 2000, 64, o.samplesPerInsert(), 0.1, 100, 0.4, 7.0,
-        stored, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
+        16, 1e-3, 1e-3, 40.0, 200, 0.9, R2d2Config.INITIAL_PRIORITY_MAX, 0.9, 0.6, 2000, 64, o.samplesPerInsert(),
+        0.1, 100, 0.4, 7.0, stored, o.steps(), o.evalInterval(), 20, Double.POSITIVE_INFINITY, 50, "gemm");
   }
 
   static Run train(Options o, long seed, UnrollStrategy variant, List<UnrollStrategy> grid) {
