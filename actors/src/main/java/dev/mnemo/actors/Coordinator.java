@@ -27,7 +27,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * The guardian of a learner's node: spawns the parameter server, the replay service, the learner
  * service (on {@code mnemo.learner-dispatcher}) and, in a local run, the env workers, each under a
- * restart-with-backoff supervisor. It reports status every {@code statusInterval}, stops at the env
+ * restart-with-backoff supervisor (a worker that exhausts its restart budget stops, and the run then
+ * stops in the same order and completes {@code done} with a {@link RunFailedException}). It reports status every {@code statusInterval}, stops at the env
  * step budget or on {@link RequestStop}, and then shuts down in order: workers stop and send what they
  * finished, the replay service inserts what it can, the learner finishes its update and writes the
  * final checkpoint; the result completes {@code done}.
@@ -39,8 +40,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** The coordinator's protocol (local messages only). */
-  public sealed interface Command permits StatusTick, RequestStop, WorkerStopped, ReplayFlushed,
-      LearnerStopped, StopTimeout, WorkersListing, MemberChange {
+  public sealed interface Command permits StatusTick, RequestStop, WorkerStopped, WorkerTerminated,
+      ReplayFlushed, LearnerStopped, StopTimeout, WorkersListing, MemberChange {
   }
 
   /** Self message: report status, check the budget. */
@@ -53,6 +54,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** A local worker has sent its last chunk and stopped. */
   public record WorkerStopped(String name) implements Command {
+  }
+
+  /** A local worker has terminated (after its Stop, or having given up: its ledger says why). */
+  public record WorkerTerminated(String name, WorkerLedger ledger) implements Command {
   }
 
   /** The replay service flushed its queue; {@code dropped} sequences could not be inserted. */
@@ -115,6 +120,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   private long lastEpisodes;
   private double lastReturnSum;
   private String phase = "running";
+  /** Why the run failed (a worker gave up), or null. */
+  private String failure;
+  private Throwable failureCause;
+  private final FailureLog failureLog = new FailureLog();
 
   private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Plan plan) {
     super(ctx);
@@ -143,9 +152,12 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
       int total = rc.workers() * rc.envsPerWorker();
       for (int w = 0; w < rc.workers(); w++) {
         WorkerLedger ledger = new WorkerLedger();
-        EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger);
+        EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger,
+            failureLog);
         String name = "worker-" + w;
-        workers.add(ctx.spawn(EnvWorker.supervised(spec), name));
+        ActorRef<EnvWorker.Command> ref = ctx.spawn(EnvWorker.supervised(spec), name);
+        ctx.watchWith(ref, new WorkerTerminated(name, ledger));
+        workers.add(ref);
         ledgers.add(ledger);
         runningWorkers.add(name);
       }
@@ -159,18 +171,19 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** The spec of worker {@code w}, whose envs are actors {@code first .. first + envsPerWorker - 1} of {@code total}. */
   static EnvWorker.Spec workerSpec(Plan plan, int w, int first, int total,
-      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
+      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger,
+      FailureLog failureLog) {
     return workerSpec(plan.agent(), plan.runtime(), plan.shapes(), plan.listener(), w, first, total, params, replay,
-        ledger);
+        ledger, failureLog);
   }
 
   /** The spec of one worker (shared with cluster actor nodes). */
   public static EnvWorker.Spec workerSpec(AgentBuilder agent, RuntimeConfig rc, AgentShapes shapes,
       RuntimeListener listener, int w, int first, int total, ActorRef<ParamServer.Command> params,
-      ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
+      ActorRef<ReplayService.Command> replay, WorkerLedger ledger, FailureLog failureLog) {
     long seed = agent.seed() * 1_000_003L + 7919L * (first + 1);
     return new EnvWorker.Spec(w, agent, shapes, rc.envFactory(), rc.envsPerWorker(), first, total, seed,
-        agent.actorRefreshSteps(), rc, replay, params, ledger, listener);
+        agent.actorRefreshSteps(), rc, replay, params, ledger, listener, failureLog);
   }
 
   @Override
@@ -179,6 +192,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         .onMessage(StatusTick.class, t -> onStatus())
         .onMessage(RequestStop.class, r -> beginStop(r.reason()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
         .onMessage(ReplayFlushed.class, this::onFlushed)
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
         .onMessage(StopTimeout.class, this::onStopTimeout)
@@ -244,6 +258,22 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     return this;
   }
 
+  private Behavior<Command> onWorkerTerminated(WorkerTerminated t) {
+    runningWorkers.remove(t.name());
+    if (phase.equals("running")) {
+      // Workers stop only when told to, or when one gives up: the run has failed.
+      String why = t.ledger().gaveUp();
+      failure = why != null ? why : t.name() + " stopped on its own";
+      failureCause = t.ledger().gaveUpError();
+      plan.listener().onEvent(Events.of("run_failing", "reason", failure));
+      return beginStop("failed: " + failure);
+    }
+    if (phase.equals("workers") && runningWorkers.isEmpty()) {
+      flush(); // a worker that gave up during the stop sends no WorkerStopped
+    }
+    return this;
+  }
+
   private void flush() {
     phase = "replay";
     timers.startSingleTimer(new StopTimeout("replay"), STOP_PHASE_TIMEOUT);
@@ -286,7 +316,11 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     plan.listener().onEvent(Events.of("stopped", "env_steps", r.envSteps(), "updates", r.updates(),
         "sequences_received", r.sequencesReceived(), "sequences_inserted", r.sequencesInserted()));
     phase = "done";
-    plan.done().complete(r);
+    if (failure != null) {
+      plan.done().completeExceptionally(new RunFailedException(failure, failureCause, r));
+    } else {
+      plan.done().complete(r);
+    }
     return Behaviors.stopped();
   }
 

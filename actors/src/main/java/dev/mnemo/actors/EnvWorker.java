@@ -27,7 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>An exception in an env or the kernel is reported as a {@code worker_restart} event with what
  * it dropped (the sequences not yet sent and the episodes in flight) and rethrown, so the supervisor
- * declared in {@link #supervised} restarts the worker with backoff and fresh envs.
+ * declared in {@link #supervised} restarts the worker with backoff and fresh envs. A worker restarts at
+ * most {@code maxRestarts} times within {@code restartWindow} ({@link RuntimeConfig}); the failure beyond
+ * that is a {@code worker_gave_up} event and the worker stops, its ledger saying why, which ends the run
+ * as failed. Failures are logged through the node's {@link FailureLog} (each stack trace once).
  */
 public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
 
@@ -76,21 +79,25 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * @param params the parameter server
    * @param ledger totals that survive restarts
    * @param listener event sink
+   * @param failureLog where failures are logged (shared by a node's workers)
    */
   public record Spec(int index, AgentBuilder agent, AgentShapes shapes, EnvFactory factory, int envs,
       int firstActorId, int totalActors, long seed, int refreshSteps, RuntimeConfig runtime,
       ActorRef<ReplayService.Command> replay, ActorRef<ParamServer.Command> params, WorkerLedger ledger,
-      RuntimeListener listener) {
+      RuntimeListener listener, FailureLog failureLog) {
   }
 
   private static final Tick TICK = new Tick();
 
-  /** The worker wrapped in its supervision: restart with backoff on any exception. */
+  /**
+   * The worker wrapped in its supervision: restart with backoff on any exception (the worker itself stops
+   * instead once its restart budget is spent). Pekko's own failure log is off: {@link FailureLog} logs.
+   */
   public static Behavior<Command> supervised(Spec spec) {
     RuntimeConfig rc = spec.runtime();
     return Behaviors.supervise(create(spec)).onFailure(Exception.class,
         SupervisorStrategy.restartWithBackoff(rc.restartMinBackoff(), rc.restartMaxBackoff(), 0.2)
-            .withResetBackoffAfter(Duration.ofSeconds(10)));
+            .withResetBackoffAfter(Duration.ofSeconds(10)).withLoggingEnabled(false));
   }
 
   static Behavior<Command> create(Spec spec) {
@@ -99,13 +106,45 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
         return new EnvWorker(ctx, timers, spec);
       } catch (RuntimeException e) {
         // Building the envs or the kernel failed: restarted like a failure while stepping, and reported.
-        long restart = spec.ledger().restarts.incrementAndGet();
-        spec.listener().onEvent(Events.of("worker_restart", "worker", ctx.getSelf().path().name(),
-            "error", String.valueOf(e), "restart", restart, "phase", "start", "dropped_sequences", 0,
-            "dropped_episodes", 0));
-        throw e;
+        return failed(spec, ctx.getSelf().path().name(), e, "start", 0, 0, 0);
       }
     }));
+  }
+
+  /**
+   * A failure of this worker, after what it dropped is counted: within the restart budget it is reported as
+   * {@code worker_restart} and rethrown (the supervisor restarts the worker); beyond it the worker records
+   * why in its ledger, reports {@code worker_gave_up} and stops.
+   */
+  private static Behavior<Command> failed(Spec spec, String name, RuntimeException e, String phase, int seqs,
+      int episodes, long lostSteps) {
+    WorkerLedger l = spec.ledger();
+    RuntimeConfig rc = spec.runtime();
+    l.sequencesDropped.addAndGet(seqs);
+    l.episodesDropped.addAndGet(episodes);
+    int recent = l.failures.record(System.nanoTime(), rc.restartWindow());
+    if (recent > rc.maxRestarts()) {
+      l.gaveUpError = e;
+      l.gaveUp = name + " failed " + recent + " times within " + seconds(rc.restartWindow())
+          + ", beyond its restart budget (actors.max_restarts = " + rc.maxRestarts() + " per actors.restart_window = "
+          + seconds(rc.restartWindow()) + "); last error: " + e;
+      spec.failureLog().log(name, "giving up after " + recent + " failures within " + seconds(rc.restartWindow()), e);
+      spec.listener().onEvent(Events.of("worker_gave_up", "worker", name, "error", String.valueOf(e), "phase", phase,
+          "failures_in_window", recent, "max_restarts", rc.maxRestarts(), "restart_window_s",
+          rc.restartWindow().toMillis() / 1000.0, "dropped_sequences", seqs, "dropped_episodes", episodes,
+          "lost_env_steps", lostSteps));
+      return Behaviors.stopped();
+    }
+    long restart = l.restarts.incrementAndGet();
+    spec.failureLog().log(name, "restart " + restart + " (" + recent + " within " + seconds(rc.restartWindow())
+        + ", budget " + rc.maxRestarts() + ")", e);
+    spec.listener().onEvent(Events.of("worker_restart", "worker", name, "error", String.valueOf(e), "restart", restart,
+        "phase", phase, "dropped_sequences", seqs, "dropped_episodes", episodes, "lost_env_steps", lostSteps));
+    throw e;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private final Spec spec;
@@ -178,11 +217,9 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
         }
       }
     } catch (RuntimeException e) {
-      reportFailure(e);
-      throw e;
+      return failed(e);
     } catch (InterruptedException e) {
-      reportFailure(e);
-      throw new IllegalStateException("worker interrupted while stepping", e);
+      return failed(new IllegalStateException("worker interrupted while stepping", e));
     }
     if (stepsSinceFetch >= spec.refreshSteps() && !fetchPending) {
       fetch();
@@ -191,16 +228,10 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     return this;
   }
 
-  private void reportFailure(Throwable e) {
-    int seqs = outbox.discard();
-    int eps = loop.episodesInFlight();
-    WorkerLedger l = spec.ledger();
-    long restart = l.restarts.incrementAndGet();
-    l.sequencesDropped.addAndGet(seqs);
-    l.episodesDropped.addAndGet(eps);
-    spec.listener().onEvent(Events.of("worker_restart", "worker", getContext().getSelf().path().name(),
-        "error", String.valueOf(e), "restart", restart, "dropped_sequences", seqs, "dropped_episodes", eps,
-        "lost_env_steps", loop.vectorSteps() * loop.size() - reportedEnvSteps));
+  /** A failure while stepping: the unsent sequences and the episodes in flight are dropped. */
+  private Behavior<Command> failed(RuntimeException e) {
+    return failed(spec, getContext().getSelf().path().name(), e, "step", outbox.discard(), loop.episodesInFlight(),
+        loop.vectorSteps() * loop.size() - reportedEnvSteps);
   }
 
   private void send() {

@@ -119,6 +119,33 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void aWorkerThatKeepsFailingEndsTheRunAsFailedOnceItsRestartBudgetIsSpent(@TempDir Path dir) throws Exception {
+    AtomicInteger failures = new AtomicInteger(Integer.MAX_VALUE);
+    EnvFactory f = (worker, copy) -> worker == 0 && copy == 0 ? new FailingEnv(failures, 150)
+        : EnvRegistry.make("cartpole");
+    RecordingListener events = new RecordingListener();
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withEnvFactory(f).withRateLimited(false)
+        .withRestartBudget(2, java.time.Duration.ofSeconds(60)).withCheckpoints(dir, null);
+    long t0 = System.nanoTime();
+    RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(RunFailedException.class,
+        () -> LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(1_000_000_000L)), events));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    assertTrue(e.getMessage().contains("worker-0 failed 3 times") && e.getMessage().contains("injected env fault")
+        && e.getMessage().contains("actors.max_restarts = 2"), "names the worker, the budget and the error: "
+        + e.getMessage());
+    assertEquals(2, events.events("worker_restart").size(), "two restarts within the budget: " + events.events);
+    List<Map<String, Object>> gaveUp = events.events("worker_gave_up");
+    assertEquals(1, gaveUp.size(), "then it gives up: " + events.events);
+    assertEquals("worker-0", gaveUp.get(0).get("worker"));
+    RunResult r = e.totals();
+    assertEquals(2, r.workers().get(0).restarts(), "ledger restarts");
+    assertTotalsConsistent(r);
+    assertTrue(Files.size(dir.resolve("learner.ckpt")) > 0, "a failed run still stops in order and checkpoints");
+    assertTrue(seconds < 30, "the run ends within its backoff, not at its budget: " + seconds + " s");
+  }
+
+  @Test
   void anIdleLearnerHoldsActorsBackThroughTheRateLimiterAndCredits() throws Exception {
     RuntimeConfig rc = TinyConfigs.runtime(2, 2).withLearnerIdle(true).withRateLimited(true);
     RecordingListener events = new RecordingListener();

@@ -67,6 +67,10 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofBoolean("actors.rate_limited")
             .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
         .key(KeyRule.ofDuration("actors.status_interval").doc("runtime = local: period of status lines"))
+        .key(KeyRule.ofInt("actors.max_restarts").between(0, 1_000_000).doc("runtime = local: restarts one env "
+            + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
+        .key(KeyRule.ofDuration("actors.restart_window").doc("runtime = local: the sliding window "
+            + "actors.max_restarts counts in"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
             + "solved_threshold (runtime = sync and local)"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))

@@ -2,6 +2,7 @@ package dev.mnemo.experiments.run;
 
 import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.actors.LocalRuntime;
+import dev.mnemo.actors.RunFailedException;
 import dev.mnemo.actors.RunResult;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeCounters;
@@ -13,6 +14,7 @@ import dev.mnemo.learners.agent.AgentBuilder;
 import dev.mnemo.learners.agent.Evaluator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -109,24 +111,47 @@ public final class LocalRunLoop {
           // still running: poll the stop flag again
         }
       }
-      r = rt.result().get();
+      try {
+        r = rt.result().get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RunFailedException f) {
+          // A worker exhausted its restart budget: the run stopped in order (final checkpoint written) and failed.
+          recordTotals(ctx, f.totals());
+          throw f;
+        }
+        throw e;
+      }
       finalParams = rt.counters().latestParams();
     }
-    ctx.events().record("runtime_totals", "sequences_sent", r.sequencesSent(), "sequences_received",
-        r.sequencesReceived(), "sequences_inserted", r.sequencesInserted(), "dropped_at_stop",
-        r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
-        r.restarts(), "anomalies", r.sequenceAnomalies());
+    recordTotals(ctx, r);
     RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
         .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
         .with("solved_at_env_step", solvedAt);
     if (evaluator != null && finalParams != null) {
       // The final evaluation of the last published parameters, exactly as the periodic ones.
-      Evaluator.Evaluation e = evaluator.evaluate(finalParams);
+      Evaluator.Evaluation e;
+      try {
+        e = evaluator.evaluate(finalParams);
+      } catch (RuntimeException ex) {
+        if (!ctx.stopRequested()) {
+          throw ex;
+        }
+        // An interrupted run stays interrupted when its final evaluation cannot run (e.g. its env server is gone).
+        ctx.events().record("eval_failed", "error", String.valueOf(ex));
+        return out;
+      }
       Boolean solved = Solved.hasThreshold(schedule.solvedThreshold()) ? e.meanReturn() >= schedule.solvedThreshold()
           : null;
       out = out.withEval(new EvalResult(e.meanReturn(), e.ci95(), e.episodes(), solved));
     }
     return out;
+  }
+
+  private static void recordTotals(RunContext ctx, RunResult r) {
+    ctx.events().record("runtime_totals", "sequences_sent", r.sequencesSent(), "sequences_received",
+        r.sequencesReceived(), "sequences_inserted", r.sequencesInserted(), "dropped_at_stop",
+        r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
+        r.restarts(), "anomalies", r.sequenceAnomalies());
   }
 
   /**

@@ -62,11 +62,13 @@ class GymHttpRunTest {
   void aLocalRunWhoseServerDiesFailsWithinItsRestartBudgetNamingTheCause() throws Exception {
     Path out = tmp.resolve("dies");
     GymHttpServer server = GymHttpServer.start(0);
+    String address = server.uri().toString().replaceAll("/$", "");
     Path cfg = tmp.resolve("dies.conf");
     Files.writeString(cfg, StandardCli.TINY_R2D2 + "runtime = local\nenv = \""
         + GymHttpEnv.id(server.uri(), "tmaze?length=3") + "\"\ntotal_env_steps = 100000000\n"
         + "eval_interval = 100000000\neval_episodes = 2\n"
-        + "actors { workers = 2, envs_per_worker = 1, chunk_rows = 4, status_interval = 100ms }\n");
+        + "actors { workers = 2, envs_per_worker = 1, chunk_rows = 4, status_interval = 100ms,"
+        + " max_restarts = 3, restart_window = 30s }\n");
     java.util.concurrent.CompletableFuture<Integer> code = java.util.concurrent.CompletableFuture.supplyAsync(
         () -> mnemo("run", cfg.toString(), "--out", out.toString()));
     try {
@@ -92,7 +94,7 @@ class GymHttpRunTest {
     assertEquals(1, exit, cli.err());
     assertEquals("failed", s.get("status").asText(), s.toString());
     String error = s.get("error").asText();
-    assertTrue(error.contains("restart") && error.contains(server.uri().toString().replaceAll("/$", "")),
+    assertTrue(error.contains("restart budget") && error.contains(address) && error.contains("cannot reach"),
         "the error names the restart budget and the server's failure: " + error);
     assertTrue(seconds < 45, "ended " + seconds + " s after the server died");
   }
@@ -125,7 +127,8 @@ class GymHttpRunTest {
     Files.writeString(cfg, StandardCli.TINY_R2D2 + "runtime = local\nenv = \""
         + GymHttpEnv.id(server.uri(), "tmaze?length=3") + "\"\ntotal_env_steps = 100000000\n"
         + "eval_interval = 100000000\neval_episodes = 2\nshutdown_grace = 40s\n"
-        + "actors { workers = 2, envs_per_worker = 1, chunk_rows = 4, status_interval = 100ms }\n");
+        + "actors { workers = 2, envs_per_worker = 1, chunk_rows = 4, status_interval = 100ms,"
+        + " max_restarts = 1000 }\n");
     RunConfig rc = new RunConfigLoader(Wiring.standard().kinds()).load(cfg, "signalled", java.util.List.of());
     Files.createDirectories(out);
     java.util.concurrent.CompletableFuture<dev.mnemo.experiments.run.RunResult> result =
