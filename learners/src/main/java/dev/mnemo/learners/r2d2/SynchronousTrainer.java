@@ -1,6 +1,8 @@
 package dev.mnemo.learners.r2d2;
 
+import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.learners.agent.Solved;
+import dev.mnemo.learners.agent.SolvedRule;
 import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.learners.agent.AgentShapes;
@@ -19,7 +21,10 @@ import java.util.function.Consumer;
  * {@link PrioritizedSequenceReplay}, and the {@link R2d2Learner} updating at the configured
  * samples-per-insert ratio. The kernel gets the learner's parameters every {@code actorRefreshSteps}
  * steps of each env; greedy evaluation episodes run every {@code evalInterval} env steps on separate
- * env copies. Everything random derives from the config's seed, so a run is deterministic.
+ * env copies, and "solved" follows {@link SolvedRule}: an evaluation that reaches the threshold is confirmed
+ * on the same parameters by a larger one ({@code confirmEpisodes}), and the run's result is the parameters
+ * it stopped on when solved, else its final ones, with that larger evaluation of them. Everything random
+ * derives from the config's seed, so a run is deterministic.
  *
  * <p>In one thread the replay ratio is kept by the loop itself (after every env step: update while
  * {@code updates * batch <= samplesPerInsert * inserted}), so the replay's blocking rate limiter is
@@ -33,8 +38,17 @@ public final class SynchronousTrainer {
   private final ActingLoop acting;
   private final SequenceBatch batch;
   private final Evaluator evaluator;
+  private final SolvedRule rule;
 
+  /** With {@link SolvedRule#CONFIRM_EPISODES} confirming episodes. */
   public SynchronousTrainer(R2d2Config config) {
+    this(config, SolvedRule.CONFIRM_EPISODES);
+  }
+
+  /**
+   * @param confirmEpisodes episodes of the evaluation that confirms "solved" and gives the final figures
+   */
+  public SynchronousTrainer(R2d2Config config, int confirmEpisodes) {
     this.config = config;
     int n = config.numEnvs();
     VectorEnv envs = new VectorEnv(config.env(), n, config.seed());
@@ -51,6 +65,7 @@ public final class SynchronousTrainer {
         shapes.sequence(), replay, 0);
     this.batch = replay.newBatch(config.batchSize());
     this.evaluator = builder.newEvaluator(shapes);
+    this.rule = new SolvedRule(builder.newEvaluator(shapes, confirmEpisodes), config.solvedThreshold());
   }
 
   public R2d2Learner learner() {
@@ -89,6 +104,8 @@ public final class SynchronousTrainer {
     double evalCi = Double.NaN;
     boolean solved = false;
     long solvedAt = Solved.NEVER;
+    ParamSnapshot resultParams = null;
+    Evaluator.Evaluation result = null;
     try {
       while (envSteps < config.totalEnvSteps()) {
         acting.step();
@@ -112,12 +129,20 @@ public final class SynchronousTrainer {
         if (envSteps >= nextEval || envSteps >= config.totalEnvSteps() || stopping) {
           nextEval += config.evalInterval();
           if (evaluator != null) {
-            Evaluator.Evaluation e = evaluator.evaluate(learner.snapshot());
+            ParamSnapshot params = learner.snapshot();
+            Evaluator.Evaluation e = evaluator.evaluate(params);
             evalMean = e.meanReturn();
             evalCi = e.ci95();
-            if (!solved && evalMean >= config.solvedThreshold()) {
-              solved = true;
-              solvedAt = envSteps;
+            if (!solved && rule.nominates(e)) {
+              Evaluator.Evaluation confirmation = rule.evaluate(params);
+              if (rule.solved(confirmation)) {
+                solved = true;
+                solvedAt = envSteps;
+                if (stopWhenSolved) {
+                  resultParams = params;
+                  result = confirmation;
+                }
+              }
             }
           }
           long now = System.nanoTime();
@@ -143,8 +168,13 @@ public final class SynchronousTrainer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("trainer interrupted", e);
     }
+    if (resultParams == null) {
+      // Not stopped as solved: the result is the final parameters, evaluated as a confirmation would be.
+      resultParams = learner.snapshot();
+      result = rule.evaluate(resultParams);
+    }
     return new TrainResult(envSteps, learner.updates(), acting.episodes(), evalMean, evalCi,
-        config.evalEpisodes(), solved, solvedAt, (System.nanoTime() - start) / 1e9);
+        config.evalEpisodes(), solved, solvedAt, (System.nanoTime() - start) / 1e9, resultParams, result);
   }
 
   private void refreshActors() {
