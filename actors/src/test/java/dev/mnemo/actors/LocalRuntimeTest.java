@@ -60,6 +60,24 @@ class LocalRuntimeTest {
     assertTrue(r2.updates() > r.updates(), "updates continue: " + r2.updates() + " after " + r.updates());
   }
 
+  /**
+   * The budget is an env-step count, not a deadline: with the default status interval (1 s) the run used to
+   * be stopped only at the first status tick past the budget (20,000 became 58,640). It must stop within one
+   * vector step per worker of it, whatever the status interval.
+   */
+  @Test
+  void theRunStopsWithinOneVectorStepPerWorkerOfItsBudgetWhateverTheStatusInterval() throws Exception {
+    long budget = 20_000;
+    RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, 4).withFlow(4, 2, 10).withRateLimited(false)
+        .withStatusInterval(java.time.Duration.ofSeconds(5));
+    RunResult r = LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(budget)), RuntimeListener.none());
+    long slack = (long) rc.workers() * rc.envsPerWorker();
+    assertTrue(r.envSteps() >= budget && r.envSteps() <= budget + slack, "env steps " + r.envSteps()
+        + " for a budget of " + budget + " (at most one vector step of each worker beyond it: " + slack + ")");
+    assertTrue(r.seconds() < 4, "stopped at the budget, not at a status tick: " + r.seconds() + " s");
+    assertTotalsConsistent(r);
+  }
+
   /** CartPole whose {@code failAt}-th step throws while {@code failures} is positive. */
   private static final class FailingEnv implements Env {
     private final Env inner = EnvRegistry.make("cartpole");
