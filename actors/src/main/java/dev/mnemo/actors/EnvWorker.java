@@ -20,7 +20,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Drives one {@link ActingLoop}: steps its envs a few vector steps per mailbox turn, ships finished
+ * Drives one {@link ActingLoop}: steps its envs a few vector steps per mailbox turn (in a local run each
+ * one claimed from the run's {@link EnvStepBudget} first; once it is spent the worker waits for its Stop),
+ * ships finished
  * sequences to the replay service in chunks under a credit window, and every {@code actorRefreshSteps}
  * steps asks the parameter server for a newer snapshot. It waits (stops stepping) while it has no
  * parameters or no credit, so a slow replay holds it back instead of letting memory grow.
@@ -80,11 +82,13 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * @param ledger totals that survive restarts
    * @param listener event sink
    * @param failureLog where failures are logged (shared by a node's workers)
+   * @param budget the run's env-step budget, claimed before every vector step (local runs), or null
+   *     (cluster actor nodes: the learner's node stops them at the budget)
    */
   public record Spec(int index, AgentBuilder agent, AgentShapes shapes, EnvFactory factory, int envs,
       int firstActorId, int totalActors, long seed, int refreshSteps, RuntimeConfig runtime,
       ActorRef<ReplayService.Command> replay, ActorRef<ParamServer.Command> params, WorkerLedger ledger,
-      RuntimeListener listener, FailureLog failureLog) {
+      RuntimeListener listener, FailureLog failureLog, EnvStepBudget budget) {
   }
 
   private static final Tick TICK = new Tick();
@@ -106,7 +110,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
         return new EnvWorker(ctx, timers, spec);
       } catch (RuntimeException e) {
         // Building the envs or the kernel failed: restarted like a failure while stepping, and reported.
-        return failed(spec, ctx.getSelf().path().name(), e, "start", 0, 0, 0);
+        return failed(spec, ctx.getSelf().path().name(), e, "start", 0, 0, 0, 0);
       }
     }));
   }
@@ -117,11 +121,15 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * why in its ledger, reports {@code worker_gave_up} and stops.
    */
   private static Behavior<Command> failed(Spec spec, String name, RuntimeException e, String phase, int seqs,
-      int episodes, long lostSteps) {
+      int episodes, long lostSteps, long unreportedClaims) {
     WorkerLedger l = spec.ledger();
     RuntimeConfig rc = spec.runtime();
     l.sequencesDropped.addAndGet(seqs);
     l.episodesDropped.addAndGet(episodes);
+    if (spec.budget() != null) {
+      // Claimed but never reported (taken and lost, or the step that failed): the budget counts reported steps.
+      spec.budget().refund(unreportedClaims);
+    }
     int recent = l.failures.record(System.nanoTime(), rc.restartWindow());
     if (recent > rc.maxRestarts()) {
       l.gaveUpError = e;
@@ -159,7 +167,11 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   private long stepsSinceFetch;
   private boolean fetchPending;
   private boolean tickPending;
+  /** The run's budget is claimed in full: no more steps; the coordinator's Stop collects what is left. */
+  private boolean budgetSpent;
   private long reportedEnvSteps;
+  /** Env steps this incarnation claimed from the run's budget. */
+  private long claimedEnvSteps;
   private long reportedEpisodes;
   private double reportedReturn;
 
@@ -207,6 +219,13 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     }
     try {
       for (int k = 0; k < stepsPerTick; k++) {
+        if (spec.budget() != null) {
+          if (!spec.budget().claim(loop.size())) {
+            budgetSpent = true;
+            return this;
+          }
+          claimedEnvSteps += loop.size();
+        }
         loop.step();
         stepsSinceFetch++;
         if (outbox.full()) {
@@ -231,7 +250,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   /** A failure while stepping: the unsent sequences and the episodes in flight are dropped. */
   private Behavior<Command> failed(RuntimeException e) {
     return failed(spec, getContext().getSelf().path().name(), e, "step", outbox.discard(), loop.episodesInFlight(),
-        loop.vectorSteps() * loop.size() - reportedEnvSteps);
+        loop.vectorSteps() * loop.size() - reportedEnvSteps, claimedEnvSteps - reportedEnvSteps);
   }
 
   private void send() {
@@ -294,7 +313,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   }
 
   private void scheduleTick() {
-    if (!tickPending && inFlight < credits && loop.paramVersion() >= 0) {
+    if (!tickPending && !budgetSpent && inFlight < credits && loop.paramVersion() >= 0) {
       tickPending = true;
       getContext().getSelf().tell(TICK);
     }

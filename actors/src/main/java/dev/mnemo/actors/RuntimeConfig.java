@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param rateLimited apply the algorithm's samples-per-insert limiter (false: only the
  *     minimum replay size, so the learner keeps training on what replay holds when actors are gone)
  * @param publishEvery learner updates between parameter publications
- * @param statusInterval period of status callbacks (and budget checks)
+ * @param statusInterval period of status callbacks
  * @param restartMinBackoff first restart delay of a failed worker
  * @param restartMaxBackoff largest restart delay of a worker that keeps failing
  * @param maxRestarts restarts one worker may take within {@code restartWindow}; its next failure in that

@@ -26,6 +26,7 @@ import dev.mnemo.learners.r2d2.TrainResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
@@ -143,7 +144,17 @@ public final class R2d2RunKind implements RunKind {
         "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
     double[] row = new double[11];
     SynchronousTrainer trainer = new SynchronousTrainer(cfg, confirmEpisodes);
-    TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved, ctx::stopRequested);
+    // The status line follows progress_interval (ProgressLine paces itself), between evaluations too.
+    double[] lastEval = {Double.NaN};
+    double[] loss = {Double.NaN};
+    Supplier<String> status = () -> String.format("eval %.3f (last)  loss %.4f", lastEval[0], loss[0]);
+    TrainResult r = trainer.run(m -> {
+      lastEval[0] = m.evalReturn();
+      report(ctx, metrics, row, m);
+    }, stopWhenSolved, ctx::stopRequested, (steps, updates, l) -> {
+      loss[0] = l;
+      ctx.progress(steps, updates, status);
+    });
     // The result parameters and their larger evaluation, as in the local runtime (SolvedRule).
     ParamsFile.write(ctx.checkpointDir().resolve(LocalRunLoop.RESULT_PARAMS), r.resultParams());
     Boolean solved = Solved.hasThreshold(cfg.solvedThreshold())

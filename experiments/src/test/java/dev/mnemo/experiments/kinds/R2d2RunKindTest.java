@@ -76,6 +76,7 @@ class R2d2RunKindTest {
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed", s.get("status").asText());
     assertTrue(s.get("env_steps").asLong() >= 400, "the budget is reached: " + s);
+    assertTrue(s.get("env_steps").asLong() <= 400 + 2, "and not passed by more than a vector step per worker: " + s);
     assertTrue(s.get("learner_updates").asLong() > 0, "the learner service updated: " + s);
     assertEquals(100, s.get("eval").get("episodes").asInt(), "final greedy evaluation, the larger one: " + s);
     assertTrue(Files.size(out.resolve("checkpoints/learner.ckpt")) > 0, "final learner checkpoint");

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * steps of each env; greedy evaluation episodes run every {@code evalInterval} env steps on separate
  * env copies, and "solved" follows {@link SolvedRule}: an evaluation that reaches the threshold is confirmed
  * on the same parameters by a larger one ({@code confirmEpisodes}), and the run's result is the parameters
- * it stopped on when solved, else its final ones, with that larger evaluation of them. Everything random
+ * it stopped on when solved, else its final ones, with that larger evaluation of them. Metrics rows go out
+ * at every evaluation; a {@link Progress} hears the running totals after every vector step. Everything random
  * derives from the config's seed, so a run is deterministic.
  *
  * <p>In one thread the replay ratio is kept by the loop itself (after every env step: update while
@@ -89,6 +90,24 @@ public final class SynchronousTrainer {
    * {@code stop} turns true, e.g. on SIGINT.
    */
   public TrainResult run(Consumer<TrainMetrics> metrics, boolean stopWhenSolved, BooleanSupplier stop) {
+    return run(metrics, stopWhenSolved, stop, (steps, updates, loss) -> { });
+  }
+
+  /** The running totals, after every vector step. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Called on the training thread after every vector step: keep it cheap (e.g. a status line that paces
+     * itself, such as the CLI's {@code progress_interval}).
+     *
+     * @param loss the last update's loss (NaN before the first)
+     */
+    void at(long envSteps, long updates, double loss);
+  }
+
+  /** As {@link #run(Consumer, boolean, BooleanSupplier)}, telling {@code progress} after every vector step. */
+  public TrainResult run(Consumer<TrainMetrics> metrics, boolean stopWhenSolved, BooleanSupplier stop,
+      Progress progress) {
     long start = System.nanoTime();
     int n = acting.size();
     refreshActors();
@@ -125,6 +144,7 @@ public final class SynchronousTrainer {
         if (acting.vectorSteps() % config.actorRefreshSteps() == 0) {
           refreshActors();
         }
+        progress.at(envSteps, learner.updates(), last == null ? Double.NaN : last.loss());
         boolean stopping = stop.getAsBoolean();
         if (envSteps >= nextEval || envSteps >= config.totalEnvSteps() || stopping) {
           nextEval += config.evalInterval();
