@@ -27,10 +27,12 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * The guardian of a learner's node: spawns the parameter server, the replay service, the learner
  * service (on {@code mnemo.learner-dispatcher}) and, in a local run, the env workers, each under a
- * restart-with-backoff supervisor. It reports status every {@code statusInterval}, stops at the env
- * step budget or on {@link RequestStop}, and then shuts down in order: workers stop and send what they
- * finished, the replay service inserts what it can, the learner finishes its update and writes the
- * final checkpoint; the result completes {@code done}.
+ * restart-with-backoff supervisor. It reports status every {@code statusInterval}; it stops at the env-step
+ * budget (local workers claim it step by step from an {@link EnvStepBudget}; the replay service checks the
+ * total on every chunk), on {@link RequestStop}, or when a worker exhausts its restart budget, and then
+ * shuts down in order: workers stop and send what they finished, the replay service inserts what it can,
+ * the learner finishes its update and writes the final checkpoint; {@code done} completes with the result,
+ * or with a {@link RunFailedException} when a worker gave up.
  *
  * <p>In cluster mode there are no local workers: the replay service and parameter server are
  * registered with the Receptionist for actor nodes to find, remote workers are tracked through their
@@ -39,12 +41,19 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** The coordinator's protocol (local messages only). */
-  public sealed interface Command permits StatusTick, RequestStop, WorkerStopped, ReplayFlushed,
-      LearnerStopped, StopTimeout, WorkersListing, MemberChange {
+  public sealed interface Command permits StatusTick, BudgetReached, RequestStop, WorkerStopped,
+      WorkerTerminated, ReplayFlushed, LearnerStopped, StopTimeout, WorkersListing, MemberChange {
   }
 
-  /** Self message: report status, check the budget. */
+  /** Self message: report status. */
   public record StatusTick() implements Command {
+  }
+
+  /**
+   * The env-step budget is reached: local workers have claimed it in full ({@link EnvStepBudget}), or the
+   * replay service counted it on a chunk (every chunk is checked; the only check for remote workers).
+   */
+  public record BudgetReached(long envSteps) implements Command {
   }
 
   /** Stop now (SIGINT, a caller's deadline). */
@@ -53,6 +62,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** A local worker has sent its last chunk and stopped. */
   public record WorkerStopped(String name) implements Command {
+  }
+
+  /** A local worker has terminated (after its Stop, or having given up: its ledger says why). */
+  public record WorkerTerminated(String name, WorkerLedger ledger) implements Command {
   }
 
   /** The replay service flushed its queue; {@code dropped} sequences could not be inserted. */
@@ -115,15 +128,23 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   private long lastEpisodes;
   private double lastReturnSum;
   private String phase = "running";
+  /** Why the run failed (a worker gave up), or null. */
+  private String failure;
+  private Throwable failureCause;
+  private final FailureLog failureLog = new FailureLog();
+  /** What the local workers claim before each vector step (unused in cluster mode). */
+  private final EnvStepBudget budget;
 
   private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Plan plan) {
     super(ctx);
     this.plan = plan;
     this.timers = timers;
+    this.budget = new EnvStepBudget(plan.agent().totalEnvSteps());
     RuntimeConfig rc = plan.runtime();
     ParamSnapshot initial = plan.learner().snapshot();
     params = ctx.spawn(ParamServer.create(initial), "params");
-    replayService = ctx.spawn(ReplayService.create(plan.replay(), plan.counters(), plan.listener()), "replay");
+    replayService = ctx.spawn(ReplayService.create(plan.replay(), plan.counters(), plan.listener(),
+        plan.agent().totalEnvSteps(), ctx.getSelf()), "replay");
     learner = ctx.spawn(LearnerService.create(plan.learner(), plan.replay(), params, replayService,
         plan.counters(), plan.listener(), rc.publishEvery(), rc.learnerIdle()), "learner",
         DispatcherSelector.fromConfig("mnemo.learner-dispatcher"));
@@ -141,11 +162,17 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
           Subscribe.create(reach, ClusterEvent.ReachabilityEvent.class));
     } else {
       int total = rc.workers() * rc.envsPerWorker();
+      ActorRef<Command> self = ctx.getSelf();
+      long budgetSteps = plan.agent().totalEnvSteps();
+      budget.spent().thenRun(() -> self.tell(new BudgetReached(budgetSteps - budget.left())));
       for (int w = 0; w < rc.workers(); w++) {
         WorkerLedger ledger = new WorkerLedger();
-        EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger);
+        EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger,
+            failureLog, budget);
         String name = "worker-" + w;
-        workers.add(ctx.spawn(EnvWorker.supervised(spec), name));
+        ActorRef<EnvWorker.Command> ref = ctx.spawn(EnvWorker.supervised(spec), name);
+        ctx.watchWith(ref, new WorkerTerminated(name, ledger));
+        workers.add(ref);
         ledgers.add(ledger);
         runningWorkers.add(name);
       }
@@ -159,26 +186,34 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** The spec of worker {@code w}, whose envs are actors {@code first .. first + envsPerWorker - 1} of {@code total}. */
   static EnvWorker.Spec workerSpec(Plan plan, int w, int first, int total,
-      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
-    return workerSpec(plan.agent(), plan.runtime(), plan.shapes(), plan.listener(), w, first, total, params, replay,
-        ledger);
+      ActorRef<ParamServer.Command> params, ActorRef<ReplayService.Command> replay, WorkerLedger ledger,
+      FailureLog failureLog, EnvStepBudget budget) {
+    return new EnvWorker.Spec(w, plan.agent(), plan.shapes(), plan.runtime().envFactory(),
+        plan.runtime().envsPerWorker(), first, total, seed(plan.agent(), first), plan.agent().actorRefreshSteps(),
+        plan.runtime(), replay, params, ledger, plan.listener(), failureLog, budget);
   }
 
-  /** The spec of one worker (shared with cluster actor nodes). */
+  private static long seed(AgentBuilder agent, int first) {
+    return agent.seed() * 1_000_003L + 7919L * (first + 1);
+  }
+
+  /** The spec of one worker of a cluster actor node (no budget of its own: the learner's node stops it). */
   public static EnvWorker.Spec workerSpec(AgentBuilder agent, RuntimeConfig rc, AgentShapes shapes,
       RuntimeListener listener, int w, int first, int total, ActorRef<ParamServer.Command> params,
-      ActorRef<ReplayService.Command> replay, WorkerLedger ledger) {
-    long seed = agent.seed() * 1_000_003L + 7919L * (first + 1);
-    return new EnvWorker.Spec(w, agent, shapes, rc.envFactory(), rc.envsPerWorker(), first, total, seed,
-        agent.actorRefreshSteps(), rc, replay, params, ledger, listener);
+      ActorRef<ReplayService.Command> replay, WorkerLedger ledger, FailureLog failureLog) {
+    return new EnvWorker.Spec(w, agent, shapes, rc.envFactory(), rc.envsPerWorker(), first, total, seed(agent, first),
+        agent.actorRefreshSteps(), rc, replay, params, ledger, listener, failureLog, null);
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(StatusTick.class, t -> onStatus())
+        .onMessage(BudgetReached.class, b -> beginStop("budget of " + plan.agent().totalEnvSteps()
+            + " env steps reached"))
         .onMessage(RequestStop.class, r -> beginStop(r.reason()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
         .onMessage(ReplayFlushed.class, this::onFlushed)
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
         .onMessage(StopTimeout.class, this::onStopTimeout)
@@ -205,9 +240,6 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     lastUpdates = updates;
     lastEpisodes = episodes;
     lastReturnSum = ret;
-    if (phase.equals("running") && steps >= plan.agent().totalEnvSteps()) {
-      return beginStop("budget of " + plan.agent().totalEnvSteps() + " env steps reached");
-    }
     return this;
   }
 
@@ -240,6 +272,22 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     runningWorkers.remove(s.name());
     if (phase.equals("workers") && runningWorkers.isEmpty()) {
       flush();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWorkerTerminated(WorkerTerminated t) {
+    runningWorkers.remove(t.name());
+    if (phase.equals("running")) {
+      // Workers stop only when told to, or when one gives up: the run has failed.
+      String why = t.ledger().gaveUp();
+      failure = why != null ? why : t.name() + " stopped on its own";
+      failureCause = t.ledger().gaveUpError();
+      plan.listener().onEvent(Events.of("run_failing", "reason", failure));
+      return beginStop("failed: " + failure);
+    }
+    if (phase.equals("workers") && runningWorkers.isEmpty()) {
+      flush(); // a worker that gave up during the stop sends no WorkerStopped
     }
     return this;
   }
@@ -279,6 +327,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   }
 
   private Behavior<Command> finish() {
+    onStatus(); // a last status with the final totals, however short the run
     RuntimeCounters c = plan.counters();
     RunResult r = new RunResult(c.envSteps(), c.updates(), c.episodes(), c.sequencesReceived(),
         c.sequencesInserted(), c.sequencesDroppedAtStop(), c.sequenceAnomalies(), plan.replay().size(),
@@ -286,7 +335,11 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     plan.listener().onEvent(Events.of("stopped", "env_steps", r.envSteps(), "updates", r.updates(),
         "sequences_received", r.sequencesReceived(), "sequences_inserted", r.sequencesInserted()));
     phase = "done";
-    plan.done().complete(r);
+    if (failure != null) {
+      plan.done().completeExceptionally(new RunFailedException(failure, failureCause, r));
+    } else {
+      plan.done().complete(r);
+    }
     return Behaviors.stopped();
   }
 

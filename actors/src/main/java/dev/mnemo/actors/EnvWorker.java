@@ -20,14 +20,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Drives one {@link ActingLoop}: steps its envs a few vector steps per mailbox turn, ships finished
+ * Drives one {@link ActingLoop}: steps its envs a few vector steps per mailbox turn (in a local run each
+ * one claimed from the run's {@link EnvStepBudget} first; once it is spent the worker waits for its Stop),
+ * ships finished
  * sequences to the replay service in chunks under a credit window, and every {@code actorRefreshSteps}
  * steps asks the parameter server for a newer snapshot. It waits (stops stepping) while it has no
  * parameters or no credit, so a slow replay holds it back instead of letting memory grow.
  *
  * <p>An exception in an env or the kernel is reported as a {@code worker_restart} event with what
  * it dropped (the sequences not yet sent and the episodes in flight) and rethrown, so the supervisor
- * declared in {@link #supervised} restarts the worker with backoff and fresh envs.
+ * declared in {@link #supervised} restarts the worker with backoff and fresh envs. A worker restarts at
+ * most {@code maxRestarts} times within {@code restartWindow} ({@link RuntimeConfig}); the failure beyond
+ * that is a {@code worker_gave_up} event and the worker stops, its ledger saying why, which ends the run
+ * as failed. Failures are logged through the node's {@link FailureLog} (each stack trace once).
  */
 public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
 
@@ -76,21 +81,27 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
    * @param params the parameter server
    * @param ledger totals that survive restarts
    * @param listener event sink
+   * @param failureLog where failures are logged (shared by a node's workers)
+   * @param budget the run's env-step budget, claimed before every vector step (local runs), or null
+   *     (cluster actor nodes: the learner's node stops them at the budget)
    */
   public record Spec(int index, AgentBuilder agent, AgentShapes shapes, EnvFactory factory, int envs,
       int firstActorId, int totalActors, long seed, int refreshSteps, RuntimeConfig runtime,
       ActorRef<ReplayService.Command> replay, ActorRef<ParamServer.Command> params, WorkerLedger ledger,
-      RuntimeListener listener) {
+      RuntimeListener listener, FailureLog failureLog, EnvStepBudget budget) {
   }
 
   private static final Tick TICK = new Tick();
 
-  /** The worker wrapped in its supervision: restart with backoff on any exception. */
+  /**
+   * The worker wrapped in its supervision: restart with backoff on any exception (the worker itself stops
+   * instead once its restart budget is spent). Pekko's own failure log is off: {@link FailureLog} logs.
+   */
   public static Behavior<Command> supervised(Spec spec) {
     RuntimeConfig rc = spec.runtime();
     return Behaviors.supervise(create(spec)).onFailure(Exception.class,
         SupervisorStrategy.restartWithBackoff(rc.restartMinBackoff(), rc.restartMaxBackoff(), 0.2)
-            .withResetBackoffAfter(Duration.ofSeconds(10)));
+            .withResetBackoffAfter(Duration.ofSeconds(10)).withLoggingEnabled(false));
   }
 
   static Behavior<Command> create(Spec spec) {
@@ -99,13 +110,49 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
         return new EnvWorker(ctx, timers, spec);
       } catch (RuntimeException e) {
         // Building the envs or the kernel failed: restarted like a failure while stepping, and reported.
-        long restart = spec.ledger().restarts.incrementAndGet();
-        spec.listener().onEvent(Events.of("worker_restart", "worker", ctx.getSelf().path().name(),
-            "error", String.valueOf(e), "restart", restart, "phase", "start", "dropped_sequences", 0,
-            "dropped_episodes", 0));
-        throw e;
+        return failed(spec, ctx.getSelf().path().name(), e, "start", 0, 0, 0, 0);
       }
     }));
+  }
+
+  /**
+   * A failure of this worker, after what it dropped is counted: within the restart budget it is reported as
+   * {@code worker_restart} and rethrown (the supervisor restarts the worker); beyond it the worker records
+   * why in its ledger, reports {@code worker_gave_up} and stops.
+   */
+  private static Behavior<Command> failed(Spec spec, String name, RuntimeException e, String phase, int seqs,
+      int episodes, long lostSteps, long unreportedClaims) {
+    WorkerLedger l = spec.ledger();
+    RuntimeConfig rc = spec.runtime();
+    l.sequencesDropped.addAndGet(seqs);
+    l.episodesDropped.addAndGet(episodes);
+    if (spec.budget() != null) {
+      // Claimed but never reported (taken and lost, or the step that failed): the budget counts reported steps.
+      spec.budget().refund(unreportedClaims);
+    }
+    int recent = l.failures.record(System.nanoTime(), rc.restartWindow());
+    if (recent > rc.maxRestarts()) {
+      l.gaveUpError = e;
+      l.gaveUp = name + " failed " + recent + " times within " + seconds(rc.restartWindow())
+          + ", beyond its restart budget (actors.max_restarts = " + rc.maxRestarts() + " per actors.restart_window = "
+          + seconds(rc.restartWindow()) + "); last error: " + e;
+      spec.failureLog().log(name, "giving up after " + recent + " failures within " + seconds(rc.restartWindow()), e);
+      spec.listener().onEvent(Events.of("worker_gave_up", "worker", name, "error", String.valueOf(e), "phase", phase,
+          "failures_in_window", recent, "max_restarts", rc.maxRestarts(), "restart_window_s",
+          rc.restartWindow().toMillis() / 1000.0, "dropped_sequences", seqs, "dropped_episodes", episodes,
+          "lost_env_steps", lostSteps));
+      return Behaviors.stopped();
+    }
+    long restart = l.restarts.incrementAndGet();
+    spec.failureLog().log(name, "restart " + restart + " (" + recent + " within " + seconds(rc.restartWindow())
+        + ", budget " + rc.maxRestarts() + ")", e);
+    spec.listener().onEvent(Events.of("worker_restart", "worker", name, "error", String.valueOf(e), "restart", restart,
+        "phase", phase, "dropped_sequences", seqs, "dropped_episodes", episodes, "lost_env_steps", lostSteps));
+    throw e;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private final Spec spec;
@@ -120,7 +167,11 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   private long stepsSinceFetch;
   private boolean fetchPending;
   private boolean tickPending;
+  /** The run's budget is claimed in full: no more steps; the coordinator's Stop collects what is left. */
+  private boolean budgetSpent;
   private long reportedEnvSteps;
+  /** Env steps this incarnation claimed from the run's budget. */
+  private long claimedEnvSteps;
   private long reportedEpisodes;
   private double reportedReturn;
 
@@ -169,6 +220,13 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     }
     try {
       for (int k = 0; k < stepsPerTick; k++) {
+        if (spec.budget() != null) {
+          if (!spec.budget().claim(loop.size())) {
+            budgetSpent = true;
+            return this;
+          }
+          claimedEnvSteps += loop.size();
+        }
         loop.step();
         stepsSinceFetch++;
         if (outbox.full()) {
@@ -179,11 +237,9 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
         }
       }
     } catch (RuntimeException e) {
-      reportFailure(e);
-      throw e;
+      return failed(e);
     } catch (InterruptedException e) {
-      reportFailure(e);
-      throw new IllegalStateException("worker interrupted while stepping", e);
+      return failed(new IllegalStateException("worker interrupted while stepping", e));
     }
     if (stepsSinceFetch >= spec.refreshSteps() && !fetchPending) {
       fetch();
@@ -192,16 +248,10 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     return this;
   }
 
-  private void reportFailure(Throwable e) {
-    int seqs = outbox.discard();
-    int eps = loop.episodesInFlight();
-    WorkerLedger l = spec.ledger();
-    long restart = l.restarts.incrementAndGet();
-    l.sequencesDropped.addAndGet(seqs);
-    l.episodesDropped.addAndGet(eps);
-    spec.listener().onEvent(Events.of("worker_restart", "worker", getContext().getSelf().path().name(),
-        "error", String.valueOf(e), "restart", restart, "dropped_sequences", seqs, "dropped_episodes", eps,
-        "lost_env_steps", loop.vectorSteps() * loop.size() - reportedEnvSteps));
+  /** A failure while stepping: the unsent sequences and the episodes in flight are dropped. */
+  private Behavior<Command> failed(RuntimeException e) {
+    return failed(spec, getContext().getSelf().path().name(), e, "step", outbox.discard(), loop.episodesInFlight(),
+        loop.vectorSteps() * loop.size() - reportedEnvSteps, claimedEnvSteps - reportedEnvSteps);
   }
 
   private void send() {
@@ -264,7 +314,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   }
 
   private void scheduleTick() {
-    if (!tickPending && inFlight < credits && loop.paramVersion() >= 0) {
+    if (!tickPending && !budgetSpent && inFlight < credits && loop.paramVersion() >= 0) {
       tickPending = true;
       getContext().getSelf().tell(TICK);
     }

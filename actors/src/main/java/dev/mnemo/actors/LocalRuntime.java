@@ -35,14 +35,24 @@ public final class LocalRuntime implements AutoCloseable {
     return counters;
   }
 
-  /** Runs to the env-step budget of {@code agent} and returns the totals (the final checkpoint is written). */
+  /**
+   * Runs to the env-step budget of {@code agent} and returns the totals (the final checkpoint is written).
+   *
+   * @throws RunFailedException when a worker exhausted its restart budget (the run still stopped in order)
+   */
   public static RunResult run(RuntimeConfig runtime, AgentBuilder agent, RuntimeListener listener)
       throws InterruptedException {
     try (LocalRuntime rt = start(runtime, agent, listener)) {
       return rt.result().get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
+      throw failure(e);
     }
+  }
+
+  /** The cause of a failed run: its {@link RunFailedException}, or anything else wrapped. */
+  static RuntimeException failure(ExecutionException e) {
+    return e.getCause() instanceof RunFailedException f ? f
+        : new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
   }
 
   /** Starts a run in a new ActorSystem named {@code mnemo}. */
@@ -94,7 +104,7 @@ public final class LocalRuntime implements AutoCloseable {
     system.tell(new Coordinator.RequestStop(reason));
   }
 
-  /** Completes when the run has stopped. */
+  /** Completes when the run has stopped: with its totals, or with a {@link RunFailedException}. */
   public CompletableFuture<RunResult> result() {
     return result;
   }
@@ -104,7 +114,7 @@ public final class LocalRuntime implements AutoCloseable {
     try {
       return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("local runtime failed: " + e.getCause(), e.getCause());
+      throw failure(e);
     }
   }
 

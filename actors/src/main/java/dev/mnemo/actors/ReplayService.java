@@ -61,10 +61,19 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   /** A replay service over {@code replay}, adding to {@code counters}. */
   public static Behavior<Command> create(PrioritizedSequenceReplay replay, RuntimeCounters counters,
       RuntimeListener listener) {
+    return create(replay, counters, listener, Long.MAX_VALUE, null);
+  }
+
+  /**
+   * As {@link #create(PrioritizedSequenceReplay, RuntimeCounters, RuntimeListener)}, and tells
+   * {@code coordinator} (once) on the first chunk that brings the env steps to {@code budget}.
+   */
+  public static Behavior<Command> create(PrioritizedSequenceReplay replay, RuntimeCounters counters,
+      RuntimeListener listener, long budget, ActorRef<Coordinator.Command> coordinator) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // The learner also sends Retry after each sample; the timer covers a learner that is idle.
       timers.startTimerAtFixedRate(new Retry(), RETRY_PERIOD);
-      return new ReplayService(ctx, replay, counters, listener);
+      return new ReplayService(ctx, replay, counters, listener, budget, coordinator);
     }));
   }
 
@@ -84,13 +93,18 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   private final Map<String, Long> nextSeq = new HashMap<>();
   private final Map<String, ActorRef<EnvWorker.Command>> senders = new HashMap<>();
   private boolean flushed;
+  private final long budget;
+  private final ActorRef<Coordinator.Command> coordinator;
+  private boolean budgetReported;
 
   private ReplayService(ActorContext<Command> ctx, PrioritizedSequenceReplay replay, RuntimeCounters counters,
-      RuntimeListener listener) {
+      RuntimeListener listener, long budget, ActorRef<Coordinator.Command> coordinator) {
     super(ctx);
     this.replay = replay;
     this.counters = counters;
     this.listener = listener;
+    this.budget = budget;
+    this.coordinator = coordinator;
   }
 
   @Override
@@ -124,7 +138,11 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
       m.replyTo().tell(new EnvWorker.Stop(null));
       return this;
     }
-    counters.envSteps.addAndGet(m.envSteps());
+    long steps = counters.envSteps.addAndGet(m.envSteps());
+    if (steps >= budget && coordinator != null && !budgetReported) {
+      budgetReported = true;
+      coordinator.tell(new Coordinator.BudgetReached(steps));
+    }
     counters.episodes.addAndGet(m.episodes());
     counters.returnSum.add(m.returnSum());
     if (m.paramVersion() >= 0) {

@@ -15,9 +15,12 @@ import java.time.Duration;
  * @param rateLimited apply the algorithm's samples-per-insert limiter (false: only the
  *     minimum replay size, so the learner keeps training on what replay holds when actors are gone)
  * @param publishEvery learner updates between parameter publications
- * @param statusInterval period of status callbacks (and budget checks)
+ * @param statusInterval period of status callbacks
  * @param restartMinBackoff first restart delay of a failed worker
  * @param restartMaxBackoff largest restart delay of a worker that keeps failing
+ * @param maxRestarts restarts one worker may take within {@code restartWindow}; its next failure in that
+ *     window ends the run as failed (0: the first failure does)
+ * @param restartWindow the sliding window {@code maxRestarts} counts in
  * @param learnerIdle no learner updates (benchmarks of the acting side)
  * @param checkpointDir where the final checkpoint goes ({@code learner.ckpt}, {@code replay.ckpt}), or null
  * @param resumeDir a checkpoint directory to continue from, or null
@@ -25,8 +28,8 @@ import java.time.Duration;
  */
 public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int credits, int stepsPerTick,
     boolean rateLimited, int publishEvery, Duration statusInterval, Duration restartMinBackoff,
-    Duration restartMaxBackoff, boolean learnerIdle, Path checkpointDir, Path resumeDir,
-    EnvFactory envFactory) {
+    Duration restartMaxBackoff, int maxRestarts, Duration restartWindow, boolean learnerIdle, Path checkpointDir,
+    Path resumeDir, EnvFactory envFactory) {
 
   public RuntimeConfig {
     atLeast("workers", workers, 0);
@@ -35,6 +38,10 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     atLeast("credits", credits, 1);
     atLeast("steps_per_tick", stepsPerTick, 1);
     atLeast("publish_every", publishEvery, 1);
+    atLeast("max_restarts", maxRestarts, 0);
+    if (restartWindow == null || restartWindow.toMillis() < 1) {
+      throw new IllegalArgumentException("restart_window must be >= 1 ms, got " + restartWindow);
+    }
     if (statusInterval == null || statusInterval.toMillis() < 1) {
       throw new IllegalArgumentException("status_interval must be >= 1 ms, got " + statusInterval);
     }
@@ -45,13 +52,13 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     }
   }
 
-  /** Two workers of four envs, chunks of 32 sequences, 4 credits, rate limited, status every second. */
   /** The runtime's defaults: {@code mnemo.actors} of this module's {@code reference.conf}, their one source. */
   public static RuntimeConfig defaults() {
     com.typesafe.config.Config c = defaultsConfig();
     return new RuntimeConfig(c.getInt("workers"), c.getInt("envs_per_worker"), c.getInt("chunk_rows"),
         c.getInt("credits"), c.getInt("steps_per_tick"), c.getBoolean("rate_limited"), 1,
-        c.getDuration("status_interval"), Duration.ofMillis(200), Duration.ofSeconds(2), false, null, null, null);
+        c.getDuration("status_interval"), Duration.ofMillis(200), Duration.ofSeconds(2), c.getInt("max_restarts"),
+        c.getDuration("restart_window"), false, null, null, null);
   }
 
   /** The {@code mnemo.actors} block of this module's {@code reference.conf}. */
@@ -62,37 +69,51 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
 
   public RuntimeConfig withWorkers(int w, int envs) {
     return new RuntimeConfig(w, envs, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        resumeDir, envFactory);
   }
 
   public RuntimeConfig withFlow(int rows, int credit, int steps) {
     return new RuntimeConfig(workers, envsPerWorker, rows, credit, steps, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        resumeDir, envFactory);
   }
 
   public RuntimeConfig withRateLimited(boolean limited) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, limited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        resumeDir, envFactory);
   }
 
   public RuntimeConfig withStatusInterval(Duration d) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        d, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, envFactory);
+        d, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        resumeDir, envFactory);
+  }
+
+  /** At most {@code max} restarts per worker within any {@code window}; one more failure fails the run. */
+  public RuntimeConfig withRestartBudget(int max, Duration window) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, max, window, learnerIdle, checkpointDir, resumeDir,
+        envFactory);
   }
 
   public RuntimeConfig withLearnerIdle(boolean idle) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, idle, checkpointDir, resumeDir, envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, idle, checkpointDir,
+        resumeDir, envFactory);
   }
 
   public RuntimeConfig withCheckpoints(Path dir, Path resume) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, dir, resume, envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, dir,
+        resume, envFactory);
   }
 
   public RuntimeConfig withEnvFactory(EnvFactory f) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, learnerIdle, checkpointDir, resumeDir, f);
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        resumeDir, f);
   }
 
   private static void atLeast(String name, int v, int min) {

@@ -13,6 +13,19 @@ public final class WorkerLedger {
   final AtomicLong restarts = new AtomicLong();
   final AtomicLong maxParamVersion = new AtomicLong(-1);
   final AtomicLong paramLoads = new AtomicLong();
+  final RestartWindow failures = new RestartWindow();
+  volatile Throwable gaveUpError;
+  volatile String gaveUp;
+
+  /** Why the worker gave up (its failures exceeded the restart budget), or null while it has not. */
+  public String gaveUp() {
+    return gaveUp;
+  }
+
+  /** The failure that exhausted the restart budget, or null. */
+  public Throwable gaveUpError() {
+    return gaveUpError;
+  }
 
   public long sequencesSent() {
     return sequencesSent.get();

@@ -60,6 +60,24 @@ class LocalRuntimeTest {
     assertTrue(r2.updates() > r.updates(), "updates continue: " + r2.updates() + " after " + r.updates());
   }
 
+  /**
+   * The budget is an env-step count, not a deadline: with the default status interval (1 s) the run used to
+   * be stopped only at the first status tick past the budget (20,000 became 58,640). It must stop within one
+   * vector step per worker of it, whatever the status interval.
+   */
+  @Test
+  void theRunStopsWithinOneVectorStepPerWorkerOfItsBudgetWhateverTheStatusInterval() throws Exception {
+    long budget = 20_000;
+    RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, 4).withFlow(4, 2, 10).withRateLimited(false)
+        .withStatusInterval(java.time.Duration.ofSeconds(5));
+    RunResult r = LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(budget)), RuntimeListener.none());
+    long slack = (long) rc.workers() * rc.envsPerWorker();
+    assertTrue(r.envSteps() >= budget && r.envSteps() <= budget + slack, "env steps " + r.envSteps()
+        + " for a budget of " + budget + " (at most one vector step of each worker beyond it: " + slack + ")");
+    assertTrue(r.seconds() < 4, "stopped at the budget, not at a status tick: " + r.seconds() + " s");
+    assertTotalsConsistent(r);
+  }
+
   /** CartPole whose {@code failAt}-th step throws while {@code failures} is positive. */
   private static final class FailingEnv implements Env {
     private final Env inner = EnvRegistry.make("cartpole");
@@ -116,6 +134,33 @@ class LocalRuntimeTest {
     assertTrue(w0.sequencesSent() > 0, "the restarted worker keeps contributing");
     assertTotalsConsistent(r);
     assertTrue(r.envSteps() >= 300_000, "the run still reaches its budget: " + r.envSteps());
+  }
+
+  @Test
+  void aWorkerThatKeepsFailingEndsTheRunAsFailedOnceItsRestartBudgetIsSpent(@TempDir Path dir) throws Exception {
+    AtomicInteger failures = new AtomicInteger(Integer.MAX_VALUE);
+    EnvFactory f = (worker, copy) -> worker == 0 && copy == 0 ? new FailingEnv(failures, 150)
+        : EnvRegistry.make("cartpole");
+    RecordingListener events = new RecordingListener();
+    RuntimeConfig rc = TinyConfigs.runtime(2, 2).withEnvFactory(f).withRateLimited(false)
+        .withRestartBudget(2, java.time.Duration.ofSeconds(60)).withCheckpoints(dir, null);
+    long t0 = System.nanoTime();
+    RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(RunFailedException.class,
+        () -> LocalRuntime.run(rc, new R2d2Builder(TinyConfigs.r2d2(1_000_000_000L)), events));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    assertTrue(e.getMessage().contains("worker-0 failed 3 times") && e.getMessage().contains("injected env fault")
+        && e.getMessage().contains("actors.max_restarts = 2"), "names the worker, the budget and the error: "
+        + e.getMessage());
+    assertEquals(2, events.events("worker_restart").size(), "two restarts within the budget: " + events.events);
+    List<Map<String, Object>> gaveUp = events.events("worker_gave_up");
+    assertEquals(1, gaveUp.size(), "then it gives up: " + events.events);
+    assertEquals("worker-0", gaveUp.get(0).get("worker"));
+    RunResult r = e.totals();
+    assertEquals(2, r.workers().get(0).restarts(), "ledger restarts");
+    assertTotalsConsistent(r);
+    assertTrue(Files.size(dir.resolve("learner.ckpt")) > 0, "a failed run still stops in order and checkpoints");
+    assertTrue(seconds < 30, "the run ends within its backoff, not at its budget: " + seconds + " s");
   }
 
   @Test

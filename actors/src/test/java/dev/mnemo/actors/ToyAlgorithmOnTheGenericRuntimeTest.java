@@ -83,6 +83,11 @@ class ToyAlgorithmOnTheGenericRuntimeTest {
     public Evaluator newEvaluator(AgentShapes shapes) {
       return null;
     }
+
+    @Override
+    public Evaluator newEvaluator(AgentShapes shapes, int episodes) {
+      return null;
+    }
   }
 
   static final class MeanRewardLearner implements Learner {

@@ -4,6 +4,7 @@ import dev.mnemo.actors.ClusterKeys;
 import dev.mnemo.actors.Coordinator;
 import dev.mnemo.actors.EnvWorker;
 import dev.mnemo.actors.Events;
+import dev.mnemo.actors.FailureLog;
 import dev.mnemo.actors.ParamServer;
 import dev.mnemo.actors.ReplayService;
 import dev.mnemo.actors.RuntimeConfig;
@@ -65,6 +66,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private ActorRef<ReplayService.Command> replay;
   private ActorRef<ParamServer.Command> params;
   private int generation;
+  private final FailureLog failureLog = new FailureLog();
 
   private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
   private final java.util.concurrent.CompletableFuture<Void> stopped;
@@ -142,7 +144,7 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
       for (int w = 0; w < runtime.workers(); w++) {
         WorkerLedger ledger = new WorkerLedger();
         EnvWorker.Spec spec = Coordinator.workerSpec(agent, runtime, shapes, listener, w, w * runtime.envsPerWorker(),
-            total, params, replay, ledger);
+            total, params, replay, ledger, failureLog);
         ActorRef<EnvWorker.Command> ref = getContext().spawn(EnvWorker.supervised(spec),
             "worker-" + generation + "-" + w);
         getContext().watch(ref);
@@ -167,9 +169,11 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
   private Behavior<Command> onTerminated(ActorRef<Void> ref) {
     workers.removeIf(w -> w.equals(ref));
     if (workers.isEmpty()) {
-      // Only the learner's Stop ends a worker (failures restart it): the run is over.
+      // The learner's Stop ends a worker, or its restart budget running out: either way this node is done.
       long sent = ledgers.stream().mapToLong(WorkerLedger::sequencesSent).sum();
-      listener.onEvent(Events.of("actor_node_stopped", "sequences_sent", sent));
+      List<String> gaveUp = ledgers.stream().map(WorkerLedger::gaveUp).filter(java.util.Objects::nonNull).toList();
+      listener.onEvent(gaveUp.isEmpty() ? Events.of("actor_node_stopped", "sequences_sent", sent)
+          : Events.of("actor_node_stopped", "sequences_sent", sent, "reason", String.join("; ", gaveUp)));
       stopped.complete(null);
       return Behaviors.stopped();
     }

@@ -16,6 +16,11 @@ public final class NodeConfig {
   private NodeConfig() {
   }
 
+  /** The keys of an {@code actors { }} block. */
+  public static final java.util.List<String> RUNTIME_KEYS = java.util.List.of("workers", "envs_per_worker",
+      "chunk_rows", "credits", "steps_per_tick", "rate_limited", "status_interval", "max_restarts", "restart_window",
+      "checkpoint_dir");
+
   /** The kind a file names when it names none. */
   public static final String DEFAULT_KIND = "r2d2";
 
@@ -28,8 +33,7 @@ public final class NodeConfig {
   }
 
   /**
-   * The runtime config under {@code actors} (keys {@code workers, envs_per_worker, chunk_rows, credits,
-   * steps_per_tick, rate_limited, status_interval, checkpoint_dir}), defaults from
+   * The runtime config under {@code actors} (keys {@link #RUNTIME_KEYS}), defaults from
    * {@link RuntimeConfig#defaults()}.
    */
   public static RuntimeConfig runtime(Config root) {
@@ -39,10 +43,8 @@ public final class NodeConfig {
     }
     Config c = root.getConfig("actors");
     for (String k : c.root().keySet()) {
-      if (!java.util.Set.of("workers", "envs_per_worker", "chunk_rows", "credits", "steps_per_tick", "rate_limited",
-          "status_interval", "checkpoint_dir").contains(k)) {
-        throw new IllegalArgumentException("unknown key actors." + k + "; valid: workers, envs_per_worker, chunk_rows,"
-            + " credits, steps_per_tick, rate_limited, status_interval, checkpoint_dir");
+      if (!RUNTIME_KEYS.contains(k)) {
+        throw new IllegalArgumentException("unknown key actors." + k + "; valid: " + String.join(", ", RUNTIME_KEYS));
       }
     }
     RuntimeConfig r = d.withWorkers(c.hasPath("workers") ? c.getInt("workers") : d.workers(),
@@ -53,6 +55,10 @@ public final class NodeConfig {
         .withRateLimited(c.hasPath("rate_limited") ? c.getBoolean("rate_limited") : d.rateLimited());
     if (c.hasPath("status_interval")) {
       r = r.withStatusInterval(c.getDuration("status_interval"));
+    }
+    if (c.hasPath("max_restarts") || c.hasPath("restart_window")) {
+      r = r.withRestartBudget(c.hasPath("max_restarts") ? c.getInt("max_restarts") : d.maxRestarts(),
+          c.hasPath("restart_window") ? c.getDuration("restart_window") : d.restartWindow());
     }
     if (c.hasPath("checkpoint_dir")) {
       r = r.withCheckpoints(Path.of(c.getString("checkpoint_dir")), r.resumeDir());

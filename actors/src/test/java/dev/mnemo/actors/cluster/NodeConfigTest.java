@@ -18,7 +18,7 @@ class NodeConfigTest {
   void experimentKeysGoToR2d2AndTheActorsBlockToTheRuntime() {
     var file = ConfigFactory.parseString("kind = r2d2\nruntime = cluster\nenv = \"tmaze?length=10\"\n"
         + "lstm_size = 32\nencoder_sizes = [32]\nactors { workers = 3, envs_per_worker = 5, rate_limited = false,"
-        + " status_interval = 250ms }");
+        + " status_interval = 250ms, max_restarts = 3, restart_window = 5s }");
     R2d2Config r = ((R2d2Builder) NodeConfig.agent(file)).config();
     assertEquals("tmaze?length=10", r.env());
     assertEquals(32, r.coreSize());
@@ -30,6 +30,8 @@ class NodeConfigTest {
     assertFalse(rc.rateLimited());
     assertEquals(250, rc.statusInterval().toMillis());
     assertEquals(RuntimeConfig.defaults().credits(), rc.credits());
+    assertEquals(3, rc.maxRestarts());
+    assertEquals(5, rc.restartWindow().toSeconds());
   }
 
   @Test

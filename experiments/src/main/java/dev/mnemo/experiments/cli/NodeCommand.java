@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
         "  mnemo node --role actor --seed-nodes 127.0.0.1:2552 [--port 0] CONFIG",
         "CONFIG is an experiment file (configs/quickstart.conf works); an optional actors { workers, "
             + "envs_per_worker, chunk_rows, credits, steps_per_tick, rate_limited, status_interval, "
-            + "checkpoint_dir } block sets the runtime. Binds 127.0.0.1 unless --host says otherwise."})
+            + "max_restarts, restart_window, checkpoint_dir } block sets the runtime. Binds 127.0.0.1 unless --host says otherwise."})
 final class NodeCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "ARGS", description = "--role, --host, --port, --seed-nodes, CONFIG")

@@ -1,6 +1,8 @@
 package dev.mnemo.experiments.kinds;
 
+import dev.mnemo.learners.agent.ParamsFile;
 import dev.mnemo.learners.agent.Solved;
+import dev.mnemo.learners.agent.SolvedRule;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
@@ -37,7 +40,7 @@ import java.util.Set;
 public final class R2d2RunKind implements RunKind {
 
   /** Keys of this kind that are not fields of {@link R2d2Config}. */
-  private static final Set<String> RUN_KEYS = Set.of("runtime", "stop_when_solved", "actors");
+  private static final Set<String> RUN_KEYS = Set.of("runtime", "stop_when_solved", "confirm_episodes", "actors");
 
   @Override
   public String name() {
@@ -53,7 +56,7 @@ public final class R2d2RunKind implements RunKind {
   public ConfigSchema schema() {
     ConfigSchema.Builder b = ConfigSchema.builder(name())
         .defaults(paperDefaults())
-        .defaults("runtime = sync\nstop_when_solved = false\n")
+        .defaults("runtime = sync\nstop_when_solved = false\nconfirm_episodes = " + SolvedRule.CONFIRM_EPISODES + "\n")
         .defaults(RuntimeConfig.defaultsConfig().atPath("actors").root().render(
             ConfigRenderOptions.defaults().setOriginComments(false).setComments(true).setJson(false)))
         .key(KeyRule.ofString("runtime").oneOf("sync", "local").doc("sync: one thread runs envs, replay and "
@@ -71,8 +74,14 @@ public final class R2d2RunKind implements RunKind {
             .doc("runtime = local: apply the samples-per-insert limiter between actors and learner"))
         .key(KeyRule.ofDuration("actors.status_interval").atLeast(Duration.ofMillis(1))
             .doc("runtime = local: period of status lines"))
-        .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run at the first evaluation that reaches "
-            + "solved_threshold (runtime = sync and local)"))
+        .key(KeyRule.ofInt("actors.max_restarts").between(0, 1_000_000).doc("runtime = local: restarts one env "
+            + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
+        .key(KeyRule.ofDuration("actors.restart_window").atLeast(Duration.ofMillis(1)).doc("runtime = local: the "
+            + "sliding window actors.max_restarts counts in"))
+        .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run on the first parameters found solved: an "
+            + "evaluation reached solved_threshold and a larger one of the same parameters confirmed it"))
+        .key(KeyRule.ofInt("confirm_episodes").between(1, 1_000_000).doc("greedy episodes of the larger "
+            + "evaluation that confirms solved and gives summary.json's eval (of the run's result parameters)"))
         .key(KeyRule.ofString("env").doc("environment id with parameters; `mnemo envs` lists them"))
         .key(KeyRule.ofInt("num_envs").between(1, 4096).doc("actors N, each with its own epsilon"))
         .key(KeyRule.ofInt("burn_in").between(0, 10_000).doc("steps unrolled without gradient before the "
@@ -113,6 +122,8 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofString("engine").oneOf("gemm", "samediff").doc("learner network implementation"))
         .check("the environment id names a registered environment", c -> EnvRegistry.make(c.getString("env")),
             "env")
+        .constraint("confirm_episodes > eval_episodes (solved is confirmed by a larger evaluation)",
+            c -> c.getInt("confirm_episodes") > c.getInt("eval_episodes"), "confirm_episodes", "eval_episodes")
         .check("the R2D2 hyperparameters are consistent", c -> toR2d2Config(c, c.getLong("seed")),
             "min_replay_size", "replay_capacity");
     // Every other key takes its type from its default and its description from the default's comment.
@@ -136,9 +147,10 @@ public final class R2d2RunKind implements RunKind {
   @Override
   public RunOutcome run(RunContext ctx) throws Exception {
     R2d2Config cfg = toR2d2Config(ctx.config(), ctx.seed());
+    int confirmEpisodes = ctx.config().getInt("confirm_episodes");
     if ("local".equals(ctx.config().getString("runtime"))) {
       return LocalRunLoop.run(ctx, new R2d2Builder(cfg), new LocalRunLoop.Schedule(cfg.evalInterval(),
-          cfg.solvedThreshold(), ctx.config().getBoolean("stop_when_solved")));
+          cfg.solvedThreshold(), ctx.config().getBoolean("stop_when_solved"), confirmEpisodes));
     }
     if (ctx.resumed()) {
       throw new IllegalArgumentException("runtime = sync keeps no checkpoint to resume from; use runtime = local");
@@ -147,13 +159,28 @@ public final class R2d2RunKind implements RunKind {
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",
         "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
     double[] row = new double[11];
-    SynchronousTrainer trainer = new SynchronousTrainer(cfg);
-    TrainResult r = trainer.run(m -> report(ctx, metrics, row, m), stopWhenSolved, ctx::stopRequested);
-    Boolean solved = Solved.hasThreshold(cfg.solvedThreshold()) ? r.solved() : null;
+    SynchronousTrainer trainer = new SynchronousTrainer(cfg, confirmEpisodes);
+    // The status line follows progress_interval (ProgressLine paces itself), between evaluations too.
+    double[] lastEval = {Double.NaN};
+    double[] loss = {Double.NaN};
+    Supplier<String> status = () -> String.format("eval %.3f (last)  loss %.4f", lastEval[0], loss[0]);
+    TrainResult r = trainer.run(m -> {
+      lastEval[0] = m.evalReturn();
+      report(ctx, metrics, row, m);
+    }, stopWhenSolved, ctx::stopRequested, (steps, updates, l) -> {
+      loss[0] = l;
+      ctx.progress(steps, updates, status);
+    });
+    // The result parameters and their larger evaluation, as in the local runtime (SolvedRule).
+    ParamsFile.write(ctx.checkpointDir().resolve(LocalRunLoop.RESULT_PARAMS), r.resultParams());
+    Boolean solved = Solved.hasThreshold(cfg.solvedThreshold())
+        ? r.result().meanReturn() >= cfg.solvedThreshold() : null;
     return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
-        .withEval(new EvalResult(r.evalMeanReturn(), r.evalCi95(), r.evalEpisodes(), solved))
+        .withEval(new EvalResult(r.result().meanReturn(), r.result().ci95(), r.result().episodes(), solved))
         .with("episodes", r.episodes())
-        .with("solved_at_env_step", r.solvedAtEnvStep());
+        .with("solved_at_env_step", r.solvedAtEnvStep())
+        .with("result_params", "checkpoints/" + LocalRunLoop.RESULT_PARAMS)
+        .with("result_params_version", r.resultParams().version());
   }
 
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {

@@ -2,6 +2,7 @@ package dev.mnemo.experiments.run;
 
 import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.actors.LocalRuntime;
+import dev.mnemo.actors.RunFailedException;
 import dev.mnemo.actors.RunResult;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeCounters;
@@ -10,18 +11,26 @@ import dev.mnemo.actors.RuntimeStatus;
 import dev.mnemo.actors.cluster.NodeConfig;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.learners.agent.AgentBuilder;
+import dev.mnemo.learners.agent.AgentShapes;
 import dev.mnemo.learners.agent.Evaluator;
+import dev.mnemo.learners.agent.ParamsFile;
+import dev.mnemo.learners.agent.SolvedRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * {@code runtime = local} for any algorithm: the Pekko local runtime (workers, replay and learner services in
  * this JVM) driven from the CLI's thread, which writes status rows to {@code metrics.csv}, runs the periodic
- * evaluations of the latest published parameters with the algorithm's {@link Evaluator}, stops at the budget,
- * on request or when solved, and reports the final evaluation. Nothing here names an algorithm: it is given
- * an {@link AgentBuilder}.
+ * evaluations of the latest published parameters with the algorithm's {@link Evaluator}, and stops at the
+ * budget, on request or when solved. "Solved" is {@link SolvedRule}'s, as in every runtime: a periodic
+ * evaluation that reaches the threshold is confirmed by a larger one of the same snapshot; a run that stops
+ * when solved keeps that snapshot as its result ({@code checkpoints/result.params}, while the learner's own
+ * checkpoint, for {@code --resume}, is the learner as it was at the stop) and reports the confirmation;
+ * otherwise the result is the last published parameters with the same larger evaluation. Nothing here
+ * names an algorithm: it is given an {@link AgentBuilder}.
  */
 public final class LocalRunLoop {
 
@@ -32,10 +41,19 @@ public final class LocalRunLoop {
    *
    * @param evalInterval env steps between evaluations
    * @param solvedThreshold mean evaluation return that counts as solved ({@link Solved#hasThreshold})
-   * @param stopWhenSolved end the run at the first evaluation that reaches the threshold
+   * @param stopWhenSolved end the run on the first parameters found solved ({@link SolvedRule})
+   * @param confirmEpisodes episodes of the larger evaluation that confirms "solved" and gives the final figures
    */
-  public record Schedule(long evalInterval, double solvedThreshold, boolean stopWhenSolved) {
+  public record Schedule(long evalInterval, double solvedThreshold, boolean stopWhenSolved, int confirmEpisodes) {
+
+    /** With {@link SolvedRule#CONFIRM_EPISODES} confirming episodes. */
+    public Schedule(long evalInterval, double solvedThreshold, boolean stopWhenSolved) {
+      this(evalInterval, solvedThreshold, stopWhenSolved, SolvedRule.CONFIRM_EPISODES);
+    }
   }
+
+  /** The run's result parameters under {@code checkpoints/} (see {@link ParamsFile}). */
+  public static final String RESULT_PARAMS = "result.params";
 
   /**
    * Runs to the budget (or a stop) with a final checkpoint (learner + replay) that {@code --resume}
@@ -78,29 +96,47 @@ public final class LocalRunLoop {
     };
     RunResult r;
     ParamSnapshot finalParams;
-    Evaluator evaluator = agent.newEvaluator(LocalRuntime.shapes(agent, rc));
+    AgentShapes shapes = LocalRuntime.shapes(agent, rc);
+    Evaluator evaluator = agent.newEvaluator(shapes);
+    Evaluator larger = agent.newEvaluator(shapes, schedule.confirmEpisodes());
+    SolvedRule rule = larger == null ? null : new SolvedRule(larger, schedule.solvedThreshold());
     PeriodicEval periodic = evaluator == null ? null : new PeriodicEval(evaluator, schedule.evalInterval());
     long solvedAt = Solved.NEVER;
+    // The run's result when it stops as solved: the parameters found solved and their confirmation.
+    ParamSnapshot resultParams = null;
+    Evaluator.Evaluation result = null;
     try (LocalRuntime rt = LocalRuntime.start(rc, agent, listener)) {
       while (!rt.result().isDone()) {
         if (ctx.stopRequested()) {
           rt.requestStop("stop requested");
         }
-        // Evaluations run here, on the polling thread, so actors and learner keep their own threads.
-        double[] ev = periodic == null ? null : periodic.maybeEvaluate(rt.counters());
+        // Evaluations run here, on the polling thread, so actors and learner keep their own threads. They
+        // evaluate one immutable snapshot, which the learner's later updates do not touch.
+        PeriodicEval.Done ev = periodic == null ? null : periodic.maybeEvaluate(rt.counters());
         if (ev != null) {
+          Evaluator.Evaluation e = ev.evaluation();
           synchronized (listener) {
-            lastEval[0] = ev[0];
-            lastEval[1] = ev[1];
+            lastEval[0] = e.meanReturn();
+            lastEval[1] = e.ci95();
           }
-          boolean solved = ev[0] >= schedule.solvedThreshold();
-          ctx.events().record("eval", "env_steps", (long) ev[2], "updates", (long) ev[3], "eval_return", ev[0],
-              "eval_ci95", ev[1], "solved", solved);
-          if (solved && solvedAt == Solved.NEVER) {
-            solvedAt = (long) ev[2];
-          }
-          if (solved && schedule.stopWhenSolved()) {
-            rt.requestStop("solved");
+          boolean nominated = rule != null && rule.nominates(e);
+          ctx.events().record("eval", "env_steps", ev.envSteps(), "updates", ev.updates(), "params_version",
+              ev.params().version(), "eval_return", e.meanReturn(), "eval_ci95", e.ci95(), "reaches_threshold",
+              nominated);
+          if (nominated && solvedAt == Solved.NEVER) {
+            Evaluator.Evaluation c = rule.evaluate(ev.params());
+            boolean solved = Boolean.TRUE.equals(rule.solved(c));
+            ctx.events().record("solved_check", "env_steps", ev.envSteps(), "params_version", ev.params().version(),
+                "eval_return", e.meanReturn(), "confirm_return", c.meanReturn(), "confirm_ci95", c.ci95(),
+                "confirm_episodes", c.episodes(), "solved", solved);
+            if (solved) {
+              solvedAt = ev.envSteps();
+              if (schedule.stopWhenSolved()) {
+                resultParams = ev.params();
+                result = c;
+                rt.requestStop("solved");
+              }
+            }
           }
         }
         try {
@@ -109,24 +145,54 @@ public final class LocalRunLoop {
           // still running: poll the stop flag again
         }
       }
-      r = rt.result().get();
+      try {
+        r = rt.result().get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RunFailedException f) {
+          // A worker exhausted its restart budget: the run stopped in order (final checkpoint written) and failed.
+          recordTotals(ctx, f.totals());
+          throw f;
+        }
+        throw e;
+      }
       finalParams = rt.counters().latestParams();
     }
+    recordTotals(ctx, r);
+    RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
+        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
+        .with("solved_at_env_step", solvedAt);
+    if (resultParams == null) {
+      // Not stopped as solved: the result is the last published parameters, evaluated as a confirmation is.
+      resultParams = finalParams;
+      if (rule != null && resultParams != null) {
+        try {
+          result = rule.evaluate(resultParams);
+        } catch (RuntimeException ex) {
+          if (!ctx.stopRequested()) {
+            throw ex;
+          }
+          // An interrupted run stays interrupted when its final evaluation cannot run (its env server is gone).
+          ctx.events().record("eval_failed", "error", String.valueOf(ex));
+        }
+      }
+    }
+    if (resultParams != null) {
+      // Kept apart from learner.ckpt, which holds the learner as it was at the stop (to resume from).
+      ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), resultParams);
+      out = out.with("result_params", "checkpoints/" + RESULT_PARAMS)
+          .with("result_params_version", resultParams.version());
+    }
+    if (result != null) {
+      out = out.withEval(new EvalResult(result.meanReturn(), result.ci95(), result.episodes(), rule.solved(result)));
+    }
+    return out;
+  }
+
+  private static void recordTotals(RunContext ctx, RunResult r) {
     ctx.events().record("runtime_totals", "sequences_sent", r.sequencesSent(), "sequences_received",
         r.sequencesReceived(), "sequences_inserted", r.sequencesInserted(), "dropped_at_stop",
         r.sequencesDroppedAtStop(), "dropped_in_restarts", r.sequencesDroppedInRestarts(), "restarts",
         r.restarts(), "anomalies", r.sequenceAnomalies());
-    RunOutcome out = RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates()).with("episodes", r.episodes())
-        .with("restarts", r.restarts()).with("sequences_inserted", r.sequencesInserted())
-        .with("solved_at_env_step", solvedAt);
-    if (evaluator != null && finalParams != null) {
-      // The final evaluation of the last published parameters, exactly as the periodic ones.
-      Evaluator.Evaluation e = evaluator.evaluate(finalParams);
-      Boolean solved = Solved.hasThreshold(schedule.solvedThreshold()) ? e.meanReturn() >= schedule.solvedThreshold()
-          : null;
-      out = out.withEval(new EvalResult(e.meanReturn(), e.ci95(), e.episodes(), solved));
-    }
-    return out;
   }
 
   /**
@@ -144,17 +210,21 @@ public final class LocalRunLoop {
       this.next = interval;
     }
 
-    /** {mean, ci95, env steps, updates} when an evaluation is due and parameters exist, else null. */
-    double[] maybeEvaluate(RuntimeCounters counters) {
+    /** One periodic evaluation: of which parameters, what it found, and the run's counts when it began. */
+    record Done(ParamSnapshot params, Evaluator.Evaluation evaluation, long envSteps, long updates) {
+    }
+
+    /** The evaluation of the latest published parameters when one is due and parameters exist, else null. */
+    Done maybeEvaluate(RuntimeCounters counters) {
       long steps = counters.envSteps();
+      long updates = counters.updates();
       ParamSnapshot params = counters.latestParams();
       if (steps < next || params == null) {
         return null;
       }
       // Several intervals may have passed while the last evaluation ran: evaluate once, then skip ahead.
       next = (steps / interval + 1) * interval;
-      Evaluator.Evaluation e = evaluator.evaluate(params);
-      return new double[] {e.meanReturn(), e.ci95(), steps, counters.updates()};
+      return new Done(params, evaluator.evaluate(params), steps, updates);
     }
   }
 }

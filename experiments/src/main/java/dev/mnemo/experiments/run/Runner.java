@@ -135,8 +135,10 @@ public final class Runner {
         error = t;
       }
       double wall = (nanoClock.getAsLong() - t0) / 1e9;
-      String status = error != null ? RunResult.FAILED
-          : ctx.stopRequested() ? RunResult.INTERRUPTED : RunResult.COMPLETED;
+      // A run stopped by a signal is interrupted even if stopping raised an error (e.g. its final evaluation
+      // could not reach an env server that is gone): the error is kept next to the status.
+      String status = ctx.stopRequested() ? RunResult.INTERRUPTED
+          : error != null ? RunResult.FAILED : RunResult.COMPLETED;
       summary.put("status", status);
       summary.put("finished_utc", clock.instant().toString());
       summary.put("wall_seconds", Math.round(wall * 1000) / 1000.0);
@@ -146,8 +148,11 @@ public final class Runner {
         if (ctx.learnerUpdatesSoFar() >= 0) {
           summary.put("learner_updates", ctx.learnerUpdatesSoFar());
         }
-        events.record("run_failed", "error", describe(error), "stack", stackTrace(error));
-        console.println("mnemo: run failed: " + describe(error));
+        if (ctx.stopRequested()) {
+          summary.put("stop_requested", ctx.stopReason());
+        }
+        events.record("run_" + status, "error", describe(error), "stack", stackTrace(error));
+        console.println("mnemo: run " + status + ": " + describe(error));
       } else {
         summary.put("env_steps", outcome.envSteps());
         outcome.learnerUpdates().ifPresent(u -> summary.put("learner_updates", u));

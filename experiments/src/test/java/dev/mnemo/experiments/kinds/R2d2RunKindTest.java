@@ -40,11 +40,31 @@ class R2d2RunKindTest {
     assertEquals("completed", s.get("status").asText());
     assertEquals(400, s.get("env_steps").asLong());
     assertTrue(s.get("learner_updates").asLong() > 0, "the learner must have updated: " + s);
-    assertEquals(4, s.get("eval").get("episodes").asInt());
+    assertEquals(100, s.get("eval").get("episodes").asInt(), "the final evaluation is the larger one: " + s);
     assertTrue(s.get("eval").has("solved"), "a finite threshold reports solved: " + s);
     List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
     assertTrue(metrics.get(0).startsWith("env_steps,updates,"), metrics.get(0));
     assertEquals(3, metrics.size(), "header + one row per evaluation (2): " + metrics);
+  }
+
+  /**
+   * {@code progress_interval} paces the status line in every runtime: a synchronous run used to print one
+   * only at its evaluations (here one, at the end).
+   */
+  @Test
+  void aSynchronousRunPrintsAStatusLineEveryProgressInterval() throws IOException {
+    Path out = tmp.resolve("progress");
+    int code = mnemo("run", config("total_env_steps = 30000\neval_interval = 30000\nprogress_interval = 10ms\n")
+        .toString(), "--out", out.toString());
+    assertEquals(0, code, cli.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    double wall = s.get("wall_seconds").asDouble();
+    long lines = cli.err().lines().filter(l -> l.startsWith("[tiny] ") && l.contains(" | env ")).count();
+    // One line per 10 ms at most; allow for a slow start and a loaded machine, but far more than one.
+    long expected = (long) (wall / 0.01 / 4);
+    assertTrue(wall > 0.1, "the run must last several intervals for this test to mean anything: " + wall + " s");
+    assertTrue(lines >= Math.max(4, expected), lines + " status lines in " + wall + " s at one per 10 ms:\n"
+        + cli.err());
   }
 
   @Test
@@ -56,8 +76,9 @@ class R2d2RunKindTest {
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed", s.get("status").asText());
     assertTrue(s.get("env_steps").asLong() >= 400, "the budget is reached: " + s);
+    assertTrue(s.get("env_steps").asLong() <= 400 + 2, "and not passed by more than a vector step per worker: " + s);
     assertTrue(s.get("learner_updates").asLong() > 0, "the learner service updated: " + s);
-    assertEquals(4, s.get("eval").get("episodes").asInt(), "final greedy evaluation: " + s);
+    assertEquals(100, s.get("eval").get("episodes").asInt(), "final greedy evaluation, the larger one: " + s);
     assertTrue(Files.size(out.resolve("checkpoints/learner.ckpt")) > 0, "final learner checkpoint");
     assertTrue(Files.size(out.resolve("checkpoints/replay.ckpt")) > 0, "final replay checkpoint");
     String events = Files.readString(out.resolve("events.jsonl"));

@@ -80,6 +80,8 @@ class R2d2SchemaMatchesConfigTest {
     assertEquals(rt.statusInterval(), schema.defaults().getDuration("actors.status_interval"));
     assertEquals(rt.workers(), schema.defaults().getInt("actors.workers"));
     assertEquals(rt.envsPerWorker(), schema.defaults().getInt("actors.envs_per_worker"));
+    assertEquals(rt.maxRestarts(), schema.defaults().getInt("actors.max_restarts"));
+    assertEquals(rt.restartWindow(), schema.defaults().getDuration("actors.restart_window"));
   }
 
   @Test

@@ -208,6 +208,23 @@ class RunnerTest {
   }
 
   @Test
+  void aRunThatThrowsWhileStoppingOnASignalIsInterruptedWithItsError() throws Exception {
+    RunKind k = kind("clumsy", ctx -> {
+      ctx.progress(3);
+      hooks.get(0).start(); // SIGINT
+      while (!ctx.stopRequested()) {
+        Thread.onSpinWait();
+      }
+      throw new IllegalStateException("final evaluation: env server gone");
+    });
+    RunResult r = runner().run(configOf(k, ""), newDir(), false, List.of());
+    assertEquals(RunResult.INTERRUPTED, r.status(), r.summary().toString());
+    assertTrue(String.valueOf(r.summary().get("error")).contains("env server gone"), r.summary().toString());
+    assertEquals("signal", r.summary().get("stop_requested"));
+    assertEquals(3L, r.summary().get("env_steps"));
+  }
+
+  @Test
   void signalIgnoredPastTheGraceStillLeavesAnInterruptedSummary() throws Exception {
     String[] seen = new String[1];
     RunKind k = kind("stubborn", ctx -> {

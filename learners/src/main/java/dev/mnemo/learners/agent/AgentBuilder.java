@@ -55,6 +55,13 @@ public interface AgentBuilder {
     return null;
   }
 
-  /** An evaluator of {@code episodes} episodes per evaluation, or null when the config asks for none. */
+  /** The periodic evaluator (the config's episodes per evaluation), or null when the config asks for none. */
   Evaluator newEvaluator(AgentShapes shapes);
+
+  /**
+   * An evaluator of {@code episodes} episodes per evaluation, seeded apart from training and from
+   * {@link #newEvaluator(AgentShapes)}: the larger evaluation of {@link SolvedRule} that confirms "solved"
+   * and gives a run's final figures; null for an algorithm that has no evaluation.
+   */
+  Evaluator newEvaluator(AgentShapes shapes, int episodes);
 }

@@ -116,4 +116,10 @@ public record R2d2Builder(R2d2Config config) implements AgentBuilder {
     return config.evalEpisodes() < 1 ? null : new GreedyEvaluator(config.env(), config.evalEpisodes(),
         config.seed() + 1_000_003L, networkSpec(shapes.env()));
   }
+
+  /** Greedy episodes as {@link #newEvaluator(AgentShapes)}, on episodes of their own. */
+  @Override
+  public Evaluator newEvaluator(AgentShapes shapes, int episodes) {
+    return new GreedyEvaluator(config.env(), episodes, config.seed() + 2_000_029L, networkSpec(shapes.env()));
+  }
 }

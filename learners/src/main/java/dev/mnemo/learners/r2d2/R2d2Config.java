@@ -136,8 +136,8 @@ public record R2d2Config(String env, long seed, int numEnvs, int burnIn, int tra
   public static final String INITIAL_PRIORITY_MAX = "max";
 
   /** Keys an experiment file may hold beside this record's fields (read by the CLI, ignored here). */
-  public static final Set<String> NON_R2D2_KEYS = Set.of("kind", "runtime", "stop_when_solved", "description",
-      "progress_interval", "shutdown_grace");
+  public static final Set<String> NON_R2D2_KEYS = Set.of("kind", "runtime", "stop_when_solved", "confirm_episodes",
+      "description", "progress_interval", "shutdown_grace");
 
   /**
    * The paper's defaults overridden by {@code values}, keyed by the snake_case names of this record's

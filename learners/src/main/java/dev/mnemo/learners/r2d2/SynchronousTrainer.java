@@ -1,6 +1,8 @@
 package dev.mnemo.learners.r2d2;
 
+import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.learners.agent.Solved;
+import dev.mnemo.learners.agent.SolvedRule;
 import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.learners.agent.AgentShapes;
@@ -20,7 +22,11 @@ import java.util.function.Consumer;
  * {@code initial_priority} says), and the {@link R2d2Learner} updating at the configured
  * samples-per-insert ratio. The kernel gets the learner's parameters every {@code actorRefreshSteps}
  * steps of each env; greedy evaluation episodes run every {@code evalInterval} env steps on separate
- * env copies. Everything random derives from the config's seed, so a run is deterministic.
+ * env copies, and "solved" follows {@link SolvedRule}: an evaluation that reaches the threshold is confirmed
+ * on the same parameters by a larger one ({@code confirmEpisodes}), and the run's result is the parameters
+ * it stopped on when solved, else its final ones, with that larger evaluation of them. Metrics rows go out
+ * at every evaluation; a {@link Progress} hears the running totals after every vector step. Everything random
+ * derives from the config's seed, so a run is deterministic.
  *
  * <p>In one thread the replay ratio is kept by the loop itself (after every env step: update while
  * {@code updates * batch <= samplesPerInsert * inserted}), so the replay's blocking rate limiter is
@@ -34,8 +40,17 @@ public final class SynchronousTrainer {
   private final ActingLoop acting;
   private final SequenceBatch batch;
   private final Evaluator evaluator;
+  private final SolvedRule rule;
 
+  /** With {@link SolvedRule#CONFIRM_EPISODES} confirming episodes. */
   public SynchronousTrainer(R2d2Config config) {
+    this(config, SolvedRule.CONFIRM_EPISODES);
+  }
+
+  /**
+   * @param confirmEpisodes episodes of the evaluation that confirms "solved" and gives the final figures
+   */
+  public SynchronousTrainer(R2d2Config config, int confirmEpisodes) {
     this.config = config;
     int n = config.numEnvs();
     VectorEnv envs = new VectorEnv(config.env(), n, config.seed());
@@ -52,6 +67,7 @@ public final class SynchronousTrainer {
         shapes.sequence(), replay, 0, builder.newSequencePriority(shapes));
     this.batch = replay.newBatch(config.batchSize());
     this.evaluator = builder.newEvaluator(shapes);
+    this.rule = new SolvedRule(builder.newEvaluator(shapes, confirmEpisodes), config.solvedThreshold());
   }
 
   public R2d2Learner learner() {
@@ -75,6 +91,24 @@ public final class SynchronousTrainer {
    * {@code stop} turns true, e.g. on SIGINT.
    */
   public TrainResult run(Consumer<TrainMetrics> metrics, boolean stopWhenSolved, BooleanSupplier stop) {
+    return run(metrics, stopWhenSolved, stop, (steps, updates, loss) -> { });
+  }
+
+  /** The running totals, after every vector step. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Called on the training thread after every vector step: keep it cheap (e.g. a status line that paces
+     * itself, such as the CLI's {@code progress_interval}).
+     *
+     * @param loss the last update's loss (NaN before the first)
+     */
+    void at(long envSteps, long updates, double loss);
+  }
+
+  /** As {@link #run(Consumer, boolean, BooleanSupplier)}, telling {@code progress} after every vector step. */
+  public TrainResult run(Consumer<TrainMetrics> metrics, boolean stopWhenSolved, BooleanSupplier stop,
+      Progress progress) {
     long start = System.nanoTime();
     int n = acting.size();
     refreshActors();
@@ -90,6 +124,8 @@ public final class SynchronousTrainer {
     double evalCi = Double.NaN;
     boolean solved = false;
     long solvedAt = Solved.NEVER;
+    ParamSnapshot resultParams = null;
+    Evaluator.Evaluation result = null;
     try {
       while (envSteps < config.totalEnvSteps()) {
         acting.step();
@@ -109,16 +145,25 @@ public final class SynchronousTrainer {
         if (acting.vectorSteps() % config.actorRefreshSteps() == 0) {
           refreshActors();
         }
+        progress.at(envSteps, learner.updates(), last == null ? Double.NaN : last.loss());
         boolean stopping = stop.getAsBoolean();
         if (envSteps >= nextEval || envSteps >= config.totalEnvSteps() || stopping) {
           nextEval += config.evalInterval();
           if (evaluator != null) {
-            Evaluator.Evaluation e = evaluator.evaluate(learner.snapshot());
+            ParamSnapshot params = learner.snapshot();
+            Evaluator.Evaluation e = evaluator.evaluate(params);
             evalMean = e.meanReturn();
             evalCi = e.ci95();
-            if (!solved && evalMean >= config.solvedThreshold()) {
-              solved = true;
-              solvedAt = envSteps;
+            if (!solved && rule.nominates(e)) {
+              Evaluator.Evaluation confirmation = rule.evaluate(params);
+              if (rule.solved(confirmation)) {
+                solved = true;
+                solvedAt = envSteps;
+                if (stopWhenSolved) {
+                  resultParams = params;
+                  result = confirmation;
+                }
+              }
             }
           }
           long now = System.nanoTime();
@@ -144,8 +189,13 @@ public final class SynchronousTrainer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("trainer interrupted", e);
     }
+    if (resultParams == null) {
+      // Not stopped as solved: the result is the final parameters, evaluated as a confirmation would be.
+      resultParams = learner.snapshot();
+      result = rule.evaluate(resultParams);
+    }
     return new TrainResult(envSteps, learner.updates(), acting.episodes(), evalMean, evalCi,
-        config.evalEpisodes(), solved, solvedAt, (System.nanoTime() - start) / 1e9);
+        config.evalEpisodes(), solved, solvedAt, (System.nanoTime() - start) / 1e9, resultParams, result);
   }
 
   private void refreshActors() {
