@@ -157,6 +157,8 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
 
   private final Spec spec;
   private final TimerScheduler<Command> timers;
+  /** The worker's envs: closed when it stops or restarts (a Gym HTTP env holds a server instance). */
+  private final VectorEnv env;
   private final ActingLoop loop;
   private final SequenceOutbox outbox;
   private final String source;
@@ -186,7 +188,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     long generation = spec.ledger().restarts.get();
     // A restarted worker gets fresh episode seeds, so a deterministic env fault is not replayed verbatim.
     long seed = spec.seed() + 0x9E3779B97F4A7C15L * generation;
-    VectorEnv env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.agent().envId()) : f.make(w, i), n, seed);
+    this.env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.agent().envId()) : f.make(w, i), n, seed);
     ActingPolicy policy = spec.agent().newPolicy(s, spec.firstActorId(), n, spec.totalActors(),
         seed ^ 0x5DEECE66DL);
     this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows());
@@ -210,7 +212,20 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
           return this;
         })
         .onMessage(Stop.class, this::onStop)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> closeEnvs())
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, sig -> closeEnvs())
         .build();
+  }
+
+  private Behavior<Command> closeEnvs() {
+    try {
+      env.close();
+    } catch (RuntimeException e) {
+      // the worker is going away either way; its instances are the server's to expire
+      spec.listener().onEvent(Events.of("env_close_failed", "worker", getContext().getSelf().path().name(),
+          "error", String.valueOf(e)));
+    }
+    return this;
   }
 
   private Behavior<Command> onTick() {

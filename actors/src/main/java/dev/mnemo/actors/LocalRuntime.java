@@ -96,7 +96,9 @@ public final class LocalRuntime implements AutoCloseable {
    */
   public static AgentShapes shapes(AgentBuilder agent, RuntimeConfig runtime) {
     EnvFactory f = runtime.envFactory();
-    return agent.shapes((f == null ? EnvRegistry.make(agent.envId()) : f.make(0, 0)).spec());
+    try (dev.mnemo.envs.Env probe = f == null ? EnvRegistry.make(agent.envId()) : f.make(0, 0)) {
+      return agent.shapes(probe.spec());
+    }
   }
 
   /** Asks the run to stop gracefully (workers, then replay, then learner and checkpoint). */

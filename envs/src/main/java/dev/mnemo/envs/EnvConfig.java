@@ -22,7 +22,7 @@ public record EnvConfig(String id, int numEnvs, long seed, int timeLimit, double
       throw new IllegalArgumentException("envs.id must name a registered env; valid ids: "
           + EnvRegistry.list().stream().map(EnvInfo::id).toList());
     }
-    EnvRegistry.make(id); // fails now, naming the valid ids/parameters, rather than in a worker later
+    EnvRegistry.make(id).close(); // fails now, naming the valid ids/parameters, rather than in a worker later
     if (numEnvs < 1) {
       throw new IllegalArgumentException("envs.num-envs must be >= 1, got " + numEnvs);
     }

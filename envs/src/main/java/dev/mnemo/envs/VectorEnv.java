@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
  *
  * <p>No allocation per step: every array is allocated in the constructor.
  */
-public final class VectorEnv {
+public final class VectorEnv implements AutoCloseable {
   private final Env[] envs;
   private final EnvSpec spec;
   private final int obsSize;
@@ -190,6 +190,26 @@ public final class VectorEnv {
     if (actual != expected) {
       throw new IllegalArgumentException(spec.id() + ": VectorEnv buffer '" + name + "' has length "
           + actual + ", expected " + expected + " (n=" + envs.length + ", obsSize=" + obsSize + ")");
+    }
+  }
+
+  /** Closes every copy (all of them, even if one fails; the first failure is rethrown after). */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (Env e : envs) {
+      try {
+        e.close();
+      } catch (RuntimeException ex) {
+        if (first == null) {
+          first = ex;
+        } else {
+          first.addSuppressed(ex);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 }

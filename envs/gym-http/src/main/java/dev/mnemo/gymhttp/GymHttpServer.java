@@ -280,12 +280,10 @@ public final class GymHttpServer implements AutoCloseable {
      */
     void close() {
       closeMonitor();
-      if (env instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          // the instance is gone from this server either way
-        }
+      try {
+        env.close();
+      } catch (RuntimeException e) {
+        // the instance is gone from this server either way
       }
     }
 

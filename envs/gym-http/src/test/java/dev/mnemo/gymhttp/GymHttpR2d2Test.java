@@ -53,6 +53,7 @@ class GymHttpR2d2Test {
       assertEquals(local.evalMeanReturn(), remote.evalMeanReturn(), "greedy evaluation return");
       assertArrayEquals(localParams, t.learner().snapshot().params(),
           "the learner saw the same data through HTTP, so it ends with the same parameters");
+      assertEquals(0, server.instanceCount(), "the trainer closed its envs and the evaluators theirs");
     }
   }
 }

@@ -106,12 +106,10 @@ public final class EnvMdp implements MDP<Box, Integer, DiscreteSpace> {
   /** Closes the env when it holds resources (a remote {@code gym-http} env does). */
   @Override
   public void close() {
-    if (env instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(spec.id() + ": closing the env failed: " + e.getMessage(), e);
-      }
+    try {
+      env.close();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(spec.id() + ": closing the env failed: " + e.getMessage(), e);
     }
   }
 

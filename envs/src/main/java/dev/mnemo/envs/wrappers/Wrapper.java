@@ -25,6 +25,12 @@ public abstract class Wrapper implements Env {
     this.step = new Step(spec.obsSize());
   }
 
+  /** Closes the wrapped environment. */
+  @Override
+  public void close() {
+    inner.close();
+  }
+
   /** The wrapped environment. */
   public Env inner() {
     return inner;

@@ -120,7 +120,7 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofLong("eval_interval").range(Range.atLeast(1)).doc("env steps between greedy evaluations"))
         .key(KeyRule.ofInt("eval_episodes").between(0, 1_000_000).doc("greedy episodes per evaluation"))
         .key(KeyRule.ofString("engine").oneOf("gemm", "samediff").doc("learner network implementation"))
-        .check("the environment id names a registered environment", c -> EnvRegistry.make(c.getString("env")),
+        .check("the environment id names a registered environment", c -> EnvRegistry.make(c.getString("env")).close(),
             "env")
         .constraint("confirm_episodes > eval_episodes (solved is confirmed by a larger evaluation)",
             c -> c.getInt("confirm_episodes") > c.getInt("eval_episodes"), "confirm_episodes", "eval_episodes")

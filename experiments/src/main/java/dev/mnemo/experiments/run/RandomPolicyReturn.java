@@ -80,13 +80,7 @@ public final class RandomPolicyReturn {
       }
       returns[done++] = ret;
     }
-    if (env instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // nothing was kept open for longer than the rollout
-      }
-    }
+    env.close();
     if (done < MIN_EPISODES) {
       return Optional.empty();
     }

@@ -50,6 +50,21 @@ class GymHttpRunTest {
       assertEquals("completed", s.get("status").asText(), s.toString());
       assertEquals(300, s.get("env_steps").asLong(), s.toString());
       assertTrue(server.stepsServed() >= 300, "training steps went through HTTP: " + server.stepsServed());
+      assertEquals(0, server.instanceCount(), "the run closed every instance it created (probe, actors,"
+          + " evaluations) before it returned, not at JVM exit");
+    }
+  }
+
+  /** The same through the Pekko runtime: workers close their envs when they stop. */
+  @Test
+  void aLocalRunClosesEveryInstanceItCreated() throws IOException {
+    try (GymHttpServer server = GymHttpServer.start(0)) {
+      Path out = tmp.resolve("run-local");
+      int code = mnemo("run", config(GymHttpEnv.id(server.uri(), "tmaze?length=3")).toString(),
+          "--set", "runtime=local", "--out", out.toString());
+      assertEquals(0, code, cli.err());
+      assertTrue(server.stepsServed() >= 300, "training steps went through HTTP: " + server.stepsServed());
+      assertEquals(0, server.instanceCount(), "every instance closed when the run returned");
     }
   }
 

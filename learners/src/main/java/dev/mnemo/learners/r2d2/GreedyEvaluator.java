@@ -39,7 +39,16 @@ public final class GreedyEvaluator implements Evaluator {
   /** Mean return and 95% CI half-width (1.96 s / sqrt(n)) of one greedy episode per copy. */
   @Override
   public Evaluation evaluate(ParamSnapshot params) {
-    VectorEnv env = new VectorEnv(envId, episodes, seed + 7919L * round++);
+    double[] returns;
+    try (VectorEnv env = new VectorEnv(envId, episodes, seed + 7919L * round++)) {
+      returns = play(env, params);
+    }
+    MeanCi m = MeanCi.normal(returns);
+    return new Evaluation(m.mean(), m.ci95(), episodes);
+  }
+
+  /** One greedy episode on each copy of {@code env}; their returns. */
+  private double[] play(VectorEnv env, ParamSnapshot params) {
     int os = env.spec().obsSize();
     int na = env.spec().numActions();
     float[] obs = new float[episodes * os];
@@ -72,7 +81,6 @@ public final class GreedyEvaluator implements Evaluator {
         }
       }
     }
-    MeanCi m = MeanCi.normal(returns);
-    return new Evaluation(m.mean(), m.ci95(), episodes);
+    return returns;
   }
 }

@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 public final class SynchronousTrainer {
 
   private final R2d2Config config;
+  /** The acting envs; closed when the run ends (a trainer runs once). */
+  private final VectorEnv envs;
   private final R2d2Learner learner;
   private final PrioritizedSequenceReplay replay;
   private final ActingLoop acting;
@@ -53,7 +55,7 @@ public final class SynchronousTrainer {
   public SynchronousTrainer(R2d2Config config, int confirmEpisodes) {
     this.config = config;
     int n = config.numEnvs();
-    VectorEnv envs = new VectorEnv(config.env(), n, config.seed());
+    this.envs = new VectorEnv(config.env(), n, config.seed());
     R2d2Builder builder = new R2d2Builder(config);
     AgentShapes shapes = builder.shapes(envs.spec());
     this.learner = new R2d2Learner(builder.networkSpec(envs.spec()), config);
@@ -188,6 +190,8 @@ public final class SynchronousTrainer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("trainer interrupted", e);
+    } finally {
+      envs.close(); // a Gym HTTP env holds an instance on its server until closed
     }
     if (resultParams == null) {
       // Not stopped as solved: the result is the final parameters, evaluated as a confirmation would be.
