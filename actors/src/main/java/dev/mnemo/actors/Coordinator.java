@@ -41,12 +41,16 @@ import org.apache.pekko.cluster.typed.Subscribe;
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
   /** The coordinator's protocol (local messages only). */
-  public sealed interface Command permits StatusTick, BudgetReached, RequestStop, WorkerStopped,
+  public sealed interface Command permits StatusTick, CheckpointTick, BudgetReached, RequestStop, WorkerStopped,
       WorkerTerminated, ReplayFlushed, LearnerStopped, StopTimeout, WorkersListing, MemberChange {
   }
 
   /** Self message: report status. */
   public record StatusTick() implements Command {
+  }
+
+  /** Self message: time for a periodic checkpoint ({@code checkpoint_interval}). */
+  public record CheckpointTick() implements Command {
   }
 
   /**
@@ -139,7 +143,13 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     super(ctx);
     this.plan = plan;
     this.timers = timers;
-    this.budget = new EnvStepBudget(plan.agent().totalEnvSteps());
+    // A resumed run's counters start at its checkpoint's: the budget counts the steps it has already taken.
+    long taken = plan.counters().envSteps();
+    this.budget = new EnvStepBudget(plan.agent().totalEnvSteps(), taken);
+    this.lastEnvSteps = taken;
+    this.lastUpdates = plan.learner().updates();
+    this.lastEpisodes = plan.counters().episodes();
+    this.lastReturnSum = plan.counters().returnSum();
     RuntimeConfig rc = plan.runtime();
     ParamSnapshot initial = plan.learner().snapshot();
     params = ctx.spawn(ParamServer.create(initial), "params");
@@ -164,7 +174,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
       int total = rc.workers() * rc.envsPerWorker();
       ActorRef<Command> self = ctx.getSelf();
       long budgetSteps = plan.agent().totalEnvSteps();
-      budget.spent().thenRun(() -> self.tell(new BudgetReached(budgetSteps - budget.left())));
+      budget.spent().thenRun(() -> self.tell(new BudgetReached(Math.max(taken, budgetSteps - budget.left()))));
       for (int w = 0; w < rc.workers(); w++) {
         WorkerLedger ledger = new WorkerLedger();
         EnvWorker.Spec spec = workerSpec(plan, w, w * rc.envsPerWorker(), total, params, replayService, ledger,
@@ -182,6 +192,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         "param_count", plan.shapes().paramCount(), "learner_updates", plan.learner().updates(),
         "replay_size", plan.replay().size()));
     timers.startTimerAtFixedRate(new StatusTick(), rc.statusInterval());
+    if (rc.checkpointDir() != null && !rc.checkpointInterval().isZero()) {
+      timers.startTimerWithFixedDelay(new CheckpointTick(), rc.checkpointInterval());
+    }
   }
 
   /** The spec of worker {@code w}, whose envs are actors {@code first .. first + envsPerWorker - 1} of {@code total}. */
@@ -209,6 +222,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(StatusTick.class, t -> onStatus())
+        .onMessage(CheckpointTick.class, t -> onCheckpointTick())
         .onMessage(BudgetReached.class, b -> beginStop("budget of " + plan.agent().totalEnvSteps()
             + " env steps reached"))
         .onMessage(RequestStop.class, r -> beginStop(r.reason()))
@@ -240,6 +254,14 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     lastUpdates = updates;
     lastEpisodes = episodes;
     lastReturnSum = ret;
+    return this;
+  }
+
+  /** While running, the learner writes a checkpoint between two updates (never during the stop: it writes its own). */
+  private Behavior<Command> onCheckpointTick() {
+    if (phase.equals("running")) {
+      learner.tell(new LearnerService.Checkpoint(plan.runtime().checkpointDir(), plan.runtime().checkpointKeep()));
+    }
     return this;
   }
 

@@ -25,7 +25,14 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
   static final long SAMPLE_WAIT_MS = 20;
 
   /** The learner service's protocol. */
-  public sealed interface Command permits Train, Stop {
+  public sealed interface Command permits Train, Stop, Checkpoint {
+  }
+
+  /**
+   * Write a periodic checkpoint (learner, replay, counters) under {@code checkpointDir} between two updates,
+   * keeping the newest {@code keep} ({@link RuntimeCheckpoint#writeInterval}).
+   */
+  public record Checkpoint(Path checkpointDir, int keep) implements Command {
   }
 
   /** Self message: one more update. */
@@ -78,6 +85,7 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
     return newReceiveBuilder()
         .onMessage(Train.class, t -> onTrain())
         .onMessage(Stop.class, this::onStop)
+        .onMessage(Checkpoint.class, this::onCheckpoint)
         .build();
   }
 
@@ -96,15 +104,27 @@ public final class LearnerService extends AbstractBehavior<LearnerService.Comman
     return this;
   }
 
+  private Behavior<Command> onCheckpoint(Checkpoint c) {
+    long t0 = System.nanoTime();
+    try {
+      Path dir = RuntimeCheckpoint.writeInterval(c.checkpointDir(), learner, replay, counters, c.keep());
+      listener.onEvent(Events.of("checkpoint", "dir", dir.toString(), "kind", "interval", "env_steps",
+          counters.envSteps(), "updates", learner.updates(), "replay_size", replay.size(), "seconds",
+          Math.round((System.nanoTime() - t0) / 1e6) / 1000.0));
+    } catch (java.io.IOException | RuntimeException e) {
+      listener.onEvent(Events.of("checkpoint_failed", "dir", String.valueOf(c.checkpointDir()), "kind", "interval",
+          "error", String.valueOf(e)));
+    }
+    return this;
+  }
+
   private Behavior<Command> onStop(Stop s) {
     Path dir = s.checkpointDir();
     if (dir != null) {
       try {
-        java.nio.file.Files.createDirectories(dir);
-        learner.save(dir.resolve("learner.ckpt"));
-        replay.checkpoint(dir.resolve("replay.ckpt"));
-        listener.onEvent(Events.of("checkpoint", "dir", dir.toString(), "updates", learner.updates(),
-            "replay_size", replay.size()));
+        RuntimeCheckpoint.write(dir, learner, replay, counters);
+        listener.onEvent(Events.of("checkpoint", "dir", dir.toString(), "kind", "final", "env_steps",
+            counters.envSteps(), "updates", learner.updates(), "replay_size", replay.size()));
       } catch (java.io.IOException | RuntimeException e) {
         listener.onEvent(Events.of("checkpoint_failed", "dir", dir.toString(), "error", String.valueOf(e)));
       }

@@ -76,18 +76,50 @@ public final class LocalRuntime implements AutoCloseable {
     AgentShapes shapes = shapes(agent, runtime);
     Learner learner = agent.newLearner(shapes);
     PrioritizedSequenceReplay replay = new PrioritizedSequenceReplay(agent.replayConfig(shapes, runtime.rateLimited()));
+    RuntimeCounters counters = new RuntimeCounters();
     if (runtime.resumeDir() != null) {
-      learner.restore(runtime.resumeDir().resolve("learner.ckpt"));
-      try {
-        replay.restore(runtime.resumeDir().resolve("replay.ckpt"));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot resume replay from " + runtime.resumeDir() + ": " + e, e);
+      RuntimeCheckpoint.Found found = restore(runtime.resumeDir(), learner, replay);
+      if (found.counts() != null) {
+        counters.restore(found.counts());
       }
-      listener.onEvent(Events.of("resumed", "dir", runtime.resumeDir().toString(), "updates", learner.updates(),
-          "replay_size", replay.size()));
+      listener.onEvent(Events.of("resumed", "dir", found.dir().toString(), "updates", learner.updates(),
+          "replay_size", replay.size(), "env_steps", counters.envSteps(), "episodes", counters.episodes(),
+          "counters", found.counts() == null ? "absent (checkpoint without " + RuntimeCheckpoint.RUNTIME
+              + "): counting from 0" : "restored"));
     }
-    return new Coordinator.Plan(agent, runtime, shapes, learner, replay, new RuntimeCounters(), listener, cluster,
+    return new Coordinator.Plan(agent, runtime, shapes, learner, replay, counters, listener, cluster,
         new CompletableFuture<>());
+  }
+
+  /**
+   * Checks that a run can resume from {@code runtime.resumeDir()} before anything of it is touched: the newest
+   * checkpoint there is complete and matches its checksums, and the learner and replay of this config restore
+   * from it (same shapes, same format). Builds and discards them.
+   *
+   * @throws IllegalStateException (or {@link java.io.UncheckedIOException}) saying which file and why
+   */
+  public static void checkResume(RuntimeConfig runtime, AgentBuilder agent) {
+    AgentShapes shapes = shapes(agent, runtime);
+    restore(runtime.resumeDir(), agent.newLearner(shapes),
+        new PrioritizedSequenceReplay(agent.replayConfig(shapes, runtime.rateLimited())));
+  }
+
+  private static RuntimeCheckpoint.Found restore(java.nio.file.Path dir, Learner learner,
+      PrioritizedSequenceReplay replay) {
+    RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(dir);
+    java.nio.file.Path l = found.dir().resolve(RuntimeCheckpoint.LEARNER);
+    try {
+      learner.restore(l);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot resume the learner from " + l + ": " + e.getMessage(), e);
+    }
+    java.nio.file.Path r = found.dir().resolve(RuntimeCheckpoint.REPLAY);
+    try {
+      replay.restore(r);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot resume the replay from " + r + ": " + e.getMessage(), e);
+    }
+    return found;
   }
 
   /**

@@ -22,14 +22,18 @@ import java.time.Duration;
  *     window ends the run as failed (0: the first failure does)
  * @param restartWindow the sliding window {@code maxRestarts} counts in
  * @param learnerIdle no learner updates (benchmarks of the acting side)
- * @param checkpointDir where the final checkpoint goes ({@code learner.ckpt}, {@code replay.ckpt}), or null
+ * @param checkpointDir where the checkpoints go ({@link RuntimeCheckpoint}: the final one at its top, the
+ *     periodic ones in subdirectories), or null for none
+ * @param checkpointInterval wall time between periodic checkpoints while the run goes on (zero: only the final
+ *     one); a run killed without its final checkpoint loses at most this much
+ * @param checkpointKeep periodic checkpoints kept (the newest)
  * @param resumeDir a checkpoint directory to continue from, or null
  * @param envFactory makes the envs; null means {@code EnvRegistry.make(agent.envId())}
  */
 public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int credits, int stepsPerTick,
     boolean rateLimited, int publishEvery, Duration statusInterval, Duration restartMinBackoff,
     Duration restartMaxBackoff, int maxRestarts, Duration restartWindow, boolean learnerIdle, Path checkpointDir,
-    Path resumeDir, EnvFactory envFactory) {
+    Duration checkpointInterval, int checkpointKeep, Path resumeDir, EnvFactory envFactory) {
 
   public RuntimeConfig {
     atLeast("workers", workers, 0);
@@ -39,6 +43,10 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     atLeast("steps_per_tick", stepsPerTick, 1);
     atLeast("publish_every", publishEvery, 1);
     atLeast("max_restarts", maxRestarts, 0);
+    atLeast("checkpoint_keep", checkpointKeep, 1);
+    if (checkpointInterval == null || checkpointInterval.isNegative()) {
+      throw new IllegalArgumentException("checkpoint_interval must be >= 0, got " + checkpointInterval);
+    }
     if (restartWindow == null || restartWindow.toMillis() < 1) {
       throw new IllegalArgumentException("restart_window must be >= 1 ms, got " + restartWindow);
     }
@@ -58,7 +66,8 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     return new RuntimeConfig(c.getInt("workers"), c.getInt("envs_per_worker"), c.getInt("chunk_rows"),
         c.getInt("credits"), c.getInt("steps_per_tick"), c.getBoolean("rate_limited"), 1,
         c.getDuration("status_interval"), Duration.ofMillis(200), Duration.ofSeconds(2), c.getInt("max_restarts"),
-        c.getDuration("restart_window"), false, null, null, null);
+        c.getDuration("restart_window"), false, null, c.getDuration("checkpoint_interval"),
+        c.getInt("checkpoint_keep"), null, null);
   }
 
   /** The {@code mnemo.actors} block of this module's {@code reference.conf}. */
@@ -70,50 +79,57 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
   public RuntimeConfig withWorkers(int w, int envs) {
     return new RuntimeConfig(w, envs, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withFlow(int rows, int credit, int steps) {
     return new RuntimeConfig(workers, envsPerWorker, rows, credit, steps, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withRateLimited(boolean limited) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, limited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withStatusInterval(Duration d) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         d, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   /** At most {@code max} restarts per worker within any {@code window}; one more failure fails the run. */
   public RuntimeConfig withRestartBudget(int max, Duration window) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
-        statusInterval, restartMinBackoff, restartMaxBackoff, max, window, learnerIdle, checkpointDir, resumeDir,
-        envFactory);
+        statusInterval, restartMinBackoff, restartMaxBackoff, max, window, learnerIdle, checkpointDir,
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withLearnerIdle(boolean idle) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, idle, checkpointDir,
-        resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withCheckpoints(Path dir, Path resume) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, dir,
-        resume, envFactory);
+        checkpointInterval, checkpointKeep, resume, envFactory);
+  }
+
+  /** A periodic checkpoint every {@code interval} of wall time (zero: none), keeping the newest {@code keep}. */
+  public RuntimeConfig withCheckpointInterval(Duration interval, int keep) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        interval, keep, resumeDir, envFactory);
   }
 
   public RuntimeConfig withEnvFactory(EnvFactory f) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        resumeDir, f);
+        checkpointInterval, checkpointKeep, resumeDir, f);
   }
 
   private static void atLeast(String name, int v, int min) {

@@ -66,4 +66,14 @@ public final class RuntimeCounters {
   public long paramLag() {
     return paramLag.get();
   }
+
+  /** Continues from a checkpoint's totals (before the run starts; updates come from the restored learner). */
+  void restore(RuntimeCheckpoint.Counts c) {
+    envSteps.set(c.envSteps());
+    episodes.set(c.episodes());
+    returnSum.reset();
+    returnSum.add(c.returnSum());
+    sequencesReceived.set(c.sequencesReceived());
+    sequencesInserted.set(c.sequencesInserted());
+  }
 }

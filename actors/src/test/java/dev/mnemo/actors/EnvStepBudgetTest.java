@@ -26,6 +26,18 @@ class EnvStepBudgetTest {
     assertTrue(b.spent().isDone(), "a refund does not undo spent");
   }
 
+  /** A resumed run's budget: the steps its checkpoint had taken count, so the total is the run's, not the leg's. */
+  @Test
+  void stepsAlreadyTakenCountAgainstTheBudget() {
+    EnvStepBudget b = new EnvStepBudget(10, 6);
+    assertEquals(4, b.left());
+    assertTrue(b.claim(4));
+    assertTrue(b.spent().isDone(), "6 taken before + 4 now = the budget");
+    EnvStepBudget over = new EnvStepBudget(10, 12);
+    assertTrue(over.spent().isDone(), "a run resumed past its budget takes no step");
+    assertFalse(over.claim(1));
+  }
+
   @Test
   void aZeroBudgetIsSpentAtOnce() {
     EnvStepBudget b = new EnvStepBudget(0);

@@ -49,15 +49,20 @@ class LocalRuntimeTest {
     assertEquals(1, events.events("checkpoint").size(), "one final checkpoint event: " + events.events);
     assertTrue(Files.size(dir.resolve("learner.ckpt")) > 0 && Files.size(dir.resolve("replay.ckpt")) > 0);
 
-    // Resume: the update count and the replay content continue from the checkpoint.
+    // Resume: the update count, the replay content and the counters continue from the checkpoint, and the
+    // budget is the run's total (the second leg takes what is left of it).
     RecordingListener events2 = new RecordingListener();
     RunResult r2 = LocalRuntime.run(TinyConfigs.runtime(1, 2).withCheckpoints(null, dir),
-        new R2d2Builder(TinyConfigs.r2d2(300)),
+        new R2d2Builder(TinyConfigs.r2d2(1_500)),
         events2);
     Map<String, Object> resumed = events2.events("resumed").get(0);
     assertEquals(r.updates(), resumed.get("updates"), "resumed learner starts at the saved update count");
     assertEquals(r.replaySize(), resumed.get("replay_size"), "resumed replay holds the saved sequences");
+    assertEquals(r.envSteps(), resumed.get("env_steps"), "resumed counters start at the saved env steps");
     assertTrue(r2.updates() > r.updates(), "updates continue: " + r2.updates() + " after " + r.updates());
+    assertTrue(r2.envSteps() >= 1_500 && r2.envSteps() <= 1_500 + 2, "env steps continue to the total budget: "
+        + r2.envSteps() + " after " + r.envSteps());
+    assertTrue(r2.episodes() > r.episodes(), "episodes continue: " + r2.episodes() + " after " + r.episodes());
   }
 
   /**

@@ -19,7 +19,7 @@ public final class NodeConfig {
   /** The keys of an {@code actors { }} block. */
   public static final java.util.List<String> RUNTIME_KEYS = java.util.List.of("workers", "envs_per_worker",
       "chunk_rows", "credits", "steps_per_tick", "rate_limited", "status_interval", "max_restarts", "restart_window",
-      "checkpoint_dir");
+      "checkpoint_dir", "checkpoint_interval", "checkpoint_keep");
 
   /** The kind a file names when it names none. */
   public static final String DEFAULT_KIND = "r2d2";
@@ -59,6 +59,10 @@ public final class NodeConfig {
     if (c.hasPath("max_restarts") || c.hasPath("restart_window")) {
       r = r.withRestartBudget(c.hasPath("max_restarts") ? c.getInt("max_restarts") : d.maxRestarts(),
           c.hasPath("restart_window") ? c.getDuration("restart_window") : d.restartWindow());
+    }
+    if (c.hasPath("checkpoint_interval") || c.hasPath("checkpoint_keep")) {
+      r = r.withCheckpointInterval(c.hasPath("checkpoint_interval") ? c.getDuration("checkpoint_interval")
+          : d.checkpointInterval(), c.hasPath("checkpoint_keep") ? c.getInt("checkpoint_keep") : d.checkpointKeep());
     }
     if (c.hasPath("checkpoint_dir")) {
       r = r.withCheckpoints(Path.of(c.getString("checkpoint_dir")), r.resumeDir());

@@ -60,6 +60,23 @@ final class RunCommand implements Callable<Integer> {
     this.console = console;
   }
 
+  /**
+   * The name a resumed run keeps: the one its summary.json records (the config file's name for a run started
+   * with {@code --out}), else its parent directory's ({@code runs/<config name>/<time>/}).
+   */
+  private static String resumedName(Path runDir, Path file) {
+    try {
+      var node = dev.mnemo.experiments.run.Json.read(runDir.resolve(RunFiles.SUMMARY)).get("config_name");
+      if (node != null && node.isTextual() && !node.asText().isEmpty()) {
+        return node.asText();
+      }
+    } catch (IOException | RuntimeException e) {
+      // no readable summary: fall back to the directory layout
+    }
+    Path parent = runDir.toAbsolutePath().normalize().getParent();
+    return parent == null ? RunConfigLoader.nameOf(file) : parent.getFileName().toString();
+  }
+
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
@@ -80,11 +97,16 @@ final class RunCommand implements Callable<Integer> {
           return MnemoCli.USAGE;
         }
         Path file = config != null ? config : resume.resolve(RunFiles.CONFIG);
-        Path parent = resume.toAbsolutePath().normalize().getParent();
-        String name = parent == null ? RunConfigLoader.nameOf(file) : parent.getFileName().toString();
-        rc = new RunConfigLoader(kinds).load(file, name, sets);
+        rc = new RunConfigLoader(kinds).load(file, resumedName(resume, file), sets);
         if (!rc.kind().supportsResume()) {
           err.println("mnemo run: --resume: run kind '" + rc.kind().name() + "' cannot resume from checkpoints");
+          return MnemoCli.USAGE;
+        }
+        // Refused before anything in the run directory is written: its records stay those of the last leg.
+        try {
+          rc.kind().checkResume(rc.config(), rc.seed(), resume.resolve(RunFiles.CHECKPOINTS));
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+          err.println("mnemo run: --resume " + resume + ": cannot resume: " + e.getMessage());
           return MnemoCli.USAGE;
         }
       } else {

@@ -78,6 +78,11 @@ public final class R2d2RunKind implements RunKind {
             + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
         .key(KeyRule.ofDuration("actors.restart_window").atLeast(Duration.ofMillis(1)).doc("runtime = local: the "
             + "sliding window actors.max_restarts counts in"))
+        .key(KeyRule.ofDuration("actors.checkpoint_interval").doc("runtime = local: wall time between checkpoints "
+            + "(learner, replay, counters) while the run goes on, kept in checkpoints/interval-*/ beside the final "
+            + "one; a killed run resumes from the newest and loses at most this much; 0 = only the final one"))
+        .key(KeyRule.ofInt("actors.checkpoint_keep").between(1, 1000)
+            .doc("runtime = local: periodic checkpoints kept (the newest)"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run on the first parameters found solved: an "
             + "evaluation reached solved_threshold and a larger one of the same parameters confirmed it"))
         .key(KeyRule.ofInt("confirm_episodes").between(1, 1_000_000).doc("greedy episodes of the larger "
@@ -138,6 +143,22 @@ public final class R2d2RunKind implements RunKind {
     return true;
   }
 
+  /**
+   * {@code runtime = sync} keeps no checkpoint; {@code runtime = local} needs a complete one that this config's
+   * learner and replay restore from ({@link LocalRunLoop#checkResume}).
+   */
+  @Override
+  public void checkResume(Config config, long seed, java.nio.file.Path checkpointDir) {
+    if (!"local".equals(config.getString("runtime"))) {
+      throw new IllegalArgumentException(SYNC_KEEPS_NO_CHECKPOINT);
+    }
+    LocalRunLoop.checkResume(config, new R2d2Builder(toR2d2Config(config, seed)), checkpointDir);
+  }
+
+  private static final String SYNC_KEEPS_NO_CHECKPOINT = "runtime = sync keeps no checkpoint to resume from "
+      + "(only its result parameters; a bit-identical synchronous resume is not implemented): start a new run, "
+      + "or use runtime = local, whose runs resume";
+
   /** A solved_threshold below the random policy's return on the env (built-in envs; see RandomPolicyReturn). */
   @Override
   public List<String> warnings(Config config) {
@@ -153,7 +174,7 @@ public final class R2d2RunKind implements RunKind {
           cfg.solvedThreshold(), ctx.config().getBoolean("stop_when_solved"), confirmEpisodes));
     }
     if (ctx.resumed()) {
-      throw new IllegalArgumentException("runtime = sync keeps no checkpoint to resume from; use runtime = local");
+      throw new IllegalArgumentException(SYNC_KEEPS_NO_CHECKPOINT);
     }
     boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",

@@ -56,6 +56,15 @@ public final class LocalRunLoop {
   public static final String RESULT_PARAMS = "result.params";
 
   /**
+   * Refuses a resume from {@code checkpointDir} that cannot continue (see {@link LocalRuntime#checkResume}),
+   * before anything of the run is touched.
+   */
+  public static void checkResume(com.typesafe.config.Config config, AgentBuilder agent,
+      java.nio.file.Path checkpointDir) {
+    LocalRuntime.checkResume(NodeConfig.runtime(config).withCheckpoints(checkpointDir, checkpointDir), agent);
+  }
+
+  /**
    * Runs to the budget (or a stop) with a final checkpoint (learner + replay) that {@code --resume}
    * continues from.
    */
@@ -100,12 +109,15 @@ public final class LocalRunLoop {
     Evaluator evaluator = agent.newEvaluator(shapes);
     Evaluator larger = agent.newEvaluator(shapes, schedule.confirmEpisodes());
     SolvedRule rule = larger == null ? null : new SolvedRule(larger, schedule.solvedThreshold());
-    PeriodicEval periodic = evaluator == null ? null : new PeriodicEval(evaluator, schedule.evalInterval());
+    PeriodicEval periodic = null;
     long solvedAt = Solved.NEVER;
     // The run's result when it stops as solved: the parameters found solved and their confirmation.
     ParamSnapshot resultParams = null;
     Evaluator.Evaluation result = null;
     try (LocalRuntime rt = LocalRuntime.start(rc, agent, listener)) {
+      // A resumed run evaluates on the same schedule as if it had not stopped (counters continue).
+      periodic = evaluator == null ? null
+          : new PeriodicEval(evaluator, schedule.evalInterval(), rt.counters().envSteps());
       while (!rt.result().isDone()) {
         if (ctx.stopRequested()) {
           rt.requestStop("stop requested");
@@ -204,10 +216,10 @@ public final class LocalRunLoop {
     private final long interval;
     private long next;
 
-    PeriodicEval(Evaluator evaluator, long interval) {
+    PeriodicEval(Evaluator evaluator, long interval, long startSteps) {
       this.evaluator = evaluator;
       this.interval = interval;
-      this.next = interval;
+      this.next = (startSteps / interval + 1) * interval;
     }
 
     /** One periodic evaluation: of which parameters, what it found, and the run's counts when it began. */

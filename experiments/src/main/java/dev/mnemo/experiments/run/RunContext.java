@@ -61,7 +61,7 @@ public final class RunContext implements AutoCloseable {
 
   /** {@code checkpoints/} under the run directory, created on first use. */
   public Path checkpointDir() {
-    Path p = dir.resolve("checkpoints");
+    Path p = dir.resolve(RunFiles.CHECKPOINTS);
     try {
       Files.createDirectories(p);
     } catch (IOException e) {

@@ -16,6 +16,8 @@ public final class RunFiles {
   public static final String METRICS = "metrics.csv";
   public static final String EVENTS = "events.jsonl";
   public static final String SUMMARY = "summary.json";
+  /** The kind's checkpoints ({@link RunContext#checkpointDir()}). */
+  public static final String CHECKPOINTS = "checkpoints";
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);

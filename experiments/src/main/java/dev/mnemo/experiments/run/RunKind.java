@@ -40,4 +40,13 @@ public interface RunKind {
   default boolean supportsResume() {
     return false;
   }
+
+  /**
+   * Whether this config can resume from {@code checkpointDir}, checked by {@code mnemo run --resume} before it
+   * writes anything into the run directory: throws {@link IllegalArgumentException} or
+   * {@link IllegalStateException} saying why not (e.g. which checkpoint file is missing or corrupt, or that this
+   * configuration keeps no checkpoint). Called only when {@link #supportsResume()}.
+   */
+  default void checkResume(Config config, long seed, java.nio.file.Path checkpointDir) {
+  }
 }

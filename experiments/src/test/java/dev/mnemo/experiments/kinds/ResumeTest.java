@@ -1,0 +1,138 @@
+package dev.mnemo.experiments.kinds;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mnemo run --resume} of {@code kind = r2d2} through the real CLI: a resume that cannot continue is
+ * refused before it touches the run's records, and one that can continues its budget and its counters.
+ */
+class ResumeTest {
+
+  @TempDir
+  Path tmp;
+
+  private final StandardCli cli = new StandardCli();
+
+  private Path config(String body) throws IOException {
+    Path f = tmp.resolve("tiny.conf");
+    Files.writeString(f, StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 400\n"
+        + "eval_interval = 200\neval_episodes = 4\nconfirm_episodes = 10\n" + body);
+    return f;
+  }
+
+  private Path completedLocalRun() throws IOException {
+    Path out = tmp.resolve("local");
+    int code = cli.mnemo("run", config("runtime = local\nactors { workers = 2, envs_per_worker = 1, chunk_rows = 4,"
+        + " status_interval = 50ms }\n").toString(), "--out", out.toString());
+    assertEquals(0, code, cli.err());
+    return out;
+  }
+
+  /** Every file of the run directory with its bytes (checkpoints included). */
+  private static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    Map<String, byte[]> m = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return m;
+  }
+
+  private void assertUntouched(Map<String, byte[]> before, Path dir) throws IOException {
+    Map<String, byte[]> after = snapshot(dir);
+    assertEquals(before.keySet(), after.keySet(), "a refused resume adds or removes no file");
+    for (String f : before.keySet()) {
+      assertArrayEquals(before.get(f), after.get(f), f + " changed on a refused resume");
+    }
+  }
+
+  @Test
+  void aDeletedCheckpointIsRefusedNamingTheFileAndTheRunIsUntouched() throws IOException {
+    Path run = completedLocalRun();
+    Files.delete(run.resolve("checkpoints/learner.ckpt"));
+    Map<String, byte[]> before = snapshot(run);
+    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=800");
+    String err = cli.err();
+    assertEquals(2, code, err);
+    assertTrue(err.contains("learner.ckpt") && err.contains("missing"), "names the missing file: " + err);
+    assertUntouched(before, run);
+  }
+
+  @Test
+  void aCorruptCheckpointIsRefusedNamingTheFileAndTheRunIsUntouched() throws IOException {
+    Path run = completedLocalRun();
+    Path replay = run.resolve("checkpoints/replay.ckpt");
+    byte[] b = Files.readAllBytes(replay);
+    b[b.length / 2] ^= 0x5a;
+    Files.write(replay, b);
+    Map<String, byte[]> before = snapshot(run);
+    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=800");
+    String err = cli.err();
+    assertEquals(2, code, err);
+    assertTrue(err.contains("replay.ckpt"), "names the corrupt file: " + err);
+    assertUntouched(before, run);
+  }
+
+  @Test
+  void resumingASynchronousRunIsRefusedAndTheRunIsUntouched() throws IOException {
+    Path run = tmp.resolve("sync");
+    assertEquals(0, cli.mnemo("run", config("").toString(), "--out", run.toString()), cli.err());
+    Map<String, byte[]> before = snapshot(run);
+    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=800");
+    String err = cli.err();
+    assertEquals(2, code, err);
+    assertTrue(err.contains("runtime = sync"), "says why: " + err);
+    assertUntouched(before, run);
+  }
+
+  /**
+   * A run stopped at its budget and resumed with a larger one continues: env steps, episodes and updates go
+   * on from the checkpoint, metrics.csv's env_steps never go back, and the summary reports the total.
+   */
+  @Test
+  void resumeContinuesTheBudgetTheCountersAndTheMetrics() throws IOException {
+    Path run = completedLocalRun();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode first = json.readTree(run.resolve("summary.json").toFile());
+    long steps1 = first.get("env_steps").asLong();
+    long updates1 = first.get("learner_updates").asLong();
+    long episodes1 = first.get("episodes").asLong();
+    assertTrue(updates1 > 0, first.toString());
+    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=800");
+    assertEquals(0, code, cli.err());
+    JsonNode second = json.readTree(run.resolve("summary.json").toFile());
+    long steps2 = second.get("env_steps").asLong();
+    assertTrue(steps2 >= 800 && steps2 <= 800 + 2, "the summary counts both legs, up to the new budget: " + second);
+    assertTrue(second.get("learner_updates").asLong() > updates1, "updates continue: " + first + " -> " + second);
+    assertTrue(second.get("episodes").asLong() > episodes1, "episodes continue: " + first + " -> " + second);
+    assertEquals("tiny", second.get("config_name").asText(), "the run keeps its name: " + second);
+    List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+    long prev = -1;
+    long prevUpdates = -1;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",", -1);
+      long s = Long.parseLong(c[0]);
+      long u = (long) Double.parseDouble(c[1]);
+      assertTrue(s >= prev && u >= prevUpdates, "metrics.csv goes back at " + row + " (after " + prev + ", "
+          + prevUpdates + " updates):\n" + String.join("\n", rows));
+      prev = s;
+      prevUpdates = u;
+    }
+    assertTrue(prev > steps1, "the second leg's rows are there: " + rows);
+  }
+}
