@@ -121,6 +121,9 @@ class ResumeTest {
     assertTrue(second.get("learner_updates").asLong() > updates1, "updates continue: " + first + " -> " + second);
     assertTrue(second.get("episodes").asLong() > episodes1, "episodes continue: " + first + " -> " + second);
     assertEquals("tiny", second.get("config_name").asText(), "the run keeps its name: " + second);
+    String events = Files.readString(run.resolve("events.jsonl"));
+    assertTrue(events.contains("\"type\":\"resumed\"") && events.contains("\"env_steps\":" + steps1 + ","),
+        "the second leg starts at the first one's " + steps1 + " env steps: " + events);
     List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
     long prev = -1;
     long prevUpdates = -1;
@@ -134,5 +137,62 @@ class ResumeTest {
       prevUpdates = u;
     }
     assertTrue(prev > steps1, "the second leg's rows are there: " + rows);
+  }
+
+  /**
+   * {@code actors.checkpoint_interval}: a local run killed forcibly (a child JVM destroyed, no final
+   * checkpoint, no summary) resumes from its newest periodic checkpoint and continues from its counts.
+   */
+  @Test
+  void aKilledRunResumesFromItsNewestPeriodicCheckpoint() throws Exception {
+    Path run = tmp.resolve("killed");
+    Path conf = config("runtime = local\ntotal_env_steps = 1000000000\neval_interval = 1000000000\n"
+        + "actors { workers = 1, envs_per_worker = 2, chunk_rows = 4, status_interval = 50ms,"
+        + " checkpoint_interval = 150ms, checkpoint_keep = 2 }\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), dev.mnemo.experiments.cli.MnemoCli.class.getName(), "run",
+        conf.toString(), "--out", run.toString());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(tmp.resolve("child.log").toFile());
+    Process child = pb.start();
+    Path ckpts = run.resolve("checkpoints");
+    try {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (intervals(ckpts).size() < 2 && System.nanoTime() < deadline && child.isAlive()) {
+        Thread.sleep(50);
+      }
+      assertTrue(intervals(ckpts).size() >= 2, "two periodic checkpoints within 90 s:\n"
+          + Files.readString(tmp.resolve("child.log")));
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
+    List<Path> kept = intervals(ckpts);
+    assertTrue(kept.size() <= 2, "checkpoint_keep = 2 (one more may have been renamed in as it was killed): " + kept);
+    String newest = kept.get(kept.size() - 1).getFileName().toString(); // interval-<env steps>-<updates>
+    long steps = Long.parseLong(newest.split("-")[1]);
+    long updates = Long.parseLong(newest.split("-")[2]);
+    assertTrue(steps > 0 && updates > 0, newest);
+
+    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=" + (steps + 200));
+    assertEquals(0, code, cli.err());
+    JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    assertEquals("completed", s.get("status").asText(), s.toString());
+    assertTrue(s.get("env_steps").asLong() >= steps + 200 && s.get("env_steps").asLong() <= steps + 202,
+        "continues from the checkpoint's " + steps + " env steps to the budget: " + s);
+    assertTrue(s.get("learner_updates").asLong() > updates, "and from its " + updates + " updates: " + s);
+    String events = Files.readString(run.resolve("events.jsonl"));
+    assertTrue(events.contains("\"dir\":\"" + ckpts.resolve(newest) + "\""), "resumed from " + newest + ": " + events);
+  }
+
+  private static List<Path> intervals(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("interval-")).sorted().toList();
+    }
   }
 }
