@@ -170,7 +170,8 @@ class ResumeTest {
     }
     assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
     List<Path> kept = intervals(ckpts);
-    assertTrue(kept.size() <= 2, "checkpoint_keep = 2 (one more may have been renamed in as it was killed): " + kept);
+    assertTrue(kept.size() <= 3, "checkpoint_keep = 2 (one more if it was killed between a rename and the pruning): "
+        + kept);
     String newest = kept.get(kept.size() - 1).getFileName().toString(); // interval-<env steps>-<updates>
     long steps = Long.parseLong(newest.split("-")[1]);
     long updates = Long.parseLong(newest.split("-")[2]);
