@@ -5,6 +5,14 @@ import json
 import os
 import sys
 
+
+def episodes(ev):
+    """The eval's episode count when it is not the header's 20 (the current code reports the larger confirming
+    evaluation, 100 episodes by default, as a run's final eval)."""
+    n = ev.get("episodes", 20)
+    return "" if n == 20 else f" ({n} ep.)"
+
+
 here = sys.argv[1]
 pairs = [("T-Maze 50", "r2d2-tmaze-50"), ("RepeatPrevious-Easy", "r2d2-repeatprevious-easy")]
 print("| task | core | first eval >= threshold (env steps) | evals >= threshold after it | best eval | final eval"
@@ -30,5 +38,5 @@ for task, base in pairs:
         ev = summary["eval"]
         core = "gru" if name.endswith("-gru") else "lstm"
         print(f"| {task} | {core} | {first if first is not None else 'never'} | {held} | {best:.2f} |"
-              f" {ev['mean_return']:.2f} ± {ev['ci95']:.2f} | {summary['env_steps']:,} | {summary['learner_updates']:,} |"
+              f" {ev['mean_return']:.2f} ± {ev['ci95']:.2f}{episodes(ev)} | {summary['env_steps']:,} | {summary['learner_updates']:,} |"
               f" {summary['wall_seconds']:.0f} | `{name}/` |")

@@ -5,35 +5,27 @@
 #   configs/r2d2-tmaze-50.conf  seeds 1-3 (the config's own budget, 1,000,000 env steps, not stopped when solved)
 # runtime = sync (the configs'), two runs at a time (a 2-core machine). Each run directory's config.conf,
 # metrics.csv, summary.json and provenance.json are copied here under <setting>-<config>-seed<N>/ and table.md
-# is rewritten from them.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-./mnemo run --help > /dev/null # builds the jar once, before the runs start in parallel
+# is rewritten from them. DRY_RUN=1 prints the commands and runs nothing.
+. "$(dirname "$0")/../reproduce-lib.sh"
+here=experiments/r2d2-initial-priority
+build_once
 runs=()
 for setting in actor max; do
   for seed in 1 2 3 4 5 6; do runs+=("$setting quickstart $seed"); done
   for seed in 1 2 3; do runs+=("$setting r2d2-tmaze-50 $seed"); done
 done
-out=$(mktemp -d)
-pids=()
+out=$(scratch_dir)
 for run in "${runs[@]}"; do
   read -r setting config seed <<< "$run"
   name="$setting-$config-seed$seed"
-  ( ./mnemo run "configs/$config.conf" --set "initial_priority=$setting" --set "seed=$seed" --out "$out/$name" \
-      > "$out/$name.log" 2>&1 ) &
-  pids+=($!)
-  if [ "${#pids[@]}" -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+  background "$out/$name.log" ./mnemo run "configs/$config.conf" --set "initial_priority=$setting" \
+    --set "seed=$seed" --out "$out/$name"
 done
-wait
+wait_all
 for run in "${runs[@]}"; do
   read -r setting config seed <<< "$run"
   name="$setting-$config-seed$seed"
-  rm -rf "${here:?}/$name"
-  mkdir -p "$here/$name"
-  cp "$out/$name"/config.conf "$out/$name"/metrics.csv "$out/$name"/summary.json "$out/$name"/provenance.json \
-    "$here/$name/"
+  copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json provenance.json
 done
-python3 "$here/table.py" "$here" > "$here/table.md"
-echo "wrote $here/table.md"
+step_to "$here/table.md" python3 "$here/table.py" "$here"
+dry_run || echo "wrote $here/table.md and its ${#runs[@]} run directories"

@@ -5,6 +5,14 @@ import json
 import os
 import sys
 
+
+def episodes(ev):
+    """The eval's episode count when it is not the header's 20 (the current code reports the larger confirming
+    evaluation, 100 episodes by default, as a run's final eval)."""
+    n = ev.get("episodes", 20)
+    return "" if n == 20 else f" ({n} ep.)"
+
+
 here = sys.argv[1]
 
 
@@ -34,5 +42,5 @@ for name in sorted(names, key=key):
     best = max(e for _, e in evals)
     ev = s["eval"]
     print(f"| `{config}` | {seed} | {setting} | {f'{first:,}' if first is not None else 'never'} | {held} |"
-          f" {best:.2f} | {ev['mean_return']:.2f} ± {ev['ci95']:.2f} | {s['env_steps']:,} |"
+          f" {best:.2f} | {ev['mean_return']:.2f} ± {ev['ci95']:.2f}{episodes(ev)} | {s['env_steps']:,} |"
           f" {s['learner_updates']:,} | {s['wall_seconds']:.0f} | `{name}/` |")

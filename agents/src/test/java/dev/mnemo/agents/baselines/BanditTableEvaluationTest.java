@@ -182,6 +182,9 @@ class BanditTableEvaluationTest {
       assertTrue(md.lines().anyMatch(l -> l.startsWith(line)), "no line starting " + line + " in\n" + md);
     }
     assertEquals(6.6, r.row(10, 5, "gittins").paper(), 0.0, "the paper's gittins figure at n=10, k=5");
+    // The closing count is over the figures that have a paper value: 2 x 8, the oracle rows have none.
+    long marked = md.lines().filter(l -> l.startsWith("|") && l.endsWith("| **✗** |")).count();
+    assertTrue(md.contains("\n" + marked + " of the 16 figures with a paper value outside it ± our CI.\n"), md);
     long progressLines = progress.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("bandit-baselines n=")).count();
     assertEquals(2, progressLines, "one progress line per setting");

@@ -67,14 +67,14 @@ class MnemoCliTest {
   @Test
   void helpExitsZeroAndListsTheSubcommands() {
     assertEquals(0, mnemo("--help"));
-    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report")) {
+    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report", "reproduce")) {
       assertTrue(stdout().contains(c), "--help lacks " + c + ": " + stdout());
     }
   }
 
   @Test
   void everySubcommandHasHelp() {
-    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report")) {
+    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report", "reproduce")) {
       out.reset();
       assertEquals(0, mnemo(c, "--help"), c);
       assertTrue(stdout().startsWith("Usage: mnemo " + c), c + " --help printed: " + stdout());
