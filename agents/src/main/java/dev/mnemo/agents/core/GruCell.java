@@ -1,6 +1,7 @@
 package dev.mnemo.agents.core;
 
 import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.kernel.GruGates;
 
 /**
  * The GRU cell's element-wise forward and backward ("reset after", as PyTorch and cuDNN), given the two
@@ -9,49 +10,20 @@ import dev.mnemo.agents.kernel.BatchOps;
  * <pre>
  *   r = sigmoid(a_r + c_r);   z = sigmoid(a_z + c_z);   n = tanh(a_n + r * c_n);   h' = (1 - z) n + z h
  * </pre>
- * Written once for {@link GruCore} and {@link LayerNormGruCore}, their acting kernels and training forms.
- * The nonlinearities are {@link BatchOps#sigmoid}/{@link BatchOps#tanh} in place (the same bits in every JIT
- * state); the rest is plain float loops (Java never fuses or reorders them), so every run gives the same bits.
+ * Written once for {@link GruCore} and {@link LayerNormGruCore}, their acting kernels and training forms, in
+ * two implementations of the same arithmetic (as {@link LstmGateMath}): {@link Vector} on the Vector API
+ * ({@link GruGates}) and {@link Scalar} in plain loops with the {@link BatchOps}' sigmoid and tanh. Given
+ * the same sigmoid and tanh they give the same bits (no fused multiply-add, the same order), and every JIT
+ * state gives the same bits.
  */
-final class GruCell {
-
-  private GruCell() {}
+interface GruCell {
 
   /**
    * One step over {@code rows} rows: the activated gates {@code [r | z | n]} go to {@code g} (which may be
    * {@code a} itself at the same offset and stride), the next hidden state to {@code hNext}.
    */
-  static void forward(BatchOps ops, int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc,
-      float[] g, int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn) {
-    int h2 = 2 * hs;
-    for (int b = 0; b < rows; b++) {
-      int a0 = aOff + b * lda;
-      int c0 = cOff + b * ldc;
-      int g0 = gOff + b * ldg;
-      for (int j = 0; j < h2; j++) {
-        g[g0 + j] = a[a0 + j] + c[c0 + j];
-      }
-    }
-    ops.sigmoid(rows, h2, g, gOff, ldg);
-    for (int b = 0; b < rows; b++) {
-      int a0 = aOff + b * lda;
-      int c0 = cOff + b * ldc;
-      int g0 = gOff + b * ldg;
-      for (int j = 0; j < hs; j++) {
-        g[g0 + h2 + j] = a[a0 + h2 + j] + g[g0 + j] * c[c0 + h2 + j];
-      }
-    }
-    ops.tanh(rows, hs, g, gOff + h2, ldg);
-    for (int b = 0; b < rows; b++) {
-      int g0 = gOff + b * ldg;
-      int p0 = hpOff + b * ldhp;
-      int n0 = hnOff + b * ldhn;
-      for (int j = 0; j < hs; j++) {
-        float z = g[g0 + hs + j];
-        hNext[n0 + j] = (1 - z) * g[g0 + h2 + j] + z * hPrev[p0 + j];
-      }
-    }
-  }
+  void forward(int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, float[] g, int gOff,
+      int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn);
 
   /**
    * The step's backward over {@code rows} rows, from the gates {@code g} and the hidden projection {@code c}
@@ -62,48 +34,127 @@ final class GruCell {
    * </pre>
    * writing dLoss/da to {@code da}, dLoss/dc to {@code dc} and the direct part of dLoss/dh to {@code dhPrev}.
    */
-  static void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, float[] hPrev,
+  void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, float[] hPrev,
       int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB, float[] da,
-      int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp) {
-    int h2 = 2 * hs;
-    for (int b = 0; b < rows; b++) {
-      int g0 = gOff + b * ldg;
-      int c0 = cOff + b * ldc;
-      int p0 = hpOff + b * ldhp;
-      int a0 = dhAOff + b * ldA;
-      int b0 = dhBOff + b * ldB;
-      int da0 = daOff + b * ldda;
-      int dc0 = dcOff + b * lddc;
-      int dp0 = dhpOff + b * lddhp;
-      for (int j = 0; j < hs; j++) {
-        float r = g[g0 + j];
-        float z = g[g0 + hs + j];
-        float n = g[g0 + h2 + j];
-        float dh = dhA[a0 + j] + dhB[b0 + j];
-        float dn = dh * (1 - z);
-        float dz = dh * (hPrev[p0 + j] - n);
-        float dan = dn * (1 - n * n);
-        float dr = dan * c[c0 + h2 + j];
-        float dar = dr * r * (1 - r);
-        float daz = dz * z * (1 - z);
-        da[da0 + j] = dar;
-        da[da0 + hs + j] = daz;
-        da[da0 + h2 + j] = dan;
-        dc[dc0 + j] = dar;
-        dc[dc0 + hs + j] = daz;
-        dc[dc0 + h2 + j] = dan * r;
-        dhPrev[dp0 + j] = dh * z;
-      }
+      int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp);
+
+  /** {@code acc[b, j] += add[b, j]} over {@code rows x hs}: the direct dh added to {@code dc Wh^T}. */
+  void addRows(int rows, int hs, float[] acc, int accOff, int ldacc, float[] add, int addOff, int ldadd);
+
+  /** The cell matching {@code ops}: vector for the Vector API implementation, else scalar. */
+  static GruCell of(BatchOps ops) {
+    return ops.vectorApi() ? new Vector() : new Scalar(ops);
+  }
+
+  /** {@link GruGates}; only that class names {@code jdk.incubator.vector}. */
+  final class Vector implements GruCell {
+    @Override
+    public void forward(int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, float[] g,
+        int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn) {
+      GruGates.forward(rows, hs, a, aOff, lda, c, cOff, ldc, g, gOff, ldg, hPrev, hpOff, ldhp, hNext, hnOff, ldhn);
+    }
+
+    @Override
+    public void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc,
+        float[] hPrev, int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB,
+        float[] da, int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp) {
+      GruGates.backward(rows, hs, g, gOff, ldg, c, cOff, ldc, hPrev, hpOff, ldhp, dhA, dhAOff, ldA, dhB, dhBOff,
+          ldB, da, daOff, ldda, dc, dcOff, lddc, dhPrev, dhpOff, lddhp);
+    }
+
+    @Override
+    public void addRows(int rows, int hs, float[] acc, int accOff, int ldacc, float[] add, int addOff,
+        int ldadd) {
+      GruGates.addRows(rows, hs, acc, accOff, ldacc, add, addOff, ldadd);
     }
   }
 
-  /** {@code acc[b, j] += add[b, j]} over {@code rows x hs}: the direct dh added to {@code dc Wh^T}. */
-  static void addRows(int rows, int hs, float[] acc, int accOff, int ldacc, float[] add, int addOff, int ldadd) {
-    for (int b = 0; b < rows; b++) {
-      int o = accOff + b * ldacc;
-      int p = addOff + b * ldadd;
-      for (int j = 0; j < hs; j++) {
-        acc[o + j] += add[p + j];
+  /** Plain loops, the nonlinearities in place through {@link BatchOps#sigmoid}/{@link BatchOps#tanh}. */
+  final class Scalar implements GruCell {
+    private final BatchOps ops;
+
+    Scalar(BatchOps ops) {
+      this.ops = ops;
+    }
+
+    @Override
+    public void forward(int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, float[] g,
+        int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn) {
+      int h2 = 2 * hs;
+      for (int b = 0; b < rows; b++) {
+        int a0 = aOff + b * lda;
+        int c0 = cOff + b * ldc;
+        int g0 = gOff + b * ldg;
+        for (int j = 0; j < h2; j++) {
+          g[g0 + j] = a[a0 + j] + c[c0 + j];
+        }
+      }
+      ops.sigmoid(rows, h2, g, gOff, ldg);
+      for (int b = 0; b < rows; b++) {
+        int a0 = aOff + b * lda;
+        int c0 = cOff + b * ldc;
+        int g0 = gOff + b * ldg;
+        for (int j = 0; j < hs; j++) {
+          g[g0 + h2 + j] = a[a0 + h2 + j] + g[g0 + j] * c[c0 + h2 + j];
+        }
+      }
+      ops.tanh(rows, hs, g, gOff + h2, ldg);
+      for (int b = 0; b < rows; b++) {
+        int g0 = gOff + b * ldg;
+        int p0 = hpOff + b * ldhp;
+        int n0 = hnOff + b * ldhn;
+        for (int j = 0; j < hs; j++) {
+          float z = g[g0 + hs + j];
+          hNext[n0 + j] = (1 - z) * g[g0 + h2 + j] + z * hPrev[p0 + j];
+        }
+      }
+    }
+
+    @Override
+    public void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc,
+        float[] hPrev, int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB,
+        float[] da, int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp) {
+      int h2 = 2 * hs;
+      for (int b = 0; b < rows; b++) {
+        int g0 = gOff + b * ldg;
+        int c0 = cOff + b * ldc;
+        int p0 = hpOff + b * ldhp;
+        int a0 = dhAOff + b * ldA;
+        int b0 = dhBOff + b * ldB;
+        int da0 = daOff + b * ldda;
+        int dc0 = dcOff + b * lddc;
+        int dp0 = dhpOff + b * lddhp;
+        for (int j = 0; j < hs; j++) {
+          float r = g[g0 + j];
+          float z = g[g0 + hs + j];
+          float n = g[g0 + h2 + j];
+          float dh = dhA[a0 + j] + dhB[b0 + j];
+          float dn = dh * (1 - z);
+          float dz = dh * (hPrev[p0 + j] - n);
+          float dan = dn * (1 - n * n);
+          float dr = dan * c[c0 + h2 + j];
+          float dar = dr * r * (1 - r);
+          float daz = dz * z * (1 - z);
+          da[da0 + j] = dar;
+          da[da0 + hs + j] = daz;
+          da[da0 + h2 + j] = dan;
+          dc[dc0 + j] = dar;
+          dc[dc0 + hs + j] = daz;
+          dc[dc0 + h2 + j] = dan * r;
+          dhPrev[dp0 + j] = dh * z;
+        }
+      }
+    }
+
+    @Override
+    public void addRows(int rows, int hs, float[] acc, int accOff, int ldacc, float[] add, int addOff,
+        int ldadd) {
+      for (int b = 0; b < rows; b++) {
+        int o = accOff + b * ldacc;
+        int p = addOff + b * ldadd;
+        for (int j = 0; j < hs; j++) {
+          acc[o + j] += add[p + j];
+        }
       }
     }
   }

@@ -12,6 +12,7 @@ import dev.mnemo.agents.kernel.PackedMatrix;
 final class GruKernel implements CoreKernel {
 
   private final BatchOps ops;
+  private final GruCell cell;
   private final int in;
   private final int hidden;
   private final int maxRows;
@@ -27,6 +28,7 @@ final class GruKernel implements CoreKernel {
       throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
     }
     this.ops = ops;
+    this.cell = GruCell.of(ops);
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();
     this.maxRows = maxRows;
@@ -61,6 +63,6 @@ final class GruKernel implements CoreKernel {
     int ld = wx.paddedCols();
     ops.gemm(rows, x, xOff, ldx, wx, bx, a, 0, ld);
     ops.gemm(rows, stateIn, 0, hidden, wh, bh, c, 0, ld);
-    GruCell.forward(ops, rows, hidden, a, 0, ld, c, 0, ld, a, 0, ld, stateIn, 0, hidden, stateOut, 0, hidden);
+    cell.forward(rows, hidden, a, 0, ld, c, 0, ld, a, 0, ld, stateIn, 0, hidden, stateOut, 0, hidden);
   }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 final class GruTraining implements CoreTraining {
 
   private final BatchOps ops;
+  private final GruCell cell;
   private final int in;
   private final int hs;
   private final PackedMatrix wx;
@@ -32,6 +33,7 @@ final class GruTraining implements CoreTraining {
 
   GruTraining(GruCore core, BatchOps ops) {
     this.ops = ops;
+    this.cell = GruCell.of(ops);
     this.in = core.inputSize();
     this.hs = core.hiddenSize();
     int g3 = 3 * hs;
@@ -119,7 +121,7 @@ final class GruTraining implements CoreTraining {
         int row = t * bs * ld;
         int prev = t * bs * hs;
         ops.gemm(bs, hJ, prev, hs, wh, bh, c, row, ld);
-        GruCell.forward(ops, bs, hs, g, row, ld, c, row, ld, g, row, ld, hJ, prev, hs, hJ, prev + bs * hs, hs);
+        cell.forward(bs, hs, g, row, ld, c, row, ld, g, row, ld, hJ, prev, hs, hJ, prev + bs * hs, hs);
       }
     }
 
@@ -163,16 +165,19 @@ final class GruTraining implements CoreTraining {
         int row = t * bs * ld;
         int prev = t * bs * hs;
         int wOff = (t - t0) * bs * g3;
-        GruCell.backward(bs, hs, g, row, ld, c, row, ld, hJ, prev, hs, dOut, dOutOff + (t - t0) * bs * ldd, ldd,
+        cell.backward(bs, hs, g, row, ld, c, row, ld, hJ, prev, hs, dOut, dOutOff + (t - t0) * bs * ldd, ldd,
             dhRec, 0, ldr, dA, wOff, g3, dC, wOff, g3, dhDirect, 0, hs);
         if (t > t0) {
           ops.gemm(bs, dC, wOff, g3, whT, null, dhRec, 0, ldr);
-          GruCell.addRows(bs, hs, dhRec, 0, ldr, dhDirect, 0, hs);
+          cell.addRows(bs, hs, dhRec, 0, ldr, dhDirect, 0, hs);
         }
       }
       int nw = tw * bs;
-      WeightGradient[] wg = windows.computeIfAbsent(tw, k -> new WeightGradient[] {
-          new WeightGradient(ops, nw, in, g3), new WeightGradient(ops, nw, hs, g3)});
+      WeightGradient[] wg = windows.get(tw);
+      if (wg == null) {
+        wg = new WeightGradient[] {new WeightGradient(ops, nw, in, g3), new WeightGradient(ops, nw, hs, g3)};
+        windows.put(tw, wg);
+      }
       int whOff = gradOff + in * g3;
       int bxOff = whOff + hs * g3;
       wg[0].compute(xs, t0 * bs * in, in, dA, 0, g3);

@@ -11,6 +11,8 @@ import dev.mnemo.agents.kernel.PackedMatrix;
 final class LayerNormGruKernel implements CoreKernel {
 
   private final BatchOps ops;
+  private final GruCell cell;
+  private final BlockLayerNorm norm;
   private final int in;
   private final int hidden;
   private final int maxRows;
@@ -28,6 +30,8 @@ final class LayerNormGruKernel implements CoreKernel {
       throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
     }
     this.ops = ops;
+    this.cell = GruCell.of(ops);
+    this.norm = BlockLayerNorm.of(ops);
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();
     this.maxRows = maxRows;
@@ -66,8 +70,8 @@ final class LayerNormGruKernel implements CoreKernel {
     int ld = wx.paddedCols();
     ops.gemm(rows, x, xOff, ldx, wx, null, a, 0, ld);
     ops.gemm(rows, stateIn, 0, hidden, wh, null, c, 0, ld);
-    BlockLayerNorm.forward(rows, hidden, 3, a, 0, ld, gx, bx, null, 0, 0, a, 0, ld, null, 0);
-    BlockLayerNorm.forward(rows, hidden, 3, c, 0, ld, gh, bh, null, 0, 0, c, 0, ld, null, 0);
-    GruCell.forward(ops, rows, hidden, a, 0, ld, c, 0, ld, a, 0, ld, stateIn, 0, hidden, stateOut, 0, hidden);
+    norm.forward(rows, hidden, 3, a, 0, ld, gx, bx, null, 0, 0, a, 0, ld, null, 0);
+    norm.forward(rows, hidden, 3, c, 0, ld, gh, bh, null, 0, 0, c, 0, ld, null, 0);
+    cell.forward(rows, hidden, a, 0, ld, c, 0, ld, a, 0, ld, stateIn, 0, hidden, stateOut, 0, hidden);
   }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
 final class LayerNormGruTraining implements CoreTraining {
 
   private final BatchOps ops;
+  private final GruCell cell;
+  private final BlockLayerNorm norm;
   private final int in;
   private final int hs;
   private final PackedMatrix wx;
@@ -36,6 +38,8 @@ final class LayerNormGruTraining implements CoreTraining {
 
   LayerNormGruTraining(LayerNormGruCore core, BatchOps ops) {
     this.ops = ops;
+    this.cell = GruCell.of(ops);
+    this.norm = BlockLayerNorm.of(ops);
     this.in = core.inputSize();
     this.hs = core.hiddenSize();
     int g3 = 3 * hs;
@@ -136,14 +140,14 @@ final class LayerNormGruTraining implements CoreTraining {
         System.arraycopy(x, xOff + r * ldx, xs, r * in, in);
       }
       ops.gemm(n, xs, 0, in, wx, null, xhA, 0, ld);
-      BlockLayerNorm.forward(n, hs, 3, xhA, 0, ld, gx, bx, xhA, 0, ld, g, 0, g3, rsA, 0);
+      norm.forward(n, hs, 3, xhA, 0, ld, gx, bx, xhA, 0, ld, g, 0, g3, rsA, 0);
       for (int t = 0; t < time; t++) {
         int row = t * bs;
         int prev = row * hs;
         ops.gemm(bs, hJ, prev, hs, wh, null, xhC, row * ld, ld);
-        BlockLayerNorm.forward(bs, hs, 3, xhC, row * ld, ld, gh, bh, xhC, row * ld, ld, c, row * g3, g3, rsC,
+        norm.forward(bs, hs, 3, xhC, row * ld, ld, gh, bh, xhC, row * ld, ld, c, row * g3, g3, rsC,
             row * 3);
-        GruCell.forward(ops, bs, hs, g, row * g3, g3, c, row * g3, g3, g, row * g3, g3, hJ, prev, hs, hJ,
+        cell.forward(bs, hs, g, row * g3, g3, c, row * g3, g3, g, row * g3, g3, hJ, prev, hs, hJ,
             prev + bs * hs, hs);
       }
     }
@@ -187,19 +191,22 @@ final class LayerNormGruTraining implements CoreTraining {
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int row = t * bs;
         int wOff = (t - t0) * bs * g3;
-        GruCell.backward(bs, hs, g, row * g3, g3, c, row * g3, g3, hJ, row * hs, hs, dOut,
+        cell.backward(bs, hs, g, row * g3, g3, c, row * g3, g3, hJ, row * hs, hs, dOut,
             dOutOff + (t - t0) * bs * ldd, ldd, dhRec, 0, ldr, da, wOff, g3, dc, wOff, g3, dhDirect, 0, hs);
-        BlockLayerNorm.backward(bs, hs, 3, dc, wOff, g3, gh, xhC, row * ld, ld, rsC, row * 3, dC, wOff, g3);
+        norm.backward(bs, hs, 3, dc, wOff, g3, gh, xhC, row * ld, ld, rsC, row * 3, dC, wOff, g3);
         if (t > t0) {
           ops.gemm(bs, dC, wOff, g3, whT, null, dhRec, 0, ldr);
-          GruCell.addRows(bs, hs, dhRec, 0, ldr, dhDirect, 0, hs);
+          cell.addRows(bs, hs, dhRec, 0, ldr, dhDirect, 0, hs);
         }
       }
       int nw = tw * bs;
       int r0 = t0 * bs;
-      BlockLayerNorm.backward(nw, hs, 3, da, 0, g3, gx, xhA, r0 * ld, ld, rsA, r0 * 3, dA, 0, g3);
-      WeightGradient[] wg = windows.computeIfAbsent(tw, k -> new WeightGradient[] {
-          new WeightGradient(ops, nw, in, g3), new WeightGradient(ops, nw, hs, g3)});
+      norm.backward(nw, hs, 3, da, 0, g3, gx, xhA, r0 * ld, ld, rsA, r0 * 3, dA, 0, g3);
+      WeightGradient[] wg = windows.get(tw);
+      if (wg == null) {
+        wg = new WeightGradient[] {new WeightGradient(ops, nw, in, g3), new WeightGradient(ops, nw, hs, g3)};
+        windows.put(tw, wg);
+      }
       int whOff = gradOff + in * g3;
       int norms = whOff + hs * g3;
       wg[0].compute(xs, r0 * in, in, dA, 0, g3);
@@ -207,8 +214,8 @@ final class LayerNormGruTraining implements CoreTraining {
       // hJ's block t holds h_{t-1}: rows t0*B.. are the previous states of the window's steps.
       wg[1].compute(hJ, r0 * hs, hs, dC, 0, g3);
       copyWeights(wg[1], hs, grad, whOff);
-      BlockLayerNorm.paramGradients(nw, g3, da, 0, g3, xhA, r0 * ld, ld, grad, norms, norms + g3);
-      BlockLayerNorm.paramGradients(nw, g3, dc, 0, g3, xhC, r0 * ld, ld, grad, norms + 2 * g3, norms + 3 * g3);
+      norm.paramGradients(nw, g3, da, 0, g3, xhA, r0 * ld, ld, grad, norms, norms + g3);
+      norm.paramGradients(nw, g3, dc, 0, g3, xhC, r0 * ld, ld, grad, norms + 2 * g3, norms + 3 * g3);
       if (dX != null) {
         ops.gemm(nw, dA, 0, g3, wxT, null, dX, dxOff, lddx);
       }

@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The LSTM cell's elementwise step on the Vector API with an exp built from IEEE-exact operations only
- * (add, mul, div, min/max, integer shifts), shared by the actor kernel ({@link VectorOps#lstmGates}) and
- * the learner's engine ({@code RecurrentQGemm}), so both give the same bits in every JIT state.
+ * (add, mul, div, min/max, integer shifts), shared by the LSTM's acting kernel and training form
+ * ({@code LstmGateMath}), the sigmoid and tanh of {@link VectorOps} and the GRU cell ({@link GruGates}), so
+ * all give the same bits in every JIT state.
  *
  * <p>Why not {@code VectorOperators.EXP/TANH}: their last bits differ between the interpreter or C1 (a
  * Java fallback) and C2 (SVML stubs), so a seeded run was not bit-reproducible across JIT states and two
@@ -107,24 +108,42 @@ public final class LstmGates {
     }
   }
 
-  /** {@code x = sigmoid(x)} over {@code len} floats in place, with the deterministic {@link #exp}. */
+  /** {@code x = sigmoid(x)} over {@code len} floats in place, with the deterministic exp ({@link #expScaled}). */
   public static void sigmoidInPlace(float[] x, int off, int len) {
     expScaled(x, off, x, off, len, -1f);
     reciprocalPlusOne(x, off, len);
   }
 
-  /** {@code x = tanh(x)} over {@code len} floats in place, with the deterministic {@link #exp}. */
+  /** {@code x = tanh(x)} over {@code len} floats in place, with the deterministic exp ({@link #expScaled}). */
   public static void tanhInPlace(float[] x, int off, int len) {
     expScaled(x, off, x, off, len, 2f);
     tanhFromExp(x, off, len);
   }
 
-  /** dst = e^{scale * src} over len floats. */
-  private static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
+  /**
+   * dst = e^{scale * src} over len floats, the vector exp written out in the loop: x clamped to
+   * [-LIMIT, LIMIT], k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two parts
+   * (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built in the
+   * exponent bits; the tail through {@link #exp(float)}, the same operations on one float.
+   *
+   * <p>Why written out rather than a helper taking and returning a vector: when C2 runs out of its
+   * inlining budget (NodeCountInliningCutoff, reached in {@link #step} after one or two passes) it calls
+   * such a helper out of line, boxing every vector: the LSTM's learner forward then ran ~1.5x slower in
+   * some JIT states. A pass that takes arrays costs at worst a plain call.
+   */
+  static void expScaled(float[] src, int so, float[] dst, int dO, int len, float scale) {
     int l = S.length();
     int j = 0;
     for (; j + l <= len; j += l) {
-      exp(FloatVector.fromArray(S, src, so + j).mul(scale)).intoArray(dst, dO + j);
+      var x = FloatVector.fromArray(S, src, so + j).mul(scale).max(-LIMIT).min(LIMIT);
+      var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
+      var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
+      var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
+          .mul(r).add(1f);
+      // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
+      // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
+      var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      p.mul(e).intoArray(dst, dO + j);
     }
     for (; j < len; j++) {
       dst[dO + j] = exp(src[so + j] * scale);
@@ -132,7 +151,7 @@ public final class LstmGates {
   }
 
   /** x = 1 / (1 + x) in place. */
-  private static void reciprocalPlusOne(float[] x, int off, int len) {
+  static void reciprocalPlusOne(float[] x, int off, int len) {
     int l = S.length();
     int j = 0;
     for (; j + l <= len; j += l) {
@@ -145,7 +164,7 @@ public final class LstmGates {
   }
 
   /** x = 1 - 2 / (x + 1) in place: tanh(y) from x = e^{2y}, saturating to exactly +-1. */
-  private static void tanhFromExp(float[] x, int off, int len) {
+  static void tanhFromExp(float[] x, int off, int len) {
     int l = S.length();
     int j = 0;
     for (; j + l <= len; j += l) {
@@ -185,24 +204,7 @@ public final class LstmGates {
     }
   }
 
-  /**
-   * e^x for x clamped to [-LIMIT, LIMIT]: k = round(x / ln 2) by the 1.5 * 2^23 trick, r = x - k ln 2 in two
-   * parts (|r| <= ln2 / 2), a degree-7 Taylor polynomial (relative error ~1e-7 there), times 2^k built
-   * in the exponent bits.
-   */
-  public static FloatVector exp(FloatVector x0) {
-    var x = x0.max(-LIMIT).min(LIMIT);
-    var k = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
-    var r = k.mul(-LN2_HI).add(x).add(k.mul(-LN2_LO));
-    var p = r.mul(C7).add(C6).mul(r).add(C5).mul(r).add(C4).mul(r).add(C3).mul(r).add(C2).mul(r).add(1f)
-        .mul(r).add(1f);
-    // 2^k: k + 127 lands in the low mantissa bits of k + 127 + 1.5 * 2^23; shifting them into the
-    // exponent field needs no float-to-int conversion (which C2 does not vectorise here).
-    var e = k.add(MAGIC + 127f).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    return p.mul(e);
-  }
-
-  /** The same e^x on one float, for the tails, so tails and vectors agree bit for bit. */
+  /** e^x on one float, the operations of {@link #expScaled}'s vector loop: tails and vectors agree bit for bit. */
   public static float exp(float x0) {
     float x = Math.min(Math.max(x0, -LIMIT), LIMIT);
     float k = x * LOG2E + MAGIC - MAGIC;
