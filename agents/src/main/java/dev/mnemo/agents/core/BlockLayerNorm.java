@@ -18,7 +18,7 @@ import dev.mnemo.agents.kernel.LayerNormLanes;
  * terms {@code i, i + 16, i + 32, ...} in order), the partials are combined as a pairwise tree
  * ({@code p_i += p_{i+8}}, then {@code p_i += p_{i+4}}, {@code +2}, {@code +1}), then the last {@code n % 16}
  * terms are added in order (so a block under 16 features is summed plainly, left to right). The column sums
- * of the gain and bias gradients run over rows in ascending order. Two implementations follow these
+ * of the gain and bias gradients add rows in the order they are handed over ({@link #addParamGradients}). Two implementations follow these
  * orders with the same operations (no fused multiply-add), so they give the same bits: {@link Vector} on the
  * Vector API ({@link LayerNormLanes}) and {@link Scalar} in plain loops. The acting kernel and the training
  * form use the same one, so they agree bit for bit on the same projections.
@@ -48,10 +48,11 @@ interface BlockLayerNorm {
       int xhOff, int ldxh, float[] rstd, int rOff, float[] da, int daOff, int ldda);
 
   /**
-   * Overwrites {@code grad[gOff, gOff + width)} with dLoss/dgamma = {@code sum_rows dy xhat} and
-   * {@code grad[bOff, bOff + width)} with dLoss/dbeta = {@code sum_rows dy}, rows summed in ascending order.
+   * Adds {@code rows} rows' part of dLoss/dgamma = {@code sum_rows dy xhat} to {@code grad[gOff, gOff + width)}
+   * and of dLoss/dbeta = {@code sum_rows dy} to {@code grad[bOff, bOff + width)}, row by row in ascending order
+   * (so a caller that zeroes the gradient and hands rows in some order sums them in that order).
    */
-  void paramGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff, int ldxh,
+  void addParamGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff, int ldxh,
       float[] grad, int gOff, int bOff);
 
   /**
@@ -79,9 +80,9 @@ interface BlockLayerNorm {
     }
 
     @Override
-    public void paramGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff,
+    public void addParamGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff,
         int ldxh, float[] grad, int gOff, int bOff) {
-      LayerNormLanes.paramGradients(rows, width, dy, dyOff, lddy, xhat, xhOff, ldxh, grad, gOff, bOff);
+      LayerNormLanes.addParamGradients(rows, width, dy, dyOff, lddy, xhat, xhOff, ldxh, grad, gOff, bOff);
     }
   }
 
@@ -181,10 +182,8 @@ interface BlockLayerNorm {
     }
 
     @Override
-    public void paramGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff,
+    public void addParamGradients(int rows, int width, float[] dy, int dyOff, int lddy, float[] xhat, int xhOff,
         int ldxh, float[] grad, int gOff, int bOff) {
-      java.util.Arrays.fill(grad, gOff, gOff + width, 0f);
-      java.util.Arrays.fill(grad, bOff, bOff + width, 0f);
       for (int r = 0; r < rows; r++) {
         int d0 = dyOff + r * lddy;
         int x0 = xhOff + r * ldxh;

@@ -13,9 +13,10 @@ import java.util.Map;
  *       norm {@code a = LN(A)} before the loop; per step {@code C_t = h_{t-1} Wh}, {@code c = LN(C_t)} and the
  *       cell ({@link GruCell}); the norms ({@link BlockLayerNorm}) keep xhat and 1/sigma for the backward;</li>
  *   <li>backward: per step the cell's backward, the hidden norm's backward {@code dc -> dC_t} and
- *       {@code dh_{t-1} = dh' z + dC_t Wh^T}; after the loop the input norm's backward over the whole window,
- *       the weight gradients as ONE {@link WeightGradient} product each ({@code X^T dA}, {@code H_prev^T dC}),
- *       the gains' and biases' gradients as column sums in a fixed order, and {@code dX = dA Wx^T}.</li>
+ *       {@code dh_{t-1} = dh' z + dC_t Wh^T}, the hidden norm's gain and bias gradients added step by step (last
+ *       step first); after the loop the input norm's backward and its gain and bias gradients a step's rows at a
+ *       time (first step first), the weight gradients as ONE {@link WeightGradient} product each
+ *       ({@code X^T dA}, {@code H_prev^T dC}) and {@code dX = dA Wx^T}.</li>
  * </ul>
  */
 final class LayerNormGruTraining implements CoreTraining {
@@ -187,13 +188,17 @@ final class LayerNormGruTraining implements CoreTraining {
           System.arraycopy(dFinalState, b * hs, dhRec, b * ldr, hs);
         }
       }
-      // Backpropagation through time; dhRec carries dLoss/dh_t (from the future) into step t.
+      int norms = gradOff + (in + hs) * g3;
+      java.util.Arrays.fill(grad, norms, norms + 4 * g3, 0f);
+      // Backpropagation through time; dhRec carries dLoss/dh_t (from the future) into step t. The hidden
+      // norm's gain and bias gradients are summed step by step while the step's rows are in cache.
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int row = t * bs;
         int wOff = (t - t0) * bs * g3;
         cell.backward(bs, hs, g, row * g3, g3, c, row * g3, g3, hJ, row * hs, hs, dOut,
             dOutOff + (t - t0) * bs * ldd, ldd, dhRec, 0, ldr, da, wOff, g3, dc, wOff, g3, dhDirect, 0, hs);
         norm.backward(bs, hs, 3, dc, wOff, g3, gh, xhC, row * ld, ld, rsC, row * 3, dC, wOff, g3);
+        norm.addParamGradients(bs, g3, dc, wOff, g3, xhC, row * ld, ld, grad, norms + 2 * g3, norms + 3 * g3);
         if (t > t0) {
           ops.gemm(bs, dC, wOff, g3, whT, null, dhRec, 0, ldr);
           cell.addRows(bs, hs, dhRec, 0, ldr, dhDirect, 0, hs);
@@ -201,21 +206,23 @@ final class LayerNormGruTraining implements CoreTraining {
       }
       int nw = tw * bs;
       int r0 = t0 * bs;
-      norm.backward(nw, hs, 3, da, 0, g3, gx, xhA, r0 * ld, ld, rsA, r0 * 3, dA, 0, g3);
+      // The input norm over the window, a step's rows at a time (in cache for its gain and bias gradients).
+      for (int t = 0; t < tw; t++) {
+        int w = t * bs;
+        norm.backward(bs, hs, 3, da, w * g3, g3, gx, xhA, (r0 + w) * ld, ld, rsA, (r0 + w) * 3, dA, w * g3, g3);
+        norm.addParamGradients(bs, g3, da, w * g3, g3, xhA, (r0 + w) * ld, ld, grad, norms, norms + g3);
+      }
       WeightGradient[] wg = windows.get(tw);
       if (wg == null) {
         wg = new WeightGradient[] {new WeightGradient(ops, nw, in, g3), new WeightGradient(ops, nw, hs, g3)};
         windows.put(tw, wg);
       }
       int whOff = gradOff + in * g3;
-      int norms = whOff + hs * g3;
       wg[0].compute(xs, r0 * in, in, dA, 0, g3);
       copyWeights(wg[0], in, grad, gradOff);
       // hJ's block t holds h_{t-1}: rows t0*B.. are the previous states of the window's steps.
       wg[1].compute(hJ, r0 * hs, hs, dC, 0, g3);
       copyWeights(wg[1], hs, grad, whOff);
-      norm.paramGradients(nw, g3, da, 0, g3, xhA, r0 * ld, ld, grad, norms, norms + g3);
-      norm.paramGradients(nw, g3, dc, 0, g3, xhC, r0 * ld, ld, grad, norms + 2 * g3, norms + 3 * g3);
       if (dX != null) {
         ops.gemm(nw, dA, 0, g3, wxT, null, dX, dxOff, lddx);
       }

@@ -76,8 +76,8 @@ final class LstmTraining implements CoreTraining {
     final float[] dZ;     // [n, 4H], window rows
     final float[] dcNext;
     final float[] dhRec;
-    /** Per backward window (t0, tw): the weight-gradient product's operands, built once. */
-    final Map<Long, WeightGradient> windows = new HashMap<>();
+    /** Per window length: the weight-gradient product's operands, built once. */
+    final Map<Integer, WeightGradient> windows = new HashMap<>();
 
     LstmPass(int bs, int time) {
       this.bs = bs;
@@ -186,7 +186,11 @@ final class LstmTraining implements CoreTraining {
       }
       // [Wx; Wh; b] gradient = [x | h_prev | 1]^T dZ in one product: xh's rows are [x_t | h_{t-1}].
       int nw = tw * bs;
-      WeightGradient wg = windows.computeIfAbsent(((long) t0 << 32) | tw, k -> new WeightGradient(ops, nw, ldk, h4));
+      WeightGradient wg = windows.get(tw);
+      if (wg == null) {
+        wg = new WeightGradient(ops, nw, ldk, h4);
+        windows.put(tw, wg);
+      }
       wg.compute(xh, t0 * bs * ldk, ldk, dZ, 0, h4);
       wg.copyTo(grad, gradOff, gradOff + ldk * h4);
       if (dX != null) {

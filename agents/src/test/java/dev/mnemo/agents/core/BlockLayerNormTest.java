@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link BlockLayerNorm}'s fixed summation order: the Vector API and plain-loop implementations give the
  * same bits at block widths under 16 (the contract's 9: plain order), with a tail (37) and whole registers
- * (128, the paper's core), forward, backward and the gain and bias gradients; and the order is the
- * documented one, not just any order both happen to share.
+ * (128, the paper's core), forward, backward and the gain and bias gradients (added to what was there);
+ * and the order is the documented one, not just any order both happen to share.
  */
 class BlockLayerNormTest {
 
@@ -46,8 +46,16 @@ class BlockLayerNormTest {
         da[m] = dy.clone();
         // In place (da = dy), as allowed.
         norms[m].backward(rows, hs, blocks, da[m], 0, ld, gamma, xhat[m], 0, ld, rstd[m], 0, da[m], 0, ld);
-        grad[m] = new float[3 * blocks * hs];
-        norms[m].paramGradients(rows, blocks * hs, dy, 0, ld, xhat[m], 0, ld, grad[m], 0, 2 * blocks * hs);
+        grad[m] = random(new Random(7), 3 * blocks * hs, 1, false);
+        float g0 = grad[m][1];
+        float b0 = grad[m][2 * blocks * hs + 1];
+        norms[m].addParamGradients(rows, blocks * hs, dy, 0, ld, xhat[m], 0, ld, grad[m], 0, 2 * blocks * hs);
+        for (int row = 0; row < rows; row++) {
+          g0 += dy[row * ld + 1] * xhat[m][row * ld + 1];
+          b0 += dy[row * ld + 1];
+        }
+        assertEquals(g0, grad[m][1], 0f, "the gain gradient adds the rows in order to what was there");
+        assertEquals(b0, grad[m][2 * blocks * hs + 1], 0f, "the bias gradient adds the rows in order");
       }
       assertSameBits(rstd[0], rstd[1], "1/sigma at width " + hs);
       assertSameBits(xhat[0], xhat[1], "xhat at width " + hs);
