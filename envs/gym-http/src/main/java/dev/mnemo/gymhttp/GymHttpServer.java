@@ -239,11 +239,19 @@ public final class GymHttpServer implements AutoCloseable {
     }
     instances.clear();
     live.set(0);
+    closed.countDown();
   }
 
-  /** Waits until the server has stopped (by {@link #close()} or an allowed {@code POST /v1/shutdown/}). */
+  /** Counted down at the end of {@link #close()}: listening stopped AND the running monitors written. */
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * Waits until the server has stopped (by {@link #close()} or an allowed {@code POST /v1/shutdown/}) and
+   * written its running monitors' files: the transport stopping first is not enough (a caller that reads the
+   * monitor files right after raced the shutdown thread).
+   */
   public boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
-    return http.awaitStopped(timeout, unit);
+    return closed.await(timeout, unit);
   }
 
   /** One env instance: its env, its JSON codec, the counters that seed unseeded episodes, its monitor. */
