@@ -13,6 +13,21 @@ public interface CoreTraining {
   /** Activations and gradient scratch for windows of {@code batch} rows by {@code time} steps. */
   Pass newPass(int batch, int time);
 
+  /** Refuses a pass shape below one row or one step, naming both. */
+  static void checkShape(int batch, int time) {
+    if (batch < 1 || time < 1) {
+      throw new IllegalArgumentException("batch and time must be >= 1, got " + batch + ", " + time);
+    }
+  }
+
+  /** Refuses a backward window {@code [t0, t0 + tw)} outside a pass of {@code time} steps. */
+  static void checkWindow(int t0, int tw, int time) {
+    if (t0 < 0 || tw < 1 || t0 + tw > time) {
+      throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + tw) + ") outside the pass's " + time
+          + " steps");
+    }
+  }
+
   /** One (batch, time) window. Rows are time-major everywhere: row {@code t * batch + b}. */
   interface Pass {
 

@@ -52,50 +52,30 @@ final class ElmanTraining implements CoreTraining {
 
   @Override
   public Pass newPass(int batch, int time) {
-    if (batch < 1 || time < 1) {
-      throw new IllegalArgumentException("batch and time must be >= 1, got " + batch + ", " + time);
-    }
     return new ElmanPass(batch, time);
   }
 
-  private final class ElmanPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class ElmanPass extends HiddenStatePass {
     final int ldk;
     final float[] xh;     // [n, in + H]: row r = [x_r | h_{r-1}]
     final float[] zJ;     // one step's pre-activations, activated in place
-    final float[] hJ;     // [(T+1)B, H]: block 0 = h0, block t+1 = h_t
     final float[] dZ;     // [n, H], window rows
     final float[] dhRec;  // dz_{t+1} Wh^T (or dLoss/dFinalState) for step t
     /** Per backward window length: the weight-gradient product's operands, built once. */
     final Map<Integer, WeightGradient> windows = new HashMap<>();
 
     ElmanPass(int bs, int time) {
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time, ElmanTraining.this.hs);
       this.ldk = in + hs;
       xh = new float[n * ldk];
       zJ = new float[bs * wxh.paddedCols()];
-      hJ = new float[(time + 1) * bs * hs];
       dZ = new float[n * hs];
       dhRec = new float[bs * whT.paddedCols()];
     }
 
     @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
-    }
-
-    @Override
     public void forward(float[] x, int xOff, int ldx, float[] state0, int state0Off) {
-      System.arraycopy(state0, state0Off, hJ, 0, bs * hs);
+      loadInitialState(state0, state0Off);
       for (int r = 0; r < n; r++) {
         System.arraycopy(x, xOff + r * ldx, xh, r * ldk, in);
       }
@@ -117,39 +97,11 @@ final class ElmanTraining implements CoreTraining {
     }
 
     @Override
-    public float[] output() {
-      return hJ;
-    }
-
-    @Override
-    public int outputOffset() {
-      return bs * hs;
-    }
-
-    @Override
-    public int outputStride() {
-      return hs;
-    }
-
-    @Override
-    public void copyState(int t, int b, float[] dst, int dstOff) {
-      System.arraycopy(hJ, (t + 1) * bs * hs + b * hs, dst, dstOff, hs);
-    }
-
-    @Override
     public void backward(int t0, int tw, float[] dOut, int dOutOff, int ldd, float[] dFinalState, float[] dX,
         int dxOff, int lddx, float[] grad, int gradOff) {
-      if (t0 < 0 || tw < 1 || t0 + tw > time) {
-        throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + tw) + ") outside the pass's " + time
-            + " steps");
-      }
+      CoreTraining.checkWindow(t0, tw, time);
       int ldr = whT.paddedCols();
-      java.util.Arrays.fill(dhRec, 0f);
-      if (dFinalState != null) {
-        for (int b = 0; b < bs; b++) {
-          System.arraycopy(dFinalState, b * hs, dhRec, b * ldr, hs);
-        }
-      }
+      seedRecurrentGradient(dhRec, ldr, dFinalState);
       // Backpropagation through time; dhRec carries dz_{t+1} Wh^T into step t.
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int hBase = (t + 1) * bs * hs;

@@ -62,21 +62,14 @@ final class GruTraining implements CoreTraining {
 
   @Override
   public Pass newPass(int batch, int time) {
-    if (batch < 1 || time < 1) {
-      throw new IllegalArgumentException("batch and time must be >= 1, got " + batch + ", " + time);
-    }
     return new GruPass(batch, time);
   }
 
-  private final class GruPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class GruPass extends HiddenStatePass {
     final int ld;         // padded 3H: row stride of the products' outputs
     final float[] xs;     // [n, in]: the inputs, kept for the Wx gradient
     final float[] g;      // [n, ld]: X Wx + bx, then the activated gates [r | z | n] in place
     final float[] c;      // [n, ld]: h_{t-1} Wh + bh
-    final float[] hJ;     // [(T+1)B, H]: block 0 = h0, block t+1 = h_t
     final float[] dA;     // [n, 3H] window rows: dLoss/d(X Wx + bx)
     final float[] dC;     // [n, 3H] window rows: dLoss/d(h Wh + bh)
     final float[] dhRec;  // [B, padded H]: dLoss/dh carried into the step before
@@ -85,15 +78,12 @@ final class GruTraining implements CoreTraining {
     final Map<Integer, WeightGradient[]> windows = new HashMap<>();
 
     GruPass(int bs, int time) {
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time, GruTraining.this.hs);
       this.ld = wx.paddedCols();
       int g3 = 3 * hs;
       xs = new float[n * in];
       g = new float[n * ld];
       c = new float[n * ld];
-      hJ = new float[(time + 1) * bs * hs];
       dA = new float[n * g3];
       dC = new float[n * g3];
       dhRec = new float[bs * whT.paddedCols()];
@@ -101,18 +91,8 @@ final class GruTraining implements CoreTraining {
     }
 
     @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
-    }
-
-    @Override
     public void forward(float[] x, int xOff, int ldx, float[] state0, int state0Off) {
-      System.arraycopy(state0, state0Off, hJ, 0, bs * hs);
+      loadInitialState(state0, state0Off);
       for (int r = 0; r < n; r++) {
         System.arraycopy(x, xOff + r * ldx, xs, r * in, in);
       }
@@ -126,40 +106,12 @@ final class GruTraining implements CoreTraining {
     }
 
     @Override
-    public float[] output() {
-      return hJ;
-    }
-
-    @Override
-    public int outputOffset() {
-      return bs * hs;
-    }
-
-    @Override
-    public int outputStride() {
-      return hs;
-    }
-
-    @Override
-    public void copyState(int t, int b, float[] dst, int dstOff) {
-      System.arraycopy(hJ, (t + 1) * bs * hs + b * hs, dst, dstOff, hs);
-    }
-
-    @Override
     public void backward(int t0, int tw, float[] dOut, int dOutOff, int ldd, float[] dFinalState, float[] dX,
         int dxOff, int lddx, float[] grad, int gradOff) {
-      if (t0 < 0 || tw < 1 || t0 + tw > time) {
-        throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + tw) + ") outside the pass's " + time
-            + " steps");
-      }
+      CoreTraining.checkWindow(t0, tw, time);
       int g3 = 3 * hs;
       int ldr = whT.paddedCols();
-      java.util.Arrays.fill(dhRec, 0f);
-      if (dFinalState != null) {
-        for (int b = 0; b < bs; b++) {
-          System.arraycopy(dFinalState, b * hs, dhRec, b * ldr, hs);
-        }
-      }
+      seedRecurrentGradient(dhRec, ldr, dFinalState);
       // Backpropagation through time; dhRec carries dLoss/dh_t (from the future) into step t.
       for (int t = t0 + tw - 1; t >= t0; t--) {
         int row = t * bs * ld;

@@ -73,16 +73,10 @@ final class LayerNormGruTraining implements CoreTraining {
 
   @Override
   public Pass newPass(int batch, int time) {
-    if (batch < 1 || time < 1) {
-      throw new IllegalArgumentException("batch and time must be >= 1, got " + batch + ", " + time);
-    }
     return new LayerNormGruPass(batch, time);
   }
 
-  private final class LayerNormGruPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class LayerNormGruPass extends HiddenStatePass {
     final int ld;         // padded 3H: row stride of the products' outputs
     final float[] xs;     // [n, in]: the inputs, kept for the Wx gradient
     final float[] xhA;    // [n, ld]: X Wx, then its normalised xhat in place
@@ -91,7 +85,6 @@ final class LayerNormGruTraining implements CoreTraining {
     final float[] xhC;    // [n, ld]: h_{t-1} Wh, then its xhat in place
     final float[] rsC;    // [n, 3]
     final float[] c;      // [n, 3H]: c = LN(h_{t-1} Wh)
-    final float[] hJ;     // [(T+1)B, H]: block 0 = h0, block t+1 = h_t
     final float[] da;     // [n, 3H] window rows: dLoss/da (after the input norm)
     final float[] dc;     // [n, 3H] window rows: dLoss/dc (after the hidden norm)
     final float[] dA;     // [n, 3H] window rows: dLoss/d(X Wx)
@@ -102,9 +95,7 @@ final class LayerNormGruTraining implements CoreTraining {
     final Map<Integer, WeightGradient[]> windows = new HashMap<>();
 
     LayerNormGruPass(int bs, int time) {
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time, LayerNormGruTraining.this.hs);
       this.ld = wx.paddedCols();
       int g3 = 3 * hs;
       xs = new float[n * in];
@@ -114,7 +105,6 @@ final class LayerNormGruTraining implements CoreTraining {
       xhC = new float[n * ld];
       rsC = new float[n * 3];
       c = new float[n * g3];
-      hJ = new float[(time + 1) * bs * hs];
       da = new float[n * g3];
       dc = new float[n * g3];
       dA = new float[n * g3];
@@ -124,19 +114,9 @@ final class LayerNormGruTraining implements CoreTraining {
     }
 
     @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
-    }
-
-    @Override
     public void forward(float[] x, int xOff, int ldx, float[] state0, int state0Off) {
       int g3 = 3 * hs;
-      System.arraycopy(state0, state0Off, hJ, 0, bs * hs);
+      loadInitialState(state0, state0Off);
       for (int r = 0; r < n; r++) {
         System.arraycopy(x, xOff + r * ldx, xs, r * in, in);
       }
@@ -154,40 +134,12 @@ final class LayerNormGruTraining implements CoreTraining {
     }
 
     @Override
-    public float[] output() {
-      return hJ;
-    }
-
-    @Override
-    public int outputOffset() {
-      return bs * hs;
-    }
-
-    @Override
-    public int outputStride() {
-      return hs;
-    }
-
-    @Override
-    public void copyState(int t, int b, float[] dst, int dstOff) {
-      System.arraycopy(hJ, (t + 1) * bs * hs + b * hs, dst, dstOff, hs);
-    }
-
-    @Override
     public void backward(int t0, int tw, float[] dOut, int dOutOff, int ldd, float[] dFinalState, float[] dX,
         int dxOff, int lddx, float[] grad, int gradOff) {
-      if (t0 < 0 || tw < 1 || t0 + tw > time) {
-        throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + tw) + ") outside the pass's " + time
-            + " steps");
-      }
+      CoreTraining.checkWindow(t0, tw, time);
       int g3 = 3 * hs;
       int ldr = whT.paddedCols();
-      java.util.Arrays.fill(dhRec, 0f);
-      if (dFinalState != null) {
-        for (int b = 0; b < bs; b++) {
-          System.arraycopy(dFinalState, b * hs, dhRec, b * ldr, hs);
-        }
-      }
+      seedRecurrentGradient(dhRec, ldr, dFinalState);
       int norms = gradOff + (in + hs) * g3;
       java.util.Arrays.fill(grad, norms, norms + 4 * g3, 0f);
       // Backpropagation through time; dhRec carries dLoss/dh_t (from the future) into step t. The hidden

@@ -56,9 +56,7 @@ final class LstmTraining implements CoreTraining {
 
   @Override
   public Pass newPass(int batch, int time) {
-    if (batch < 1 || time < 1) {
-      throw new IllegalArgumentException("batch and time must be >= 1, got " + batch + ", " + time);
-    }
+    CoreTraining.checkShape(batch, time);
     return new LstmPass(batch, time);
   }
 
@@ -160,10 +158,7 @@ final class LstmTraining implements CoreTraining {
     @Override
     public void backward(int t0, int tw, float[] dOut, int dOutOff, int ldd, float[] dFinalState, float[] dX,
         int dxOff, int lddx, float[] grad, int gradOff) {
-      if (t0 < 0 || tw < 1 || t0 + tw > time) {
-        throw new IllegalArgumentException("window [" + t0 + ", " + (t0 + tw) + ") outside the pass's " + time
-            + " steps");
-      }
+      CoreTraining.checkWindow(t0, tw, time);
       int h4 = 4 * hs;
       int ldr = whT.paddedCols();
       java.util.Arrays.fill(dcNext, 0f);
