@@ -277,6 +277,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     spec.replay().tell(new ReplayService.Insert(source, nextSeq++, steps - reportedEnvSteps,
         episodes - reportedEpisodes, ret - reportedReturn, loop.paramVersion(), chunk, getContext().getSelf()));
     spec.ledger().sequencesSent.addAndGet(chunk.count());
+    spec.ledger().envStepsSent.addAndGet(steps - reportedEnvSteps);
     reportedEnvSteps = steps;
     reportedEpisodes = episodes;
     reportedReturn = ret;

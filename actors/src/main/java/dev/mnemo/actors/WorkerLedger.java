@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WorkerLedger {
   final AtomicLong sequencesSent = new AtomicLong();
+  final AtomicLong envStepsSent = new AtomicLong();
   final AtomicLong sequencesDropped = new AtomicLong();
   final AtomicLong episodesDropped = new AtomicLong();
   final AtomicLong restarts = new AtomicLong();
@@ -25,6 +26,11 @@ public final class WorkerLedger {
   /** The failure that exhausted the restart budget, or null. */
   public Throwable gaveUpError() {
     return gaveUpError;
+  }
+
+  /** Env steps this worker reported to the replay service (its share of the run's budget). */
+  public long envStepsSent() {
+    return envStepsSent.get();
   }
 
   public long sequencesSent() {
