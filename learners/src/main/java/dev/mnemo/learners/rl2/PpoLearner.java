@@ -1,0 +1,343 @@
+package dev.mnemo.learners.rl2;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.rl2.Gae;
+import dev.mnemo.agents.rl2.PpoLoss;
+import dev.mnemo.agents.rl2.RecurrentActorCritic;
+import dev.mnemo.learners.r2d2.CheckpointFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * PPO over batches of whole trials (RL²'s learner). One {@link #update}: the values of every step under the
+ * current parameters (the critic the advantages use), GAE over each whole trial ({@link Gae}: never cut at an
+ * inner episode end), optionally standardised advantages, then {@code epochs} passes of {@code minibatches}
+ * shuffled minibatches of whole trials, each unrolled from the trial's start (BPTT over the whole trial), the
+ * loss of {@link PpoLoss} averaged over valid steps (padding masked), its gradient clipped by global norm and
+ * applied by {@link AdamW}. Not thread-safe: one learner thread owns it.
+ */
+public final class PpoLearner {
+  private static final String MAGIC = "MNEMO-PPO";
+  private static final int FORMAT = 1;
+
+  private final ActorCriticSpec spec;
+  private final PpoConfig cfg;
+  private final float[] params;
+  private final float[] grad;
+  private final RecurrentActorCritic net;
+  private final AdamW adam;
+  private final SplittableRandom shuffle;
+  private final PpoLoss.Stats stats = new PpoLoss.Stats();
+  private long updates;
+  // Per-batch buffers, sized on first use for a batch shape.
+  private int bufTrials = -1;
+  private int bufTime = -1;
+  private float[] values;
+  private float[] adv;
+  private float[] ret;
+  private float[] dLogits;
+  private float[] dV;
+  private int[] order;
+
+  public PpoLearner(ActorCriticSpec spec, PpoConfig cfg, float[] initialParams) {
+    this.spec = spec;
+    this.cfg = cfg;
+    this.params = initialParams.clone();
+    if (params.length != spec.paramCount()) {
+      throw new IllegalArgumentException("initial params: expected " + spec.paramCount() + " floats, got "
+          + params.length);
+    }
+    this.grad = new float[params.length];
+    this.net = new RecurrentActorCritic(spec, params);
+    this.adam = new AdamW(params.length, cfg.adamEpsilon(), cfg.weightDecay());
+    this.shuffle = new SplittableRandom(cfg.seed());
+  }
+
+  public ActorCriticSpec spec() {
+    return spec;
+  }
+
+  public PpoConfig config() {
+    return cfg;
+  }
+
+  /** Updates done (also the version of {@link #snapshot()}). */
+  public long updates() {
+    return updates;
+  }
+
+  /** The current parameters, versioned by {@link #updates()}. */
+  public ParamSnapshot snapshot() {
+    return new ParamSnapshot(params.clone(), updates);
+  }
+
+  /**
+   * One PPO update on a batch collected by the current parameters (or older ones: the ratio is always taken
+   * against the batch's behaviour log-probabilities).
+   *
+   * @param lrScale the schedule's factor on the learning rate (1: constant)
+   */
+  public PpoStats update(TrialBatch batch, double lrScale) {
+    int trials = batch.trials();
+    int time = batch.time();
+    if (trials % cfg.minibatches() != 0) {
+      throw new IllegalArgumentException(trials + " trials per batch do not split into " + cfg.minibatches()
+          + " minibatches of whole trials");
+    }
+    if (batch.obsSize() != spec.inputSize() || batch.numActions() != spec.numActions()) {
+      throw new IllegalArgumentException("batch of obs " + batch.obsSize() + " / actions " + batch.numActions()
+          + " for a network of input " + spec.inputSize() + " / actions " + spec.numActions());
+    }
+    ensureBuffers(trials, time);
+    int mb = trials / cfg.minibatches();
+    RecurrentActorCritic.Workspace ws = net.workspace(mb, time);
+    computeValues(batch, ws, mb);
+    double explained = advantages(batch);
+    double lr = cfg.learningRate() * lrScale;
+    double policyLoss = 0;
+    double valueLoss = 0;
+    double entropy = 0;
+    double clipFrac = 0;
+    double gradNormSum = 0;
+    double klLastEpoch = 0;
+    int steps = 0;
+    int epochsRun = 0;
+    long lossSteps = 0;
+    boolean stop = false;
+    for (int e = 0; e < cfg.epochs() && !stop; e++) {
+      permute(order, trials);
+      double klSum = 0;
+      int klCount = 0;
+      for (int m = 0; m < cfg.minibatches(); m++) {
+        stats.reset();
+        fillInputs(batch, ws, order, m * mb, mb);
+        ws.forward();
+        lossGradient(batch, ws, order, m * mb, mb);
+        ws.backward(dLogits, dV, grad);
+        double norm = clipGradient();
+        adam.apply(params, grad, lr);
+        net.setParams(params);
+        steps++;
+        gradNormSum += norm;
+        long n = stats.steps();
+        if (n > 0) {
+          policyLoss += stats.policyLoss() * n;
+          valueLoss += stats.valueLoss() * n;
+          entropy += stats.entropy() * n;
+          clipFrac += stats.clipFraction() * n;
+          lossSteps += n;
+          klSum += stats.kl();
+          klCount++;
+          if (cfg.targetKl() > 0 && stats.kl() > 1.5 * cfg.targetKl()) {
+            stop = true;
+            break;
+          }
+        }
+      }
+      epochsRun++;
+      klLastEpoch = klCount == 0 ? 0 : klSum / klCount;
+    }
+    updates++;
+    double d = Math.max(1, lossSteps);
+    return new PpoStats(updates, epochsRun, steps, policyLoss / d, valueLoss / d, entropy / d, klLastEpoch,
+        clipFrac / d, gradNormSum / Math.max(1, steps), explained, lr);
+  }
+
+  private void ensureBuffers(int trials, int time) {
+    if (trials == bufTrials && time == bufTime) {
+      return;
+    }
+    int n = trials * time;
+    int mbRows = n / cfg.minibatches();
+    values = new float[n];
+    adv = new float[n];
+    ret = new float[n];
+    dLogits = new float[mbRows * spec.numActions()];
+    dV = new float[mbRows];
+    order = new int[trials];
+    bufTrials = trials;
+    bufTime = time;
+  }
+
+  /** V of every step under the current parameters, minibatch by minibatch in trial order. */
+  private void computeValues(TrialBatch batch, RecurrentActorCritic.Workspace ws, int mb) {
+    int trials = batch.trials();
+    for (int b = 0; b < trials; b++) {
+      order[b] = b;
+    }
+    for (int first = 0; first < trials; first += mb) {
+      fillInputs(batch, ws, order, first, mb);
+      ws.forward();
+      for (int t = 0; t < batch.time(); t++) {
+        for (int k = 0; k < mb; k++) {
+          values[t * trials + first + k] = ws.value(t * mb + k);
+        }
+      }
+    }
+  }
+
+  /**
+   * GAE per trial over its valid steps (the trial ended: bootstrap 0), optionally standardised.
+   *
+   * @return the explained variance of the values against the returns
+   */
+  private double advantages(TrialBatch batch) {
+    int trials = batch.trials();
+    for (int b = 0; b < trials; b++) {
+      Gae.compute(batch.lengths[b], batch.rewards, values, b, trials, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
+    }
+    double sr = 0;
+    double srr = 0;
+    double se = 0;
+    double see = 0;
+    double sa = 0;
+    double saa = 0;
+    long n = 0;
+    for (int r = 0; r < adv.length; r++) {
+      if (batch.mask[r] == 0f) {
+        continue;
+      }
+      double e = ret[r] - values[r];
+      sr += ret[r];
+      srr += (double) ret[r] * ret[r];
+      se += e;
+      see += e * e;
+      sa += adv[r];
+      saa += (double) adv[r] * adv[r];
+      n++;
+    }
+    if (n == 0) {
+      return Double.NaN;
+    }
+    if (cfg.normalizeAdvantages()) {
+      double mean = sa / n;
+      double std = Math.sqrt(Math.max(0, saa / n - mean * mean)) + 1e-8;
+      for (int r = 0; r < adv.length; r++) {
+        adv[r] = (float) ((adv[r] - mean) / std);
+      }
+    }
+    double varR = srr / n - (sr / n) * (sr / n);
+    double varE = see / n - (se / n) * (se / n);
+    return varR > 0 ? 1 - varE / varR : Double.NaN;
+  }
+
+  private void fillInputs(TrialBatch batch, RecurrentActorCritic.Workspace ws, int[] idx, int first, int mb) {
+    float[] x = ws.input();
+    int os = batch.obsSize();
+    int trials = batch.trials();
+    for (int t = 0; t < batch.time(); t++) {
+      for (int k = 0; k < mb; k++) {
+        System.arraycopy(batch.obs, (t * trials + idx[first + k]) * os, x, (t * mb + k) * os, os);
+      }
+    }
+  }
+
+  private void lossGradient(TrialBatch batch, RecurrentActorCritic.Workspace ws, int[] idx, int first, int mb) {
+    int trials = batch.trials();
+    int na = spec.numActions();
+    int valid = 0;
+    for (int t = 0; t < batch.time(); t++) {
+      for (int k = 0; k < mb; k++) {
+        if (batch.mask[t * trials + idx[first + k]] != 0f) {
+          valid++;
+        }
+      }
+    }
+    double w = valid == 0 ? 0 : 1.0 / valid;
+    float[] logp = ws.logProbs();
+    PpoLoss loss = cfg.loss();
+    for (int t = 0; t < batch.time(); t++) {
+      for (int k = 0; k < mb; k++) {
+        int r = t * mb + k;
+        int src = t * trials + idx[first + k];
+        if (batch.mask[src] == 0f) {
+          java.util.Arrays.fill(dLogits, r * na, (r + 1) * na, 0f);
+          dV[r] = 0f;
+          continue;
+        }
+        dV[r] = loss.step(logp, r * na, batch.logMu, src * na, na, batch.actions[src], adv[src], ret[src],
+            ws.value(r), values[src], w, dLogits, r * na, stats);
+      }
+    }
+  }
+
+  /** Scales the gradient to global norm {@code maxGradNorm} when above it; returns the norm before. */
+  private double clipGradient() {
+    double s = 0;
+    for (float g : grad) {
+      s += (double) g * g;
+    }
+    double norm = Math.sqrt(s);
+    if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
+      float scale = (float) (cfg.maxGradNorm() / norm);
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] *= scale;
+      }
+    }
+    return norm;
+  }
+
+  private void permute(int[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = shuffle.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** The advantages of the last update, time-major like its batch (for tests). */
+  float[] lastAdvantages() {
+    return adv;
+  }
+
+  /** The values of the last update's batch under the parameters before it (for tests). */
+  float[] lastValues() {
+    return values;
+  }
+
+  /** Writes parameters, optimiser state and counters atomically (a checksummed file). */
+  public void save(Path file) {
+    CheckpointFile.write(file, MAGIC, FORMAT, out -> {
+      out.writeUTF(specText(spec));
+      out.writeLong(updates);
+      out.writeLong(adam.step);
+      CheckpointFile.writeFloats(out, params);
+      CheckpointFile.writeFloats(out, adam.m);
+      CheckpointFile.writeFloats(out, adam.v);
+    });
+  }
+
+  /** Restores {@link #save}'s file, refusing one written for another network with both shapes named. */
+  public void restore(Path file) {
+    CheckpointFile.read(file, MAGIC, FORMAT, in -> {
+      String stored = in.readUTF();
+      if (!stored.equals(specText(spec))) {
+        throw new IllegalStateException("checkpoint " + file + " holds a network " + stored + ", this run's is "
+            + specText(spec));
+      }
+      long u = in.readLong();
+      long s = in.readLong();
+      float[] p = CheckpointFile.readFloats(in, params.length, "params");
+      float[] m = CheckpointFile.readFloats(in, params.length, "adam m");
+      float[] v = CheckpointFile.readFloats(in, params.length, "adam v");
+      System.arraycopy(p, 0, params, 0, p.length);
+      System.arraycopy(m, 0, adam.m, 0, m.length);
+      System.arraycopy(v, 0, adam.v, 0, v.length);
+      adam.step = s;
+      updates = u;
+      net.setParams(params);
+      return null;
+    });
+  }
+
+  private static String specText(ActorCriticSpec s) {
+    return List.of(s.inputSize(), s.numActions(), s.encoderSizes(), s.coreName(), s.coreSize(), s.headSizes(),
+        s.separateValueNetwork()).toString();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.mnemo.learners.rl2;
+
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import java.util.List;
+
+/**
+ * One RL² run: the trial env, the network, the PPO learner and the schedule. Built from the validated config
+ * ({@code kind = rl2}; defaults in the learners' {@code reference.conf}, subtree {@code mnemo.rl2}).
+ *
+ * @param env trial env id ({@code bandit?arms=5&pulls=10}, {@code mdp?episodes=10}, ...)
+ * @param seed master seed
+ * @param core recurrent core name
+ * @param coreSize its hidden size
+ * @param encoderSizes Dense+ReLU widths before the core
+ * @param headSizes hidden widths of each head
+ * @param separateValueNetwork the value has its own encoder and core
+ * @param trialsPerUpdate trials collected per update (the batch)
+ * @param ppo the learner's hyperparameters
+ * @param lrSchedule {@code constant}, or {@code linear}: decay to 0 at {@code totalEnvSteps}
+ * @param totalEnvSteps the budget
+ * @param evalInterval updates between evaluations
+ * @param evalTrials trials (fresh tasks) per periodic evaluation
+ * @param finalEvalTrials trials of the final evaluations (final and peak parameters), on tasks apart from the
+ *     periodic ones
+ * @param evalGreedy evaluate the most probable action instead of sampling
+ */
+public record Rl2Config(String env, long seed, String core, int coreSize, List<Integer> encoderSizes,
+    List<Integer> headSizes, boolean separateValueNetwork, int trialsPerUpdate, PpoConfig ppo, String lrSchedule,
+    long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy) {
+
+  public static final String SCHEDULE_CONSTANT = "constant";
+  public static final String SCHEDULE_LINEAR = "linear";
+
+  public Rl2Config {
+    encoderSizes = List.copyOf(encoderSizes);
+    headSizes = List.copyOf(headSizes);
+    if (trialsPerUpdate < 1 || trialsPerUpdate % ppo.minibatches() != 0) {
+      throw new IllegalArgumentException("trials_per_update = " + trialsPerUpdate + " must be a positive multiple of "
+          + "minibatches = " + ppo.minibatches() + " (minibatches are whole trials)");
+    }
+    if (!SCHEDULE_CONSTANT.equals(lrSchedule) && !SCHEDULE_LINEAR.equals(lrSchedule)) {
+      throw new IllegalArgumentException("lr_schedule = " + lrSchedule + ": expected constant or linear");
+    }
+    if (totalEnvSteps < 0 || evalInterval < 1 || evalTrials < 2 || finalEvalTrials < 2) {
+      throw new IllegalArgumentException("need total_env_steps >= 0, eval_interval >= 1, eval_trials >= 2, "
+          + "final_eval_trials >= 2; got " + totalEnvSteps + ", " + evalInterval + ", " + evalTrials + ", "
+          + finalEvalTrials);
+    }
+  }
+
+  /** The network for an env with this observation width and action count. */
+  public ActorCriticSpec spec(int obsSize, int numActions) {
+    return new ActorCriticSpec(obsSize, numActions, encoderSizes, core, coreSize, headSizes, separateValueNetwork);
+  }
+
+  /** The schedule's factor on the learning rate after {@code envSteps} of the budget. */
+  public double lrScale(long envSteps) {
+    if (SCHEDULE_CONSTANT.equals(lrSchedule) || totalEnvSteps == 0) {
+      return 1;
+    }
+    return Math.max(0, 1 - (double) envSteps / totalEnvSteps);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.mnemo.learners.rl2;
+
+import java.util.Arrays;
+
+/**
+ * Whole trials as a learner consumes them: {@code trials} rows by {@code time} steps, struct of arrays,
+ * time-major ({@code r = t * trials + b}), reused from one collection to the next (nothing allocated per
+ * step). A trial shorter than {@code time} is padded: its later steps have {@code mask = 0} and count in no
+ * loss. Every trial starts at its first step from the zero recurrent state.
+ */
+public final class TrialBatch {
+  private final int trials;
+  private final int time;
+  private final int obsSize;
+  private final int numActions;
+  /** x_t per row, {@code obsSize} floats. */
+  final float[] obs;
+  final int[] actions;
+  final float[] rewards;
+  /** The behaviour policy's log-probabilities of every action per row, {@code numActions} floats. */
+  final float[] logMu;
+  /** 1 for a real step, 0 for padding. */
+  final float[] mask;
+  /** Undiscounted return of each trial. */
+  final double[] trialReturns;
+  /** Valid steps of each trial. */
+  final int[] lengths;
+  /** Version of the parameters that acted. */
+  long paramVersion;
+
+  public TrialBatch(int trials, int time, int obsSize, int numActions) {
+    if (trials < 1 || time < 1 || obsSize < 1 || numActions < 1) {
+      throw new IllegalArgumentException("trial batch sizes must be positive: trials=" + trials + ", time=" + time
+          + ", obsSize=" + obsSize + ", numActions=" + numActions);
+    }
+    this.trials = trials;
+    this.time = time;
+    this.obsSize = obsSize;
+    this.numActions = numActions;
+    int n = trials * time;
+    obs = new float[n * obsSize];
+    actions = new int[n];
+    rewards = new float[n];
+    logMu = new float[n * numActions];
+    mask = new float[n];
+    trialReturns = new double[trials];
+    lengths = new int[trials];
+  }
+
+  public int trials() {
+    return trials;
+  }
+
+  public int time() {
+    return time;
+  }
+
+  public int obsSize() {
+    return obsSize;
+  }
+
+  public int numActions() {
+    return numActions;
+  }
+
+  public long paramVersion() {
+    return paramVersion;
+  }
+
+  /** Valid (unpadded) steps over every trial. */
+  public long validSteps() {
+    long s = 0;
+    for (int l : lengths) {
+      s += l;
+    }
+    return s;
+  }
+
+  /** Trial b's undiscounted return. */
+  public double trialReturn(int b) {
+    return trialReturns[b];
+  }
+
+  /** Trial b's valid steps. */
+  public int length(int b) {
+    return lengths[b];
+  }
+
+  /** The action of trial b at step t. */
+  public int action(int t, int b) {
+    return actions[t * trials + b];
+  }
+
+  public float reward(int t, int b) {
+    return rewards[t * trials + b];
+  }
+
+  public boolean valid(int t, int b) {
+    return mask[t * trials + b] != 0f;
+  }
+
+  /** Copies x_t of trial b into {@code dst[off..]}. */
+  public void copyObs(int t, int b, float[] dst, int off) {
+    System.arraycopy(obs, (t * trials + b) * obsSize, dst, off, obsSize);
+  }
+
+  /** The behaviour log-probability of action a of trial b at step t. */
+  public float logMu(int t, int b, int a) {
+    return logMu[(t * trials + b) * numActions + a];
+  }
+
+  void clear() {
+    Arrays.fill(mask, 0f);
+    Arrays.fill(rewards, 0f);
+    Arrays.fill(trialReturns, 0);
+    Arrays.fill(lengths, 0);
+  }
+
+  /** Mean undiscounted trial return. */
+  public double meanReturn() {
+    double s = 0;
+    for (double r : trialReturns) {
+      s += r;
+    }
+    return s / trials;
+  }
+}
