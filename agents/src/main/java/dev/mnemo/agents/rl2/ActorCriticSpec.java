@@ -129,6 +129,18 @@ public record ActorCriticSpec(int inputSize, int numActions, List<Integer> encod
     return Collections.unmodifiableList(out);
   }
 
+  /** The value head's last layer's weights {@code [in, 1]} (what {@link PopArt} rescales). */
+  public ParamTensor valueOutputWeights() {
+    List<ParamTensor> l = layout();
+    return l.get(l.size() - 2);
+  }
+
+  /** The value head's output bias {@code [1, 1]}. */
+  public ParamTensor valueOutputBias() {
+    List<ParamTensor> l = layout();
+    return l.get(l.size() - 1);
+  }
+
   private void tower(List<ParamTensor> out, String prefix, int encOff, int coreOff) {
     int in = inputSize;
     int off = encOff;

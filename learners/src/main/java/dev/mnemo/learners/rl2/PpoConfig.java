@@ -18,11 +18,13 @@ import dev.mnemo.agents.rl2.PpoLoss;
  * @param maxGradNorm global-norm clip of each minibatch's gradient; 0 off
  * @param targetKl stop an update's epochs early once a minibatch's KL(behaviour || current) exceeds 1.5 x this;
  *     0 off
+ * @param popArtRate rate of the value targets' running moments with PopArt normalisation ({@link
+ *     dev.mnemo.agents.rl2.PopArt}); 0: the value head predicts returns unnormalised
  * @param seed the minibatch-shuffling stream
  */
 public record PpoConfig(int epochs, int minibatches, double gamma, double gaeLambda, PpoLoss loss,
     boolean normalizeAdvantages, double learningRate, double adamEpsilon, double weightDecay, double maxGradNorm,
-    double targetKl, long seed) {
+    double targetKl, double popArtRate, long seed) {
 
   public PpoConfig {
     if (epochs < 1 || minibatches < 1) {
@@ -30,6 +32,9 @@ public record PpoConfig(int epochs, int minibatches, double gamma, double gaeLam
     }
     if (!(gamma >= 0 && gamma <= 1) || !(gaeLambda >= 0 && gaeLambda <= 1)) {
       throw new IllegalArgumentException("gamma and gae_lambda must lie in [0, 1], got " + gamma + ", " + gaeLambda);
+    }
+    if (!(popArtRate >= 0 && popArtRate <= 1)) {
+      throw new IllegalArgumentException("popart_rate must lie in [0, 1], got " + popArtRate);
     }
     if (!(learningRate > 0) || !(adamEpsilon > 0) || weightDecay < 0 || maxGradNorm < 0 || targetKl < 0) {
       throw new IllegalArgumentException("need learning_rate > 0, adam_epsilon > 0, and weight_decay, max_grad_norm, "

@@ -3,6 +3,7 @@ package dev.mnemo.learners.rl2;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.rl2.Gae;
+import dev.mnemo.agents.rl2.PopArt;
 import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.rl2.RecurrentActorCritic;
 import dev.mnemo.learners.r2d2.CheckpointFile;
@@ -16,7 +17,9 @@ import java.util.SplittableRandom;
  * inner episode end), optionally standardised advantages, then {@code epochs} passes of {@code minibatches}
  * shuffled minibatches of whole trials, each unrolled from the trial's start (BPTT over the whole trial), the
  * loss of {@link PpoLoss} averaged over valid steps (padding masked), its gradient clipped by global norm and
- * applied by {@link AdamW}. Not thread-safe: one learner thread owns it.
+ * applied by {@link AdamW}. With PopArt ({@link PopArt}) the value head predicts normalised values: V for GAE is
+ * denormalised, the targets' moments are updated (output-preserving) once per update after GAE, and the value
+ * loss compares normalised values with normalised targets. Not thread-safe: one learner thread owns it.
  */
 public final class PpoLearner {
   private static final String MAGIC = "MNEMO-PPO";
@@ -30,6 +33,8 @@ public final class PpoLearner {
   private final AdamW adam;
   private final SplittableRandom shuffle;
   private final PpoLoss.Stats stats = new PpoLoss.Stats();
+  /** Null when values are not normalised. */
+  private final PopArt popArt;
   private long updates;
   // Per-batch buffers, sized on first use for a batch shape.
   private int bufTrials = -1;
@@ -53,6 +58,7 @@ public final class PpoLearner {
     this.net = new RecurrentActorCritic(spec, params);
     this.adam = new AdamW(params.length, cfg.adamEpsilon(), cfg.weightDecay());
     this.shuffle = new SplittableRandom(cfg.seed());
+    this.popArt = cfg.popArtRate() > 0 ? new PopArt(cfg.popArtRate()) : null;
   }
 
   public ActorCriticSpec spec() {
@@ -95,6 +101,9 @@ public final class PpoLearner {
     RecurrentActorCritic.Workspace ws = net.workspace(mb, time);
     computeValues(batch, ws, mb);
     double explained = advantages(batch);
+    if (popArt != null) {
+      updatePopArt(batch);
+    }
     double lr = cfg.learningRate() * lrScale;
     double policyLoss = 0;
     double valueLoss = 0;
@@ -172,7 +181,8 @@ public final class PpoLearner {
       ws.forward();
       for (int t = 0; t < batch.time(); t++) {
         for (int k = 0; k < mb; k++) {
-          values[t * trials + first + k] = ws.value(t * mb + k);
+          double v = ws.value(t * mb + k);
+          values[t * trials + first + k] = (float) (popArt == null ? v : popArt.denormalize(v));
         }
       }
     }
@@ -223,6 +233,31 @@ public final class PpoLearner {
     return varR > 0 ? 1 - varE / varR : Double.NaN;
   }
 
+  /** Moves PopArt's moments toward this batch's value targets and rescales the value output layer. */
+  private void updatePopArt(TrialBatch batch) {
+    double s1 = 0;
+    double s2 = 0;
+    long n = 0;
+    for (int r = 0; r < ret.length; r++) {
+      if (batch.mask[r] != 0f) {
+        s1 += ret[r];
+        s2 += (double) ret[r] * ret[r];
+        n++;
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    popArt.update(s1 / n, s2 / n, params, spec.valueOutputWeights().offset(), spec.valueOutputWeights().rows(),
+        spec.valueOutputBias().offset());
+    net.setParams(params);
+  }
+
+  /** V of the value head's output under the learner's normalisation (what GAE uses). */
+  public double value(double headOutput) {
+    return popArt == null ? headOutput : popArt.denormalize(headOutput);
+  }
+
   private void fillInputs(TrialBatch batch, RecurrentActorCritic.Workspace ws, int[] idx, int first, int mb) {
     float[] x = ws.input();
     int os = batch.obsSize();
@@ -257,8 +292,14 @@ public final class PpoLearner {
           dV[r] = 0f;
           continue;
         }
-        dV[r] = loss.step(logp, r * na, batch.logMu, src * na, na, batch.actions[src], adv[src], ret[src],
-            ws.value(r), values[src], w, dLogits, r * na, stats);
+        double target = ret[src];
+        double valueOld = values[src];
+        if (popArt != null) {
+          target = popArt.normalize(target);
+          valueOld = popArt.normalize(valueOld);
+        }
+        dV[r] = loss.step(logp, r * na, batch.logMu, src * na, na, batch.actions[src], adv[src], target,
+            ws.value(r), valueOld, w, dLogits, r * na, stats);
       }
     }
   }
@@ -310,6 +351,10 @@ public final class PpoLearner {
       CheckpointFile.writeFloats(out, params);
       CheckpointFile.writeFloats(out, adam.m);
       CheckpointFile.writeFloats(out, adam.v);
+      double[] pa = popArt == null ? new double[3] : popArt.state();
+      for (double d : pa) {
+        out.writeDouble(d);
+      }
     });
   }
 
@@ -329,6 +374,10 @@ public final class PpoLearner {
       System.arraycopy(p, 0, params, 0, p.length);
       System.arraycopy(m, 0, adam.m, 0, m.length);
       System.arraycopy(v, 0, adam.v, 0, v.length);
+      double[] pa = {in.readDouble(), in.readDouble(), in.readDouble()};
+      if (popArt != null) {
+        popArt.restore(pa);
+      }
       adam.step = s;
       updates = u;
       net.setParams(params);

@@ -53,10 +53,14 @@ public final class Rl2Trainer {
     return learner;
   }
 
-  /** The evaluator of {@code trials} trials on the final evaluation's tasks (also what {@code mnemo eval} uses). */
+  /** The evaluator of {@code trials} trials on the final evaluation's tasks. */
   public TrialEvaluator finalEvaluator(int trials) {
-    return new TrialEvaluator(spec, envFactory, envSpec, trials, Seeds.combine(cfg.seed(), FINAL_SALT),
-        cfg.evalGreedy());
+    return evaluator(trials, Seeds.combine(cfg.seed(), FINAL_SALT));
+  }
+
+  /** An evaluator of {@code trials} trials on tasks drawn from {@code seed} ({@code mnemo eval}'s fresh tasks). */
+  public TrialEvaluator evaluator(int trials, long seed) {
+    return new TrialEvaluator(spec, envFactory, envSpec, trials, seed, cfg.evalGreedy());
   }
 
   /**
