@@ -46,6 +46,7 @@ public final class MnemoCli implements Callable<Integer> {
     cl.addSubcommand("envs", new EnvsCommand(registries.envs()));
     cl.addSubcommand("bench", new BenchCommand(registries.benches(), out));
     cl.addSubcommand("report", new ReportCommand());
+    cl.addSubcommand("eval", new EvalCommand(registries.kinds()));
     cl.addSubcommand("reproduce", new ReproduceCommand());
     cl.addSubcommand("node", new NodeCommand());
     cl.addSubcommand("serve-gym", new ServeGymCommand());

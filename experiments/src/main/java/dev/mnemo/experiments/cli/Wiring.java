@@ -41,6 +41,8 @@ public final class Wiring {
             RuntimeBench::run)
         .register("bandit-baselines", "pulls/s of every bandit baseline, vs the random policy",
             BanditBaselinesBenchmark::run)
+        .register("rl2", "RL² trials and env steps/s, PPO updates/s, time in envs/acting/learning, share of peak",
+            dev.mnemo.learners.bench.Rl2Bench::run)
         .register("gym-http", "env steps/s through a loopback Gym HTTP server and client, vs in-process",
             GymHttpBench::run);
     // Built-in ids first, then the scheme:// ids of the interop providers on the class path (gym-http).

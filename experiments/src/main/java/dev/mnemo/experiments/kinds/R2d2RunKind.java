@@ -204,6 +204,25 @@ public final class R2d2RunKind implements RunKind {
         .with("result_params_version", r.resultParams().version());
   }
 
+  /** {@code which}: {@code result}; {@code count} greedy episodes seeded from {@code seed}. */
+  @Override
+  public dev.mnemo.learners.agent.Evaluator.Evaluation evaluate(Config config, java.nio.file.Path runDir,
+      String which, int count, long seed) {
+    if (!"result".equals(which)) {
+      throw new IllegalArgumentException("--params " + which + ": r2d2 runs keep result only");
+    }
+    java.nio.file.Path params = runDir.resolve("checkpoints").resolve(LocalRunLoop.RESULT_PARAMS);
+    if (!java.nio.file.Files.isRegularFile(params)) {
+      throw new IllegalArgumentException(params + ": no such file (did the run finish?)");
+    }
+    R2d2Builder builder = new R2d2Builder(toR2d2Config(config, seed));
+    dev.mnemo.envs.EnvSpec env;
+    try (dev.mnemo.envs.Env probe = dev.mnemo.envs.EnvRegistry.make(config.getString("env"))) {
+      env = probe.spec();
+    }
+    return builder.newEvaluator(builder.shapes(env), count).evaluate(ParamsFile.read(params));
+  }
+
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {
     row[0] = m.updates();
     row[1] = m.episodes();

@@ -168,11 +168,19 @@ public final class Rl2RunKind implements RunKind {
         .with("peak_params", "checkpoints/" + PEAK_PARAMS);
   }
 
-  /** Re-evaluates saved parameters on {@code trials} fresh tasks drawn from {@code seed} ({@code mnemo eval}). */
-  public static Evaluation evaluate(Config config, long runSeed, Path params, int trials, long seed) {
-    Rl2Config cfg = toConfig(config, runSeed);
-    Rl2Trainer trainer = new Rl2Trainer(cfg);
-    TrialEvaluator e = trainer.evaluator(trials, seed);
+  /** {@code which}: {@code result} (the final parameters) or {@code peak}; {@code count} trials, each a fresh task. */
+  @Override
+  public Evaluation evaluate(Config config, Path runDir, String which, int count, long seed) {
+    Path params = runDir.resolve("checkpoints").resolve(switch (which) {
+      case "result" -> RESULT_PARAMS;
+      case "peak" -> PEAK_PARAMS;
+      default -> throw new IllegalArgumentException("--params " + which + ": rl2 runs keep result and peak");
+    });
+    if (!java.nio.file.Files.isRegularFile(params)) {
+      throw new IllegalArgumentException(params + ": no such file (did the run finish?)");
+    }
+    Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")));
+    TrialEvaluator e = trainer.evaluator(count, seed);
     return e.evaluate(ParamsFile.read(params));
   }
 

@@ -49,4 +49,17 @@ public interface RunKind {
    */
   default void checkResume(Config config, long seed, java.nio.file.Path checkpointDir) {
   }
+
+  /**
+   * Re-evaluates a finished run's saved parameters on {@code count} fresh episodes or tasks drawn from
+   * {@code seed} ({@code mnemo eval}). {@code which} names the parameters ({@code result}, or e.g. {@code peak}
+   * where a kind keeps them); {@code config} is the run's own resolved config.
+   *
+   * @throws UnsupportedOperationException for a kind without a saved policy
+   * @throws IllegalArgumentException naming the missing file or the unknown {@code which}
+   */
+  default dev.mnemo.learners.agent.Evaluator.Evaluation evaluate(Config config, java.nio.file.Path runDir,
+      String which, int count, long seed) {
+    throw new UnsupportedOperationException("runs of kind " + name() + " keep no policy to evaluate");
+  }
 }

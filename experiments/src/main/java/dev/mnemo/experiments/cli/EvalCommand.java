@@ -1,0 +1,96 @@
+package dev.mnemo.experiments.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.mnemo.experiments.run.Json;
+import dev.mnemo.experiments.run.RunFiles;
+import dev.mnemo.experiments.run.RunKind;
+import dev.mnemo.experiments.run.RunKindRegistry;
+import dev.mnemo.learners.agent.Evaluator.Evaluation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mnemo eval RUN_DIR [--tasks N] [--seed S] [--params result|peak]}. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {"Re-evaluates a finished run's saved policy on fresh tasks (RL²) or episodes (R2D2) and writes "
+        + "the mean and its 95% confidence interval to RUN_DIR/eval/<params>-seed<S>-n<N>.json.",
+        "The tasks are drawn from --seed alone, apart from the run's training and evaluation streams."})
+final class EvalCommand implements Callable<Integer> {
+  private final RunKindRegistry kinds;
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a finished run's directory")
+  Path runDir;
+
+  @Option(names = "--tasks", defaultValue = "1000", paramLabel = "N",
+      description = "tasks (RL²: one trial each) or episodes (default: ${DEFAULT-VALUE})")
+  int count;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed of the tasks (default: "
+      + "${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--params", defaultValue = "result", paramLabel = "WHICH",
+      description = "which saved parameters: result (final) or peak (RL²) (default: ${DEFAULT-VALUE})")
+  String which;
+
+  EvalCommand(RunKindRegistry kinds) {
+    this.kinds = kinds;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    var err = spec.commandLine().getErr();
+    Path cfgFile = runDir.resolve(RunFiles.CONFIG);
+    if (!Files.isRegularFile(cfgFile)) {
+      err.println("mnemo eval: " + cfgFile + ": no such file; RUN_DIR must be a run directory");
+      return MnemoCli.USAGE;
+    }
+    if (count < 2) {
+      err.println("mnemo eval: --tasks " + count + ": need at least 2 for a confidence interval");
+      return MnemoCli.USAGE;
+    }
+    Config config = ConfigFactory.parseFile(cfgFile.toFile()).resolve();
+    String kindName = config.hasPath("kind") ? config.getString("kind") : "";
+    RunKind kind = kinds.find(kindName).orElse(null);
+    if (kind == null) {
+      err.println("mnemo eval: " + cfgFile + ": kind = '" + kindName + "' is not one of " + kinds.names());
+      return MnemoCli.USAGE;
+    }
+    // A run written before a key existed reads as that key's default (the default it ran with).
+    config = config.withFallback(kind.schema().defaults()).resolve();
+    Evaluation e;
+    try {
+      e = kind.evaluate(config, runDir, which, count, seed);
+    } catch (UnsupportedOperationException | IllegalArgumentException ex) {
+      err.println("mnemo eval: " + ex.getMessage());
+      return MnemoCli.USAGE;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("run_dir", runDir.toString());
+    out.put("kind", kindName);
+    out.put("params", which);
+    out.put("seed", seed);
+    out.put("tasks", e.episodes());
+    out.put("mean_return", e.meanReturn());
+    out.put("ci95", e.ci95());
+    out.put("evaluated_utc", Instant.now().toString());
+    Path file = runDir.resolve("eval").resolve(which + "-seed" + seed + "-n" + count + ".json");
+    Files.createDirectories(file.getParent());
+    Json.writeAtomically(file, out);
+    spec.commandLine().getOut().printf("%s %s: %.4f ± %.4f (95%% CI) over %d %s, seed %d -> %s%n", kindName, which,
+        e.meanReturn(), e.ci95(), e.episodes(), "rl2".equals(kindName) ? "tasks" : "episodes", seed, file);
+    return MnemoCli.OK;
+  }
+}
