@@ -122,6 +122,16 @@ public record PpoLoss(double clip, double valueCoef, double entropyCoef, double 
       steps++;
     }
 
+    /** Adds another accumulator's steps (a shard of the same minibatch). */
+    public void merge(Stats o) {
+      policyLoss += o.policyLoss;
+      valueLoss += o.valueLoss;
+      entropy += o.entropy;
+      kl += o.kl;
+      clipped += o.clipped;
+      steps += o.steps;
+    }
+
     public void reset() {
       policyLoss = valueLoss = entropy = kl = 0;
       clipped = steps = 0;

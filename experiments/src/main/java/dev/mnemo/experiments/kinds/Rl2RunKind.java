@@ -89,6 +89,8 @@ public final class Rl2RunKind implements RunKind {
         .key(KeyRule.ofInt("eval_trials").between(2, 10_000_000).doc("fresh tasks per periodic evaluation"))
         .key(KeyRule.ofInt("final_eval_trials").between(2, 10_000_000)
             .doc("fresh tasks of the final evaluations (final and peak parameters)"))
+        .key(KeyRule.ofInt("learner_threads").between(1, 1024).doc("threads of the PPO update (figures depend on "
+            + "the count only through float summation order)"))
         .key(KeyRule.ofBoolean("eval_greedy").doc("evaluate the most probable action instead of sampling"))
         .check("the environment id names a registered trial env", Rl2RunKind::checkEnv, "env")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole trials)",
@@ -121,13 +123,18 @@ public final class Rl2RunKind implements RunKind {
         c.getIntList("encoder_sizes"), c.getIntList("head_sizes"), c.getBoolean("separate_value_network"),
         c.getInt("trials_per_update"), ppo, c.getString("lr_schedule"), c.getLong("total_env_steps"),
         c.getInt("eval_interval"), c.getInt("eval_trials"), c.getInt("final_eval_trials"),
-        c.getBoolean("eval_greedy"));
+        c.getBoolean("eval_greedy"), c.getInt("learner_threads"));
   }
 
   @Override
   public RunOutcome run(RunContext ctx) {
     Rl2Config cfg = toConfig(ctx.config(), ctx.seed());
-    Rl2Trainer trainer = new Rl2Trainer(cfg);
+    try (Rl2Trainer trainer = new Rl2Trainer(cfg)) {
+      return run(ctx, cfg, trainer);
+    }
+  }
+
+  private RunOutcome run(RunContext ctx, Rl2Config cfg, Rl2Trainer trainer) {
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
         "policy_loss", "value_loss", "entropy", "kl", "clip_fraction", "grad_norm", "explained_variance",
         "learning_rate", "epochs", "collect_s", "learn_s", "wall_s");
@@ -179,9 +186,9 @@ public final class Rl2RunKind implements RunKind {
     if (!java.nio.file.Files.isRegularFile(params)) {
       throw new IllegalArgumentException(params + ": no such file (did the run finish?)");
     }
-    Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")));
-    TrialEvaluator e = trainer.evaluator(count, seed);
-    return e.evaluate(ParamsFile.read(params));
+    try (Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")))) {
+      return trainer.evaluator(count, seed).evaluate(ParamsFile.read(params));
+    }
   }
 
   private static void report(MetricsWriter metrics, double[] row, Rl2Metrics m) {

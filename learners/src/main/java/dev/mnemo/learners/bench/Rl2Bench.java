@@ -41,19 +41,23 @@ public final class Rl2Bench {
     double peak = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable()
         ? dev.mnemo.agents.bench.FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
     out.printf("one core's FP32 FMA peak, measured now: %.1f GFLOP/s%n", peak);
-    out.printf("%-14s %7s %9s %11s %12s %18s %6s %6s %6s %9s %8s%n", "shape", "params", "trials/s", "steps/s",
+    out.printf("%-15s %7s %9s %11s %12s %18s %6s %6s %6s %9s %8s%n", "shape", "params", "trials/s", "steps/s",
         "updates/s", "update s (IQR)", "env", "act", "learn", "GFLOP/s", "of peak");
-    List<Shape> shapes = List.of(new Shape("bandit n10k5", "bandit?arms=5&pulls=10", 64, 1000),
-        new Shape("bandit n100k5", "bandit?arms=5&pulls=100", 64, 200),
+    List<Shape> shapes = List.of(new Shape("bandit10k5", "bandit?arms=5&pulls=10", 64, 1000),
+        new Shape("bandit100k5", "bandit?arms=5&pulls=100", 64, 200),
         new Shape("mdp n10", "mdp?episodes=10", 128, 200));
+    int cores = Runtime.getRuntime().availableProcessors();
     for (Shape s : shapes) {
-      measure(out, s, warmup, updates, peak);
+      measure(out, s, warmup, updates, peak, 1);
+      if (cores > 1) {
+        measure(out, s, warmup, updates, peak, cores);
+      }
     }
     out.println("8 epochs x 4 minibatches per update, LN-GRU towers (separate policy and value), as the configs; "
         + "FLOPs = 2 x multiply-adds x rows x (1 value pass + 3 x epochs for forward and backward).");
   }
 
-  private static void measure(PrintStream out, Shape s, int warmup, int updates, double peak) {
+  private static void measure(PrintStream out, Shape s, int warmup, int updates, double peak, int threads) {
     IntFunction<Env> factory = i -> EnvRegistry.make(s.env());
     EnvSpec env;
     try (Env probe = EnvRegistry.make(s.env())) {
@@ -63,13 +67,19 @@ public final class Rl2Bench {
         List.of(), true);
     PpoConfig cfg = new PpoConfig(8, 4, 0.99, 0.3, new PpoLoss(0.1, 0.5, 0.01, 1.0, 0), false, 5e-4, 1e-5, 0.01,
         0.5, 0, 0.1, 3);
-    PpoLearner learner = new PpoLearner(spec, cfg, spec.initialParams(1));
+    try (PpoLearner learner = new PpoLearner(spec, cfg, spec.initialParams(1), threads)) {
+      measure(out, s, warmup, updates, peak, threads, env, factory, spec, learner);
+    }
+  }
+
+  private static void measure(PrintStream out, Shape s, int warmup, int updates, double peak, int threads,
+      EnvSpec env, IntFunction<Env> factory, ActorCriticSpec spec, PpoLearner learner) {
     TrialCollector collector = new TrialCollector(factory, env, s.trials());
     TrialBatch batch = collector.newBatch();
     ActorCriticPolicy policy = new ActorCriticPolicy(spec, s.trials(), 2, false);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     double[] updateSeconds = new double[updates];
-    long learnCpu = 0;
+    long learnCpu = 0; // the calling thread's CPU; with shards the rate below is per wall second instead
     long steps = 0;
     long env0 = 0;
     long act0 = 0;
@@ -103,10 +113,13 @@ public final class Rl2Bench {
     double iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
     long rows = (long) s.trials() * batch.time();
     double flops = 2.0 * spec.macsPerStep() * rows * (1 + 3 * 8) * updates;
-    double gflops = flops / learnCpu;
-    out.printf("%-14s %7d %9.0f %11.0f %12.2f %11.3f (%.3f) %5.0f%% %5.0f%% %5.0f%% %9.1f %7.1f%%%n", s.name(),
+    // One thread: FLOPs per CPU second of the learner thread (what one core reaches); several: per wall second
+    // of the update over all of its threads, against as many cores' peak.
+    double gflops = threads == 1 ? flops / learnCpu : flops / (learnWall * 1e9);
+    double peakAll = peak * threads;
+    out.printf("%-11s %2dt %7d %9.0f %11.0f %12.2f %11.3f (%.3f) %5.0f%% %5.0f%% %5.0f%% %9.1f %7.1f%%%n", s.name(), threads,
         spec.paramCount(), updates * (double) s.trials() / wall, steps / wall, updates / wall, median, iqr,
-        100 * envS / wall, 100 * actS / wall, 100 * learnWall / wall, gflops, 100 * gflops / peak);
+        100 * envS / wall, 100 * actS / wall, 100 * learnWall / wall, gflops, 100 * gflops / peakAll);
   }
 
   private static double quantile(double[] sorted, double q) {

@@ -8,7 +8,12 @@ import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.rl2.RecurrentActorCritic;
 import dev.mnemo.learners.r2d2.CheckpointFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.SplittableRandom;
 
 /**
@@ -17,11 +22,12 @@ import java.util.SplittableRandom;
  * inner episode end), optionally standardised advantages, then {@code epochs} passes of {@code minibatches}
  * shuffled minibatches of whole trials, each unrolled from the trial's start (BPTT over the whole trial), the
  * loss of {@link PpoLoss} averaged over valid steps (padding masked), its gradient clipped by global norm and
- * applied by {@link AdamW}. With PopArt ({@link PopArt}) the value head predicts normalised values: V for GAE is
+ * applied by {@link AdamW}. A minibatch's trials may be split over several threads (shards), whose gradients are
+ * summed in shard order. With PopArt ({@link PopArt}) the value head predicts normalised values: V for GAE is
  * denormalised, the targets' moments are updated (output-preserving) once per update after GAE, and the value
  * loss compares normalised values with normalised targets. Not thread-safe: one learner thread owns it.
  */
-public final class PpoLearner {
+public final class PpoLearner implements AutoCloseable {
   private static final String MAGIC = "MNEMO-PPO";
   private static final int FORMAT = 1;
 
@@ -29,12 +35,15 @@ public final class PpoLearner {
   private final PpoConfig cfg;
   private final float[] params;
   private final float[] grad;
-  private final RecurrentActorCritic net;
   private final AdamW adam;
   private final SplittableRandom shuffle;
   private final PpoLoss.Stats stats = new PpoLoss.Stats();
   /** Null when values are not normalised. */
   private final PopArt popArt;
+  /** One per thread; shard 0 runs on the caller's thread. */
+  private final Shard[] shards;
+  /** Runs shards 1.. (null with one thread). */
+  private final ExecutorService pool;
   private long updates;
   // Per-batch buffers, sized on first use for a batch shape.
   private int bufTrials = -1;
@@ -42,11 +51,19 @@ public final class PpoLearner {
   private float[] values;
   private float[] adv;
   private float[] ret;
-  private float[] dLogits;
-  private float[] dV;
   private int[] order;
 
+  /** A single-threaded learner. */
   public PpoLearner(ActorCriticSpec spec, PpoConfig cfg, float[] initialParams) {
+    this(spec, cfg, initialParams, 1);
+  }
+
+  /**
+   * @param threads each minibatch's trials are split into this many shards whose gradients are computed in
+   *     parallel and summed in shard order (results depend on the thread count only through that summation
+   *     order; one thread is bit-reproducible run to run, as is any fixed count)
+   */
+  public PpoLearner(ActorCriticSpec spec, PpoConfig cfg, float[] initialParams, int threads) {
     this.spec = spec;
     this.cfg = cfg;
     this.params = initialParams.clone();
@@ -54,11 +71,30 @@ public final class PpoLearner {
       throw new IllegalArgumentException("initial params: expected " + spec.paramCount() + " floats, got "
           + params.length);
     }
+    if (threads < 1) {
+      throw new IllegalArgumentException("learner threads must be >= 1, got " + threads);
+    }
     this.grad = new float[params.length];
-    this.net = new RecurrentActorCritic(spec, params);
     this.adam = new AdamW(params.length, cfg.adamEpsilon(), cfg.weightDecay());
     this.shuffle = new SplittableRandom(cfg.seed());
     this.popArt = cfg.popArtRate() > 0 ? new PopArt(cfg.popArtRate()) : null;
+    this.shards = new Shard[threads];
+    for (int i = 0; i < threads; i++) {
+      shards[i] = new Shard();
+    }
+    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+      Thread t = new Thread(r, "ppo-learner-shard");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Stops the shard threads (a learner of one thread has none). */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 
   public ActorCriticSpec spec() {
@@ -98,8 +134,7 @@ public final class PpoLearner {
     }
     ensureBuffers(trials, time);
     int mb = trials / cfg.minibatches();
-    RecurrentActorCritic.Workspace ws = net.workspace(mb, time);
-    computeValues(batch, ws, mb);
+    computeValues(batch, mb);
     double explained = advantages(batch);
     if (popArt != null) {
       updatePopArt(batch);
@@ -120,14 +155,10 @@ public final class PpoLearner {
       double klSum = 0;
       int klCount = 0;
       for (int m = 0; m < cfg.minibatches(); m++) {
-        stats.reset();
-        fillInputs(batch, ws, order, m * mb, mb);
-        ws.forward();
-        lossGradient(batch, ws, order, m * mb, mb);
-        ws.backward(dLogits, dV, grad);
+        minibatchGradient(batch, m * mb, mb);
         double norm = clipGradient();
         adam.apply(params, grad, lr);
-        net.setParams(params);
+        loadParams();
         steps++;
         gradNormSum += norm;
         long n = stats.steps();
@@ -154,37 +185,163 @@ public final class PpoLearner {
         clipFrac / d, gradNormSum / Math.max(1, steps), explained, lr);
   }
 
+  private void loadParams() {
+    for (Shard sh : shards) {
+      sh.net.setParams(params);
+    }
+  }
+
   private void ensureBuffers(int trials, int time) {
     if (trials == bufTrials && time == bufTime) {
       return;
     }
     int n = trials * time;
-    int mbRows = n / cfg.minibatches();
     values = new float[n];
     adv = new float[n];
     ret = new float[n];
-    dLogits = new float[mbRows * spec.numActions()];
-    dV = new float[mbRows];
     order = new int[trials];
     bufTrials = trials;
     bufTime = time;
   }
 
+  /** Trials {@code [lo, hi)} of a minibatch of {@code mb} handled by shard {@code s}. */
+  private int shardStart(int s, int mb) {
+    return (int) ((long) mb * s / shards.length);
+  }
+
+  /** Runs {@code task(s, lo, hi)} for every non-empty shard of a minibatch of {@code mb}, in parallel. */
+  private void forShards(int mb, ShardTask task) {
+    List<Future<?>> pending = new ArrayList<>(shards.length);
+    for (int s = 1; s < shards.length; s++) {
+      int lo = shardStart(s, mb);
+      int hi = shardStart(s + 1, mb);
+      if (hi > lo) {
+        int shard = s;
+        pending.add(pool.submit(() -> task.run(shard, lo, hi)));
+      }
+    }
+    int hi0 = shardStart(1, mb);
+    if (hi0 > 0) {
+      task.run(0, 0, hi0);
+    }
+    for (Future<?> f : pending) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("PPO update interrupted", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface ShardTask {
+    void run(int shard, int lo, int hi);
+  }
+
   /** V of every step under the current parameters, minibatch by minibatch in trial order. */
-  private void computeValues(TrialBatch batch, RecurrentActorCritic.Workspace ws, int mb) {
+  private void computeValues(TrialBatch batch, int mb) {
     int trials = batch.trials();
     for (int b = 0; b < trials; b++) {
       order[b] = b;
     }
     for (int first = 0; first < trials; first += mb) {
-      fillInputs(batch, ws, order, first, mb);
-      ws.forward();
-      for (int t = 0; t < batch.time(); t++) {
-        for (int k = 0; k < mb; k++) {
-          double v = ws.value(t * mb + k);
-          values[t * trials + first + k] = (float) (popArt == null ? v : popArt.denormalize(v));
+      int f = first;
+      forShards(mb, (s, lo, hi) -> shards[s].values(batch, f + lo, hi - lo));
+    }
+  }
+
+  /** The minibatch's gradient into {@link #grad} (shards summed in order) and its loss statistics. */
+  private void minibatchGradient(TrialBatch batch, int first, int mb) {
+    int trials = batch.trials();
+    int valid = 0;
+    for (int t = 0; t < batch.time(); t++) {
+      for (int k = 0; k < mb; k++) {
+        if (batch.mask[t * trials + order[first + k]] != 0f) {
+          valid++;
         }
       }
+    }
+    double w = valid == 0 ? 0 : 1.0 / valid;
+    forShards(mb, (s, lo, hi) -> shards[s].gradient(batch, first + lo, hi - lo, w));
+    stats.reset();
+    boolean firstShard = true;
+    for (int s = 0; s < shards.length; s++) {
+      if (shardStart(s + 1, mb) == shardStart(s, mb)) {
+        continue;
+      }
+      Shard sh = shards[s];
+      if (firstShard) {
+        System.arraycopy(sh.grad, 0, grad, 0, grad.length);
+        firstShard = false;
+      } else {
+        for (int i = 0; i < grad.length; i++) {
+          grad[i] += sh.grad[i];
+        }
+      }
+      stats.merge(sh.stats);
+    }
+  }
+
+  /** One thread's network, workspace buffers and gradient. */
+  private final class Shard {
+    final RecurrentActorCritic net = new RecurrentActorCritic(spec, params);
+    final float[] grad = new float[params.length];
+    final PpoLoss.Stats stats = new PpoLoss.Stats();
+    float[] dLogits = new float[0];
+    float[] dV = new float[0];
+
+    /** Values of trials {@code order[first .. first + n)}. */
+    void values(TrialBatch batch, int first, int n) {
+      RecurrentActorCritic.Workspace ws = net.workspace(n, batch.time());
+      fillInputs(batch, ws, first, n);
+      ws.forward();
+      int trials = batch.trials();
+      for (int t = 0; t < batch.time(); t++) {
+        for (int k = 0; k < n; k++) {
+          double v = ws.value(t * n + k);
+          values[t * trials + order[first + k]] = (float) (popArt == null ? v : popArt.denormalize(v));
+        }
+      }
+    }
+
+    /** Forward, loss and backward of trials {@code order[first .. first + n)} with step weight w. */
+    void gradient(TrialBatch batch, int first, int n, double w) {
+      RecurrentActorCritic.Workspace ws = net.workspace(n, batch.time());
+      int rows = n * batch.time();
+      int na = spec.numActions();
+      if (dV.length < rows) {
+        dV = new float[rows];
+        dLogits = new float[rows * na];
+      }
+      fillInputs(batch, ws, first, n);
+      ws.forward();
+      stats.reset();
+      int trials = batch.trials();
+      float[] logp = ws.logProbs();
+      PpoLoss loss = cfg.loss();
+      for (int t = 0; t < batch.time(); t++) {
+        for (int k = 0; k < n; k++) {
+          int r = t * n + k;
+          int src = t * trials + order[first + k];
+          if (batch.mask[src] == 0f) {
+            java.util.Arrays.fill(dLogits, r * na, (r + 1) * na, 0f);
+            dV[r] = 0f;
+            continue;
+          }
+          double target = ret[src];
+          double valueOld = values[src];
+          if (popArt != null) {
+            target = popArt.normalize(target);
+            valueOld = popArt.normalize(valueOld);
+          }
+          dV[r] = loss.step(logp, r * na, batch.logMu, src * na, na, batch.actions[src], adv[src], target,
+              ws.value(r), valueOld, w, dLogits, r * na, stats);
+        }
+      }
+      ws.backward(dLogits, dV, grad);
     }
   }
 
@@ -250,7 +407,7 @@ public final class PpoLearner {
     }
     popArt.update(s1 / n, s2 / n, params, spec.valueOutputWeights().offset(), spec.valueOutputWeights().rows(),
         spec.valueOutputBias().offset());
-    net.setParams(params);
+    loadParams();
   }
 
   /** V of the value head's output under the learner's normalisation (what GAE uses). */
@@ -258,48 +415,14 @@ public final class PpoLearner {
     return popArt == null ? headOutput : popArt.denormalize(headOutput);
   }
 
-  private void fillInputs(TrialBatch batch, RecurrentActorCritic.Workspace ws, int[] idx, int first, int mb) {
+  /** Inputs of trials {@code order[first .. first + n)} into the workspace, time-major. */
+  private void fillInputs(TrialBatch batch, RecurrentActorCritic.Workspace ws, int first, int n) {
     float[] x = ws.input();
     int os = batch.obsSize();
     int trials = batch.trials();
     for (int t = 0; t < batch.time(); t++) {
-      for (int k = 0; k < mb; k++) {
-        System.arraycopy(batch.obs, (t * trials + idx[first + k]) * os, x, (t * mb + k) * os, os);
-      }
-    }
-  }
-
-  private void lossGradient(TrialBatch batch, RecurrentActorCritic.Workspace ws, int[] idx, int first, int mb) {
-    int trials = batch.trials();
-    int na = spec.numActions();
-    int valid = 0;
-    for (int t = 0; t < batch.time(); t++) {
-      for (int k = 0; k < mb; k++) {
-        if (batch.mask[t * trials + idx[first + k]] != 0f) {
-          valid++;
-        }
-      }
-    }
-    double w = valid == 0 ? 0 : 1.0 / valid;
-    float[] logp = ws.logProbs();
-    PpoLoss loss = cfg.loss();
-    for (int t = 0; t < batch.time(); t++) {
-      for (int k = 0; k < mb; k++) {
-        int r = t * mb + k;
-        int src = t * trials + idx[first + k];
-        if (batch.mask[src] == 0f) {
-          java.util.Arrays.fill(dLogits, r * na, (r + 1) * na, 0f);
-          dV[r] = 0f;
-          continue;
-        }
-        double target = ret[src];
-        double valueOld = values[src];
-        if (popArt != null) {
-          target = popArt.normalize(target);
-          valueOld = popArt.normalize(valueOld);
-        }
-        dV[r] = loss.step(logp, r * na, batch.logMu, src * na, na, batch.actions[src], adv[src], target,
-            ws.value(r), valueOld, w, dLogits, r * na, stats);
+      for (int k = 0; k < n; k++) {
+        System.arraycopy(batch.obs, (t * trials + order[first + k]) * os, x, (t * n + k) * os, os);
       }
     }
   }
@@ -380,7 +503,7 @@ public final class PpoLearner {
       }
       adam.step = s;
       updates = u;
-      net.setParams(params);
+      loadParams();
       return null;
     });
   }

@@ -23,10 +23,11 @@ import java.util.List;
  * @param finalEvalTrials trials of the final evaluations (final and peak parameters), on tasks apart from the
  *     periodic ones
  * @param evalGreedy evaluate the most probable action instead of sampling
+ * @param learnerThreads threads of the PPO update (each minibatch's trials split between them)
  */
 public record Rl2Config(String env, long seed, String core, int coreSize, List<Integer> encoderSizes,
     List<Integer> headSizes, boolean separateValueNetwork, int trialsPerUpdate, PpoConfig ppo, String lrSchedule,
-    long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy) {
+    long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy, int learnerThreads) {
 
   public static final String SCHEDULE_CONSTANT = "constant";
   public static final String SCHEDULE_LINEAR = "linear";
@@ -37,6 +38,9 @@ public record Rl2Config(String env, long seed, String core, int coreSize, List<I
     if (trialsPerUpdate < 1 || trialsPerUpdate % ppo.minibatches() != 0) {
       throw new IllegalArgumentException("trials_per_update = " + trialsPerUpdate + " must be a positive multiple of "
           + "minibatches = " + ppo.minibatches() + " (minibatches are whole trials)");
+    }
+    if (learnerThreads < 1) {
+      throw new IllegalArgumentException("learner_threads must be >= 1, got " + learnerThreads);
     }
     if (!SCHEDULE_CONSTANT.equals(lrSchedule) && !SCHEDULE_LINEAR.equals(lrSchedule)) {
       throw new IllegalArgumentException("lr_schedule = " + lrSchedule + ": expected constant or linear");

@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
  * training's and the periodic evaluation's, so final and peak figures are reported separately and neither is
  * selected on the tasks that measure it.
  */
-public final class Rl2Trainer {
+public final class Rl2Trainer implements AutoCloseable {
   private static final long TRAIN_SALT = 0x7472616EL;
   private static final long EVAL_SALT = 0x6576616CL;
   private static final long FINAL_SALT = 0x66696E61L;
@@ -38,7 +38,14 @@ public final class Rl2Trainer {
       this.envSpec = probe.spec();
     }
     this.spec = cfg.spec(envSpec.obsSize(), envSpec.numActions());
-    this.learner = new PpoLearner(spec, cfg.ppo(), spec.initialParams(Seeds.combine(cfg.seed(), 1)));
+    this.learner = new PpoLearner(spec, cfg.ppo(), spec.initialParams(Seeds.combine(cfg.seed(), 1)),
+        cfg.learnerThreads());
+  }
+
+  /** Stops the learner's threads. */
+  @Override
+  public void close() {
+    learner.close();
   }
 
   public ActorCriticSpec spec() {

@@ -36,7 +36,7 @@ class Rl2BanditLearningTest {
     PpoConfig ppo = new PpoConfig(8, 4, 0.99, 0.3, new PpoLoss(0.1, 0.5, 0.01, 1.0, 0), false, 1e-3, 1e-5, 0.01,
         0.5, 0, 0.1, 3);
     Rl2Config cfg = new Rl2Config(ENV, 1, "ln_gru", 64, List.of(), List.of(), true, 1000, ppo, "constant", 1_000_000,
-        1000, 100, 100, false);
+        1000, 100, 100, false, 1);
     Rl2Trainer trainer = new Rl2Trainer(cfg);
     Rl2Result r = trainer.run(m -> { }, () -> false);
     TrialEvaluator eval = trainer.evaluator(TASKS, EVAL_SEED);
