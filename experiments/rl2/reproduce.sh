@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Re-runs RL² on the paper's settings that this folder reports (configs/rl2-bandits-n*-k*.conf and
+# configs/rl2-mdps-n*.conf, seed 1, each at its committed budget), two at a time (a 2-core machine), copies each
+# run directory (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json, and its plots from
+# `mnemo report`) under runs/<config>-seed1/, and rewrites results.csv and table.md beside the baselines of
+# experiments/bandit-baselines and experiments/mdp-baselines and the paper's column (Rl2Table).
+# Wall time: see NOTES.md (each run's wall_seconds is in its summary.json). DRY_RUN=1 prints the commands.
+# RL2_CONFIGS="rl2-bandits-n10-k5 ..." limits the runs.
+. "$(dirname "$0")/../reproduce-lib.sh"
+here=experiments/rl2
+default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k10 rl2-mdps-n10 rl2-mdps-n25"
+read -r -a runs <<< "${RL2_CONFIGS:-$default_runs}"
+out=$(scratch_dir)
+build_once
+for name in "${runs[@]}"; do
+  background "$out/$name.log" ./mnemo run "configs/$name.conf" --out "$out/$name-seed1"
+done
+wait_all
+for name in "${runs[@]}"; do
+  step_to /dev/null ./mnemo report "$out/$name-seed1"
+  copy_run "$out/$name-seed1" "$here/runs/$name-seed1" config.conf metrics.csv summary.json events.jsonl \
+    provenance.json
+  dry_run || cp -r "$out/$name-seed1/plots" "$here/runs/$name-seed1/" 2>/dev/null || true
+done
+step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here/runs" \
+  experiments/bandit-baselines/results.csv experiments/mdp-baselines/results.csv "$here"
+dry_run || echo "wrote $here/results.csv, $here/table.md and $here/runs/"

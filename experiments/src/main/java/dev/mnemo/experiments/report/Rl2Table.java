@@ -1,0 +1,213 @@
+package dev.mnemo.experiments.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.mnemo.agents.baselines.PaperReference;
+import dev.mnemo.experiments.run.AtomicFiles;
+import dev.mnemo.experiments.run.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The RL² table of {@code experiments/rl2}: every RL² run under a directory (final and peak figures from its
+ * summary.json, on 1000 fresh tasks) beside the baselines measured here (the bandit and MDP baselines'
+ * results.csv, each with the paper's figure) and the paper's RL² column. Writes results.csv and table.md.
+ *
+ * <p>{@code java -cp mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table RUNS_DIR BANDIT_CSV MDP_CSV OUT_DIR}
+ * (a missing baseline file leaves its columns empty).
+ */
+public final class Rl2Table {
+  private static final Pattern BANDIT = Pattern.compile("bandit\\?arms=(\\d+)&pulls=(\\d+)");
+  private static final Pattern MDP = Pattern.compile("mdp\\?episodes=(\\d+)");
+  private static final List<String> BANDIT_COLUMNS = List.of("random", "gittins", "ts", "ots", "ucb1", "eps_greedy",
+      "greedy");
+  private static final List<String> MDP_COLUMNS = List.of("random", "psrl", "opsrl", "ucrl2", "beb", "eps_greedy",
+      "greedy");
+  /** The paper's Table 2 RL² column (../shared/reference/rl2-mdps.csv). */
+  private static final Map<Integer, Double> PAPER_MDP_RL2 = Map.of(10, 156.2, 25, 445.7, 50, 936.1, 75, 1428.8,
+      100, 1913.7);
+
+  private Rl2Table() {}
+
+  /** One RL² run: its setting and figures. */
+  record Rl2Run(String family, int n, int k, Path dir, double finalMean, double finalCi, double peakMean,
+      double peakCi, long envSteps, double wallSeconds) {
+  }
+
+  /** A baseline figure: ours and the paper's. */
+  record Figure(double mean, double ci95, double paper) {
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 4) {
+      System.err.println("usage: Rl2Table RUNS_DIR BANDIT_BASELINES_CSV MDP_BASELINES_CSV OUT_DIR");
+      System.exit(2);
+    }
+    write(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+  }
+
+  public static void write(Path runsDir, Path banditCsv, Path mdpCsv, Path outDir) throws IOException {
+    List<Rl2Run> runs = runs(runsDir);
+    Map<String, Figure> bandits = baselines(banditCsv, true);
+    Map<String, Figure> mdps = baselines(mdpCsv, false);
+    PaperReference paper = PaperReference.load();
+    StringBuilder csv = new StringBuilder("family,n,k,algorithm,mean,ci95,paper,source\n");
+    StringBuilder md = new StringBuilder();
+    md.append("# RL² beside the baselines and the paper (Duan et al. 2016, Tables 1 and 2)\n\n");
+    md.append("Each cell: our mean ± 95% CI over 1000 tasks, then the paper's figure in brackets. RL² final: the "
+        + "parameters at the end of the run; peak: the best periodic evaluation's parameters re-evaluated on the same "
+        + "1000 fresh tasks as final (so not selected on them). ✓: the paper's RL² figure is inside our final CI or "
+        + "below our final mean; ✗: above our CI.\n\n");
+    md.append("## Bandits (total reward over n pulls of k arms)\n\n| n | k | ");
+    md.append(String.join(" | ", BANDIT_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall |\n");
+    md.append("|---:|---:|").append("---:|".repeat(BANDIT_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|\n");
+    for (Rl2Run r : runs) {
+      if (!r.family().equals("bandit")) {
+        continue;
+      }
+      double p = paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN);
+      md.append("| ").append(r.n()).append(" | ").append(r.k()).append(" | ");
+      for (String a : BANDIT_COLUMNS) {
+        Figure f = bandits.get(r.n() + "/" + r.k() + "/" + a);
+        md.append(f == null ? "–" : cell(f.mean(), f.ci95(), f.paper())).append(" | ");
+        if (f != null) {
+          csv.append(row("bandit", r.n(), r.k(), a, f.mean(), f.ci95(), f.paper(), "bandit-baselines"));
+        }
+      }
+      rl2Cells(md, csv, r, p);
+    }
+    md.append("\n## Random MDPs (total reward over n episodes)\n\n| n | ");
+    md.append(String.join(" | ", MDP_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall |\n");
+    md.append("|---:|").append("---:|".repeat(MDP_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|\n");
+    for (Rl2Run r : runs) {
+      if (!r.family().equals("mdp")) {
+        continue;
+      }
+      md.append("| ").append(r.n()).append(" | ");
+      for (String a : MDP_COLUMNS) {
+        Figure f = mdps.get(r.n() + "/0/" + a);
+        md.append(f == null ? "–" : cell(f.mean(), f.ci95(), f.paper())).append(" | ");
+        if (f != null) {
+          csv.append(row("mdp", r.n(), 0, a, f.mean(), f.ci95(), f.paper(), "mdp-baselines"));
+        }
+      }
+      rl2Cells(md, csv, r, PAPER_MDP_RL2.getOrDefault(r.n(), Double.NaN));
+    }
+    md.append("\nRuns: ");
+    for (Rl2Run r : runs) {
+      md.append("`").append(outDir.relativize(r.dir())).append("` ");
+    }
+    md.append("\n");
+    Files.createDirectories(outDir);
+    AtomicFiles.writeString(outDir.resolve("results.csv"), csv.toString());
+    AtomicFiles.writeString(outDir.resolve("table.md"), md.toString());
+  }
+
+  private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {
+    boolean ok = Double.isNaN(paper) || paper <= r.finalMean() + r.finalCi();
+    md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s |%n", r.finalMean(),
+        r.finalCi(), r.peakMean(), r.peakCi(), Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper),
+        Double.isNaN(paper) ? "" : ok ? "✓" : "✗", steps(r.envSteps()), r.wallSeconds()));
+    csv.append(row(r.family(), r.n(), r.k(), "rl2_final", r.finalMean(), r.finalCi(), paper, r.dir().toString()));
+    csv.append(row(r.family(), r.n(), r.k(), "rl2_peak", r.peakMean(), r.peakCi(), paper, r.dir().toString()));
+  }
+
+  private static String steps(long s) {
+    return s >= 1_000_000 ? String.format(Locale.ROOT, "%.1fM", s / 1e6) : String.format(Locale.ROOT, "%dk",
+        s / 1000);
+  }
+
+  private static String cell(double mean, double ci, double paper) {
+    return String.format(Locale.ROOT, "%.2f ± %.2f (%s)", mean, ci, Double.isNaN(paper) ? "–"
+        : String.format(Locale.ROOT, "%.1f", paper));
+  }
+
+  private static String row(String family, int n, int k, String algorithm, double mean, double ci, double paper,
+      String source) {
+    return String.format(Locale.ROOT, "%s,%d,%d,%s,%.4f,%.4f,%s,%s%n", family, n, k, algorithm, mean, ci,
+        Double.isNaN(paper) ? "" : String.format(Locale.ROOT, "%.1f", paper), source);
+  }
+
+  /** Every completed RL² run directory under {@code dir}, ordered by setting. */
+  static List<Rl2Run> runs(Path dir) throws IOException {
+    Map<String, Rl2Run> sorted = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir, 2)) {
+      for (Path d : s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).toList()) {
+        JsonNode sum = Json.read(d.resolve("summary.json"));
+        if (!"rl2".equals(sum.path("kind").asText()) || !"completed".equals(sum.path("status").asText())) {
+          continue;
+        }
+        Config c = ConfigFactory.parseFile(d.resolve("config.conf").toFile());
+        String env = c.getString("env");
+        Matcher b = BANDIT.matcher(env);
+        Matcher m = MDP.matcher(env);
+        String family;
+        int n;
+        int k;
+        if (b.matches()) {
+          family = "bandit";
+          k = Integer.parseInt(b.group(1));
+          n = Integer.parseInt(b.group(2));
+        } else if (m.matches()) {
+          family = "mdp";
+          n = Integer.parseInt(m.group(1));
+          k = 0;
+        } else {
+          continue; // not one of the paper's settings
+        }
+        Rl2Run r = new Rl2Run(family, n, k, d, sum.path("final_eval_return").asDouble(),
+            sum.path("final_eval_ci95").asDouble(), sum.path("peak_eval_return").asDouble(),
+            sum.path("peak_eval_ci95").asDouble(), sum.path("env_steps").asLong(), sum.path("wall_seconds").asDouble());
+        sorted.put(String.format(Locale.ROOT, "%s/%06d/%06d/%s", family, n, k, d.getFileName()), r);
+      }
+    }
+    return new ArrayList<>(sorted.values());
+  }
+
+  /**
+   * A baselines results.csv ({@code n,k,algorithm,mean,ci95,paper} for bandits, {@code n,algorithm,mean,ci95,paper}
+   * for MDPs) keyed {@code n/k/algorithm} (k = 0 for MDPs); empty when the file is absent.
+   */
+  static Map<String, Figure> baselines(Path csv, boolean withK) throws IOException {
+    Map<String, Figure> out = new LinkedHashMap<>();
+    if (!Files.isRegularFile(csv)) {
+      return out;
+    }
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty()) {
+      return out;
+    }
+    List<String> header = List.of(lines.get(0).split(","));
+    int ni = header.indexOf("n");
+    int ki = header.indexOf("k");
+    int ai = header.indexOf("algorithm");
+    int mi = header.indexOf("mean");
+    int ci = header.indexOf("ci95");
+    int pi = header.indexOf("paper");
+    if (ni < 0 || ai < 0 || mi < 0 || ci < 0 || (withK && ki < 0)) {
+      throw new IllegalArgumentException(csv + ": expected columns n," + (withK ? "k," : "") + "algorithm,mean,ci95"
+          + "[,paper], got " + lines.get(0));
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      String[] c = line.split(",", -1);
+      if (c.length < header.size()) {
+        continue;
+      }
+      double paper = pi >= 0 && !c[pi].isBlank() ? Double.parseDouble(c[pi]) : Double.NaN;
+      out.put(c[ni] + "/" + (withK ? c[ki] : "0") + "/" + c[ai], new Figure(Double.parseDouble(c[mi]),
+          Double.parseDouble(c[ci]), paper));
+    }
+    return out;
+  }
+}
