@@ -2,7 +2,7 @@
 # Re-runs RL² on the paper's settings that this folder reports (configs/rl2-bandits-n*-k*.conf and
 # configs/rl2-mdps-n*.conf, seed 1, each at its committed budget), two at a time (a 2-core machine), copies each
 # run directory (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json, and its plots from
-# `mnemo report`) under runs/<config>-seed1/, and rewrites results.csv and table.md beside the baselines of
+# `mnemo report`) under <config>-seed1/, and rewrites results.csv and table.md beside the baselines of
 # experiments/bandit-baselines and experiments/mdp-baselines and the paper's column (Rl2Table).
 # Wall time: see NOTES.md (each run's wall_seconds is in its summary.json). DRY_RUN=1 prints the commands.
 # RL2_CONFIGS="rl2-bandits-n10-k5 ..." limits the runs.
@@ -18,10 +18,10 @@ done
 wait_all
 for name in "${runs[@]}"; do
   step_to /dev/null ./mnemo report "$out/$name-seed1"
-  copy_run "$out/$name-seed1" "$here/runs/$name-seed1" config.conf metrics.csv summary.json events.jsonl \
+  copy_run "$out/$name-seed1" "$here/$name-seed1" config.conf metrics.csv summary.json events.jsonl \
     provenance.json
-  dry_run || cp -r "$out/$name-seed1/plots" "$here/runs/$name-seed1/" 2>/dev/null || true
+  dry_run || cp -r "$out/$name-seed1/plots" "$here/$name-seed1/" 2>/dev/null || true
 done
-step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here/runs" \
+step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here" \
   experiments/bandit-baselines/results.csv experiments/mdp-baselines/results.csv "$here"
-dry_run || echo "wrote $here/results.csv, $here/table.md and $here/runs/"
+dry_run || echo "wrote $here/results.csv, $here/table.md and the run directories"

@@ -93,6 +93,7 @@ public final class Rl2RunKind implements RunKind {
             + "the count only through float summation order)"))
         .key(KeyRule.ofBoolean("eval_greedy").doc("evaluate the most probable action instead of sampling"))
         .check("the environment id names a registered trial env", Rl2RunKind::checkEnv, "env")
+        .check("the layer widths are positive", c -> toConfig(c, 0).spec(1, 2), "encoder_sizes", "head_sizes")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole trials)",
             c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches");
     return b.build();

@@ -106,7 +106,7 @@ public final class Rl2Table {
     }
     md.append("\nRuns: ");
     for (Rl2Run r : runs) {
-      md.append("`").append(outDir.relativize(r.dir())).append("` ");
+      md.append("`").append(outDir.toAbsolutePath().relativize(r.dir().toAbsolutePath())).append("/` ");
     }
     md.append("\n");
     Files.createDirectories(outDir);

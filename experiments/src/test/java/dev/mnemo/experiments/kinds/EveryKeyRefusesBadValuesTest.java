@@ -83,7 +83,9 @@ class EveryKeyRefusesBadValuesTest {
   private static final Map<String, String> BASES = Map.of(
       "r2d2", StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 400\neval_interval = 200\n"
           + "eval_episodes = 4\nsolved_threshold = 3.5\n",
-      "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n");
+      "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n",
+      "rl2", "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 8\nminibatches = 2\n"
+          + "total_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n");
 
   /** {@code kind:key:bad value} a key accepts, and why. */
   private static final Map<String, String> ALLOWED = Map.of(
