@@ -1,0 +1,315 @@
+package dev.mnemo.learners.rl2;
+
+import static dev.mnemo.learners.rl2.Rl2Fixtures.MDP;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.mnemo.agents.blocks.Softmax;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.rl2.PpoLoss;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link PpoLearner} on small batches of MDP trials and on hand-made padded batches, and {@link AdamW} against a
+ * hand-computed example.
+ */
+class PpoLearnerTest {
+
+  static final int TRIALS = 8;
+
+  @TempDir
+  Path dir;
+
+  private static TrialBatch collect(ActorCriticSpec spec, float[] p, int trials, long seed) {
+    TrialCollector c = Rl2Fixtures.collector(MDP, trials);
+    TrialBatch batch = c.newBatch();
+    c.collect(Rl2Fixtures.policy(spec, p, trials, seed), seed, batch);
+    return batch;
+  }
+
+  private static PpoConfig config(int epochs, int minibatches, double lr, double entropy, double popArt) {
+    return new PpoConfig(epochs, minibatches, 0.9, 0.8, new PpoLoss(0.2, 0.5, entropy, 1.0, 0.0), false, lr, 1e-5,
+        0.0, 0.5, 0.0, popArt, 17);
+  }
+
+  /**
+   * One update (4 epochs of 2 minibatches) lowers the clipped surrogate {@code -mean min(rho A, clip(rho) A)} of
+   * the batch's advantages (at the behaviour parameters it is {@code -mean A}) and the Huber value loss against
+   * the batch's lambda-returns, both recomputed in the test from the parameters before and after.
+   */
+  @Test
+  void anUpdateLowersTheSurrogateAndTheValueLossOnItsBatch() {
+    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 8, true);
+    float[] p0 = spec.initialParams(61);
+    TrialBatch batch = collect(spec, p0, TRIALS, 62);
+    PpoConfig cfg = config(4, 2, 3e-3, 0.0, 0.0);
+    PpoLearner learner = new PpoLearner(spec, cfg, p0);
+    PpoStats stats = learner.update(batch, 1.0);
+    float[] p1 = learner.snapshot().params();
+    assertEquals(1, learner.updates());
+    assertEquals(1, learner.snapshot().version());
+    assertEquals(8, stats.gradientSteps());
+    float[] adv = learner.lastAdvantages().clone();
+    float[] ret = new float[adv.length];
+    for (int i = 0; i < adv.length; i++) {
+      ret[i] = adv[i] + learner.lastValues()[i];
+    }
+    double[] before = losses(spec, p0, batch, adv, ret, cfg.loss());
+    double[] after = losses(spec, p1, batch, adv, ret, cfg.loss());
+    assertTrue(after[0] < before[0] - 1e-3, "surrogate " + before[0] + " -> " + after[0]);
+    assertTrue(after[1] < before[1] - 1e-3, "value loss " + before[1] + " -> " + after[1]);
+    assertTrue(Double.isFinite(stats.policyLoss()) && Double.isFinite(stats.gradNorm()) && stats.gradNorm() > 0);
+  }
+
+  /** {mean surrogate, mean Huber value loss} over the valid steps under parameters p. */
+  private static double[] losses(ActorCriticSpec spec, float[] p, TrialBatch batch, float[] adv, float[] ret,
+      PpoLoss loss) {
+    float[] logp = Rl2Fixtures.recompute(spec, p, batch);
+    float[] v = Rl2Fixtures.values(spec, p, batch);
+    int na = spec.numActions();
+    double s = 0;
+    double sv = 0;
+    int n = 0;
+    for (int r = 0; r < adv.length; r++) {
+      if (batch.mask[r] == 0f) {
+        continue;
+      }
+      int a = batch.actions[r];
+      double rho = Math.exp(logp[r * na + a] - batch.logMu[r * na + a]);
+      double clipped = Math.max(1 - loss.clip(), Math.min(1 + loss.clip(), rho));
+      s += -Math.min(rho * adv[r], clipped * adv[r]);
+      double e = Math.abs(v[r] - ret[r]);
+      sv += e <= 1 ? 0.5 * e * e : e - 0.5;
+      n++;
+    }
+    return new double[] {s / n, sv / n};
+  }
+
+  /**
+   * The reported KL is the exact KL(behaviour || current) of the last epoch's minibatches, measured before each
+   * step: with one minibatch and two epochs it is that of the parameters after one step, which a one-epoch
+   * learner from the same start reaches, computed here independently. Non-negative, and larger for larger steps.
+   */
+  @Test
+  void reportedKlIsExactNonNegativeAndGrowsWithTheLearningRate() {
+    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "gru", 8, true);
+    float[] p0 = spec.initialParams(71);
+    TrialBatch batch = collect(spec, p0, 4, 72);
+    PpoLearner one = new PpoLearner(spec, config(1, 1, 3e-3, 0.01, 0), p0);
+    PpoStats s1 = one.update(batch, 1.0);
+    assertEquals(0.0, s1.kl(), 1e-6, "the first minibatch is measured at the behaviour parameters");
+    float[] theta1 = one.snapshot().params();
+    PpoStats s2 = new PpoLearner(spec, config(2, 1, 3e-3, 0.01, 0), p0).update(batch, 1.0);
+    float[] logp = Rl2Fixtures.recompute(spec, theta1, batch);
+    int na = spec.numActions();
+    double kl = 0;
+    int n = 0;
+    for (int r = 0; r < batch.mask.length; r++) {
+      if (batch.mask[r] == 0f) {
+        continue;
+      }
+      for (int j = 0; j < na; j++) {
+        double lm = batch.logMu[r * na + j];
+        kl += Math.exp(lm) * (lm - logp[r * na + j]);
+      }
+      n++;
+    }
+    kl /= n;
+    assertTrue(kl > 1e-7, "one step must move the policy: KL " + kl);
+    assertEquals(kl, s2.kl(), 1e-3 * kl + 1e-8, "reported KL vs KL(mu || pi_theta1) computed here");
+
+    double[] lrs = {1e-4, 1e-3, 1e-2};
+    double prev = -1;
+    for (double lr : lrs) {
+      PpoStats s = new PpoLearner(spec, config(3, 2, lr, 0.01, 0), p0).update(batch, 1.0);
+      assertTrue(s.kl() >= 0, "KL " + s.kl() + " at lr " + lr);
+      assertTrue(s.kl() > prev, "KL " + s.kl() + " at lr " + lr + " not above " + prev + " at the smaller rate");
+      prev = s.kl();
+    }
+  }
+
+  /**
+   * Padded steps count for nothing: a batch of trials of lengths 6, 4, 5, 3 gives the same parameters whether it
+   * is 6 steps long or 9 with garbage (different garbage) in every padded step. Sensitivity: unmasking one of the
+   * garbage steps changes them.
+   */
+  @Test
+  void paddedStepsDoNotChangeTheUpdate() {
+    ActorCriticSpec spec = new ActorCriticSpec(7, 2, List.of(4), "lstm", 6, List.of(), false);
+    float[] p0 = spec.initialParams(81);
+    int[] lengths = {6, 4, 5, 3};
+    TrialBatch a = handBatch(spec, 6, lengths, 1);
+    TrialBatch b = handBatch(spec, 9, lengths, 2);
+    PpoConfig cfg = config(2, 2, 3e-3, 0.01, 0.1);
+    float[] pa = update(spec, cfg, p0, a);
+    float[] pb = update(spec, cfg, p0, b);
+    // Equal up to float summation order (the products block more rows): a few ulps, where one update moves
+    // parameters by ~1e-2.
+    double same = 0;
+    for (int i = 0; i < pa.length; i++) {
+      same = Math.max(same, Math.abs(pa[i] - pb[i]));
+    }
+    assertTrue(same <= 1e-6, "padded garbage changed the parameters by " + same);
+    // Unmask step 4 of trial 1 (garbage): now it counts.
+    b.mask[4 * 4 + 1] = 1f;
+    b.lengths[1] = 5;
+    float[] pc = update(spec, cfg, p0, b);
+    double d = 0;
+    for (int i = 0; i < pa.length; i++) {
+      d = Math.max(d, Math.abs(pa[i] - pc[i]));
+    }
+    assertTrue(d > 1e-4, "an unmasked garbage step changed the parameters by only " + d);
+  }
+
+  private static float[] update(ActorCriticSpec spec, PpoConfig cfg, float[] p0, TrialBatch batch) {
+    PpoLearner l = new PpoLearner(spec, cfg, p0);
+    l.update(batch, 1.0);
+    return l.snapshot().params();
+  }
+
+  /**
+   * Valid steps from one seeded stream (the same whatever {@code time}); every padded step garbage from
+   * {@code garbageSeed}: large observations, rewards and log-probabilities, actions in range.
+   */
+  private static TrialBatch handBatch(ActorCriticSpec spec, int time, int[] lengths, long garbageSeed) {
+    int trials = lengths.length;
+    int os = spec.inputSize();
+    int na = spec.numActions();
+    TrialBatch batch = new TrialBatch(trials, time, os, na);
+    Random valid = new Random(5);
+    Random junk = new Random(garbageSeed);
+    float[] z = new float[na];
+    for (int t = 0; t < time; t++) {
+      for (int b = 0; b < trials; b++) {
+        int r = t * trials + b;
+        boolean ok = t < lengths[b];
+        Random rnd = ok ? valid : junk;
+        double scale = ok ? 1 : 50;
+        for (int j = 0; j < os; j++) {
+          batch.obs[r * os + j] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+        }
+        for (int j = 0; j < na; j++) {
+          z[j] = (float) (rnd.nextGaussian() * (ok ? 1 : 20));
+        }
+        Softmax.logSoftmax(z, 0, na, batch.logMu, r * na);
+        batch.actions[r] = rnd.nextInt(na);
+        batch.rewards[r] = (float) (rnd.nextGaussian() * scale);
+        batch.mask[r] = ok ? 1f : 0f;
+        if (ok) {
+          batch.trialReturns[b] += batch.rewards[r];
+        }
+      }
+    }
+    System.arraycopy(lengths, 0, batch.lengths, 0, trials);
+    return batch;
+  }
+
+  /**
+   * save then restore into a learner of other parameters gives the same parameters and update count, and saving
+   * again writes the same bytes (parameters, both Adam moments, its step, PopArt's moments); both then take the
+   * same next update, bit for bit (a one-trial batch: no shuffle).
+   */
+  @Test
+  void saveAndRestoreRoundTripExactly() throws Exception {
+    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 6, true);
+    float[] p0 = spec.initialParams(91);
+    PpoConfig cfg = config(2, 1, 3e-3, 0.01, 0.1);
+    PpoLearner a = new PpoLearner(spec, cfg, p0);
+    a.update(collect(spec, p0, 3, 92), 1.0);
+    a.update(collect(spec, a.snapshot().params(), 3, 93), 0.5);
+    Path f1 = dir.resolve("a.ckpt");
+    a.save(f1);
+    PpoLearner b = new PpoLearner(spec, cfg, spec.initialParams(94));
+    b.restore(f1);
+    assertArrayEquals(a.snapshot().params(), b.snapshot().params());
+    assertEquals(2, b.updates());
+    assertEquals(2, b.snapshot().version());
+    Path f2 = dir.resolve("b.ckpt");
+    b.save(f2);
+    assertArrayEquals(Files.readAllBytes(f1), Files.readAllBytes(f2), "a restored learner saves the same state");
+
+    TrialBatch next = collect(spec, a.snapshot().params(), 1, 95);
+    PpoStats sa = a.update(next, 1.0);
+    PpoStats sb = b.update(next, 1.0);
+    assertArrayEquals(a.snapshot().params(), b.snapshot().params(), "the update after a restore");
+    assertEquals(sa, sb);
+    // Sensitivity: a learner with the same parameters but fresh Adam moments and PopArt takes another step.
+    PpoLearner fresh = new PpoLearner(spec, cfg, f1ParamsOf(spec, cfg, f1));
+    fresh.update(next, 1.0);
+    assertTrue(!Arrays.equals(a.snapshot().params(), fresh.snapshot().params()),
+        "optimizer state must matter for the next update");
+  }
+
+  private static float[] f1ParamsOf(ActorCriticSpec spec, PpoConfig cfg, Path f) {
+    PpoLearner l = new PpoLearner(spec, cfg, spec.initialParams(1));
+    l.restore(f);
+    return l.snapshot().params();
+  }
+
+  @Test
+  void restoreRefusesACheckpointOfAnotherNetworkNamingBoth() {
+    ActorCriticSpec gru = Rl2Fixtures.spec(MDP, "gru", 8, true);
+    ActorCriticSpec lstm = Rl2Fixtures.spec(MDP, "lstm", 8, true);
+    PpoLearner a = new PpoLearner(gru, config(1, 1, 1e-3, 0, 0), gru.initialParams(1));
+    Path f = dir.resolve("gru.ckpt");
+    a.save(f);
+    float[] before = lstm.initialParams(2);
+    PpoLearner c = new PpoLearner(lstm, config(1, 1, 1e-3, 0, 0), before);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.restore(f));
+    String m = e.getMessage();
+    assertTrue(m.contains("[7, 2, [], gru, 8, [], true]") && m.contains("[7, 2, [], lstm, 8, [], true]"),
+        "the message must name both networks: " + m);
+    assertArrayEquals(before, c.snapshot().params(), "a refused checkpoint changes nothing");
+    assertEquals(0, c.updates());
+  }
+
+  /**
+   * AdamW (beta1 0.9, beta2 0.999, eps 0.1 so that it matters, weight decay 0.01, lr 0.1) from theta = (1, -2):
+   * <pre>
+   * step 1, g = (0.5, -1):  m = (0.05, -0.1), v = (0.00025, 0.001); mhat = (0.5, -1), vhat = (0.25, 1)
+   *   mhat / (sqrt(vhat) + eps) = (0.5 / 0.6, -1 / 1.1) = (0.8333333, -0.9090909); wd theta = (0.01, -0.02)
+   *   theta = (1 - 0.1 * 0.8433333, -2 - 0.1 * -0.9290909) = (0.9156667, -1.9070909)
+   * step 2, g = (0.1, 0.3):  m = (0.055, -0.06), v = (0.00025975, 0.001089)
+   *   mhat = m / 0.19 = (0.2894737, -0.3157895), vhat = v / 0.001999 = (0.1299400, 0.5447724)
+   *   sqrt(vhat) = (0.3604719, 0.7380870); ratio = (0.6286457, -0.3767980); wd theta = (0.0091567, -0.0190709)
+   *   theta = (0.9156667 - 0.1 * 0.6378024, -1.9070909 - 0.1 * -0.3958689) = (0.8518864, -1.8675040)
+   * </pre>
+   */
+  @Test
+  void adamWMatchesAHandComputedTwoStepExampleWithWeightDecay() {
+    AdamW opt = new AdamW(2, 0.9, 0.999, 0.1, 0.01);
+    float[] theta = {1f, -2f};
+    opt.apply(theta, new float[] {0.5f, -1f}, 0.1);
+    assertClose(new double[] {0.9156667, -1.9070909}, theta, 1e-6, "theta after step 1");
+    opt.apply(theta, new float[] {0.1f, 0.3f}, 0.1);
+    assertClose(new double[] {0.8518864, -1.8675040}, theta, 1e-6, "theta after step 2");
+    assertClose(new double[] {0.055, -0.06}, opt.m, 1e-7, "first moment");
+    assertClose(new double[] {0.00025975, 0.001089}, opt.v, 1e-9, "second moment");
+    assertEquals(2, opt.step());
+    // Decoupled decay: with a zero gradient theta shrinks by exactly lr * wd * theta: 3 - 0.1 * 0.01 * 3 = 2.997.
+    AdamW decay = new AdamW(1, 1e-8, 0.01);
+    float[] w = {3f};
+    decay.apply(w, new float[] {0f}, 0.1);
+    assertEquals(2.997f, w[0], 1e-6f);
+    assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 0, 0.01));
+    assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 1e-8, -0.01));
+  }
+
+  static void assertClose(double[] want, float[] got, double tol, String what) {
+    assertEquals(want.length, got.length, what + ": length");
+    for (int i = 0; i < want.length; i++) {
+      if (!(Math.abs(got[i] - want[i]) <= tol)) {
+        fail(what + ": index " + i + " expected " + want[i] + ", got " + got[i]);
+      }
+    }
+  }
+}
