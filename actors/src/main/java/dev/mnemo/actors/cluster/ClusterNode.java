@@ -95,7 +95,10 @@ public final class ClusterNode implements AutoCloseable {
         // checkpoint) before the system goes. Pekko exiting the JVM from a shutdown phase while ClusterNode's
         // hook waited for that same shutdown was the 2-minute hang of a node whose learner was killed.
         "pekko.coordinated-shutdown.exit-jvm = off",
-        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+        // Artery's own JVM hook aborts every connection the moment SIGTERM arrives, before ClusterNode's hook has
+        // told the remote workers to stop: they then saw an unreachable learner instead of its Stop.
+        "pekko.jvm-shutdown-hooks = off"))
         .withFallback(PekkoSettings.base());
   }
 

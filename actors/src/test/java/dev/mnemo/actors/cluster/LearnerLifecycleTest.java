@@ -62,9 +62,14 @@ class LearnerLifecycleTest {
             "counters restored, not restarted at 0: " + r);
         NodeJvm.await("the actor node rejoins the resumed learner", 180,
             () -> !actor.events("learner_rejoined").isEmpty(), resumed, actor);
-        NodeJvm.await("env steps and updates go on past their values before the kill " + before[0] + ", "
-            + before[1], 240, () -> resumed.lastStatus().map(s -> s[0] > before[0] && s[1] > before[1])
+        // Past both the last values the killed learner printed and the checkpoint's, by new env steps.
+        long steps = Math.max(before[0], (long) NodeJvm.number(r, "env_steps")) + 500;
+        long updates = Math.max(before[1], (long) NodeJvm.number(r, "updates"));
+        NodeJvm.await("env steps pass " + steps + " and updates " + updates + " (before the kill: " + before[0]
+            + ", " + before[1] + ")", 240, () -> resumed.lastStatus().map(s -> s[0] > steps && s[1] > updates)
             .orElse(false), resumed, actor);
+        NodeJvm.await("the resumed learner sees the actor node's worker", 120, () -> resumed
+            .events("workers_changed").stream().anyMatch(e -> e.contains("\"workers\":1")), resumed, actor);
         long rejoinedAt = NodeJvm.timeMs(actor.events("learner_rejoined").get(0));
         System.out.printf("learner killed: loss noticed after %.1f s; learner restarted %.1f s after the kill; "
             + "rejoined %.1f s after the restart (waited %.1f s in all)%n", (lostAt - killedAt) / 1e3,
@@ -80,7 +85,7 @@ class LearnerLifecycleTest {
             "final checkpoint written" + resumed.tail());
         NodeJvm.await("the actor node waits for the learner again", 120,
             () -> actor.events("learner_lost").size() >= 2 && actor.events("rejoining").size() >= 2, actor);
-        assertTrue(actor.events("learner_lost").get(1).contains("stopping"), actor.events("learner_lost").get(1));
+        assertTrue(actor.events("learner_lost").get(1).contains("stopping"), actor.tail() + resumed.tail());
         assertTrue(actor.events("actor_node_stopped").isEmpty(), "still waiting: " + actor.tail());
       }
     }
