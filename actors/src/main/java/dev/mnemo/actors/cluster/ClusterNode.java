@@ -248,7 +248,7 @@ public final class ClusterNode implements AutoCloseable {
     System.exit(run(args, System.out, System.err));
   }
 
-  static final String USAGE = "usage: --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] "
+  public static final String USAGE = "usage: --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] "
       + "[--resume] CONFIG";
 
   /**

@@ -11,7 +11,7 @@ import java.util.List;
  * @param config the experiment file
  * @param resume continue the learner from the checkpoints in its {@code actors.checkpoint_dir}
  */
-record NodeArgs(ClusterNode.Options options, Path config, boolean resume) {
+public record NodeArgs(ClusterNode.Options options, Path config, boolean resume) {
 
   /**
    * Parses {@code --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] [--resume] CONFIG}. The
@@ -19,7 +19,7 @@ record NodeArgs(ClusterNode.Options options, Path config, boolean resume) {
    *
    * @throws IllegalArgumentException naming the argument and what was expected
    */
-  static NodeArgs parse(String[] args) {
+  public static NodeArgs parse(String[] args) {
     String role = null;
     String host = "127.0.0.1";
     Integer port = null;
@@ -53,6 +53,9 @@ record NodeArgs(ClusterNode.Options options, Path config, boolean resume) {
     }
     if (role == null) {
       throw new IllegalArgumentException("--role learner|actor is required");
+    }
+    if (!"learner".equals(role) && !"actor".equals(role)) {
+      throw new IllegalArgumentException("--role must be learner or actor, got " + role);
     }
     if (config == null) {
       throw new IllegalArgumentException("CONFIG (an experiment file) is required");
