@@ -24,9 +24,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * {@code learner} hosts the learner, the replay and the parameter server (and is the first seed node);
  * role {@code actor} hosts env workers. Binds {@code 127.0.0.1} unless another host is given.
  *
- * <p>Command line (what {@code ./mnemo node} forwards):
- * {@code ClusterNode --role learner|actor [--host H] [--port P] --seed-nodes H:P[,H:P...] CONFIG.conf}.
- * Events are printed to stdout as JSON lines, status lines prefixed {@code status}.
+ * <p>Command line (what {@code ./mnemo node} forwards, {@link NodeArgs}):
+ * {@code ClusterNode --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P...]] [--resume] CONFIG.conf}.
+ * Events are printed to stdout as JSON lines, status lines prefixed {@code status}. An actor node follows its
+ * learner's lifecycle ({@link ActorNodeRunner}): it stops when the learner ends the run, and rejoins a learner
+ * that comes back within {@code actors.learner_wait}, else stops with exit 0.
  */
 public final class ClusterNode implements AutoCloseable {
 
