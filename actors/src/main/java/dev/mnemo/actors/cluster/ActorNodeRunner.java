@@ -144,7 +144,9 @@ final class ActorNodeRunner {
         waitingSinceNanos = System.nanoTime();
       }
     }
-    terminate(sys, e.kind() == SessionEnd.Kind.LEARNER_LOST);
+    // Leave gracefully only when a learner is there to see it (this node stopping, or its workers giving up);
+    // otherwise the learner is gone or ending, and waiting for a leave to converge would only delay the stop.
+    terminate(sys, e.kind() != SessionEnd.Kind.STOP_REQUESTED && e.kind() != SessionEnd.Kind.GAVE_UP);
     synchronized (this) {
       system = null;
       if (stopRequested != null) {
@@ -168,8 +170,9 @@ final class ActorNodeRunner {
   }
 
   /**
-   * Terminates a session's ActorSystem. After a loss the node first downs itself: its learner is unreachable,
-   * so a graceful leave could never converge and would wait out the coordinated shutdown's phase timeouts.
+   * Terminates a session's ActorSystem, first downing this node when {@code downSelf}: with its learner
+   * unreachable a graceful leave could never converge and would wait out the coordinated shutdown's phase
+   * timeouts.
    */
   private void terminate(ActorSystem<ActorNode.Command> sys, boolean downSelf) {
     try {
