@@ -60,12 +60,20 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   public record BudgetReached(long envSteps) implements Command {
   }
 
-  /** Stop now (SIGINT, a caller's deadline). */
-  public record RequestStop(String reason) implements Command {
+  /**
+   * Stop now (SIGINT, a caller's deadline). {@code runOver} is what cluster actor nodes are told: true, the
+   * run has ended and they stop; false (a learner node stopped by a signal, to be resumed), they wait
+   * {@code learner_wait} for a learner to come back.
+   */
+  public record RequestStop(String reason, boolean runOver) implements Command {
   }
 
-  /** A local worker has sent its last chunk and stopped. */
-  public record WorkerStopped(String name) implements Command {
+  /**
+   * A worker has sent its last chunk and stopped: local workers by name, remote ones (cluster) by reference,
+   * which is why this one crosses the wire.
+   */
+  public record WorkerStopped(String name, ActorRef<EnvWorker.Command> worker) implements Command,
+      dev.mnemo.actors.serialization.ControlMessage {
   }
 
   /** A local worker has terminated (after its Stop, or having given up: its ledger says why). */
@@ -125,6 +133,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   private final List<WorkerLedger> ledgers = new ArrayList<>();
   private final Set<String> runningWorkers = new HashSet<>();
   private Set<ActorRef<EnvWorker.Command>> remoteWorkers = Set.of();
+  /** Remote workers told to stop that have neither confirmed nor left the Receptionist listing. */
+  private final Set<ActorRef<EnvWorker.Command>> stoppingRemote = new HashSet<>();
+  /** The Stop every worker gets once the run stops. */
+  private EnvWorker.Stop stop;
   private final long startNanos = System.nanoTime();
   private long lastNanos = startNanos;
   private long lastEnvSteps;
@@ -224,8 +236,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
         .onMessage(StatusTick.class, t -> onStatus())
         .onMessage(CheckpointTick.class, t -> onCheckpointTick())
         .onMessage(BudgetReached.class, b -> beginStop("budget of " + plan.agent().totalEnvSteps()
-            + " env steps reached"))
-        .onMessage(RequestStop.class, r -> beginStop(r.reason()))
+            + " env steps reached", true))
+        .onMessage(RequestStop.class, r -> beginStop(r.reason(), r.runOver()))
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
         .onMessage(ReplayFlushed.class, this::onFlushed)
@@ -265,22 +277,28 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     return this;
   }
 
-  private Behavior<Command> beginStop(String reason) {
+  private Behavior<Command> beginStop(String reason, boolean runOver) {
     if (!phase.equals("running")) {
       return this;
     }
     phase = "workers";
+    stop = new EnvWorker.Stop(getContext().getSelf(), reason, runOver);
     plan.listener().onEvent(Events.of("stopping", "reason", reason, "env_steps", plan.counters().envSteps(),
         "updates", plan.counters().updates()));
     if (plan.cluster()) {
+      // Remote workers confirm like local ones (WorkerStopped crosses the wire); one whose node vanishes
+      // meanwhile leaves the listing instead, so the phase never waits on a dead node for its timeout.
+      stoppingRemote.addAll(remoteWorkers);
       for (ActorRef<EnvWorker.Command> w : remoteWorkers) {
-        w.tell(new EnvWorker.Stop(null));
+        w.tell(stop);
       }
-      // Remote workers do not confirm; give their last chunks a moment to arrive.
-      timers.startSingleTimer(new StopTimeout("workers"), Duration.ofSeconds(1));
+      timers.startSingleTimer(new StopTimeout("workers"), STOP_PHASE_TIMEOUT);
+      if (stoppingRemote.isEmpty()) {
+        flush();
+      }
     } else {
       for (ActorRef<EnvWorker.Command> w : workers) {
-        w.tell(new EnvWorker.Stop(getContext().getSelf()));
+        w.tell(stop);
       }
       timers.startSingleTimer(new StopTimeout("workers"), STOP_PHASE_TIMEOUT);
       if (runningWorkers.isEmpty()) {
@@ -291,6 +309,12 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   }
 
   private Behavior<Command> onWorkerStopped(WorkerStopped s) {
+    if (plan.cluster()) {
+      if (stoppingRemote.remove(s.worker()) && phase.equals("workers") && stoppingRemote.isEmpty()) {
+        flush();
+      }
+      return this;
+    }
     runningWorkers.remove(s.name());
     if (phase.equals("workers") && runningWorkers.isEmpty()) {
       flush();
@@ -306,7 +330,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
       failure = why != null ? why : t.name() + " stopped on its own";
       failureCause = t.ledger().gaveUpError();
       plan.listener().onEvent(Events.of("run_failing", "reason", failure));
-      return beginStop("failed: " + failure);
+      return beginStop("failed: " + failure, true);
     }
     if (phase.equals("workers") && runningWorkers.isEmpty()) {
       flush(); // a worker that gave up during the stop sends no WorkerStopped
@@ -317,7 +341,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
   private void flush() {
     phase = "replay";
     timers.startSingleTimer(new StopTimeout("replay"), STOP_PHASE_TIMEOUT);
-    replayService.tell(new ReplayService.Flush(plan.cluster(), getContext().getSelf()));
+    replayService.tell(new ReplayService.Flush(plan.cluster(), stop.reason(), stop.runOver(), getContext().getSelf()));
   }
 
   private Behavior<Command> onFlushed(ReplayFlushed f) {
@@ -370,11 +394,16 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     if (!now.equals(remoteWorkers)) {
       plan.listener().onEvent(Events.of("workers_changed", "workers", now.size(), "previous", remoteWorkers.size()));
     }
-    remoteWorkers = Set.copyOf(now);
     if (!phase.equals("running")) {
-      for (ActorRef<EnvWorker.Command> w : remoteWorkers) {
-        w.tell(new EnvWorker.Stop(null)); // a worker that registered during the stop stops too
+      for (ActorRef<EnvWorker.Command> w : now) {
+        if (!remoteWorkers.contains(w)) {
+          w.tell(new EnvWorker.Stop(null, stop.reason(), stop.runOver())); // registered during the stop
+        }
       }
+    }
+    remoteWorkers = Set.copyOf(now);
+    if (stoppingRemote.retainAll(now) && phase.equals("workers") && stoppingRemote.isEmpty()) {
+      flush(); // the last worker still owed a confirmation has gone (its node left or died)
     }
     return this;
   }

@@ -56,8 +56,14 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   public record NoNewParams(long latest) implements Command, ControlMessage {
   }
 
-  /** Stop stepping, send what is finished, stop; {@code replyTo} (local runs only) learns when. */
-  public record Stop(ActorRef<Coordinator.Command> replyTo) implements Command, ControlMessage {
+  /**
+   * Stop stepping, send what is finished, stop; {@code replyTo} (or null) learns when. {@code runOver}: the
+   * run has ended (budget, failure, a caller's stop), so an actor node stops too; false: only the learner is
+   * going away (a signal), so the node waits {@code learner_wait} for it to come back. {@code reason} is
+   * reported by the node.
+   */
+  public record Stop(ActorRef<Coordinator.Command> replyTo, String reason, boolean runOver)
+      implements Command, ControlMessage {
   }
 
   /** Self message: ask for parameters again (none were available). */
@@ -318,8 +324,9 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     if (outbox.size() > 0 || loop.vectorSteps() * loop.size() > reportedEnvSteps) {
       send(); // the finished sequences and the step counts since the last chunk
     }
+    spec.ledger().stoppedBy(s.reason(), s.runOver());
     if (s.replyTo() != null) {
-      s.replyTo().tell(new Coordinator.WorkerStopped(getContext().getSelf().path().name()));
+      s.replyTo().tell(new Coordinator.WorkerStopped(getContext().getSelf().path().name(), getContext().getSelf()));
     }
     return Behaviors.stopped();
   }

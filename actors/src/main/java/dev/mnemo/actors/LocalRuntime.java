@@ -135,7 +135,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** Asks the run to stop gracefully (workers, then replay, then learner and checkpoint). */
   public void requestStop(String reason) {
-    system.tell(new Coordinator.RequestStop(reason));
+    system.tell(new Coordinator.RequestStop(reason, true));
   }
 
   /** Completes when the run has stopped: with its totals, or with a {@link RunFailedException}. */

@@ -53,7 +53,8 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
    * worker that ever sent a chunk is told to stop as well: the replay service knows them all, even
    * those a lagging Receptionist listing has not shown the coordinator yet.
    */
-  public record Flush(boolean stopSenders, ActorRef<Coordinator.Command> replyTo) implements Command {
+  public record Flush(boolean stopSenders, String reason, boolean runOver, ActorRef<Coordinator.Command> replyTo)
+      implements Command {
   }
 
   private static final Duration RETRY_PERIOD = Duration.ofMillis(20);
@@ -93,6 +94,8 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
   private final Map<String, Long> nextSeq = new HashMap<>();
   private final Map<String, ActorRef<EnvWorker.Command>> senders = new HashMap<>();
   private boolean flushed;
+  /** The Stop a sender that is still sending after the flush gets (the flush's reason). */
+  private EnvWorker.Stop lateStop = new EnvWorker.Stop(null, "run stopped", true);
   private final long budget;
   private final ActorRef<Coordinator.Command> coordinator;
   private boolean budgetReported;
@@ -135,7 +138,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
       counters.sequencesDroppedAtStop.addAndGet(m.chunk().count());
       listener.onEvent(Events.of("sequences_dropped_at_stop", "sequences", m.chunk().count(),
           "reason", "arrived after the replay was flushed", "source", m.source()));
-      m.replyTo().tell(new EnvWorker.Stop(null));
+      m.replyTo().tell(lateStop);
       return this;
     }
     long steps = counters.envSteps.addAndGet(m.envSteps());
@@ -177,6 +180,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
 
   private Behavior<Command> onFlush(Flush f) {
     flushed = true;
+    lateStop = new EnvWorker.Stop(null, f.reason(), f.runOver());
     drain();
     long dropped = 0;
     for (Pending p : pending) {
@@ -185,7 +189,7 @@ public final class ReplayService extends AbstractBehavior<ReplayService.Command>
     pending.clear();
     if (f.stopSenders()) {
       for (ActorRef<EnvWorker.Command> w : senders.values()) {
-        w.tell(new EnvWorker.Stop(null));
+        w.tell(lateStop);
       }
     }
     if (dropped > 0) {

@@ -28,12 +28,14 @@ import java.time.Duration;
  *     one); a run killed without its final checkpoint loses at most this much
  * @param checkpointKeep periodic checkpoints kept (the newest)
  * @param resumeDir a checkpoint directory to continue from, or null
+ * @param learnerWait cluster actor nodes: how long a node without a learner (not yet found, or lost) keeps
+ *     trying to join one before it stops (exit 0, {@code actor_node_stopped})
  * @param envFactory makes the envs; null means {@code EnvRegistry.make(agent.envId())}
  */
 public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int credits, int stepsPerTick,
     boolean rateLimited, int publishEvery, Duration statusInterval, Duration restartMinBackoff,
     Duration restartMaxBackoff, int maxRestarts, Duration restartWindow, boolean learnerIdle, Path checkpointDir,
-    Duration checkpointInterval, int checkpointKeep, Path resumeDir, EnvFactory envFactory) {
+    Duration checkpointInterval, int checkpointKeep, Path resumeDir, Duration learnerWait, EnvFactory envFactory) {
 
   public RuntimeConfig {
     atLeast("workers", workers, 0);
@@ -49,6 +51,9 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
     }
     if (restartWindow == null || restartWindow.toMillis() < 1) {
       throw new IllegalArgumentException("restart_window must be >= 1 ms, got " + restartWindow);
+    }
+    if (learnerWait == null || learnerWait.toMillis() < 1) {
+      throw new IllegalArgumentException("learner_wait must be >= 1 ms, got " + learnerWait);
     }
     if (statusInterval == null || statusInterval.toMillis() < 1) {
       throw new IllegalArgumentException("status_interval must be >= 1 ms, got " + statusInterval);
@@ -67,7 +72,7 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
         c.getInt("credits"), c.getInt("steps_per_tick"), c.getBoolean("rate_limited"), 1,
         c.getDuration("status_interval"), Duration.ofMillis(200), Duration.ofSeconds(2), c.getInt("max_restarts"),
         c.getDuration("restart_window"), false, null, c.getDuration("checkpoint_interval"),
-        c.getInt("checkpoint_keep"), null, null);
+        c.getInt("checkpoint_keep"), null, c.getDuration("learner_wait"), null);
   }
 
   /** The {@code mnemo.actors} block of this module's {@code reference.conf}. */
@@ -79,57 +84,64 @@ public record RuntimeConfig(int workers, int envsPerWorker, int chunkRows, int c
   public RuntimeConfig withWorkers(int w, int envs) {
     return new RuntimeConfig(w, envs, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   public RuntimeConfig withFlow(int rows, int credit, int steps) {
     return new RuntimeConfig(workers, envsPerWorker, rows, credit, steps, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   public RuntimeConfig withRateLimited(boolean limited) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, limited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   public RuntimeConfig withStatusInterval(Duration d) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         d, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   /** At most {@code max} restarts per worker within any {@code window}; one more failure fails the run. */
   public RuntimeConfig withRestartBudget(int max, Duration window) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, max, window, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   public RuntimeConfig withLearnerIdle(boolean idle) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, idle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, envFactory);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, envFactory);
   }
 
   public RuntimeConfig withCheckpoints(Path dir, Path resume) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, dir,
-        checkpointInterval, checkpointKeep, resume, envFactory);
+        checkpointInterval, checkpointKeep, resume, learnerWait, envFactory);
   }
 
   /** A periodic checkpoint every {@code interval} of wall time (zero: none), keeping the newest {@code keep}. */
   public RuntimeConfig withCheckpointInterval(Duration interval, int keep) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        interval, keep, resumeDir, envFactory);
+        interval, keep, resumeDir, learnerWait, envFactory);
+  }
+
+  /** How long an actor node without a learner keeps trying to join one before it stops. */
+  public RuntimeConfig withLearnerWait(Duration wait) {
+    return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
+        statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
+        checkpointInterval, checkpointKeep, resumeDir, wait, envFactory);
   }
 
   public RuntimeConfig withEnvFactory(EnvFactory f) {
     return new RuntimeConfig(workers, envsPerWorker, chunkRows, credits, stepsPerTick, rateLimited, publishEvery,
         statusInterval, restartMinBackoff, restartMaxBackoff, maxRestarts, restartWindow, learnerIdle, checkpointDir,
-        checkpointInterval, checkpointKeep, resumeDir, f);
+        checkpointInterval, checkpointKeep, resumeDir, learnerWait, f);
   }
 
   private static void atLeast(String name, int v, int min) {

@@ -17,6 +17,24 @@ public final class WorkerLedger {
   final RestartWindow failures = new RestartWindow();
   volatile Throwable gaveUpError;
   volatile String gaveUp;
+  private volatile String stopReason;
+  private volatile boolean stopRunOver;
+
+  /** The worker was told to stop: why, and whether the run is over (else only its learner is going away). */
+  void stoppedBy(String reason, boolean runOver) {
+    stopReason = reason;
+    stopRunOver = runOver;
+  }
+
+  /** Why the worker was told to stop, or null when it was not (it gave up, or still runs). */
+  public String stopReason() {
+    return stopReason;
+  }
+
+  /** Whether the Stop it received ended the run (false also when it received none). */
+  public boolean stopRunOver() {
+    return stopRunOver;
+  }
 
   /** Why the worker gave up (its failures exceeded the restart budget), or null while it has not. */
   public String gaveUp() {

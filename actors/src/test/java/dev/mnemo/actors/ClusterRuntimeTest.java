@@ -106,8 +106,16 @@ class ClusterRuntimeTest {
       assertEquals(r.sequencesReceived(), r.sequencesInserted() + r.sequencesDroppedAtStop(),
           "received = inserted + dropped at stop");
       assertTrue(r.updates() > updatesAtRemoval, "updates continued");
+      assertTrue(events.events("stop_phase_timeout").isEmpty(), "the remote worker confirmed its stop: "
+          + events.events("stop_phase_timeout"));
       Process last = second;
       await("the actor JVM stops when the learner stops the run", 45, () -> !last.isAlive(), log2);
+      assertEquals(0, last.exitValue(), "actor node exit code");
+      List<String> stopped = Files.readAllLines(log2).stream()
+          .filter(l -> l.startsWith("{\"event\":\"actor_node_stopped\"")).toList();
+      assertEquals(1, stopped.size(), "one actor_node_stopped: " + stopped);
+      assertTrue(stopped.get(0).contains("\"kind\":\"run_over\"") && stopped.get(0).contains("test done"),
+          stopped.get(0));
       assertTrue(events.events("workers_changed").size() >= 3, "worker registrations came and went: "
           + events.events("workers_changed"));
     } finally {

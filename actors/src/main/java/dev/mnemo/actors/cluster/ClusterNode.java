@@ -24,9 +24,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * {@code learner} hosts the learner, the replay and the parameter server (and is the first seed node);
  * role {@code actor} hosts env workers. Binds {@code 127.0.0.1} unless another host is given.
  *
- * <p>Command line (what {@code ./mnemo node} forwards):
- * {@code ClusterNode --role learner|actor [--host H] [--port P] --seed-nodes H:P[,H:P...] CONFIG.conf}.
- * Events are printed to stdout as JSON lines, status lines prefixed {@code status}.
+ * <p>Command line (what {@code ./mnemo node} forwards, {@link NodeArgs}):
+ * {@code ClusterNode --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P...]] [--resume] CONFIG.conf}.
+ * Events are printed to stdout as JSON lines, status lines prefixed {@code status}. An actor node follows its
+ * learner's lifecycle ({@link ActorNodeRunner}): it stops when the learner ends the run, and rejoins a learner
+ * that comes back within {@code actors.learner_wait}, else stops with exit 0.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -59,16 +61,16 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  private final ActorSystem<?> system;
+  private final ActorSystem<Coordinator.Command> learnerSystem;
+  private final ActorNodeRunner actorRunner;
   private final CompletableFuture<RunResult> result;
-  private final boolean learner;
   private final RuntimeCounters counters;
 
-  private ClusterNode(ActorSystem<?> system, CompletableFuture<RunResult> result, boolean learner,
-      RuntimeCounters counters) {
-    this.system = system;
+  private ClusterNode(ActorSystem<Coordinator.Command> learnerSystem, ActorNodeRunner actorRunner,
+      CompletableFuture<RunResult> result, RuntimeCounters counters) {
+    this.learnerSystem = learnerSystem;
+    this.actorRunner = actorRunner;
     this.result = result;
-    this.learner = learner;
     this.counters = counters;
   }
 
@@ -90,51 +92,78 @@ public final class ClusterNode implements AutoCloseable {
         "pekko.remote.artery.canonical.port = " + o.port(),
         "pekko.cluster.seed-nodes = [" + seeds + "]",
         "pekko.cluster.roles = [\"" + o.role() + "\"]",
-        // A node that is downed leaves and exits its JVM rather than linger as a zombie.
-        "pekko.coordinated-shutdown.exit-jvm = " + ("actor".equals(o.role()) ? "on" : "off"),
-        // The learner's own hook stops the run gracefully (final checkpoint) before the system goes.
-        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = " + ("actor".equals(o.role()) ? "on" : "off")))
+        // Neither role lets Pekko end the JVM: a downed actor node's session ends and the node decides what
+        // comes next (rejoin or stop, ActorNodeRunner); the learner's own hook stops the run gracefully (final
+        // checkpoint) before the system goes. Pekko exiting the JVM from a shutdown phase while ClusterNode's
+        // hook waited for that same shutdown was the 2-minute hang of a node whose learner was killed.
+        "pekko.coordinated-shutdown.exit-jvm = off",
+        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+        // Artery's own JVM hook aborts every connection the moment SIGTERM arrives, before ClusterNode's hook has
+        // told the remote workers to stop: they then saw an unreachable learner instead of its Stop.
+        "pekko.jvm-shutdown-hooks = off"))
         .withFallback(PekkoSettings.base());
   }
 
-  /** Starts a node. On the learner, {@link #result()} completes at the budget or after {@link #requestStop}. */
+  /**
+   * Starts a node. On the learner, {@link #result()} completes at the budget or after {@link #requestStop}; on an
+   * actor node {@link #exitCode()} completes when the node has stopped (run over, or no learner for
+   * {@code learner_wait}).
+   */
   public static ClusterNode start(Options o, AgentBuilder agent, RuntimeConfig runtime, RuntimeListener listener) {
-    Config cfg = pekkoConfig(o);
     if ("learner".equals(o.role())) {
       Coordinator.Plan plan = LocalRuntime.prepare(runtime, agent, listener, true);
-      ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), SYSTEM, cfg);
+      ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), SYSTEM, pekkoConfig(o));
       plan.done().whenComplete((r, e) -> sys.terminate());
-      return new ClusterNode(sys, plan.done(), true, plan.counters());
+      return new ClusterNode(sys, null, plan.done(), plan.counters());
     }
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    ActorSystem<ActorNode.Command> sys = ActorSystem.create(ActorNode.create(agent, runtime, listener, stopped),
-        SYSTEM, cfg);
-    CompletableFuture<RunResult> done = new CompletableFuture<>();
-    // Done when the node has stopped its work, not when the system has terminated: leaving a cluster
-    // whose learner is already gone can take the coordinated shutdown's full timeouts.
-    stopped.thenRun(() -> done.complete(null));
-    sys.getWhenTerminated().thenRun(() -> done.complete(null));
-    return new ClusterNode(sys, done, false, null);
+    ActorNodeRunner runner = new ActorNodeRunner(o, agent, runtime, listener);
+    runner.start();
+    CompletableFuture<RunResult> done = runner.exitCode().thenApply(code -> null);
+    return new ClusterNode(null, runner, done, null);
   }
 
-  /** The learner's totals when the run ends (null on an actor node). */
+  /** The learner's totals when the run ends (null on an actor node, when the node has stopped). */
   public CompletableFuture<RunResult> result() {
     return result;
   }
 
-  /** Asks a learner node to stop gracefully (workers everywhere, then learner and checkpoint). */
-  @SuppressWarnings("unchecked")
+  /**
+   * The process exit code once the node has stopped: 0 when it stopped as designed (run over, learner gone
+   * for {@code learner_wait}, a stop request), 1 when its run failed (learner) or its workers gave up (actor).
+   */
+  public CompletableFuture<Integer> exitCode() {
+    if (actorRunner != null) {
+      return actorRunner.exitCode();
+    }
+    return result.handle((r, e) -> e == null ? 0 : 1);
+  }
+
+  /**
+   * Asks the node to stop gracefully. On a learner node this ends the run (workers everywhere, then learner
+   * and checkpoint) and the actor nodes stop too.
+   */
   public void requestStop(String reason) {
-    if (learner) {
-      ((ActorSystem<Coordinator.Command>) system).tell(new Coordinator.RequestStop(reason));
+    requestStop(reason, true);
+  }
+
+  /**
+   * As {@link #requestStop(String)}; on a learner node {@code runOver = false} (a signal: the learner will be
+   * resumed) tells the actor nodes to wait {@code learner_wait} for it instead of stopping.
+   */
+  public void requestStop(String reason, boolean runOver) {
+    if (learnerSystem != null) {
+      learnerSystem.tell(new Coordinator.RequestStop(reason, runOver));
     } else {
-      system.terminate();
+      actorRunner.requestStop(reason);
     }
   }
 
-  /** The address this node is bound to, {@code host:port}. */
+  /** The address this node is bound to, {@code host:port} (an actor node's current session). */
   public String address() {
-    var a = system.address();
+    if (actorRunner != null) {
+      return actorRunner.address();
+    }
+    var a = learnerSystem.address();
     return a.getHost().orElse("?") + ":" + a.getPort().orElse(-1);
   }
 
@@ -145,9 +174,14 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Terminates the ActorSystem, waiting at most {@code wait}; returns whether it terminated. */
   public boolean close(java.time.Duration wait) {
-    system.terminate();
+    if (actorRunner != null) {
+      actorRunner.close();
+      return true;
+    }
+    learnerSystem.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      learnerSystem.getWhenTerminated().toCompletableFuture().get(wait.toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
       return true;
     } catch (java.util.concurrent.TimeoutException e) {
       return false;
@@ -210,62 +244,97 @@ public final class ClusterNode implements AutoCloseable {
     return b.append('"').toString();
   }
 
-  /** Entry point: see the class comment for the arguments. */
-  public static void main(String[] args) throws Exception {
-    String role = null;
-    String host = "127.0.0.1";
-    Integer port = null;
-    List<String> seeds = new ArrayList<>();
-    String config = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--role" -> role = value(args, ++i, "--role");
-        case "--host" -> host = value(args, ++i, "--host");
-        case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-        case "--seed-nodes" -> seeds.addAll(List.of(value(args, ++i, "--seed-nodes").split(",")));
-        default -> {
-          if (args[i].startsWith("--")) {
-            throw new IllegalArgumentException("unknown option " + args[i]
-                + "; usage: --role learner|actor [--host H] [--port P] --seed-nodes H:P[,H:P] CONFIG");
-          }
-          config = args[i];
-        }
-      }
-    }
-    if (role == null) {
-      throw new IllegalArgumentException("--role learner|actor is required");
-    }
-    int p = port != null ? port : "learner".equals(role) ? 2552 : 0;
-    if (seeds.isEmpty() && "learner".equals(role)) {
-      seeds.add(host + ":" + p);
-    }
-    Config file = config == null ? ConfigFactory.empty() : ConfigFactory.parseFile(Path.of(config).toFile()).resolve();
-    AgentBuilder agent = NodeConfig.agent(file);
-    RuntimeConfig runtime = NodeConfig.runtime(file);
-    ClusterNode node = start(new Options(role, host, p, seeds), agent, runtime, printing(System.out));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.requestStop("signal");
-      try {
-        node.result().get(120, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("stop after signal did not finish: " + e);
-      }
-    }));
-    RunResult r = node.result().get();
-    if (r != null) {
-      System.out.println("result " + r);
-    }
-    if (!node.close(java.time.Duration.ofSeconds(10))) {
-      System.out.println("{\"event\":\"node_exit_without_clean_leave\"}");
-    }
-    // Native libraries (ND4J on the learner) may hold non-daemon threads: the run is over, exit.
-    System.exit(0);
+  /** Entry point: see the class comment for the arguments; exits with {@link #run}'s code. */
+  public static void main(String[] args) {
+    // Native libraries (ND4J on the learner) may hold non-daemon threads: the node is over, exit.
+    System.exit(run(args, System.out, System.err));
   }
 
-  private static String value(String[] args, int i, String opt) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(opt + " needs a value");
+  public static final String USAGE = "usage: --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] "
+      + "[--resume] CONFIG";
+
+  /**
+   * Runs a node until it stops and returns the process exit code: 0 stopped as designed, 1 the run failed (or
+   * an actor node's workers gave up), 2 bad arguments or an invalid config (reported on {@code err}, every
+   * problem at once, before anything starts). {@code --resume} (learner only) continues from the checkpoints
+   * in {@code actors.checkpoint_dir}, checked first like {@code mnemo run --resume}.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    NodeArgs a;
+    try {
+      a = NodeArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("mnemo node: " + e.getMessage());
+      err.println("mnemo node: " + USAGE);
+      return 2;
     }
-    return args[i];
+    NodeConfig.Loaded cfg;
+    try {
+      cfg = NodeConfig.read(a.config());
+    } catch (NodeConfig.InvalidNodeConfigException e) {
+      err.println("mnemo node: " + e.getMessage());
+      return 2;
+    }
+    RuntimeConfig runtime = cfg.runtime();
+    if (a.resume()) {
+      Path dir = runtime.checkpointDir();
+      if (dir == null) {
+        err.println("mnemo node: --resume: " + a.config() + " sets no actors.checkpoint_dir, so there is no "
+            + "checkpoint to resume from (the learner node writes its checkpoints there)");
+        return 2;
+      }
+      runtime = runtime.withCheckpoints(dir, dir);
+      try {
+        LocalRuntime.checkResume(runtime, cfg.agent());
+      } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+        err.println("mnemo node: --resume: cannot resume from " + dir + " (actors.checkpoint_dir of " + a.config()
+            + "): " + e.getMessage());
+        return 2;
+      }
+    }
+    Options o = a.options();
+    ClusterNode node;
+    try {
+      node = start(o, cfg.agent(), runtime, printing(out));
+    } catch (RuntimeException e) {
+      err.println("mnemo node: cannot start the " + o.role() + " node on " + o.host() + ":" + o.port() + ": " + e);
+      return 1;
+    }
+    boolean learner = "learner".equals(o.role());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // A signalled learner stops gracefully (final checkpoint) without ending the run, so its actor nodes wait
+      // learner_wait for it to be resumed; a signalled actor node sends what its workers finished and stops.
+      node.requestStop("signal", !learner);
+      try {
+        node.exitCode().get(learner ? 120 : 30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        err.println("mnemo node: stop after signal did not finish: " + e);
+      }
+    }, "mnemo-node-signal"));
+    int code;
+    try {
+      code = node.exitCode().get();
+      RunResult r = node.result().getNow(null);
+      if (r != null) {
+        out.println("result " + r);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (java.util.concurrent.ExecutionException e) {
+      err.println("mnemo node: " + e.getCause());
+      return 1;
+    }
+    if (learner && node.result().isCompletedExceptionally()) {
+      node.result().exceptionally(e -> {
+        err.println("mnemo node: run failed: " + (e.getCause() != null ? e.getCause() : e));
+        return null;
+      });
+    }
+    if (!node.close(java.time.Duration.ofSeconds(10))) {
+      out.println("{\"event\":\"node_exit_without_clean_leave\"}");
+    }
+    out.flush();
+    return code;
   }
 }

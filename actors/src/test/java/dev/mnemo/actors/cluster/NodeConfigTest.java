@@ -66,4 +66,49 @@ class NodeConfigTest {
     assertTrue(e.getMessage().contains("chunk_rows = 1000") && e.getMessage().contains("maximum-frame-size"),
         e.getMessage());
   }
+
+  @Test
+  void aNodeFileIsCheckedWholeBeforeAnythingStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path missing = dir.resolve("missing.conf");
+    var e = assertThrows(NodeConfig.InvalidNodeConfigException.class, () -> NodeConfig.read(missing));
+    assertTrue(e.getMessage().contains(missing + ": (file): no such config file"), e.getMessage());
+
+    java.nio.file.Path conf = dir.resolve("node.conf");
+    java.nio.file.Files.writeString(conf, String.join("\n",
+        "env = cartpole",
+        "actors {",
+        "  workres = 2",
+        "  credits = many",
+        "  learner_wait = 0s",
+        "  checkpoint_interval = -1s",
+        "}"));
+    e = assertThrows(NodeConfig.InvalidNodeConfigException.class, () -> NodeConfig.read(conf));
+    String m = e.getMessage();
+    assertEquals(4, e.problems().size(), m);
+    assertTrue(m.contains(conf + ":3: actors.workres: unknown key") && m.contains("did you mean 'workers'"), m);
+    assertTrue(m.contains(conf + ":4: actors.credits: expected an integer, got string \"many\""), m);
+    assertTrue(m.contains(conf + ":5: actors.learner_wait: expected a duration >= 1ms"), m);
+    assertTrue(m.contains(conf + ":6: actors.checkpoint_interval"), m);
+
+    java.nio.file.Files.writeString(conf, "env = cartpole\nactors { learner_wait = 45s, workers = 3 }\n");
+    NodeConfig.Loaded ok = NodeConfig.read(conf);
+    assertEquals(45, ok.runtime().learnerWait().toSeconds());
+    assertEquals(3, ok.runtime().workers());
+    assertEquals(60, RuntimeConfig.defaults().learnerWait().toSeconds(), "reference.conf default");
+  }
+
+  @Test
+  void nodeArgumentsAreParsedAndRefusedByName() {
+    NodeArgs a = NodeArgs.parse(new String[] {"--role", "learner", "--resume", "c.conf"});
+    assertTrue(a.resume());
+    assertEquals(2552, a.options().port());
+    assertEquals(List.of("127.0.0.1:2552"), a.options().seedNodes(), "a learner seeds itself");
+    NodeArgs actor = NodeArgs.parse(new String[] {"--role", "actor", "--seed-nodes", "127.0.0.1:7000", "c.conf"});
+    assertEquals(0, actor.options().port());
+    assertThrows(IllegalArgumentException.class, () -> NodeArgs.parse(new String[] {"--role", "actor", "c.conf"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> NodeArgs.parse(new String[] {"--role", "actor", "--seed-nodes", "h:1", "--resume", "c.conf"}));
+    assertThrows(IllegalArgumentException.class, () -> NodeArgs.parse(new String[] {"--role", "learner"}));
+  }
 }

@@ -167,7 +167,8 @@ class MnemoSerializationTest {
   void controlMessagesUseJacksonAndRoundTrip() throws Exception {
     TestProbe<Coordinator.Command> coord = kit.createTestProbe(Coordinator.Command.class);
     Object[] messages = {new EnvWorker.Ack("w#1", 4), new EnvWorker.NoNewParams(-1),
-        new EnvWorker.Stop(null), new EnvWorker.Stop(coord.getRef()), new ParamServer.Fetch(12, worker.getRef())};
+        new EnvWorker.Stop(null, "budget", true), new EnvWorker.Stop(coord.getRef(), "signal", false),
+        new Coordinator.WorkerStopped("worker-1-0", worker.getRef()), new ParamServer.Fetch(12, worker.getRef())};
     for (Object m : messages) {
       Serializer s = serialization.findSerializerFor(m);
       assertTrue(s.getClass().getName().contains("Jackson"), m + " should use Jackson, uses " + s.getClass());
@@ -218,10 +219,10 @@ class MnemoSerializationTest {
 
   @Test
   void nullReplyStopRoundTripsAsNull() throws Exception {
-    Serializer s = serialization.findSerializerFor(new EnvWorker.Stop(null));
-    byte[] bytes = serialization.serialize(new EnvWorker.Stop(null)).get();
+    Serializer s = serialization.findSerializerFor(new EnvWorker.Stop(null, "r", true));
+    byte[] bytes = serialization.serialize(new EnvWorker.Stop(null, "r", true)).get();
     EnvWorker.Stop back = (EnvWorker.Stop) serialization.deserialize(bytes, s.identifier(),
-        Serializers.manifestFor(s, new EnvWorker.Stop(null))).get();
+        Serializers.manifestFor(s, new EnvWorker.Stop(null, "r", true))).get();
     assertNull(back.replyTo());
   }
 }

@@ -48,7 +48,7 @@ public final class MnemoCli implements Callable<Integer> {
     cl.addSubcommand("report", new ReportCommand());
     cl.addSubcommand("eval", new EvalCommand(registries.kinds()));
     cl.addSubcommand("reproduce", new ReproduceCommand());
-    cl.addSubcommand("node", new NodeCommand());
+    cl.addSubcommand("node", new NodeCommand(registries.kinds(), out, err));
     cl.addSubcommand("serve-gym", new ServeGymCommand());
     // Everything after the benchmark's name is the benchmark's own (its --help included).
     cl.getSubcommands().get("bench").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);

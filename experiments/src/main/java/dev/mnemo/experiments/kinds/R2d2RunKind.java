@@ -83,6 +83,11 @@ public final class R2d2RunKind implements RunKind {
             + "one; a killed run resumes from the newest and loses at most this much; 0 = only the final one"))
         .key(KeyRule.ofInt("actors.checkpoint_keep").between(1, 1000)
             .doc("runtime = local: periodic checkpoints kept (the newest)"))
+        .key(KeyRule.ofDuration("actors.learner_wait").atLeast(Duration.ofMillis(1)).doc("mnemo node --role actor: "
+            + "how long a node without a learner (not found yet, or lost) keeps trying to join one, e.g. a learner "
+            + "restarted with --resume on the same address, before it stops with exit 0"))
+        .key(KeyRule.ofString("actors.checkpoint_dir").optional().doc("mnemo node --role learner: where the "
+            + "learner node writes its checkpoints and --resume reads them (mnemo run uses its run directory)"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run on the first parameters found solved: an "
             + "evaluation reached solved_threshold and a larger one of the same parameters confirmed it"))
         .key(KeyRule.ofInt("confirm_episodes").between(1, 1_000_000).doc("greedy episodes of the larger "

@@ -92,6 +92,9 @@ class EveryKeyRefusesBadValuesTest {
       "*:description:NAN", "free text: 'NaN' describes a run as well as any other words",
       "*:description:NEGATIVE", "free text: '-1' is a description",
       "*:description:OUT_OF_RANGE", "free text: any string is a description",
+      "r2d2:actors.checkpoint_dir:NAN", "a path (mnemo node's learner): 'NaN' is a valid relative directory",
+      "r2d2:actors.checkpoint_dir:NEGATIVE", "a path: '-1' is a valid relative directory",
+      "r2d2:actors.checkpoint_dir:OUT_OF_RANGE", "a path: any name is a valid relative directory",
       "r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so may a "
           + "threshold on them; only NaN is meaningless, and 1e300 means none");
 
