@@ -20,6 +20,16 @@ public final class MdpTrialRunner {
   /** Total reward of {@code agent} over {@code episodes} episodes of {@code horizon} steps on {@code task}. */
   public static double run(MdpAgent agent, TabularMdp task, int episodes, int horizon, long outcomeSeed,
       long policySeed) {
+    double total = 0;
+    for (double r : episodeReturns(agent, task, episodes, horizon, outcomeSeed, policySeed)) {
+      total += r;
+    }
+    return total;
+  }
+
+  /** The return of each of the trial's episodes, in order. */
+  public static double[] episodeReturns(MdpAgent agent, TabularMdp task, int episodes, int horizon,
+      long outcomeSeed, long policySeed) {
     int states = task.states();
     int actions = task.actions();
     SplittableRandom[] outcomes = new SplittableRandom[states * actions];
@@ -27,7 +37,7 @@ public final class MdpTrialRunner {
       outcomes[sa] = new SplittableRandom(SeedMix.mix(outcomeSeed, sa));
     }
     agent.reset(states, actions, horizon, new SplittableRandom(policySeed));
-    double total = 0;
+    double[] returns = new double[episodes];
     for (int e = 0; e < episodes; e++) {
       agent.beginEpisode();
       int s = START_STATE;
@@ -40,11 +50,11 @@ public final class MdpTrialRunner {
         double reward = task.reward(s, a) + stream.nextGaussian();
         int next = sampleNext(task, s, a, stream.nextDouble());
         agent.observe(s, a, reward, next);
-        total += reward;
+        returns[e] += reward;
         s = next;
       }
     }
-    return total;
+    return returns;
   }
 
   /** The smallest s2 whose cumulative probability exceeds u (the last state if rounding leaves u above all). */
