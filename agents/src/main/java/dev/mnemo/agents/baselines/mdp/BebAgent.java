@@ -1,6 +1,5 @@
 package dev.mnemo.agents.baselines.mdp;
 
-import java.util.Locale;
 
 /**
  * Bayesian exploration bonus (Kolter and Ng 2009): plan on the posterior-mean MDP with every mean reward raised
@@ -32,7 +31,7 @@ public final class BebAgent extends ModelBasedAgent {
 
   @Override
   public String hyperparameter() {
-    return String.format(Locale.ROOT, "beta=%.4g", beta);
+    return "beta=" + Numbers.compact(beta);
   }
 
   @Override

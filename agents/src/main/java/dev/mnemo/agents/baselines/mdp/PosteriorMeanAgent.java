@@ -1,6 +1,5 @@
 package dev.mnemo.agents.baselines.mdp;
 
-import java.util.Locale;
 
 /**
  * Greedy and ε-greedy: plan on the posterior-mean MDP ({@link TabularPosterior#meanMdp}); at each step take a
@@ -32,7 +31,7 @@ public final class PosteriorMeanAgent extends ModelBasedAgent {
 
   @Override
   public String hyperparameter() {
-    return epsilon == 0 ? "" : String.format(Locale.ROOT, "eps=%.3g", epsilon);
+    return epsilon == 0 ? "" : "eps=" + Numbers.compact(epsilon);
   }
 
   @Override

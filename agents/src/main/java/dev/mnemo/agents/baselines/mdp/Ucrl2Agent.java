@@ -1,6 +1,5 @@
 package dev.mnemo.agents.baselines.mdp;
 
-import java.util.Locale;
 
 /**
  * UCRL2 (Jaksch, Ortner and Auer 2010) re-planned at every episode start: the empirical MDP, the paper's
@@ -44,7 +43,7 @@ public final class Ucrl2Agent extends ModelBasedAgent {
 
   @Override
   public String hyperparameter() {
-    return String.format(Locale.ROOT, "c=%.4g", scale);
+    return "c=" + Numbers.compact(scale);
   }
 
   @Override
