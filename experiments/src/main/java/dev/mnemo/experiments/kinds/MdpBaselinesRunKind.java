@@ -40,7 +40,8 @@ public final class MdpBaselinesRunKind implements RunKind {
         + "\nprior_alpha0 = " + p.prior().alpha0() + "\nprior_mu0 = " + p.prior().mu0() + "\nprior_tau0 = "
         + p.prior().tau0() + "\nprior_tau = " + p.prior().tau() + "\nucrl2_delta = " + p.ucrl2Delta()
         + "\nopsrl_samples = " + p.opsrlSamples() + "\nucrl2_scales = " + list(p.ucrl2Scales())
-        + "\nbeb_betas = " + list(p.bebBetas()) + "\nepsilons = " + list(p.epsilons()) + "\n";
+        + "\nbeb_betas = " + list(p.bebBetas()) + "\nepsilons = " + list(p.epsilons()) + "\ntabularl_variants = "
+        + p.tabulaRlVariants() + "\nbeb_tabularl_scalings = " + list(p.bebTabulaRlScalings()) + "\n";
     return ConfigSchema.builder(name())
         .defaults(defaults)
         .key(KeyRule.ofIntList("episodes").between(1, 100_000).doc("trial lengths n (episodes of 10 steps)"))
@@ -58,9 +59,13 @@ public final class MdpBaselinesRunKind implements RunKind {
         .key(KeyRule.ofDoubleList("ucrl2_scales").between(0, 1e6).doc("UCRL2 grid: scale of the confidence radii"))
         .key(KeyRule.ofDoubleList("beb_betas").between(0, 1e6).doc("BEB grid: bonus weight beta in beta/(1+n)"))
         .key(KeyRule.ofDoubleList("epsilons").between(0, 1).doc("eps-greedy grid: exploration rate"))
+        .key(KeyRule.ofBoolean("tabularl_variants")
+            .doc("also report BEB, eps-greedy and greedy as the RL² authors' code (TabulaRL) ran them"))
+        .key(KeyRule.ofDoubleList("beb_tabularl_scalings").between(0, 1e6)
+            .doc("grid of TabulaRL's BEB scaling (bonus 2 H^3 scaling / (1 + S + n) per step left)"))
         .check("the table's settings are consistent (tune_seed differs from seed, grids not empty)",
             c -> settings(c, c.getLong("seed")), "tune_seed", "episodes", "opsrl_samples", "ucrl2_scales",
-            "beb_betas", "epsilons")
+            "beb_betas", "epsilons", "beb_tabularl_scalings")
         .build();
   }
 
@@ -97,6 +102,7 @@ public final class MdpBaselinesRunKind implements RunKind {
         c.getDouble("prior_tau"));
     return new Settings(c.getIntList("episodes"), c.getInt("instances"), seed, c.getInt("tune_instances"),
         c.getLong("tune_seed"), c.getInt("threads"), prior, c.getDouble("ucrl2_delta"), c.getIntList("opsrl_samples"),
-        c.getDoubleList("ucrl2_scales"), c.getDoubleList("beb_betas"), c.getDoubleList("epsilons"));
+        c.getDoubleList("ucrl2_scales"), c.getDoubleList("beb_betas"), c.getDoubleList("epsilons"),
+        c.getBoolean("tabularl_variants"), c.getDoubleList("beb_tabularl_scalings"));
   }
 }

@@ -24,7 +24,8 @@ class MdpBaselinesRunKindTest {
   void smallTableWritesResultsBesideThePaper() throws IOException {
     Path conf = tmp.resolve("mdps.conf");
     Files.writeString(conf, "kind = mdp-baselines\nseed = 7\nepisodes = [10]\ninstances = 40\ntune_instances = 10\n"
-        + "opsrl_samples = [1, 2]\nucrl2_scales = [0.05]\nbeb_betas = [1.0]\nepsilons = [0.1]\n");
+        + "opsrl_samples = [1, 2]\nucrl2_scales = [0.05]\nbeb_betas = [1.0]\nepsilons = [0.1]\n"
+        + "beb_tabularl_scalings = [0.001]\n");
     Path out = tmp.resolve("run");
     assertEquals(0, cli.mnemo("run", conf.toString(), "--out", out.toString()), cli.err());
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
@@ -35,7 +36,10 @@ class MdpBaselinesRunKindTest {
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed", s.get("status").asText());
     assertEquals(4000, s.get("env_steps").asLong(), "10 episodes x 10 steps x 40 tasks");
-    assertEquals(7, s.get("figures_compared_with_paper").asInt(), "the paper's seven columns at n = 10");
+    assertEquals(10, s.get("figures_compared_with_paper").asInt(),
+        "the paper's seven columns at n = 10 and the three TabulaRL variants beside theirs");
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("10,beb_tabularl,scaling=0.001,") && l.endsWith(",150.2")),
+        csv.toString());
   }
 
   @Test

@@ -37,8 +37,11 @@ public final class MdpTableEvaluation {
   public static final int HORIZON = 10;
 
   /** Algorithms in table order (the paper's columns after {@code oracle}). */
-  static final List<String> ALGORITHMS =
-      List.of("oracle", "random", "psrl", "opsrl", "ucrl2", "beb", "eps_greedy", "greedy");
+  static final List<String> ALGORITHMS = List.of("oracle", "random", "psrl", "opsrl", "ucrl2", "beb", "beb_tabularl",
+      "eps_greedy", "eps_greedy_tabularl", "greedy", "greedy_tabularl");
+
+  /** Suffix of the diagnostic rows that run an algorithm as the RL² authors' code (TabulaRL) did. */
+  static final String TABULARL = "_tabularl";
 
   /**
    * Everything the evaluation needs.
@@ -55,11 +58,15 @@ public final class MdpTableEvaluation {
    * @param ucrl2Scales UCRL2's grid of confidence-radius scales
    * @param bebBetas BEB's grid of bonus weights β
    * @param epsilons ε-greedy's grid of exploration rates
+   * @param tabulaRlVariants also report BEB, ε-greedy and greedy as TabulaRL implements them (the RL² authors'
+   *     code), suffixed {@code _tabularl} and compared with the same paper column
+   * @param bebTabulaRlScalings grid of TabulaRL's BEB {@code scaling}
    */
   public record Settings(List<Integer> episodes, int instances, long seed, int tuneInstances, long tuneSeed,
       int threads, MdpPrior prior, double ucrl2Delta, List<Integer> opsrlSamples, List<Double> ucrl2Scales,
-      List<Double> bebBetas, List<Double> epsilons) {
+      List<Double> bebBetas, List<Double> epsilons, boolean tabulaRlVariants, List<Double> bebTabulaRlScalings) {
     public Settings {
+      bebTabulaRlScalings = List.copyOf(bebTabulaRlScalings);
       episodes = List.copyOf(episodes);
       opsrlSamples = List.copyOf(opsrlSamples);
       ucrl2Scales = List.copyOf(ucrl2Scales);
@@ -90,11 +97,13 @@ public final class MdpTableEvaluation {
       requireGrid("ucrl2_scales", ucrl2Scales);
       requireGrid("beb_betas", bebBetas);
       requireGrid("epsilons", epsilons);
+      requireGrid("beb_tabularl_scalings", bebTabulaRlScalings);
       // The agents' constructors check each grid value's range and name it.
       opsrlSamples.forEach(s -> new OptimisticPsrlAgent(prior, s));
       ucrl2Scales.forEach(c -> new Ucrl2Agent(c, ucrl2Delta));
       bebBetas.forEach(b -> new BebAgent(prior, b));
       epsilons.forEach(e -> PosteriorMeanAgent.epsilonGreedy(prior, e));
+      bebTabulaRlScalings.forEach(c -> new TabulaRlBebAgent(prior, c));
     }
 
     private static void requireGrid(String key, List<?> grid) {
@@ -107,7 +116,8 @@ public final class MdpTableEvaluation {
      * The paper's table: n in {10, 25, 50, 75, 100}, 1000 evaluation tasks, 250 tuning tasks, TabulaRL's prior,
      * δ = 0.05, and grids: OPSRL samples {1, 2, 3, 5, 7, 10, 15, 20} (the authors swept 1..20), UCRL2 scale and
      * BEB β on log grids (scale 10^-4..1 in 21 steps like the authors'; β 10^-2..10^2 in 17 steps), ε in
-     * {0.1, ..., 1.0} (the authors' grid; ε = 0 is the greedy column).
+     * {0.1, ..., 1.0} (the authors' grid; ε = 0 is the greedy column); the TabulaRL variants on, their BEB
+     * scaling on the authors' grid (21 log-spaced values in [1e-4, 1]).
      */
     public static Settings paper() {
       List<Double> scales = logGrid(1e-4, 1.0, 21);
@@ -117,7 +127,7 @@ public final class MdpTableEvaluation {
         eps.add(i / 10.0);
       }
       return new Settings(List.of(10, 25, 50, 75, 100), 1000, 20161110L, 250, 1L, 2, MdpPrior.tabulaRl(), 0.05,
-          List.of(1, 2, 3, 5, 7, 10, 15, 20), scales, betas, eps);
+          List.of(1, 2, 3, 5, 7, 10, 15, 20), scales, betas, eps, true, scales);
     }
 
     /** {@code count} values from {@code from} to {@code to}, evenly spaced in log scale, rounded to 4 digits. */
@@ -132,27 +142,32 @@ public final class MdpTableEvaluation {
 
     public Settings withEpisodes(List<Integer> n) {
       return new Settings(n, instances, seed, tuneInstances, tuneSeed, threads, prior, ucrl2Delta, opsrlSamples,
-          ucrl2Scales, bebBetas, epsilons);
+          ucrl2Scales, bebBetas, epsilons, tabulaRlVariants, bebTabulaRlScalings);
     }
 
     public Settings withInstances(int evaluation, int tuning) {
       return new Settings(episodes, evaluation, seed, tuning, tuneSeed, threads, prior, ucrl2Delta, opsrlSamples,
-          ucrl2Scales, bebBetas, epsilons);
+          ucrl2Scales, bebBetas, epsilons, tabulaRlVariants, bebTabulaRlScalings);
     }
 
     public Settings withSeeds(long evaluation, long tuning) {
       return new Settings(episodes, instances, evaluation, tuneInstances, tuning, threads, prior, ucrl2Delta,
-          opsrlSamples, ucrl2Scales, bebBetas, epsilons);
+          opsrlSamples, ucrl2Scales, bebBetas, epsilons, tabulaRlVariants, bebTabulaRlScalings);
     }
 
     public Settings withThreads(int t) {
       return new Settings(episodes, instances, seed, tuneInstances, tuneSeed, t, prior, ucrl2Delta, opsrlSamples,
-          ucrl2Scales, bebBetas, epsilons);
+          ucrl2Scales, bebBetas, epsilons, tabulaRlVariants, bebTabulaRlScalings);
     }
 
     public Settings withGrids(List<Integer> samples, List<Double> scales, List<Double> betas, List<Double> eps) {
       return new Settings(episodes, instances, seed, tuneInstances, tuneSeed, threads, prior, ucrl2Delta, samples,
-          scales, betas, eps);
+          scales, betas, eps, tabulaRlVariants, bebTabulaRlScalings);
+    }
+
+    public Settings withTabulaRlVariants(boolean on) {
+      return new Settings(episodes, instances, seed, tuneInstances, tuneSeed, threads, prior, ucrl2Delta,
+          opsrlSamples, ucrl2Scales, bebBetas, epsilons, on, bebTabulaRlScalings);
     }
   }
 
@@ -253,6 +268,14 @@ public final class MdpTableEvaluation {
     for (double eps : s.epsilons()) {
       v.add(() -> PosteriorMeanAgent.epsilonGreedy(s.prior(), eps));
     }
+    if (s.tabulaRlVariants()) {
+      for (double scaling : s.bebTabulaRlScalings()) {
+        v.add(() -> new TabulaRlBebAgent(s.prior(), scaling));
+      }
+      for (double eps : s.epsilons()) {
+        v.add(() -> PosteriorMeanAgent.tabulaRl(eps));
+      }
+    }
     return v;
   }
 
@@ -290,7 +313,7 @@ public final class MdpTableEvaluation {
     return chosen;
   }
 
-  /** Oracle, random, PSRL, the tuned algorithms at their chosen values, greedy: in {@link #ALGORITHMS} order. */
+  /** Oracle, random, PSRL, the tuned algorithms at their chosen values, greedy (and its TabulaRL twin). */
   private static List<Supplier<MdpAgent>> evaluationVariants(Settings s, List<Supplier<MdpAgent>> tuned) {
     List<Supplier<MdpAgent>> v = new ArrayList<>();
     v.add(OracleMdpAgent::new);
@@ -298,6 +321,9 @@ public final class MdpTableEvaluation {
     v.add(() -> new PsrlAgent(s.prior()));
     v.addAll(tuned);
     v.add(() -> PosteriorMeanAgent.greedy(s.prior()));
+    if (s.tabulaRlVariants()) {
+      v.add(() -> PosteriorMeanAgent.tabulaRl(0.0));
+    }
     return v;
   }
 
@@ -370,8 +396,8 @@ public final class MdpTableEvaluation {
         case "random" -> String.format(Locale.ROOT, "E=%d", n * HORIZON);
         default -> agent.hyperparameter();
       };
-      rows.add(new Row(n, agent.name(), hyper, stats.mean(), stats.ci95(),
-          paper.figure(n, agent.name()).orElse(Double.NaN)));
+      String column = agent.name().replace(TABULARL, "");
+      rows.add(new Row(n, agent.name(), hyper, stats.mean(), stats.ci95(), paper.figure(n, column).orElse(Double.NaN)));
     }
     return rows;
   }
@@ -431,7 +457,9 @@ public final class MdpTableEvaluation {
         result.tuneSeconds(), s.threads()));
     sb.append("`oracle` knows the task (not in the paper); `random`'s 'chosen' cell holds its expectation n·H "
         + "over the task distribution, against which the luck of these tasks shows. **✗** marks a figure "
-        + "whose paper value lies outside ours ± our 95% CI.\n\n");
+        + "whose paper value lies outside ours ± our 95% CI. Rows ending in `_tabularl` (when present) run BEB, "
+        + "ε-greedy and greedy as TabulaRL implements them, the code the RL² authors ran (BEB's bonus times the "
+        + "steps left; greedy on a nearly flat prior), and are compared with the same paper column.\n\n");
     sb.append("| n | algorithm | chosen | ours | ± ci95 | paper | |\n");
     sb.append("|---:|---|---|---:|---:|---:|---|\n");
     int outside = 0;

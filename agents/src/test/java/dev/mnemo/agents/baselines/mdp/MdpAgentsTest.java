@@ -131,6 +131,21 @@ class MdpAgentsTest {
   }
 
   @Test
+  void tabulaRlBebAddsAnUnscaledRewardBonusAndATransitionBonusTimesTheStepsLeft() {
+    // One state, one action, nothing observed: r̄ = 0, reward bonus 1 / (τ0 + 0 + 1) = 1/2,
+    // β_T = 2 H^3 scaling = 54 * 0.1 = 5.4 for H = 3, divided by 1 + S α0 + n = 2: 2.7 per step left.
+    TabulaRlBebAgent agent = new TabulaRlBebAgent(PRIOR, 0.1);
+    agent.reset(1, 1, 3, new SplittableRandom(1));
+    agent.beginEpisode();
+    QTable q = agent.plannedValues();
+    assertEquals(0.5, q.q(2, 0, 0), 1e-12);
+    assertEquals(0.5 + 2.7 + 0.5, q.q(1, 0, 0), 1e-12);
+    assertEquals(0.5 + 5.4 + 3.7, q.q(0, 0, 0), 1e-12);
+    assertEquals("greedy_tabularl", PosteriorMeanAgent.tabulaRl(0).name());
+    assertEquals("eps_greedy_tabularl", PosteriorMeanAgent.tabulaRl(0.2).name());
+  }
+
+  @Test
   void ucrl2PlansAtLeastTheTrueOptimalValueWithTheTheoreticalRadii() {
     QTable truth = new QTable(H, 2, 2);
     BackwardInduction.solve(trap(), truth);

@@ -28,7 +28,8 @@ class MdpTableEvaluationTest {
   /** A small table: n = 10, 120 evaluation and 30 tuning tasks, short grids. */
   static Settings small() {
     return Settings.paper().withEpisodes(List.of(10)).withInstances(120, 30).withSeeds(77, 78)
-        .withGrids(List.of(1, 3), List.of(0.01, 0.1), List.of(0.5, 2.0), List.of(0.1, 0.5));
+        .withGrids(List.of(1, 3), List.of(0.01, 0.1), List.of(0.5, 2.0), List.of(0.1, 0.5))
+        .withTabulaRlVariants(false);
   }
 
   @Test
@@ -94,6 +95,16 @@ class MdpTableEvaluationTest {
     assertTrue(csv.stream().anyMatch(l -> l.startsWith("10,greedy,,") && l.endsWith(",134.8")), csv.toString());
     assertTrue(Files.readString(tmp.resolve("table.md")).contains("| 10 | psrl | – |"));
     assertEquals(1 + 8, Files.readAllLines(tmp.resolve("tuning.csv")).size());
+  }
+
+  @Test
+  void tabulaRlVariantsAreComparedWithTheSamePaperColumn() {
+    Result r = MdpTableEvaluation.evaluate(small().withInstances(40, 10).withTabulaRlVariants(true), QUIET);
+    for (String a : List.of("beb", "eps_greedy", "greedy")) {
+      assertEquals(r.row(10, a).paper(), r.row(10, a + "_tabularl").paper(), 0.0, a);
+    }
+    assertEquals(21, r.tuning().stream().filter(t -> t.algorithm().equals("beb_tabularl")).count(),
+        "the authors' 21 scalings");
   }
 
   @Test
