@@ -48,7 +48,7 @@ public final class MdpBaselinesRunKind implements RunKind {
         .key(KeyRule.ofInt("instances").between(2, 10_000_000).doc("evaluation tasks per n (paper: 1000)"))
         .key(KeyRule.ofInt("tune_instances").between(1, 10_000_000)
             .doc("tuning tasks per n, drawn from tune_seed, never evaluated"))
-        .key(KeyRule.ofLong("tune_seed").doc("seed of the tuning tasks; must differ from seed"))
+        .key(KeyRule.ofLong("tune_seed").atLeast(0).doc("seed of the tuning tasks; must differ from seed"))
         .key(KeyRule.ofInt("threads").between(1, 256).doc("worker threads; figures do not depend on it"))
         .key(KeyRule.ofDouble("prior_alpha0").positive().doc("Dirichlet prior weight per next state"))
         .key(KeyRule.ofDouble("prior_mu0").doc("prior mean of a mean reward (TabulaRL: 0)"))

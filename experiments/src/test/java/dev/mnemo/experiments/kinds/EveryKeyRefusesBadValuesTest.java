@@ -83,13 +83,15 @@ class EveryKeyRefusesBadValuesTest {
   private static final Map<String, String> BASES = Map.of(
       "r2d2", StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 400\neval_interval = 200\n"
           + "eval_episodes = 4\nsolved_threshold = 3.5\n",
-      "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n");
+      "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n",
+      "mdp-baselines", "kind = mdp-baselines\ninstances = 10\ntune_instances = 2\nthreads = 1\n");
 
   /** {@code kind:key:bad value} a key accepts, and why. */
   private static final Map<String, String> ALLOWED = Map.of(
       "*:description:NAN", "free text: 'NaN' describes a run as well as any other words",
       "*:description:NEGATIVE", "free text: '-1' is a description",
       "*:description:OUT_OF_RANGE", "free text: any string is a description",
+      "mdp-baselines:prior_mu0:NEGATIVE", "a prior mean of the mean rewards may be negative (rewards are Gaussian)",
       "r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so may a "
           + "threshold on them; only NaN is meaningless, and 1e300 means none");
 
