@@ -7,6 +7,7 @@ import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.bench.EnvsBench;
 import dev.mnemo.experiments.bench.BenchRegistry;
 import dev.mnemo.experiments.kinds.BanditBaselinesRunKind;
+import dev.mnemo.experiments.kinds.MdpBaselinesRunKind;
 import dev.mnemo.experiments.kinds.R2d2RunKind;
 import dev.mnemo.experiments.kinds.Rl2RunKind;
 import dev.mnemo.experiments.run.RunKindRegistry;
@@ -27,7 +28,8 @@ public final class Wiring {
     RunKindRegistry kinds = new RunKindRegistry()
         .register(new R2d2RunKind())
         .register(new BanditBaselinesRunKind())
-        .register(new Rl2RunKind());
+        .register(new Rl2RunKind())
+        .register(new MdpBaselinesRunKind());
     BenchRegistry benches = new BenchRegistry()
         .register("envs", "env steps/s: single instance and VectorEnv(64), vs POPGym's Python figures",
             EnvsBench::run)

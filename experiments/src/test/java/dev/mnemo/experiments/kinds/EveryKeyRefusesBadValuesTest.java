@@ -85,7 +85,8 @@ class EveryKeyRefusesBadValuesTest {
           + "eval_episodes = 4\nsolved_threshold = 3.5\n",
       "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n",
       "rl2", "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 8\nminibatches = 2\n"
-          + "total_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n");
+          + "total_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n",
+      "mdp-baselines", "kind = mdp-baselines\ninstances = 10\ntune_instances = 2\nthreads = 1\n");
 
   /** {@code kind:key:bad value} a key accepts, and why. */
   private static final Map<String, String> ALLOWED = Map.of(
@@ -95,6 +96,7 @@ class EveryKeyRefusesBadValuesTest {
       "r2d2:actors.checkpoint_dir:NAN", "a path (mnemo node's learner): 'NaN' is a valid relative directory",
       "r2d2:actors.checkpoint_dir:NEGATIVE", "a path: '-1' is a valid relative directory",
       "r2d2:actors.checkpoint_dir:OUT_OF_RANGE", "a path: any name is a valid relative directory",
+      "mdp-baselines:prior_mu0:NEGATIVE", "a prior mean of the mean rewards may be negative (rewards are Gaussian)",
       "r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so may a "
           + "threshold on them; only NaN is meaningless, and 1e300 means none");
 
