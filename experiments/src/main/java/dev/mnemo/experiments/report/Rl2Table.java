@@ -145,7 +145,10 @@ public final class Rl2Table {
     try (Stream<Path> s = Files.walk(dir, 2)) {
       for (Path d : s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).toList()) {
         JsonNode sum = Json.read(d.resolve("summary.json"));
-        if (!"rl2".equals(sum.path("kind").asText()) || !"completed".equals(sum.path("status").asText())) {
+        String status = sum.path("status").asText();
+        // An interrupted run (stopped before its budget) still evaluated its final and peak parameters.
+        if (!"rl2".equals(sum.path("kind").asText()) || !sum.has("final_eval_return")
+            || !("completed".equals(status) || "interrupted".equals(status))) {
           continue;
         }
         Config c = ConfigFactory.parseFile(d.resolve("config.conf").toFile());
