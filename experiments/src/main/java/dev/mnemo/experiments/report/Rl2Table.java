@@ -139,10 +139,10 @@ public final class Rl2Table {
         Double.isNaN(paper) ? "" : String.format(Locale.ROOT, "%.1f", paper), source);
   }
 
-  /** Every completed RL² run directory under {@code dir}, ordered by setting. */
+  /** Every completed (or stopped) RL² run directory directly in {@code dir}, ordered by setting. */
   static List<Rl2Run> runs(Path dir) throws IOException {
     Map<String, Rl2Run> sorted = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(dir, 2)) {
+    try (Stream<Path> s = Files.list(dir)) { // attempts/ and other subfolders are NOTES material, not the table's
       for (Path d : s.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).toList()) {
         JsonNode sum = Json.read(d.resolve("summary.json"));
         String status = sum.path("status").asText();
