@@ -21,9 +21,9 @@ import java.util.function.IntFunction;
  * selected on the tasks that measure it.
  */
 public final class Rl2Trainer implements AutoCloseable {
-  private static final long TRAIN_SALT = 0x7472616EL;
-  private static final long EVAL_SALT = 0x6576616CL;
-  private static final long FINAL_SALT = 0x66696E61L;
+  static final long TRAIN_SALT = 0x7472616EL;
+  static final long EVAL_SALT = 0x6576616CL;
+  static final long FINAL_SALT = 0x66696E61L;
 
   private final Rl2Config cfg;
   private final IntFunction<Env> envFactory;

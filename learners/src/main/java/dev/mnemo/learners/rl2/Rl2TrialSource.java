@@ -1,0 +1,52 @@
+package dev.mnemo.learners.rl2;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.rl2.ActorCriticPolicy;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.envs.Seeds;
+import dev.mnemo.learners.agent.TrialSource;
+
+/**
+ * One worker's RL² trials: a {@link TrialCollector} and its own sampling {@link ActorCriticPolicy}. Collection
+ * {@code k} draws its tasks from {@code combine(seed, k)}, so a source never repeats a task set and sources of
+ * different seeds do not share one. Each collection fills a new {@link TrialBatch}: the receiver keeps it while
+ * this source goes on collecting.
+ */
+final class Rl2TrialSource implements TrialSource<TrialBatch> {
+  private final TrialCollector collector;
+  private final ActorCriticPolicy policy;
+  private final long seed;
+  private long collections;
+
+  Rl2TrialSource(TrialCollector collector, ActorCriticSpec spec, long seed) {
+    this.collector = collector;
+    this.seed = seed;
+    this.policy = new ActorCriticPolicy(spec, collector.trials(), Seeds.combine(seed, -1), false);
+  }
+
+  @Override
+  public int trials() {
+    return collector.trials();
+  }
+
+  @Override
+  public long maxEnvSteps() {
+    return (long) collector.trials() * collector.time();
+  }
+
+  @Override
+  public Collected<TrialBatch> collect(ParamSnapshot params) {
+    long t0 = System.nanoTime();
+    long env0 = collector.envNanos();
+    long act0 = collector.actNanos();
+    policy.load(params);
+    TrialBatch batch = collector.newBatch();
+    collector.collect(policy, Seeds.combine(seed, collections++), batch);
+    double returns = 0;
+    for (int b = 0; b < batch.trials(); b++) {
+      returns += batch.trialReturn(b);
+    }
+    return new Collected<>(batch, batch.paramVersion(), batch.trials(), batch.validSteps(), returns,
+        (System.nanoTime() - t0) / 1e9, (collector.envNanos() - env0) / 1e9, (collector.actNanos() - act0) / 1e9);
+  }
+}
