@@ -197,7 +197,10 @@ final class OnPolicyLearnerService<B, R> extends AbstractBehavior<OnPolicyLearne
     ParamSnapshot last = learner.snapshot();
     if (spec.evaluator() != null && last.version() > 0 && lastEvaluated != last.version()) {
       try {
-        evaluate(last); // the synchronous trainer evaluates its last update too: the final parameters may be the peak
+        // The synchronous trainer evaluates its last update too: the final parameters may be the peak.
+        Evaluation e = evaluate(last);
+        spec.listener().onEvent(Events.of("eval", "updates", last.version(), "env_steps", envSteps, "eval_return",
+            e.meanReturn(), "eval_ci95", e.ci95(), "kind", "last_update"));
       } catch (RuntimeException e) {
         return fail("evaluation", e);
       }

@@ -21,7 +21,7 @@ class Rl2OnPolicyLearningTest {
 
   @Test
   void learnsThreeArmedBanditsOfFivePulls() throws Exception {
-    assertLearns("bandit?arms=3&pulls=5", 5, 150_000, 2.5, 0.3);
+    assertLearns("bandit?arms=3&pulls=5", 5, 300_000, 2.5, 0.3);
   }
 
   @Test

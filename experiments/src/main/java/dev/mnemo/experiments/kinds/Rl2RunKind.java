@@ -27,7 +27,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code kind = rl2}: RL² trained by PPO on a trial env (bandits, random MDPs). The keys are {@link Rl2Config}'s
+ * {@code kind = rl2}: RL² trained by PPO on a trial env (bandits, random MDPs); {@code runtime = sync} (the
+ * synchronous trainer) or {@code local} (the on-policy Pekko runtime: {@link Rl2LocalRun}). The keys are {@link Rl2Config}'s
  * and {@link PpoConfig}'s fields in snake_case with the defaults of the learners' {@code reference.conf}
  * (subtree {@code mnemo.rl2}). Writes the final parameters ({@code checkpoints/result.params}), the peak ones
  * ({@code checkpoints/peak.params}) and the learner ({@code checkpoints/learner.ppo}); summary.json's eval is
@@ -55,6 +56,19 @@ public final class Rl2RunKind implements RunKind {
   public ConfigSchema schema() {
     ConfigSchema.Builder b = ConfigSchema.builder(name())
         .defaults(Defaults.TEXT)
+        .defaults(Defaults.RUNTIME)
+        .key(KeyRule.ofString("runtime").oneOf("sync", "local").doc("sync: one thread collects and learns in turn "
+            + "(deterministic); local: Pekko trial workers collect whole trials while the learner updates"))
+        .key(KeyRule.ofInt("max_param_lag").between(0, 1_000_000).doc("runtime = local: a collection is used only "
+            + "if at most this many updates happened since the parameters that collected it, else dropped and counted "
+            + "(0: strictly on-policy; 1: workers collect during an update, PPO's clipped ratio corrects for it)"))
+        .key(KeyRule.ofInt("actors.workers").between(1, 1024).doc("runtime = local: trial worker actors"))
+        .key(KeyRule.ofInt("actors.credits").between(1, 1024).doc("runtime = local: collections a worker may have "
+            + "sent that the learner has not yet received (how far it may run ahead)"))
+        .key(KeyRule.ofInt("actors.max_restarts").between(0, 1_000_000).doc("runtime = local: restarts one trial "
+            + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
+        .key(KeyRule.ofDuration("actors.restart_window").atLeast(java.time.Duration.ofMillis(1))
+            .doc("runtime = local: the sliding window actors.max_restarts counts in"))
         .key(KeyRule.ofString("env").doc("trial env id (one env episode is one trial: bandit, mdp); `mnemo envs`"))
         .key(KeyRule.ofString("core").oneOf(RecurrentCores.names().toArray(String[]::new))
             .doc("the recurrent core of each tower (ln_gru: the reproduction's)"))
@@ -128,8 +142,11 @@ public final class Rl2RunKind implements RunKind {
   }
 
   @Override
-  public RunOutcome run(RunContext ctx) {
+  public RunOutcome run(RunContext ctx) throws Exception {
     Rl2Config cfg = toConfig(ctx.config(), ctx.seed());
+    if ("local".equals(ctx.config().getString("runtime"))) {
+      return Rl2LocalRun.run(ctx, cfg);
+    }
     try (Rl2Trainer trainer = new Rl2Trainer(cfg)) {
       return run(ctx, cfg, trainer);
     }
@@ -216,5 +233,13 @@ public final class Rl2RunKind implements RunKind {
   private static final class Defaults {
     static final String TEXT = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.rl2")
         .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true).setJson(false));
+    /** The runtime's keys, from the on-policy runtime's own defaults. */
+    static final String RUNTIME = runtimeDefaults(dev.mnemo.actors.onpolicy.OnPolicyConfig.defaults());
+
+    private static String runtimeDefaults(dev.mnemo.actors.onpolicy.OnPolicyConfig d) {
+      return "runtime = sync\nmax_param_lag = " + d.maxParamLag() + "\nactors { workers = " + d.workers()
+          + ", credits = " + d.credits() + ", max_restarts = " + d.maxRestarts() + ", restart_window = "
+          + d.restartWindow().toMillis() + "ms }\n";
+    }
   }
 }
