@@ -45,6 +45,8 @@ public final class Wiring {
             BanditBaselinesBenchmark::run)
         .register("rl2", "RL² trials and env steps/s, PPO updates/s, time in envs/acting/learning, share of peak",
             dev.mnemo.learners.bench.Rl2Bench::run)
+        .register("rl2-runtime", "RL² env steps/s and updates/s, on-policy Pekko runtime with 1/2 workers vs the "
+            + "synchronous trainer", dev.mnemo.experiments.bench.Rl2RuntimeBench::run)
         .register("gym-http", "env steps/s through a loopback Gym HTTP server and client, vs in-process",
             GymHttpBench::run);
     // Built-in ids first, then the scheme:// ids of the interop providers on the class path (gym-http).
