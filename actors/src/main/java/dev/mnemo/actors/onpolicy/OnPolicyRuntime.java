@@ -86,8 +86,8 @@ public final class OnPolicyRuntime implements AutoCloseable {
     int perUpdate = builder.trialsPerUpdate();
     if (config.trialsPerCollection() > 0) {
       if (!builder.acceptsCollectionSize(config.trialsPerCollection())) {
-        throw new IllegalArgumentException(config.trialsPerCollection() + " trials per collection do not fit updates of "
-            + perUpdate + " trials (" + builder.algorithm() + ")");
+        throw new IllegalArgumentException(config.trialsPerCollection() + " trials per collection do not fit "
+            + "updates of " + perUpdate + " trials (" + builder.algorithm() + ")");
       }
       return config.trialsPerCollection();
     }

@@ -28,9 +28,9 @@ import java.util.List;
 
 /**
  * {@code kind = rl2}: RL² trained by PPO on a trial env (bandits, random MDPs); {@code runtime = sync} (the
- * synchronous trainer) or {@code local} (the on-policy Pekko runtime: {@link Rl2LocalRun}). The keys are {@link Rl2Config}'s
- * and {@link PpoConfig}'s fields in snake_case with the defaults of the learners' {@code reference.conf}
- * (subtree {@code mnemo.rl2}). Writes the final parameters ({@code checkpoints/result.params}), the peak ones
+ * synchronous trainer) or {@code local} (the on-policy Pekko runtime: {@link Rl2LocalRun}). The keys are
+ * {@link Rl2Config}'s and {@link PpoConfig}'s fields in snake_case with the defaults of the learners'
+ * {@code reference.conf} (subtree {@code mnemo.rl2}), and the runtime's. Writes the final parameters ({@code checkpoints/result.params}), the peak ones
  * ({@code checkpoints/peak.params}) and the learner ({@code checkpoints/learner.ppo}); summary.json's eval is
  * the final parameters on {@code final_eval_trials} fresh tasks, and its {@code peak_*} fields the peak
  * parameters re-evaluated on the same tasks.

@@ -88,8 +88,8 @@ public final class Rl2Builder implements OnPolicyBuilder<TrialBatch, PpoStats> {
 
   @Override
   public Evaluator newEvaluator() {
-    return new TrialEvaluator(spec, envFactory, envSpec, cfg.evalTrials(), Seeds.combine(cfg.seed(), Rl2Trainer.EVAL_SALT),
-        cfg.evalGreedy());
+    return new TrialEvaluator(spec, envFactory, envSpec, cfg.evalTrials(),
+        Seeds.combine(cfg.seed(), Rl2Trainer.EVAL_SALT), cfg.evalGreedy());
   }
 
   @Override
