@@ -70,8 +70,8 @@ public final class Rl2Table {
         + "1000 fresh tasks as final (so not selected on them). ✓: the paper's RL² figure is inside our final CI or "
         + "below our final mean; ✗: above our CI.\n\n");
     md.append("## Bandits (total reward over n pulls of k arms)\n\n| n | k | ");
-    md.append(String.join(" | ", BANDIT_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall |\n");
-    md.append("|---:|---:|").append("---:|".repeat(BANDIT_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|\n");
+    md.append(String.join(" | ", BANDIT_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall | run |\n");
+    md.append("|---:|---:|").append("---:|".repeat(BANDIT_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|---|\n");
     for (Rl2Run r : runs) {
       if (!r.family().equals("bandit")) {
         continue;
@@ -88,8 +88,8 @@ public final class Rl2Table {
       rl2Cells(md, csv, r, p);
     }
     md.append("\n## Random MDPs (total reward over n episodes)\n\n| n | ");
-    md.append(String.join(" | ", MDP_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall |\n");
-    md.append("|---:|").append("---:|".repeat(MDP_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|\n");
+    md.append(String.join(" | ", MDP_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall | run |\n");
+    md.append("|---:|").append("---:|".repeat(MDP_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|---|\n");
     for (Rl2Run r : runs) {
       if (!r.family().equals("mdp")) {
         continue;
@@ -116,9 +116,10 @@ public final class Rl2Table {
 
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {
     boolean ok = Double.isNaN(paper) || paper <= r.finalMean() + r.finalCi();
-    md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s |%n", r.finalMean(),
-        r.finalCi(), r.peakMean(), r.peakCi(), Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper),
-        Double.isNaN(paper) ? "" : ok ? "✓" : "✗", steps(r.envSteps()), r.wallSeconds()));
+    md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s | %s |%n",
+        r.finalMean(), r.finalCi(), r.peakMean(), r.peakCi(),
+        Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper), Double.isNaN(paper) ? "" : ok ? "✓" : "✗",
+        steps(r.envSteps()), r.wallSeconds(), r.dir().getFileName()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_final", r.finalMean(), r.finalCi(), paper, r.dir().toString()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_peak", r.peakMean(), r.peakCi(), paper, r.dir().toString()));
   }
