@@ -53,8 +53,10 @@ public final class Rl2Bench {
         measure(out, s, warmup, updates, peak, cores);
       }
     }
-    out.println("8 epochs x 4 minibatches per update, LN-GRU towers (separate policy and value), as the configs; "
-        + "FLOPs = 2 x multiply-adds x rows x (1 value pass + 3 x epochs for forward and backward).");
+    out.println("8 epochs x 4 minibatches per update, LN-GRU towers (separate policy and value) of the configs' sizes; "
+        + "trials per update 1000 / 200 / 200 (the n = 100 and MDP configs use 1000: the cost per step is the same, "
+        + "an update 5x longer); FLOPs = 2 x multiply-adds x rows x (1 value pass + 3 x epochs for forward and "
+        + "backward); 'Nt': learner threads, with N > 1 the rate is per wall second against N cores' peak.");
   }
 
   private static void measure(PrintStream out, Shape s, int warmup, int updates, double peak, int threads) {
