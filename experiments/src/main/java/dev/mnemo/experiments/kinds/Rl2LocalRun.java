@@ -5,7 +5,6 @@ import dev.mnemo.actors.onpolicy.LagRule;
 import dev.mnemo.actors.onpolicy.OnPolicyConfig;
 import dev.mnemo.actors.onpolicy.OnPolicyResult;
 import dev.mnemo.actors.onpolicy.OnPolicyUpdate;
-import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.OnPolicyRunLoop;
 import dev.mnemo.experiments.run.RunContext;
@@ -66,22 +65,8 @@ final class Rl2LocalRun {
     Evaluation f = o.finalEval();
     Evaluation p = o.peakEval();
     LagRule.Stats lag = r.lag();
-    return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
-        .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
-        .with("final_eval_return", f.meanReturn())
-        .with("final_eval_ci95", f.ci95())
-        .with("peak_eval_return", p.meanReturn())
-        .with("peak_eval_ci95", p.ci95())
-        .with("peak_update", r.peakUpdate())
-        .with("eval_trials", f.episodes())
-        .with("eval_policy", cfg.evalGreedy() ? "greedy" : "sampled")
-        .with("env_seconds", r.envSeconds())
-        .with("act_seconds", r.actSeconds())
-        .with("learn_seconds", r.learnSeconds())
-        .with("eval_seconds", r.evalSeconds() + o.finalEvalSeconds())
-        .with("params", builder.spec().paramCount())
-        .with("result_params", "checkpoints/" + Rl2RunKind.RESULT_PARAMS)
-        .with("peak_params", "checkpoints/" + Rl2RunKind.PEAK_PARAMS)
+    return Rl2RunKind.outcome(r.envSteps(), r.updates(), f, p, r.peakUpdate(), cfg.evalGreedy(), r.envSeconds(),
+            r.actSeconds(), r.learnSeconds(), r.evalSeconds() + o.finalEvalSeconds(), builder.spec().paramCount())
         .with("runtime", "local")
         .with("workers", r.workers())
         .with("trials_per_collection", r.trialsPerCollection())

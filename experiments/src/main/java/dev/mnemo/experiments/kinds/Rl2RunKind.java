@@ -175,20 +175,31 @@ public final class Rl2RunKind implements RunKind {
     trainer.learner().save(ck.resolve(LEARNER));
     Evaluation f = r.finalEval();
     Evaluation p = r.peakEval();
-    return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
+    return outcome(r.envSteps(), r.updates(), f, p, r.peakUpdate(), cfg.evalGreedy(), r.envSeconds(), r.actSeconds(),
+        r.learnSeconds(), r.evalSeconds(), trainer.spec().paramCount());
+  }
+
+  /**
+   * The summary fields every rl2 run reports, whatever its runtime: the final and peak evaluations, where the time
+   * went and where the parameters are.
+   */
+  static RunOutcome outcome(long envSteps, long updates, Evaluation f, Evaluation p, long peakUpdate,
+      boolean evalGreedy, double envSeconds, double actSeconds, double learnSeconds, double evalSeconds,
+      int params) {
+    return RunOutcome.of(envSteps).withLearnerUpdates(updates)
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("final_eval_return", f.meanReturn())
         .with("final_eval_ci95", f.ci95())
         .with("peak_eval_return", p.meanReturn())
         .with("peak_eval_ci95", p.ci95())
-        .with("peak_update", r.peakUpdate())
+        .with("peak_update", peakUpdate)
         .with("eval_trials", f.episodes())
-        .with("eval_policy", cfg.evalGreedy() ? "greedy" : "sampled")
-        .with("env_seconds", r.envSeconds())
-        .with("act_seconds", r.actSeconds())
-        .with("learn_seconds", r.learnSeconds())
-        .with("eval_seconds", r.evalSeconds())
-        .with("params", trainer.spec().paramCount())
+        .with("eval_policy", evalGreedy ? "greedy" : "sampled")
+        .with("env_seconds", envSeconds)
+        .with("act_seconds", actSeconds)
+        .with("learn_seconds", learnSeconds)
+        .with("eval_seconds", evalSeconds)
+        .with("params", params)
         .with("result_params", "checkpoints/" + RESULT_PARAMS)
         .with("peak_params", "checkpoints/" + PEAK_PARAMS);
   }

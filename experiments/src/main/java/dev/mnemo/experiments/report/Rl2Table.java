@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.mnemo.agents.baselines.PaperReference;
+import dev.mnemo.agents.baselines.mdp.MdpPaperReference;
 import dev.mnemo.experiments.run.AtomicFiles;
 import dev.mnemo.experiments.run.Json;
 import java.io.IOException;
@@ -34,9 +35,6 @@ public final class Rl2Table {
       "greedy");
   private static final List<String> MDP_COLUMNS = List.of("random", "psrl", "opsrl", "ucrl2", "beb", "eps_greedy",
       "greedy");
-  /** The paper's Table 2 RL² column (../shared/reference/rl2-mdps.csv). */
-  private static final Map<Integer, Double> PAPER_MDP_RL2 = Map.of(10, 156.2, 25, 445.7, 50, 936.1, 75, 1428.8,
-      100, 1913.7);
 
   private Rl2Table() {}
 
@@ -62,6 +60,7 @@ public final class Rl2Table {
     Map<String, Figure> bandits = baselines(banditCsv, true);
     Map<String, Figure> mdps = baselines(mdpCsv, false);
     PaperReference paper = PaperReference.load();
+    MdpPaperReference paperMdp = MdpPaperReference.load();
     StringBuilder csv = new StringBuilder("family,n,k,algorithm,mean,ci95,paper,source\n");
     StringBuilder md = new StringBuilder();
     md.append("# RL² beside the baselines and the paper (Duan et al. 2016, Tables 1 and 2)\n\n");
@@ -102,7 +101,7 @@ public final class Rl2Table {
           csv.append(row("mdp", r.n(), 0, a, f.mean(), f.ci95(), f.paper(), "mdp-baselines"));
         }
       }
-      rl2Cells(md, csv, r, PAPER_MDP_RL2.getOrDefault(r.n(), Double.NaN));
+      rl2Cells(md, csv, r, paperMdp.figure(r.n(), "rl2").orElse(Double.NaN));
     }
     md.append("\nRuns: ");
     for (Rl2Run r : runs) {
