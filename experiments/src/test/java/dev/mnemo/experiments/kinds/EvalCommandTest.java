@@ -1,0 +1,90 @@
+package dev.mnemo.experiments.kinds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mnemo.experiments.run.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mnemo eval RUN_DIR}: re-evaluates a finished run's saved policy on fresh tasks (RL²) or episodes (R2D2)
+ * through the real CLI, writes the figures beside the run, is deterministic given its seed, differs between
+ * seeds, and refuses what it cannot evaluate with exit 2 and a message naming the problem.
+ */
+class EvalCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  private final StandardCli cli = new StandardCli();
+
+  @Test
+  void rl2RunIsReEvaluatedOnFreshTasksForResultAndPeakParameters() throws IOException {
+    Path conf = tmp.resolve("rl2.conf");
+    Files.writeString(conf, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
+        + "minibatches = 2\ntotal_env_steps = 256\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\n");
+    Path run = tmp.resolve("run");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3"), cli.err());
+    JsonNode first = Json.read(run.resolve("eval/result-seed3-n50.json"));
+    assertEquals(50, first.path("tasks").asInt());
+    assertEquals("rl2", first.path("kind").asText());
+    double mean = first.path("mean_return").asDouble();
+    assertTrue(mean >= 0 && mean <= 4, "a return of 4 pulls of 0/1 rewards: " + mean);
+    assertTrue(first.path("ci95").asDouble() > 0);
+    // Same seed, same tasks and draws: the same figure; another seed: other tasks.
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3"), cli.err());
+    assertEquals(mean, Json.read(run.resolve("eval/result-seed3-n50.json")).path("mean_return").asDouble());
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "4"), cli.err());
+    assertNotEquals(first.path("ci95").asDouble(),
+        Json.read(run.resolve("eval/result-seed4-n50.json")).path("ci95").asDouble());
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "20", "--params", "peak"), cli.err());
+    assertTrue(Files.exists(run.resolve("eval/peak-seed1-n20.json")));
+  }
+
+  @Test
+  void r2d2RunIsReEvaluatedOnGreedyEpisodes() throws IOException {
+    Path conf = tmp.resolve("r2d2.conf");
+    Files.writeString(conf, StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 300\n"
+        + "eval_interval = 300\neval_episodes = 4\n");
+    Path run = tmp.resolve("run");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "10"), cli.err());
+    JsonNode e = Json.read(run.resolve("eval/result-seed1-n10.json"));
+    assertEquals(10, e.path("tasks").asInt());
+    assertEquals("r2d2", e.path("kind").asText());
+  }
+
+  @Test
+  void whatCannotBeEvaluatedIsRefusedNamingTheProblem() throws IOException {
+    assertEquals(2, cli.mnemo("eval", tmp.resolve("nowhere").toString()));
+    assertTrue(cli.err().contains("config.conf: no such file"), cli.err());
+
+    Path conf = tmp.resolve("bandits.conf");
+    Files.writeString(conf, "kind = bandit-baselines\nsettings = [\"4x2\"]\ninstances = 10\nthreads = 1\n"
+        + "gittins_exact_up_to = 10\n");
+    Path run = tmp.resolve("baselines");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    assertEquals(2, cli.mnemo("eval", run.toString()));
+    assertTrue(cli.err().contains("keep no policy"), cli.err());
+
+    Path rl2 = tmp.resolve("rl2.conf");
+    Files.writeString(rl2, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 8\n"
+        + "minibatches = 2\ntotal_env_steps = 32\neval_trials = 4\nfinal_eval_trials = 4\n");
+    Path rl2Run = tmp.resolve("rl2run");
+    assertEquals(0, cli.mnemo("run", rl2.toString(), "--out", rl2Run.toString()), cli.err());
+    assertEquals(2, cli.mnemo("eval", rl2Run.toString(), "--params", "best"));
+    assertTrue(cli.err().contains("--params best"), cli.err());
+    assertEquals(2, cli.mnemo("eval", rl2Run.toString(), "--tasks", "1"));
+    assertTrue(cli.err().contains("--tasks 1"), cli.err());
+    Files.delete(rl2Run.resolve("checkpoints/result.params"));
+    assertEquals(2, cli.mnemo("eval", rl2Run.toString()));
+    assertTrue(cli.err().contains("result.params: no such file"), cli.err());
+  }
+}
