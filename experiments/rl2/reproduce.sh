@@ -8,14 +8,25 @@
 # RL2_CONFIGS="rl2-bandits-n10-k5 ..." limits the runs.
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/rl2
-default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k10 rl2-mdps-n10 rl2-mdps-n25"
+default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k5-ent05 rl2-bandits-n100-k10 rl2-bandits-n100-k10-ent05 rl2-mdps-n10 rl2-mdps-n10-ent05"
 read -r -a runs <<< "${RL2_CONFIGS:-$default_runs}"
 out=$(scratch_dir)
 build_once
 for name in "${runs[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --out "$out/$name-seed1"
 done
+# Seeds 2 and 3 of the first setting (how much a seed moves the figure).
+extra=()
+if [ -z "${RL2_CONFIGS:-}" ]; then extra=(2 3); fi
+for seed in "${extra[@]}"; do
+  background "$out/rl2-bandits-n10-k5-seed$seed.log" ./mnemo run configs/rl2-bandits-n10-k5.conf --set seed="$seed" \
+    --out "$out/rl2-bandits-n10-k5-seed$seed"
+done
 wait_all
+for seed in "${extra[@]}"; do
+  copy_run "$out/rl2-bandits-n10-k5-seed$seed" "$here/rl2-bandits-n10-k5-seed$seed" config.conf metrics.csv summary.json \
+    events.jsonl provenance.json
+done
 for name in "${runs[@]}"; do
   step_to /dev/null ./mnemo report "$out/$name-seed1"
   copy_run "$out/$name-seed1" "$here/$name-seed1" config.conf metrics.csv summary.json events.jsonl \
