@@ -16,16 +16,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * {@code runtime = cluster}: one node of a run, over Pekko Cluster with Artery TCP. Role
+ * {@code runtime = cluster}: one node of a run, over Pekko Cluster with Artery TCP (TLS with mutual
+ * authentication when the file's {@code actors.tls} enables it, {@link ArteryTls}). Role
  * {@code learner} hosts the learner, the replay and the parameter server (and is the first seed node);
- * role {@code actor} hosts env workers. Binds {@code 127.0.0.1} unless another host is given.
+ * role {@code actor} hosts env workers. Binds {@code 127.0.0.1} unless another host is given; another host
+ * needs TLS or {@code --insecure} ({@link BindPolicy}).
  *
  * <p>Command line (what {@code ./mnemo node} forwards, {@link NodeArgs}):
- * {@code ClusterNode --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P...]] [--resume] CONFIG.conf}.
+ * {@code ClusterNode --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P...]] [--resume] [--insecure]
+ * CONFIG.conf}.
  * Events are printed to stdout as JSON lines, status lines prefixed {@code status}. An actor node follows its
  * learner's lifecycle ({@link ActorNodeRunner}): it stops when the learner ends the run, and rejoins a learner
  * that comes back within {@code actors.learner_wait}, else stops with exit 0.
@@ -40,9 +44,19 @@ public final class ClusterNode implements AutoCloseable {
    * @param host address to bind and advertise
    * @param port Artery TCP port (0: any free port)
    * @param seedNodes {@code host:port} of the seed nodes (the learner's own address on the learner)
+   * @param tls Artery's TLS transport with mutual authentication, or empty for plain TCP
+   * @param insecure allow plain TCP on a non-loopback address ({@code --insecure}, {@link BindPolicy})
    */
-  public record Options(String role, String host, int port, List<String> seedNodes) {
+  public record Options(String role, String host, int port, List<String> seedNodes, Optional<ArteryTls> tls,
+      boolean insecure) {
+
+    /** Plain TCP, so loopback only. */
+    public Options(String role, String host, int port, List<String> seedNodes) {
+      this(role, host, port, seedNodes, Optional.empty(), false);
+    }
+
     public Options {
+      java.util.Objects.requireNonNull(tls, "tls");
       if (!"learner".equals(role) && !"actor".equals(role)) {
         throw new IllegalArgumentException("--role must be learner or actor, got " + role);
       }
@@ -58,6 +72,11 @@ public final class ClusterNode implements AutoCloseable {
         }
       }
       seedNodes = List.copyOf(seedNodes);
+    }
+
+    /** These options with this transport. */
+    public Options withTransport(Optional<ArteryTls> t, boolean allowInsecure) {
+      return new Options(role, host, port, seedNodes, t, allowInsecure);
     }
   }
 
@@ -101,6 +120,7 @@ public final class ClusterNode implements AutoCloseable {
         // Artery's own JVM hook aborts every connection the moment SIGTERM arrives, before ClusterNode's hook has
         // told the remote workers to stop: they then saw an unreachable learner instead of its Stop.
         "pekko.jvm-shutdown-hooks = off"))
+        .withFallback(o.tls().map(ArteryTls::pekkoConfig).orElse(ConfigFactory.empty()))
         .withFallback(PekkoSettings.base());
   }
 
@@ -110,6 +130,9 @@ public final class ClusterNode implements AutoCloseable {
    * {@code learner_wait}).
    */
   public static ClusterNode start(Options o, AgentBuilder agent, RuntimeConfig runtime, RuntimeListener listener) {
+    BindPolicy.refusal(o).ifPresent(why -> {
+      throw new IllegalArgumentException(why);
+    });
     if ("learner".equals(o.role())) {
       Coordinator.Plan plan = LocalRuntime.prepare(runtime, agent, listener, true);
       ActorSystem<Coordinator.Command> sys = ActorSystem.create(Coordinator.create(plan), SYSTEM, pekkoConfig(o));
@@ -251,7 +274,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   public static final String USAGE = "usage: --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] "
-      + "[--resume] CONFIG";
+      + "[--resume] [--insecure] CONFIG";
 
   /**
    * Runs a node until it stops and returns the process exit code: 0 stopped as designed, 1 the run failed (or
@@ -292,7 +315,16 @@ public final class ClusterNode implements AutoCloseable {
         return 2;
       }
     }
-    Options o = a.options();
+    Options o = a.options().withTransport(cfg.tls(), a.insecure());
+    var refused = BindPolicy.refusal(o);
+    if (refused.isPresent()) {
+      err.println("mnemo node: " + refused.get());
+      return 2;
+    }
+    if (o.tls().isEmpty() && !BindPolicy.isLoopback(o.host())) {
+      err.println("mnemo node: WARNING --insecure: cluster traffic on " + o.host() + ":" + o.port()
+          + " is unencrypted and unauthenticated");
+    }
     ClusterNode node;
     try {
       node = start(o, cfg.agent(), runtime, printing(out));

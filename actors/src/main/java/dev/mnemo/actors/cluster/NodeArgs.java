@@ -10,11 +10,12 @@ import java.util.List;
  * @param options role, host, port and seed nodes
  * @param config the experiment file
  * @param resume continue the learner from the checkpoints in its {@code actors.checkpoint_dir}
+ * @param insecure allow a non-loopback {@code --host} without {@code actors.tls} ({@link BindPolicy})
  */
-public record NodeArgs(ClusterNode.Options options, Path config, boolean resume) {
+public record NodeArgs(ClusterNode.Options options, Path config, boolean resume, boolean insecure) {
 
   /**
-   * Parses {@code --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] [--resume] CONFIG}. The
+   * Parses {@code --role learner|actor [--host H] [--port P] [--seed-nodes H:P[,H:P]] [--resume] [--insecure] CONFIG}. The
    * learner's port defaults to 2552 and its seed node to itself; an actor's port to 0 (any free one).
    *
    * @throws IllegalArgumentException naming the argument and what was expected
@@ -26,6 +27,7 @@ public record NodeArgs(ClusterNode.Options options, Path config, boolean resume)
     List<String> seeds = new ArrayList<>();
     String config = null;
     boolean resume = false;
+    boolean insecure = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--role" -> role = value(args, ++i, "--role");
@@ -40,6 +42,7 @@ public record NodeArgs(ClusterNode.Options options, Path config, boolean resume)
         }
         case "--seed-nodes" -> seeds.addAll(List.of(value(args, ++i, "--seed-nodes").split(",")));
         case "--resume" -> resume = true;
+        case "--insecure" -> insecure = true;
         default -> {
           if (args[i].startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + args[i]);
@@ -72,7 +75,7 @@ public record NodeArgs(ClusterNode.Options options, Path config, boolean resume)
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("an actor node needs --seed-nodes HOST:PORT (the learner's address)");
     }
-    return new NodeArgs(new ClusterNode.Options(role, host, p, seeds), Path.of(config), resume);
+    return new NodeArgs(new ClusterNode.Options(role, host, p, seeds), Path.of(config), resume, insecure);
   }
 
   private static String value(String[] args, int i, String opt) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a node's configs from an experiment file: its {@code kind} (default {@code r2d2}) names the algorithm
@@ -31,13 +32,16 @@ public final class NodeConfig {
   /** The keys of an {@code actors { }} block. */
   public static final List<String> RUNTIME_KEYS = List.of("workers", "envs_per_worker",
       "chunk_rows", "credits", "steps_per_tick", "rate_limited", "status_interval", "max_restarts", "restart_window",
-      "checkpoint_dir", "checkpoint_interval", "checkpoint_keep", "learner_wait");
+      "checkpoint_dir", "checkpoint_interval", "checkpoint_keep", "learner_wait", "tls");
 
   /** The kind a file names when it names none. */
   public static final String DEFAULT_KIND = "r2d2";
 
-  /** A node's validated file: the algorithm and the runtime settings. */
-  public record Loaded(Path file, Config root, AgentBuilder agent, RuntimeConfig runtime) {
+  /**
+   * A node's validated file: the algorithm, the runtime settings and the transport ({@code actors.tls}; empty:
+   * plain TCP).
+   */
+  public record Loaded(Path file, Config root, AgentBuilder agent, RuntimeConfig runtime, Optional<ArteryTls> tls) {
   }
 
   /**
@@ -98,6 +102,8 @@ public final class NodeConfig {
           e.getMessage())));
     }
     List<Problem> problems = new ArrayList<>(runtimeProblems(root, name));
+    TlsConfig.Result tls = TlsConfig.read(root, name);
+    problems.addAll(tls.problems());
     RuntimeConfig runtime = problems.isEmpty() ? runtime(root) : RuntimeConfig.defaults();
     AgentBuilder agent = null;
     String kind = root.hasPath("kind") ? String.valueOf(root.getValue("kind").unwrapped()) : DEFAULT_KIND;
@@ -118,7 +124,7 @@ public final class NodeConfig {
     if (!problems.isEmpty()) {
       throw new InvalidNodeConfigException(name, problems);
     }
-    return new Loaded(file, root, agent, runtime);
+    return new Loaded(file, root, agent, runtime, tls.tls());
   }
 
   /** The algorithm's builder: the file's top-level keys (but {@code actors}) over the algorithm's defaults. */
@@ -197,6 +203,9 @@ public final class NodeConfig {
           case "status_interval", "restart_window", "learner_wait" ->
               durationAtLeast(out, at, key, c.getDuration(k), Duration.ofMillis(1), got);
           case "checkpoint_interval" -> durationAtLeast(out, at, key, c.getDuration(k), Duration.ZERO, got);
+          case "tls" -> {
+            // checked by TlsConfig, which reads the whole block
+          }
           case "checkpoint_dir" -> {
             if (c.getString(k).isBlank()) {
               out.add(new Problem(at, key, "expected a directory path" + got));

@@ -23,12 +23,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "node", mixinStandardHelpOptions = false,
     description = {"Starts a cluster node of a run and blocks until the node stops.",
-        "  mnemo node --role learner [--host 127.0.0.1] [--port 2552] [--resume] CONFIG",
+        "  mnemo node --role learner [--host 127.0.0.1] [--port 2552] [--resume] [--insecure] CONFIG",
         "  mnemo node --role actor --seed-nodes 127.0.0.1:2552 [--port 0] CONFIG",
         "CONFIG is an experiment file (configs/quickstart.conf works; its runtime key is ignored); an optional "
             + "actors { workers, envs_per_worker, chunk_rows, credits, steps_per_tick, rate_limited, status_interval, "
-            + "max_restarts, restart_window, checkpoint_dir, checkpoint_interval, checkpoint_keep, learner_wait } "
+            + "max_restarts, restart_window, checkpoint_dir, checkpoint_interval, checkpoint_keep, learner_wait, tls } "
             + "block sets the runtime. Binds 127.0.0.1 unless --host says otherwise.",
+        "Any other --host needs actors.tls { enabled = true, key_store, key_store_password, trust_store, "
+            + "trust_store_password, protocol = TLSv1.3 } (Artery TLS, mutual authentication: only nodes whose "
+            + "certificate is in the trust store can join) or --insecure (plain TCP on a network you trust); "
+            + "without either the node refuses to start (exit 2).",
         "--resume (learner): continue from the checkpoints in actors.checkpoint_dir (refused, exit 2, if they "
             + "cannot be resumed). An actor node whose learner is lost keeps trying to rejoin one at the seed "
             + "address for actors.learner_wait (default 60s), then stops with exit 0; it stops at once when the "
@@ -46,7 +50,7 @@ final class NodeCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Parameters(arity = "0..*", paramLabel = "ARGS",
-      description = "--role, --host, --port, --seed-nodes, --resume, CONFIG")
+      description = "--role, --host, --port, --seed-nodes, --resume, --insecure, CONFIG")
   List<String> args = List.of();
 
   NodeCommand(RunKindRegistry kinds, PrintStream out, PrintStream err) {

@@ -86,6 +86,10 @@ public final class R2d2RunKind implements RunKind {
         .key(KeyRule.ofDuration("actors.learner_wait").atLeast(Duration.ofMillis(1)).doc("mnemo node --role actor: "
             + "how long a node without a learner (not found yet, or lost) keeps trying to join one, e.g. a learner "
             + "restarted with --resume on the same address, before it stops with exit 0"))
+        .key(KeyRule.ofObject("actors.tls").optional().doc("mnemo node: Artery TLS with mutual authentication "
+            + "{ enabled, key_store, key_store_password, key_password, trust_store, trust_store_password, protocol "
+            + "(TLSv1.3 or TLSv1.2) }, checked in full by the node (files opened with their passwords); needed to "
+            + "bind a non-loopback --host without --insecure (actors/README.md)"))
         .key(KeyRule.ofString("actors.checkpoint_dir").optional().doc("mnemo node --role learner: where the "
             + "learner node writes its checkpoints and --resume reads them (mnemo run uses its run directory)"))
         .key(KeyRule.ofBoolean("stop_when_solved").doc("end the run on the first parameters found solved: an "
