@@ -155,13 +155,6 @@ public final class LocalRuntime implements AutoCloseable {
   /** Terminates the ActorSystem (after a stop, or abruptly if the run is still going). */
   @Override
   public void close() {
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("actor system did not terminate: " + e, e);
-    }
+    SystemShutdown.terminate(system);
   }
 }

@@ -3,6 +3,7 @@ package dev.mnemo.actors.onpolicy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.mnemo.actors.PekkoSettings;
+import dev.mnemo.actors.SystemShutdown;
 import dev.mnemo.learners.agent.OnPolicyBuilder;
 import dev.mnemo.learners.agent.OnPolicyLearner;
 import java.time.Duration;
@@ -128,13 +129,6 @@ public final class OnPolicyRuntime implements AutoCloseable {
   /** Terminates the ActorSystem (after the stop, or abruptly if the run is still going). */
   @Override
   public void close() {
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("actor system did not terminate: " + e, e);
-    }
+    SystemShutdown.terminate(system);
   }
 }
