@@ -134,8 +134,9 @@ public final class R2d2Bench {
   }
 
   private static void print(PrintStream out, String name, double[] t, double flops, double peak) {
-    out.printf("  %s %7.1f ms/update wall, %7.1f ms CPU  %6.2f updates/s (CPU)  %5.1f GFLOP/s  %5.1f%% of peak%n",
-        name, t[0] * 1e3, t[1] * 1e3, 1 / t[1], flops / t[1] / 1e9, 100 * flops / t[1] / 1e9 / peak);
+    out.printf("  %s %7.1f ms/update wall (mean), %7.1f ms CPU (median, IQR %.1f)  %6.2f updates/s (CPU)  %5.1f "
+        + "GFLOP/s  %5.1f%% of peak%n", name, t[0] * 1e3, t[1] * 1e3, t[2] * 1e3, 1 / t[1], flops / t[1] / 1e9,
+        100 * flops / t[1] / 1e9 / peak);
   }
 
   static R2d2Config config(String engine) {
@@ -145,7 +146,6 @@ public final class R2d2Bench {
         p.gcInterval(), engine);
   }
 
-  /** {wall seconds, CPU seconds} per update after two warm-up updates. */
   /** A reduced shape for quick soaks on a busy machine: batch 32, burn-in 10, trace 30, LSTM 64. */
   static R2d2Config smallConfig() {
     return smallConfigFor("gemm");
@@ -198,20 +198,39 @@ public final class R2d2Bench {
     }
   }
 
+  /**
+   * {mean wall seconds, median CPU seconds, CPU interquartile range} per update over {@code updates} updates
+   * after {@link #WARMUP_UPDATES} warm-up ones.
+   */
   static double[] timeUpdates(R2d2Config c, int updates) {
     R2d2Learner l = new R2d2Learner(R2d2Learner.specFor(c, OBS, ACTIONS), c);
     TrainingBatch b = batch(c, 1);
-    for (int i = 0; i < 2; i++) {
+    // Warm-up: the JIT compiles the kernels over the first several updates, which would otherwise skew the
+    // figures (single runs were seen to be bimodal with two warm-ups).
+    for (int i = 0; i < WARMUP_UPDATES; i++) {
       l.update(b);
     }
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    long c0 = mx.getCurrentThreadCpuTime();
+    double[] cpu = new double[updates];
     long t0 = System.nanoTime();
     for (int i = 0; i < updates; i++) {
+      long c0 = mx.getCurrentThreadCpuTime();
       l.update(b);
+      cpu[i] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
     }
-    return new double[] {(System.nanoTime() - t0) / 1e9 / updates,
-        (mx.getCurrentThreadCpuTime() - c0) / 1e9 / updates};
+    double wall = (System.nanoTime() - t0) / 1e9 / updates;
+    java.util.Arrays.sort(cpu);
+    return new double[] {wall, quantile(cpu, 0.5), quantile(cpu, 0.75) - quantile(cpu, 0.25)};
+  }
+
+  /** Updates run before timing. */
+  static final int WARMUP_UPDATES = 5;
+
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   /**
