@@ -3,11 +3,12 @@ package dev.mnemo.agents.baselines;
 import java.util.random.RandomGenerator;
 
 /**
- * Allocation-free Gamma and Beta variates for the Thompson-sampling baselines. Shapes are the Beta
+ * Allocation-free Gamma and Beta variates for the Thompson-sampling baselines (and, for shapes >= 1, the MDP
+ * baselines' Dirichlet draws). Shapes are the Beta
  * posterior's counts, which start at 1 and only grow, so the Marsaglia-Tsang method for shape >= 1
  * is all that is needed.
  */
-final class BetaSampler {
+public final class BetaSampler {
   /** Marsaglia-Tsang constants 1 / sqrt(9 (shape - 1/3)) for integer shapes: posterior counts are integers. */
   private static final int TABULATED_SHAPES = 4096;
   private static final double[] C_BY_SHAPE = new double[TABULATED_SHAPES];
@@ -21,7 +22,7 @@ final class BetaSampler {
   private BetaSampler() {}
 
   /** A Gamma(shape, 1) variate by Marsaglia and Tsang (2000); shape must be >= 1. */
-  static double gamma(RandomGenerator rng, double shape) {
+  public static double gamma(RandomGenerator rng, double shape) {
     if (!(shape >= 1)) {
       throw new IllegalArgumentException("gamma shape must be >= 1, got " + shape);
     }

@@ -17,29 +17,7 @@ public final class BackwardInduction {
 
   /** Solves {@code mdp} into {@code out}, whose horizon sets H. */
   public static void solve(TabularMdp mdp, QTable out) {
-    int states = mdp.states();
-    int actions = mdp.actions();
-    requireShape(mdp, out);
-    int horizon = out.horizon();
-    java.util.Arrays.fill(out.v, horizon * states, (horizon + 1) * states, 0.0);
-    for (int h = horizon - 1; h >= 0; h--) {
-      int next = (h + 1) * states;
-      for (int s = 0; s < states; s++) {
-        double best = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < actions; a++) {
-          int sa = s * actions + a;
-          int row = sa * states;
-          double expect = 0;
-          for (int s2 = 0; s2 < states; s2++) {
-            expect += mdp.transition[row + s2] * out.v[next + s2];
-          }
-          double value = mdp.reward[sa] + expect;
-          out.q[(h * states + s) * actions + a] = value;
-          best = Math.max(best, value);
-        }
-        out.v[h * states + s] = best;
-      }
-    }
+    induce(mdp, null, out);
   }
 
   /**
@@ -48,6 +26,11 @@ public final class BackwardInduction {
    * TabulaRL's {@code compute_qVals_opt}, used only to reproduce the RL² authors' BEB ({@link TabulaRlBebAgent}).
    */
   public static void solveWithStepsLeftBonus(TabularMdp mdp, double[] bonusPerStepLeft, QTable out) {
+    induce(mdp, bonusPerStepLeft, out);
+  }
+
+  /** The backward induction of both entry points; without a bonus the value is exactly {@code r + sum P V}. */
+  private static void induce(TabularMdp mdp, double[] bonusPerStepLeft, QTable out) {
     int states = mdp.states();
     int actions = mdp.actions();
     requireShape(mdp, out);
@@ -65,7 +48,8 @@ public final class BackwardInduction {
           for (int s2 = 0; s2 < states; s2++) {
             expect += mdp.transition[row + s2] * out.v[next + s2];
           }
-          double value = mdp.reward[sa] + stepsLeft * bonusPerStepLeft[sa] + expect;
+          double value = bonusPerStepLeft == null ? mdp.reward[sa] + expect
+              : mdp.reward[sa] + stepsLeft * bonusPerStepLeft[sa] + expect;
           out.q[(h * states + s) * actions + a] = value;
           best = Math.max(best, value);
         }

@@ -1,5 +1,6 @@
 package dev.mnemo.agents.baselines.mdp;
 
+import dev.mnemo.agents.baselines.BetaSampler;
 import java.util.random.RandomGenerator;
 
 /** Gamma and Dirichlet variates (Marsaglia and Tsang 2000) for posterior sampling. */
@@ -17,22 +18,7 @@ final class GammaSampler {
     if (shape < 1) {
       return gamma(rng, shape + 1) * Math.pow(rng.nextDouble(), 1.0 / shape);
     }
-    double d = shape - 1.0 / 3.0;
-    double c = 1.0 / Math.sqrt(9.0 * d);
-    while (true) {
-      double x;
-      double v;
-      do {
-        x = rng.nextGaussian();
-        v = 1.0 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      double u = rng.nextDouble();
-      double x2 = x * x;
-      if (u < 1.0 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1.0 - v + Math.log(v))) {
-        return d * v;
-      }
-    }
+    return BetaSampler.gamma(rng, shape); // Marsaglia-Tsang for shape >= 1, the same draws
   }
 
   /**
