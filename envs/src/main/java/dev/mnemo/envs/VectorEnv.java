@@ -1,5 +1,9 @@
 package dev.mnemo.envs;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -18,7 +22,12 @@ import java.util.function.IntFunction;
  * <p>Seeds: episode {@code e} of copy {@code i} is reset with {@link Seeds#episodeSeed}(seed, i, e), so
  * a run is reproducible from the master seed alone, whatever the order in which copies end episodes.
  *
- * <p>No allocation per step: every array is allocated in the constructor.
+ * <p>Checkpoints ({@link #writeState}, {@link #readState}): an episode is a function of its reset seed and its
+ * actions (the {@link Env} contract), so each copy keeps the actions of its current episode, and a restore
+ * re-plays them from the episode's seed instead of asking every env type to serialise itself.
+ *
+ * <p>No allocation per step: every array is allocated in the constructor (the action logs grow, amortised, to
+ * the longest episode seen).
  */
 public final class VectorEnv implements AutoCloseable {
   private final Env[] envs;
@@ -32,6 +41,8 @@ public final class VectorEnv implements AutoCloseable {
   private final double[] lastReturn;
   private final int[] lastLength;
   private final long[] completedEpisodes;
+  /** Per copy, the actions of its current episode ({@code runningLength[i]} of them): what a restore re-plays. */
+  private final int[][] episodeActions;
   private boolean started;
 
   /**
@@ -67,6 +78,7 @@ public final class VectorEnv implements AutoCloseable {
     this.lastReturn = new double[n];
     this.lastLength = new int[n];
     this.completedEpisodes = new long[n];
+    this.episodeActions = new int[n][16];
   }
 
   /** {@code n} copies of the registry environment {@code id} (see {@link EnvRegistry#make}). */
@@ -129,6 +141,7 @@ public final class VectorEnv implements AutoCloseable {
     }
     for (int i = 0; i < n; i++) {
       Step s = envs[i].step(actions[i]);
+      logAction(i, actions[i]);
       rewards[i] = s.reward;
       terminated[i] = s.terminated;
       truncated[i] = s.truncated;
@@ -144,6 +157,15 @@ public final class VectorEnv implements AutoCloseable {
         System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
       }
     }
+  }
+
+  private void logAction(int i, int action) {
+    int[] log = episodeActions[i];
+    if (runningLength[i] == log.length) {
+      log = Arrays.copyOf(log, log.length * 2);
+      episodeActions[i] = log;
+    }
+    log[runningLength[i]] = action;
   }
 
   private void startEpisode(int i, float[] obs) {
@@ -184,6 +206,101 @@ public final class VectorEnv implements AutoCloseable {
   /** Steps taken so far in copy {@code i}'s current episode. */
   public int currentEpisodeLength(int i) {
     return runningLength[i];
+  }
+
+  /**
+   * Writes what a restore needs to continue exactly: per copy its episode counters and statistics, the last
+   * final observation, and the actions of its current episode.
+   */
+  public void writeState(DataOutput out) throws IOException {
+    out.writeInt(envs.length);
+    out.writeInt(obsSize);
+    out.writeLong(seed);
+    out.writeBoolean(started);
+    for (int i = 0; i < envs.length; i++) {
+      out.writeLong(episodeCount[i]);
+      out.writeLong(completedEpisodes[i]);
+      out.writeDouble(runningReturn[i]);
+      out.writeDouble(lastReturn[i]);
+      out.writeInt(lastLength[i]);
+      for (int k = 0; k < obsSize; k++) {
+        out.writeFloat(finalObs[i * obsSize + k]);
+      }
+      out.writeInt(runningLength[i]);
+      for (int t = 0; t < runningLength[i]; t++) {
+        out.writeInt(episodeActions[i][t]);
+      }
+    }
+  }
+
+  /**
+   * Restores a {@link #writeState} of a vector env of the same env, size and seed: each copy's current episode is
+   * re-played from its seed with its logged actions, and the observation it reached is written into row
+   * {@code i} of {@code obs} (where {@link #step} would have left it).
+   *
+   * @throws IllegalStateException when the state is for another vector env, or the re-play does not reproduce
+   *     the episode (an env that is not deterministic given its seed, e.g. a remote one that ignores it)
+   */
+  public void readState(DataInput in, float[] obs) throws IOException {
+    checkLength("obs", obs.length, envs.length * obsSize);
+    int n = in.readInt();
+    int os = in.readInt();
+    long s = in.readLong();
+    if (n != envs.length || os != obsSize || s != seed) {
+      throw new IllegalStateException(spec.id() + ": the saved vector env had " + n + " copies, observations of "
+          + os + " floats and seed " + s + "; this one has " + envs.length + ", " + obsSize + " and " + seed);
+    }
+    started = in.readBoolean();
+    for (int i = 0; i < n; i++) {
+      episodeCount[i] = in.readLong();
+      completedEpisodes[i] = in.readLong();
+      double savedReturn = in.readDouble();
+      lastReturn[i] = in.readDouble();
+      lastLength[i] = in.readInt();
+      for (int k = 0; k < obsSize; k++) {
+        finalObs[i * obsSize + k] = in.readFloat();
+      }
+      int len = in.readInt();
+      if (len < 0) {
+        throw new IllegalStateException(spec.id() + ": corrupt vector env state: copy " + i + " has " + len
+            + " steps in its episode");
+      }
+      runningLength[i] = 0;
+      for (int t = 0; t < len; t++) {
+        logAction(i, in.readInt());
+        runningLength[i]++;
+      }
+      if (started) {
+        replayEpisode(i, len, savedReturn, obs);
+      }
+    }
+  }
+
+  private void replayEpisode(int i, int len, double savedReturn, float[] obs) {
+    long episode = episodeCount[i] - 1;
+    Step s = envs[i].reset(Seeds.episodeSeed(seed, i, episode));
+    double ret = 0;
+    for (int t = 0; t < len; t++) {
+      if (s.terminated || s.truncated) {
+        throw notReproduced(i, episode, "it ended after " + t + " of its " + len + " logged steps");
+      }
+      s = envs[i].step(episodeActions[i][t]);
+      ret += s.reward;
+    }
+    if (s.terminated || s.truncated) {
+      throw notReproduced(i, episode, "it ended at its last logged step, where it had gone on");
+    }
+    if (Double.compare(ret, savedReturn) != 0) {
+      throw notReproduced(i, episode, "its return so far is " + ret + ", it was " + savedReturn);
+    }
+    runningReturn[i] = savedReturn;
+    System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
+  }
+
+  private IllegalStateException notReproduced(int i, long episode, String why) {
+    return new IllegalStateException(spec.id() + ": re-playing episode " + episode + " of copy " + i
+        + " from its seed did not reproduce it (" + why + "): this env is not deterministic given its seed, so "
+        + "the run cannot continue exactly from a checkpoint");
   }
 
   private void checkLength(String name, int actual, int expected) {

@@ -1,5 +1,8 @@
 package dev.mnemo.replay;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -214,6 +217,106 @@ public final class SequenceAdder {
     prevReward = 0f;
     nextIsEpisodeStart = true;
     awaitingEpisodeEnd = false;
+  }
+
+  /**
+   * Writes the episode under way (the ring of its last T steps) and the counters, so that {@link #readState}
+   * continues cutting sequences exactly where this adder stands.
+   */
+  public void writeState(DataOutput out) throws IOException {
+    out.writeInt(len);
+    out.writeInt(obsSize);
+    out.writeInt(stateSize);
+    out.writeInt(numActions);
+    out.writeBoolean(ringLogits != null);
+    writeFloats(out, ringObs);
+    writeInts(out, ringActions);
+    writeFloats(out, ringRewards);
+    writeFloats(out, ringDiscounts);
+    writeInts(out, ringPrevActions);
+    writeFloats(out, ringPrevRewards);
+    writeFloats(out, ringEpisodeStarts);
+    writeFloats(out, ringState);
+    if (ringLogits != null) {
+      writeFloats(out, ringLogits);
+    }
+    for (long v : ringVersions) {
+      out.writeLong(v);
+    }
+    out.writeInt(segmentStep);
+    out.writeInt(prevAction);
+    out.writeFloat(prevReward);
+    out.writeBoolean(nextIsEpisodeStart);
+    out.writeBoolean(awaitingEpisodeEnd);
+    out.writeLong(paramVersion);
+    out.writeLong(steps);
+    out.writeLong(emitted);
+    out.writeLong(dropped);
+  }
+
+  /**
+   * Restores a {@link #writeState} of an adder with the same sequence shapes.
+   *
+   * @throws IllegalStateException naming the shape that differs
+   */
+  public void readState(DataInput in) throws IOException {
+    int l = in.readInt();
+    int o = in.readInt();
+    int st = in.readInt();
+    int a = in.readInt();
+    boolean logits = in.readBoolean();
+    if (l != len || o != obsSize || st != stateSize || a != numActions || logits != (ringLogits != null)) {
+      throw new IllegalStateException("actor " + actorId + ": the saved adder cut sequences of " + l + " steps, obs "
+          + o + ", state " + st + ", " + a + " actions, logits " + logits + "; this one " + len + ", " + obsSize
+          + ", " + stateSize + ", " + numActions + ", " + (ringLogits != null));
+    }
+    readFloats(in, ringObs);
+    readInts(in, ringActions);
+    readFloats(in, ringRewards);
+    readFloats(in, ringDiscounts);
+    readInts(in, ringPrevActions);
+    readFloats(in, ringPrevRewards);
+    readFloats(in, ringEpisodeStarts);
+    readFloats(in, ringState);
+    if (ringLogits != null) {
+      readFloats(in, ringLogits);
+    }
+    for (int i = 0; i < ringVersions.length; i++) {
+      ringVersions[i] = in.readLong();
+    }
+    segmentStep = in.readInt();
+    prevAction = in.readInt();
+    prevReward = in.readFloat();
+    nextIsEpisodeStart = in.readBoolean();
+    awaitingEpisodeEnd = in.readBoolean();
+    paramVersion = in.readLong();
+    steps = in.readLong();
+    emitted = in.readLong();
+    dropped = in.readLong();
+  }
+
+  private static void writeFloats(DataOutput out, float[] a) throws IOException {
+    for (float v : a) {
+      out.writeFloat(v);
+    }
+  }
+
+  private static void writeInts(DataOutput out, int[] a) throws IOException {
+    for (int v : a) {
+      out.writeInt(v);
+    }
+  }
+
+  private static void readFloats(DataInput in, float[] a) throws IOException {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readFloat();
+    }
+  }
+
+  private static void readInts(DataInput in, int[] a) throws IOException {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readInt();
+    }
   }
 
   /** Steps added since creation. */

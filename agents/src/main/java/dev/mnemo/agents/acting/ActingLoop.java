@@ -6,6 +6,10 @@ import dev.mnemo.replay.SequenceAdder;
 import dev.mnemo.replay.SequenceConfig;
 import dev.mnemo.replay.SequencePriority;
 import dev.mnemo.replay.SequenceSink;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The acting step of any replay-fed algorithm, free of any threading: a {@link VectorEnv} of N envs, an
@@ -140,6 +144,62 @@ public final class ActingLoop {
         prevAction[i] = actions[i];
         prevReward[i] = rewards[i];
       }
+    }
+  }
+
+  /**
+   * Writes everything this loop carries from one step to the next apart from the policy's parameters: the envs
+   * ({@link VectorEnv#writeState}), the policy's states and random streams, every adder's episode under way,
+   * the observations and previous actions and rewards, and the counters. A checkpoint taken between two
+   * {@link #step}s continues exactly after {@link #readState} (with the same parameters loaded).
+   */
+  public void writeState(DataOutput out) throws IOException {
+    out.writeBoolean(started);
+    out.writeLong(vectorSteps);
+    out.writeLong(episodes);
+    out.writeDouble(returnSum);
+    env.writeState(out);
+    for (float v : obs) {
+      out.writeFloat(v);
+    }
+    for (int i = 0; i < n; i++) {
+      out.writeInt(prevAction[i]);
+      out.writeFloat(prevReward[i]);
+    }
+    policy.writeState(out);
+    for (SequenceAdder a : adders) {
+      a.writeState(out);
+    }
+  }
+
+  /**
+   * Restores a {@link #writeState} into a loop built from the same config.
+   *
+   * @throws IllegalStateException when the envs' re-play does not reach the saved observations (an env that is
+   *     not deterministic given its seed) or the state is for another shape
+   */
+  public void readState(DataInput in) throws IOException {
+    started = in.readBoolean();
+    vectorSteps = in.readLong();
+    episodes = in.readLong();
+    returnSum = in.readDouble();
+    float[] replayed = new float[obs.length];
+    env.readState(in, replayed);
+    for (int k = 0; k < obs.length; k++) {
+      obs[k] = in.readFloat();
+    }
+    if (started && !Arrays.equals(replayed, obs)) {
+      throw new IllegalStateException(env.spec().id() + ": re-playing the envs' episodes from their seeds gave "
+          + "other observations than the saved ones: the env is not deterministic given its seed, so the run "
+          + "cannot continue exactly from a checkpoint");
+    }
+    for (int i = 0; i < n; i++) {
+      prevAction[i] = in.readInt();
+      prevReward[i] = in.readFloat();
+    }
+    policy.readState(in);
+    for (SequenceAdder a : adders) {
+      a.readState(in);
     }
   }
 

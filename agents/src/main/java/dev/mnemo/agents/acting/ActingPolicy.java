@@ -1,6 +1,9 @@
 package dev.mnemo.agents.acting;
 
 import dev.mnemo.agents.ParamSnapshot;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * An acting policy over a batch of N envs (Acme's actor, minus the adder): it picks every env's action from
@@ -49,4 +52,18 @@ public interface ActingPolicy {
 
   /** Zeroes every env's state. */
   void resetAllStates();
+
+  /**
+   * Writes what this policy carries from one step to the next apart from its parameters (every env's recurrent
+   * state, its random streams), so that {@link #readState} continues acting exactly: a synchronous run's
+   * checkpoint. Policies that cannot say so refuse.
+   */
+  default void writeState(DataOutput out) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no checkpointable acting state");
+  }
+
+  /** Restores a {@link #writeState} of a policy of the same shape. */
+  default void readState(DataInput in) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no checkpointable acting state");
+  }
 }

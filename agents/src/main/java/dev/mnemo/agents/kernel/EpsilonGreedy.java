@@ -1,6 +1,6 @@
 package dev.mnemo.agents.kernel;
 
-import java.util.SplittableRandom;
+import dev.mnemo.envs.SplitMixRandom;
 
 /**
  * Per-actor epsilon-greedy action selection over a batch of Q-value rows, as in Ape-X and R2D2: actor
@@ -17,7 +17,7 @@ public final class EpsilonGreedy {
 
   private final double[] epsilons;
   private final int numActions;
-  private final SplittableRandom rng;
+  private final SplitMixRandom rng;
 
   /**
    * @param epsilons exploration probability per batch row, each in [0, 1]
@@ -38,7 +38,17 @@ public final class EpsilonGreedy {
     }
     this.epsilons = epsilons.clone();
     this.numActions = numActions;
-    this.rng = new SplittableRandom(seed);
+    this.rng = new SplitMixRandom(seed);
+  }
+
+  /** The exploration stream's state (a checkpoint saves it: {@link #setRngState} continues the draws exactly). */
+  public long rngState() {
+    return rng.state();
+  }
+
+  /** Continues the exploration draws from a saved {@link #rngState()}. */
+  public void setRngState(long state) {
+    rng.setState(state);
   }
 
   /**

@@ -4,6 +4,9 @@ import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.acting.ActingPolicy;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
 import dev.mnemo.agents.kernel.RecurrentQKernel;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * R2D2's acting policy: the recurrent Q-network's kernel over N envs and epsilon-greedy with one epsilon per
@@ -72,5 +75,40 @@ public final class EpsilonGreedyQPolicy implements ActingPolicy {
   @Override
   public void resetAllStates() {
     kernel.resetAllStates();
+  }
+
+  /** Every env's recurrent state and the exploration stream. */
+  @Override
+  public void writeState(DataOutput out) throws IOException {
+    int n = kernel.batch();
+    int size = kernel.stateSize();
+    out.writeInt(n);
+    out.writeInt(size);
+    float[] row = new float[size];
+    for (int env = 0; env < n; env++) {
+      kernel.copyState(env, row, 0);
+      for (float v : row) {
+        out.writeFloat(v);
+      }
+    }
+    out.writeLong(greedy.rngState());
+  }
+
+  @Override
+  public void readState(DataInput in) throws IOException {
+    int n = in.readInt();
+    int size = in.readInt();
+    if (n != kernel.batch() || size != kernel.stateSize()) {
+      throw new IllegalStateException("the saved policy acted for " + n + " envs with states of " + size
+          + " floats; this one for " + kernel.batch() + " with " + kernel.stateSize());
+    }
+    float[] row = new float[size];
+    for (int env = 0; env < n; env++) {
+      for (int k = 0; k < size; k++) {
+        row[k] = in.readFloat();
+      }
+      kernel.setState(env, row, 0);
+    }
+    greedy.setRngState(in.readLong());
   }
 }

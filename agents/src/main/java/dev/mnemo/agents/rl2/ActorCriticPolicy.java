@@ -7,7 +7,7 @@ import dev.mnemo.agents.blocks.PolicyHead;
 import dev.mnemo.agents.core.CoreKernel;
 import dev.mnemo.agents.kernel.BatchOps;
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import dev.mnemo.envs.SplitMixRandom;
 
 /**
  * RL²'s acting form over N envs: the policy tower's encoder, the core's acting kernel and the policy head,
@@ -33,7 +33,7 @@ public final class ActorCriticPolicy implements ActingPolicy {
   private final CoreKernel kernel;
   private final PolicyHead head;
   private final PolicyHead.Acting headActing;
-  private final SplittableRandom rng;
+  private final SplitMixRandom rng;
   private float[] state;
   private float[] before;
   private final float[] chosen;
@@ -61,7 +61,7 @@ public final class ActorCriticPolicy implements ActingPolicy {
     this.kernel = spec.core().kernel(ops, n);
     this.head = new PolicyHead(ops, spec.coreSize(), spec.headSizes(), na);
     this.headActing = head.newActing(n);
-    this.rng = new SplittableRandom(seed);
+    this.rng = new SplitMixRandom(seed);
     this.state = new float[n * stateSize];
     this.before = new float[n * stateSize];
     this.chosen = new float[n];

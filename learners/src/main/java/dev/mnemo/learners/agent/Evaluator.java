@@ -12,6 +12,25 @@ public interface Evaluator {
   Evaluation evaluate(ParamSnapshot params);
 
   /**
+   * Evaluations run so far, for an evaluator whose every evaluation draws episodes of its own from this count
+   * (0 for one that draws the same episodes each time): what a checkpoint saves.
+   */
+  default long round() {
+    return 0;
+  }
+
+  /**
+   * Continues from a saved {@link #round()}, so that a resumed run evaluates on the episodes it would have.
+   *
+   * @throws UnsupportedOperationException for a non-zero round on an evaluator that keeps none
+   */
+  default void setRound(long round) {
+    if (round != 0) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no evaluation round");
+    }
+  }
+
+  /**
    * One evaluation's figures.
    *
    * @param meanReturn mean undiscounted return

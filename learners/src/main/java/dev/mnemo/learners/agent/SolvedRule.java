@@ -32,6 +32,11 @@ public final class SolvedRule {
   }
 
   /** Episodes of the confirming evaluation. */
+  /** The confirming evaluator (a checkpoint saves its round). */
+  public Evaluator evaluator() {
+    return confirmation;
+  }
+
   public int confirmEpisodes() {
     return confirmation.episodes();
   }

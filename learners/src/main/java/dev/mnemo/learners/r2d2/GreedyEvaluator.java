@@ -36,6 +36,16 @@ public final class GreedyEvaluator implements Evaluator {
     return episodes;
   }
 
+  @Override
+  public long round() {
+    return round;
+  }
+
+  @Override
+  public void setRound(long round) {
+    this.round = round;
+  }
+
   /** Mean return and 95% CI half-width (1.96 s / sqrt(n)) of one greedy episode per copy. */
   @Override
   public Evaluation evaluate(ParamSnapshot params) {
