@@ -62,6 +62,12 @@ public final class RuntimeCheckpoint {
   private RuntimeCheckpoint() {
   }
 
+  /** Writes a checkpoint's data files into a directory (before {@code runtime.ckpt} commits them). */
+  @FunctionalInterface
+  public interface FilesWriter {
+    void write(Path dir) throws IOException;
+  }
+
   /**
    * Writes the learner, the replay and then {@code runtime.ckpt} into {@code dir}. The counts are taken
    * before the replay is written: a chunk the replay service inserts meanwhile is in the replay but not in
@@ -73,6 +79,15 @@ public final class RuntimeCheckpoint {
     learner.save(dir.resolve(LEARNER));
     Counts counts = Counts.of(counters, learner.updates());
     replay.checkpoint(dir.resolve(REPLAY));
+    commit(dir, counts, List.of(LEARNER, REPLAY));
+  }
+
+  /**
+   * Writes {@code runtime.ckpt} into {@code dir}, committing the data files {@code files} already written there
+   * (their sizes and checksums) with the run's counts. Used directly by a runtime whose checkpoint holds more
+   * than the learner and the replay (the synchronous trainer's acting state).
+   */
+  public static void commit(Path dir, Counts counts, List<String> files) throws IOException {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("format", String.valueOf(FORMAT));
     m.put("env_steps", String.valueOf(counts.envSteps()));
@@ -81,7 +96,8 @@ public final class RuntimeCheckpoint {
     m.put("sequences_received", String.valueOf(counts.sequencesReceived()));
     m.put("sequences_inserted", String.valueOf(counts.sequencesInserted()));
     m.put("updates", String.valueOf(counts.updates()));
-    for (String f : List.of(LEARNER, REPLAY)) {
+    m.put("files", String.join(",", files));
+    for (String f : files) {
       long[] sc = sizeAndCrc(dir.resolve(f));
       m.put(f + ".bytes", String.valueOf(sc[0]));
       m.put(f + ".crc32", Long.toHexString(sc[1]));
@@ -103,14 +119,27 @@ public final class RuntimeCheckpoint {
    */
   static Path writeInterval(Path checkpointDir, Learner learner, PrioritizedSequenceReplay replay,
       RuntimeCounters counters, int keep) throws IOException {
-    String name = String.format("%s%012d-%012d", INTERVAL_PREFIX, counters.envSteps(), learner.updates());
+    return writeInterval(checkpointDir, counters.envSteps(), learner.updates(), keep,
+        tmp -> write(tmp, learner, replay, counters));
+  }
+
+  /**
+   * As {@link #writeInterval(Path, Learner, PrioritizedSequenceReplay, RuntimeCounters, int)} for any runtime:
+   * {@code writer} writes the data files and {@link #commit}s them into the directory it is given.
+   *
+   * @return the new checkpoint's directory
+   */
+  public static Path writeInterval(Path checkpointDir, long envSteps, long updates, int keep, FilesWriter writer)
+      throws IOException {
+    String name = String.format("%s%012d-%012d", INTERVAL_PREFIX, envSteps, updates);
     Path target = checkpointDir.resolve(name);
     if (Files.isDirectory(target)) {
       return target; // nothing happened since the last one
     }
     Path tmp = checkpointDir.resolve("." + name + ".tmp");
     deleteTree(tmp);
-    write(tmp, learner, replay, counters);
+    Files.createDirectories(tmp);
+    writer.write(tmp);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     List<Path> all = intervals(checkpointDir);
     for (int i = 0; i < all.size() - keep; i++) {
@@ -158,7 +187,7 @@ public final class RuntimeCheckpoint {
           return new Found(checkpointDir, null); // written before runtime.ckpt existed: counters start at 0
         }
         throw new IllegalStateException("no checkpoint in " + checkpointDir + ": " + RUNTIME + " (with " + LEARNER
-            + " and " + REPLAY + ") is missing; a local run writes them when it stops (at its budget, on a signal, "
+            + " and " + REPLAY + ") is missing; a run writes them when it stops (at its budget, on a signal, "
             + "when it fails) and every actors.checkpoint_interval while it runs"
             + (Files.exists(l) || Files.exists(r) ? "" : ", so this run never reached a checkpoint"));
       }
@@ -182,12 +211,14 @@ public final class RuntimeCheckpoint {
     Map<String, String> m = readMap(f.dir().resolve(RUNTIME));
     String others = all.stream().filter(o -> o != f).map(o -> o.dir().toString()).reduce((a, b) -> a + ", " + b)
         .map(s -> " (older checkpoints: " + s + "; move this one aside to resume from them)").orElse("");
-    for (String name : List.of(LEARNER, REPLAY)) {
+    String listed = m.get("files");
+    for (String name : listed == null ? List.of(LEARNER, REPLAY) : List.of(listed.split(","))) {
       Path p = f.dir().resolve(name);
       if (!Files.isRegularFile(p)) {
         throw new IllegalStateException(p + " is missing: " + f.dir().resolve(RUNTIME) + " records a checkpoint at "
             + f.counts().envSteps() + " env steps and " + f.counts().updates() + " learner updates whose "
-            + (name.equals(LEARNER) ? "learner" : "replay") + " was written to this file" + others);
+            + (name.equals(LEARNER) ? "learner" : name.equals(REPLAY) ? "replay" : "state") + " was written to this file"
+            + others);
       }
       long[] sc = sizeAndCrc(p);
       long bytes = Long.parseLong(m.get(name + ".bytes"));

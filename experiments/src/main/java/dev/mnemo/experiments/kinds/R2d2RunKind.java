@@ -1,7 +1,6 @@
 package dev.mnemo.experiments.kinds;
 
 import dev.mnemo.learners.agent.ParamsFile;
-import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.learners.agent.SolvedRule;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -11,25 +10,20 @@ import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.experiments.config.ConfigSchema;
 import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
-import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.RunContext;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.actors.RuntimeConfig;
-import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.LocalRunLoop;
 import dev.mnemo.experiments.run.RandomPolicyReturn;
 import dev.mnemo.learners.r2d2.R2d2Builder;
 import dev.mnemo.learners.r2d2.R2d2Config;
 import dev.mnemo.learners.r2d2.SynchronousTrainer;
-import dev.mnemo.learners.r2d2.TrainMetrics;
-import dev.mnemo.learners.r2d2.TrainResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code kind = r2d2}: R2D2 on one environment. The keys are {@link R2d2Config}'s fields in snake_case with
@@ -78,11 +72,12 @@ public final class R2d2RunKind implements RunKind {
             + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
         .key(KeyRule.ofDuration("actors.restart_window").atLeast(Duration.ofMillis(1)).doc("runtime = local: the "
             + "sliding window actors.max_restarts counts in"))
-        .key(KeyRule.ofDuration("actors.checkpoint_interval").doc("runtime = local: wall time between checkpoints "
-            + "(learner, replay, counters) while the run goes on, kept in checkpoints/interval-*/ beside the final "
-            + "one; a killed run resumes from the newest and loses at most this much; 0 = only the final one"))
+        .key(KeyRule.ofDuration("actors.checkpoint_interval").doc("both runtimes: wall time between checkpoints "
+            + "(learner, replay, counters; sync: also the acting state) while the run goes on, kept in "
+            + "checkpoints/interval-*/ beside the final one; a killed run resumes from the newest and loses at most "
+            + "this much; 0 = only the final one"))
         .key(KeyRule.ofInt("actors.checkpoint_keep").between(1, 1000)
-            .doc("runtime = local: periodic checkpoints kept (the newest)"))
+            .doc("both runtimes: periodic checkpoints kept (the newest)"))
         .key(KeyRule.ofDuration("actors.learner_wait").atLeast(Duration.ofMillis(1)).doc("mnemo node --role actor: "
             + "how long a node without a learner (not found yet, or lost) keeps trying to join one, e.g. a learner "
             + "restarted with --resume on the same address, before it stops with exit 0"))
@@ -153,20 +148,18 @@ public final class R2d2RunKind implements RunKind {
   }
 
   /**
-   * {@code runtime = sync} keeps no checkpoint; {@code runtime = local} needs a complete one that this config's
-   * learner and replay restore from ({@link LocalRunLoop#checkResume}).
+   * Both runtimes need a complete checkpoint that this config restores from: {@code runtime = local} its learner
+   * and replay ({@link LocalRunLoop#checkResume}), {@code runtime = sync} also the trainer's acting state
+   * ({@link R2d2SyncRun#checkResume}).
    */
   @Override
   public void checkResume(Config config, long seed, java.nio.file.Path checkpointDir) {
     if (!"local".equals(config.getString("runtime"))) {
-      throw new IllegalArgumentException(SYNC_KEEPS_NO_CHECKPOINT);
+      R2d2SyncRun.checkResume(toR2d2Config(config, seed), checkpointDir);
+      return;
     }
     LocalRunLoop.checkResume(config, new R2d2Builder(toR2d2Config(config, seed)), checkpointDir);
   }
-
-  private static final String SYNC_KEEPS_NO_CHECKPOINT = "runtime = sync keeps no checkpoint to resume from "
-      + "(only its result parameters; a bit-identical synchronous resume is not implemented): start a new run, "
-      + "or use runtime = local, whose runs resume";
 
   /** A solved_threshold below the random policy's return on the env (built-in envs; see RandomPolicyReturn). */
   @Override
@@ -182,35 +175,7 @@ public final class R2d2RunKind implements RunKind {
       return LocalRunLoop.run(ctx, new R2d2Builder(cfg), new LocalRunLoop.Schedule(cfg.evalInterval(),
           cfg.solvedThreshold(), ctx.config().getBoolean("stop_when_solved"), confirmEpisodes));
     }
-    if (ctx.resumed()) {
-      throw new IllegalArgumentException(SYNC_KEEPS_NO_CHECKPOINT);
-    }
-    boolean stopWhenSolved = ctx.config().getBoolean("stop_when_solved");
-    MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",
-        "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
-    double[] row = new double[11];
-    SynchronousTrainer trainer = new SynchronousTrainer(cfg, confirmEpisodes);
-    // The status line follows progress_interval (ProgressLine paces itself), between evaluations too.
-    double[] lastEval = {Double.NaN};
-    double[] loss = {Double.NaN};
-    Supplier<String> status = () -> String.format("eval %.3f (last)  loss %.4f", lastEval[0], loss[0]);
-    TrainResult r = trainer.run(m -> {
-      lastEval[0] = m.evalReturn();
-      report(ctx, metrics, row, m);
-    }, stopWhenSolved, ctx::stopRequested, (steps, updates, l) -> {
-      loss[0] = l;
-      ctx.progress(steps, updates, status);
-    });
-    // The result parameters and their larger evaluation, as in the local runtime (SolvedRule).
-    ParamsFile.write(ctx.checkpointDir().resolve(LocalRunLoop.RESULT_PARAMS), r.resultParams());
-    Boolean solved = Solved.hasThreshold(cfg.solvedThreshold())
-        ? r.result().meanReturn() >= cfg.solvedThreshold() : null;
-    return RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
-        .withEval(new EvalResult(r.result().meanReturn(), r.result().ci95(), r.result().episodes(), solved))
-        .with("episodes", r.episodes())
-        .with("solved_at_env_step", r.solvedAtEnvStep())
-        .with("result_params", "checkpoints/" + LocalRunLoop.RESULT_PARAMS)
-        .with("result_params_version", r.resultParams().version());
+    return R2d2SyncRun.run(ctx, cfg, confirmEpisodes);
   }
 
   /** {@code which}: {@code result}; {@code count} greedy episodes seeded from {@code seed}. */
@@ -230,23 +195,6 @@ public final class R2d2RunKind implements RunKind {
       env = probe.spec();
     }
     return builder.newEvaluator(builder.shapes(env), count).evaluate(ParamsFile.read(params));
-  }
-
-  private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {
-    row[0] = m.updates();
-    row[1] = m.episodes();
-    row[2] = m.trainReturn();
-    row[3] = m.evalReturn();
-    row[4] = m.evalCi95();
-    row[5] = m.loss();
-    row[6] = m.meanAbsTd();
-    row[7] = m.meanQ();
-    row[8] = m.gradNorm();
-    row[9] = m.updatesPerSecond();
-    row[10] = m.envStepsPerSecond();
-    metrics.row(m.envSteps(), row);
-    ctx.progress(m.envSteps(), m.updates(), () -> String.format("return %.3f  eval %.3f  loss %.4f",
-        m.trainReturn(), m.evalReturn(), m.loss()));
   }
 
   /** The validated HOCON as the learner's record (the record re-checks ranges and cross-key rules). */

@@ -4,6 +4,7 @@ import dev.mnemo.learners.agent.Solved;
 import dev.mnemo.actors.LocalRuntime;
 import dev.mnemo.actors.RunFailedException;
 import dev.mnemo.actors.RunResult;
+import dev.mnemo.actors.RuntimeCheckpoint;
 import dev.mnemo.actors.RuntimeConfig;
 import dev.mnemo.actors.RuntimeCounters;
 import dev.mnemo.actors.RuntimeListener;
@@ -71,6 +72,14 @@ public final class LocalRunLoop {
   public static RunOutcome run(RunContext ctx, AgentBuilder agent, Schedule schedule) throws Exception {
     RuntimeConfig rc = NodeConfig.runtime(ctx.config())
         .withCheckpoints(ctx.checkpointDir(), ctx.resumed() ? ctx.checkpointDir() : null);
+    if (ctx.resumed()) {
+      // Rows a killed leg wrote after its newest checkpoint: the counters continue from the checkpoint, so
+      // without this metrics.csv's env_steps would go back.
+      RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(ctx.checkpointDir());
+      if (found.counts() != null) {
+        MetricsWriter.dropRowsAfter(ctx.dir().resolve(RunFiles.METRICS), found.counts().envSteps());
+      }
+    }
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "env_steps_per_s",
         "updates_per_s", "replay_size", "sequences_inserted", "param_lag", "workers", "eval_return", "eval_ci95");
     // The last periodic evaluation; status rows repeat it so every row of metrics.csv has the same columns.

@@ -89,6 +89,37 @@ public final class MetricsWriter implements Closeable {
     return new MetricsWriter(file, List.copyOf(all), w, flushIntervalNanos, nanoClock);
   }
 
+  /**
+   * Drops the rows of {@code file} whose step (first column) is beyond {@code step}, rewriting it atomically: a
+   * run resumed from a checkpoint at {@code step} writes those rows again. A missing file is left alone.
+   *
+   * @return rows dropped
+   */
+  public static int dropRowsAfter(Path file, long step) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> kept = new ArrayList<>();
+    int dropped = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      int comma = l.indexOf(',');
+      String first = comma < 0 ? l : l.substring(0, comma);
+      if (i > 0 && !l.isEmpty() && Long.parseLong(first) > step) {
+        dropped++;
+      } else {
+        kept.add(l);
+      }
+    }
+    if (dropped > 0) {
+      StringBuilder text = new StringBuilder();
+      kept.forEach(l -> text.append(l).append('\n'));
+      AtomicFiles.writeString(file, text.toString());
+    }
+    return dropped;
+  }
+
   /** Step column first, then the named columns. */
   public List<String> columns() {
     return columns;

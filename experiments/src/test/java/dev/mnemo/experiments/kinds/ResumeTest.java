@@ -88,16 +88,68 @@ class ResumeTest {
     assertUntouched(before, run);
   }
 
+  /**
+   * {@code runtime = sync}: a run killed forcibly (a child JVM destroyed: no final checkpoint, no summary) and
+   * resumed from its newest periodic checkpoint ends with the metrics of a run that never stopped, row for row
+   * (timing columns aside), and the same final evaluation.
+   */
   @Test
-  void resumingASynchronousRunIsRefusedAndTheRunIsUntouched() throws IOException {
-    Path run = tmp.resolve("sync");
-    assertEquals(0, cli.mnemo("run", config("").toString(), "--out", run.toString()), cli.err());
-    Map<String, byte[]> before = snapshot(run);
-    int code = cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=800");
-    String err = cli.err();
-    assertEquals(2, code, err);
-    assertTrue(err.contains("runtime = sync"), "says why: " + err);
-    assertUntouched(before, run);
+  void aKilledSynchronousRunResumesBitIdentically() throws Exception {
+    Path run = tmp.resolve("sync-killed");
+    String body = "eval_interval = 100\nactors { checkpoint_interval = 100ms, checkpoint_keep = 2 }\n";
+    Path conf = config(body + "total_env_steps = 1000000000\n");
+    Process child = childRun(conf, run);
+    Path ckpts = run.resolve("checkpoints");
+    try {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (intervals(ckpts).size() < 2 && System.nanoTime() < deadline && child.isAlive()) {
+        Thread.sleep(20);
+      }
+      assertTrue(intervals(ckpts).size() >= 2, "two periodic checkpoints within 90 s:\n"
+          + Files.readString(tmp.resolve("child.log")));
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
+    List<Path> kept = intervals(ckpts);
+    long steps = Long.parseLong(kept.get(kept.size() - 1).getFileName().toString().split("-")[1]);
+    long budget = steps + 1000;
+    assertEquals(0, cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=" + budget), cli.err());
+
+    Path whole = tmp.resolve("sync-whole");
+    Files.writeString(conf, Files.readString(conf).replace("total_env_steps = 1000000000", "total_env_steps = "
+        + budget));
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", whole.toString()), cli.err());
+    List<String> resumed = withoutTimings(run.resolve("metrics.csv"));
+    List<String> uninterrupted = withoutTimings(whole.resolve("metrics.csv"));
+    assertTrue(uninterrupted.size() > 10, "evaluations every 100 env steps: " + uninterrupted);
+    assertEquals(uninterrupted, resumed, "metrics of the killed-and-resumed run vs the uninterrupted one");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(whole.resolve("summary.json").toFile());
+    JsonNode b = json.readTree(run.resolve("summary.json").toFile());
+    for (String key : List.of("env_steps", "learner_updates", "episodes", "eval")) {
+      assertEquals(a.get(key), b.get(key), key + " in summary.json: " + a + " vs " + b);
+    }
+    assertEquals("completed", b.get("status").asText(), b.toString());
+  }
+
+  /** metrics.csv without its last two columns (updates_per_s, env_steps_per_s: wall-clock rates). */
+  private static List<String> withoutTimings(Path csv) throws IOException {
+    return Files.readAllLines(csv).stream().map(l -> {
+      String[] c = l.split(",", -1);
+      return String.join(",", java.util.Arrays.copyOf(c, c.length - 2));
+    }).toList();
+  }
+
+  private Process childRun(Path conf, Path run) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), dev.mnemo.experiments.cli.MnemoCli.class.getName(), "run",
+        conf.toString(), "--out", run.toString());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(tmp.resolve("child.log").toFile());
+    return pb.start();
   }
 
   /**
@@ -124,19 +176,10 @@ class ResumeTest {
     String events = Files.readString(run.resolve("events.jsonl"));
     assertTrue(events.contains("\"type\":\"resumed\"") && events.contains("\"env_steps\":" + steps1 + ","),
         "the second leg starts at the first one's " + steps1 + " env steps: " + events);
+    assertMonotonic(run.resolve("metrics.csv"));
     List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
-    long prev = -1;
-    long prevUpdates = -1;
-    for (String row : rows.subList(1, rows.size())) {
-      String[] c = row.split(",", -1);
-      long s = Long.parseLong(c[0]);
-      long u = (long) Double.parseDouble(c[1]);
-      assertTrue(s >= prev && u >= prevUpdates, "metrics.csv goes back at " + row + " (after " + prev + ", "
-          + prevUpdates + " updates):\n" + String.join("\n", rows));
-      prev = s;
-      prevUpdates = u;
-    }
-    assertTrue(prev > steps1, "the second leg's rows are there: " + rows);
+    long last = Long.parseLong(rows.get(rows.size() - 1).split(",")[0]);
+    assertTrue(last > steps1, "the second leg's rows are there: " + rows);
   }
 
   /**
@@ -149,14 +192,7 @@ class ResumeTest {
     Path conf = config("runtime = local\ntotal_env_steps = 1000000000\neval_interval = 1000000000\n"
         + "actors { workers = 1, envs_per_worker = 2, chunk_rows = 4, status_interval = 50ms,"
         + " checkpoint_interval = 150ms, checkpoint_keep = 2 }\n");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), dev.mnemo.experiments.cli.MnemoCli.class.getName(), "run",
-        conf.toString(), "--out", run.toString());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(tmp.resolve("child.log").toFile());
-    Process child = pb.start();
+    Process child = childRun(conf, run);
     Path ckpts = run.resolve("checkpoints");
     try {
       long deadline = System.nanoTime() + 90_000_000_000L;
@@ -186,6 +222,23 @@ class ResumeTest {
     assertTrue(s.get("learner_updates").asLong() > updates, "and from its " + updates + " updates: " + s);
     String events = Files.readString(run.resolve("events.jsonl"));
     assertTrue(events.contains("\"dir\":\"" + ckpts.resolve(newest) + "\""), "resumed from " + newest + ": " + events);
+    assertMonotonic(run.resolve("metrics.csv"));
+  }
+
+  /** metrics.csv's env_steps and updates never go back (rows of a killed leg past its checkpoint are dropped). */
+  private static void assertMonotonic(Path csv) throws IOException {
+    List<String> rows = Files.readAllLines(csv);
+    long prev = -1;
+    long prevUpdates = -1;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",", -1);
+      long s = Long.parseLong(c[0]);
+      long u = (long) Double.parseDouble(c[1]);
+      assertTrue(s >= prev && u >= prevUpdates, "metrics.csv goes back at " + row + " (after " + prev + ", "
+          + prevUpdates + " updates):\n" + String.join("\n", rows));
+      prev = s;
+      prevUpdates = u;
+    }
   }
 
   private static List<Path> intervals(Path dir) throws IOException {

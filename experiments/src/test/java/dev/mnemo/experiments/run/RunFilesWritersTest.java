@@ -165,4 +165,15 @@ class RunFilesWritersTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunOutcome.of(1).with("status", "x"));
     assertTrue(e.getMessage().contains("reserved"), e.getMessage());
   }
+
+  @Test
+  void droppingRowsAfterACheckpointKeepsTheHeaderAndTheRowsUpToIt(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("metrics.csv");
+    Files.writeString(csv, "env_steps,loss\n100,0.5\n200,0.4\n300,0.3\n400,0.2\n");
+    assertEquals(2, MetricsWriter.dropRowsAfter(csv, 250));
+    assertEquals(List.of("env_steps,loss", "100,0.5", "200,0.4"), Files.readAllLines(csv));
+    assertEquals(0, MetricsWriter.dropRowsAfter(csv, 200), "a row at the checkpoint's step stays");
+    assertEquals(0, MetricsWriter.dropRowsAfter(dir.resolve("absent.csv"), 0));
+    assertFalse(Files.exists(dir.resolve("absent.csv")));
+  }
 }
