@@ -181,4 +181,29 @@ public final class ActorCriticPolicy implements ActingPolicy {
   public void resetAllStates() {
     Arrays.fill(state, 0f);
   }
+
+  /** Every env's recurrent state and the sampling stream. */
+  @Override
+  public void writeState(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(n);
+    out.writeInt(stateSize);
+    for (float v : state) {
+      out.writeFloat(v);
+    }
+    out.writeLong(rng.state());
+  }
+
+  @Override
+  public void readState(java.io.DataInput in) throws java.io.IOException {
+    int envs = in.readInt();
+    int size = in.readInt();
+    if (envs != n || size != stateSize) {
+      throw new IllegalStateException("the saved policy acted for " + envs + " envs with states of " + size
+          + " floats; this one for " + n + " with " + stateSize);
+    }
+    for (int k = 0; k < state.length; k++) {
+      state[k] = in.readFloat();
+    }
+    rng.setState(in.readLong());
+  }
 }

@@ -5,7 +5,7 @@ import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.LocalRunLoop;
 import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.RunContext;
-import dev.mnemo.experiments.run.RunFiles;
+import dev.mnemo.experiments.run.SyncCheckpoints;
 import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.learners.agent.ParamsFile;
 import dev.mnemo.learners.agent.Solved;
@@ -17,7 +17,6 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +36,12 @@ final class R2d2SyncRun {
   private R2d2SyncRun() {
   }
 
+  private static RuntimeCheckpoint.Counts counts(SynchronousTrainer trainer) {
+    SynchronousTrainer.Totals t = trainer.totals();
+    return new RuntimeCheckpoint.Counts(t.envSteps(), t.episodes(), t.returnSum(), t.sequencesEmitted(),
+        t.sequencesInserted(), t.updates());
+  }
+
   /** Refuses a resume that cannot continue, before anything of the run is touched (builds and drops a trainer). */
   static void checkResume(R2d2Config cfg, Path checkpointDir) {
     RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(checkpointDir);
@@ -51,47 +56,29 @@ final class R2d2SyncRun {
   static RunOutcome run(RunContext ctx, R2d2Config cfg, int confirmEpisodes) throws IOException {
     Config c = ctx.config();
     boolean stopWhenSolved = c.getBoolean("stop_when_solved");
-    long interval = c.getDuration("actors.checkpoint_interval", TimeUnit.NANOSECONDS);
-    int keep = c.getInt("actors.checkpoint_keep");
     SynchronousTrainer trainer = new SynchronousTrainer(cfg, confirmEpisodes);
     if (ctx.resumed()) {
-      RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(ctx.checkpointDir());
-      trainer.restoreCheckpoint(found.dir());
-      SynchronousTrainer.Totals t = trainer.totals();
-      int dropped = MetricsWriter.dropRowsAfter(ctx.dir().resolve(RunFiles.METRICS), t.envSteps());
-      ctx.events().record("resumed", "dir", found.dir().toString(), "env_steps", t.envSteps(), "updates",
-          t.updates(), "episodes", t.episodes(), "metrics_rows_dropped", dropped);
+      SyncCheckpoints.resume(ctx, trainer::restoreCheckpoint);
     }
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "eval_return",
         "eval_ci95", "loss", "mean_abs_td", "mean_q", "grad_norm", "updates_per_s", "env_steps_per_s");
+    SyncCheckpoints checkpoints = new SyncCheckpoints(ctx, metrics, FILES, trainer::saveCheckpoint,
+        () -> counts(trainer));
     double[] row = new double[11];
     // The status line follows progress_interval (ProgressLine paces itself), between evaluations too.
     double[] lastEval = {Double.NaN};
     double[] loss = {Double.NaN};
     Supplier<String> status = () -> String.format("eval %.3f (last)  loss %.4f", lastEval[0], loss[0]);
-    long[] lastCheckpoint = {System.nanoTime()};
     TrainResult r = trainer.run(m -> {
       lastEval[0] = m.evalReturn();
       report(ctx, metrics, row, m);
     }, stopWhenSolved, ctx::stopRequested, (steps, updates, l) -> {
       loss[0] = l;
       ctx.progress(steps, updates, status);
-    }, steps -> {
-      if (interval > 0 && System.nanoTime() - lastCheckpoint[0] >= interval) {
-        // The rows up to the checkpoint reach the disk first: a kill right after it must not lose rows that
-        // the resumed run will not write again.
-        metrics.flush();
-        SynchronousTrainer.Totals t = trainer.totals();
-        Path dir = RuntimeCheckpoint.writeInterval(ctx.checkpointDir(), t.envSteps(), t.updates(), keep,
-            tmp -> write(trainer, tmp));
-        ctx.events().record("checkpoint", "dir", dir.toString(), "env_steps", t.envSteps(), "updates", t.updates());
-        lastCheckpoint[0] = System.nanoTime();
-      }
-    });
+    }, steps -> checkpoints.maybeInterval());
     // The final checkpoint (what --resume continues from), then the result parameters and their larger
     // evaluation, as in the local runtime (SolvedRule).
-    metrics.flush();
-    write(trainer, ctx.checkpointDir());
+    checkpoints.writeFinal();
     ParamsFile.write(ctx.checkpointDir().resolve(LocalRunLoop.RESULT_PARAMS), r.resultParams());
     Boolean solved = Solved.hasThreshold(cfg.solvedThreshold())
         ? r.result().meanReturn() >= cfg.solvedThreshold() : null;
@@ -101,13 +88,6 @@ final class R2d2SyncRun {
         .with("solved_at_env_step", r.solvedAtEnvStep())
         .with("result_params", "checkpoints/" + LocalRunLoop.RESULT_PARAMS)
         .with("result_params_version", r.resultParams().version());
-  }
-
-  private static void write(SynchronousTrainer trainer, Path dir) throws IOException {
-    trainer.saveCheckpoint(dir);
-    SynchronousTrainer.Totals t = trainer.totals();
-    RuntimeCheckpoint.commit(dir, new RuntimeCheckpoint.Counts(t.envSteps(), t.episodes(), t.returnSum(),
-        t.sequencesEmitted(), t.sequencesInserted(), t.updates()), FILES);
   }
 
   private static void report(RunContext ctx, MetricsWriter metrics, double[] row, TrainMetrics m) {

@@ -12,6 +12,8 @@ import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
 import dev.mnemo.experiments.run.EvalResult;
 import dev.mnemo.experiments.run.MetricsWriter;
+import dev.mnemo.experiments.run.SyncCheckpoints;
+import dev.mnemo.actors.RuntimeCheckpoint;
 import dev.mnemo.experiments.run.RunContext;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
@@ -40,7 +42,8 @@ public final class Rl2RunKind implements RunKind {
   /** The final parameters, as every kind names them. */
   public static final String RESULT_PARAMS = "result.params";
   public static final String PEAK_PARAMS = "peak.params";
-  public static final String LEARNER = "learner.ppo";
+  public static final String LEARNER = Rl2Trainer.LEARNER_FILE;
+  private static final List<String> SYNC_FILES = List.of(Rl2Trainer.LEARNER_FILE, Rl2Trainer.TRAINER_FILE);
 
   @Override
   public String name() {
@@ -69,6 +72,11 @@ public final class Rl2RunKind implements RunKind {
             + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
         .key(KeyRule.ofDuration("actors.restart_window").atLeast(java.time.Duration.ofMillis(1))
             .doc("runtime = local: the sliding window actors.max_restarts counts in"))
+        .key(KeyRule.ofDuration("actors.checkpoint_interval").doc("runtime = sync: wall time between checkpoints "
+            + "(learner, loop counters, peak, sampling stream) taken between updates, kept in checkpoints/interval-*/ "
+            + "beside the final one; --resume continues the newest bit-identically; 0 = only the final one"))
+        .key(KeyRule.ofInt("actors.checkpoint_keep").between(1, 1000)
+            .doc("runtime = sync: periodic checkpoints kept (the newest)"))
         .key(KeyRule.ofString("env").doc("trial env id (one env episode is one trial: bandit, mdp); `mnemo envs`"))
         .key(KeyRule.ofString("core").oneOf(RecurrentCores.names().toArray(String[]::new))
             .doc("the recurrent core of each tower (ln_gru: the reproduction's)"))
@@ -142,6 +150,27 @@ public final class Rl2RunKind implements RunKind {
   }
 
   @Override
+  public boolean supportsResume() {
+    return true;
+  }
+
+  /**
+   * {@code runtime = sync} resumes from its newest complete checkpoint (checked by restoring it into a trainer of
+   * this config); {@code runtime = local} keeps only its final learner and is refused.
+   */
+  @Override
+  public void checkResume(Config config, long seed, Path checkpointDir) {
+    if ("local".equals(config.getString("runtime"))) {
+      throw new IllegalArgumentException("kind = rl2 with runtime = local keeps no checkpoint to resume from (only "
+          + "its final learner and parameters): resume runs made with runtime = sync, or start a new run");
+    }
+    RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(checkpointDir);
+    try (Rl2Trainer probe = new Rl2Trainer(toConfig(config, seed))) {
+      probe.restoreCheckpoint(found.dir());
+    }
+  }
+
+  @Override
   public RunOutcome run(RunContext ctx) throws Exception {
     Rl2Config cfg = toConfig(ctx.config(), ctx.seed());
     if ("local".equals(ctx.config().getString("runtime"))) {
@@ -152,10 +181,15 @@ public final class Rl2RunKind implements RunKind {
     }
   }
 
-  private RunOutcome run(RunContext ctx, Rl2Config cfg, Rl2Trainer trainer) {
+  private RunOutcome run(RunContext ctx, Rl2Config cfg, Rl2Trainer trainer) throws java.io.IOException {
+    if (ctx.resumed()) {
+      SyncCheckpoints.resume(ctx, trainer::restoreCheckpoint);
+    }
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
         "policy_loss", "value_loss", "entropy", "kl", "clip_fraction", "grad_norm", "explained_variance",
         "learning_rate", "epochs", "collect_s", "learn_s", "wall_s");
+    SyncCheckpoints checkpoints = new SyncCheckpoints(ctx, metrics, SYNC_FILES, trainer::saveCheckpoint,
+        () -> new RuntimeCheckpoint.Counts(trainer.envSteps(), 0, 0, 0, 0, trainer.learner().updates()));
     double[] row = new double[16];
     double[] lastEval = {Double.NaN};
     ctx.events().record("rl2_started", "params", trainer.spec().paramCount(), "trial_steps",
@@ -168,11 +202,11 @@ public final class Rl2RunKind implements RunKind {
       }
       ctx.progress(m.envSteps(), m.ppo().updates(), () -> String.format("return %.3f  eval %.3f (last)  kl %.4f  "
           + "entropy %.3f", m.trainReturn(), lastEval[0], m.ppo().kl(), m.ppo().entropy()));
-    }, ctx::stopRequested);
+    }, ctx::stopRequested, steps -> checkpoints.maybeInterval());
     Path ck = ctx.checkpointDir();
     ParamsFile.write(ck.resolve(RESULT_PARAMS), r.finalParams());
     ParamsFile.write(ck.resolve(PEAK_PARAMS), r.peakParams());
-    trainer.learner().save(ck.resolve(LEARNER));
+    checkpoints.writeFinal();
     Evaluation f = r.finalEval();
     Evaluation p = r.peakEval();
     return outcome(r.envSteps(), r.updates(), f, p, r.peakUpdate(), cfg.evalGreedy(), r.envSeconds(), r.actSeconds(),
@@ -250,7 +284,7 @@ public final class Rl2RunKind implements RunKind {
     private static String runtimeDefaults(dev.mnemo.actors.onpolicy.OnPolicyConfig d) {
       return "runtime = sync\nmax_param_lag = " + d.maxParamLag() + "\nactors { workers = " + d.workers()
           + ", credits = " + d.credits() + ", max_restarts = " + d.maxRestarts() + ", restart_window = "
-          + d.restartWindow().toMillis() + "ms }\n";
+          + d.restartWindow().toMillis() + "ms, checkpoint_interval = 10m, checkpoint_keep = 2 }\n";
     }
   }
 }

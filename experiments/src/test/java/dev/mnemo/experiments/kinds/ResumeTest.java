@@ -133,12 +133,51 @@ class ResumeTest {
     assertEquals("completed", b.get("status").asText(), b.toString());
   }
 
-  /** metrics.csv without its last two columns (updates_per_s, env_steps_per_s: wall-clock rates). */
-  private static List<String> withoutTimings(Path csv) throws IOException {
+  /**
+   * {@code kind = rl2}, {@code runtime = sync}: a run resumed from its final checkpoint with a larger budget ends
+   * with the metrics and final and peak figures of a run made with that budget from the start (constant step size:
+   * the budget changes nothing else); with {@code runtime = local} a resume is refused and the run untouched.
+   */
+  @Test
+  void anRl2RunResumedWithALargerBudgetMatchesOneRunToItFromTheStart() throws IOException {
+    String body = "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
+        + "minibatches = 2\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\nlr_schedule = constant\n";
+    Path conf = tmp.resolve("rl2.conf");
+    Files.writeString(conf, body + "total_env_steps = 256\n");
+    Path run = tmp.resolve("rl2-legs");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    assertEquals(0, cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=640"), cli.err());
+    Files.writeString(conf, body + "total_env_steps = 640\n");
+    Path whole = tmp.resolve("rl2-whole");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", whole.toString()), cli.err());
+    List<String> legs = withoutLast(run.resolve("metrics.csv"), 3);
+    assertEquals(withoutLast(whole.resolve("metrics.csv"), 3), legs, "metrics (collect_s, learn_s, wall_s aside)");
+    assertEquals(11, legs.size(), "a header and ten updates of 64 steps: " + legs);
+    JsonNode a = new ObjectMapper().readTree(whole.resolve("summary.json").toFile());
+    JsonNode b = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    for (String key : List.of("env_steps", "learner_updates", "final_eval_return", "peak_eval_return", "peak_update")) {
+      assertEquals(a.get(key), b.get(key), key + ": " + a + " vs " + b);
+    }
+
+    Path local = tmp.resolve("rl2-local");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", local.toString(), "--set", "runtime=local",
+        "--set", "total_env_steps=64"), cli.err());
+    Map<String, byte[]> before = snapshot(local);
+    assertEquals(2, cli.mnemo("run", "--resume", local.toString()));
+    assertTrue(cli.err().contains("runtime = local keeps no checkpoint"), cli.err());
+    assertUntouched(before, local);
+  }
+
+  private static List<String> withoutLast(Path csv, int columns) throws IOException {
     return Files.readAllLines(csv).stream().map(l -> {
       String[] c = l.split(",", -1);
-      return String.join(",", java.util.Arrays.copyOf(c, c.length - 2));
+      return String.join(",", java.util.Arrays.copyOf(c, c.length - columns));
     }).toList();
+  }
+
+  /** metrics.csv without its last two columns (updates_per_s, env_steps_per_s: wall-clock rates). */
+  private static List<String> withoutTimings(Path csv) throws IOException {
+    return withoutLast(csv, 2);
   }
 
   private Process childRun(Path conf, Path run) throws IOException {

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.SplittableRandom;
 
 /**
  * PPO over batches of whole trials (RL²'s learner). One {@link #update}: the values of every step under the
@@ -29,14 +28,16 @@ import java.util.SplittableRandom;
  */
 public final class PpoLearner implements AutoCloseable {
   private static final String MAGIC = "MNEMO-PPO";
-  private static final int FORMAT = 1;
+  /** 2: the minibatch shuffle's state after PopArt's. */
+  private static final int FORMAT = 2;
 
   private final ActorCriticSpec spec;
   private final PpoConfig cfg;
   private final float[] params;
   private final float[] grad;
   private final AdamW adam;
-  private final SplittableRandom shuffle;
+  /** Minibatch shuffling (SplittableRandom's stream, savable: a checkpoint continues the same minibatches). */
+  private final dev.mnemo.envs.SplitMixRandom shuffle;
   private final PpoLoss.Stats stats = new PpoLoss.Stats();
   /** Null when values are not normalised. */
   private final PopArt popArt;
@@ -76,7 +77,7 @@ public final class PpoLearner implements AutoCloseable {
     }
     this.grad = new float[params.length];
     this.adam = new AdamW(params.length, cfg.adamEpsilon(), cfg.weightDecay());
-    this.shuffle = new SplittableRandom(cfg.seed());
+    this.shuffle = new dev.mnemo.envs.SplitMixRandom(cfg.seed());
     this.popArt = cfg.popArtRate() > 0 ? new PopArt(cfg.popArtRate()) : null;
     this.shards = new Shard[threads];
     for (int i = 0; i < threads; i++) {
@@ -465,7 +466,10 @@ public final class PpoLearner implements AutoCloseable {
     return values;
   }
 
-  /** Writes parameters, optimiser state and counters atomically (a checksummed file). */
+  /**
+   * Writes parameters, optimiser state, PopArt's statistics, the shuffle's state and counters atomically (a
+   * checksummed file).
+   */
   public void save(Path file) {
     CheckpointFile.write(file, MAGIC, FORMAT, out -> {
       out.writeUTF(specText(spec));
@@ -478,6 +482,7 @@ public final class PpoLearner implements AutoCloseable {
       for (double d : pa) {
         out.writeDouble(d);
       }
+      out.writeLong(shuffle.state());
     });
   }
 
@@ -501,6 +506,7 @@ public final class PpoLearner implements AutoCloseable {
       if (popArt != null) {
         popArt.restore(pa);
       }
+      shuffle.setState(in.readLong());
       adam.step = s;
       updates = u;
       loadParams();
