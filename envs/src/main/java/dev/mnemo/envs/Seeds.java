@@ -16,7 +16,21 @@ public final class Seeds {
 
   /** Combines two values into a well-mixed seed; order matters ({@code combine(a,b) != combine(b,a)}). */
   public static long combine(long a, long b) {
-    return mix64(mix64(a + 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L));
+    return combineWith(combinePrefix(a), b);
+  }
+
+  /**
+   * The half of {@link #combine}{@code (a, b)} that depends on {@code a} only: a caller that combines one
+   * {@code a} with many {@code b} (a vector env's copy with its episode numbers) computes it once and then
+   * {@link #combineWith}{@code (prefix, b) == combine(a, b)}, one {@link #mix64} per value instead of two.
+   */
+  public static long combinePrefix(long a) {
+    return mix64(a + 0x9E3779B97F4A7C15L);
+  }
+
+  /** {@link #combine}{@code (a, b)} from {@code prefix = }{@link #combinePrefix}{@code (a)}. */
+  public static long combineWith(long prefix, long b) {
+    return mix64(prefix ^ (b * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L));
   }
 
   /** Seed of episode {@code episode} of copy {@code index} in a vector env with master seed {@code seed}. */

@@ -35,6 +35,12 @@ public final class VectorEnv implements AutoCloseable {
   private final int obsSize;
   private final long seed;
   private final long[] episodeCount;
+  /**
+   * {@link Seeds#combinePrefix} of {@code combine(seed, i)} per copy: episode seeds are
+   * {@link Seeds#episodeSeed}{@code (seed, i, e) = combineWith(prefix[i], e)}, one mix instead of four per reset
+   * (with one-step episodes, the four were a third of a cheap env's step).
+   */
+  private final long[] seedPrefix;
   private final float[] finalObs;
   private final double[] runningReturn;
   private final int[] runningLength;
@@ -72,6 +78,10 @@ public final class VectorEnv implements AutoCloseable {
     this.obsSize = spec.obsSize();
     this.seed = seed;
     this.episodeCount = new long[n];
+    this.seedPrefix = new long[n];
+    for (int i = 0; i < n; i++) {
+      seedPrefix[i] = Seeds.combinePrefix(Seeds.combine(seed, i));
+    }
     this.finalObs = new float[n * obsSize];
     this.runningReturn = new double[n];
     this.runningLength = new int[n];
@@ -139,23 +149,45 @@ public final class VectorEnv implements AutoCloseable {
             + i + " out of range [0, " + numActions + ")");
       }
     }
+    int os = obsSize;
     for (int i = 0; i < n; i++) {
-      Step s = envs[i].step(actions[i]);
-      logAction(i, actions[i]);
-      rewards[i] = s.reward;
-      terminated[i] = s.terminated;
-      truncated[i] = s.truncated;
-      runningReturn[i] += s.reward;
-      runningLength[i]++;
-      if (s.terminated || s.truncated) {
-        System.arraycopy(s.obs, 0, finalObs, i * obsSize, obsSize);
+      int a = actions[i];
+      Step s = envs[i].step(a);
+      float r = s.reward;
+      boolean term = s.terminated;
+      boolean trunc = s.truncated;
+      rewards[i] = r;
+      terminated[i] = term;
+      truncated[i] = trunc;
+      runningReturn[i] += r;
+      int len = runningLength[i];
+      int[] log = episodeActions[i];
+      if (len == log.length) {
+        log = Arrays.copyOf(log, len * 2);
+        episodeActions[i] = log;
+      }
+      log[len] = a;
+      runningLength[i] = len + 1;
+      float[] src = s.obs;
+      if (term || trunc) {
+        copyRow(src, finalObs, i * os, os);
         lastReturn[i] = runningReturn[i];
-        lastLength[i] = runningLength[i];
+        lastLength[i] = len + 1;
         completedEpisodes[i]++;
         startEpisode(i, obs);
       } else {
-        System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
+        copyRow(src, obs, i * os, os);
       }
+    }
+  }
+
+  /**
+   * A plain loop, not {@code System.arraycopy}: observations are a few floats, where the intrinsic's fixed cost
+   * (type and range checks, a stub call) is most of a cheap env's step; the JIT unrolls or vectorises this loop.
+   */
+  private static void copyRow(float[] src, float[] dst, int off, int n) {
+    for (int k = 0; k < n; k++) {
+      dst[off + k] = src[k];
     }
   }
 
@@ -169,7 +201,7 @@ public final class VectorEnv implements AutoCloseable {
   }
 
   private void startEpisode(int i, float[] obs) {
-    Step s = envs[i].reset(Seeds.episodeSeed(seed, i, episodeCount[i]++));
+    Step s = envs[i].reset(Seeds.combineWith(seedPrefix[i], episodeCount[i]++));
     System.arraycopy(s.obs, 0, obs, i * obsSize, obsSize);
     runningReturn[i] = 0;
     runningLength[i] = 0;
@@ -278,7 +310,7 @@ public final class VectorEnv implements AutoCloseable {
 
   private void replayEpisode(int i, int len, double savedReturn, float[] obs) {
     long episode = episodeCount[i] - 1;
-    Step s = envs[i].reset(Seeds.episodeSeed(seed, i, episode));
+    Step s = envs[i].reset(Seeds.combineWith(seedPrefix[i], episode));
     double ret = 0;
     for (int t = 0; t < len; t++) {
       if (s.terminated || s.truncated) {

@@ -37,7 +37,7 @@ public final class EnvsBench {
   private EnvsBench() {}
 
   /** One row of the table. */
-  public record Row(String id, double singleStepsPerSecond, double vectorStepsPerSecond,
+  public record Row(String id, double singleStepsPerSecond, double handStepsPerSecond, double vectorStepsPerSecond,
       double vectorWallStepsPerSecond, double popgymStepsPerSecond) {}
 
   public static void run(PrintStream out, String... args) {
@@ -93,19 +93,20 @@ public final class EnvsBench {
       double[] r = isolate ? measureIsolated(id, seconds, n) : measureOne(id, seconds, n);
       double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
           : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
-      rows.add(new Row(id, r[0], r[1], r[2], popgym));
+      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym));
     }
     return rows;
   }
 
   /**
-   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s]} for one id. Public and
+   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s]} for one id. Public and
    * static so {@link #measureIsolated} can call it reflectively in a fresh class loader.
    */
   public static double[] measureOne(String id, double seconds, int n) {
     double[] single = single(id, seconds);
     double[] vector = vector(id, n, seconds);
-    return new double[] {single[0], vector[0], vector[1]};
+    double[] hand = handLoop(id, n, seconds);
+    return new double[] {single[0], vector[0], vector[1], hand[0]};
   }
 
   /** Runs {@link #measureOne} with this module's classes loaded afresh (fresh JIT profiles). */
@@ -146,11 +147,18 @@ public final class EnvsBench {
     return a;
   }
 
-  /** Single env, the loop a simple actor writes: step, and reset when the episode is over. */
+  /**
+   * Single env, the loop a simple actor writes: step, hand the observation to the policy (copied into its input
+   * buffer, as every policy here reads it), and reset with the episode's reproducible seed
+   * ({@link dev.mnemo.envs.Seeds#episodeSeed}) when the episode is over: the work a {@link VectorEnv} does per
+   * copy, so {@code vec/sgl} prices the vectorisation itself. (Until 2026-12 this loop neither read the
+   * observation nor derived seeds, and the VectorEnv looked 0.14-0.96x as fast for doing more.)
+   */
   static double[] single(String id, double seconds) {
     Env env = EnvRegistry.make(id);
     int[] actions = randomActions(env.spec().numActions(), 1);
-    env.reset(0);
+    float[] input = new float[env.spec().obsSize()];
+    env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, 0));
     long[] episode = {1};
     int[] k = {0};
     return measure(seconds, 4096, () -> {
@@ -160,8 +168,48 @@ public final class EnvsBench {
         k[0] = (k[0] + 1) & (ACTIONS - 1);
         sum += s.reward;
         if (s.terminated || s.truncated) {
-          env.reset(episode[0]++);
+          s = env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, episode[0]++));
         }
+        System.arraycopy(s.obs, 0, input, 0, input.length);
+      }
+      return sum + input[0];
+    });
+  }
+
+  /**
+   * n envs stepped by a hand-written loop doing what {@link VectorEnv} does per copy (copy the observation, keep
+   * the reward, reset with the episode's seed), minus its checks and bookkeeping: {@code vec/hand} is the
+   * VectorEnv's own overhead, apart from the cost of stepping n distinct envs instead of one.
+   */
+  static double[] handLoop(String id, int n, double seconds) {
+    Env[] envs = new Env[n];
+    int obsSize = 0;
+    for (int i = 0; i < n; i++) {
+      envs[i] = EnvRegistry.make(id);
+      envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, 0));
+      obsSize = envs[i].spec().obsSize();
+    }
+    int os = obsSize;
+    int[] pool = randomActions(envs[0].spec().numActions(), 2);
+    float[] obs = new float[n * os];
+    float[] rewards = new float[n];
+    long[] episode = new long[n];
+    java.util.Arrays.fill(episode, 1);
+    int[] k = {0};
+    int chunk = Math.max(1, 4096 / n);
+    return measure(seconds, (long) chunk * n, () -> {
+      double sum = 0;
+      for (int c = 0; c < chunk; c++) {
+        for (int i = 0; i < n; i++) {
+          Step s = envs[i].step(pool[k[0]]);
+          k[0] = (k[0] + 1) & (ACTIONS - 1);
+          rewards[i] = s.reward;
+          if (s.terminated || s.truncated) {
+            s = envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, episode[i]++));
+          }
+          System.arraycopy(s.obs, 0, obs, i * os, os);
+        }
+        sum += rewards[0];
       }
       return sum;
     });
@@ -236,19 +284,21 @@ public final class EnvsBench {
   static void print(PrintStream out, List<Row> rows, int n, double seconds) {
     out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
         + " %.2f s per cell, VectorEnv of %d%n", seconds, n);
-    out.printf(Locale.ROOT, "%-38s %14s %14s %8s %14s %16s %10s%n", "env", "single", "vector",
-        "vec/sgl", "vector (wall)", "POPGym (Python)", "vec/POPGym");
+    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %16s %10s%n", "env", "single", "hand x" + n,
+        "vector", "vec/sgl", "vec/hand", "vector (wall)", "POPGym (Python)", "vec/POPGym");
     for (Row r : rows) {
       String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
       String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
-      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %7.2fx %,14.0f %16s %10s%n", r.id(),
-          r.singleStepsPerSecond(), r.vectorStepsPerSecond(),
-          r.vectorStepsPerSecond() / r.singleStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %16s %10s%n", r.id(),
+          r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(),
+          r.vectorStepsPerSecond() / r.singleStepsPerSecond(),
+          r.vectorStepsPerSecond() / r.handStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
     }
     out.println("POPGym figures: a published reference, NOT measured in this run (Morad et al. 2023, Python, one env"
-        + " on a laptop; Easy levels compared); the same-run baseline is the 'single' column.");
+        + " on a laptop; Easy levels compared); the same-run baselines are 'single' (one env, the same work per step)"
+        + " and 'hand x" + n + "' (a hand loop over " + n + " envs: vec/hand is the VectorEnv's own overhead).");
   }
 
   public static void main(String[] args) {
