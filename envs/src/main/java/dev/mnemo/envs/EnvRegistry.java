@@ -3,6 +3,8 @@ package dev.mnemo.envs;
 import dev.mnemo.envs.classic.CartPole;
 import dev.mnemo.envs.classic.Pendulum;
 import dev.mnemo.envs.classic.TMaze;
+import dev.mnemo.envs.memory.IMaze;
+import dev.mnemo.envs.memory.MetaFetch;
 import dev.mnemo.envs.meta.BanditEnv;
 import dev.mnemo.envs.meta.MetaTrial;
 import dev.mnemo.envs.meta.RandomMdpEnv;
@@ -288,6 +290,23 @@ public final class EnvRegistry {
           int max = "auto".equals(p.raw("maxSteps")) ? 4 * (length + 1) : p.positiveInt("maxSteps");
           return new TMaze(id, length, max);
         });
+    put(m, "imaze", "I-Maze (ALD's memory task, our rules): cue at the start only; +1 at the cued end of the bar,"
+            + " -1 at the other",
+        List.of(new EnvParam("length", "8", "rows from the start down to the bar, >= 1"),
+            new EnvParam("arm", "1", "cells from the corridor to each end of the bar, >= 1"),
+            new EnvParam("maxSteps", "auto", "truncation length >= 1; auto = 4 * (length + arm)")),
+        (id, p) -> {
+          int length = p.positiveInt("length");
+          int arm = p.positiveInt("arm");
+          int max = "auto".equals(p.raw("maxSteps")) ? 4 * (length + arm) : p.positiveInt("maxSteps");
+          return new IMaze(id, length, arm, max);
+        });
+    put(m, "metafetch", "Meta-Fetch (ALD's memory task, our rules): fetch objects in a hidden order, +1 per right"
+            + " fetch, a wrong one resets progress; the order repeats until the time limit",
+        List.of(new EnvParam("size", "5", "grid side, >= 2"),
+            new EnvParam("objects", "3", "objects to fetch, 1 .. size^2 - 1"),
+            new EnvParam("maxSteps", "100", "truncation length, >= 1")),
+        (id, p) -> new MetaFetch(id, p.intAtLeast("size", 2), p.positiveInt("objects"), p.positiveInt("maxSteps")));
     put(m, "bandit", "RL2 Bernoulli bandits, p ~ U[0,1]: a trial of `pulls` one-pull episodes of one task",
         List.of(new EnvParam("arms", "5", "number of arms k, >= 1"),
             new EnvParam("pulls", "10", "pulls (episodes) per trial n, >= 1")),

@@ -1,0 +1,204 @@
+package dev.mnemo.envs.memory;
+
+import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Step;
+
+/**
+ * A fetch task in the spirit of the Meta-Fetch of Actor-Learner Distillation (Parisotto and Salakhutdinov 2021),
+ * with our own rules: on an open {@code size x size} grid lie {@code objects} objects, each on its own cell, and
+ * they must be fetched in a hidden order drawn for the episode. Fetching the next object in the order pays +1 and
+ * removes it; fetching any other object pays nothing and puts every fetched object back (progress resets); once
+ * all are fetched they all come back and the same order starts again, until the time limit. An agent that has
+ * found the order (by trying, and remembering which tries paid) can repeat it for the rest of the episode: what
+ * it gains over one that cannot remember is the point of the task.
+ *
+ * <p>Each episode draws the agent's cell, the objects' cells (distinct, not the agent's) and the order from the
+ * reset seed. Actions: 0 north (y - 1), 1 east (x + 1), 2 south (y + 1), 3 west (x - 1); a move off the grid
+ * leaves the agent in place. An object is fetched by moving onto its cell (staying on it fetches nothing).
+ *
+ * <p>Observation ({@code 2 + 3 objects + 2} floats): the agent's cell, {@code x / (size - 1), y / (size - 1)};
+ * per object {@code k}, always in the same slot, its offset from the agent {@code (dx, dy) / (size - 1)} and 1 if
+ * it is on the grid (0 if fetched in the current round); then 1 if this step fetched the right object, 1 if it
+ * fetched a wrong one. Episodes end only by truncation after {@code maxSteps}.
+ *
+ * <p>Optimal return: with one object, {@code 1 + floor((maxSteps - d) / 2)} where {@code d} is its distance (it
+ * comes back under the agent, which must step off and back); in general it depends on the layout (tests check the
+ * one-object case exactly and an order-knowing walker against one that forgets).
+ */
+public final class MetaFetch extends BaseEnv {
+  public static final int NORTH = 0;
+  public static final int EAST = 1;
+  public static final int SOUTH = 2;
+  public static final int WEST = 3;
+  public static final float PICKUP_REWARD = 1f;
+
+  private final int size;
+  private final int n;
+  private final int maxSteps;
+  private final int[] ox;
+  private final int[] oy;
+  private final boolean[] present;
+  /** order[i]: the object to fetch i-th. */
+  private final int[] order;
+  private int progress;
+  private int ax;
+  private int ay;
+
+  /**
+   * @param size grid side, >= 2
+   * @param objects objects to fetch, 1 .. size * size - 1
+   * @param maxSteps truncation length, >= 1
+   */
+  public MetaFetch(String id, int size, int objects, int maxSteps) {
+    super(EnvSpec.flat(id, 2 + 3 * objects + 2, 4, requirePositive("metafetch maxSteps", maxSteps)));
+    if (size < 2) {
+      throw new IllegalArgumentException("metafetch size must be >= 2, got " + size);
+    }
+    if (objects < 1 || objects > size * size - 1) {
+      throw new IllegalArgumentException("metafetch objects must be in [1, size * size - 1] = [1, "
+          + (size * size - 1) + "], got " + objects);
+    }
+    this.size = size;
+    this.n = objects;
+    this.maxSteps = maxSteps;
+    ox = new int[n];
+    oy = new int[n];
+    present = new boolean[n];
+    order = new int[n];
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public int objects() {
+    return n;
+  }
+
+  /** Hidden state, for tests and oracles. */
+  public int objectX(int k) {
+    return ox[k];
+  }
+
+  public int objectY(int k) {
+    return oy[k];
+  }
+
+  /** The object to fetch {@code i}-th in this episode's order. */
+  public int order(int i) {
+    return order[i];
+  }
+
+  /** Objects fetched in the current round. */
+  public int progress() {
+    return progress;
+  }
+
+  public boolean present(int k) {
+    return present[k];
+  }
+
+  public int agentX() {
+    return ax;
+  }
+
+  public int agentY() {
+    return ay;
+  }
+
+  @Override
+  protected void onReset(float[] obs) {
+    // Distinct cells for the agent and the objects: a partial Fisher-Yates over the cells, no allocation.
+    int cells = size * size;
+    int agentCell = rng.nextInt(cells);
+    ax = agentCell % size;
+    ay = agentCell / size;
+    for (int k = 0; k < n; k++) {
+      int c;
+      do {
+        c = rng.nextInt(cells);
+      } while (c == agentCell || taken(c, k));
+      ox[k] = c % size;
+      oy[k] = c / size;
+      present[k] = true;
+      order[k] = k;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    progress = 0;
+    observe(obs, false, false);
+  }
+
+  private boolean taken(int cell, int before) {
+    for (int k = 0; k < before; k++) {
+      if (ox[k] + oy[k] * size == cell) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  protected void onStep(int action, Step out) {
+    int nx = ax + (action == EAST ? 1 : action == WEST ? -1 : 0);
+    int ny = ay + (action == SOUTH ? 1 : action == NORTH ? -1 : 0);
+    boolean right = false;
+    boolean wrong = false;
+    if (nx >= 0 && nx < size && ny >= 0 && ny < size && (nx != ax || ny != ay)) {
+      ax = nx;
+      ay = ny;
+      int k = objectAt(ax, ay);
+      if (k >= 0) {
+        if (k == order[progress]) {
+          right = true;
+          out.reward = PICKUP_REWARD;
+          present[k] = false;
+          progress++;
+          if (progress == n) {
+            restore();
+          }
+        } else {
+          wrong = true;
+          restore();
+        }
+      }
+    }
+    out.truncated = t >= maxSteps;
+    observe(out.obs, right, wrong);
+  }
+
+  private int objectAt(int x, int y) {
+    for (int k = 0; k < n; k++) {
+      if (present[k] && ox[k] == x && oy[k] == y) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Every object back on the grid, the order from its start. */
+  private void restore() {
+    for (int k = 0; k < n; k++) {
+      present[k] = true;
+    }
+    progress = 0;
+  }
+
+  private void observe(float[] obs, boolean right, boolean wrong) {
+    float scale = 1f / (size - 1);
+    obs[0] = ax * scale;
+    obs[1] = ay * scale;
+    for (int k = 0; k < n; k++) {
+      obs[2 + 3 * k] = (ox[k] - ax) * scale;
+      obs[3 + 3 * k] = (oy[k] - ay) * scale;
+      obs[4 + 3 * k] = present[k] ? 1f : 0f;
+    }
+    obs[2 + 3 * n] = right ? 1f : 0f;
+    obs[3 + 3 * n] = wrong ? 1f : 0f;
+  }
+}
