@@ -78,6 +78,7 @@ public final class LocalRunLoop {
       RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(ctx.checkpointDir());
       if (found.counts() != null) {
         MetricsWriter.dropRowsAfter(ctx.dir().resolve(RunFiles.METRICS), found.counts().envSteps());
+        ctx.progressLine().startFrom(found.counts().envSteps(), found.counts().updates());
       }
     }
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "episodes", "train_return", "env_steps_per_s",

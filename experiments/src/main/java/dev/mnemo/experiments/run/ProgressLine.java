@@ -20,6 +20,9 @@ public final class ProgressLine {
   private long lastPrint;
   private long lastSteps;
   private long lastUpdates;
+  /** Totals this leg of the run started from (a resumed run's checkpoint; 0 otherwise). */
+  private long baseSteps;
+  private long baseUpdates;
 
   /**
    * @param out where lines go (stderr, so stdout stays machine-readable)
@@ -35,6 +38,17 @@ public final class ProgressLine {
     this.nanoClock = nanoClock;
     this.start = nanoClock.getAsLong();
     this.lastPrint = start;
+  }
+
+  /**
+   * A resumed run starts from a checkpoint's totals: rates count only what this leg does (without this the first
+   * line and the final one would credit the earlier legs' steps to this leg's seconds).
+   */
+  public void startFrom(long envSteps, long learnerUpdates) {
+    baseSteps = envSteps;
+    baseUpdates = Math.max(learnerUpdates, 0);
+    lastSteps = baseSteps;
+    lastUpdates = baseUpdates;
   }
 
   /** Prints when an interval has passed since the last line; {@code learnerUpdates < 0} means no learner. */
@@ -55,11 +69,11 @@ public final class ProgressLine {
     return true;
   }
 
-  /** Prints a final line whatever the time, with rates over the whole run. */
+  /** Prints a final line whatever the time, with rates over the whole run (this leg of it, when resumed). */
   public void finish(long envSteps, long learnerUpdates, String extra) {
     lastPrint = start;
-    lastSteps = 0;
-    lastUpdates = 0;
+    lastSteps = baseSteps;
+    lastUpdates = baseUpdates;
     print(nanoClock.getAsLong(), envSteps, learnerUpdates, extra);
   }
 

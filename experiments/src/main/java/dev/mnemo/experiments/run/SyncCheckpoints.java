@@ -55,6 +55,7 @@ public final class SyncCheckpoints {
     RuntimeCheckpoint.Found found = RuntimeCheckpoint.latest(ctx.checkpointDir());
     restore.accept(found.dir());
     long steps = found.counts() == null ? 0 : found.counts().envSteps();
+    ctx.progressLine().startFrom(steps, found.counts() == null ? 0 : found.counts().updates());
     int dropped = MetricsWriter.dropRowsAfter(ctx.dir().resolve(RunFiles.METRICS), steps);
     ctx.events().record("resumed", "dir", found.dir().toString(), "env_steps", steps, "updates",
         found.counts() == null ? 0 : found.counts().updates(), "metrics_rows_dropped", dropped);

@@ -98,20 +98,7 @@ class ResumeTest {
     Path run = tmp.resolve("sync-killed");
     String body = "eval_interval = 100\nactors { checkpoint_interval = 100ms, checkpoint_keep = 2 }\n";
     Path conf = config(body + "total_env_steps = 1000000000\n");
-    Process child = childRun(conf, run);
-    Path ckpts = run.resolve("checkpoints");
-    try {
-      long deadline = System.nanoTime() + 90_000_000_000L;
-      while (intervals(ckpts).size() < 2 && System.nanoTime() < deadline && child.isAlive()) {
-        Thread.sleep(20);
-      }
-      assertTrue(intervals(ckpts).size() >= 2, "two periodic checkpoints within 90 s:\n"
-          + Files.readString(tmp.resolve("child.log")));
-    } finally {
-      child.destroyForcibly().waitFor();
-    }
-    assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
-    List<Path> kept = intervals(ckpts);
+    List<Path> kept = killAfterTwoCheckpoints(conf, run);
     long steps = Long.parseLong(kept.get(kept.size() - 1).getFileName().toString().split("-")[1]);
     long budget = steps + 1000;
     assertEquals(0, cli.mnemo("run", "--resume", run.toString(), "--set", "total_env_steps=" + budget), cli.err());
@@ -180,6 +167,27 @@ class ResumeTest {
     return withoutLast(csv, 2);
   }
 
+  /**
+   * Runs {@code conf} in a child JVM, destroys it forcibly once it wrote two periodic checkpoints (so no final
+   * checkpoint, no summary), and returns the periodic checkpoints left, oldest first.
+   */
+  private List<Path> killAfterTwoCheckpoints(Path conf, Path run) throws Exception {
+    Process child = childRun(conf, run);
+    Path ckpts = run.resolve("checkpoints");
+    try {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (intervals(ckpts).size() < 2 && System.nanoTime() < deadline && child.isAlive()) {
+        Thread.sleep(20);
+      }
+      assertTrue(intervals(ckpts).size() >= 2, "two periodic checkpoints within 90 s:\n"
+          + Files.readString(tmp.resolve("child.log")));
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
+    return intervals(ckpts);
+  }
+
   private Process childRun(Path conf, Path run) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector", "-cp",
@@ -231,20 +239,8 @@ class ResumeTest {
     Path conf = config("runtime = local\ntotal_env_steps = 1000000000\neval_interval = 1000000000\n"
         + "actors { workers = 1, envs_per_worker = 2, chunk_rows = 4, status_interval = 50ms,"
         + " checkpoint_interval = 150ms, checkpoint_keep = 2 }\n");
-    Process child = childRun(conf, run);
+    List<Path> kept = killAfterTwoCheckpoints(conf, run);
     Path ckpts = run.resolve("checkpoints");
-    try {
-      long deadline = System.nanoTime() + 90_000_000_000L;
-      while (intervals(ckpts).size() < 2 && System.nanoTime() < deadline && child.isAlive()) {
-        Thread.sleep(50);
-      }
-      assertTrue(intervals(ckpts).size() >= 2, "two periodic checkpoints within 90 s:\n"
-          + Files.readString(tmp.resolve("child.log")));
-    } finally {
-      child.destroyForcibly().waitFor();
-    }
-    assertTrue(!Files.exists(ckpts.resolve("runtime.ckpt")), "killed: no final checkpoint");
-    List<Path> kept = intervals(ckpts);
     assertTrue(kept.size() <= 3, "checkpoint_keep = 2 (one more if it was killed between a rename and the pruning): "
         + kept);
     String newest = kept.get(kept.size() - 1).getFileName().toString(); // interval-<env steps>-<updates>

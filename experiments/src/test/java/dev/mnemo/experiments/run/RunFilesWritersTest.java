@@ -176,4 +176,21 @@ class RunFilesWritersTest {
     assertEquals(0, MetricsWriter.dropRowsAfter(dir.resolve("absent.csv"), 0));
     assertFalse(Files.exists(dir.resolve("absent.csv")));
   }
+
+  /** A resumed leg's rates count its own steps only, in its lines and its final line. */
+  @Test
+  void aResumedLegsRatesStartFromItsCheckpoint() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    AtomicLong nanos = new AtomicLong();
+    ProgressLine p = new ProgressLine(new PrintStream(buf, true, StandardCharsets.UTF_8), "r", 1_000_000_000L,
+        nanos::get);
+    p.startFrom(1_000_000, 500);
+    nanos.set(1_000_000_000L);
+    p.update(1_010_000, 600);
+    nanos.set(4_000_000_000L);
+    p.finish(1_040_000, 800, "completed");
+    String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals("[r] 0:00:01 | env 1.01M (10.0k/s) | upd 600 (100/s)", lines[0]);
+    assertEquals("[r] 0:00:04 | env 1.04M (10.0k/s) | upd 800 (75/s) | completed", lines[1]);
+  }
 }
