@@ -1,0 +1,67 @@
+package dev.mnemo.agents.transformer;
+
+/**
+ * The three matrix products a block's forward and backward need, on row-major float arrays with offsets and
+ * leading dimensions; each accumulates into {@code c} ({@code c += ...}) in a fixed order (k ascending), so a
+ * result is the same bits on every run.
+ */
+final class RowMajor {
+
+  private RowMajor() {
+  }
+
+  /** {@code C[m x n] += A[m x k] B[k x n]}. */
+  static void mulAdd(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      int ai = aOff + i * lda;
+      for (int p = 0; p < k; p++) {
+        float av = a[ai + p];
+        if (av == 0f) {
+          continue;
+        }
+        int bp = bOff + p * ldb;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += av * b[bp + j];
+        }
+      }
+    }
+  }
+
+  /** {@code C[m x n] += A[m x k] B^T} with {@code B} stored {@code n x k}. */
+  static void mulAddBt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * lda;
+      int ci = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        int bj = bOff + j * ldb;
+        float s = 0f;
+        for (int p = 0; p < k; p++) {
+          s += a[ai + p] * b[bj + p];
+        }
+        c[ci + j] += s;
+      }
+    }
+  }
+
+  /** {@code C[k x n] += A^T B} with {@code A} stored {@code m x k} and {@code B} {@code m x n}. */
+  static void mulAddAt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * lda;
+      int bi = bOff + i * ldb;
+      for (int p = 0; p < k; p++) {
+        float av = a[ai + p];
+        if (av == 0f) {
+          continue;
+        }
+        int cp = cOff + p * ldc;
+        for (int j = 0; j < n; j++) {
+          c[cp + j] += av * b[bi + j];
+        }
+      }
+    }
+  }
+}
