@@ -172,6 +172,8 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
   private final int stepsPerTick;
   private long nextSeq;
   private int inFlight;
+  /** Chunks sent and not yet acknowledged, oldest first: their batches go back to the outbox on the ack. */
+  private final java.util.ArrayDeque<SequenceChunk> unacked = new java.util.ArrayDeque<>();
   private long stepsSinceFetch;
   private boolean fetchPending;
   private boolean tickPending;
@@ -197,7 +199,10 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     this.env = new VectorEnv(i -> f == null ? EnvRegistry.make(spec.agent().envId()) : f.make(w, i), n, seed);
     ActingPolicy policy = spec.agent().newPolicy(s, spec.firstActorId(), n, spec.totalActors(),
         seed ^ 0x5DEECE66DL);
-    this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows());
+    // Headroom for one vector step's sequences and a batch per credit: chunks are sent and recycled
+    // without allocating (see SequenceOutbox).
+    this.outbox = new SequenceOutbox(s.sequence(), spec.runtime().chunkRows(),
+        SequenceOutbox.maxSequencesPerStep(s.sequence(), n), spec.runtime().credits() + 1);
     this.loop = new ActingLoop(env, policy, s.sequence(), outbox, spec.firstActorId(),
         spec.agent().newSequencePriority(s));
     this.source = ctx.getSelf().path().toString() + "#" + UUID.randomUUID();
@@ -288,6 +293,7 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
     reportedEpisodes = episodes;
     reportedReturn = ret;
     inFlight++;
+    unacked.addLast(chunk);
   }
 
   private Behavior<Command> onAck(Ack a) {
@@ -295,6 +301,11 @@ public final class EnvWorker extends AbstractBehavior<EnvWorker.Command> {
       return this; // an ack for a previous incarnation: its credits died with it
     }
     inFlight--;
+    // The replay acknowledges a worker's chunks in the order they were sent (one sender, one FIFO queue):
+    // chunk a.seq() and every older one are no longer read by anyone. (The oldest unacked is nextSeq - size.)
+    for (long done = a.seq() - (nextSeq - unacked.size()) + 1; done > 0 && !unacked.isEmpty(); done--) {
+      outbox.recycle(unacked.pollFirst());
+    }
     scheduleTick();
     return this;
   }

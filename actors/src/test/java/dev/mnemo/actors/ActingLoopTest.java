@@ -123,4 +123,56 @@ class ActingLoopTest {
     assertEquals(1, box.discard());
     assertSame(0, box.size());
   }
+
+  @Test
+  void outboxWithHeadroomNeverGrowsAndReusesOnlyAcknowledgedBatches() {
+    var seq = setup.sequence();
+    int perStep = SequenceOutbox.maxSequencesPerStep(seq, 2);
+    assertEquals(2 * (1 + (seq.length() + seq.period() - 1) / seq.period()), perStep);
+    SequenceOutbox box = new SequenceOutbox(seq, 2, perStep, 1);
+    SequenceBatch one = new SequenceBatch(1, seq);
+    for (int i = 0; i < 1 + perStep; i++) { // one short of full, then a step's worth at once
+      one.actorIds[0] = i;
+      box.accept(one, 0, i);
+    }
+    SequenceChunk first = box.drain();
+    assertEquals(1 + perStep, first.count());
+    assertEquals(2 + perStep, first.batch().batchSize(), "the headroom absorbed the step: no growth");
+    box.accept(one, 0, 1f);
+    SequenceChunk second = box.drain();
+    assertTrue(second.batch() != first.batch(), "an unacknowledged batch is never reused");
+    box.recycle(first);
+    box.accept(one, 0, 5f);
+    assertTrue(box.drain().batch() != first.batch(), "the batch started before the ack is filled first");
+    box.accept(one, 0, 7f);
+    SequenceChunk fourth = box.drain();
+    assertSame(first.batch(), fourth.batch(), "an acknowledged batch is reused");
+    assertEquals(1, fourth.count());
+    assertEquals(7f, fourth.priorities()[0]);
+    // a grown batch is not kept: the outbox's batches keep their size
+    SequenceOutbox small = new SequenceOutbox(seq, 1, 0, 4);
+    small.accept(one, 0, 1f);
+    small.accept(one, 0, 2f);
+    SequenceChunk grown = small.drain();
+    assertEquals(2, grown.count());
+    small.recycle(grown);
+    small.accept(one, 0, 3f);
+    assertTrue(small.drain().batch() != grown.batch(), "a batch that grew is left to the GC");
+  }
+
+  @Test
+  void repeatedOverflowsAfterDiscardDoNotGrowTheBatchWithoutBound() {
+    SequenceOutbox box = new SequenceOutbox(setup.sequence(), 2);
+    SequenceBatch one = new SequenceBatch(1, setup.sequence());
+    for (int round = 0; round < 50; round++) {
+      for (int i = 0; i < 3; i++) {
+        box.accept(one, 0, i);
+      }
+      box.discard();
+    }
+    for (int i = 0; i < 3; i++) {
+      box.accept(one, 0, i);
+    }
+    assertTrue(box.drain().batch().batchSize() <= 4, "the batch grows to what one overflow needs, not per overflow");
+  }
 }

@@ -17,7 +17,7 @@ class RuntimeBenchSmokeTest {
   void localFiguresArePrintedWithTheirCeilingRatio() {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     RuntimeBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--seconds", "0.3", "--envs", "2",
-        "--no-cluster", "--no-learner");
+        "--rounds", "2", "--no-cluster", "--no-learner");
     String out = buf.toString(StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("local runtime, (\\d) worker\\(s\\), learner idle\\s+([\\d,]+)\\s+([\\d,]+)\\s+(\\d+)% of ceiling per CPU-s")
         .matcher(out);
@@ -26,8 +26,16 @@ class RuntimeBenchSmokeTest {
       rows++;
       assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 0, "runtime figure must be positive:\n" + out);
     }
-    assertTrue(rows == 3, "three local runtime figures (1, 2, 4 workers) expected:\n" + out);
-    assertTrue(out.contains("ceiling (first"), "the ceiling is printed:\n" + out);
+    assertTrue(rows == 4, "a local runtime figure per round at 1 and 2 workers expected:\n" + out);
+    assertTrue(out.contains("ceiling of this round"), "the ceiling is printed:\n" + out);
+    for (int workers = 1; workers <= 2; workers++) {
+      Matcher target = Pattern.compile("local runtime / ceiling, " + workers + " worker\\(s\\): (\\d+)% per CPU-s \\(median"
+          + " of 2 rounds.*target >= 90% per CPU-s: (met|NOT met)").matcher(out);
+      assertTrue(target.find(), "the ratio against the target at " + workers + " worker(s) is printed:\n" + out);
+      assertTrue((Integer.parseInt(target.group(1)) >= 90) == target.group(2).equals("met"),
+          "the verdict follows the ratio:\n" + out);
+    }
+    assertTrue(out.contains("local runtime, 4 worker(s)"), "the 4-worker figure is printed:\n" + out);
   }
 
   @Test

@@ -16,7 +16,7 @@ class ReplayBenchSmokeTest {
     ReplayBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), "capacity=64", "reps=20",
         "state=8");
     String out = bytes.toString(StandardCharsets.UTF_8);
-    for (String figure : new String[] {"sequences/s", "System.arraycopy of the same bytes", "ratio",
+    for (String figure : new String[] {"sequences/s", "System.arraycopy of the same bytes", "ratio", "target <= 2.0x",
         "bytes allocated per insert", "bytes allocated per sample", "bytes allocated per step",
         "raw payload", "checkpoint:"}) {
       assertTrue(out.contains(figure), "bench output lacks '" + figure + "':\n" + out);
