@@ -119,12 +119,17 @@ public final class ActorNode extends AbstractBehavior<ActorNode.Command> {
     var seq = shapes.sequence();
     long perSequence = dev.mnemo.replay.SequenceBatch.payloadBytesPerSequence(seq.length(), seq.obsSize(),
         seq.stateSize(), seq.numActions(), seq.storeLogits()) + 4;
-    long worst = perSequence * (2L * runtime.chunkRows() + runtime.envsPerWorker()) + 1024;
+    // A worker drains its outbox after the vector step that fills it: a chunk holds chunk_rows - 1 sequences
+    // plus everything that one step can finish (SequenceOutbox.maxSequencesPerStep).
+    int perStep = dev.mnemo.actors.SequenceOutbox.maxSequencesPerStep(seq, runtime.envsPerWorker());
+    long worst = perSequence * (runtime.chunkRows() - 1L + perStep) + 1024;
     if (worst > frame) {
-      throw new IllegalArgumentException("actors.chunk_rows = " + runtime.chunkRows() + " makes chunks of up to "
-          + worst + " bytes (" + perSequence + " per sequence), more than Artery's maximum-frame-size of " + frame
-          + " bytes; lower chunk_rows to at most " + Math.max(1, (frame - 1024) / perSequence / 2 - runtime.envsPerWorker())
-          + " or raise pekko.remote.artery.advanced.maximum-frame-size");
+      long fitting = (frame - 1024) / perSequence + 1 - perStep;
+      throw new IllegalArgumentException("actors.chunk_rows = " + runtime.chunkRows() + " with envs_per_worker = "
+          + runtime.envsPerWorker() + " makes chunks of up to " + worst + " bytes (" + perSequence + " per sequence, "
+          + "up to " + perStep + " finished by one vector step), more than Artery's maximum-frame-size of " + frame
+          + " bytes; " + (fitting >= 1 ? "lower chunk_rows to at most " + fitting + ", " : "")
+          + "lower envs_per_worker or raise pekko.remote.artery.advanced.maximum-frame-size");
     }
   }
 

@@ -65,6 +65,12 @@ class NodeConfigTest {
         () -> ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults().withFlow(1_000, 4, 20)));
     assertTrue(e.getMessage().contains("chunk_rows = 1000") && e.getMessage().contains("maximum-frame-size"),
         e.getMessage());
+    // 256 envs per worker: one vector step can finish 256 x (1 + ceil(121 / 40)) = 1,280 sequences of ~12 KB
+    // (15 MB), whatever chunk_rows says; an earlier bound (2 chunk_rows + envs = 320 rows) let this through.
+    IllegalArgumentException many = assertThrows(IllegalArgumentException.class,
+        () -> ActorNode.requireChunkFitsFrame(pekko, setup, RuntimeConfig.defaults().withWorkers(1, 256)));
+    assertTrue(many.getMessage().contains("envs_per_worker = 256") && many.getMessage().contains("1280 finished"),
+        many.getMessage());
   }
 
   @Test
