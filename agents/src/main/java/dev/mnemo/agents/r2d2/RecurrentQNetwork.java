@@ -2,6 +2,7 @@ package dev.mnemo.agents.r2d2;
 
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.QuietSameDiff;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +183,8 @@ public final class RecurrentQNetwork implements RecurrentQModel {
     g.fillInputs(seqLength, t0, obs, prevActions, prevRewards, state0);
     g.dqArr.data().setData(dQ);
     g.placeholders.put("dq", g.dqArr);
-    Map<String, INDArray> grads = g.sd.calculateGradients(g.placeholders, g.paramNames);
+    Map<String, INDArray> grads = QuietSameDiff.calculateGradients(g.sd, g.placeholders,
+        g.paramNames);
     g.placeholders.remove("dq");
     for (ParamTensor t : layout) {
       INDArray gr = grads.get(t.name());

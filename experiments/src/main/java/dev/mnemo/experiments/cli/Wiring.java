@@ -37,7 +37,8 @@ public final class Wiring {
             ReplayBench::run)
         .register("actor-kernel", "pure-Java actor kernel steps/s at batch 1 and 64, vs a DL4J step",
             ActorKernelBench::run)
-        .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine at paper shape; `soak N` for RSS",
+        .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine vs PyTorch if installed (same run;"
+            + " `nopeer` skips it) at paper shape (`small`); `soak N` for RSS",
             R2d2Bench::run)
         .register("runtime", "Pekko local runtime with 1/2/4 workers vs bare acting; cluster transfer MiB/s",
             RuntimeBench::run)

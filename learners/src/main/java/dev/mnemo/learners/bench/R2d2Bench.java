@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,9 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * R2D2 learner throughput at the paper's shape (batch 64, burn-in 40, trace 80, n 5, LSTM 128) for the
  * gemm engine against the SameDiff engine measured in the same run, with FLOPs per update and their rate
- * as a fraction of one core's FP32 peak (a Vector API FMA loop, measured here too), the PyTorch figure of
- * issue 4 for the same shape, and where the gemm engine's time goes (its phase timers). ND4J's sgemm rate
- * is printed as well because the SameDiff engine depends on it (see the OPENBLAS_CORETYPE note).
+ * as a fraction of one core's FP32 peak (a Vector API FMA loop, measured here too), the same update in
+ * PyTorch measured in the same run by {@link PytorchPeer} when torch is installed (otherwise issue 4's
+ * published figure, labelled as a reference; {@code "nopeer"} skips it), and where the gemm engine's time
+ * goes (its phase timers). ND4J's sgemm rate is printed as well because the SameDiff engine depends on it
+ * (see the OPENBLAS_CORETYPE note).
  *
  * <p>Usage: {@code run(out)} or {@code run(out, "updates", "30")} (add {@code "small"} for batch 32, 10 + 30
  * steps, LSTM 64, the issue's second PyTorch shape); {@code run(out, "soak", "20000")}
@@ -50,7 +53,6 @@ public final class R2d2Bench {
     int updates = args.length >= 2 && (args[0].equals("updates") || profileOnly) ? Integer.parseInt(args[1]) : 20;
     boolean small = java.util.Arrays.asList(args).contains("small");
     R2d2Config gemm = small ? smallConfig() : config("gemm");
-    double pytorchMs = small ? 7.1 : 78;
     RecurrentQSpec spec = R2d2Learner.specFor(gemm, OBS, ACTIONS);
     double flops = flopsPerUpdate(spec, gemm);
     double sgemm = sgemmGflops();
@@ -71,9 +73,13 @@ public final class R2d2Bench {
         + " on a shared machine it is the figure to compare, wall time includes waiting for a core)");
     double[] tGemm = timeUpdates(gemm, updates);
     print(out, "gemm engine:    ", tGemm, flops, peak);
-    out.printf("  PyTorch 1.13 CPU, one core: %.1f ms per update at this shape -- a published reference (measured"
-        + " on this machine kind in an earlier session, AVX-512 OpenBLAS; NOT measured in this run); gemm engine /"
-        + " that reference: %.2fx the time%n", pytorchMs, tGemm[1] * 1e3 / pytorchMs);
+    if (java.util.Arrays.asList(args).contains("nopeer")) {
+      out.println("  PyTorch: not run (nopeer)");
+    } else {
+      printPeer(out, PytorchPeer.measure(PytorchPeer.defaultInterpreters(), PytorchPeer.findScript().orElse(null),
+          peerArgs(gemm, updates), Duration.ofSeconds(60), Duration.ofSeconds(120 + 3L * (updates + WARMUP_UPDATES))),
+          tGemm[1], publishedPytorchMs(small));
+    }
     profile(out, gemm, Math.max(3, updates / 2), tGemm[1]);
     if (profileOnly) {
       return;
@@ -82,6 +88,50 @@ public final class R2d2Bench {
     double[] tSd = timeUpdates(sd, Math.max(2, updates / 10));
     print(out, "samediff engine:", tSd, flops, peak);
     out.printf("  gemm / samediff speed-up (CPU time): %.1fx%n", tSd[1] / tGemm[1]);
+  }
+
+  /**
+   * PyTorch 1.13's time per update at the paper shape (78 ms) and the small one (7.1 ms), from issue 4 of the
+   * project tracker (an earlier session, this machine kind, Debian's python3-torch with AVX-512 OpenBLAS,
+   * 2026-11): printed only, labelled as such, when the peer cannot be measured in the run.
+   */
+  static double publishedPytorchMs(boolean small) {
+    return small ? 7.1 : 78;
+  }
+
+  /** The peer script's arguments for the shape and timing of {@code c}: the same network, batch and step. */
+  static List<String> peerArgs(R2d2Config c, int updates) {
+    return List.of("--batch", "" + c.batchSize(), "--burn-in", "" + c.burnIn(), "--trace", "" + c.traceLength(),
+        "--n-step", "" + c.nStep(), "--gamma", "" + c.gamma(), "--obs", "" + OBS, "--actions", "" + ACTIONS,
+        "--encoder", c.encoderSizes().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
+        "--core", c.core(), "--core-size", "" + c.coreSize(), "--head-size", "" + c.headSize(),
+        "--lr", "" + c.learningRate(), "--adam-eps", "" + c.adamEpsilon(), "--max-grad-norm", "" + c.maxGradNorm(),
+        "--target-period", "" + c.targetPeriod(), "--eta", "" + c.priorityEta(), "--threads", "1",
+        "--warmup", "" + WARMUP_UPDATES, "--updates", "" + updates);
+  }
+
+  /**
+   * The PyTorch line(s): the peer measured in this run and the gemm engine's CPU median over its, or why
+   * it was not measured and the published figure, labelled as a reference.
+   */
+  static void printPeer(PrintStream out, PytorchPeer.Result peer, double gemmCpuSeconds, double publishedMs) {
+    if (peer instanceof PytorchPeer.Measured m) {
+      out.printf("  PyTorch %s: %.1f ms median (IQR %.1f-%.1f), measured in this run (CPU per update, one thread,"
+          + " %d updates after %d warm-up; python %s at %s, BLAS %s); gemm engine / PyTorch: %.2fx the time%n",
+          m.torchVersion(), m.cpuMedianMs(), m.cpuQ1Ms(), m.cpuQ3Ms(), m.updates(), WARMUP_UPDATES, m.python(),
+          m.interpreter(), m.blas(), gemmCpuSeconds * 1e3 / m.cpuMedianMs());
+      return;
+    }
+    PytorchPeer.Unavailable u = (PytorchPeer.Unavailable) peer;
+    if (u.installed()) {
+      out.printf("  PyTorch: installed but not measured: %s%n", u.reason());
+    } else {
+      out.printf("  PyTorch: not installed (%s to measure it here) [%s]%n", PytorchPeer.INSTALL_HINT, u.reason());
+    }
+    out.printf("  PyTorch 1.13 CPU, one core: %.1f ms per update at this shape -- published reference (issue 4 of"
+        + " the project tracker, 2026-11: an earlier session on this machine kind, AVX-512 OpenBLAS), NOT measured"
+        + " in this run; gemm engine / that reference: %.2fx the time%n", publishedMs, gemmCpuSeconds * 1e3
+        / publishedMs);
   }
 
   /**
