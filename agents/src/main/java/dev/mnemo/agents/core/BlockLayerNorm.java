@@ -23,7 +23,7 @@ import dev.mnemo.agents.kernel.LayerNormLanes;
  * Vector API ({@link LayerNormLanes}) and {@link Scalar} in plain loops. The acting kernel and the training
  * form use the same one, so they agree bit for bit on the same projections.
  */
-interface BlockLayerNorm {
+public interface BlockLayerNorm {
 
   /** Added to the variance, as PyTorch's and Haiku's default. */
   float EPS = 1e-5f;

@@ -277,6 +277,21 @@ public final class CausalMemoryAttention {
     }
 
     /**
+     * After {@link #backward}: dLoss/d(memory rows) as inputs of this layer, {@code dK_mem W_k^T + dV_mem W_v^T}
+     * ({@code batch x M x d}, overwritten). The memory itself is a constant: this is for what computed the rows
+     * in this step (a layer norm whose parameters see them), never propagated to the previous segment.
+     */
+    public void memoryGradient(float[] params, int pOff, float[] dMem, int off) {
+      Arrays.fill(dMem, off, off + batch * mem * d, 0f);
+      for (int b = 0; b < batch; b++) {
+        int rowsAt = b * len * d;
+        int out = off + b * mem * d;
+        RowMajor.mulAddBt(mem, d, d, dK, rowsAt, d, params, pOff + d * d, d, dMem, out, d);
+        RowMajor.mulAddBt(mem, d, d, dV, rowsAt, d, params, pOff + 2 * d * d, d, dMem, out, d);
+      }
+    }
+
+    /**
      * The attention weights of the last forward: {@code P[((b * H + h) * T + t) * (M + T) + j]}, zero for every
      * key a query may not see.
      */
