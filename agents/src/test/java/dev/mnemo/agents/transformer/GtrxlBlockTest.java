@@ -62,39 +62,7 @@ class GtrxlBlockTest {
     }
 
     double[] reference(double[] pp, double[] xx) {
-      double[] mm = TransformerFixtures.toDouble(mem);
-      double[] ln1x = layerNorm(xx, pp, t.get("blk.ln1.gamma").offset());
-      double[] ln1m = layerNorm(mm, pp, t.get("blk.ln1.gamma").offset());
-      int att = t.get("blk.att.Wq").offset();
-      double[] y = CausalMemoryAttentionTest.reference(java.util.Arrays.copyOfRange(pp, att,
-          att + block.attention().paramCount()), ln1x, ln1m);
-      int g1 = t.get("blk.gate1.Wr").offset();
-      double[] e1 = GtrxlGateTest.reference(java.util.Arrays.copyOfRange(pp, g1, g1 + 6 * D * D), xx, relu(y));
-      double[] ln2 = layerNorm(e1, pp, t.get("blk.ln2.gamma").offset());
-      double[] f = new double[ROWS * D];
-      int w1 = t.get("blk.W1").offset();
-      int b1 = t.get("blk.b1").offset();
-      int w2 = t.get("blk.W2").offset();
-      int b2 = t.get("blk.b2").offset();
-      for (int r = 0; r < ROWS; r++) {
-        double[] hid = new double[FF];
-        for (int j = 0; j < FF; j++) {
-          double acc = pp[b1 + j];
-          for (int e = 0; e < D; e++) {
-            acc += ln2[r * D + e] * pp[w1 + e * FF + j];
-          }
-          hid[j] = Math.max(acc, 0);
-        }
-        for (int j = 0; j < D; j++) {
-          double acc = pp[b2 + j];
-          for (int e = 0; e < FF; e++) {
-            acc += hid[e] * pp[w2 + e * D + j];
-          }
-          f[r * D + j] = acc;
-        }
-      }
-      int g2 = t.get("blk.gate2.Wr").offset();
-      return GtrxlGateTest.reference(java.util.Arrays.copyOfRange(pp, g2, g2 + 6 * D * D), e1, relu(f));
+      return GtrxlBlockTest.reference(block, pp, xx, TransformerFixtures.toDouble(mem));
     }
 
     double loss(double[] pp, double[] xx) {
@@ -105,6 +73,43 @@ class GtrxlBlockTest {
       }
       return l;
     }
+  }
+
+  /** The block's javadoc in double for block parameters {@code pp}, rows {@code xx} and memory {@code mm}. */
+  static double[] reference(GtrxlBlock block, double[] pp, double[] xx, double[] mm) {
+    Map<String, ParamTensor> t = block.layout("blk").stream().collect(Collectors.toMap(ParamTensor::name, v -> v));
+    double[] ln1x = layerNorm(xx, pp, t.get("blk.ln1.gamma").offset());
+    double[] ln1m = layerNorm(mm, pp, t.get("blk.ln1.gamma").offset());
+    int att = t.get("blk.att.Wq").offset();
+    double[] y = CausalMemoryAttentionTest.reference(java.util.Arrays.copyOfRange(pp, att,
+        att + block.attention().paramCount()), ln1x, ln1m);
+    int g1 = t.get("blk.gate1.Wr").offset();
+    double[] e1 = GtrxlGateTest.reference(java.util.Arrays.copyOfRange(pp, g1, g1 + 6 * D * D), xx, relu(y));
+    double[] ln2 = layerNorm(e1, pp, t.get("blk.ln2.gamma").offset());
+    double[] f = new double[ROWS * D];
+    int w1 = t.get("blk.W1").offset();
+    int b1 = t.get("blk.b1").offset();
+    int w2 = t.get("blk.W2").offset();
+    int b2 = t.get("blk.b2").offset();
+    for (int r = 0; r < ROWS; r++) {
+      double[] hid = new double[FF];
+      for (int j = 0; j < FF; j++) {
+        double acc = pp[b1 + j];
+        for (int e = 0; e < D; e++) {
+          acc += ln2[r * D + e] * pp[w1 + e * FF + j];
+        }
+        hid[j] = Math.max(acc, 0);
+      }
+      for (int j = 0; j < D; j++) {
+        double acc = pp[b2 + j];
+        for (int e = 0; e < FF; e++) {
+          acc += hid[e] * pp[w2 + e * D + j];
+        }
+        f[r * D + j] = acc;
+      }
+    }
+    int g2 = t.get("blk.gate2.Wr").offset();
+    return GtrxlGateTest.reference(java.util.Arrays.copyOfRange(pp, g2, g2 + 6 * D * D), e1, relu(f));
   }
 
   static double[] relu(double[] a) {
