@@ -1,0 +1,315 @@
+package dev.mnemo.learners.ald;
+
+import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.ald.PolicyDistillation;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.rl2.Gae;
+import dev.mnemo.agents.rl2.PpoLoss;
+import dev.mnemo.agents.rl2.RecurrentActorCritic;
+import dev.mnemo.agents.transformer.GtrxlTrunk;
+import dev.mnemo.agents.transformer.TransformerActorCritic;
+import dev.mnemo.learners.rl2.AdamW;
+import dev.mnemo.learners.rl2.TrialBatch;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Actor-Learner Distillation's learner (Parisotto and Salakhutdinov 2021) on whole episodes collected by the LSTM
+ * actor: each update
+ * <ol>
+ *   <li>trains the Transformer ({@link TransformerActorCritic}) by PPO on the batch: GAE from its own values, the
+ *       clipped surrogate with importance ratios {@code pi_L(a) / mu(a)} against the probabilities the LSTM actor
+ *       acted with (PPO-clipped rather than V-trace: the actor is refreshed after every update, so the data is at
+ *       most one distillation behind, and the clip bounds the step where the two policies differ), optionally plus
+ *       {@code lambda KL(mu || pi_L)} pulling the learner toward the actor (with {@code mu = pi_A} on these steps);
+ *   <li>distils the updated Transformer into the LSTM actor ({@link RecurrentActorCritic}) on the same steps, for
+ *       {@code distillSteps} steps: {@code alpha KL(pi_L || pi_A) + beta (V_A - V_L)^2 / 2}
+ *       ({@link PolicyDistillation}). The actor never sees an RL loss: what it learns, it learns from the
+ *       Transformer.
+ * </ol>
+ * Episodes fit one segment of the Transformer (its memory is not carried between segments here: that comes with
+ * replaying stored memories); each episode starts from an empty memory and zero LSTM state. Both networks use
+ * AdamW with global-norm clipping. Deterministic given the seed. Not thread-safe.
+ */
+public final class AldLearner {
+
+  /**
+   * @param ppo the learner's PPO loss
+   * @param alpha weight of the policy distillation KL
+   * @param beta weight of the value distillation
+   * @param lambda weight of the learner's pull toward the actor (0: none)
+   * @param distillSteps distillation steps of the actor per learner update
+   */
+  public record Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
+      double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
+      double lambda, int distillSteps, long seed) {
+    public Config {
+      if (epochs < 1 || minibatches < 1 || distillSteps < 0 || !(learnerLr > 0) || !(actorLr > 0)) {
+        throw new IllegalArgumentException("ALD needs epochs, minibatches >= 1, distillSteps >= 0 and positive step "
+            + "sizes, got " + epochs + ", " + minibatches + ", " + distillSteps + ", " + learnerLr + ", " + actorLr);
+      }
+    }
+  }
+
+  /** One update's figures. */
+  public record Stats(long updates, double learnerEntropy, double distillKl, double valueError, double learnerGradNorm,
+      double actorGradNorm) {
+  }
+
+  private final TransformerActorCritic learner;
+  private final float[] lp;
+  private final float[] lGrad;
+  private final AdamW lAdam;
+  private final ActorCriticSpec actorSpec;
+  private final RecurrentActorCritic actor;
+  private final float[] ap;
+  private final float[] aGrad;
+  private final AdamW aAdam;
+  private final Config cfg;
+  private final int trials;
+  private final int time;
+  private final int in;
+  private final int na;
+  private final int mbTrials;
+  private final TransformerActorCritic.Pass fullPass;
+  private final TransformerActorCritic.Pass mbPass;
+  private final GtrxlTrunk.Memory fullMemory;
+  private final GtrxlTrunk.Memory mbMemory;
+  private final RecurrentActorCritic.Workspace actorWs;
+  private final float[] xFull;
+  private final float[] xMb;
+  private final boolean[] startsFull;
+  private final boolean[] startsMb;
+  private final float[] values;
+  private final float[] rewards;
+  private final float[] adv;
+  private final float[] ret;
+  private final float[] teacherLogp;
+  private final float[] teacherV;
+  private final float[] dz;
+  private final float[] dv;
+  private final float[] dzReg;
+  private final float[] muRow;
+  private final float[] aDz;
+  private final float[] aDv;
+  private final float[] dvOne = new float[1];
+  private final int[] order;
+  private final SplittableRandom shuffle;
+  private long updates;
+
+  public AldLearner(TransformerActorCritic learner, float[] learnerParams, ActorCriticSpec actorSpec,
+      float[] actorParams, Config cfg, int trials, int time) {
+    GtrxlTrunk trunk = learner.trunk();
+    if (trunk.segment() != time || trunk.memory() != 0) {
+      throw new IllegalArgumentException("ALD here trains on episodes of one segment: the trunk's segment must be "
+          + "the episode length " + time + " and its memory 0, got segment " + trunk.segment() + ", memory "
+          + trunk.memory());
+    }
+    if (trials % cfg.minibatches() != 0) {
+      throw new IllegalArgumentException(trials + " trials do not split into " + cfg.minibatches() + " minibatches");
+    }
+    this.learner = learner;
+    this.lp = learnerParams.clone();
+    this.lGrad = new float[lp.length];
+    this.lAdam = new AdamW(lp.length, cfg.adamEps(), cfg.weightDecay());
+    this.actorSpec = actorSpec;
+    this.ap = actorParams.clone();
+    this.actor = new RecurrentActorCritic(actorSpec, ap);
+    this.aGrad = new float[ap.length];
+    this.aAdam = new AdamW(ap.length, cfg.adamEps(), cfg.weightDecay());
+    this.cfg = cfg;
+    this.trials = trials;
+    this.time = time;
+    this.in = actorSpec.inputSize();
+    this.na = actorSpec.numActions();
+    this.mbTrials = trials / cfg.minibatches();
+    this.fullPass = learner.newPass(trials);
+    this.mbPass = learner.newPass(mbTrials);
+    this.fullMemory = trunk.newMemory(trials);
+    this.mbMemory = trunk.newMemory(mbTrials);
+    this.actorWs = actor.workspace(trials, time);
+    int n = trials * time;
+    this.xFull = new float[n * in];
+    this.xMb = new float[mbTrials * time * in];
+    this.startsFull = new boolean[n];
+    this.startsMb = new boolean[mbTrials * time];
+    for (int b = 0; b < trials; b++) {
+      startsFull[b * time] = true;
+    }
+    for (int b = 0; b < mbTrials; b++) {
+      startsMb[b * time] = true;
+    }
+    this.values = new float[n];
+    this.rewards = new float[n];
+    this.adv = new float[n];
+    this.ret = new float[n];
+    this.teacherLogp = new float[n * na];
+    this.teacherV = new float[n];
+    this.dz = new float[mbTrials * time * na];
+    this.dv = new float[mbTrials * time];
+    this.dzReg = new float[na];
+    this.muRow = new float[na];
+    this.aDz = new float[n * na];
+    this.aDv = new float[n];
+    this.order = new int[trials];
+    this.shuffle = new SplittableRandom(cfg.seed());
+  }
+
+  /** The actor's parameters, what the actors act with (the Transformer's are never published). */
+  public ParamSnapshot actorSnapshot() {
+    return new ParamSnapshot(ap.clone(), updates);
+  }
+
+  public float[] learnerParams() {
+    return lp.clone();
+  }
+
+  public ActorCriticSpec actorSpec() {
+    return actorSpec;
+  }
+
+  public long updates() {
+    return updates;
+  }
+
+  /** One RL update of the Transformer, then {@code distillSteps} distillation steps of the actor, on {@code batch}. */
+  public Stats update(TrialBatch batch) {
+    if (batch.trials() != trials || batch.time() != time) {
+      throw new IllegalArgumentException("batch of " + batch.trials() + " x " + batch.time() + ", learner built for "
+          + trials + " x " + time);
+    }
+    long valid = batch.validSteps();
+    // Batch-major rows for the Transformer (b, t), time-major for the LSTM (t, b).
+    for (int b = 0; b < trials; b++) {
+      for (int t = 0; t < time; t++) {
+        batch.copyObs(t, b, xFull, (b * time + t) * in);
+        rewards[b * time + t] = batch.valid(t, b) ? batch.reward(t, b) : 0f;
+      }
+    }
+    // 1. GAE from the learner's values, over each whole episode.
+    fullPass.forward(trials, lp, xFull, 0, startsFull, fullMemory);
+    for (int r = 0; r < trials * time; r++) {
+      values[r] = fullPass.value(r);
+    }
+    for (int b = 0; b < trials; b++) {
+      Gae.compute(batch.length(b), rewards, values, b * time, 1, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
+    }
+    float[] valueOld = values.clone();
+    double lNorm = 0;
+    for (int i = 0; i < trials; i++) {
+      order[i] = i;
+    }
+    double weight = 1.0 / valid;
+    for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+      shuffleOrder();
+      for (int mb = 0; mb < cfg.minibatches(); mb++) {
+        long mbValid = 0;
+        for (int k = 0; k < mbTrials; k++) {
+          int b = order[mb * mbTrials + k];
+          System.arraycopy(xFull, b * time * in, xMb, k * time * in, time * in);
+          mbValid += batch.length(b);
+        }
+        mbPass.forward(mbTrials, lp, xMb, 0, startsMb, mbMemory);
+        double w = 1.0 / Math.max(1, mbValid);
+        Arrays.fill(dz, 0f);
+        Arrays.fill(dv, 0f);
+        float[] logp = mbPass.logProbs();
+        for (int k = 0; k < mbTrials; k++) {
+          int b = order[mb * mbTrials + k];
+          for (int t = 0; t < batch.length(b); t++) {
+            int r = k * time + t;
+            int src = b * time + t;
+            for (int a = 0; a < na; a++) {
+              muRow[a] = batch.logMu(t, b, a);
+            }
+            dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
+                mbPass.value(r), valueOld[src], w, dz, r * na, null);
+            if (cfg.lambda() > 0) {
+              PolicyDistillation.learnerStep(logp, r * na, muRow, 0, na, cfg.lambda(), w, dzReg, 0);
+              for (int a = 0; a < na; a++) {
+                dz[r * na + a] += dzReg[a];
+              }
+            }
+          }
+        }
+        mbPass.backward(lp, dz, dv, lGrad);
+        lNorm = clip(lGrad);
+        lAdam.apply(lp, lGrad, cfg.learnerLr());
+      }
+    }
+    // 2. The updated Transformer is the teacher.
+    fullPass.forward(trials, lp, xFull, 0, startsFull, fullMemory);
+    System.arraycopy(fullPass.logProbs(), 0, teacherLogp, 0, teacherLogp.length);
+    double entropy = 0;
+    for (int b = 0; b < trials; b++) {
+      for (int t = 0; t < batch.length(b); t++) {
+        int r = b * time + t;
+        teacherV[r] = fullPass.value(r);
+        for (int a = 0; a < na; a++) {
+          double l = teacherLogp[r * na + a];
+          entropy -= Math.exp(l) * l;
+        }
+      }
+    }
+    // 3. Distil it into the actor.
+    float[] x = actorWs.input();
+    for (int t = 0; t < time; t++) {
+      for (int b = 0; b < trials; b++) {
+        batch.copyObs(t, b, x, (t * trials + b) * in);
+      }
+    }
+    double kl = 0;
+    double verr = 0;
+    double aNorm = 0;
+    for (int s = 0; s < cfg.distillSteps(); s++) {
+      actorWs.forward();
+      float[] logA = actorWs.logProbs();
+      Arrays.fill(aDz, 0f);
+      Arrays.fill(aDv, 0f);
+      kl = 0;
+      verr = 0;
+      for (int b = 0; b < trials; b++) {
+        for (int t = 0; t < batch.length(b); t++) {
+          int ra = t * trials + b;
+          int rl = b * time + t;
+          double va = actorWs.value(ra);
+          kl += weight * PolicyDistillation.kl(teacherLogp, rl * na, logA, ra * na, na);
+          PolicyDistillation.actorStep(teacherLogp, rl * na, logA, ra * na, na, teacherV[rl], va, cfg.alpha(),
+              cfg.beta(), weight, aDz, ra * na, dvOne, 0);
+          aDv[ra] = dvOne[0];
+          verr += weight * (va - teacherV[rl]) * (va - teacherV[rl]);
+        }
+      }
+      actorWs.backward(aDz, aDv, aGrad);
+      aNorm = clip(aGrad);
+      aAdam.apply(ap, aGrad, cfg.actorLr());
+      actor.setParams(ap);
+    }
+    updates++;
+    return new Stats(updates, entropy * weight, kl, verr, lNorm, aNorm);
+  }
+
+  private void shuffleOrder() {
+    for (int i = trials - 1; i > 0; i--) {
+      int j = shuffle.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+  }
+
+  private double clip(float[] g) {
+    double s = 0;
+    for (float v : g) {
+      s += (double) v * v;
+    }
+    double norm = Math.sqrt(s);
+    if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
+      float scale = (float) (cfg.maxGradNorm() / norm);
+      for (int i = 0; i < g.length; i++) {
+        g[i] *= scale;
+      }
+    }
+    return norm;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.mnemo.learners.ald;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.rl2.PpoLoss;
+import dev.mnemo.agents.transformer.GtrxlGate;
+import dev.mnemo.agents.transformer.GtrxlTrunk;
+import dev.mnemo.agents.transformer.TransformerActorCritic;
+import dev.mnemo.envs.Env;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.learners.agent.Evaluator.Evaluation;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ALD for real on a short I-Maze (corridor 3, arms 1: the cue is seen at step 0 only, the decision at step 4):
+ * the LSTM actor, trained by nothing but distillation from a GTrXL learner trained by PPO on the actor's episodes,
+ * follows the cue. A policy without memory earns 0 in expectation (+1 or -1 at random); following the cue, +1.
+ */
+class AldImazeLearningTest {
+
+  static final String ENV = "imaze?length=3&arm=1";
+
+  @Test
+  void theDistilledLstmActorFollowsTheCue() {
+    EnvSpec spec;
+    try (Env probe = EnvRegistry.make(ENV)) {
+      spec = probe.spec();
+    }
+    int time = spec.maxEpisodeSteps();
+    int trials = 64;
+    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), 32, 1, 2, 0, time, 64, GtrxlGate.DEFAULT_GATE_BIAS,
+        BatchOps.best());
+    TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
+        BatchOps.best());
+    ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), "lstm", 32, List.of(),
+        true);
+    AldLearner.Config cfg = new AldLearner.Config(0.99, 0.95, new PpoLoss(0.2, 0.5, 0.01, 0, 0), 4, 4, 1e-3,
+        3e-3, 1e-5, 0.0, 1.0, 1.0, 0.5, 0.0, 4, 7);
+    AldLearner learner = new AldLearner(transformer, transformer.initialParams(1), actor, actor.initialParams(2),
+        cfg, trials, time);
+    AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(ENV), spec, trials, 200, 5, 3);
+    List<AldTrainer.Metrics> log = new ArrayList<>();
+    Evaluation e = trainer.run(400_000, 0.9, log::add);
+    AldTrainer.Metrics last = log.get(log.size() - 1);
+    System.out.println("ALD on " + ENV + ": actor " + e.meanReturn() + " +- " + e.ci95() + " after " + last.envSteps()
+        + " env steps, " + last.stats());
+    assertTrue(e.meanReturn() >= 0.9, "the distilled actor should follow the cue: " + e.meanReturn() + " after "
+        + last.envSteps() + " env steps; last stats " + last.stats() + "; returns " + log.stream()
+        .map(m -> String.format("%.2f", m.trainReturn())).toList());
+  }
+}
