@@ -9,6 +9,7 @@ import dev.mnemo.experiments.bench.BenchRegistry;
 import dev.mnemo.experiments.kinds.BanditBaselinesRunKind;
 import dev.mnemo.experiments.kinds.MdpBaselinesRunKind;
 import dev.mnemo.experiments.kinds.R2d2RunKind;
+import dev.mnemo.experiments.kinds.AldRunKind;
 import dev.mnemo.experiments.kinds.Rl2RunKind;
 import dev.mnemo.experiments.run.RunKindRegistry;
 import dev.mnemo.gymhttp.GymHttpBench;
@@ -29,6 +30,7 @@ public final class Wiring {
         .register(new R2d2RunKind())
         .register(new BanditBaselinesRunKind())
         .register(new Rl2RunKind())
+        .register(new AldRunKind())
         .register(new MdpBaselinesRunKind());
     BenchRegistry benches = new BenchRegistry()
         .register("envs", "env steps/s: single instance and VectorEnv(64), vs POPGym's Python figures",

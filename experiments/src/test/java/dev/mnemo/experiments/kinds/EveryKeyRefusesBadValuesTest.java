@@ -86,7 +86,9 @@ class EveryKeyRefusesBadValuesTest {
       "bandit-baselines", "kind = bandit-baselines\ninstances = 10\nthreads = 1\n",
       "rl2", "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 8\nminibatches = 2\n"
           + "total_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n",
-      "mdp-baselines", "kind = mdp-baselines\ninstances = 10\ntune_instances = 2\nthreads = 1\n");
+      "mdp-baselines", "kind = mdp-baselines\ninstances = 10\ntune_instances = 2\nthreads = 1\n",
+      "ald", "kind = ald\nenv = \"imaze?length=2\"\ntrials_per_update = 8\nminibatches = 2\nd_model = 8\n"
+          + "ff_size = 8\ncore_size = 8\ntotal_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n");
 
   /** {@code kind:key:bad value} a key accepts, and why. */
   private static final Map<String, String> ALLOWED = Map.of(
@@ -97,6 +99,8 @@ class EveryKeyRefusesBadValuesTest {
       "r2d2:actors.checkpoint_dir:NEGATIVE", "a path: '-1' is a valid relative directory",
       "r2d2:actors.checkpoint_dir:OUT_OF_RANGE", "a path: any name is a valid relative directory",
       "mdp-baselines:prior_mu0:NEGATIVE", "a prior mean of the mean rewards may be negative (rewards are Gaussian)",
+      "ald:gate_bias:NEGATIVE", "GTrXL's b_g may be negative: a gate that starts open (the paper's ablations)",
+      "ald:stop_at_return:NEGATIVE", "returns may be negative (I-Maze's -1 at the wrong end), so may a target",
       "r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so may a "
           + "threshold on them; only NaN is meaningless, and 1e300 means none");
 

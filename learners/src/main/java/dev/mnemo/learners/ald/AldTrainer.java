@@ -50,9 +50,16 @@ public final class AldTrainer {
 
   /** Runs until {@code totalEnvSteps} or until the actor's evaluation reaches {@code target}; the last evaluation. */
   public Evaluation run(long totalEnvSteps, double target, Consumer<Metrics> listener) {
+    return run(totalEnvSteps, target, listener, () -> false);
+  }
+
+  /** As {@link #run(long, double, Consumer)}, also ending (after an evaluation) once {@code stop} turns true. */
+  public Evaluation run(long totalEnvSteps, double target, Consumer<Metrics> listener,
+      java.util.function.BooleanSupplier stop) {
     long envSteps = 0;
     Evaluation last = null;
     while (envSteps < totalEnvSteps) {
+      boolean stopping = stop.getAsBoolean();
       ParamSnapshot actor = learner.actorSnapshot();
       policy.load(actor);
       collector.collect(policy, Seeds.combine(Seeds.combine(seed, TRAIN_SALT), learner.updates()), batch);
@@ -60,16 +67,21 @@ public final class AldTrainer {
       AldLearner.Stats s = learner.update(batch);
       double evalReturn = Double.NaN;
       double evalCi = Double.NaN;
-      if (s.updates() % evalInterval == 0 || envSteps >= totalEnvSteps) {
+      if (s.updates() % evalInterval == 0 || envSteps >= totalEnvSteps || stopping) {
         last = evaluator.evaluate(learner.actorSnapshot());
         evalReturn = last.meanReturn();
         evalCi = last.ci95();
       }
       listener.accept(new Metrics(envSteps, batch.meanReturn(), evalReturn, evalCi, s));
-      if (!Double.isNaN(evalReturn) && evalReturn >= target) {
+      if ((!Double.isNaN(evalReturn) && evalReturn >= target) || stopping) {
         break;
       }
     }
     return last;
+  }
+
+  /** An evaluator of the actor on {@code trials} episodes drawn from {@code seed} (the final, larger evaluation). */
+  public TrialEvaluator evaluator(IntFunction<Env> envFactory, EnvSpec envSpec, int trials, long seed) {
+    return new TrialEvaluator(learner.actorSpec(), envFactory, envSpec, trials, seed, false);
   }
 }

@@ -1,0 +1,182 @@
+package dev.mnemo.experiments.kinds;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.mnemo.agents.core.RecurrentCores;
+import dev.mnemo.agents.kernel.BatchOps;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.rl2.PpoLoss;
+import dev.mnemo.agents.transformer.GtrxlTrunk;
+import dev.mnemo.agents.transformer.TransformerActorCritic;
+import dev.mnemo.envs.Env;
+import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Seeds;
+import dev.mnemo.experiments.config.ConfigSchema;
+import dev.mnemo.experiments.config.KeyRule;
+import dev.mnemo.experiments.config.Range;
+import dev.mnemo.experiments.run.EvalResult;
+import dev.mnemo.experiments.run.MetricsWriter;
+import dev.mnemo.experiments.run.RunContext;
+import dev.mnemo.experiments.run.RunKind;
+import dev.mnemo.experiments.run.RunOutcome;
+import dev.mnemo.learners.agent.Evaluator.Evaluation;
+import dev.mnemo.learners.agent.ParamsFile;
+import dev.mnemo.learners.ald.AldLearner;
+import dev.mnemo.learners.ald.AldTrainer;
+import java.util.List;
+
+/**
+ * {@code kind = ald}: Actor-Learner Distillation, synchronous ({@link AldTrainer}): a GTrXL learner trained by PPO
+ * on the LSTM actor's episodes and distilled into that LSTM after every update. Keys and defaults: the learners'
+ * {@code reference.conf}, subtree {@code mnemo.ald}. Writes the actor's final parameters
+ * ({@code checkpoints/result.params}, what the actors run) and the Transformer's ({@code checkpoints/learner.params});
+ * summary.json's eval is the actor on {@code final_eval_trials} episodes drawn apart from training's.
+ */
+public final class AldRunKind implements RunKind {
+
+  public static final String RESULT_PARAMS = "result.params";
+  public static final String LEARNER_PARAMS = "learner.params";
+  private static final long FINAL_SALT = 0x616C6466L;
+
+  @Override
+  public String name() {
+    return "ald";
+  }
+
+  @Override
+  public String description() {
+    return "Actor-Learner Distillation: a GTrXL learner trained by PPO, continually distilled into the LSTM actors run";
+  }
+
+  @Override
+  public ConfigSchema schema() {
+    return ConfigSchema.builder(name())
+        .defaults(Defaults.TEXT)
+        .key(KeyRule.ofString("env").doc("an episodic env id (imaze, metafetch, tmaze, ...); `mnemo envs`"))
+        .key(KeyRule.ofInt("trials_per_update").between(1, 10_000_000).doc("episodes the actor collects per update"))
+        .key(KeyRule.ofInt("epochs").between(1, 1000).doc("PPO passes of the learner over each batch"))
+        .key(KeyRule.ofInt("minibatches").between(1, 1_000_000).doc("minibatches of whole episodes per epoch"))
+        .key(KeyRule.ofDouble("gamma").range(Range.closed(0, 1)).doc("discount"))
+        .key(KeyRule.ofDouble("gae_lambda").range(Range.closed(0, 1)).doc("GAE lambda over each episode"))
+        .key(KeyRule.ofDouble("clip").range(Range.openClosed(0, 10)).doc("PPO ratio clip (ratios against the "
+            + "actor's logged probabilities)"))
+        .key(KeyRule.ofDouble("entropy_coef").range(Range.atLeast(0)).doc("the learner's entropy bonus"))
+        .key(KeyRule.ofDouble("value_coef").range(Range.atLeast(0)).doc("the learner's value loss coefficient"))
+        .key(KeyRule.ofDouble("learning_rate").range(Range.openClosed(0, 1)).doc("the Transformer's AdamW step"))
+        .key(KeyRule.ofDouble("actor_learning_rate").range(Range.openClosed(0, 1)).doc("the LSTM's AdamW step"))
+        .key(KeyRule.ofDouble("adam_epsilon").range(Range.openClosed(0, 1)).doc("AdamW epsilon"))
+        .key(KeyRule.ofDouble("weight_decay").range(Range.closed(0, 1)).doc("AdamW decoupled weight decay"))
+        .key(KeyRule.ofDouble("max_grad_norm").range(Range.atLeast(0)).doc("global gradient-norm clip; 0 off"))
+        .key(KeyRule.ofDouble("distill_alpha").range(Range.atLeast(0)).doc("weight of KL(pi_learner || pi_actor)"))
+        .key(KeyRule.ofDouble("distill_beta").range(Range.atLeast(0)).doc("weight of the value distillation"))
+        .key(KeyRule.ofDouble("learner_kl_to_actor").range(Range.atLeast(0))
+            .doc("lambda of the learner's pull toward the actor; 0 off"))
+        .key(KeyRule.ofInt("distill_steps").between(0, 10_000).doc("distillation steps of the actor per update"))
+        .key(KeyRule.ofInt("d_model").between(1, 4096).doc("the Transformer's width (a multiple of heads)"))
+        .key(KeyRule.ofInt("layers").between(1, 64).doc("GTrXL layers"))
+        .key(KeyRule.ofInt("heads").between(1, 64).doc("attention heads"))
+        .key(KeyRule.ofInt("ff_size").between(1, 65_536).doc("the position-wise MLP's hidden width"))
+        .key(KeyRule.ofDouble("gate_bias").range(Range.closed(-20, 20)).doc("GTrXL's b_g"))
+        .key(KeyRule.ofString("core").oneOf(RecurrentCores.names().toArray(String[]::new))
+            .doc("the actor's recurrent core"))
+        .key(KeyRule.ofInt("core_size").between(1, 8192).doc("the actor core's hidden size"))
+        .key(KeyRule.ofLong("total_env_steps").range(Range.atLeast(0)).doc("training budget in env steps"))
+        .key(KeyRule.ofInt("eval_interval").between(1, 100_000_000).doc("updates between evaluations of the actor"))
+        .key(KeyRule.ofInt("eval_trials").between(2, 10_000_000).doc("episodes per periodic evaluation"))
+        .key(KeyRule.ofInt("final_eval_trials").between(2, 10_000_000).doc("episodes of the final evaluation"))
+        .key(KeyRule.ofDouble("stop_at_return").doc("stop once an evaluation of the actor reaches this return"))
+        .check("the environment id names an episodic env with at least 2 actions", AldRunKind::checkEnv, "env")
+        .constraint("d_model is a multiple of heads", c -> c.getInt("d_model") % c.getInt("heads") == 0, "d_model",
+            "heads")
+        .constraint("trials_per_update is a multiple of minibatches (minibatches are whole episodes)",
+            c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches")
+        .build();
+  }
+
+  private static void checkEnv(Config c) {
+    try (Env e = EnvRegistry.make(c.getString("env"))) {
+      if (e.spec().maxEpisodeSteps() < 1 || e.spec().numActions() < 2) {
+        throw new IllegalArgumentException("env " + c.getString("env") + " must declare an episode length and have "
+            + "at least 2 actions");
+      }
+    }
+  }
+
+  @Override
+  public RunOutcome run(RunContext ctx) throws Exception {
+    Config c = ctx.config();
+    String env = c.getString("env");
+    EnvSpec spec;
+    try (Env probe = EnvRegistry.make(env)) {
+      spec = probe.spec();
+    }
+    int time = spec.maxEpisodeSteps();
+    int trials = c.getInt("trials_per_update");
+    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), c.getInt("d_model"), c.getInt("layers"), c.getInt("heads"), 0,
+        time, c.getInt("ff_size"), c.getDouble("gate_bias"), BatchOps.best());
+    TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
+        BatchOps.best());
+    ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), c.getString("core"),
+        c.getInt("core_size"), List.of(), true);
+    long seed = ctx.seed();
+    AldLearner.Config cfg = new AldLearner.Config(c.getDouble("gamma"), c.getDouble("gae_lambda"),
+        new PpoLoss(c.getDouble("clip"), c.getDouble("value_coef"), c.getDouble("entropy_coef"), 0, 0),
+        c.getInt("epochs"), c.getInt("minibatches"), c.getDouble("learning_rate"), c.getDouble("actor_learning_rate"),
+        c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
+        c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
+        c.getInt("distill_steps"), Seeds.combine(seed, 4));
+    AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
+        actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time);
+    AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(env), spec, trials, c.getInt("eval_trials"),
+        c.getInt("eval_interval"), seed);
+    MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
+        "learner_entropy", "distill_kl", "value_error", "learner_grad_norm", "actor_grad_norm");
+    double[] row = new double[9];
+    double[] lastEval = {Double.NaN};
+    long[] envSteps = {0};
+    ctx.events().record("ald_started", "learner_params", transformer.paramCount(), "actor_params",
+        actor.paramCount(), "episode_steps", time);
+    long t0 = System.nanoTime();
+    trainer.run(c.getLong("total_env_steps"), c.getDouble("stop_at_return"), m -> {
+      AldLearner.Stats s = m.stats();
+      row[0] = s.updates();
+      row[1] = m.trainReturn();
+      row[2] = m.evalReturn();
+      row[3] = m.evalCi95();
+      row[4] = s.learnerEntropy();
+      row[5] = s.distillKl();
+      row[6] = s.valueError();
+      row[7] = s.learnerGradNorm();
+      row[8] = s.actorGradNorm();
+      metrics.row(m.envSteps(), row);
+      envSteps[0] = m.envSteps();
+      if (!Double.isNaN(m.evalReturn())) {
+        lastEval[0] = m.evalReturn();
+      }
+      ctx.progress(m.envSteps(), s.updates(), () -> String.format("return %.3f  actor eval %.3f (last)  distill kl "
+          + "%.4f", m.trainReturn(), lastEval[0], s.distillKl()));
+    }, ctx::stopRequested);
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    var finalEval = trainer.evaluator(i -> EnvRegistry.make(env), spec, c.getInt("final_eval_trials"),
+        Seeds.combine(seed, FINAL_SALT)).evaluate(learner.actorSnapshot());
+    ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actorSnapshot());
+    ParamsFile.write(ctx.checkpointDir().resolve(LEARNER_PARAMS),
+        new dev.mnemo.agents.ParamSnapshot(learner.learnerParams(), learner.updates()));
+    Evaluation f = finalEval;
+    return RunOutcome.of(envSteps[0]).withLearnerUpdates(learner.updates())
+        .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
+        .with("train_seconds", trainSeconds)
+        .with("learner_params", transformer.paramCount())
+        .with("actor_params", actor.paramCount())
+        .with("result_params", "checkpoints/" + RESULT_PARAMS)
+        .with("learner_params_file", "checkpoints/" + LEARNER_PARAMS);
+  }
+
+  /** learners' reference.conf subtree {@code mnemo.ald} at the root, comments kept (they become docs). */
+  private static final class Defaults {
+    static final String TEXT = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.ald")
+        .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true).setJson(false));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.mnemo.experiments.kinds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kind = ald} through {@code mnemo run}: its metrics, summary and parameter files, and a refused config. */
+class AldRunKindTest {
+
+  private final StandardCli cli = new StandardCli();
+
+  @Test
+  void aTinyRunWritesTheActorsEvaluationAndBothNetworks(@TempDir Path tmp) throws Exception {
+    Path conf = tmp.resolve("ald.conf");
+    Files.writeString(conf, "kind = ald\nenv = \"imaze?length=2\"\ntrials_per_update = 8\nminibatches = 2\n"
+        + "d_model = 8\nff_size = 8\ncore_size = 8\ntotal_env_steps = 200\neval_interval = 2\neval_trials = 10\n"
+        + "final_eval_trials = 20\n");
+    Path run = tmp.resolve("run");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    JsonNode s = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    assertEquals("completed", s.get("status").asText(), s.toString());
+    assertTrue(s.get("env_steps").asLong() >= 200, s.toString());
+    assertEquals(20, s.get("eval").get("episodes").asInt(), "the final evaluation's episodes: " + s);
+    double ret = s.get("eval").get("mean_return").asDouble();
+    assertTrue(ret >= -1 && ret <= 1, "I-Maze returns lie in [-1, 1]: " + s);
+    List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+    assertEquals("env_steps,updates,train_return,eval_return,eval_ci95,learner_entropy,distill_kl,value_error,"
+        + "learner_grad_norm,actor_grad_norm", rows.get(0));
+    assertTrue(rows.size() >= 3, "one row per update: " + rows);
+    assertTrue(Files.size(run.resolve("checkpoints/result.params")) > 0);
+    assertTrue(Files.size(run.resolve("checkpoints/learner.params")) > Files.size(run.resolve(
+        "checkpoints/result.params")), "the Transformer is the larger network here");
+  }
+
+  @Test
+  void aWidthThatHeadsDoNotDivideIsRefusedByName(@TempDir Path tmp) throws Exception {
+    Path conf = tmp.resolve("bad.conf");
+    Files.writeString(conf, "kind = ald\nd_model = 9\nheads = 2\n");
+    assertEquals(2, cli.mnemo("run", conf.toString(), "--out", tmp.resolve("r").toString()));
+    assertTrue(cli.err().contains("d_model") && cli.err().contains("heads"), cli.err());
+  }
+}
