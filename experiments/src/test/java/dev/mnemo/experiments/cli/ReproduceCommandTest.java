@@ -29,7 +29,7 @@ class ReproduceCommandTest {
 
   /** The committed experiments; each must be listed with a script. */
   private static final List<String> EXPERIMENTS = List.of("bandit-baselines", "r2d2-ablation", "r2d2-configs",
-      "r2d2-cores", "r2d2-initial-priority", "r2d2-soak", "mdp-baselines", "rl2");
+      "r2d2-cores", "r2d2-initial-priority", "r2d2-soak", "mdp-baselines", "rl2", "ald");
 
   @TempDir
   Path tmp;

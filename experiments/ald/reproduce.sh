@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Re-runs the first ALD comparison on I-Maze (corridor 8, then 24): configs/ald-imaze.conf (ALD: GTrXL learner
+# distilled into the LSTM-32 actor) and configs/ald-imaze-lstm-only.conf (the same LSTM trained by PPO itself),
+# seed 1, and copies each run directory (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json)
+# here. The corridor-24 ALD run was stopped by hand at 563k env steps (SIGTERM); this script gives it a budget of
+# 563,000 env steps instead. DRY_RUN=1 prints the commands.
+. "$(dirname "$0")/../reproduce-lib.sh"
+here=experiments/ald
+out=$(scratch_dir)
+build_once
+background "$out/ald8.log" ./mnemo run configs/ald-imaze.conf --out "$out/ald-imaze-seed1"
+background "$out/lstm8.log" ./mnemo run configs/ald-imaze-lstm-only.conf --out "$out/ald-imaze-lstm-only-seed1"
+background "$out/ald24.log" ./mnemo run configs/ald-imaze.conf --set 'env="imaze?length=24&arm=1"' \
+  --set total_env_steps=563000 --out "$out/ald-imaze24-seed1"
+background "$out/lstm24.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set 'env="imaze?length=24&arm=1"' \
+  --set total_env_steps=3000000 --out "$out/ald-imaze24-lstm-only-seed1"
+wait_all
+for name in ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1; do
+  copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
+done
