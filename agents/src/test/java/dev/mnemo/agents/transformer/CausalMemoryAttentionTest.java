@@ -56,12 +56,7 @@ class CausalMemoryAttentionTest {
     }
 
     double loss(double[] pp, double[] xx) {
-      double[] yy = reference(pp, xx, TransformerFixtures.toDouble(mem));
-      double l = 0;
-      for (int i = 0; i < yy.length; i++) {
-        l += gUp[i] * yy[i];
-      }
-      return l;
+      return TransformerFixtures.dot(gUp, reference(pp, xx, TransformerFixtures.toDouble(mem)));
     }
   }
 

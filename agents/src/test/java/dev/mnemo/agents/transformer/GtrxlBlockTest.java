@@ -66,12 +66,7 @@ class GtrxlBlockTest {
     }
 
     double loss(double[] pp, double[] xx) {
-      double[] o = reference(pp, xx);
-      double l = 0;
-      for (int i = 0; i < o.length; i++) {
-        l += gUp[i] * o[i];
-      }
-      return l;
+      return TransformerFixtures.dot(gUp, reference(pp, xx));
     }
   }
 

@@ -50,12 +50,7 @@ class GtrxlGateTest {
     }
 
     double loss(double[] pp, double[] xx, double[] yy) {
-      double[] g = reference(pp, xx, yy);
-      double l = 0;
-      for (int i = 0; i < g.length; i++) {
-        l += gUp[i] * g[i];
-      }
-      return l;
+      return TransformerFixtures.dot(gUp, reference(pp, xx, yy));
     }
   }
 

@@ -20,6 +20,15 @@ final class TransformerFixtures {
     return a;
   }
 
+  /** {@code sum_i g_i o_i}: the tests' loss {@code L = sum G * output}, whose gradient in the output is G. */
+  static double dot(float[] g, double[] o) {
+    double l = 0;
+    for (int i = 0; i < o.length; i++) {
+      l += g[i] * o[i];
+    }
+    return l;
+  }
+
   static double[] slice(float[] a, int off, int n) {
     double[] d = new double[n];
     for (int i = 0; i < n; i++) {
