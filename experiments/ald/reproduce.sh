@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-runs the first ALD comparison on I-Maze (corridor 8, then 24): configs/ald-imaze.conf (ALD: GTrXL learner
+# Re-runs the first ALD comparison on I-Maze (corridor 8, then 24) and Meta-Fetch (5x5, 3 objects): configs/ald-imaze.conf (ALD: GTrXL learner
 # distilled into the LSTM-32 actor) and configs/ald-imaze-lstm-only.conf (the same LSTM trained by PPO itself),
 # seed 1, and copies each run directory (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json)
 # here. The corridor-24 ALD run was stopped by hand at 563k env steps (SIGTERM); this script gives it a budget of
@@ -14,7 +14,13 @@ background "$out/ald24.log" ./mnemo run configs/ald-imaze.conf --set 'env="imaze
   --set total_env_steps=563000 --out "$out/ald-imaze24-seed1"
 background "$out/lstm24.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set 'env="imaze?length=24&arm=1"' \
   --set total_env_steps=3000000 --out "$out/ald-imaze24-lstm-only-seed1"
+mf='env="metafetch?size=5&objects=3&maxSteps=100"'
+background "$out/aldmf.log" ./mnemo run configs/ald-imaze.conf --set "$mf" --set total_env_steps=1500000 \
+  --set stop_at_return=1e9 --out "$out/ald-metafetch-seed1"
+background "$out/lstmmf.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "$mf" --set total_env_steps=1500000 \
+  --out "$out/ald-metafetch-lstm-only-seed1"
 wait_all
-for name in ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1; do
+for name in ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1 \
+    ald-metafetch-seed1 ald-metafetch-lstm-only-seed1; do
   copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
 done
