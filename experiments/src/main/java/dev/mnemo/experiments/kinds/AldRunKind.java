@@ -74,6 +74,8 @@ public final class AldRunKind implements RunKind {
         .key(KeyRule.ofDouble("learner_kl_to_actor").range(Range.atLeast(0))
             .doc("lambda of the learner's pull toward the actor; 0 off"))
         .key(KeyRule.ofInt("distill_steps").between(0, 10_000).doc("distillation steps of the actor per update"))
+        .key(KeyRule.ofBoolean("distill_thread").doc("distil on a thread of its own, overlapped with the next RL "
+            + "step (the actors act with parameters one distillation older); false: in turn"))
         .key(KeyRule.ofInt("d_model").between(1, 4096).doc("the Transformer's width (a multiple of heads)"))
         .key(KeyRule.ofInt("layers").between(1, 64).doc("GTrXL layers"))
         .key(KeyRule.ofInt("heads").between(1, 64).doc("attention heads"))
@@ -126,9 +128,17 @@ public final class AldRunKind implements RunKind {
         c.getInt("epochs"), c.getInt("minibatches"), c.getDouble("learning_rate"), c.getDouble("actor_learning_rate"),
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
-        c.getInt("distill_steps"), Seeds.combine(seed, 4));
-    AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
-        actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time);
+        c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4));
+    try (AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
+        actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time)) {
+      return run(ctx, env, spec, transformer, actor, learner, trials);
+    }
+  }
+
+  private RunOutcome run(RunContext ctx, String env, EnvSpec spec, TransformerActorCritic transformer,
+      ActorCriticSpec actor, AldLearner learner, int trials) throws Exception {
+    Config c = ctx.config();
+    long seed = ctx.seed();
     AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(env), spec, trials, c.getInt("eval_trials"),
         c.getInt("eval_interval"), seed);
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
@@ -137,7 +147,7 @@ public final class AldRunKind implements RunKind {
     double[] lastEval = {Double.NaN};
     long[] envSteps = {0};
     ctx.events().record("ald_started", "learner_params", transformer.paramCount(), "actor_params",
-        actor.paramCount(), "episode_steps", time);
+        actor.paramCount(), "episode_steps", spec.maxEpisodeSteps());
     long t0 = System.nanoTime();
     trainer.run(c.getLong("total_env_steps"), c.getDouble("stop_at_return"), m -> {
       AldLearner.Stats s = m.stats();

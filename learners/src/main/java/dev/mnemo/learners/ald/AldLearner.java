@@ -29,9 +29,15 @@ import java.util.SplittableRandom;
  * </ol>
  * Episodes fit one segment of the Transformer (its memory is not carried between segments here: that comes with
  * replaying stored memories); each episode starts from an empty memory and zero LSTM state. Both networks use
- * AdamW with global-norm clipping. Deterministic given the seed. Not thread-safe.
+ * AdamW with global-norm clipping.
+ *
+ * <p>With {@code distillThread}, the distillation of update k runs on its own thread while update k + 1's RL step runs
+ * on the caller's (ALD's point: raising {@code distillSteps} then costs no learner time until distillation is the
+ * longer of the two); the actor published after update k + 1 is the one distilled from update k's learner. The two
+ * stages hand over at fixed points (the distillation is joined before the next one starts), so a run is
+ * deterministic given the seed either way. Call {@link #close} to stop the thread. Not thread-safe.
  */
-public final class AldLearner {
+public final class AldLearner implements AutoCloseable {
 
   /**
    * @param ppo the learner's PPO loss
@@ -39,10 +45,12 @@ public final class AldLearner {
    * @param beta weight of the value distillation
    * @param lambda weight of the learner's pull toward the actor (0: none)
    * @param distillSteps distillation steps of the actor per learner update
+   * @param distillThread distil on a thread of its own, overlapped with the next update's RL step (the actors then
+   *     act with parameters one distillation older); false: in turn, on the caller's thread
    */
   public record Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
       double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
-      double lambda, int distillSteps, long seed) {
+      double lambda, int distillSteps, boolean distillThread, long seed) {
     public Config {
       if (epochs < 1 || minibatches < 1 || distillSteps < 0 || !(learnerLr > 0) || !(actorLr > 0)) {
         throw new IllegalArgumentException("ALD needs epochs, minibatches >= 1, distillSteps >= 0 and positive step "
@@ -84,8 +92,19 @@ public final class AldLearner {
   private final float[] rewards;
   private final float[] adv;
   private final float[] ret;
-  private final float[] teacherLogp;
-  private final float[] teacherV;
+  /** The next teacher (written by the RL stage) and the one being distilled (read by the distillation stage). */
+  private float[] teacherLogp;
+  private float[] teacherV;
+  private float[] distilLogp;
+  private float[] distilV;
+  private final int[] distilLengths;
+  private double distilWeight;
+  private double lastKl;
+  private double lastValueError;
+  private double lastActorNorm;
+  private ParamSnapshot published;
+  private final java.util.concurrent.ExecutorService distiller;
+  private java.util.concurrent.Future<?> pending;
   private final float[] dz;
   private final float[] dv;
   private final float[] dzReg;
@@ -145,6 +164,15 @@ public final class AldLearner {
     this.ret = new float[n];
     this.teacherLogp = new float[n * na];
     this.teacherV = new float[n];
+    this.distilLogp = new float[n * na];
+    this.distilV = new float[n];
+    this.distilLengths = new int[trials];
+    this.published = new ParamSnapshot(ap.clone(), 0);
+    this.distiller = cfg.distillThread() ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ald-distiller");
+      t.setDaemon(true);
+      return t;
+    }) : null;
     this.dz = new float[mbTrials * time * na];
     this.dv = new float[mbTrials * time];
     this.dzReg = new float[na];
@@ -155,9 +183,18 @@ public final class AldLearner {
     this.shuffle = new SplittableRandom(cfg.seed());
   }
 
-  /** The actor's parameters, what the actors act with (the Transformer's are never published). */
+  /** The actor's published parameters, what the actors act with (the Transformer's are never published). */
   public ParamSnapshot actorSnapshot() {
-    return new ParamSnapshot(ap.clone(), updates);
+    return published;
+  }
+
+  /** Waits for a distillation under way and stops the distillation thread. */
+  @Override
+  public void close() {
+    if (distiller != null) {
+      join();
+      distiller.shutdownNow();
+    }
   }
 
   public float[] learnerParams() {
@@ -251,16 +288,60 @@ public final class AldLearner {
         }
       }
     }
-    // 3. Distil it into the actor.
+    // 3. Hand the teacher over and distil it into the actor: in turn, or on the distillation thread while the next
+    // update's RL step runs (the distillation before it is joined first: the stages meet at fixed points).
+    join();
+    if (distiller != null) {
+      published = new ParamSnapshot(ap.clone(), updates);
+    }
+    float[] swapLogp = distilLogp;
+    distilLogp = teacherLogp;
+    teacherLogp = swapLogp;
+    float[] swapV = distilV;
+    distilV = teacherV;
+    teacherV = swapV;
     float[] x = actorWs.input();
     for (int t = 0; t < time; t++) {
       for (int b = 0; b < trials; b++) {
         batch.copyObs(t, b, x, (t * trials + b) * in);
       }
     }
+    for (int b = 0; b < trials; b++) {
+      distilLengths[b] = batch.length(b);
+    }
+    distilWeight = weight;
+    updates++;
+    if (distiller != null) {
+      pending = distiller.submit(this::distil);
+    } else {
+      distil();
+      published = new ParamSnapshot(ap.clone(), updates);
+    }
+    return new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+  }
+
+  private void join() {
+    if (pending == null) {
+      return;
+    }
+    try {
+      pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the distillation", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the distillation failed: " + e.getCause(), e.getCause());
+    } finally {
+      pending = null;
+    }
+  }
+
+  /** {@code distillSteps} steps of the actor toward the handed-over teacher (its own buffers only). */
+  private void distil() {
     double kl = 0;
     double verr = 0;
     double aNorm = 0;
+    double weight = distilWeight;
     for (int s = 0; s < cfg.distillSteps(); s++) {
       actorWs.forward();
       float[] logA = actorWs.logProbs();
@@ -269,15 +350,15 @@ public final class AldLearner {
       kl = 0;
       verr = 0;
       for (int b = 0; b < trials; b++) {
-        for (int t = 0; t < batch.length(b); t++) {
+        for (int t = 0; t < distilLengths[b]; t++) {
           int ra = t * trials + b;
           int rl = b * time + t;
           double va = actorWs.value(ra);
-          kl += weight * PolicyDistillation.kl(teacherLogp, rl * na, logA, ra * na, na);
-          PolicyDistillation.actorStep(teacherLogp, rl * na, logA, ra * na, na, teacherV[rl], va, cfg.alpha(),
+          kl += weight * PolicyDistillation.kl(distilLogp, rl * na, logA, ra * na, na);
+          PolicyDistillation.actorStep(distilLogp, rl * na, logA, ra * na, na, distilV[rl], va, cfg.alpha(),
               cfg.beta(), weight, aDz, ra * na, dvOne, 0);
           aDv[ra] = dvOne[0];
-          verr += weight * (va - teacherV[rl]) * (va - teacherV[rl]);
+          verr += weight * (va - distilV[rl]) * (va - distilV[rl]);
         }
       }
       actorWs.backward(aDz, aDv, aGrad);
@@ -285,8 +366,9 @@ public final class AldLearner {
       aAdam.apply(ap, aGrad, cfg.actorLr());
       actor.setParams(ap);
     }
-    updates++;
-    return new Stats(updates, entropy * weight, kl, verr, lNorm, aNorm);
+    lastKl = kl;
+    lastValueError = verr;
+    lastActorNorm = aNorm;
   }
 
   private void shuffleOrder() {

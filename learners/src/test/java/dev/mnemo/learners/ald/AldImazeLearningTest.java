@@ -27,30 +27,70 @@ class AldImazeLearningTest {
 
   @Test
   void theDistilledLstmActorFollowsTheCue() {
-    EnvSpec spec;
-    try (Env probe = EnvRegistry.make(ENV)) {
-      spec = probe.spec();
-    }
-    int time = spec.maxEpisodeSteps();
-    int trials = 64;
-    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), 32, 1, 2, 0, time, 64, GtrxlGate.DEFAULT_GATE_BIAS,
-        BatchOps.best());
-    TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
-        BatchOps.best());
-    ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), "lstm", 32, List.of(),
-        true);
-    AldLearner.Config cfg = new AldLearner.Config(0.99, 0.95, new PpoLoss(0.2, 0.5, 0.01, 0, 0), 4, 4, 1e-3,
-        3e-3, 1e-5, 0.0, 1.0, 1.0, 0.5, 0.0, 4, 7);
-    AldLearner learner = new AldLearner(transformer, transformer.initialParams(1), actor, actor.initialParams(2),
-        cfg, trials, time);
-    AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(ENV), spec, trials, 200, 5, 3);
-    List<AldTrainer.Metrics> log = new ArrayList<>();
-    Evaluation e = trainer.run(400_000, 0.9, log::add);
-    AldTrainer.Metrics last = log.get(log.size() - 1);
-    System.out.println("ALD on " + ENV + ": actor " + e.meanReturn() + " +- " + e.ci95() + " after " + last.envSteps()
-        + " env steps, " + last.stats());
-    assertTrue(e.meanReturn() >= 0.9, "the distilled actor should follow the cue: " + e.meanReturn() + " after "
-        + last.envSteps() + " env steps; last stats " + last.stats() + "; returns " + log.stream()
-        .map(m -> String.format("%.2f", m.trainReturn())).toList());
+    followsTheCue(false);
   }
+
+  /** The same with distillation on its own thread, overlapped with the next RL step (the actor one step staler). */
+  @Test
+  void withDistillationOnItsOwnThreadTooAndDeterministically() {
+    followsTheCue(true);
+    float[] a = fewUpdates(true);
+    float[] b = fewUpdates(true);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, "two pipelined runs from one seed");
+    assertTrue(!java.util.Arrays.equals(a, fewUpdates(false)), "the pipelined actor lags the in-turn one");
+  }
+
+  private static float[] fewUpdates(boolean thread) {
+    Setup s = new Setup(thread, 16);
+    try (AldLearner learner = s.learner()) {
+      AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(ENV), s.spec, 16, 10, 100, 3);
+      trainer.run(16 * 5 * 4, 1e9, m -> { });
+      return learner.actorSnapshot().params();
+    }
+  }
+
+  private static void followsTheCue(boolean thread) {
+    Setup s = new Setup(thread, 64);
+    try (AldLearner learner = s.learner()) {
+      AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(ENV), s.spec, 64, 200, 5, 3);
+      List<AldTrainer.Metrics> log = new ArrayList<>();
+      Evaluation e = trainer.run(400_000, 0.9, log::add);
+      AldTrainer.Metrics last = log.get(log.size() - 1);
+      System.out.println("ALD on " + ENV + " (distillation thread " + thread + "): actor " + e.meanReturn() + " +- "
+          + e.ci95() + " after " + last.envSteps() + " env steps, " + last.stats());
+      assertTrue(e.meanReturn() >= 0.9, "the distilled actor should follow the cue: " + e.meanReturn() + " after "
+          + last.envSteps() + " env steps; last stats " + last.stats() + "; returns " + log.stream()
+          .map(m -> String.format("%.2f", m.trainReturn())).toList());
+    }
+  }
+
+  /** The test's networks and settings. */
+  private static final class Setup {
+    final EnvSpec spec;
+    final boolean thread;
+    final int trials;
+
+    Setup(boolean thread, int trials) {
+      try (Env probe = EnvRegistry.make(ENV)) {
+        spec = probe.spec();
+      }
+      this.thread = thread;
+      this.trials = trials;
+    }
+
+    AldLearner learner() {
+      int time = spec.maxEpisodeSteps();
+      GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), 32, 1, 2, 0, time, 64, GtrxlGate.DEFAULT_GATE_BIAS,
+          BatchOps.best());
+      TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
+          BatchOps.best());
+      ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), "lstm", 32,
+          List.of(), true);
+      AldLearner.Config cfg = new AldLearner.Config(0.99, 0.95, new PpoLoss(0.2, 0.5, 0.01, 0, 0), 4, 4, 1e-3,
+          3e-3, 1e-5, 0.0, 1.0, 1.0, 0.5, 0.0, 4, thread, 7);
+      return new AldLearner(transformer, transformer.initialParams(1), actor, actor.initialParams(2), cfg, trials,
+          time);
+    }
+  }
+
 }
