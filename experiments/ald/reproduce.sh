@@ -17,10 +17,16 @@ background "$out/lstm24.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set 
 mf='env="metafetch?size=5&objects=3&maxSteps=100"'
 background "$out/aldmf.log" ./mnemo run configs/ald-imaze.conf --set "$mf" --set total_env_steps=1500000 \
   --set stop_at_return=1e9 --out "$out/ald-metafetch-seed1"
+background "$out/aldmf16.log" ./mnemo run configs/ald-imaze.conf --set "$mf" --set total_env_steps=1500000 \
+  --set stop_at_return=1e9 --set distill_steps=16 --out "$out/ald-metafetch-distill16-seed1"
 background "$out/lstmmf.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "$mf" --set total_env_steps=1500000 \
   --out "$out/ald-metafetch-lstm-only-seed1"
+for k in 1 16 64; do
+  background "$out/ald8-d$k.log" ./mnemo run configs/ald-imaze.conf --set distill_steps=$k \
+    --out "$out/ald-imaze-distill$k-seed1"
+done
 wait_all
-for name in ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1 \
-    ald-metafetch-seed1 ald-metafetch-lstm-only-seed1; do
+for name in ald-imaze-distill1-seed1 ald-imaze-distill16-seed1 ald-imaze-distill64-seed1 ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1 \
+    ald-metafetch-seed1 ald-metafetch-distill16-seed1 ald-metafetch-lstm-only-seed1; do
   copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
 done
