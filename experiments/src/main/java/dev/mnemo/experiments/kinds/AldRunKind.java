@@ -81,6 +81,10 @@ public final class AldRunKind implements RunKind {
         .key(KeyRule.ofInt("heads").between(1, 64).doc("attention heads"))
         .key(KeyRule.ofInt("ff_size").between(1, 65_536).doc("the position-wise MLP's hidden width"))
         .key(KeyRule.ofDouble("gate_bias").range(Range.closed(-20, 20)).doc("GTrXL's b_g"))
+        .key(KeyRule.ofInt("segment").between(0, 1_000_000).doc("steps the Transformer reads at once; 0 = the "
+            + "episode length (one segment per episode)"))
+        .key(KeyRule.ofInt("memory").between(0, 1_000_000).doc("Transformer-XL memory rows per layer carried from "
+            + "one segment to the next (no gradient through them)"))
         .key(KeyRule.ofString("core").oneOf(RecurrentCores.names().toArray(String[]::new))
             .doc("the actor's recurrent core"))
         .key(KeyRule.ofInt("core_size").between(1, 8192).doc("the actor core's hidden size"))
@@ -116,8 +120,9 @@ public final class AldRunKind implements RunKind {
     }
     int time = spec.maxEpisodeSteps();
     int trials = c.getInt("trials_per_update");
-    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), c.getInt("d_model"), c.getInt("layers"), c.getInt("heads"), 0,
-        time, c.getInt("ff_size"), c.getDouble("gate_bias"), BatchOps.best());
+    int segment = c.getInt("segment") == 0 ? time : c.getInt("segment");
+    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), c.getInt("d_model"), c.getInt("layers"), c.getInt("heads"),
+        c.getInt("memory"), segment, c.getInt("ff_size"), c.getDouble("gate_bias"), BatchOps.best());
     TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
         BatchOps.best());
     ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), c.getString("core"),

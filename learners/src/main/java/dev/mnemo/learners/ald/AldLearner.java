@@ -27,8 +27,10 @@ import java.util.SplittableRandom;
  *       ({@link PolicyDistillation}). The actor never sees an RL loss: what it learns, it learns from the
  *       Transformer.
  * </ol>
- * Episodes fit one segment of the Transformer (its memory is not carried between segments here: that comes with
- * replaying stored memories); each episode starts from an empty memory and zero LSTM state. Both networks use
+ * The Transformer reads each episode segment by segment ({@code T} steps each, the last padded), each segment
+ * attending over the memory the previous one left ({@code M} rows per layer, Transformer-XL's stop-gradient: the
+ * losses of a segment train through that segment only); each episode starts from an empty memory and a zero LSTM
+ * state. Both networks use
  * AdamW with global-norm clipping.
  *
  * <p>With {@code distillThread}, the distillation of update k runs on its own thread while update k + 1's RL step runs
@@ -84,10 +86,16 @@ public final class AldLearner implements AutoCloseable {
   private final GtrxlTrunk.Memory fullMemory;
   private final GtrxlTrunk.Memory mbMemory;
   private final RecurrentActorCritic.Workspace actorWs;
+  private final int seg;
+  private final int segments;
   private final float[] xFull;
-  private final float[] xMb;
-  private final boolean[] startsFull;
-  private final boolean[] startsMb;
+  private final float[] xSegFull;
+  private final float[] xSegMb;
+  private final boolean[] startsFirstFull;
+  private final boolean[] startsFirstMb;
+  private final boolean[] noStartsFull;
+  private final boolean[] noStartsMb;
+  private final float[] segGrad;
   private final float[] values;
   private final float[] rewards;
   private final float[] adv;
@@ -119,11 +127,6 @@ public final class AldLearner implements AutoCloseable {
   public AldLearner(TransformerActorCritic learner, float[] learnerParams, ActorCriticSpec actorSpec,
       float[] actorParams, Config cfg, int trials, int time) {
     GtrxlTrunk trunk = learner.trunk();
-    if (trunk.segment() != time || trunk.memory() != 0) {
-      throw new IllegalArgumentException("ALD here trains on episodes of one segment: the trunk's segment must be "
-          + "the episode length " + time + " and its memory 0, got segment " + trunk.segment() + ", memory "
-          + trunk.memory());
-    }
     if (trials % cfg.minibatches() != 0) {
       throw new IllegalArgumentException(trials + " trials do not split into " + cfg.minibatches() + " minibatches");
     }
@@ -148,16 +151,22 @@ public final class AldLearner implements AutoCloseable {
     this.mbMemory = trunk.newMemory(mbTrials);
     this.actorWs = actor.workspace(trials, time);
     int n = trials * time;
+    this.seg = trunk.segment();
+    this.segments = (time + seg - 1) / seg;
     this.xFull = new float[n * in];
-    this.xMb = new float[mbTrials * time * in];
-    this.startsFull = new boolean[n];
-    this.startsMb = new boolean[mbTrials * time];
+    this.xSegFull = new float[trials * seg * in];
+    this.xSegMb = new float[mbTrials * seg * in];
+    this.startsFirstFull = new boolean[trials * seg];
+    this.startsFirstMb = new boolean[mbTrials * seg];
+    this.noStartsFull = new boolean[trials * seg];
+    this.noStartsMb = new boolean[mbTrials * seg];
     for (int b = 0; b < trials; b++) {
-      startsFull[b * time] = true;
+      startsFirstFull[b * seg] = true;
     }
     for (int b = 0; b < mbTrials; b++) {
-      startsMb[b * time] = true;
+      startsFirstMb[b * seg] = true;
     }
+    this.segGrad = new float[lp.length];
     this.values = new float[n];
     this.rewards = new float[n];
     this.adv = new float[n];
@@ -173,8 +182,8 @@ public final class AldLearner implements AutoCloseable {
       t.setDaemon(true);
       return t;
     }) : null;
-    this.dz = new float[mbTrials * time * na];
-    this.dv = new float[mbTrials * time];
+    this.dz = new float[mbTrials * seg * na];
+    this.dv = new float[mbTrials * seg];
     this.dzReg = new float[na];
     this.muRow = new float[na];
     this.aDz = new float[n * na];
@@ -224,10 +233,7 @@ public final class AldLearner implements AutoCloseable {
       }
     }
     // 1. GAE from the learner's values, over each whole episode.
-    fullPass.forward(trials, lp, xFull, 0, startsFull, fullMemory);
-    for (int r = 0; r < trials * time; r++) {
-      values[r] = fullPass.value(r);
-    }
+    forwardAll(batch, false);
     for (int b = 0; b < trials; b++) {
       Gae.compute(batch.length(b), rewards, values, b * time, 1, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
     }
@@ -242,46 +248,56 @@ public final class AldLearner implements AutoCloseable {
       for (int mb = 0; mb < cfg.minibatches(); mb++) {
         long mbValid = 0;
         for (int k = 0; k < mbTrials; k++) {
-          int b = order[mb * mbTrials + k];
-          System.arraycopy(xFull, b * time * in, xMb, k * time * in, time * in);
-          mbValid += batch.length(b);
+          mbValid += batch.length(order[mb * mbTrials + k]);
         }
-        mbPass.forward(mbTrials, lp, xMb, 0, startsMb, mbMemory);
         double w = 1.0 / Math.max(1, mbValid);
-        Arrays.fill(dz, 0f);
-        Arrays.fill(dv, 0f);
-        float[] logp = mbPass.logProbs();
-        for (int k = 0; k < mbTrials; k++) {
-          int b = order[mb * mbTrials + k];
-          for (int t = 0; t < batch.length(b); t++) {
-            int r = k * time + t;
-            int src = b * time + t;
-            for (int a = 0; a < na; a++) {
-              muRow[a] = batch.logMu(t, b, a);
-            }
-            dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
-                mbPass.value(r), valueOld[src], w, dz, r * na, null);
-            if (cfg.lambda() > 0) {
-              PolicyDistillation.learnerStep(logp, r * na, muRow, 0, na, cfg.lambda(), w, dzReg, 0);
+        // Segment by segment, each from the memory the previous one left (no gradient crosses segments).
+        mbMemory.clear();
+        Arrays.fill(lGrad, 0f);
+        for (int sg = 0; sg < segments; sg++) {
+          segmentInput(xSegMb, mbTrials, mb * mbTrials, true, sg);
+          mbPass.forward(mbTrials, lp, xSegMb, 0, sg == 0 ? startsFirstMb : noStartsMb, mbMemory);
+          Arrays.fill(dz, 0f);
+          Arrays.fill(dv, 0f);
+          float[] logp = mbPass.logProbs();
+          for (int k = 0; k < mbTrials; k++) {
+            int b = order[mb * mbTrials + k];
+            for (int j = 0; j < seg; j++) {
+              int t = sg * seg + j;
+              if (t >= batch.length(b)) {
+                break;
+              }
+              int r = k * seg + j;
+              int src = b * time + t;
               for (int a = 0; a < na; a++) {
-                dz[r * na + a] += dzReg[a];
+                muRow[a] = batch.logMu(t, b, a);
+              }
+              dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
+                  mbPass.value(r), valueOld[src], w, dz, r * na, null);
+              if (cfg.lambda() > 0) {
+                PolicyDistillation.learnerStep(logp, r * na, muRow, 0, na, cfg.lambda(), w, dzReg, 0);
+                for (int a = 0; a < na; a++) {
+                  dz[r * na + a] += dzReg[a];
+                }
               }
             }
           }
+          mbPass.backward(lp, dz, dv, segGrad);
+          for (int i = 0; i < lGrad.length; i++) {
+            lGrad[i] += segGrad[i];
+          }
+          mbPass.nextMemory(mbMemory, mbMemory);
         }
-        mbPass.backward(lp, dz, dv, lGrad);
         lNorm = clip(lGrad);
         lAdam.apply(lp, lGrad, cfg.learnerLr());
       }
     }
     // 2. The updated Transformer is the teacher.
-    fullPass.forward(trials, lp, xFull, 0, startsFull, fullMemory);
-    System.arraycopy(fullPass.logProbs(), 0, teacherLogp, 0, teacherLogp.length);
+    forwardAll(batch, true);
     double entropy = 0;
     for (int b = 0; b < trials; b++) {
       for (int t = 0; t < batch.length(b); t++) {
         int r = b * time + t;
-        teacherV[r] = fullPass.value(r);
         for (int a = 0; a < na; a++) {
           double l = teacherLogp[r * na + a];
           entropy -= Math.exp(l) * l;
@@ -318,6 +334,52 @@ public final class AldLearner implements AutoCloseable {
       published = new ParamSnapshot(ap.clone(), updates);
     }
     return new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+  }
+
+  /**
+   * The learner over every episode of the batch, segment by segment from an empty memory: values into
+   * {@link #values}, and with {@code teacher} also log-probabilities into {@link #teacherLogp} and values into
+   * {@link #teacherV}, rows {@code b * time + t}.
+   */
+  private void forwardAll(TrialBatch batch, boolean teacher) {
+    fullMemory.clear();
+    for (int sg = 0; sg < segments; sg++) {
+      segmentInput(xSegFull, trials, 0, false, sg);
+      fullPass.forward(trials, lp, xSegFull, 0, sg == 0 ? startsFirstFull : noStartsFull, fullMemory);
+      float[] logp = fullPass.logProbs();
+      for (int b = 0; b < trials; b++) {
+        for (int j = 0; j < seg && sg * seg + j < time; j++) {
+          int r = b * time + sg * seg + j;
+          float v = fullPass.value(b * seg + j);
+          values[r] = v;
+          if (teacher) {
+            teacherV[r] = v;
+            System.arraycopy(logp, (b * seg + j) * na, teacherLogp, r * na, na);
+          }
+        }
+      }
+      fullPass.nextMemory(fullMemory, fullMemory);
+    }
+  }
+
+  /**
+   * Segment {@code sg}'s input rows of {@code n} episodes into {@code dst} ({@code n x seg x in}): episode {@code k}
+   * is {@code order[first + k]} when {@code shuffled}, else {@code first + k}; steps past the episode's padded end
+   * are zeros.
+   */
+  private void segmentInput(float[] dst, int n, int first, boolean shuffled, int sg) {
+    for (int k = 0; k < n; k++) {
+      int b = shuffled ? order[first + k] : first + k;
+      for (int j = 0; j < seg; j++) {
+        int t = sg * seg + j;
+        int to = (k * seg + j) * in;
+        if (t < time) {
+          System.arraycopy(xFull, (b * time + t) * in, dst, to, in);
+        } else {
+          Arrays.fill(dst, to, to + in, 0f);
+        }
+      }
+    }
   }
 
   private void join() {
