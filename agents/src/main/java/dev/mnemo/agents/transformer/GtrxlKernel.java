@@ -25,7 +25,10 @@ import java.util.Map;
  *   s_hj = q_h . K_jh / sqrt(dh) + rel_h[M + p - j]      first <= j <= M + p
  *   y = (sum_j softmax_j(s_h.) V_jh)_h W_o;  e1 = gate_1(x, relu(y));  out = gate_2(e1, relu(MLP(LN_2(e1))))
  * </pre>
- * exactly {@link GtrxlBlock}'s equations for one query. After the segment's {@code T}-th step the memory becomes
+ * exactly {@link GtrxlBlock}'s equations for one query. Products run on the {@link BatchOps} gemm (weights packed
+ * once per load; each gate is two products plus one, its {@code -b_g} folded into a bias), the attention on the
+ * Vector API ({@link AttentionLanes}) when the ops do, else in plain loops; outputs agree with the training form to
+ * float rounding (1e-5 in the tests), not bit for bit. After the segment's {@code T}-th step the memory becomes
  * the last {@code M} rows of the window: the rows and their keys and values are shifted, not recomputed. One step
  * costs, per layer and env, the block's {@code 16 d^2 + 2 d ff} multiply-adds for the new row plus
  * {@code 2 d (visible keys)} for attention, instead of {@code 2 d^2} more per window row.
@@ -69,6 +72,8 @@ public final class GtrxlKernel {
   private final int paramCount;
   private final BatchOps ops;
   private final BlockLayerNorm norm;
+  /** Attention on the Vector API ({@link AttentionLanes}) when the ops run on it, else plain loops. */
+  private final boolean lanes;
 
   // Parameter offsets, from GtrxlTrunk's layout.
   private final int embedW;
@@ -157,6 +162,7 @@ public final class GtrxlKernel {
     this.paramCount = trunk.paramCount();
     this.ops = ops;
     this.norm = BlockLayerNorm.of(ops);
+    this.lanes = ops.vectorApi();
 
     Map<String, ParamTensor> lay = new HashMap<>();
     for (ParamTensor t : trunk.layout("t")) {
@@ -473,6 +479,15 @@ public final class GtrxlKernel {
     int f = first[i];
     int qRow = i * ldQkv;
     int o = i * ldD;
+    if (lanes) {
+      for (int h = 0; h < heads; h++) {
+        AttentionLanes.scores(qkvOut, qRow + h * dh, kt, (i * d + h * dh) * len, len, dh, f, last, scale, relL,
+            h * len + last, s);
+        AttentionLanes.softmax(s, f, last);
+        AttentionLanes.weightedSum(s, f, last, v, i * len * d + h * dh, d, dh, att, o + h * dh);
+      }
+      return;
+    }
     Arrays.fill(att, o, o + d, 0f);
     for (int h = 0; h < heads; h++) {
       Arrays.fill(s, f, last + 1, 0f);

@@ -36,8 +36,10 @@ class GtrxlKernelTest {
 
   static Stream<Arguments> shapes() {
     BatchOps best = BatchOps.best();
-    return Stream.of(Arguments.of(3, 4, best), Arguments.of(5, 3, best), Arguments.of(0, 4, best),
-        Arguments.of(3, 4, new ScalarOps()), Arguments.of(4, 1, best));
+    // The last: heads of 32 features and up to 26 visible keys, so the vector attention's register blocks run.
+    return Stream.of(Arguments.of(3, 4, D, H, best), Arguments.of(5, 3, D, H, best), Arguments.of(0, 4, D, H, best),
+        Arguments.of(3, 4, D, H, new ScalarOps()), Arguments.of(4, 1, D, H, best), Arguments.of(20, 6, 64, 2, best),
+        Arguments.of(20, 6, 64, 2, new ScalarOps()));
   }
 
   static GtrxlKernel kernel(int m, int t, int envs, BatchOps ops) {
@@ -76,7 +78,8 @@ class GtrxlKernelTest {
   static float[][] trainingForm(GtrxlTrunk trunk, float[][] params, float[][] x, boolean[][] starts, int segFrom,
       int segments, GtrxlTrunk.Memory memory) {
     int t = trunk.segment();
-    float[][] out = new float[segments * t][N * D];
+    int dd = trunk.width();
+    float[][] out = new float[segments * t][N * dd];
     GtrxlTrunk.Pass pass = trunk.newPass(N);
     float[] seg = new float[N * t * IN];
     boolean[] flags = new boolean[N * t];
@@ -91,7 +94,7 @@ class GtrxlKernelTest {
       pass.forward(N, params[s], 0, seg, 0, flags, memory);
       for (int b = 0; b < N; b++) {
         for (int k = 0; k < t; k++) {
-          System.arraycopy(pass.output(), (b * t + k) * D, out[s * t + k], b * D, D);
+          System.arraycopy(pass.output(), (b * t + k) * dd, out[s * t + k], b * dd, dd);
         }
       }
       pass.nextMemory(memory, memory);
@@ -107,19 +110,19 @@ class GtrxlKernelTest {
     return f;
   }
 
-  @ParameterizedTest(name = "M={0}, T={1}, {2}")
+  @ParameterizedTest(name = "M={0}, T={1}, d={2}, heads={3}, {4}")
   @MethodSource("shapes")
-  void everyStepEqualsTheTrainingFormOverTheSameSegments(int m, int t, BatchOps ops) {
-    GtrxlTrunk trunk = new GtrxlTrunk(IN, D, LAYERS, H, m, t, FF, GtrxlGate.DEFAULT_GATE_BIAS, ops);
-    float[] p = GtrxlTrunkTest.params(trunk, 31);
+  void everyStepEqualsTheTrainingFormOverTheSameSegments(int m, int t, int width, int heads, BatchOps ops) {
+    GtrxlTrunk trunk = new GtrxlTrunk(IN, width, LAYERS, heads, m, t, FF, GtrxlGate.DEFAULT_GATE_BIAS, ops);
+    float[] p = width == D ? GtrxlTrunkTest.params(trunk, 31) : glorotPlusNoise(trunk, 31);
     int steps = SEGMENTS * t;
     float[][] x = inputs(steps, 32);
     boolean[][] starts = starts(t, steps);
     float[][] want = trainingForm(trunk, new float[][] {p, p, p}, x, starts, 0, SEGMENTS, trunk.newMemory(N));
 
-    GtrxlKernel kernel = kernel(m, t, N, ops);
+    GtrxlKernel kernel = new GtrxlKernel(IN, width, LAYERS, heads, m, t, FF, GtrxlGate.DEFAULT_GATE_BIAS, N, ops);
     kernel.load(p, 0);
-    float[] out = new float[N * D];
+    float[] out = new float[N * width];
     for (int s = 0; s < steps; s++) {
       kernel.step(x[s], flagsAt(starts, s), out);
       TransformerFixtures.assertClose(TransformerFixtures.toDouble(want[s]), TransformerFixtures.toDouble(out),
@@ -132,6 +135,25 @@ class GtrxlKernelTest {
     for (int b = 0; b < N; b++) {
       assertEquals(memory.valid(b), kernel.episodeRows(b), "env " + b + "'s valid memory rows");
     }
+  }
+
+  /**
+   * A wide trunk's initial parameters (Glorot: uniform 0.6 at d = 64 makes pre-activations so large that float
+   * rounding alone moves outputs by 1e-5) with every bias, relative bias and layer norm moved off its initial
+   * value, so each one shows in the outputs.
+   */
+  static float[] glorotPlusNoise(GtrxlTrunk trunk, long seed) {
+    float[] p = new float[trunk.paramCount()];
+    trunk.initialize(p, 0, new java.util.SplittableRandom(seed));
+    float[] noise = TransformerFixtures.uniform(p.length, seed + 1, 0.3);
+    for (var t : trunk.layout("tr")) {
+      if (t.rows() == 1 || t.name().endsWith(".rel")) {
+        for (int i = t.offset(); i < t.end(); i++) {
+          p[i] += noise[i];
+        }
+      }
+    }
+    return p;
   }
 
   /** The episode starts do matter here: without them the kernel's outputs differ (the test can fail). */
@@ -407,13 +429,14 @@ class GtrxlKernelTest {
     assertTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
         "this JVM cannot measure per-thread allocation");
     int envs = 4;
-    GtrxlKernel kernel = new GtrxlKernel(IN, 16, 2, 2, 8, 8, 32, GtrxlGate.DEFAULT_GATE_BIAS, envs,
+    int width = 64; // heads of 32 and up to 24 visible keys: every vector path of the attention runs
+    GtrxlKernel kernel = new GtrxlKernel(IN, width, 2, 2, 16, 8, 32, GtrxlGate.DEFAULT_GATE_BIAS, envs,
         BatchOps.best());
     float[] p1 = TransformerFixtures.uniform(kernel.paramCount(), 71, 0.3);
     float[] p2 = TransformerFixtures.uniform(kernel.paramCount(), 72, 0.3);
     float[] x = TransformerFixtures.uniform(envs * IN, 73, 1.0);
     boolean[] flags = new boolean[envs];
-    float[] out = new float[envs * 16];
+    float[] out = new float[envs * width];
     float[] st = new float[kernel.stateSize()];
     Runnable loop = () -> {
       for (int s = 0; s < 200; s++) {
