@@ -39,6 +39,8 @@ public final class Wiring {
             ReplayBench::run)
         .register("actor-kernel", "pure-Java actor kernel steps/s at batch 1 and 64, vs a DL4J step",
             ActorKernelBench::run)
+        .register("ald-acting", "ALD's acting cost per step: the GTrXL trunk's kernel (KV cache, and without) vs the "
+            + "LSTM core and R2D2's LSTM actor, same run (`seconds=S`)", dev.mnemo.agents.bench.GtrxlKernelBench::run)
         .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine vs PyTorch if installed (same run;"
             + " `nopeer` skips it) at paper shape (`small`); `soak N` for RSS",
             R2d2Bench::run)
