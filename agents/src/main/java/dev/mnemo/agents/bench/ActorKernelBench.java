@@ -1,5 +1,6 @@
 package dev.mnemo.agents.bench;
 
+import dev.mnemo.agents.bench.CpuTiming.Timing;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ParamTensor;
 import dev.mnemo.agents.core.LstmCore;
@@ -12,8 +13,6 @@ import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -260,7 +259,7 @@ public final class ActorKernelBench {
 
   private static Timing kernelMicrosPerStep(RecurrentQKernel k, double seconds) {
     StepInputs in = StepInputs.random(k.spec(), k.batch());
-    return warmThenMeasure(() -> k.step(in.obs(), in.prevA(), in.prevR()), seconds);
+    return CpuTiming.warmThenMeasure(() -> k.step(in.obs(), in.prevA(), in.prevR()), seconds);
   }
 
   /**
@@ -281,7 +280,7 @@ public final class ActorKernelBench {
         System.gc();
       }
     };
-    return warmThenMeasure(step, seconds);
+    return CpuTiming.warmThenMeasure(step, seconds);
   }
 
   /**
@@ -332,63 +331,9 @@ public final class ActorKernelBench {
         System.gc(); // ND4J frees native memory only when the owning arrays are collected (DESIGN.md)
       }
     };
-    return warmThenMeasure(step, seconds);
+    return CpuTiming.warmThenMeasure(step, seconds);
   }
 
-  /**
-   * Warm-up time before a measurement: the Vector API is only fast once C2 has compiled it, which took
-   * up to about a second of stepping here; smoke runs with tiny {@code seconds} stay short.
-   */
-  private static double warmUp(double seconds) {
-    return Math.max(seconds / 2, Math.min(1.0, 5 * seconds));
-  }
-
-  /** Microseconds per call of one timed loop: on this thread's CPU clock and on the wall clock. */
-  record Timing(double cpuUs, double wallUs) {}
-
-  /** Warm-up first (C2 compiles the hot path), then the median of the timed rounds. */
-  private static Timing warmThenMeasure(Runnable body, double seconds) {
-    timeLoop(body, warmUp(seconds));
-    return timeMedian(body, seconds);
-  }
-
-  /** Rounds per measurement: this VM's timings move by up to 3x between single runs. */
-  private static final int ROUNDS = 5;
-
-  /**
-   * The median of {@link #ROUNDS} timed loops sharing {@code seconds}: one descheduled or frequency-dropped
-   * round cannot move the figure, as it could with a single loop.
-   */
-  private static Timing timeMedian(Runnable body, double seconds) {
-    Timing[] rounds = new Timing[ROUNDS];
-    for (int i = 0; i < ROUNDS; i++) {
-      rounds[i] = timeLoop(body, seconds / ROUNDS);
-    }
-    java.util.Arrays.sort(rounds, java.util.Comparator.comparingDouble(Timing::cpuUs));
-    return rounds[ROUNDS / 2];
-  }
-
-  /**
-   * Runs {@code body} repeatedly for about {@code seconds} of this thread's CPU time. Rates use the
-   * CPU clock because a shared machine deschedules the thread at random; the wall clock is printed too.
-   */
-  private static Timing timeLoop(Runnable body, double seconds) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long budget = (long) (seconds * 1e9);
-    long c0 = mx.getCurrentThreadCpuTime();
-    long t0 = System.nanoTime();
-    long n = 0;
-    long c;
-    do {
-      for (int i = 0; i < 16; i++) {
-        body.run();
-      }
-      n += 16;
-      c = mx.getCurrentThreadCpuTime();
-    } while (c - c0 < budget);
-    long t = System.nanoTime();
-    return new Timing((c - c0) / 1e3 / n, (t - t0) / 1e3 / n);
-  }
 
   private static ParamSnapshot randomSnapshot(RecurrentQSpec spec, long seed) {
     Random rng = new Random(seed);

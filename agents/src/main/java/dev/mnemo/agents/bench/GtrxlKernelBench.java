@@ -1,5 +1,6 @@
 package dev.mnemo.agents.bench;
 
+import dev.mnemo.agents.bench.CpuTiming.Timing;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ParamTensor;
 import dev.mnemo.agents.core.CoreKernel;
@@ -12,9 +13,6 @@ import dev.mnemo.agents.transformer.GtrxlGate;
 import dev.mnemo.agents.transformer.GtrxlKernel;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -89,7 +87,7 @@ public final class GtrxlKernelBench {
     }
     BatchOps ops = BatchOps.best();
     out.printf("GtrxlKernelBench: %s, %d envs, %.2f s per measurement (median of %d rounds, this thread's CPU"
-        + " time); Java %s%n", ops.name(), envs, seconds, ROUNDS, Runtime.version());
+        + " time); Java %s%n", ops.name(), envs, seconds, CpuTiming.ROUNDS, Runtime.version());
 
     // GTrXL trunk, cached.
     GtrxlTrunk trunk = new GtrxlTrunk(input, width, layers, heads, memory, segment, ff,
@@ -105,8 +103,8 @@ public final class GtrxlKernelBench {
     for (int s = 0; s < memory + segment; s++) {
       kernel.step(x, starts, y); // fill the memory before timing
     }
-    Timing cached = measure(() -> kernel.step(x, starts, y), seconds);
-    Timing uncached = measure(() -> {
+    Timing cached = CpuTiming.warmThenMeasure(() -> kernel.step(x, starts, y), seconds);
+    Timing uncached = CpuTiming.warmThenMeasure(() -> {
       kernel.step(x, starts, y);
       kernel.load(tp, 0);
     }, seconds);
@@ -124,7 +122,7 @@ public final class GtrxlKernelBench {
     float[] cx = gaussian(envs * width, 4);
     float[][] st = {new float[envs * core.stateSize()], new float[envs * core.stateSize()]};
     int[] cur = {0};
-    Timing lstmCore = measure(() -> {
+    Timing lstmCore = CpuTiming.warmThenMeasure(() -> {
       ck.step(n, cx, 0, cw, st[cur[0]], st[1 - cur[0]]);
       cur[0] = 1 - cur[0];
     }, seconds);
@@ -137,7 +135,7 @@ public final class GtrxlKernelBench {
     float[] aObs = gaussian(envs * obs, 5);
     int[] prevA = new int[envs];
     float[] prevR = new float[envs];
-    Timing lstmActor = measure(() -> actor.step(aObs, prevA, prevR), seconds);
+    Timing lstmActor = CpuTiming.warmThenMeasure(() -> actor.step(aObs, prevA, prevR), seconds);
 
     out.printf("%-58s %11s %11s %13s %9s %9s%n", "acting step (N envs per call)", "cpu us/step", "wall us/stp",
         "us/env-step", "MAC/env", "vs lstm");
@@ -178,37 +176,6 @@ public final class GtrxlKernelBench {
     return new ParamSnapshot(p, 0);
   }
 
-  record Timing(double cpuUs, double wallUs) {}
-
-  private static final int ROUNDS = 5;
-
-  /** Warm-up (C2 compiles the Vector API paths), then the median of {@link #ROUNDS} loops on the CPU clock. */
-  private static Timing measure(Runnable body, double seconds) {
-    loop(body, Math.max(seconds / 2, Math.min(1.0, 5 * seconds)));
-    Timing[] r = new Timing[ROUNDS];
-    for (int i = 0; i < ROUNDS; i++) {
-      r[i] = loop(body, seconds / ROUNDS);
-    }
-    Arrays.sort(r, java.util.Comparator.comparingDouble(Timing::cpuUs));
-    return r[ROUNDS / 2];
-  }
-
-  private static Timing loop(Runnable body, double seconds) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long budget = (long) (seconds * 1e9);
-    long c0 = mx.getCurrentThreadCpuTime();
-    long t0 = System.nanoTime();
-    long n = 0;
-    long c;
-    do {
-      for (int i = 0; i < 8; i++) {
-        body.run();
-      }
-      n += 8;
-      c = mx.getCurrentThreadCpuTime();
-    } while (c - c0 < budget);
-    return new Timing((c - c0) / 1e3 / n, (System.nanoTime() - t0) / 1e3 / n);
-  }
 
   /** {@code java ... dev.mnemo.agents.bench.GtrxlKernelBench [key=value ...]}. */
   public static void main(String[] args) {
