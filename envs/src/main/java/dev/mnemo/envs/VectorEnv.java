@@ -255,13 +255,9 @@ public final class VectorEnv implements AutoCloseable {
       out.writeDouble(runningReturn[i]);
       out.writeDouble(lastReturn[i]);
       out.writeInt(lastLength[i]);
-      for (int k = 0; k < obsSize; k++) {
-        out.writeFloat(finalObs[i * obsSize + k]);
-      }
+      StateIo.writeFloats(out, finalObs, i * obsSize, obsSize);
       out.writeInt(runningLength[i]);
-      for (int t = 0; t < runningLength[i]; t++) {
-        out.writeInt(episodeActions[i][t]);
-      }
+      StateIo.writeInts(out, episodeActions[i], 0, runningLength[i]);
     }
   }
 
@@ -289,9 +285,7 @@ public final class VectorEnv implements AutoCloseable {
       double savedReturn = in.readDouble();
       lastReturn[i] = in.readDouble();
       lastLength[i] = in.readInt();
-      for (int k = 0; k < obsSize; k++) {
-        finalObs[i * obsSize + k] = in.readFloat();
-      }
+      StateIo.readFloats(in, finalObs, i * obsSize, obsSize);
       int len = in.readInt();
       if (len < 0) {
         throw new IllegalStateException(spec.id() + ": corrupt vector env state: copy " + i + " has " + len

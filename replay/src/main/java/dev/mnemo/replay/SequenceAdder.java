@@ -295,6 +295,7 @@ public final class SequenceAdder {
     dropped = in.readLong();
   }
 
+  // envs' StateIo writes the same encoding; replay depends on the JDK alone, so these four stay here.
   private static void writeFloats(DataOutput out, float[] a) throws IOException {
     for (float v : a) {
       out.writeFloat(v);

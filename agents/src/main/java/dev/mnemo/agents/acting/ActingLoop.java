@@ -1,5 +1,6 @@
 package dev.mnemo.agents.acting;
 
+import dev.mnemo.envs.StateIo;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.replay.SequenceAdder;
@@ -159,9 +160,7 @@ public final class ActingLoop {
     out.writeLong(episodes);
     out.writeDouble(returnSum);
     env.writeState(out);
-    for (float v : obs) {
-      out.writeFloat(v);
-    }
+    StateIo.writeFloats(out, obs, 0, obs.length);
     for (int i = 0; i < n; i++) {
       out.writeInt(prevAction[i]);
       out.writeFloat(prevReward[i]);
@@ -185,9 +184,7 @@ public final class ActingLoop {
     returnSum = in.readDouble();
     float[] replayed = new float[obs.length];
     env.readState(in, replayed);
-    for (int k = 0; k < obs.length; k++) {
-      obs[k] = in.readFloat();
-    }
+    StateIo.readFloats(in, obs, 0, obs.length);
     if (started && !Arrays.equals(replayed, obs)) {
       throw new IllegalStateException(env.spec().id() + ": re-playing the envs' episodes from their seeds gave "
           + "other observations than the saved ones: the env is not deterministic given its seed, so the run "

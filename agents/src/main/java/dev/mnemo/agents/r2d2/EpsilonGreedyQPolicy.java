@@ -1,5 +1,6 @@
 package dev.mnemo.agents.r2d2;
 
+import dev.mnemo.envs.StateIo;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.acting.ActingPolicy;
 import dev.mnemo.agents.kernel.EpsilonGreedy;
@@ -87,9 +88,7 @@ public final class EpsilonGreedyQPolicy implements ActingPolicy {
     float[] row = new float[size];
     for (int env = 0; env < n; env++) {
       kernel.copyState(env, row, 0);
-      for (float v : row) {
-        out.writeFloat(v);
-      }
+      StateIo.writeFloats(out, row, 0, size);
     }
     out.writeLong(greedy.rngState());
   }
@@ -104,9 +103,7 @@ public final class EpsilonGreedyQPolicy implements ActingPolicy {
     }
     float[] row = new float[size];
     for (int env = 0; env < n; env++) {
-      for (int k = 0; k < size; k++) {
-        row[k] = in.readFloat();
-      }
+      StateIo.readFloats(in, row, 0, size);
       kernel.setState(env, row, 0);
     }
     greedy.setRngState(in.readLong());

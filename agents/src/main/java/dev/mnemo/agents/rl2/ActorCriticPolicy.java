@@ -1,5 +1,6 @@
 package dev.mnemo.agents.rl2;
 
+import dev.mnemo.envs.StateIo;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.acting.ActingPolicy;
 import dev.mnemo.agents.blocks.DenseReluStack;
@@ -187,9 +188,7 @@ public final class ActorCriticPolicy implements ActingPolicy {
   public void writeState(java.io.DataOutput out) throws java.io.IOException {
     out.writeInt(n);
     out.writeInt(stateSize);
-    for (float v : state) {
-      out.writeFloat(v);
-    }
+    StateIo.writeFloats(out, state, 0, state.length);
     out.writeLong(rng.state());
   }
 
@@ -201,9 +200,7 @@ public final class ActorCriticPolicy implements ActingPolicy {
       throw new IllegalStateException("the saved policy acted for " + envs + " envs with states of " + size
           + " floats; this one for " + n + " with " + stateSize);
     }
-    for (int k = 0; k < state.length; k++) {
-      state[k] = in.readFloat();
-    }
+    StateIo.readFloats(in, state, 0, state.length);
     rng.setState(in.readLong());
   }
 }
