@@ -2,6 +2,7 @@ package dev.mnemo.experiments.cli;
 
 import dev.mnemo.experiments.report.ReportWriter;
 import dev.mnemo.experiments.report.RunData;
+import dev.mnemo.experiments.report.SweepTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Writes report.md (summary and metric tables) and plots/*.png (each metric against the step, "
         + "one line per run) for one or more run directories.",
-        "A directory that is not itself a run stands for every run inside it (e.g. runs/quickstart, or a sweep)."})
+        "A directory that is not itself a run stands for every run inside it (e.g. runs/quickstart, or a sweep).",
+        "A sweep with cases (<case>/<setting>/seed-<n>/) also gets table.md, table.csv, heatmap.png and "
+            + "curves/<case>.png: each run scored by the maximum of --score over the run (POPGym's metric), mean "
+            + "and 95%% interval over seeds per (case, setting), a ranking of the settings, wall time per cell."})
 final class ReportCommand implements Callable<Integer> {
 
   @Spec
@@ -37,6 +41,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--height", defaultValue = "500", description = "plot height in pixels (default: ${DEFAULT-VALUE})")
   int height;
+
+  @Option(names = "--score", paramLabel = "COLUMN", defaultValue = SweepTable.DEFAULT_METRIC,
+      description = "metrics.csv column that scores a run in a sweep's table (its maximum; default: ${DEFAULT-VALUE})")
+  String score;
 
   @Override
   public Integer call() throws IOException {
@@ -72,6 +80,13 @@ final class ReportCommand implements Callable<Integer> {
       ReportWriter.Report report;
       report = new ReportWriter(width, height).write(runs, outputDir(runDirs));
       spec.commandLine().getOut().println(report.markdown());
+      for (Path d : dirs) {
+        if (!RunData.isRunDirectory(d) && SweepTable.hasCases(d)) {
+          Path where = dirs.size() == 1 ? outputDir(runDirs) : outputDir(runDirs).resolve(d.getFileName().toString());
+          SweepTable.Written t = SweepTable.write(SweepTable.read(d, score), where, 90, 36);
+          spec.commandLine().getOut().println(t.markdown());
+        }
+      }
       spec.commandLine().getOut().flush();
       err.println("mnemo report: " + runs.size() + " run(s), " + report.plots().size() + " plot(s)");
       return MnemoCli.OK;

@@ -70,7 +70,8 @@ final class SweepCommand implements Callable<Integer> {
           err.println("mnemo sweep: --parallel: expected an integer in [1, 64], got " + parallel);
           return MnemoCli.USAGE;
         }
-        plan = new SweepPlan(plan.name(), plan.source(), plan.base(), plan.axes(), plan.seeds(), parallel);
+        plan = new SweepPlan(plan.name(), plan.source(), plan.base(), plan.cases(), plan.axes(), plan.seeds(),
+            parallel, plan.score());
       }
       configs = runner.validate(plan);
     } catch (InvalidConfigException e) {
@@ -101,7 +102,7 @@ final class SweepCommand implements Callable<Integer> {
         : spec.root().commandLine().getParseResult().originalArgs();
     SweepRunner.Outcome o = runner.run(plan, configs, dir, argv);
     err.println("mnemo sweep: " + o.completed() + " completed (" + o.skipped() + " from earlier), " + o.failed()
-        + " not completed; report: " + o.report());
+        + " not completed; " + (o.table() != null ? "table: " + o.table() : "report: " + o.report()));
     spec.commandLine().getOut().println(dir);
     spec.commandLine().getOut().flush();
     return o.allCompleted() ? MnemoCli.OK : MnemoCli.FAILED;

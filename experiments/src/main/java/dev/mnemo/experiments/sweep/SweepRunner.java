@@ -5,6 +5,7 @@ import dev.mnemo.experiments.config.ConfigProblem;
 import dev.mnemo.experiments.config.InvalidConfigException;
 import dev.mnemo.experiments.report.ReportWriter;
 import dev.mnemo.experiments.report.RunData;
+import dev.mnemo.experiments.report.SweepTable;
 import dev.mnemo.experiments.run.Json;
 import dev.mnemo.experiments.run.RunConfig;
 import dev.mnemo.experiments.run.RunConfigLoader;
@@ -33,12 +34,13 @@ import java.util.function.Supplier;
  * Runs a {@link SweepPlan}: validates every point before the first starts, runs them with bounded
  * parallelism into {@code <sweep dir>/<setting>/seed-<seed>/}, skips points whose run already completed
  * (so re-running into the same directory resumes), then writes {@code sweep-summary.json} and a report
- * whose "across runs" table gives each setting's mean return over seeds with its 95% interval.
+ * whose "across runs" table gives each setting's mean return over seeds with its 95% interval; a sweep with
+ * cases also gets its {@link SweepTable} (cases down, settings across) in {@code report/table.md}.
  */
 public final class SweepRunner {
 
   /** How the sweep went. */
-  public record Outcome(Path dir, int completed, int failed, int skipped, Path report) {
+  public record Outcome(Path dir, int completed, int failed, int skipped, Path report, Path table) {
     public boolean allCompleted() {
       return failed == 0;
     }
@@ -145,6 +147,7 @@ public final class SweepRunner {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("sweep", plan.name());
     summary.put("base", plan.base().toString());
+    summary.put("cases", plan.cases());
     summary.put("grid", plan.axes());
     summary.put("seeds", plan.seeds());
     summary.put("runs", points.size());
@@ -161,8 +164,18 @@ public final class SweepRunner {
         runs.add(RunData.load(runDir));
       }
     }
-    Path report = runs.isEmpty() ? null : new ReportWriter(800, 500).write(runs, dir.resolve("report")).markdown();
-    return new Outcome(dir, completed, failed, skipped, report);
+    Path report = null;
+    Path table = null;
+    if (!plan.cases().isEmpty()) {
+      // Cases x settings: the table says it per cell; a plot of every metric with a line per run (hundreds)
+      // would say nothing. `mnemo report DIR` still writes that report when asked.
+      if (SweepTable.hasCases(dir)) {
+        table = SweepTable.write(SweepTable.read(dir, plan.score()), dir.resolve("report"), 90, 36).markdown();
+      }
+    } else if (!runs.isEmpty()) {
+      report = new ReportWriter(800, 500).write(runs, dir.resolve("report")).markdown();
+    }
+    return new Outcome(dir, completed, failed, skipped, report, table);
   }
 
   private static boolean completed(Path runDir) {

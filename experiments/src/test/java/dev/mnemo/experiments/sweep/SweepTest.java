@@ -127,4 +127,45 @@ class SweepTest {
     assertEquals(1, o.failed());
     assertFalse(o.allCompleted());
   }
+
+  @Test
+  void casesAreCrossedWithTheGridInFileOrderAndAGridValueWinsOverACase() throws IOException {
+    Path f = files("sweep { base = base.conf\n cases {\n  short { steps = 20, learner.lr = 0.5 }\n"
+        + "  long { steps = 40 }\n }\n grid { learner.lr = [0.1, 0.2] }, seeds = [7] }", "kind = counting\n");
+    SweepPlan plan = SweepPlan.load(f);
+    List<SweepPlan.Point> points = plan.points();
+    assertEquals(4, points.size());
+    assertEquals(List.of("learner.lr=0.5", "steps=20", "learner.lr=0.1", "seed=7"), points.get(0).sets());
+    assertEquals(Path.of("short", "learner.lr=0.1", "seed-7"), points.get(0).relativeDir());
+    assertEquals(Path.of("long", "learner.lr=0.2", "seed-7"), points.get(3).relativeDir());
+    List<RunConfig> configs = sweeper().validate(plan);
+    assertEquals(0.1, configs.get(0).config().getDouble("learner.lr"), 1e-12, "the grid's value is applied last");
+    assertEquals(20, configs.get(0).config().getInt("steps"));
+  }
+
+  @Test
+  void aSweepWithCasesRunsIntoCaseDirectoriesAndWritesItsTable() throws IOException {
+    Path f = files("sweep { base = base.conf, cases { a { steps = 20 }, b { steps = 40 } }, "
+        + "grid { learner.lr = [0.1, 0.2] }, seeds = [1, 2], score = return }", "kind = counting\n");
+    SweepPlan plan = SweepPlan.load(f);
+    SweepRunner s = sweeper();
+    SweepRunner.Outcome o = s.run(plan, s.validate(plan), tmp.resolve("out"), List.of());
+    assertEquals(8, o.completed());
+    assertEquals(40, Json.read(tmp.resolve("out/b/learner.lr=0.2/seed-2/summary.json")).get("env_steps").asLong());
+    String table = Files.readString(o.table());
+    // The counting kind logs return = step / 2 every 20 steps: a run's maximum is steps / 2.
+    assertTrue(table.contains("| a | 10.000 ± 0.000 (2) | 10.000 ± 0.000 (2) |"), table);
+    assertTrue(table.contains("| b | 20.000 ± 0.000 (2) | 20.000 ± 0.000 (2) |"), table);
+    assertTrue(Files.isRegularFile(tmp.resolve("out/report/heatmap.png")));
+  }
+
+  @Test
+  void aCaseThatIsNotAnObjectOfOverridesIsRefusedByName() throws IOException {
+    Path f = files("sweep { base = base.conf, cases { a = 3 } }", "kind = counting\n");
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SweepPlan.load(f));
+    assertTrue(e.getMessage().contains("sweep.cases.a: expected an object of overrides"), e.getMessage());
+    Path g = files("sweep { base = base.conf, cases { \"a b\" { steps = 3 } } }", "kind = counting\n");
+    e = assertThrows(InvalidConfigException.class, () -> SweepPlan.load(g));
+    assertTrue(e.getMessage().contains("a case name is a directory name"), e.getMessage());
+  }
 }
