@@ -29,7 +29,7 @@ class ReproduceCommandTest {
 
   /** The committed experiments; each must be listed with a script. */
   private static final List<String> EXPERIMENTS = List.of("bandit-baselines", "r2d2-ablation", "r2d2-configs",
-      "r2d2-cores", "r2d2-initial-priority", "r2d2-soak", "mdp-baselines", "rl2", "ald");
+      "r2d2-cores", "r2d2-initial-priority", "r2d2-soak", "mdp-baselines", "rl2", "ald", "popgym-zoo");
 
   @TempDir
   Path tmp;
@@ -116,7 +116,7 @@ class ReproduceCommandTest {
             e + ": not a command the script runs: '" + c + "'");
       }
       assertTrue(commands.stream().anyMatch(c -> c.startsWith("./mnemo run ") || c.startsWith("./mnemo bench ")
-          || c.startsWith("java ")), e + " runs no experiment:\n" + stdout());
+          || c.startsWith("./mnemo sweep ") || c.startsWith("java ")), e + " runs no experiment:\n" + stdout());
     }
     assertEquals(before, snapshot(experimentsDir()), "a dry run wrote under experiments/");
   }
