@@ -34,7 +34,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * differentiates the same function); Schlag et al.'s sum-normalised DPFP features are not used: they widen the
  * key, and with it the state, by a factor ν.
  *
- * <p>State {@code [y | S_1 .. S_heads]} ({@code H + heads d²} floats, each S row-major by value i, then key j);
+ * <p>State {@code [y | S_1 .. S_heads]} ({@code H + heads d²} floats, each S stored by key: element (value i, key
+ * j) at {@code j d + i}, so a key's column of S is a contiguous row of the state);
  * zero at an episode's start. Parameters {@code fwp.Wqkv [in, 3A]}, {@code fwp.bqkv [1, 3A]}, with the delta rule
  * {@code fwp.Wbeta [in, heads]}, {@code fwp.bbeta [1, heads]}, then {@code fwp.Wy [A + in, H]} (rows: o's then
  * x's), {@code fwp.by [1, H]}. Initialisation: Glorot-uniform per block, biases zero (β starts near 1/2).
@@ -184,41 +185,32 @@ public record FastWeightCore(int inputSize, int hiddenSize, int heads, boolean d
    * One row's memory step, shared by the acting kernel and the training form so both give the same bits: from
    * the features {@code [q̂ | k̂ | v (| β)]} at {@code p[pOff..]} and S at {@code sIn[inOff..]}, writes S' to
    * {@code sOut[outOff..]}, o ({@code A} floats) to {@code o[oOff..]} and, with the delta rule and {@code diff}
-   * not null, {@code v - v̄} to {@code diff[diffOff..]}. Sums run in index order; no fused multiply-add.
+   * not null, {@code v - v̄} to {@code diff[diffOff..]}, using {@code w} (d floats) for the write. S is stored by
+   * key, so per head every product is a sum of key rows in key order ({@link HeadMemoryMath}): {@code v̄ = Σ_j
+   * k̂_j S_j}, then in one pass {@code S'_j = S_j + k̂_j w} and {@code o = Σ_j q̂_j S'_j}.
    */
-  static void recur(int heads, int d, boolean deltaRule, float[] p, int pOff, float[] sIn, int inOff, float[] sOut,
-      int outOff, float[] o, int oOff, float[] diff, int diffOff) {
+  static void recur(HeadMemoryMath m, int heads, int d, boolean deltaRule, float[] p, int pOff, float[] sIn,
+      int inOff, float[] sOut, int outOff, float[] o, int oOff, float[] diff, int diffOff, float[] w) {
     int a = heads * d;
     for (int h = 0; h < heads; h++) {
       int q = pOff + h * d;
       int k = pOff + a + h * d;
       int v = pOff + 2 * a + h * d;
       int sh = h * d * d;
-      float beta = deltaRule ? p[pOff + 3 * a + h] : 1f;
-      for (int i = 0; i < d; i++) {
-        int in = inOff + sh + i * d;
-        int out = outOff + sh + i * d;
-        float w;
-        if (deltaRule) {
-          float retrieved = 0f;
-          for (int j = 0; j < d; j++) {
-            retrieved += sIn[in + j] * p[k + j];
-          }
-          float dv = p[v + i] - retrieved;
+      int oh = oOff + h * d;
+      if (deltaRule) {
+        float beta = p[pOff + 3 * a + h];
+        m.weightedRowSum(d, d, p, k, sIn, inOff + sh, o, oh);
+        for (int i = 0; i < d; i++) {
+          float dv = p[v + i] - o[oh + i];
           if (diff != null) {
             diff[diffOff + h * d + i] = dv;
           }
-          w = beta * dv;
-        } else {
-          w = p[v + i];
+          w[i] = beta * dv;
         }
-        float read = 0f;
-        for (int j = 0; j < d; j++) {
-          float s = sIn[in + j] + w * p[k + j];
-          sOut[out + j] = s;
-          read += s * p[q + j];
-        }
-        o[oOff + h * d + i] = read;
+        m.writeAndRead(d, d, p, k, w, 0, sIn, inOff + sh, sOut, outOff + sh, p, q, o, oh);
+      } else {
+        m.writeAndRead(d, d, p, k, p, v, sIn, inOff + sh, sOut, outOff + sh, p, q, o, oh);
       }
     }
   }
@@ -229,8 +221,9 @@ public record FastWeightCore(int inputSize, int hiddenSize, int heads, boolean d
   }
 
   /**
-   * The projections of every step in one matmul each; per step the retrieval and the read as broadcast products
-   * summed over the keys, the write as a broadcast outer product; the readout of every step in one matmul.
+   * The projection of every step in one matmul; per step S as {@code [batch, heads, key, value]}, the retrieval
+   * and the read as broadcast products summed over the keys, the write as a broadcast outer product; the readout
+   * of every step in one matmul.
    */
   @Override
   public SDVariable[] sameDiff(SameDiff sd, Map<String, SDVariable> w, SDVariable x, SDVariable state0, int batch,
@@ -257,16 +250,16 @@ public record FastWeightCore(int inputSize, int hiddenSize, int heads, boolean d
       SDVariable q = normalised(sd.reshape(pt.get(SDIndex.all(), SDIndex.interval(0, a)), batch, heads, d));
       SDVariable k = normalised(sd.reshape(pt.get(SDIndex.all(), SDIndex.interval(a, 2 * a)), batch, heads, d));
       SDVariable v = sd.reshape(pt.get(SDIndex.all(), SDIndex.interval(2 * a, 3 * a)), batch, heads, d);
-      SDVariable kRow = sd.reshape(k, batch, heads, 1, d);
+      SDVariable kCol = sd.reshape(k, batch, heads, d, 1);
       SDVariable write = v;
       if (deltaRule) {
         SDVariable beta = sd.reshape(sd.nn().sigmoid(pt.get(SDIndex.all(), SDIndex.interval(3 * a, pw))), batch,
             heads, 1);
-        SDVariable retrieved = s.mul(kRow).sum(3);
+        SDVariable retrieved = s.mul(kCol).sum(2);
         write = beta.mul(v.sub(retrieved));
       }
-      s = s.add(sd.reshape(write, batch, heads, d, 1).mul(kRow));
-      os[t] = sd.reshape(s.mul(sd.reshape(q, batch, heads, 1, d)).sum(3), batch, a);
+      s = s.add(kCol.mul(sd.reshape(write, batch, heads, 1, d)));
+      os[t] = sd.reshape(s.mul(sd.reshape(q, batch, heads, d, 1)).sum(2), batch, a);
       ss[t] = sd.reshape(s, batch, m);
     }
     long rows = (long) batch * time;

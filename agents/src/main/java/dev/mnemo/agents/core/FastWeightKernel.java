@@ -12,12 +12,15 @@ final class FastWeightKernel extends HeadMemoryKernel {
   private final int heads;
   private final int d;
   private final boolean deltaRule;
+  /** One head's write w. */
+  private final float[] w;
 
   FastWeightKernel(FastWeightCore core, BatchOps ops, int maxRows) {
     super(core, ops, maxRows);
     this.heads = core.heads();
     this.d = core.headSize();
     this.deltaRule = core.deltaRule();
+    this.w = new float[d];
   }
 
   @Override
@@ -27,6 +30,7 @@ final class FastWeightKernel extends HeadMemoryKernel {
 
   @Override
   void recur(int r, int pOff, float[] stateIn, int inOff, float[] stateOut, int outOff, int oOff) {
-    FastWeightCore.recur(heads, d, deltaRule, p, pOff, stateIn, inOff, stateOut, outOff, ox, oOff, null, 0);
+    FastWeightCore.recur(math, heads, d, deltaRule, p, pOff, stateIn, inOff, stateOut, outOff, ox, oOff, null, 0,
+        w);
   }
 }

@@ -3,16 +3,17 @@ package dev.mnemo.agents.core;
 import dev.mnemo.agents.kernel.BatchOps;
 
 /**
- * {@link FastWeightCore}'s training form: {@link HeadMemoryTraining} with the fast-weight rule's backward. Per step
- * t (from the window's last), row and head, with dS holding dLoss/d(S_t) from the steps after, {@code w = β (v -
- * v̄)} (delta rule) or {@code w = v} (sum rule):
+ * {@link FastWeightCore}'s training form: {@link HeadMemoryTraining} with the fast-weight rule's backward. S is
+ * stored by key (row j of a head's block is S_j, key j's column). Per step t (from the window's last), row and
+ * head, with dS holding dLoss/d(S_t) from the steps after, {@code w = β (v - v̄)} (delta rule) or {@code w = v}
+ * (sum rule):
  * <pre>
- *   the read o = S_t q̂:              dq̂_j = Σ_i S_t,ij do_i;      dS_ij += do_i q̂_j
- *   the write S_t = S_{t-1} + w k̂ᵀ:  dw_i = Σ_j dS_ij k̂_j;      dk̂_j += Σ_i dS_ij w_i
- *   delta rule:                        dβ = Σ_i dw_i (v_i - v̄_i);   dv = β dw;   dv̄ = -β dw
- *     v̄ = S_{t-1} k̂:                  dk̂_j += Σ_i S_{t-1},ij dv̄_i;  dS_ij += dv̄_i k̂_j   (dS is now dLoss/dS_{t-1})
- *   sum rule:                          dv = dw
- *   the norms a / r, r = sqrt(a·a + ε): da = (dâ - â (â·dâ)) / r;   the gate: dlogit = dβ β (1 - β)
+ *   the read o = Σ_j q̂_j S_t,j:           dq̂_j = S_t,j · do;       dS_j += q̂_j do
+ *   the write S_t,j = S_{t-1},j + k̂_j w:  dw = Σ_j k̂_j dS_j;       dk̂_j = dS_j · w
+ *   delta rule:                            dβ = dw · (v - v̄);   dv = β dw;   dv̄ = -β dw
+ *     v̄ = Σ_j k̂_j S_{t-1},j:              dk̂_j += S_{t-1},j · dv̄;   dS_j += k̂_j dv̄   (dS is now dLoss/dS_{t-1})
+ *   sum rule:                              dv = dw
+ *   the norms â = a / r, r = sqrt(a·a + ε):  da = (dâ - â (â·dâ)) / r;   the gate: dlogit = dβ β (1 - β)
  * </pre>
  * The forward keeps what the kernel does not: each head's roots and {@code v - v̄}.
  */
@@ -39,8 +40,14 @@ final class FastWeightTraining extends HeadMemoryTraining {
     final float[] norms;
     /** [n, A]: v - v̄ per row and head (delta rule). */
     final float[] diff;
+    /** One head's dLoss/dq̂, dLoss/dk̂, dLoss/dw, its w, and dLoss/dv̄. */
     final float[] dq = new float[d];
     final float[] dk = new float[d];
+    final float[] dw = new float[d];
+    final float[] w = new float[d];
+    final float[] dRetrieved = new float[d];
+    /** [d]: S_{t-1},j · dv̄. */
+    final float[] dkPrev = new float[d];
 
     FastWeightPass(int bs, int time) {
       super(bs, time);
@@ -55,8 +62,8 @@ final class FastWeightTraining extends HeadMemoryTraining {
 
     @Override
     void recur(int t, int b, int pOff, int inOff, int outOff, int oOff) {
-      FastWeightCore.recur(heads, d, deltaRule, p, pOff, states, inOff, states, outOff, ox, oOff, diff,
-          (t * bs + b) * attention);
+      FastWeightCore.recur(math, heads, d, deltaRule, p, pOff, states, inOff, states, outOff, ox, oOff, diff,
+          (t * bs + b) * attention, w);
     }
 
     @Override
@@ -73,62 +80,46 @@ final class FastWeightTraining extends HeadMemoryTraining {
         int k = pOff + a + h * d;
         int v = pOff + 2 * a + h * d;
         int sh = h * dd;
+        int dOut = doOff + h * d;
+        // S is stored by key: row j of the head's block is S_j, key j's column.
+        // The read o = Σ_j q̂_j S_t,j:  dq̂_j = S_t,j · do;  dS_j += q̂_j do.
+        HeadMemoryMath.rowDots(d, d, states, sOff + sh, dOX, dOut, dq, 0);
+        // The write S_t,j = S_j + k̂_j w:  dw = Σ_j k̂_j dS_j (in one pass with the read's update);  dk̂_j = dS_j · w.
+        math.writeAndRead(d, d, p, q, dOX, dOut, dMem, dsOff + sh, dMem, dsOff + sh, p, k, dw, 0);
         float beta = deltaRule ? p[pOff + 3 * a + h] : 1f;
-        java.util.Arrays.fill(dq, 0f);
-        java.util.Arrays.fill(dk, 0f);
-        for (int i = 0; i < d; i++) {
-          float g = dOX[doOff + h * d + i];
-          int row = sh + i * d;
-          for (int j = 0; j < d; j++) {
-            dq[j] += states[sOff + row + j] * g;
-            dMem[dsOff + row + j] += g * p[q + j];
+        if (deltaRule) {
+          for (int i = 0; i < d; i++) {
+            w[i] = beta * diff[r * a + h * d + i];
           }
         }
-        float dbeta = 0f;
-        for (int i = 0; i < d; i++) {
-          int row = dsOff + sh + i * d;
-          float dw = 0f;
+        HeadMemoryMath.rowDots(d, d, dMem, dsOff + sh, deltaRule ? w : p, deltaRule ? 0 : v, dk, 0);
+        int dv = dpOff + 2 * a + h * d;
+        if (deltaRule) {
+          // w = β (v - v̄), v̄ = Σ_j k̂_j S_{t-1},j:  dβ = dw · (v - v̄);  dv = β dw;  dv̄ = -β dw;
+          // dk̂_j += S_{t-1},j · dv̄;  dS_j += k̂_j dv̄ (dS becomes dLoss/dS_{t-1}).
+          float dbeta = HeadMemoryMath.dot(d, dw, 0, diff, r * a + h * d);
+          for (int i = 0; i < d; i++) {
+            float g = beta * dw[i];
+            dP[dv + i] = g;
+            dRetrieved[i] = -g;
+          }
+          HeadMemoryMath.rowDots(d, d, states, prevOff + sh, dRetrieved, 0, dkPrev, 0);
           for (int j = 0; j < d; j++) {
-            dw += dMem[row + j] * p[k + j];
+            dk[j] += dkPrev[j];
           }
-          float dv;
-          if (deltaRule) {
-            float vd = diff[r * a + h * d + i];
-            float w = beta * vd;
-            for (int j = 0; j < d; j++) {
-              dk[j] += dMem[row + j] * w;
-            }
-            dbeta += dw * vd;
-            dv = beta * dw;
-            float dRetrieved = -dv;
-            int prevRow = prevOff + sh + i * d;
-            for (int j = 0; j < d; j++) {
-              dk[j] += states[prevRow + j] * dRetrieved;
-              dMem[row + j] += dRetrieved * p[k + j];
-            }
-          } else {
-            float w = p[v + i];
-            for (int j = 0; j < d; j++) {
-              dk[j] += dMem[row + j] * w;
-            }
-            dv = dw;
-          }
-          dP[dpOff + 2 * a + h * d + i] = dv;
+          math.rankOne(d, d, p, k, dRetrieved, 0, dMem, dsOff + sh);
+          dP[dpOff + 3 * a + h] = dbeta * beta * (1 - beta);
+        } else {
+          System.arraycopy(dw, 0, dP, dv, d);
         }
         normBackward(dq, p, q, norms[r * 2 * heads + h], dpOff + h * d);
         normBackward(dk, p, k, norms[r * 2 * heads + heads + h], dpOff + a + h * d);
-        if (deltaRule) {
-          dP[dpOff + 3 * a + h] = dbeta * beta * (1 - beta);
-        }
       }
     }
 
     /** {@code da = (dâ - â (â·dâ)) / r} for one head's unit vector {@code â = p[off..]} into {@code dP[dst..]}. */
     private void normBackward(float[] dHat, float[] unit, int off, float root, int dst) {
-      float dot = 0f;
-      for (int j = 0; j < d; j++) {
-        dot += unit[off + j] * dHat[j];
-      }
+      float dot = HeadMemoryMath.dot(d, unit, off, dHat, 0);
       for (int j = 0; j < d; j++) {
         dP[dst + j] = (dHat[j] - unit[off + j] * dot) / root;
       }

@@ -46,7 +46,7 @@ interface HeadMemoryCore extends RecurrentCore {
     return w;
   }
 
-  /** Offset of {@code Wy} ({@code [A + in, H]}) from the core's first parameter; {@code by} ({@code [1, H]}) follows it. */
+  /** Offset of {@code Wy} ({@code [A + in, H]}) from the core's first parameter; {@code by} ({@code [1, H]}) follows. */
   int readoutOffset();
 
   /** Floats of memory per state row, after the output's H. */

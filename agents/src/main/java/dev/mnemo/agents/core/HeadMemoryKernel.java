@@ -13,6 +13,7 @@ abstract class HeadMemoryKernel implements CoreKernel {
   final HeadMemoryCore core;
   final BatchOps ops;
   final HeadMemoryWeights weights;
+  final HeadMemoryMath math;
   final int in;
   final int hidden;
   final int attention;
@@ -31,6 +32,7 @@ abstract class HeadMemoryKernel implements CoreKernel {
     this.core = core;
     this.ops = ops;
     this.weights = new HeadMemoryWeights(core, ops, false);
+    this.math = HeadMemoryMath.of(ops);
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();
     this.attention = core.attentionWidth();

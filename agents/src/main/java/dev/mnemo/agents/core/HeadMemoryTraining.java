@@ -27,11 +27,13 @@ abstract class HeadMemoryTraining implements CoreTraining {
   final HeadMemoryCore core;
   final BatchOps ops;
   final HeadMemoryWeights weights;
+  final HeadMemoryMath math;
 
   HeadMemoryTraining(HeadMemoryCore core, BatchOps ops) {
     this.core = core;
     this.ops = ops;
     this.weights = new HeadMemoryWeights(core, ops, true);
+    this.math = HeadMemoryMath.of(ops);
   }
 
   @Override

@@ -25,7 +25,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * uses the same {@code z_t}. The output is a convex combination of the values seen (weights positive, summing to
  * 1 up to ε), so its scale does not grow with the episode; S and z do (linearly), which float carries over any
  * episode this framework runs (z reaches 1e7, where adding a feature near 1 starts to lose digits, after
- * millions of steps). See {@link HeadMemoryCore} for why x_t enters the readout.
+ * millions of steps). See {@link HeadMemoryCore} for why x_t enters the readout. The Vector API faces take
+ * {@code e^a} from the gates' exp, which saturates at {@code e^-30} (a feature is never below ~1e-13, and never
+ * subnormal), the plain-loop faces from {@link Math#exp}; they agree to ~1e-7.
  *
  * <p>State {@code [y | S_1 .. S_heads | z_1 .. z_heads]} ({@code H + heads d² + A} floats; each S row-major by
  * key feature i, then value j); zero at an episode's start. A reachable state has {@code z > 0}, so the
@@ -120,23 +122,21 @@ public record LinearAttentionCore(int inputSize, int hiddenSize, int heads) impl
     return new LinearAttentionTraining(this, ops);
   }
 
-  /** {@code φ(a) = elu(a) + 1}, written as its two branches so that {@code e^a} is not rounded through {@code -1 + 1}. */
-  static float phi(float a) {
-    return a > 0f ? a + 1f : (float) Math.exp(a);
-  }
-
-  /** {@code φ'(a)} from {@code φ(a)}: 1 where {@code a > 0} (φ > 1 there), {@code e^a = φ} elsewhere. */
+  /**
+   * {@code φ'(a)} from {@code φ(a)}: 1 where {@code a > 0} (φ >= 1 there), {@code e^a = φ} elsewhere (φ <= 1: both
+   * exps give exactly 1 at 0 and less below).
+   */
   static float phiSlope(float phi) {
     return Math.min(phi, 1f);
   }
 
-  /** φ in place on the q and k blocks ({@code 2A} floats from each row's start) of {@code rows} rows of P. */
-  static void features(int rows, int a, float[] p, int ldp) {
+  /**
+   * φ in place on the q and k blocks ({@code 2A} floats from each row's start) of {@code rows} rows of P
+   * ({@link HeadMemoryMath#eluPlusOne}; {@code scratch}: 2A floats).
+   */
+  static void features(HeadMemoryMath m, int rows, int a, float[] p, int ldp, float[] scratch) {
     for (int r = 0; r < rows; r++) {
-      int o = r * ldp;
-      for (int j = 0; j < 2 * a; j++) {
-        p[o + j] = phi(p[o + j]);
-      }
+      m.eluPlusOne(p, r * ldp, 2 * a, scratch);
     }
   }
 
@@ -144,10 +144,11 @@ public record LinearAttentionCore(int inputSize, int hiddenSize, int heads) impl
    * One row's memory step, shared by the acting kernel and the training form so both give the same bits: from
    * the features {@code [φ(q) | φ(k) | v]} at {@code p[pOff..]} and the memory {@code [S | z]} at {@code
    * sIn[inOff..]}, writes {@code [S' | z']} to {@code sOut[outOff..]} and o ({@code A} floats) to {@code o[oOff..]}.
-   * Sums run in index order; no fused multiply-add (Java never fuses {@code a + b * c}).
+   * Per head: each key feature's row of S' is {@code S_i + φ(k_i) v} and the read {@code o = Σ_i φ(q_i) S'_i},
+   * summed in key order, both in one pass ({@link HeadMemoryMath#writeAndRead}); the denominator in index order.
    */
-  static void recur(int heads, int d, float[] p, int pOff, float[] sIn, int inOff, float[] sOut, int outOff,
-      float[] o, int oOff) {
+  static void recur(HeadMemoryMath m, int heads, int d, float[] p, int pOff, float[] sIn, int inOff, float[] sOut,
+      int outOff, float[] o, int oOff) {
     int a = heads * d;
     int zIn = inOff + heads * d * d;
     int zOut = outOff + heads * d * d;
@@ -158,29 +159,9 @@ public record LinearAttentionCore(int inputSize, int hiddenSize, int heads) impl
       int sh = h * d * d;
       int zh = h * d;
       int oh = oOff + h * d;
-      for (int i = 0; i < d; i++) {
-        float fk = p[k + i];
-        int row = sh + i * d;
-        for (int j = 0; j < d; j++) {
-          sOut[outOff + row + j] = sIn[inOff + row + j] + fk * p[v + j];
-        }
-        sOut[zOut + zh + i] = sIn[zIn + zh + i] + fk;
-      }
-      float den = 0f;
-      for (int i = 0; i < d; i++) {
-        den += p[q + i] * sOut[zOut + zh + i];
-      }
-      den += EPS;
-      for (int j = 0; j < d; j++) {
-        o[oh + j] = 0f;
-      }
-      for (int i = 0; i < d; i++) {
-        float fq = p[q + i];
-        int row = outOff + sh + i * d;
-        for (int j = 0; j < d; j++) {
-          o[oh + j] += fq * sOut[row + j];
-        }
-      }
+      m.writeAndRead(d, d, p, k, p, v, sIn, inOff + sh, sOut, outOff + sh, p, q, o, oh);
+      m.axpy(d, 1f, p, k, sIn, zIn + zh, sOut, zOut + zh);
+      float den = HeadMemoryMath.dot(d, p, q, sOut, zOut + zh) + EPS;
       for (int j = 0; j < d; j++) {
         o[oh + j] /= den;
       }

@@ -34,6 +34,11 @@ final class LinearAttentionTraining extends HeadMemoryTraining {
   private final class LinearAttentionPass extends Pass {
     /** [d]: dn of one head. */
     final float[] dn = new float[d];
+    /** [d]: S_t,i · dn and dS_i · v of one head. */
+    final float[] dfq = new float[d];
+    final float[] dfk = new float[d];
+    /** The feature map's scratch: 2A floats. */
+    final float[] scratch = new float[2 * heads * d];
 
     LinearAttentionPass(int bs, int time) {
       super(bs, time);
@@ -41,12 +46,12 @@ final class LinearAttentionTraining extends HeadMemoryTraining {
 
     @Override
     void features() {
-      LinearAttentionCore.features(n, attention, p, ldp);
+      LinearAttentionCore.features(math, n, attention, p, ldp, scratch);
     }
 
     @Override
     void recur(int t, int b, int pOff, int inOff, int outOff, int oOff) {
-      LinearAttentionCore.recur(heads, d, p, pOff, states, inOff, states, outOff, ox, oOff);
+      LinearAttentionCore.recur(math, heads, d, p, pOff, states, inOff, states, outOff, ox, oOff);
     }
 
     @Override
@@ -65,45 +70,25 @@ final class LinearAttentionTraining extends HeadMemoryTraining {
         int v = pOff + 2 * a + h * d;
         int sh = h * dd;
         int zh = h * d;
-        float den = 0f;
-        for (int i = 0; i < d; i++) {
-          den += p[q + i] * states[zOff + zh + i];
-        }
-        den += LinearAttentionCore.EPS;
-        float dden = 0f;
+        float den = HeadMemoryMath.dot(d, p, q, states, zOff + zh) + LinearAttentionCore.EPS;
+        float dden = -HeadMemoryMath.dot(d, dOX, doOff + h * d, ox, oOff + h * d) / den;
         for (int j = 0; j < d; j++) {
-          float g = dOX[doOff + h * d + j];
-          dden += g * ox[oOff + h * d + j];
-          dn[j] = g / den;
+          dn[j] = dOX[doOff + h * d + j] / den;
         }
-        dden = -dden / den;
+        // The read: dφq_i = S_t,i · dn + z_i dden;  dz_i += φq_i dden.
+        HeadMemoryMath.rowDots(d, d, states, sOff + sh, dn, 0, dfq, 0);
         for (int i = 0; i < d; i++) {
           float fq = p[q + i];
-          int row = sh + i * d;
-          float acc = 0f;
-          for (int j = 0; j < d; j++) {
-            acc += states[sOff + row + j] * dn[j];
-            dMem[dsOff + row + j] += fq * dn[j];
-          }
-          float dfq = acc + states[zOff + zh + i] * dden;
           dMem[dzOff + zh + i] += fq * dden;
-          dP[dpOff + h * d + i] = dfq * LinearAttentionCore.phiSlope(fq);
+          dP[dpOff + h * d + i] = (dfq[i] + states[zOff + zh + i] * dden) * LinearAttentionCore.phiSlope(fq);
         }
+        // dS_i += φq_i dn (the read), then the write: dv = Σ_i φk_i dS_i (in key order), one pass;
+        // dφk_i = dS_i · v + dz_i.
+        int dv = dpOff + 2 * a + h * d;
+        math.writeAndRead(d, d, p, q, dn, 0, dMem, dsOff + sh, dMem, dsOff + sh, p, k, dP, dv);
+        HeadMemoryMath.rowDots(d, d, dMem, dsOff + sh, p, v, dfk, 0);
         for (int i = 0; i < d; i++) {
-          int row = dsOff + sh + i * d;
-          float acc = 0f;
-          for (int j = 0; j < d; j++) {
-            acc += dMem[row + j] * p[v + j];
-          }
-          float fk = p[k + i];
-          dP[dpOff + a + h * d + i] = (acc + dMem[dzOff + zh + i]) * LinearAttentionCore.phiSlope(fk);
-        }
-        for (int j = 0; j < d; j++) {
-          float acc = 0f;
-          for (int i = 0; i < d; i++) {
-            acc += dMem[dsOff + sh + i * d + j] * p[k + i];
-          }
-          dP[dpOff + 2 * a + h * d + j] = acc;
+          dP[dpOff + a + h * d + i] = (dfk[i] + dMem[dzOff + zh + i]) * LinearAttentionCore.phiSlope(p[k + i]);
         }
       }
     }

@@ -2,7 +2,10 @@ package dev.mnemo.agents.core;
 
 import java.util.List;
 
-/** The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn | linattn | fwp}) and how to build one. */
+/**
+ * The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn | linattn | fwp}) and how to build
+ * one.
+ */
 public final class RecurrentCores {
 
   private RecurrentCores() {}

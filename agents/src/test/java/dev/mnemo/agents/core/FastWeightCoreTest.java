@@ -76,7 +76,8 @@ class FastWeightCoreTest extends RecurrentCoreContract {
 
   /**
    * Per head, q̂ and k̂ unit (ε = 1e-6 under the root): delta rule S += β (v - S k̂) k̂ᵀ with β = σ(x Wβ + bβ), sum
-   * rule S += v k̂ᵀ; o = S q̂; y = tanh([o | x] Wy + by). State [y | S], each S [value][key].
+   * rule S += v k̂ᵀ; o = S q̂; y = tanh([o | x] Wy + by). State [y | S], each S stored by key: (value i, key j)
+   * at j d + i.
    */
   static double[] reference(FastWeightCore c, double[] p, double[] x, double[] state) {
     int heads = c.heads();
@@ -98,14 +99,14 @@ class FastWeightCoreTest extends RecurrentCoreContract {
         if (c.deltaRule()) {
           double retrieved = 0;
           for (int j = 0; j < d; j++) {
-            retrieved += state[base + i * d + j] * k[j];
+            retrieved += state[base + j * d + i] * k[j];
           }
           write = beta * (v[i] - retrieved);
         }
         double read = 0;
         for (int j = 0; j < d; j++) {
-          next[base + i * d + j] = state[base + i * d + j] + write * k[j];
-          read += next[base + i * d + j] * q[j];
+          next[base + j * d + i] = state[base + j * d + i] + write * k[j];
+          read += next[base + j * d + i] * q[j];
         }
         o[hd * d + i] = read;
       }
@@ -216,7 +217,7 @@ class FastWeightCoreTest extends RecurrentCoreContract {
           for (int i = 0; i < d; i++) {
             double retrieved = 0;
             for (int j = 0; j < d; j++) {
-              retrieved += cur[HIDDEN + h * d * d + i * d + j] * key[j];
+              retrieved += cur[HIDDEN + h * d * d + j * d + i] * key[j];
             }
             String what = (delta ? "delta" : "sum") + " rule, " + ops.name() + ", head " + h + ", value " + i;
             if (delta) {
