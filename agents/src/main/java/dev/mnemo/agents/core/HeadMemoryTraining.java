@@ -20,7 +20,7 @@ import java.util.Map;
  *       dP} and {@code dX = dP Wp^T + dX_readout}, one product each.</li>
  * </ul>
  * A pass holds {@code (T + 1) B} states of {@code stateSize} floats: with {@code H = 128} and 4 heads ({@code d =
- * 32}) that is 4.2 K floats a row, 88 MB for {@code B = 64, T = 80}.
+ * 32}) that is 4.4 K floats a row, ~90 MB for {@code B = 64, T = 80}.
  */
 abstract class HeadMemoryTraining implements CoreTraining {
 

@@ -45,7 +45,7 @@ public record LinearAttentionCore(int inputSize, int hiddenSize, int heads) impl
 
   public static final String NAME = "linattn";
   public static final int DEFAULT_HEADS = 4;
-  /** The denominator's ε: the reference implementation's; it only matters when every feature underflows. */
+  /** The denominator's ε, as in the authors' code; it only matters when every feature underflows. */
   public static final float EPS = 1e-6f;
 
   public LinearAttentionCore {
