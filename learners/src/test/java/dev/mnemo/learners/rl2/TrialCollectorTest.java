@@ -27,7 +27,7 @@ class TrialCollectorTest {
   static Stream<Arguments> envsAndCores() {
     List<Arguments> out = new ArrayList<>();
     for (String env : new String[] {BANDIT, MDP}) {
-      for (String core : new String[] {"ln_gru", "gru", "lstm", "elman", "indrnn"}) {
+      for (String core : new String[] {"ln_gru", "gru", "lstm", "elman", "indrnn", "linattn", "fwp"}) {
         out.add(Arguments.of(env, core));
       }
     }
