@@ -2,14 +2,16 @@ package dev.mnemo.agents.core;
 
 import java.util.List;
 
-/** The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn}) and how to build one. */
+/** The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn | framestack | mlp}; the last two
+ * are the memory-less controls) and how to build one. */
 public final class RecurrentCores {
 
   private RecurrentCores() {}
 
   /** Config names of every core, in the order docs and benchmarks list them. */
   public static List<String> names() {
-    return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME, ElmanCore.NAME, IndRnnCore.NAME);
+    return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME, ElmanCore.NAME, IndRnnCore.NAME,
+        FrameStackCore.FRAME_STACK, FrameStackCore.MLP);
   }
 
   /** The core called {@code name} with the given input and hidden widths. */
@@ -20,6 +22,8 @@ public final class RecurrentCores {
       case LayerNormGruCore.NAME -> new LayerNormGruCore(inputSize, hiddenSize);
       case ElmanCore.NAME -> new ElmanCore(inputSize, hiddenSize);
       case IndRnnCore.NAME -> new IndRnnCore(inputSize, hiddenSize);
+      case FrameStackCore.FRAME_STACK -> FrameStackCore.frameStack(inputSize, hiddenSize);
+      case FrameStackCore.MLP -> FrameStackCore.mlp(inputSize, hiddenSize);
       default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());
     };
   }
