@@ -79,6 +79,11 @@ public final class SweepTable {
 
   public static final String DEFAULT_METRIC = "eval_return";
 
+  /** Ten colours that stay apart for readers with the common colour-vision deficiencies (Tableau 10). */
+  private static final Color[] PALETTE = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759),
+      new Color(0x76b7b2), new Color(0x59a14f), new Color(0xedc948), new Color(0xb07aa1), new Color(0xff9da7),
+      new Color(0x9c755f), new Color(0xbab0ac)};
+
   private SweepTable() {}
 
   /** Whether {@code dir} is laid out as a sweep with cases: {@code <case>/<setting>/seed-<n>/} run directories. */
@@ -409,6 +414,8 @@ public final class SweepTable {
         .build();
     chart.getStyler().setToolTipsEnabled(false);
     chart.getStyler().setYAxisDecimalPattern("0.00");
+    // Error bars in their line's colour (XChart draws them black), so each band reads as its setting's.
+    chart.getStyler().setErrorBarsColorSeriesColor(true);
     String stepName = null;
     boolean any = false;
     for (int k = 0; k < t.settings().size(); k++) {
@@ -443,6 +450,7 @@ public final class SweepTable {
         i++;
       }
       XYSeries s = chart.addSeries(t.label(k), xs, ys, err);
+      s.setLineColor(PALETTE[k % PALETTE.length]);
       s.setMarker(SeriesMarkers.NONE);
       s.setLineStyle(new BasicStroke(1.5f));
       any = true;
