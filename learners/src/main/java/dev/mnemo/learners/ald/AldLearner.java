@@ -129,7 +129,8 @@ public final class AldLearner implements AutoCloseable {
   }
 
   /**
-   * One update's figures; NaN where the mode has no such figure.
+   * One update's figures; NaN where the mode has no such figure. With {@code distillThread} the distillation's are
+   * those of the distillation the update joined: the previous update's.
    *
    * @param learnerEntropy mean entropy per valid step of the policy PPO trained, after the update (the Transformer's;
    *     asymmetric: the LSTM's)
@@ -488,13 +489,17 @@ public final class AldLearner implements AutoCloseable {
     }
     distilWeight = weight;
     updates++;
-    if (distiller != null) {
-      pending = distiller.submit(this::distil);
-    } else {
+    if (distiller == null) {
       distil();
       published = new ParamSnapshot(ap.clone(), updates);
     }
-    return new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+    // The figures of the distillation last joined (pipelined: the previous update's, read before the next one starts
+    // writing them) or just run (in turn).
+    Stats stats = new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+    if (distiller != null) {
+      pending = distiller.submit(this::distil);
+    }
+    return stats;
   }
 
   /** The batch's observations into the full-batch LSTM workspace, time-major. */
