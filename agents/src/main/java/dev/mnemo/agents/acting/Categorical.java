@@ -1,5 +1,7 @@
 package dev.mnemo.agents.acting;
 
+import dev.mnemo.envs.SplitMixRandom;
+
 /**
  * Drawing and picking an action from a row of log-probabilities, as every categorical acting policy does: the same
  * uniform number gives the same action whichever policy draws it.
@@ -7,6 +9,20 @@ package dev.mnemo.agents.acting;
 public final class Categorical {
 
   private Categorical() {
+  }
+
+  /**
+   * Every env's action from its row of {@code logp} ({@code n} rows of {@code na}, dense): the most probable one when
+   * {@code greedy}, else a {@link #sample} with one uniform number from {@code rng} per env, in env order; the chosen
+   * action's log-probability into {@code chosen[i]}.
+   */
+  public static void choose(int n, int na, float[] logp, boolean greedy, SplitMixRandom rng, int[] actions,
+      float[] chosen) {
+    for (int i = 0; i < n; i++) {
+      int a = greedy ? argmax(logp, i * na, na) : sample(logp, i * na, na, rng.nextDouble());
+      actions[i] = a;
+      chosen[i] = logp[i * na + a];
+    }
   }
 
   /**

@@ -117,13 +117,7 @@ public final class ActorCriticPolicy implements CategoricalPolicy {
     state = t;
     kernel.step(n, x, 0, ldx, before, state);
     headActing.forward(n, state, 0, stateSize);
-    float[] logp = headActing.logProbs();
-    for (int i = 0; i < n; i++) {
-      int a = greedy ? Categorical.argmax(logp, i * na, na)
-          : Categorical.sample(logp, i * na, na, rng.nextDouble());
-      actions[i] = a;
-      chosen[i] = logp[i * na + a];
-    }
+    Categorical.choose(n, na, headActing.logProbs(), greedy, rng, actions, chosen);
   }
 
   /** Every env's log-probabilities from the last {@link #act}, dense {@code [N x numActions]}. */

@@ -130,13 +130,7 @@ public final class TransformerActorCriticPolicy implements CategoricalPolicy {
     kernel.step(obs, noStarts, out);
     policyActing.forward(n, out, 0, d);
     valueActing.forward(n, out, 0, d);
-    float[] logp = policyActing.logProbs();
-    for (int i = 0; i < n; i++) {
-      int a = greedy ? Categorical.argmax(logp, i * na, na)
-          : Categorical.sample(logp, i * na, na, rng.nextDouble());
-      actions[i] = a;
-      chosen[i] = logp[i * na + a];
-    }
+    Categorical.choose(n, na, policyActing.logProbs(), greedy, rng, actions, chosen);
   }
 
   @Override
