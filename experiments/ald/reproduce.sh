@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Re-runs the first ALD comparison on I-Maze (corridor 8, then 24) and Meta-Fetch (5x5, 3 objects): configs/ald-imaze.conf (ALD: GTrXL learner
-# distilled into the LSTM-32 actor) and configs/ald-imaze-lstm-only.conf (the same LSTM trained by PPO itself),
-# seed 1, and copies each run directory (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json)
-# here. The corridor-24 ALD run was stopped by hand at 563k env steps (SIGTERM); this script gives it a budget of
+# distilled into the LSTM-32 actor), configs/ald-imaze-lstm-only.conf (the same LSTM trained by PPO itself),
+# configs/ald-imaze-transformer-only.conf (the same GTrXL trained by PPO on its own episodes, acting with its
+# key/value-cache kernel) and configs/ald-imaze-asymmetric.conf (the LSTM policy trained by PPO with the GTrXL as its
+# value function), seed 1, and copies each run directory (config.conf, metrics.csv, summary.json, events.jsonl,
+# provenance.json) here. The corridor-24 ALD run was stopped by hand at 563k env steps (SIGTERM); this script gives it a budget of
 # 563,000 env steps instead. DRY_RUN=1 prints the commands.
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/ald
@@ -21,12 +23,19 @@ background "$out/aldmf16.log" ./mnemo run configs/ald-imaze.conf --set "$mf" --s
   --set stop_at_return=1e9 --set distill_steps=16 --out "$out/ald-metafetch-distill16-seed1"
 background "$out/lstmmf.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "$mf" --set total_env_steps=1500000 \
   --out "$out/ald-metafetch-lstm-only-seed1"
+for b in transformer-only asymmetric; do
+  background "$out/$b-8.log" ./mnemo run configs/ald-imaze-$b.conf --out "$out/ald-imaze-$b-seed1"
+  background "$out/$b-mf.log" ./mnemo run configs/ald-imaze-$b.conf --set "$mf" --set total_env_steps=1500000 \
+    --set stop_at_return=1e9 --out "$out/ald-metafetch-$b-seed1"
+done
 for k in 1 16 64; do
   background "$out/ald8-d$k.log" ./mnemo run configs/ald-imaze.conf --set distill_steps=$k \
     --out "$out/ald-imaze-distill$k-seed1"
 done
 wait_all
 for name in ald-imaze-distill1-seed1 ald-imaze-distill16-seed1 ald-imaze-distill64-seed1 ald-imaze-seed1 ald-imaze-lstm-only-seed1 ald-imaze24-seed1 ald-imaze24-lstm-only-seed1 \
-    ald-metafetch-seed1 ald-metafetch-distill16-seed1 ald-metafetch-lstm-only-seed1; do
+    ald-metafetch-seed1 ald-metafetch-distill16-seed1 ald-metafetch-lstm-only-seed1 \
+    ald-imaze-transformer-only-seed1 ald-imaze-asymmetric-seed1 \
+    ald-metafetch-transformer-only-seed1 ald-metafetch-asymmetric-seed1; do
   copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
 done

@@ -2,7 +2,8 @@ package dev.mnemo.agents.rl2;
 
 import dev.mnemo.envs.StateIo;
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.agents.acting.ActingPolicy;
+import dev.mnemo.agents.acting.Categorical;
+import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.agents.blocks.DenseReluStack;
 import dev.mnemo.agents.blocks.PolicyHead;
 import dev.mnemo.agents.core.CoreKernel;
@@ -22,7 +23,7 @@ import dev.mnemo.envs.SplitMixRandom;
  * stores as the behaviour policy) and {@link #chosenLogProb(int)} the chosen action's. Allocation-free per
  * step; not thread-safe.
  */
-public final class ActorCriticPolicy implements ActingPolicy {
+public final class ActorCriticPolicy implements CategoricalPolicy {
   private final ActorCriticSpec spec;
   private final ActorCriticSpec.Offsets off;
   private final int n;
@@ -116,38 +117,11 @@ public final class ActorCriticPolicy implements ActingPolicy {
     state = t;
     kernel.step(n, x, 0, ldx, before, state);
     headActing.forward(n, state, 0, stateSize);
-    float[] logp = headActing.logProbs();
-    for (int i = 0; i < n; i++) {
-      int a = greedy ? argmax(logp, i * na) : sample(logp, i * na);
-      actions[i] = a;
-      chosen[i] = logp[i * na + a];
-    }
-  }
-
-  private int argmax(float[] logp, int o) {
-    int best = 0;
-    for (int a = 1; a < na; a++) {
-      if (logp[o + a] > logp[o + best]) {
-        best = a;
-      }
-    }
-    return best;
-  }
-
-  /** Inverse-CDF draw; the last action takes any rounding remainder. */
-  private int sample(float[] logp, int o) {
-    double u = rng.nextDouble();
-    double c = 0;
-    for (int a = 0; a < na - 1; a++) {
-      c += Math.exp(logp[o + a]);
-      if (u < c) {
-        return a;
-      }
-    }
-    return na - 1;
+    Categorical.choose(n, na, headActing.logProbs(), greedy, rng, actions, chosen);
   }
 
   /** Every env's log-probabilities from the last {@link #act}, dense {@code [N x numActions]}. */
+  @Override
   public float[] logProbs() {
     return headActing.logProbs();
   }

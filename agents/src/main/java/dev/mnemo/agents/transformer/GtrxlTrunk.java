@@ -27,6 +27,9 @@ public final class GtrxlTrunk {
   private final int in;
   private final int d;
   private final int layers;
+  private final int heads;
+  private final int ff;
+  private final double gateBias;
   private final int mem;
   private final int seg;
   private final GtrxlBlock[] blocks;
@@ -44,6 +47,9 @@ public final class GtrxlTrunk {
     this.in = inputWidth;
     this.d = width;
     this.layers = layers;
+    this.heads = heads;
+    this.ff = ffWidth;
+    this.gateBias = gateBias;
     this.mem = memory;
     this.seg = segment;
     this.blocks = new GtrxlBlock[layers];
@@ -79,6 +85,18 @@ public final class GtrxlTrunk {
 
   public int layers() {
     return layers;
+  }
+
+  public int inputWidth() {
+    return in;
+  }
+
+  /**
+   * This trunk's acting form for {@code envs} envs stepped together: a {@link GtrxlKernel} of the same shape,
+   * which loads this trunk's parameter layout.
+   */
+  public GtrxlKernel newKernel(int envs, BatchOps ops) {
+    return new GtrxlKernel(in, d, layers, heads, mem, seg, ff, gateBias, envs, ops);
   }
 
   /** {@code name.We}, {@code name.be}, then each block's tensors under {@code name.l<i>}. */

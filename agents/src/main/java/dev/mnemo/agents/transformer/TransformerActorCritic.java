@@ -21,6 +21,7 @@ import java.util.SplittableRandom;
 public final class TransformerActorCritic {
 
   private final GtrxlTrunk trunk;
+  private final List<Integer> headHidden;
   private final PolicyHead policy;
   private final ValueHead value;
   private final int numActions;
@@ -30,6 +31,7 @@ public final class TransformerActorCritic {
 
   public TransformerActorCritic(GtrxlTrunk trunk, List<Integer> headHidden, int numActions, BatchOps ops) {
     this.trunk = trunk;
+    this.headHidden = List.copyOf(headHidden);
     this.numActions = numActions;
     this.policy = new PolicyHead(ops, trunk.width(), headHidden, numActions);
     this.value = new ValueHead(ops, trunk.width(), headHidden);
@@ -48,6 +50,21 @@ public final class TransformerActorCritic {
 
   public int paramCount() {
     return count;
+  }
+
+  /** Hidden Dense+ReLU widths of each head (possibly none: linear heads). */
+  public List<Integer> headHidden() {
+    return headHidden;
+  }
+
+  /** Where the policy head's parameters start in the flat layout. */
+  public int policyOffset() {
+    return piOff;
+  }
+
+  /** Where the value head's parameters start in the flat layout. */
+  public int valueOffset() {
+    return vOff;
   }
 
   /** {@code tr.*} (the trunk), {@code pi.*}, {@code v.*}. */

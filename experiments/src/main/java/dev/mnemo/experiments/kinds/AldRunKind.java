@@ -29,15 +29,22 @@ import java.util.List;
 
 /**
  * {@code kind = ald}: Actor-Learner Distillation, synchronous ({@link AldTrainer}): a GTrXL learner trained by PPO
- * on the LSTM actor's episodes and distilled into that LSTM after every update. Keys and defaults: the learners'
- * {@code reference.conf}, subtree {@code mnemo.ald}. Writes the actor's final parameters
- * ({@code checkpoints/result.params}, what the actors run) and the Transformer's ({@code checkpoints/learner.params});
- * summary.json's eval is the actor on {@code final_eval_trials} episodes drawn apart from training's.
+ * on the LSTM actor's episodes and distilled into that LSTM after every update; with {@code mode} the experiment's
+ * baselines on the same settings ({@link AldLearner.Mode}): {@code transformer_only} (the Transformer trained by PPO
+ * on its own episodes, acting with its key/value-cache kernel) and {@code asymmetric} (the LSTM's policy trained by
+ * PPO with the Transformer as its value function). Keys and defaults: the learners' {@code reference.conf}, subtree
+ * {@code mnemo.ald}. Writes the acting network's final parameters ({@code checkpoints/result.params}, what the actors
+ * run: the LSTM's, or the Transformer's in {@code transformer_only}) and the Transformer's
+ * ({@code checkpoints/learner.params}); summary.json's eval is the acting policy on {@code final_eval_trials}
+ * episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
+ * per env step of each update's collection.
  */
 public final class AldRunKind implements RunKind {
 
   public static final String RESULT_PARAMS = "result.params";
   public static final String LEARNER_PARAMS = "learner.params";
+  private static final String[] MODES = java.util.Arrays.stream(AldLearner.Mode.values())
+      .map(AldLearner.Mode::configName).toArray(String[]::new);
   private static final long FINAL_SALT = 0x616C6466L;
 
   @Override
@@ -54,6 +61,10 @@ public final class AldRunKind implements RunKind {
   public ConfigSchema schema() {
     return ConfigSchema.builder(name())
         .defaults(Defaults.TEXT)
+        .key(KeyRule.ofString("mode").oneOf(MODES)
+            .doc("ald (the Transformer learner distilled into the acting LSTM), transformer_only (the Transformer "
+                + "trained by PPO on its own episodes and acting) or asymmetric (the acting LSTM's policy trained by "
+                + "PPO, the Transformer its value function)"))
         .key(KeyRule.ofString("env").doc("an episodic env id (imaze, metafetch, tmaze, ...); `mnemo envs`"))
         .key(KeyRule.ofInt("trials_per_update").between(1, 10_000_000).doc("episodes the actor collects per update"))
         .key(KeyRule.ofInt("epochs").between(1, 1000).doc("PPO passes of the learner over each batch"))
@@ -96,6 +107,9 @@ public final class AldRunKind implements RunKind {
         .check("the environment id names an episodic env with at least 2 actions", AldRunKind::checkEnv, "env")
         .constraint("d_model is a multiple of heads", c -> c.getInt("d_model") % c.getInt("heads") == 0, "d_model",
             "heads")
+        .constraint("learner_kl_to_actor is ALD's: the baselines have no separate actor to pull toward",
+            c -> c.getString("mode").equals("ald") || c.getDouble("learner_kl_to_actor") == 0, "mode",
+            "learner_kl_to_actor")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole episodes)",
             c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches")
         .build();
@@ -125,17 +139,20 @@ public final class AldRunKind implements RunKind {
         c.getInt("memory"), segment, c.getInt("ff_size"), c.getDouble("gate_bias"), BatchOps.best());
     TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
         BatchOps.best());
-    ActorCriticSpec actor = new ActorCriticSpec(spec.obsSize(), spec.numActions(), List.of(), c.getString("core"),
-        c.getInt("core_size"), List.of(), true);
+    AldLearner.Mode mode = AldLearner.Mode.of(c.getString("mode"));
+    // The asymmetric LSTM's value head reads its policy's core and is never trained (the Transformer is the critic):
+    // a shared trunk spares the separate value tower's forward and backward.
+    ActorCriticSpec actor = mode.actsWithTransformer() ? null : new ActorCriticSpec(spec.obsSize(), spec.numActions(),
+        List.of(), c.getString("core"), c.getInt("core_size"), List.of(), mode == AldLearner.Mode.ALD);
     long seed = ctx.seed();
     AldLearner.Config cfg = new AldLearner.Config(c.getDouble("gamma"), c.getDouble("gae_lambda"),
         new PpoLoss(c.getDouble("clip"), c.getDouble("value_coef"), c.getDouble("entropy_coef"), 0, 0),
         c.getInt("epochs"), c.getInt("minibatches"), c.getDouble("learning_rate"), c.getDouble("actor_learning_rate"),
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
-        c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4));
+        c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4), mode);
     try (AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
-        actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time)) {
+        actor == null ? null : actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time)) {
       return run(ctx, env, spec, transformer, actor, learner, trials);
     }
   }
@@ -147,12 +164,14 @@ public final class AldRunKind implements RunKind {
     AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(env), spec, trials, c.getInt("eval_trials"),
         c.getInt("eval_interval"), seed);
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
-        "learner_entropy", "distill_kl", "value_error", "learner_grad_norm", "actor_grad_norm");
-    double[] row = new double[9];
+        "learner_entropy", "distill_kl", "value_error", "learner_grad_norm", "actor_grad_norm",
+        "acting_cpu_us_per_step");
+    double[] row = new double[10];
     double[] lastEval = {Double.NaN};
     long[] envSteps = {0};
-    ctx.events().record("ald_started", "learner_params", transformer.paramCount(), "actor_params",
-        actor.paramCount(), "episode_steps", spec.maxEpisodeSteps());
+    int actorParams = actor == null ? 0 : actor.paramCount();
+    ctx.events().record("ald_started", "mode", learner.mode().configName(), "learner_params",
+        transformer.paramCount(), "actor_params", actorParams, "episode_steps", spec.maxEpisodeSteps());
     long t0 = System.nanoTime();
     trainer.run(c.getLong("total_env_steps"), c.getDouble("stop_at_return"), m -> {
       AldLearner.Stats s = m.stats();
@@ -165,18 +184,19 @@ public final class AldRunKind implements RunKind {
       row[6] = s.valueError();
       row[7] = s.learnerGradNorm();
       row[8] = s.actorGradNorm();
+      row[9] = m.actingCpuUsPerStep();
       metrics.row(m.envSteps(), row);
       envSteps[0] = m.envSteps();
       if (!Double.isNaN(m.evalReturn())) {
         lastEval[0] = m.evalReturn();
       }
-      ctx.progress(m.envSteps(), s.updates(), () -> String.format("return %.3f  actor eval %.3f (last)  distill kl "
-          + "%.4f", m.trainReturn(), lastEval[0], s.distillKl()));
+      ctx.progress(m.envSteps(), s.updates(), () -> String.format("return %.3f  eval %.3f (last)  distill kl "
+          + "%.4f  acting %.1f us/step", m.trainReturn(), lastEval[0], s.distillKl(), m.actingCpuUsPerStep()));
     }, ctx::stopRequested);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     var finalEval = trainer.evaluator(i -> EnvRegistry.make(env), spec, c.getInt("final_eval_trials"),
-        Seeds.combine(seed, FINAL_SALT)).evaluate(learner.actorSnapshot());
-    ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actorSnapshot());
+        Seeds.combine(seed, FINAL_SALT)).evaluate(learner.actingSnapshot());
+    ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(LEARNER_PARAMS),
         new dev.mnemo.agents.ParamSnapshot(learner.learnerParams(), learner.updates()));
     Evaluation f = finalEval;
@@ -184,7 +204,8 @@ public final class AldRunKind implements RunKind {
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("train_seconds", trainSeconds)
         .with("learner_params", transformer.paramCount())
-        .with("actor_params", actor.paramCount())
+        .with("mode", learner.mode().configName())
+        .with("actor_params", actorParams)
         .with("result_params", "checkpoints/" + RESULT_PARAMS)
         .with("learner_params_file", "checkpoints/" + LEARNER_PARAMS);
   }

@@ -14,54 +14,132 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Actor-Learner Distillation's learner (Parisotto and Salakhutdinov 2021) on whole episodes collected by the LSTM
- * actor: each update
- * <ol>
- *   <li>trains the Transformer ({@link TransformerActorCritic}) by PPO on the batch: GAE from its own values, the
- *       clipped surrogate with importance ratios {@code pi_L(a) / mu(a)} against the probabilities the LSTM actor
- *       acted with (PPO-clipped rather than V-trace: the actor is refreshed after every update, so the data is at
- *       most one distillation behind, and the clip bounds the step where the two policies differ), optionally plus
+ * Actor-Learner Distillation's learner (Parisotto and Salakhutdinov 2021) on whole episodes, and the two baselines
+ * the ALD experiment compares it with; {@link Mode} says which. In every mode each update trains by PPO on the batch
+ * the acting policy collected, with GAE from the Transformer's values ({@link TransformerActorCritic}) and the
+ * clipped surrogate's importance ratios {@code pi(a) / mu(a)} against the probabilities {@code mu} the acting policy
+ * logged; the modes differ in which network the surrogate trains and which one acts:
+ * <ul>
+ *   <li>{@link Mode#ALD}: the surrogate trains the Transformer, whose ratios are against the LSTM actor's {@code mu}
+ *       (PPO-clipped rather than V-trace: the actor is refreshed after every update, so the data is at most one
+ *       distillation behind, and the clip bounds the step where the two policies differ), optionally plus
  *       {@code lambda KL(mu || pi_L)} pulling the learner toward the actor (with {@code mu = pi_A} on these steps);
- *   <li>distils the updated Transformer into the LSTM actor ({@link RecurrentActorCritic}) on the same steps, for
- *       {@code distillSteps} steps: {@code alpha KL(pi_L || pi_A) + beta (V_A - V_L)^2 / 2}
+ *       then the updated Transformer is distilled into the LSTM actor ({@link RecurrentActorCritic}) on the same
+ *       steps, for {@code distillSteps} steps: {@code alpha KL(pi_L || pi_A) + beta (V_A - V_L)^2 / 2}
  *       ({@link PolicyDistillation}). The actor never sees an RL loss: what it learns, it learns from the
- *       Transformer.
- * </ol>
- * The Transformer reads each episode segment by segment ({@code T} steps each, the last padded), each segment
+ *       Transformer. Actors act with the LSTM; the Transformer's parameters are never published.
+ *   <li>{@link Mode#TRANSFORMER_ONLY}: the same PPO step of the Transformer, on its own episodes (its ratios are
+ *       against its own behaviour probabilities: on-policy PPO); no LSTM, no distillation; the Transformer's
+ *       parameters are published and actors act with it ({@code TransformerActorCriticPolicy}).
+ *   <li>{@link Mode#ASYMMETRIC}: an asymmetric actor-critic: the surrogate (with its entropy bonus) trains the LSTM's
+ *       policy, its ratios against the LSTM's own logged {@code mu}, with advantages from the Transformer's values;
+ *       the Transformer trains on the value loss alone (its policy head is unused). The LSTM's own value head gets
+ *       no gradient. Both networks step with {@code learnerLr}; the LSTM is published and acts.
+ * </ul>
+ * One PPO step serves all three: per step of a minibatch {@link PpoLoss#step} takes the log-probabilities of the
+ * network the surrogate trains (the Transformer's, or the LSTM's in the asymmetric mode) and the Transformer's value,
+ * and hands each gradient to its network.
+ *
+ * <p>The Transformer reads each episode segment by segment ({@code T} steps each, the last padded), each segment
  * attending over the memory the previous one left ({@code M} rows per layer, Transformer-XL's stop-gradient: the
  * losses of a segment train through that segment only); each episode starts from an empty memory and a zero LSTM
- * state. Both networks use
- * AdamW with global-norm clipping.
+ * state; the LSTM reads whole episodes (BPTT over each). Both networks use AdamW with global-norm clipping.
  *
- * <p>With {@code distillThread}, the distillation of update k runs on its own thread while update k + 1's RL step runs
- * on the caller's (ALD's point: raising {@code distillSteps} then costs no learner time until distillation is the
- * longer of the two); the actor published after update k + 1 is the one distilled from update k's learner. The two
- * stages hand over at fixed points (the distillation is joined before the next one starts), so a run is
- * deterministic given the seed either way. Call {@link #close} to stop the thread. Not thread-safe.
+ * <p>With {@code distillThread} (ALD only), the distillation of update k runs on its own thread while update k + 1's
+ * RL step runs on the caller's (ALD's point: raising {@code distillSteps} then costs no learner time until
+ * distillation is the longer of the two); the actor published after update k + 1 is the one distilled from update
+ * k's learner. The two stages hand over at fixed points (the distillation is joined before the next one starts), so a
+ * run is deterministic given the seed either way. Call {@link #close} to stop the thread. Not thread-safe.
  */
 public final class AldLearner implements AutoCloseable {
 
+  /** Which network PPO trains and which one acts (see the class comment). */
+  public enum Mode {
+    /** PPO trains the Transformer on the LSTM actor's episodes; the LSTM is distilled from it and acts. */
+    ALD("ald"),
+    /** PPO trains the Transformer on its own episodes; the Transformer acts. */
+    TRANSFORMER_ONLY("transformer_only"),
+    /** PPO trains the LSTM's policy with the Transformer as its value function; the LSTM acts. */
+    ASYMMETRIC("asymmetric");
+
+    private final String configName;
+
+    Mode(String configName) {
+      this.configName = configName;
+    }
+
+    /** The name configs use ({@code mode = ...}). */
+    public String configName() {
+      return configName;
+    }
+
+    /** The mode a config names. */
+    public static Mode of(String name) {
+      for (Mode m : values()) {
+        if (m.configName.equals(name)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("unknown ALD mode '" + name + "': one of ald, transformer_only, asymmetric");
+    }
+
+    /** Whether the actors act with the Transformer (else with the LSTM). */
+    public boolean actsWithTransformer() {
+      return this == TRANSFORMER_ONLY;
+    }
+  }
+
   /**
-   * @param ppo the learner's PPO loss
+   * @param ppo the PPO loss (of the Transformer; in the asymmetric mode its surrogate and entropy terms train the
+   *     LSTM's policy and its value term the Transformer)
    * @param alpha weight of the policy distillation KL
    * @param beta weight of the value distillation
-   * @param lambda weight of the learner's pull toward the actor (0: none)
-   * @param distillSteps distillation steps of the actor per learner update
+   * @param learnerLr the Transformer's step size (asymmetric: the LSTM's too)
+   * @param actorLr the LSTM's distillation step size (ALD only)
+   * @param lambda weight of the learner's pull toward the actor (0: none; ALD only)
+   * @param distillSteps distillation steps of the actor per learner update (ALD only)
    * @param distillThread distil on a thread of its own, overlapped with the next update's RL step (the actors then
-   *     act with parameters one distillation older); false: in turn, on the caller's thread
+   *     act with parameters one distillation older); false: in turn, on the caller's thread (ALD only)
+   * @param mode which network PPO trains and which acts
    */
   public record Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
       double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
-      double lambda, int distillSteps, boolean distillThread, long seed) {
+      double lambda, int distillSteps, boolean distillThread, long seed, Mode mode) {
     public Config {
       if (epochs < 1 || minibatches < 1 || distillSteps < 0 || !(learnerLr > 0) || !(actorLr > 0)) {
         throw new IllegalArgumentException("ALD needs epochs, minibatches >= 1, distillSteps >= 0 and positive step "
             + "sizes, got " + epochs + ", " + minibatches + ", " + distillSteps + ", " + learnerLr + ", " + actorLr);
       }
+      if (mode == null) {
+        throw new IllegalArgumentException("mode must be one of " + java.util.Arrays.toString(Mode.values()));
+      }
+      if (mode != Mode.ALD && lambda > 0) {
+        throw new IllegalArgumentException("the learner's pull toward the actor (lambda " + lambda + ") is ALD's; "
+            + mode.configName() + " has no separate actor to pull toward");
+      }
+    }
+
+    /** ALD itself ({@link Mode#ALD}). */
+    public Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
+        double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
+        double lambda, int distillSteps, boolean distillThread, long seed) {
+      this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
+          beta, lambda, distillSteps, distillThread, seed, Mode.ALD);
     }
   }
 
-  /** One update's figures. */
+  /**
+   * One update's figures; NaN where the mode has no such figure. With {@code distillThread} the distillation's are
+   * those of the distillation the update joined: the previous update's.
+   *
+   * @param learnerEntropy mean entropy per valid step of the policy PPO trained, after the update (the Transformer's;
+   *     asymmetric: the LSTM's)
+   * @param distillKl the last distillation step's mean {@code KL(pi_L || pi_A)} (ALD)
+   * @param valueError the last distillation step's mean {@code (V_A - V_L)^2} (ALD)
+   * @param learnerGradNorm the Transformer's gradient norm before clipping, last minibatch
+   * @param actorGradNorm the LSTM's gradient norm before clipping: the last distillation step's (ALD), the last
+   *     minibatch's (asymmetric)
+   */
   public record Stats(long updates, double learnerEntropy, double distillKl, double valueError, double learnerGradNorm,
       double actorGradNorm) {
   }
@@ -120,37 +198,69 @@ public final class AldLearner implements AutoCloseable {
   private final float[] aDz;
   private final float[] aDv;
   private final float[] dvOne = new float[1];
+  /** Asymmetric mode: the LSTM over a minibatch's episodes, its dLoss/dlogits and its (zero) dLoss/dV. */
+  private final RecurrentActorCritic.Workspace actorMbWs;
+  private final float[] aDzMb;
+  private final float[] aDvMb;
   private final int[] order;
   private final SplittableRandom shuffle;
   private long updates;
 
+  /**
+   * @param actorSpec the LSTM's shape, null in {@link Mode#TRANSFORMER_ONLY} (which has no LSTM)
+   * @param actorParams its initial parameters, null with it
+   */
   public AldLearner(TransformerActorCritic learner, float[] learnerParams, ActorCriticSpec actorSpec,
       float[] actorParams, Config cfg, int trials, int time) {
     GtrxlTrunk trunk = learner.trunk();
     if (trials % cfg.minibatches() != 0) {
       throw new IllegalArgumentException(trials + " trials do not split into " + cfg.minibatches() + " minibatches");
     }
+    boolean lstm = !cfg.mode().actsWithTransformer();
+    if (lstm != (actorSpec != null && actorParams != null)) {
+      throw new IllegalArgumentException(cfg.mode().configName() + (lstm ? " needs" : " has no") + " LSTM actor");
+    }
     this.learner = learner;
     this.lp = learnerParams.clone();
     this.lGrad = new float[lp.length];
     this.lAdam = new AdamW(lp.length, cfg.adamEps(), cfg.weightDecay());
-    this.actorSpec = actorSpec;
-    this.ap = actorParams.clone();
-    this.actor = new RecurrentActorCritic(actorSpec, ap);
-    this.aGrad = new float[ap.length];
-    this.aAdam = new AdamW(ap.length, cfg.adamEps(), cfg.weightDecay());
     this.cfg = cfg;
     this.trials = trials;
     this.time = time;
-    this.in = actorSpec.inputSize();
-    this.na = actorSpec.numActions();
+    this.in = trunk.inputWidth();
+    this.na = learner.numActions();
     this.mbTrials = trials / cfg.minibatches();
+    this.actorSpec = actorSpec;
+    int n = trials * time;
+    if (lstm) {
+      if (actorSpec.inputSize() != in || actorSpec.numActions() != na) {
+        throw new IllegalArgumentException("the LSTM reads " + actorSpec.inputSize() + " floats and has "
+            + actorSpec.numActions() + " actions; the Transformer " + in + " and " + na);
+      }
+      this.ap = actorParams.clone();
+      this.actor = new RecurrentActorCritic(actorSpec, ap);
+      this.aGrad = new float[ap.length];
+      this.aAdam = new AdamW(ap.length, cfg.adamEps(), cfg.weightDecay());
+      this.actorWs = actor.workspace(trials, time);
+      this.aDz = new float[n * na];
+      this.aDv = new float[n];
+    } else {
+      this.ap = null;
+      this.actor = null;
+      this.aGrad = null;
+      this.aAdam = null;
+      this.actorWs = null;
+      this.aDz = null;
+      this.aDv = null;
+    }
+    boolean asymmetric = cfg.mode() == Mode.ASYMMETRIC;
+    this.actorMbWs = asymmetric ? actor.workspace(mbTrials, time) : null;
+    this.aDzMb = asymmetric ? new float[mbTrials * time * na] : null;
+    this.aDvMb = asymmetric ? new float[mbTrials * time] : null;
     this.fullPass = learner.newPass(trials);
     this.mbPass = learner.newPass(mbTrials);
     this.fullMemory = trunk.newMemory(trials);
     this.mbMemory = trunk.newMemory(mbTrials);
-    this.actorWs = actor.workspace(trials, time);
-    int n = trials * time;
     this.seg = trunk.segment();
     this.segments = (time + seg - 1) / seg;
     this.xFull = new float[n * in];
@@ -176,25 +286,36 @@ public final class AldLearner implements AutoCloseable {
     this.distilLogp = new float[n * na];
     this.distilV = new float[n];
     this.distilLengths = new int[trials];
-    this.published = new ParamSnapshot(ap.clone(), 0);
-    this.distiller = cfg.distillThread() ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ald-distiller");
-      t.setDaemon(true);
-      return t;
-    }) : null;
+    this.published = new ParamSnapshot(lstm ? ap.clone() : lp.clone(), 0);
+    this.distiller = cfg.distillThread() && cfg.mode() == Mode.ALD
+        ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "ald-distiller");
+          t.setDaemon(true);
+          return t;
+        }) : null;
     this.dz = new float[mbTrials * seg * na];
     this.dv = new float[mbTrials * seg];
     this.dzReg = new float[na];
     this.muRow = new float[na];
-    this.aDz = new float[n * na];
-    this.aDv = new float[n];
     this.order = new int[trials];
     this.shuffle = new SplittableRandom(cfg.seed());
   }
 
-  /** The actor's published parameters, what the actors act with (the Transformer's are never published). */
-  public ParamSnapshot actorSnapshot() {
+  /**
+   * The published parameters, what the actors act with: the LSTM's in {@link Mode#ALD} and {@link Mode#ASYMMETRIC}
+   * (ALD never publishes the Transformer's), the Transformer's in {@link Mode#TRANSFORMER_ONLY}.
+   */
+  public ParamSnapshot actingSnapshot() {
     return published;
+  }
+
+  public Mode mode() {
+    return cfg.mode();
+  }
+
+  /** The Transformer actor-critic (the learner; what acts in {@link Mode#TRANSFORMER_ONLY}). */
+  public TransformerActorCritic transformer() {
+    return learner;
   }
 
   /** Waits for a distillation under way and stops the distillation thread. */
@@ -210,6 +331,7 @@ public final class AldLearner implements AutoCloseable {
     return lp.clone();
   }
 
+  /** The LSTM actor's shape; null in {@link Mode#TRANSFORMER_ONLY}. */
   public ActorCriticSpec actorSpec() {
     return actorSpec;
   }
@@ -218,7 +340,10 @@ public final class AldLearner implements AutoCloseable {
     return updates;
   }
 
-  /** One RL update of the Transformer, then {@code distillSteps} distillation steps of the actor, on {@code batch}. */
+  /**
+   * One update on {@code batch} (collected by the policy {@link #actingSnapshot} gave): PPO as the mode says, then in
+   * {@link Mode#ALD} {@code distillSteps} distillation steps of the actor.
+   */
   public Stats update(TrialBatch batch) {
     if (batch.trials() != trials || batch.time() != time) {
       throw new IllegalArgumentException("batch of " + batch.trials() + " x " + batch.time() + ", learner built for "
@@ -232,17 +357,19 @@ public final class AldLearner implements AutoCloseable {
         rewards[b * time + t] = batch.valid(t, b) ? batch.reward(t, b) : 0f;
       }
     }
-    // 1. GAE from the learner's values, over each whole episode.
+    // 1. GAE from the Transformer's values, over each whole episode.
     forwardAll(batch, false);
     for (int b = 0; b < trials; b++) {
       Gae.compute(batch.length(b), rewards, values, b * time, 1, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
     }
     float[] valueOld = values.clone();
     double lNorm = 0;
+    double aNorm = Double.NaN;
     for (int i = 0; i < trials; i++) {
       order[i] = i;
     }
     double weight = 1.0 / valid;
+    boolean asymmetric = cfg.mode() == Mode.ASYMMETRIC;
     for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
       shuffleOrder();
       for (int mb = 0; mb < cfg.minibatches(); mb++) {
@@ -251,6 +378,20 @@ public final class AldLearner implements AutoCloseable {
           mbValid += batch.length(order[mb * mbTrials + k]);
         }
         double w = 1.0 / Math.max(1, mbValid);
+        // The surrogate's policy: the Transformer's rows of each segment, or (asymmetric) the LSTM's over the
+        // minibatch's whole episodes, time-major.
+        float[] logA = null;
+        if (asymmetric) {
+          float[] x = actorMbWs.input();
+          for (int t = 0; t < time; t++) {
+            for (int k = 0; k < mbTrials; k++) {
+              batch.copyObs(t, order[mb * mbTrials + k], x, (t * mbTrials + k) * in);
+            }
+          }
+          actorMbWs.forward();
+          logA = actorMbWs.logProbs();
+          Arrays.fill(aDzMb, 0f);
+        }
         // Segment by segment, each from the memory the previous one left (no gradient crosses segments).
         mbMemory.clear();
         Arrays.fill(lGrad, 0f);
@@ -272,6 +413,13 @@ public final class AldLearner implements AutoCloseable {
               for (int a = 0; a < na; a++) {
                 muRow[a] = batch.logMu(t, b, a);
               }
+              if (asymmetric) {
+                // The LSTM's surrogate, the Transformer's value: dz to the LSTM, dv to the Transformer.
+                int ra = t * mbTrials + k;
+                dv[r] = cfg.ppo().step(logA, ra * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
+                    mbPass.value(r), valueOld[src], w, aDzMb, ra * na, null);
+                continue;
+              }
               dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
                   mbPass.value(r), valueOld[src], w, dz, r * na, null);
               if (cfg.lambda() > 0) {
@@ -290,20 +438,39 @@ public final class AldLearner implements AutoCloseable {
         }
         lNorm = clip(lGrad);
         lAdam.apply(lp, lGrad, cfg.learnerLr());
-      }
-    }
-    // 2. The updated Transformer is the teacher.
-    forwardAll(batch, true);
-    double entropy = 0;
-    for (int b = 0; b < trials; b++) {
-      for (int t = 0; t < batch.length(b); t++) {
-        int r = b * time + t;
-        for (int a = 0; a < na; a++) {
-          double l = teacherLogp[r * na + a];
-          entropy -= Math.exp(l) * l;
+        if (asymmetric) {
+          actorMbWs.backward(aDzMb, aDvMb, aGrad);
+          aNorm = clip(aGrad);
+          aAdam.apply(ap, aGrad, cfg.learnerLr());
+          actor.setParams(ap);
         }
       }
     }
+    return switch (cfg.mode()) {
+      case ALD -> distilAfter(batch, weight, lNorm);
+      case TRANSFORMER_ONLY -> {
+        forwardAll(batch, true);
+        double entropy = entropy(batch, teacherLogp, false);
+        updates++;
+        published = new ParamSnapshot(lp.clone(), updates);
+        yield new Stats(updates, entropy * weight, Double.NaN, Double.NaN, lNorm, Double.NaN);
+      }
+      case ASYMMETRIC -> {
+        actorInput(batch);
+        actorWs.forward();
+        double entropy = entropy(batch, actorWs.logProbs(), true);
+        updates++;
+        published = new ParamSnapshot(ap.clone(), updates);
+        yield new Stats(updates, entropy * weight, Double.NaN, Double.NaN, lNorm, aNorm);
+      }
+    };
+  }
+
+  /** ALD's second half: the updated Transformer becomes the teacher and is distilled into the actor. */
+  private Stats distilAfter(TrialBatch batch, double weight, double lNorm) {
+    // 2. The updated Transformer is the teacher.
+    forwardAll(batch, true);
+    double entropy = entropy(batch, teacherLogp, false);
     // 3. Hand the teacher over and distil it into the actor: in turn, or on the distillation thread while the next
     // update's RL step runs (the distillation before it is joined first: the stages meet at fixed points).
     join();
@@ -316,24 +483,51 @@ public final class AldLearner implements AutoCloseable {
     float[] swapV = distilV;
     distilV = teacherV;
     teacherV = swapV;
+    actorInput(batch);
+    for (int b = 0; b < trials; b++) {
+      distilLengths[b] = batch.length(b);
+    }
+    distilWeight = weight;
+    updates++;
+    if (distiller == null) {
+      distil();
+      published = new ParamSnapshot(ap.clone(), updates);
+    }
+    // The figures of the distillation last joined (pipelined: the previous update's, read before the next one starts
+    // writing them) or just run (in turn).
+    Stats stats = new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+    if (distiller != null) {
+      pending = distiller.submit(this::distil);
+    }
+    return stats;
+  }
+
+  /** The batch's observations into the full-batch LSTM workspace, time-major. */
+  private void actorInput(TrialBatch batch) {
     float[] x = actorWs.input();
     for (int t = 0; t < time; t++) {
       for (int b = 0; b < trials; b++) {
         batch.copyObs(t, b, x, (t * trials + b) * in);
       }
     }
+  }
+
+  /**
+   * {@code sum_(b, t valid) H(pi(.|b, t))} of log-probabilities {@code logp}, rows {@code b * time + t} or (time-major)
+   * {@code t * trials + b}.
+   */
+  private double entropy(TrialBatch batch, float[] logp, boolean timeMajor) {
+    double entropy = 0;
     for (int b = 0; b < trials; b++) {
-      distilLengths[b] = batch.length(b);
+      for (int t = 0; t < batch.length(b); t++) {
+        int r = timeMajor ? t * trials + b : b * time + t;
+        for (int a = 0; a < na; a++) {
+          double l = logp[r * na + a];
+          entropy -= Math.exp(l) * l;
+        }
+      }
     }
-    distilWeight = weight;
-    updates++;
-    if (distiller != null) {
-      pending = distiller.submit(this::distil);
-    } else {
-      distil();
-      published = new ParamSnapshot(ap.clone(), updates);
-    }
-    return new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
+    return entropy;
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.mnemo.learners.ald;
 
 import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.agents.rl2.ActorCriticPolicy;
+import dev.mnemo.agents.transformer.TransformerActorCriticPolicy;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Seeds;
@@ -13,25 +15,35 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * ALD's synchronous loop on one thread, deterministic from the seed: the LSTM actor collects {@code trials} whole
- * episodes with its current parameters (the only ones it ever gets: the distilled ones), the {@link AldLearner}
- * updates the Transformer and distils it into the actor, and every {@code evalInterval} updates the actor is
- * evaluated on held-out episodes (sampling as it acts).
+ * ALD's synchronous loop on one thread, deterministic from the seed: the acting policy collects {@code trials} whole
+ * episodes with the parameters the {@link AldLearner} published, the learner updates, and every {@code evalInterval}
+ * updates the acting policy is evaluated on held-out episodes (sampling as it acts). Which policy acts is the
+ * learner's mode's: the LSTM ({@link ActorCriticPolicy}) in ALD, which only ever gets the distilled parameters, and
+ * in the asymmetric baseline; the Transformer ({@link TransformerActorCriticPolicy}, its acting kernel with a
+ * key/value cache) in the Transformer-only baseline. Each update's metrics carry the acting policy's CPU time per env
+ * step of that collection.
  */
 public final class AldTrainer {
 
   private static final long TRAIN_SALT = 0x616C6474L;
   private static final long EVAL_SALT = 0x616C6465L;
 
-  /** One update's figures, with the actor's last evaluation (NaN between evaluations). */
+  /**
+   * One update's figures, with the acting policy's last evaluation (NaN between evaluations).
+   *
+   * @param actingCpuUsPerStep CPU microseconds (this thread's clock) the acting policy spent per env step of this
+   *     update's collection, padding steps included ({@link TrialCollector#actCpuNanos}); NaN without a thread CPU
+   *     clock
+   */
   public record Metrics(long envSteps, double trainReturn, double evalReturn, double evalCi95,
-      AldLearner.Stats stats) {
+      AldLearner.Stats stats, double actingCpuUsPerStep) {
   }
 
   private final AldLearner learner;
   private final TrialCollector collector;
   private final TrialBatch batch;
-  private final ActorCriticPolicy policy;
+  private final TrialEvaluator.Policies policies;
+  private final CategoricalPolicy policy;
   private final TrialEvaluator evaluator;
   private final long seed;
   private final int evalInterval;
@@ -41,14 +53,20 @@ public final class AldTrainer {
     this.learner = learner;
     this.collector = new TrialCollector(envFactory, envSpec, trials);
     this.batch = collector.newBatch();
-    this.policy = new ActorCriticPolicy(learner.actorSpec(), trials, Seeds.combine(seed, 2), false);
-    this.evaluator = new TrialEvaluator(learner.actorSpec(), envFactory, envSpec, evalTrials,
-        Seeds.combine(seed, EVAL_SALT), false);
+    this.policies = learner.mode().actsWithTransformer()
+        ? (n, s, greedy) -> new TransformerActorCriticPolicy(learner.transformer(), n, s, greedy)
+        : (n, s, greedy) -> new ActorCriticPolicy(learner.actorSpec(), n, s, greedy);
+    this.policy = policies.make(trials, Seeds.combine(seed, 2), false);
+    this.evaluator = new TrialEvaluator(policies, envFactory, envSpec, evalTrials, Seeds.combine(seed, EVAL_SALT),
+        false);
     this.seed = seed;
     this.evalInterval = evalInterval;
   }
 
-  /** Runs until {@code totalEnvSteps} or until the actor's evaluation reaches {@code target}; the last evaluation. */
+  /**
+   * Runs until {@code totalEnvSteps} or until the acting policy's evaluation reaches {@code target}; the last
+   * evaluation.
+   */
   public Evaluation run(long totalEnvSteps, double target, Consumer<Metrics> listener) {
     return run(totalEnvSteps, target, listener, () -> false);
   }
@@ -60,19 +78,23 @@ public final class AldTrainer {
     Evaluation last = null;
     while (envSteps < totalEnvSteps) {
       boolean stopping = stop.getAsBoolean();
-      ParamSnapshot actor = learner.actorSnapshot();
-      policy.load(actor);
+      ParamSnapshot acting = learner.actingSnapshot();
+      policy.load(acting);
+      long cpu0 = collector.actCpuNanos();
+      long rows0 = collector.actedRows();
       collector.collect(policy, Seeds.combine(Seeds.combine(seed, TRAIN_SALT), learner.updates()), batch);
+      double actingUs = collector.hasCpuClock()
+          ? (collector.actCpuNanos() - cpu0) / 1e3 / (collector.actedRows() - rows0) : Double.NaN;
       envSteps += batch.validSteps();
       AldLearner.Stats s = learner.update(batch);
       double evalReturn = Double.NaN;
       double evalCi = Double.NaN;
       if (s.updates() % evalInterval == 0 || envSteps >= totalEnvSteps || stopping) {
-        last = evaluator.evaluate(learner.actorSnapshot());
+        last = evaluator.evaluate(learner.actingSnapshot());
         evalReturn = last.meanReturn();
         evalCi = last.ci95();
       }
-      listener.accept(new Metrics(envSteps, batch.meanReturn(), evalReturn, evalCi, s));
+      listener.accept(new Metrics(envSteps, batch.meanReturn(), evalReturn, evalCi, s, actingUs));
       if ((!Double.isNaN(evalReturn) && evalReturn >= target) || stopping) {
         break;
       }
@@ -80,8 +102,16 @@ public final class AldTrainer {
     return last;
   }
 
-  /** An evaluator of the actor on {@code trials} episodes drawn from {@code seed} (the final, larger evaluation). */
+  /**
+   * An evaluator of the acting policy on {@code trials} episodes drawn from {@code seed} (the final, larger
+   * evaluation).
+   */
   public TrialEvaluator evaluator(IntFunction<Env> envFactory, EnvSpec envSpec, int trials, long seed) {
-    return new TrialEvaluator(learner.actorSpec(), envFactory, envSpec, trials, seed, false);
+    return new TrialEvaluator(policies, envFactory, envSpec, trials, seed, false);
+  }
+
+  /** The policy the actors collect with (the LSTM's or, Transformer-only, the Transformer's). */
+  public CategoricalPolicy actingPolicy() {
+    return policy;
   }
 }

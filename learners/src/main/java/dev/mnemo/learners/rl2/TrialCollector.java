@@ -1,9 +1,11 @@
 package dev.mnemo.learners.rl2;
 
-import dev.mnemo.agents.rl2.ActorCriticPolicy;
+import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.VectorEnv;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.function.IntFunction;
 
 /**
@@ -12,7 +14,9 @@ import java.util.function.IntFunction;
  * into a {@link TrialBatch}. Every collection draws fresh tasks: its envs are seeded with the collection's
  * seed. The policy's state is zeroed once, at the trials' start, and kept across their inner episodes; a
  * copy whose trial has ended keeps stepping (the vector steps together) but its steps are padding. Measures
- * where its time goes (envs, acting). Not thread-safe.
+ * where its time goes (envs, acting) on the wall clock, and the acting policy's cost on this thread's CPU clock
+ * ({@link #actCpuNanos()} over {@link #actedRows()}: what one env step costs the policy, padding rows included, since
+ * the policy computes them too). Not thread-safe.
  */
 public final class TrialCollector {
   private final IntFunction<Env> envFactory;
@@ -28,8 +32,12 @@ public final class TrialCollector {
   private final int[] actions;
   private final int[] noPrevAction;
   private final float[] noPrevReward;
+  private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+  private final boolean cpuClock;
   private long envNanos;
   private long actNanos;
+  private long actCpuNanos;
+  private long actedRows;
 
   /**
    * @param envFactory makes copy i of the trial env (all with one spec)
@@ -56,6 +64,7 @@ public final class TrialCollector {
     actions = new int[trials];
     noPrevAction = new int[trials];
     noPrevReward = new float[trials];
+    cpuClock = cpu.isCurrentThreadCpuTimeSupported() && cpu.isThreadCpuTimeEnabled();
   }
 
   /** Steps per trial at most: the batch's time dimension. */
@@ -76,7 +85,7 @@ public final class TrialCollector {
    * Collects one trial per copy with {@code policy} (already loaded; its batch must be {@code trials}) on
    * tasks drawn from {@code seed}, into {@code out}.
    */
-  public void collect(ActorCriticPolicy policy, long seed, TrialBatch out) {
+  public void collect(CategoricalPolicy policy, long seed, TrialBatch out) {
     if (policy.batch() != trials || out.trials() != trials || out.time() != time) {
       throw new IllegalArgumentException("collector of " + trials + " trials x " + time + " steps got a policy of "
           + policy.batch() + " envs and a batch of " + out.trials() + " x " + out.time());
@@ -95,10 +104,13 @@ public final class TrialCollector {
       for (int t = 0; t < time && open > 0; t++) {
         int row = t * trials;
         System.arraycopy(obsBuf, 0, out.obs, row * obsSize, trials * obsSize);
+        long c0 = cpuClock ? cpu.getCurrentThreadCpuTime() : 0;
         long a0 = System.nanoTime();
         policy.act(obsBuf, noPrevAction, noPrevReward, actions);
         long a1 = System.nanoTime();
+        actCpuNanos += cpuClock ? cpu.getCurrentThreadCpuTime() - c0 : 0;
         actNanos += a1 - a0;
+        actedRows += trials;
         System.arraycopy(policy.logProbs(), 0, out.logMu, row * na, trials * na);
         System.arraycopy(actions, 0, out.actions, row, trials);
         env.step(actions, obsBuf, rewards, terminated, truncated);
@@ -132,5 +144,23 @@ public final class TrialCollector {
   /** Nanoseconds spent in the policy's acting step since construction. */
   public long actNanos() {
     return actNanos;
+  }
+
+  /**
+   * This thread's CPU nanoseconds in the policy's acting step since construction (0 where the JVM has no thread CPU
+   * clock: {@link #hasCpuClock}).
+   */
+  public long actCpuNanos() {
+    return actCpuNanos;
+  }
+
+  /** Env steps the policy has acted since construction: {@code trials} per acting step, padding included. */
+  public long actedRows() {
+    return actedRows;
+  }
+
+  /** Whether {@link #actCpuNanos} measures anything (the JVM has a thread CPU clock, enabled). */
+  public boolean hasCpuClock() {
+    return cpuClock;
   }
 }

@@ -1,6 +1,7 @@
 package dev.mnemo.learners.rl2;
 
 import dev.mnemo.agents.ParamSnapshot;
+import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.agents.rl2.ActorCriticPolicy;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.stats.MeanCi;
@@ -17,7 +18,19 @@ import java.util.function.IntFunction;
  * differ by the parameters only. Trials run in chunks of at most {@code chunk} envs. Not thread-safe.
  */
 public final class TrialEvaluator implements Evaluator {
-  private final ActorCriticSpec spec;
+
+  /** Makes the acting policy a chunk of the evaluation runs (loaded with the evaluated parameters afterwards). */
+  @FunctionalInterface
+  public interface Policies {
+    /**
+     * @param envs envs stepped together
+     * @param seed the policy's sampling stream
+     * @param greedy act with the most probable action
+     */
+    CategoricalPolicy make(int envs, long seed, boolean greedy);
+  }
+
+  private final Policies policies;
   private final IntFunction<Env> envFactory;
   private final EnvSpec envSpec;
   private final int trials;
@@ -31,10 +44,16 @@ public final class TrialEvaluator implements Evaluator {
    */
   public TrialEvaluator(ActorCriticSpec spec, IntFunction<Env> envFactory, EnvSpec envSpec, int trials, long seed,
       boolean greedy) {
+    this((n, s, g) -> new ActorCriticPolicy(spec, n, s, g), envFactory, envSpec, trials, seed, greedy);
+  }
+
+  /** As above, for any categorical acting policy {@code policies} makes (a Transformer's, for one). */
+  public TrialEvaluator(Policies policies, IntFunction<Env> envFactory, EnvSpec envSpec, int trials, long seed,
+      boolean greedy) {
     if (trials < 2) {
       throw new IllegalArgumentException("an evaluation needs >= 2 trials for its interval, got " + trials);
     }
-    this.spec = spec;
+    this.policies = policies;
     this.envFactory = envFactory;
     this.envSpec = envSpec;
     this.trials = trials;
@@ -63,8 +82,7 @@ public final class TrialEvaluator implements Evaluator {
     while (done < trials) {
       int n = Math.min(chunk, trials - done);
       TrialCollector c = new TrialCollector(envFactory, envSpec, n);
-      ActorCriticPolicy policy = new ActorCriticPolicy(spec, n, dev.mnemo.envs.Seeds.combine(seed, 1000 + part),
-          greedy);
+      CategoricalPolicy policy = policies.make(n, dev.mnemo.envs.Seeds.combine(seed, 1000 + part), greedy);
       policy.load(params);
       TrialBatch b = c.newBatch();
       c.collect(policy, dev.mnemo.envs.Seeds.combine(seed, part), b);

@@ -68,7 +68,7 @@ class AldImazeLearningTest {
     try (AldLearner learner = s.learner()) {
       AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(ENV), s.spec, 16, 10, 100, 3);
       trainer.run(16 * 5 * 4, 1e9, m -> { });
-      return learner.actorSnapshot().params();
+      return learner.actingSnapshot().params();
     }
   }
 
