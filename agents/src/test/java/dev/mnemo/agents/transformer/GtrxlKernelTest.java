@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.kernel.ScalarOps;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -422,12 +421,18 @@ class GtrxlKernelTest {
     assertThrows(IllegalArgumentException.class, () -> k.load(new float[10], 0));
   }
 
-  /** Steps, episode starts, reloads, resets and state copies allocate nothing once compiled. */
+  /**
+   * Steps, episode starts, reloads, resets and state copies allocate nothing once compiled (measured in a fresh JVM:
+   * {@link FreshJvmAllocation}).
+   */
   @Test
-  void stepsAllocateNothing() {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assertTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
-        "this JVM cannot measure per-thread allocation");
+  void stepsAllocateNothing() throws Exception {
+    assertEquals(0L, FreshJvmAllocation.bytesPerRun(GtrxlKernelTest.class, "allocationLoop", 60, 2000),
+        "bytes allocated by 200 steps with a reload, resets and state copies");
+  }
+
+  /** {@link #stepsAllocateNothing}'s loop, its kernel loaded and its reload compiled. */
+  static Runnable allocationLoop() {
     int envs = 4;
     int width = 64; // heads of 32 and up to 24 visible keys: every vector path of the attention runs
     GtrxlKernel kernel = new GtrxlKernel(IN, width, 2, 2, 16, 8, 32, GtrxlGate.DEFAULT_GATE_BIAS, envs,
@@ -438,7 +443,13 @@ class GtrxlKernelTest {
     boolean[] flags = new boolean[envs];
     float[] out = new float[envs * width];
     float[] st = new float[kernel.stateSize()];
-    Runnable loop = () -> {
+    kernel.load(p1, 0);
+    // A load runs once per loop: its key/value recompute (the same Vector API products) would stay interpreted,
+    // boxing vectors, for hundreds of loops. Compile it too; the zero measured is then the steady state's.
+    for (int w = 0; w < 4000; w++) {
+      kernel.load(w % 2 == 0 ? p2 : p1, 0);
+    }
+    return () -> {
       for (int s = 0; s < 200; s++) {
         if (s == 100) {
           kernel.load(s % 2 == 0 ? p2 : p1, 0);
@@ -454,25 +465,6 @@ class GtrxlKernelTest {
         }
       }
     };
-    long probe = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-    sink = new float[1000];
-    assertTrue(mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - probe >= 4000,
-        "the allocation counter must see a 4000-byte array, or the zero below proves nothing");
-    kernel.load(p1, 0);
-    for (int w = 0; w < 60; w++) {
-      loop.run(); // until C2 has compiled (and escape-analysed) the Vector API's hot paths
-    }
-    // A load runs once per loop: its key/value recompute (the same Vector API products) would stay interpreted,
-    // boxing vectors, for hundreds of loops. Compile it too; the zero below is then the steady state's.
-    for (int w = 0; w < 4000; w++) {
-      kernel.load(w % 2 == 0 ? p2 : p1, 0);
-    }
-    loop.run();
-    long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-    loop.run();
-    long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-    assertEquals(0L, allocated, "bytes allocated by 200 steps with a reload, resets and state copies");
   }
 
-  static float[] sink;
 }

@@ -84,4 +84,23 @@ final class TransformerFixtures {
       }
     }
   }
+
+  /**
+   * Runs {@code loop} {@code minRounds} times, then until one run allocates nothing on this thread, at most
+   * {@code maxRounds} in all: until C2 has compiled (and escape-analysed) the Vector API's hot paths, which takes a
+   * number of runs that depends on the machine's load. A loop that allocates in its steady state never reaches zero,
+   * so the caller's measurement of the next run still sees it.
+   */
+  static void warmUntilNoAllocation(Runnable loop, int minRounds, int maxRounds) {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    for (int w = 0; w < maxRounds; w++) {
+      long before = mx.getThreadAllocatedBytes(id);
+      loop.run();
+      if (w >= minRounds && mx.getThreadAllocatedBytes(id) == before) {
+        return;
+      }
+    }
+  }
 }

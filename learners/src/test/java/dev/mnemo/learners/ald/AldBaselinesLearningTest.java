@@ -34,12 +34,16 @@ import org.junit.jupiter.api.Test;
  * key/value-cache kernel, follows the cue; the asymmetric one (LSTM policy, Transformer value) learns too. Also which
  * parameters each mode's actors get (ALD's never the Transformer's), that the Transformer-only batch's behaviour
  * probabilities are the Transformer's own (so its PPO ratios start at 1), and determinism.
+ *
+ * <p>Seeds as in ALD's test: 3 for the trainer (episodes, sampling, evaluations), 1 and 2 for the Transformer's and the
+ * LSTM's initial parameters, 7 for the minibatch shuffle. Figures when written (the same on every run: the loop is
+ * deterministic): Transformer-only evaluates at 0.95 after 16,234 env steps, asymmetric at 0.95 after 11,518 (ALD's
+ * distilled actor: 0.965 after 36,285); with no memory of the cue a policy evaluates near 0.
  */
 class AldBaselinesLearningTest {
 
   static final String ENV = AldImazeLearningTest.ENV;
 
-  /** Seed 3 for the trainer, 1 / 2 for the initial parameters, 7 for the minibatch shuffle, as in ALD's test. */
   @Test
   void theTransformerOnlyBaselineActingWithItsKernelFollowsTheCue() {
     Setup s = new Setup(Mode.TRANSFORMER_ONLY, 64);
