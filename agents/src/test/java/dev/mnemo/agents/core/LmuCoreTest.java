@@ -237,6 +237,59 @@ class LmuCoreTest extends RecurrentCoreContract {
     assertTrue(a[5] != b[5], "another θ, another B̄");
   }
 
+  @Test
+  void layoutAndStateAreTheDocumentedOnes() {
+    LmuCore c = new LmuCore(3, 5, 4, 8);
+    String[] names = {"lmu.Wx", "lmu.Wh", "lmu.Wm", "lmu.b", "lmu.ex", "lmu.eh", "lmu.em"};
+    int[][] shapes = {{3, 5}, {5, 5}, {4, 5}, {1, 5}, {3, 1}, {5, 1}, {4, 1}};
+    for (int i = 0; i < names.length; i++) {
+      assertEquals(names[i], c.layout().get(i).name());
+      assertEquals(shapes[i][0], c.layout().get(i).rows(), names[i]);
+      assertEquals(shapes[i][1], c.layout().get(i).cols(), names[i]);
+    }
+    assertEquals(c.layout().get(4).offset(), c.encoderOffset());
+    // K + (d + 1) d + K H multiply-adds: the encoder, the memory, the hidden product (K = in + H + d).
+    assertEquals(12 + 5 * 4 + 12 * 5, c.macsPerStep());
+    float[] p = new float[c.paramCount()];
+    c.initialize(p, 0, new java.util.SplittableRandom(9));
+    for (int i = c.paramCount() - 4; i < c.paramCount(); i++) {
+      assertEquals(0f, p[i], "e_m starts at zero");
+    }
+  }
+
+  /** Keeps the probe allocation observable. */
+  private float[] sink;
+
+  @Test
+  void kernelStepAndLoadAllocateNothingAfterWarmUp() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    LmuCore c = new LmuCore(12, 40);
+    int rows = 9;
+    float[] p = params(c, 3);
+    CoreKernel k = c.kernel(BatchOps.best(), rows);
+    float[] x = uniform(rows * 12, 4, 1.0);
+    float[] a = new float[rows * c.stateSize()];
+    float[] b = new float[rows * c.stateSize()];
+    Runnable loop = () -> {
+      k.load(p, 0);
+      for (int t = 0; t < 200; t++) {
+        k.step(rows - t % 3, x, 0, 12, t % 2 == 0 ? a : b, t % 2 == 0 ? b : a);
+      }
+    };
+    long probe = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+    sink = new float[1000];
+    assertTrue(mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - probe >= 4000,
+        "the allocation counter must see a 4000-byte array, or the zero below proves nothing");
+    for (int w = 0; w < 40; w++) {
+      loop.run();
+    }
+    long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+    loop.run();
+    assertEquals(0L, mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before,
+        "bytes allocated by a load and 200 steps");
+  }
+
   private static float[] stepOnce(LmuCore c, float[] p) {
     CoreKernel k = c.kernel(BatchOps.best(), 1);
     k.load(p, 0);
