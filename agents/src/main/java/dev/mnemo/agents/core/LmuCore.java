@@ -29,11 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>The defaults, d = {@value #DEFAULT_ORDER}, θ = {@value #DEFAULT_THETA} steps,</b> are sized for the tasks
  * Mnemo ships: θ covers a whole POPGym Easy card episode (52 steps: RepeatFirst, CountRecall, Autoencode) and a
  * T-Maze corridor several times over, and d = θ/2 resolves the window to about two steps (a smooth input comes
- * back to ~1e-3 anywhere inside it, {@code LmuCoreTest}), which RepeatPrevious's few-step delays need. The memory
+ * back to ~2e-3 anywhere inside it, {@code LmuCoreTest}), which RepeatPrevious's few-step delays need. The memory
  * costs {@code d² + d} multiply-adds a step, about 5% of the hidden product at H = 128, and d floats of state.
  * A longer θ at the same d blurs the window; a larger d costs d² and more inputs to W_m for resolution finer than
- * the step. Past θ the memory fades (an impulse keeps ~1e-5 of its norm after 2θ): whatever must outlive the
- * window has to live in h.
+ * the step. Past θ the memory fades (an impulse's memory, norm ~0.4 inside the window, is below 1e-5 after 2θ):
+ * whatever must outlive the window has to live in h.
  *
  * <p>Initialisation (after the paper's cell): {@code W_x, W_h, W_m} Glorot-uniform, {@code b = 0}; the encoders
  * {@code e_x} LeCun-uniform ({@code ±sqrt(3 / in)}), {@code e_h} LeCun-uniform ({@code ±sqrt(3 / H)}) and {@code
