@@ -24,9 +24,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -86,9 +88,32 @@ public final class SweepRunner {
     Files.createDirectories(dir);
     List<SweepPlan.Point> points = plan.points();
     AtomicBoolean stopping = new AtomicBoolean();
-    // On SIGINT/SIGTERM each running run stops through its own hook; the sweep just starts no new ones.
-    Thread hook = new Thread(() -> stopping.set(true), "mnemo-sweep-stop");
+    CountDownLatch recorded = new CountDownLatch(1);
+    // On SIGINT/SIGTERM each running run stops through its own hook; the sweep starts no new ones, and its hook
+    // returns only once the summary and table of what ran are written: the JVM halts when the last hook
+    // returns, which used to cut the sweep off before it recorded anything (its summary stayed an earlier leg's).
+    Thread hook = new Thread(() -> {
+      stopping.set(true);
+      try {
+        recorded.await(RECORD_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "mnemo-sweep-stop");
     hooks.add(hook);
+    try {
+      return runAndRecord(plan, configs, dir, points, stopping, argv);
+    } finally {
+      recorded.countDown();
+      hooks.remove(hook);
+    }
+  }
+
+  /** How long a stop signal waits for the sweep's record: past the runs' own stop budget (60 s) and some. */
+  static final long RECORD_WAIT_SECONDS = 120;
+
+  private Outcome runAndRecord(SweepPlan plan, List<RunConfig> configs, Path dir, List<SweepPlan.Point> points,
+      AtomicBoolean stopping, List<String> argv) throws IOException {
     ExecutorService pool = Executors.newFixedThreadPool(plan.parallel(), r -> {
       Thread t = new Thread(r, "mnemo-sweep");
       t.setDaemon(true);
@@ -133,7 +158,6 @@ public final class SweepRunner {
       }
     } finally {
       pool.shutdownNow();
-      hooks.remove(hook);
     }
     int completed = 0;
     int failed = 0;

@@ -168,4 +168,43 @@ class SweepTest {
     e = assertThrows(InvalidConfigException.class, () -> SweepPlan.load(g));
     assertTrue(e.getMessage().contains("a case name is a directory name"), e.getMessage());
   }
+
+  @Test
+  void aStopSignalWaitsUntilTheSweepHasWrittenWhatRan() throws Exception {
+    // A stand-in for the JVM's hooks that keeps the sweep's hook so the test can fire it as a signal would.
+    java.util.concurrent.atomic.AtomicReference<Thread> sweepHook = new java.util.concurrent.atomic.AtomicReference<>();
+    Runner.ShutdownHooks capture = new Runner.ShutdownHooks() {
+      public void add(Thread hook) {
+        sweepHook.compareAndSet(null, hook);
+      }
+
+      public void remove(Thread hook) {}
+    };
+    PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    SweepRunner s = new SweepRunner(new RunKindRegistry().register(new CountingKind()), console,
+        () -> new Runner(console, System::nanoTime, Clock.systemUTC(), Path.of("").toAbsolutePath(), noHooks), capture);
+    Path f = files("sweep { base = base.conf, grid { steps = [200000, 300000, 400000, 500000] }, seeds = [1, 2] }",
+        "kind = counting\n");
+    SweepPlan plan = SweepPlan.load(f);
+    List<RunConfig> configs = s.validate(plan);
+    Path dir = tmp.resolve("out");
+    Thread sweep = new Thread(() -> {
+      try {
+        s.run(plan, configs, dir, List.of());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    sweep.start();
+    while (sweepHook.get() == null || !Files.exists(dir.resolve("steps=200000/seed-1"))) {
+      Thread.sleep(1);
+    }
+    // What the JVM does on SIGTERM: run the hook; it halts as soon as the hook returns.
+    sweepHook.get().run();
+    assertTrue(Files.isRegularFile(dir.resolve("sweep-summary.json")),
+        "the hook returned before the sweep recorded what ran");
+    JsonNode summary = Json.read(dir.resolve("sweep-summary.json"));
+    assertTrue(summary.get("not_completed").asInt() > 0, "points after the signal are not started: " + summary);
+    sweep.join();
+  }
 }
