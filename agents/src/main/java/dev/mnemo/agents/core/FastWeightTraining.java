@@ -62,7 +62,7 @@ final class FastWeightTraining extends HeadMemoryTraining {
 
     @Override
     void recur(int t, int b, int pOff, int inOff, int outOff, int oOff) {
-      FastWeightCore.recur(math, heads, d, deltaRule, p, pOff, states, inOff, states, outOff, ox, oOff, diff,
+      FastWeightCore.recur(math, heads, d, deltaRule, p, pOff, hJ, inOff, hJ, outOff, ox, oOff, diff,
           (t * bs + b) * attention, w);
     }
 
@@ -83,7 +83,7 @@ final class FastWeightTraining extends HeadMemoryTraining {
         int dOut = doOff + h * d;
         // S is stored by key: row j of the head's block is S_j, key j's column.
         // The read o = Σ_j q̂_j S_t,j:  dq̂_j = S_t,j · do;  dS_j += q̂_j do.
-        HeadMemoryMath.rowDots(d, d, states, sOff + sh, dOX, dOut, dq, 0);
+        HeadMemoryMath.rowDots(d, d, hJ, sOff + sh, dOX, dOut, dq, 0);
         // The write S_t,j = S_j + k̂_j w:  dw = Σ_j k̂_j dS_j (in one pass with the read's update);  dk̂_j = dS_j · w.
         math.writeAndRead(d, d, p, q, dOX, dOut, dMem, dsOff + sh, dMem, dsOff + sh, p, k, dw, 0);
         float beta = deltaRule ? p[pOff + 3 * a + h] : 1f;
@@ -103,7 +103,7 @@ final class FastWeightTraining extends HeadMemoryTraining {
             dP[dv + i] = g;
             dRetrieved[i] = -g;
           }
-          HeadMemoryMath.rowDots(d, d, states, prevOff + sh, dRetrieved, 0, dkPrev, 0);
+          HeadMemoryMath.rowDots(d, d, hJ, prevOff + sh, dRetrieved, 0, dkPrev, 0);
           for (int j = 0; j < d; j++) {
             dk[j] += dkPrev[j];
           }

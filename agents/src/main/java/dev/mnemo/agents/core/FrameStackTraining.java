@@ -57,10 +57,7 @@ final class FrameStackTraining implements CoreTraining {
     return new FrameStackPass(batch, time);
   }
 
-  private final class FrameStackPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class FrameStackPass extends WindowPass {
     final int ldy;
     final int ldg;
     final float[] state0;   // [B, stateSize]: the initial state, for copyState(-1) and the early windows
@@ -71,10 +68,7 @@ final class FrameStackTraining implements CoreTraining {
     final Map<Integer, WeightGradient> grads = new HashMap<>();
 
     FrameStackPass(int bs, int time) {
-      CoreTraining.checkShape(bs, time);
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time);
       this.ldy = w.paddedCols();
       this.ldg = wT.paddedCols();
       state0 = new float[bs * stateSize];
@@ -82,16 +76,6 @@ final class FrameStackTraining implements CoreTraining {
       y = new float[n * ldy];
       dZ = new float[n * hs];
       dWin = new float[n * ldg];
-    }
-
-    @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
     }
 
     @Override

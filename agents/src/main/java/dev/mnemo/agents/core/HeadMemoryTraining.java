@@ -42,14 +42,9 @@ abstract class HeadMemoryTraining implements CoreTraining {
   }
 
   /** One window. Rows are time-major ({@code t * B + b}); window rows start at the window's first step. */
-  abstract class Pass implements CoreTraining.Pass {
-    final int bs;
-    final int time;
-    final int n;
+  abstract class Pass extends HiddenStatePass {
     final int in;
-    final int hs;
     final int attention;
-    final int s;
     final int mem;
     final int pw;
     final int ldp;
@@ -61,8 +56,6 @@ abstract class HeadMemoryTraining implements CoreTraining {
     final float[] p;
     /** [n, A + in]: rows [o_t | x_t], the readout's input (and X for the projection's gradient). */
     final float[] ox;
-    /** [(T + 1) B, s]: block 0 = the initial states, block t + 1 = the states after step t. */
-    final float[] states;
     final float[] y;
     final float[] dU;
     /** [n, ldox]: dLoss/d[o | x] from the readout, window rows. */
@@ -76,14 +69,9 @@ abstract class HeadMemoryTraining implements CoreTraining {
     final Map<Integer, WeightGradient> projectionWindows = new HashMap<>();
 
     Pass(int bs, int time) {
-      CoreTraining.checkShape(bs, time);
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time, core.hiddenSize(), core.stateSize());
       this.in = core.inputSize();
-      this.hs = core.hiddenSize();
       this.attention = core.attentionWidth();
-      this.s = core.stateSize();
       this.mem = core.memorySize();
       this.pw = core.projectionWidth();
       this.ldp = weights.ldp();
@@ -92,7 +80,6 @@ abstract class HeadMemoryTraining implements CoreTraining {
       this.ldox = weights.ldox();
       p = new float[n * ldp];
       ox = new float[n * lox];
-      states = new float[(time + 1) * bs * s];
       y = new float[n * ldy];
       dU = new float[n * hs];
       dOX = new float[n * ldox];
@@ -105,7 +92,7 @@ abstract class HeadMemoryTraining implements CoreTraining {
 
     /**
      * The memory rule for step t, row b: features at {@code p[pOff..]}, memory before at {@code
-     * states[inOff..]}, memory after to {@code states[outOff..]}, o to {@code ox[oOff..]}.
+     * hJ[inOff..]}, memory after to {@code hJ[outOff..]}, o to {@code ox[oOff..]}.
      */
     abstract void recur(int t, int b, int pOff, int inOff, int outOff, int oOff);
 
@@ -116,39 +103,9 @@ abstract class HeadMemoryTraining implements CoreTraining {
      */
     abstract void backStep(int t, int b, int doOff, int dpOff);
 
-    @Override
-    public final int batch() {
-      return bs;
-    }
-
-    @Override
-    public final int time() {
-      return time;
-    }
-
-    @Override
-    public final float[] output() {
-      return states;
-    }
-
-    @Override
-    public final int outputOffset() {
-      return bs * s;
-    }
-
-    @Override
-    public final int outputStride() {
-      return s;
-    }
-
-    @Override
-    public final void copyState(int t, int b, float[] dst, int dstOff) {
-      System.arraycopy(states, ((t + 1) * bs + b) * s, dst, dstOff, s);
-    }
-
-    /** Offset in {@link #states} of row b's memory after step t ({@code t = -1}: the initial one). */
+    /** Offset in {@link #hJ} of row b's memory after step t ({@code t = -1}: the initial one). */
     final int memoryOffset(int t, int b) {
-      return ((t + 1) * bs + b) * s + hs;
+      return ((t + 1) * bs + b) * sw + hs;
     }
 
     @Override
@@ -156,7 +113,7 @@ abstract class HeadMemoryTraining implements CoreTraining {
       for (int r = 0; r < n; r++) {
         System.arraycopy(x, xOff + r * ldx, ox, r * lox + attention, in);
       }
-      System.arraycopy(state0, state0Off, states, 0, bs * s);
+      loadInitialState(state0, state0Off);
       weights.project(n, ox, attention, lox, p, 0, ldp);
       features();
       for (int t = 0; t < time; t++) {
@@ -167,7 +124,7 @@ abstract class HeadMemoryTraining implements CoreTraining {
       }
       weights.readout(n, ox, 0, lox, y, 0, ldy);
       for (int r = 0; r < n; r++) {
-        System.arraycopy(y, r * ldy, states, (bs + r) * s, hs);
+        System.arraycopy(y, r * ldy, hJ, (bs + r) * sw, hs);
       }
     }
 
@@ -180,14 +137,14 @@ abstract class HeadMemoryTraining implements CoreTraining {
       for (int t = t0; t <= last; t++) {
         for (int b = 0; b < bs; b++) {
           int wr = (t - t0) * bs + b;
-          int yr = ((t + 1) * bs + b) * s;
+          int yr = ((t + 1) * bs + b) * sw;
           int dr = dOutOff + wr * ldd;
           for (int j = 0; j < hs; j++) {
             float g = dOut[dr + j];
             if (t == last && dFinalState != null) {
-              g += dFinalState[b * s + j];
+              g += dFinalState[b * sw + j];
             }
-            float v = states[yr + j];
+            float v = hJ[yr + j];
             dU[wr * hs + j] = g * (1 - v * v);
           }
         }
@@ -201,7 +158,7 @@ abstract class HeadMemoryTraining implements CoreTraining {
       java.util.Arrays.fill(dMem, 0f);
       if (dFinalState != null) {
         for (int b = 0; b < bs; b++) {
-          System.arraycopy(dFinalState, b * s + hs, dMem, b * mem, mem);
+          System.arraycopy(dFinalState, b * sw + hs, dMem, b * mem, mem);
         }
       }
       for (int t = last; t >= t0; t--) {

@@ -82,10 +82,7 @@ final class IndRnnTraining implements CoreTraining {
     return new IndRnnPass(batch, time);
   }
 
-  private final class IndRnnPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class IndRnnPass extends WindowPass {
     final int ldz;
     final float[] xs;      // [n, in]: the window's inputs, kept for W1's gradient
     /** Per layer: [(T+1)B, H], block 0 = the layer's initial state, block t+1 = its output after step t. */
@@ -100,10 +97,7 @@ final class IndRnnTraining implements CoreTraining {
     final Map<Integer, WeightGradient> upperWindows = new HashMap<>();
 
     IndRnnPass(int bs, int time) {
-      CoreTraining.checkShape(bs, time);
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time);
       this.ldz = w[0].paddedCols();
       xs = new float[n * in];
       hJ = new float[layers][(time + 1) * bs * hs];
@@ -112,16 +106,6 @@ final class IndRnnTraining implements CoreTraining {
       dAbove = new float[n * ldz];
       dRec = new float[bs * hs];
       du = new float[hs];
-    }
-
-    @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
     }
 
     @Override

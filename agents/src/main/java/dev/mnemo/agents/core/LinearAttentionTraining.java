@@ -51,7 +51,7 @@ final class LinearAttentionTraining extends HeadMemoryTraining {
 
     @Override
     void recur(int t, int b, int pOff, int inOff, int outOff, int oOff) {
-      LinearAttentionCore.recur(math, heads, d, p, pOff, states, inOff, states, outOff, ox, oOff);
+      LinearAttentionCore.recur(math, heads, d, p, pOff, hJ, inOff, hJ, outOff, ox, oOff);
     }
 
     @Override
@@ -70,17 +70,17 @@ final class LinearAttentionTraining extends HeadMemoryTraining {
         int v = pOff + 2 * a + h * d;
         int sh = h * dd;
         int zh = h * d;
-        float den = HeadMemoryMath.dot(d, p, q, states, zOff + zh) + LinearAttentionCore.EPS;
+        float den = HeadMemoryMath.dot(d, p, q, hJ, zOff + zh) + LinearAttentionCore.EPS;
         float dden = -HeadMemoryMath.dot(d, dOX, doOff + h * d, ox, oOff + h * d) / den;
         for (int j = 0; j < d; j++) {
           dn[j] = dOX[doOff + h * d + j] / den;
         }
         // The read: dφq_i = S_t,i · dn + z_i dden;  dz_i += φq_i dden.
-        HeadMemoryMath.rowDots(d, d, states, sOff + sh, dn, 0, dfq, 0);
+        HeadMemoryMath.rowDots(d, d, hJ, sOff + sh, dn, 0, dfq, 0);
         for (int i = 0; i < d; i++) {
           float fq = p[q + i];
           dMem[dzOff + zh + i] += fq * dden;
-          dP[dpOff + h * d + i] = (dfq[i] + states[zOff + zh + i] * dden) * LinearAttentionCore.phiSlope(fq);
+          dP[dpOff + h * d + i] = (dfq[i] + hJ[zOff + zh + i] * dden) * LinearAttentionCore.phiSlope(fq);
         }
         // dS_i += φq_i dn (the read), then the write: dv = Σ_i φk_i dS_i (in key order), one pass;
         // dφk_i = dS_i · v + dz_i.

@@ -88,10 +88,7 @@ final class LmuTraining implements CoreTraining {
     return new LmuPass(batch, time);
   }
 
-  private final class LmuPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class LmuPass extends WindowPass {
     final int ldu;
     final int ldm;
     final int ldz;
@@ -113,10 +110,7 @@ final class LmuTraining implements CoreTraining {
     final Map<Integer, WeightGradient> windows = new HashMap<>();
 
     LmuPass(int bs, int time) {
-      CoreTraining.checkShape(bs, time);
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time);
       ldu = d + 1;
       ldm = memory.paddedCols();
       ldz = w.paddedCols();
@@ -135,16 +129,6 @@ final class LmuTraining implements CoreTraining {
       dhRec = new float[bs * hs];
       dmRec = new float[bs * d];
       de = new float[k];
-    }
-
-    @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
     }
 
     @Override

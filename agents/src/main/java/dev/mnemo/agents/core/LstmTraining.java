@@ -60,10 +60,7 @@ final class LstmTraining implements CoreTraining {
     return new LstmPass(batch, time);
   }
 
-  private final class LstmPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  private final class LstmPass extends WindowPass {
     final int ldk;
     final float[] xh;     // [n, in + H]: row r = [x_r | h_{r-1}]
     final float[] zJ;     // one step's pre-activations
@@ -78,9 +75,7 @@ final class LstmTraining implements CoreTraining {
     final Map<Integer, WeightGradient> windows = new HashMap<>();
 
     LstmPass(int bs, int time) {
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time);
       this.ldk = in + hs;
       int h4 = 4 * hs;
       xh = new float[n * ldk];
@@ -92,16 +87,6 @@ final class LstmTraining implements CoreTraining {
       dZ = new float[n * h4];
       dcNext = new float[bs * hs];
       dhRec = new float[bs * whT.paddedCols()];
-    }
-
-    @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
     }
 
     @Override
