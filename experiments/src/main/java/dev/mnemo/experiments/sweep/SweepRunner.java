@@ -181,13 +181,6 @@ public final class SweepRunner {
     summary.put("status", status);
     Json.writeAtomically(dir.resolve("sweep-summary.json"), summary);
 
-    List<RunData> runs = new ArrayList<>();
-    for (SweepPlan.Point p : points) {
-      Path runDir = dir.resolve(p.relativeDir());
-      if (RunData.isRunDirectory(runDir)) {
-        runs.add(RunData.load(runDir));
-      }
-    }
     Path report = null;
     Path table = null;
     if (!plan.cases().isEmpty()) {
@@ -196,8 +189,17 @@ public final class SweepRunner {
       if (SweepTable.hasCases(dir)) {
         table = SweepTable.write(SweepTable.read(dir, plan.score()), dir.resolve("report"), 90, 36).markdown();
       }
-    } else if (!runs.isEmpty()) {
-      report = new ReportWriter(800, 500).write(runs, dir.resolve("report")).markdown();
+    } else {
+      List<RunData> runs = new ArrayList<>();
+      for (SweepPlan.Point p : points) {
+        Path runDir = dir.resolve(p.relativeDir());
+        if (RunData.isRunDirectory(runDir)) {
+          runs.add(RunData.load(runDir));
+        }
+      }
+      if (!runs.isEmpty()) {
+        report = new ReportWriter(800, 500).write(runs, dir.resolve("report")).markdown();
+      }
     }
     return new Outcome(dir, completed, failed, skipped, report, table);
   }
