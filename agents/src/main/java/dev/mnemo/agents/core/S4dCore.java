@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The diagonal state-space layer S4D (Gu, Gupta, Goel and Ré 2022, "On the Parameterization and Initialization of
@@ -46,7 +47,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * <p>Faces: the acting kernel steps the recurrence in float ({@link S4dKernel}); the training form is the
  * parallel (convolution) form in double ({@link S4dTraining}): {@code y_t = tanh(Σ_{j<=t} K_{t−j} u_j + D u_t + 2 Re
  * Σ_n C_n Ā_n^{t+1} s_{−1,n})} with the SSM kernel {@code K_k = 2 Re Σ_n C_n Ā_n^k B̄_n}; the SameDiff graph steps
- * the recurrence from primitive ops (exp, expm1, cos, sin, products and sums of real and imaginary parts).
+ * the recurrence from primitive ops (exp, expm1, cos, sin, products and sums of real and imaginary parts). Float
+ * and double: u is a float product in every face; Ā, B̄, the recurrence and the readout are double in every face
+ * (the kernel and SameDiff store the state in float; the training form keeps its sums in double and rounds z).
  *
  * @param inputSize width of x_t
  * @param hiddenSize H, the channels (and the output width)
@@ -215,10 +218,12 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
   }
 
   /**
-   * The recurrence from primitive ops: Ā and B̄ from the parameters as {@link #discretize} writes them (exp,
-   * expm1, cos, sin, products; ND4J broadcasts {@code [H, 1]} against {@code [H, M]}), the projection of every step
-   * in one matmul, then per step, on {@code [B, H, M]} real and imaginary parts: {@code s' = Ā s + B̄ u}, {@code y =
-   * tanh(2 Σ_n (C_re s'_re − C_im s'_im) + D u)}.
+   * The recurrence from primitive ops, in double after the float projection (as the acting kernel: a float Ā
+   * drifts a slow mode's state by ~1e-7 a step, see {@link S4dKernel}): Ā and B̄ from the parameters as {@link
+   * #discretize} writes them (exp, expm1, cos, sin, products; ND4J broadcasts {@code [H, 1]} against {@code [H,
+   * M]}), {@code u = x W_in + b_in} of every step in one matmul, then per step, on {@code [B, H, M]} real and
+   * imaginary parts: {@code s' = Ā s + B̄ u}, {@code y = tanh(2 Σ_n (C_re s'_re − C_im s'_im) + D u)}; outputs and
+   * states are cast back to float.
    */
   @Override
   public SDVariable[] sameDiff(SameDiff sd, Map<String, SDVariable> w, SDVariable x, SDVariable state0, int batch,
@@ -226,9 +231,10 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     int hs = hiddenSize;
     int m = modes();
     int hm = stateEntries();
-    SDVariable dt = sd.reshape(sd.math().exp(w.get(NAME + ".logDt")), hs, 1);
-    SDVariable ar = sd.math().exp(w.get(NAME + ".Are")).neg();
-    SDVariable ai = w.get(NAME + ".Aim");
+    DataType f64 = DataType.DOUBLE;
+    SDVariable dt = sd.reshape(sd.math().exp(w.get(NAME + ".logDt").castTo(f64)), hs, 1);
+    SDVariable ar = sd.math().exp(w.get(NAME + ".Are").castTo(f64)).neg();
+    SDVariable ai = w.get(NAME + ".Aim").castTo(f64);
     SDVariable a = ar.mul(dt);
     SDVariable b = ai.mul(dt);
     SDVariable e = sd.math().exp(a);
@@ -241,12 +247,13 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     SDVariable norm = ar.mul(ar).add(ai.mul(ai));
     SDVariable br = pr.mul(ar).add(li.mul(ai)).div(norm);
     SDVariable bi = li.mul(ar).sub(pr.mul(ai)).div(norm);
-    SDVariable cr = w.get(NAME + ".Cre");
-    SDVariable ci = w.get(NAME + ".Cim");
-    SDVariable d = w.get(NAME + ".D");
-    SDVariable u = sd.reshape(x.mmul(w.get(NAME + ".Win")).add(w.get(NAME + ".bin")), batch, time, hs);
-    SDVariable sr = sd.reshape(state0.get(SDIndex.all(), SDIndex.interval(hs, hs + hm)), batch, hs, m);
-    SDVariable si = sd.reshape(state0.get(SDIndex.all(), SDIndex.interval(hs + hm, hs + 2 * hm)), batch, hs, m);
+    SDVariable cr = w.get(NAME + ".Cre").castTo(f64);
+    SDVariable ci = w.get(NAME + ".Cim").castTo(f64);
+    SDVariable d = w.get(NAME + ".D").castTo(f64);
+    SDVariable u = sd.reshape(x.mmul(w.get(NAME + ".Win")).add(w.get(NAME + ".bin")), batch, time, hs).castTo(f64);
+    SDVariable s0 = state0.castTo(f64);
+    SDVariable sr = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs, hs + hm)), batch, hs, m);
+    SDVariable si = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs + hm, hs + 2 * hm)), batch, hs, m);
     SDVariable[] ys = new SDVariable[time];
     SDVariable[] states = new SDVariable[time];
     for (int t = 0; t < time; t++) {
@@ -261,8 +268,9 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
       ys[t] = y;
       states[t] = sd.concat(1, y, sd.reshape(nr, batch, hm), sd.reshape(ni, batch, hm));
     }
-    SDVariable outputs = sd.reshape(sd.stack(1, ys), (long) batch * time, hs);
-    SDVariable stateSeq = sd.reshape(sd.stack(1, states), (long) batch * time, stateSize());
+    DataType f32 = x.dataType();
+    SDVariable outputs = sd.reshape(sd.stack(1, ys), (long) batch * time, hs).castTo(f32);
+    SDVariable stateSeq = sd.reshape(sd.stack(1, states), (long) batch * time, stateSize()).castTo(f32);
     return new SDVariable[] {outputs, stateSeq};
   }
 }
