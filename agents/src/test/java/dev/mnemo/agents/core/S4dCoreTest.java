@@ -26,9 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * contract's cases (in 7, H 9, N 16, parameters perturbed by N(0, 0.15²)): kernel vs double reference 9.1e-7
  * (Vector API) and 1.1e-6 (scalar) over 120 steps, training form vs kernel 9.5e-7, SameDiff vs training form
  * 2.4e-7, gradients vs SameDiff autodiff 6.6e-7 and vs finite differences 1.3e-7 of the gradient's scale (1e-5,
- * 1e-5, 1e-5, 1e-4 and 2e-3 allowed). Then what is S4D's own: the
- * parallel form against the recurrence on larger windows, the initial state's gradient, the documented layout and
- * S4D-Lin initialisation, the precision of the discretisation for small steps, and no allocation per step.
+ * 1e-5, 1e-5, 1e-4 and 2e-3 allowed). Then what is S4D's own: the parallel form against the recurrence on larger
+ * windows, the initial state's gradient, the documented layout and S4D-Lin initialisation, the precision of the
+ * discretisation for small steps, and no allocation per step.
  */
 class S4dCoreTest extends RecurrentCoreContract {
 
