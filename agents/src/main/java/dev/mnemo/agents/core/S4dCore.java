@@ -25,11 +25,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   s_{t,h,n} = Ā_{h,n} s_{t−1,h,n} + B̄_{h,n} u_{t,h}                   (complex)
  *   y_{t,h}   = tanh( 2 Re Σ_n C_{h,n} s_{t,h,n} + D_h u_{t,h} )
  * </pre>
- * State {@code [y | Re s | Im s]} ({@code H + 2 H M} floats; s channel-major, mode {@code n} of channel {@code h}
- * at {@code h M + n}); the output y heads it as the contract asks but never feeds back: the memory is s alone.
- * Parameters {@code s4d.Win [in, H]}, {@code s4d.bin [1, H]}, {@code s4d.logDt [1, H]} (ℓ), {@code s4d.Are [H, M]}
- * (α), {@code s4d.Aim [H, M]} (ω), {@code s4d.Cre [H, M]}, {@code s4d.Cim [H, M]}, {@code s4d.D [1, H]}: every
- * complex number as its real and imaginary floats.
+ * State {@code [y | Re s | Im s]} ({@code H + 2 M H} floats; s mode-major, mode {@code n} of channel {@code h} at
+ * {@code n H + h}, so that a step's arithmetic runs along channels, element-wise); the output y heads it as the
+ * contract asks but never feeds back: the memory is s alone. Parameters {@code s4d.Win [in, H]}, {@code s4d.bin [1,
+ * H]}, {@code s4d.logDt [1, H]} (ℓ), {@code s4d.Are [M, H]} (α), {@code s4d.Aim [M, H]} (ω), {@code s4d.Cre [M, H]},
+ * {@code s4d.Cim [M, H]}, {@code s4d.D [1, H]} (row n of the [M, H] tensors: mode n of every channel): every complex
+ * number as its real and imaginary floats.
  *
  * <p><b>Initialisation</b> (the paper's S4D-Lin): {@code A_{h,n} = −1/2 + iπn} ({@code α = log 1/2}, {@code ω = πn},
  * the same for every channel), Δ log-uniform in {@code [dtMin, dtMax]} per channel ([1e-3, 1e-1] as in the
@@ -94,7 +95,7 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     return order / 2;
   }
 
-  /** H M: the complex state entries per row (and the size of each of A, C's real and imaginary tensors). */
+  /** M H: the complex state entries per row (and the size of each of A, C's real and imaginary tensors). */
   int stateEntries() {
     return hiddenSize * modes();
   }
@@ -133,14 +134,13 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
   public List<ParamTensor> layout() {
     int h = hiddenSize;
     int m = modes();
-    return RecurrentCore.layoutOf(NAME, new int[][] {{inputSize, h}, {1, h}, {1, h}, {h, m}, {h, m}, {h, m}, {h, m},
+    return RecurrentCore.layoutOf(NAME, new int[][] {{inputSize, h}, {1, h}, {1, h}, {m, h}, {m, h}, {m, h}, {m, h},
         {1, h}}, "Win", "bin", "logDt", "Are", "Aim", "Cre", "Cim", "D");
   }
 
   @Override
   public void initialize(float[] p, int offset, SplittableRandom rng) {
     int h = hiddenSize;
-    int m = modes();
     int hm = stateEntries();
     RecurrentCore.glorot(p, offset, inputSize, h, h, rng);
     java.util.Arrays.fill(p, offset + inputSize * h, offset + (inputSize + 1) * h, 0f);
@@ -152,7 +152,7 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     float logHalf = (float) Math.log(0.5);
     for (int i = 0; i < hm; i++) {
       p[offset + aReOffset() + i] = logHalf;
-      p[offset + aImOffset() + i] = (float) (Math.PI * (i % m));
+      p[offset + aImOffset() + i] = (float) (Math.PI * (i / h));
     }
     double partStd = Math.sqrt(0.5);
     for (int i = 0; i < hm; i++) {
@@ -184,17 +184,42 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
   }
 
   /**
+   * One row of the acting step in plain loops, the arithmetic of {@link
+   * dev.mnemo.agents.kernel.StateSpaceLanes#step} (which gives the same bits on the Vector API): per channel h and
+   * mode n (entry {@code i = n H + h}), {@code s' = Ā s + B̄ u_h} on the float state read at {@code sIn[re..]} (Re s,
+   * then Im s {@code M H} floats later) and written at {@code sOut[out..]}, and {@code acc_h = Σ_n Re(C s')}, from 0,
+   * modes in order, all in double; each expression evaluated left to right, no fused multiply-add.
+   */
+  static void recur(int hidden, int modes, double[] lr, double[] li, double[] br, double[] bi, double[] cr,
+      double[] ci, float[] sIn, int re, float[] sOut, int out, double[] u, double[] acc) {
+    int hm = hidden * modes;
+    for (int h = 0; h < hidden; h++) {
+      double uh = u[h];
+      double sum = 0;
+      for (int i = h; i < hm; i += hidden) {
+        double pr = sIn[re + i];
+        double pi = sIn[re + hm + i];
+        double nr = lr[i] * pr - li[i] * pi + br[i] * uh;
+        double ni = lr[i] * pi + li[i] * pr + bi[i] * uh;
+        sOut[out + i] = (float) nr;
+        sOut[out + hm + i] = (float) ni;
+        sum += cr[i] * nr - ci[i] * ni;
+      }
+      acc[h] = sum;
+    }
+  }
+
+  /**
    * Ā and B̄ (and A, Δ) in double from the float parameters at {@code offset}, into {@code out}: seven blocks of
-   * {@code H M} doubles, {@code [Re Ā | Im Ā | Re B̄ | Im B̄ | Re A | Im A | Δ (per entry)]}. With {@code a = Δ Re A},
+   * {@code M H} doubles (mode-major, as the state), {@code [Re Ā | Im Ā | Re B̄ | Im B̄ | Re A | Im A | Δ (per entry)]}. With {@code a = Δ Re A},
    * {@code b = Δ Im A}: {@code Ā = e^a (cos b + i sin b)}, and {@code Ā − 1 = (expm1(a) cos b − 2 sin²(b/2)) + i e^a
    * sin b} keeps its relative precision when {@code |ΔA|} is small; {@code B̄ = (Ā − 1) conj(A) / |A|²}. StrictMath:
    * the same bits in every JVM and JIT state. Allocates nothing.
    */
   void discretize(float[] params, int offset, double[] out) {
-    int m = modes();
     int hm = stateEntries();
     for (int i = 0; i < hm; i++) {
-      double dt = StrictMath.exp(params[offset + logDtOffset() + i / m]);
+      double dt = StrictMath.exp(params[offset + logDtOffset() + i % hiddenSize]);
       double ar = -StrictMath.exp(params[offset + aReOffset() + i]);
       double ai = params[offset + aImOffset() + i];
       double a = dt * ar;
@@ -220,8 +245,8 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
   /**
    * The recurrence from primitive ops, in double after the float projection (as the acting kernel: a float Ā
    * drifts a slow mode's state by ~1e-7 a step, see {@link S4dKernel}): Ā and B̄ from the parameters as {@link
-   * #discretize} writes them (exp, expm1, cos, sin, products; ND4J broadcasts {@code [H, 1]} against {@code [H,
-   * M]}), {@code u = x W_in + b_in} of every step in one matmul, then per step, on {@code [B, H, M]} real and
+   * #discretize} writes them (exp, expm1, cos, sin, products; Δ {@code [1, H]} broadcasts against {@code [M, H]}),
+   * {@code u = x W_in + b_in} of every step in one matmul, then per step, on {@code [B, M, H]} real and
    * imaginary parts: {@code s' = Ā s + B̄ u}, {@code y = tanh(2 Σ_n (C_re s'_re − C_im s'_im) + D u)}; outputs and
    * states are cast back to float.
    */
@@ -232,7 +257,7 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     int m = modes();
     int hm = stateEntries();
     DataType f64 = DataType.DOUBLE;
-    SDVariable dt = sd.reshape(sd.math().exp(w.get(NAME + ".logDt").castTo(f64)), hs, 1);
+    SDVariable dt = sd.math().exp(w.get(NAME + ".logDt").castTo(f64));
     SDVariable ar = sd.math().exp(w.get(NAME + ".Are").castTo(f64)).neg();
     SDVariable ai = w.get(NAME + ".Aim").castTo(f64);
     SDVariable a = ar.mul(dt);
@@ -252,18 +277,18 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     SDVariable d = w.get(NAME + ".D").castTo(f64);
     SDVariable u = sd.reshape(x.mmul(w.get(NAME + ".Win")).add(w.get(NAME + ".bin")), batch, time, hs).castTo(f64);
     SDVariable s0 = state0.castTo(f64);
-    SDVariable sr = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs, hs + hm)), batch, hs, m);
-    SDVariable si = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs + hm, hs + 2 * hm)), batch, hs, m);
+    SDVariable sr = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs, hs + hm)), batch, m, hs);
+    SDVariable si = sd.reshape(s0.get(SDIndex.all(), SDIndex.interval(hs + hm, hs + 2 * hm)), batch, m, hs);
     SDVariable[] ys = new SDVariable[time];
     SDVariable[] states = new SDVariable[time];
     for (int t = 0; t < time; t++) {
       SDVariable ut = u.get(SDIndex.all(), SDIndex.point(t), SDIndex.all());
-      SDVariable u3 = sd.reshape(ut, batch, hs, 1);
+      SDVariable u3 = sd.reshape(ut, batch, 1, hs);
       SDVariable nr = lr.mul(sr).sub(li.mul(si)).add(br.mul(u3));
       SDVariable ni = lr.mul(si).add(li.mul(sr)).add(bi.mul(u3));
       sr = nr;
       si = ni;
-      SDVariable read = cr.mul(nr).sub(ci.mul(ni)).sum(2).mul(2.0);
+      SDVariable read = cr.mul(nr).sub(ci.mul(ni)).sum(1).mul(2.0);
       SDVariable y = sd.math().tanh(read.add(d.mul(ut)));
       ys[t] = y;
       states[t] = sd.concat(1, y, sd.reshape(nr, batch, hm), sd.reshape(ni, batch, hm));

@@ -2,10 +2,12 @@ package dev.mnemo.agents.core;
 
 import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.kernel.PackedMatrix;
+import dev.mnemo.agents.kernel.StateSpaceLanes;
 
 /**
- * {@link S4dCore}'s acting step, the recurrence: one float product {@code u = x W_in + b_in}; then per row and
- * channel, the modes in order,
+ * {@link S4dCore}'s acting step, the recurrence: one float product {@code u = x W_in + b_in}; then per row, along
+ * the channels ({@link StateSpaceLanes} on the Vector API, {@link S4dCore#recur} in plain loops: the same bits),
+ * each channel's modes in order,
  * <pre>
  *   s'_re = Ā_re s_re − Ā_im s_im + B̄_re u       s'_im = Ā_re s_im + Ā_im s_re + B̄_im u
  *   acc  += C_re s'_re − C_im s'_im
@@ -25,6 +27,8 @@ final class S4dKernel implements CoreKernel {
   private final int hidden;
   private final int modes;
   private final int hm;
+  /** Whether the modes run on {@link StateSpaceLanes} (with a Vector API {@link BatchOps}) or {@link S4dCore#recur}. */
+  private final boolean vector;
   private final int maxRows;
   private final PackedMatrix w;
   private final float[] b;
@@ -38,6 +42,9 @@ final class S4dKernel implements CoreKernel {
   private final double[] d;
   /** [maxRows, ldz]: u, then the readout's argument, activated in place. */
   private final float[] z;
+  /** One row's u and readout sums, per channel. */
+  private final double[] u;
+  private final double[] acc;
 
   S4dKernel(S4dCore core, BatchOps ops, int maxRows) {
     if (maxRows < 1) {
@@ -48,6 +55,7 @@ final class S4dKernel implements CoreKernel {
     this.hidden = core.hiddenSize();
     this.modes = core.modes();
     this.hm = core.stateEntries();
+    this.vector = ops.vectorApi();
     this.maxRows = maxRows;
     this.w = new PackedMatrix(core.inputSize(), hidden, ops.lanes());
     this.b = new float[w.paddedCols()];
@@ -60,6 +68,8 @@ final class S4dKernel implements CoreKernel {
     this.ci = new double[hm];
     this.d = new double[hidden];
     this.z = new float[maxRows * w.paddedCols()];
+    this.u = new double[hidden];
+    this.acc = new double[hidden];
   }
 
   @Override
@@ -93,21 +103,17 @@ final class S4dKernel implements CoreKernel {
     ops.gemm(rows, x, xOff, ldx, w, b, z, 0, ldz);
     for (int r = 0; r < rows; r++) {
       int re = r * s + hidden;
-      int im = re + hm;
       int zr = r * ldz;
       for (int h = 0; h < hidden; h++) {
-        double u = z[zr + h];
-        double acc = 0;
-        for (int i = h * modes, end = i + modes; i < end; i++) {
-          double pr = stateIn[re + i];
-          double pi = stateIn[im + i];
-          double nr = lr[i] * pr - li[i] * pi + br[i] * u;
-          double ni = lr[i] * pi + li[i] * pr + bi[i] * u;
-          stateOut[re + i] = (float) nr;
-          stateOut[im + i] = (float) ni;
-          acc += cr[i] * nr - ci[i] * ni;
-        }
-        z[zr + h] = (float) (2 * acc + d[h] * u);
+        u[h] = z[zr + h];
+      }
+      if (vector) {
+        StateSpaceLanes.step(hidden, modes, lr, li, br, bi, cr, ci, stateIn, re, stateOut, re, u, acc);
+      } else {
+        S4dCore.recur(hidden, modes, lr, li, br, bi, cr, ci, stateIn, re, stateOut, re, u, acc);
+      }
+      for (int h = 0; h < hidden; h++) {
+        z[zr + h] = (float) (2 * acc[h] + d[h] * u[h]);
       }
     }
     ops.tanh(rows, hidden, z, 0, ldz);

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p><b>States.</b> The outputs need no state but σ. The states after each step ({@link Pass#copyState}, which
  * R2D2 reads for every step of every unroll) come from the recurrence {@code s_t = λ s_{t−1} + β u_t} in double,
  * run once over the pass on the first such call after a forward: the closed form {@code λ^{t+1} σ + Σ_j λ^{t−j} β
- * u_j} per step would cost O(T²) per state. They are kept in float ({@code T B 2 H M} floats), allocated with the
+ * u_j} per step would cost O(T²) per state. They are kept in float ({@code T B 2 M H} floats), allocated with the
  * first call.
  *
  * <p><b>Backward</b> over {@code [t0, t0 + W)} from {@code σ = s_{t0−1}} (held constant; its value by the closed
@@ -119,21 +119,21 @@ final class S4dTraining implements CoreTraining {
     final float[] uz;     // [n, ldz]: u = x W_in + b_in, time-major rows
     final double[] uT;    // [B, H, T]: u per (row, channel), contiguous in time
     final float[] s0;     // [B, S]: the initial state
-    final double[] pr;    // [H M, T + 1]: Re λ^k
-    final double[] pi;    // [H M, T + 1]: Im λ^k
+    final double[] pr;    // [M H, T + 1]: Re λ^k
+    final double[] pi;    // [M H, T + 1]: Im λ^k
     final double[] kern;  // [H, T]: K_k
     final float[] y;      // [n, H]: the outputs
     final double[] csr;   // [M]: C σ of one (row, channel)
     final double[] csi;
-    /** [n, 2 H M]: Re s, Im s after each step, by the recurrence on the first copyState after a forward. */
+    /** [n, 2 M H]: Re s, Im s after each step, by the recurrence on the first copyState after a forward. */
     float[] states;
     boolean statesValid;
     final double[] gw;    // [T]: g_τ of one (row, channel)
     final double[] du;    // [T]: du_τ of one (row, channel)
     final float[] dU;     // [n, H], window rows
-    final double[] sgr;   // [B, H M]: ∇σ
+    final double[] sgr;   // [B, M H]: ∇σ
     final double[] sgi;
-    final double[] gcr;   // [H M]: ∇C, ∇λ, ∇β
+    final double[] gcr;   // [M H]: ∇C, ∇λ, ∇β
     final double[] gci;
     final double[] glr;
     final double[] gli;
@@ -235,7 +235,7 @@ final class S4dTraining implements CoreTraining {
       for (int h = 0; h < hs; h++) {
         for (int k = 0; k < time; k++) {
           double acc = 0;
-          for (int i = h * m; i < (h + 1) * m; i++) {
+          for (int i = h; i < hm; i += hs) {
             acc += cbr[i] * pr[i * tp + k] - cbi[i] * pi[i * tp + k];
           }
           kern[h * time + k] = 2 * acc;
@@ -246,7 +246,7 @@ final class S4dTraining implements CoreTraining {
           int base = (b * hs + h) * time;
           int kb = h * time;
           for (int k = 0; k < m; k++) {
-            int i = h * m + k;
+            int i = k * hs + h;
             double sr = s0[b * ss + hs + i];
             double si = s0[b * ss + hs + hm + i];
             csr[k] = cr[i] * sr - ci[i] * si;
@@ -255,7 +255,7 @@ final class S4dTraining implements CoreTraining {
           for (int t = 0; t < time; t++) {
             double init = 0;
             for (int k = 0; k < m; k++) {
-              int p = (h * m + k) * tp + t + 1;
+              int p = (k * hs + h) * tp + t + 1;
               init += csr[k] * pr[p] - csi[k] * pi[p];
             }
             double conv = 0;
@@ -283,7 +283,7 @@ final class S4dTraining implements CoreTraining {
           double bi = disc[3 * hm + i];
           double sr = s0[b * ss + hs + i];
           double si = s0[b * ss + hs + hm + i];
-          int base = (b * hs + i / m) * time;
+          int base = (b * hs + i % hs) * time;
           for (int t = 0; t < time; t++) {
             double u = uT[base + t];
             double nr = lr * sr - li * si + br * u;
@@ -345,7 +345,7 @@ final class S4dTraining implements CoreTraining {
         }
       }
       for (int h = 0; h < hs; h++) {
-        for (int i = h * m; i < (h + 1) * m; i++) {
+        for (int i = h; i < hm; i += hs) {
           throughKernelAndHold(i, h, tw);
         }
       }
@@ -361,7 +361,7 @@ final class S4dTraining implements CoreTraining {
         grad[aIm + i] = (float) gbi[i];
       }
       for (int h = 0; h < hs; h++) {
-        grad[gradOff + core.logDtOffset() + h] = (float) (disc[6 * hm + h * m] * dDt[h]);
+        grad[gradOff + core.logDtOffset() + h] = (float) (disc[6 * hm + h] * dDt[h]);
         grad[gradOff + core.dOffset() + h] = (float) dD[h];
       }
       WeightGradient wg = windows.computeIfAbsent(nw, k -> new WeightGradient(ops, nw, in, hs));
@@ -407,7 +407,7 @@ final class S4dTraining implements CoreTraining {
         }
         du[tau] = acc;
       }
-      for (int i = h * m; i < (h + 1) * m; i++) {
+      for (int i = h; i < hm; i += hs) {
         int ip = i * tp;
         double lr = disc[i];
         double li = disc[hm + i];

@@ -39,7 +39,8 @@ class S4dCoreTest extends RecurrentCoreContract {
 
   /**
    * u = x Win + bin; per channel h, mode n: Δ = e^ℓ, A = −e^α + iω, Ā = e^{ΔA}, B̄ = (Ā − 1)/A, s' = Ā s + B̄ u;
-   * y = tanh(2 Re Σ C s' + D u). Layout Win, bin, logDt, Are, Aim, Cre, Cim, D; state [y | Re s | Im s].
+   * y = tanh(2 Re Σ C s' + D u). Layout Win, bin, logDt, Are, Aim, Cre, Cim, D (the last five [M, H]); state [y |
+   * Re s | Im s], mode n of channel h at n H + h.
    */
   @Override
   protected double[] referenceStep(RecurrentCore core, double[] p, double[] x, double[] state) {
@@ -67,7 +68,7 @@ class S4dCoreTest extends RecurrentCoreContract {
       double dt = Math.exp(p[logDt + j]);
       double read = 0;
       for (int n = 0; n < m; n++) {
-        int i = j * m + n;
+        int i = n * h + j;
         double aRe = -Math.exp(p[are + i]);
         double aIm = p[aim + i];
         double mag = Math.exp(dt * aRe);
@@ -298,7 +299,7 @@ class S4dCoreTest extends RecurrentCoreContract {
     assertEquals(8, c.modes());
     assertEquals(HIDDEN + 2 * HIDDEN * 8, c.stateSize(), "state [y | Re s | Im s]");
     String[] names = {"s4d.Win", "s4d.bin", "s4d.logDt", "s4d.Are", "s4d.Aim", "s4d.Cre", "s4d.Cim", "s4d.D"};
-    int[][] shapes = {{IN, HIDDEN}, {1, HIDDEN}, {1, HIDDEN}, {HIDDEN, 8}, {HIDDEN, 8}, {HIDDEN, 8}, {HIDDEN, 8},
+    int[][] shapes = {{IN, HIDDEN}, {1, HIDDEN}, {1, HIDDEN}, {8, HIDDEN}, {8, HIDDEN}, {8, HIDDEN}, {8, HIDDEN},
         {1, HIDDEN}};
     List<ParamTensor> layout = c.layout();
     assertEquals(names.length, layout.size());
@@ -326,7 +327,7 @@ class S4dCoreTest extends RecurrentCoreContract {
     big.initialize(p, 0, new SplittableRandom(4));
     for (int i = 0; i < hm; i++) {
       assertEquals((float) Math.log(0.5), p[big.aReOffset() + i], "Re A = −exp(α) = −1/2");
-      assertEquals((float) (Math.PI * (i % 8)), p[big.aImOffset() + i], "Im A = πn");
+      assertEquals((float) (Math.PI * (i / 64)), p[big.aImOffset() + i], "Im A = πn (row n of [M, H])");
     }
     double lo = Double.MAX_VALUE;
     double hi = -Double.MAX_VALUE;
@@ -392,6 +393,42 @@ class S4dCoreTest extends RecurrentCoreContract {
     }
   }
 
+  /**
+   * The Vector API step ({@link dev.mnemo.agents.kernel.StateSpaceLanes}) and the plain loops ({@link
+   * S4dCore#recur}) give the same bits, for channel counts around the lane widths (full registers, tails, fewer
+   * channels than lanes) and several mode counts.
+   */
+  @Test
+  void theVectorApiStepGivesThePlainLoopsBits() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(BatchOps.vectorApiAvailable(), "needs jdk.incubator.vector");
+    java.util.Random r = new java.util.Random(5);
+    for (int hidden : new int[] {1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 40}) {
+      for (int modes : new int[] {1, 2, 8, 9}) {
+        int hm = hidden * modes;
+        double[][] coef = new double[6][hm];
+        for (double[] c : coef) {
+          for (int i = 0; i < hm; i++) {
+            c[i] = r.nextGaussian();
+          }
+        }
+        double[] u = new double[hidden];
+        for (int h = 0; h < hidden; h++) {
+          u[h] = r.nextGaussian();
+        }
+        float[] in = uniform(3 + 2 * hm, hidden * 31L + modes, 2.0);
+        float[] outA = new float[5 + 2 * hm];
+        float[] outB = new float[5 + 2 * hm];
+        double[] accA = new double[hidden];
+        double[] accB = new double[hidden];
+        dev.mnemo.agents.kernel.StateSpaceLanes.step(hidden, modes, coef[0], coef[1], coef[2], coef[3], coef[4],
+            coef[5], in, 3, outA, 5, u, accA);
+        S4dCore.recur(hidden, modes, coef[0], coef[1], coef[2], coef[3], coef[4], coef[5], in, 3, outB, 5, u, accB);
+        assertArrayEquals(outB, outA, "state, hidden " + hidden + ", modes " + modes);
+        assertArrayEquals(accB, accA, "readout, hidden " + hidden + ", modes " + modes);
+      }
+    }
+  }
+
   /** Keeps the probe allocation observable. */
   private float[] sink;
 
@@ -446,7 +483,7 @@ class S4dCoreTest extends RecurrentCoreContract {
     c.discretize(p, 0, disc);
     double[] want = reference(c, toDouble(p), new double[2], new double[c.stateSize()]);
     for (int i = 0; i < 6; i++) {
-      double u = 1 + i / 2;
+      double u = 1 + i % 3; // mode-major: entry i is channel i % H
       assertEquals(disc[12 + i] * u, out[3 + i], 1e-7, "Re s = Re B̄ u at " + (3 + i));
       assertEquals(disc[18 + i] * u, out[3 + 6 + i], 1e-7, "Im s = Im B̄ u at " + (9 + i));
     }
