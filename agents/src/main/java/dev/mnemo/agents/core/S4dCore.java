@@ -45,7 +45,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code Ā − 1} so that B̄ keeps its precision when {@code Δ|A|} is small (plain {@code Ā − 1} loses ~4 digits at
  * Δ = 1e-3), and with {@link StrictMath} so that every face and every JIT state sees the same bits.
  *
- * <p>Faces: the acting kernel steps the recurrence in float ({@link S4dKernel}); the training form is the
+ * <p>Faces: the acting kernel steps the recurrence ({@link S4dKernel}); the training form is the
  * parallel (convolution) form in double ({@link S4dTraining}): {@code y_t = tanh(Σ_{j<=t} K_{t−j} u_j + D u_t + 2 Re
  * Σ_n C_n Ā_n^{t+1} s_{−1,n})} with the SSM kernel {@code K_k = 2 Re Σ_n C_n Ā_n^k B̄_n}; the SameDiff graph steps
  * the recurrence from primitive ops (exp, expm1, cos, sin, products and sums of real and imaginary parts). Float
@@ -80,7 +80,10 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
     }
   }
 
-  /** N = {@value #DEFAULT_ORDER}, Δ in [{@value #DEFAULT_DT_MIN}, {@value #DEFAULT_DT_MAX}]: what {@code core = s4d} builds. */
+  /**
+   * N = {@value #DEFAULT_ORDER}, Δ in [{@value #DEFAULT_DT_MIN}, {@value #DEFAULT_DT_MAX}]: what {@code core = s4d}
+   * builds.
+   */
   public S4dCore(int inputSize, int hiddenSize) {
     this(inputSize, hiddenSize, DEFAULT_ORDER, DEFAULT_DT_MIN, DEFAULT_DT_MAX);
   }
@@ -211,10 +214,10 @@ public record S4dCore(int inputSize, int hiddenSize, int order, double dtMin, do
 
   /**
    * Ā and B̄ (and A, Δ) in double from the float parameters at {@code offset}, into {@code out}: seven blocks of
-   * {@code M H} doubles (mode-major, as the state), {@code [Re Ā | Im Ā | Re B̄ | Im B̄ | Re A | Im A | Δ (per entry)]}. With {@code a = Δ Re A},
-   * {@code b = Δ Im A}: {@code Ā = e^a (cos b + i sin b)}, and {@code Ā − 1 = (expm1(a) cos b − 2 sin²(b/2)) + i e^a
-   * sin b} keeps its relative precision when {@code |ΔA|} is small; {@code B̄ = (Ā − 1) conj(A) / |A|²}. StrictMath:
-   * the same bits in every JVM and JIT state. Allocates nothing.
+   * {@code M H} doubles (mode-major, as the state), {@code [Re Ā | Im Ā | Re B̄ | Im B̄ | Re A | Im A | Δ (per
+   * entry)]}. With {@code a = Δ Re A}, {@code b = Δ Im A}: {@code Ā = e^a (cos b + i sin b)}, and {@code Ā − 1 =
+   * (expm1(a) cos b − 2 sin²(b/2)) + i e^a sin b} keeps its relative precision when {@code |ΔA|} is small; {@code B̄
+   * = (Ā − 1) conj(A) / |A|²}. StrictMath: the same bits in every JVM and JIT state. Allocates nothing.
    */
   void discretize(float[] params, int offset, double[] out) {
     int hm = stateEntries();

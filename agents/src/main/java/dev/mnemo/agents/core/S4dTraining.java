@@ -37,7 +37,7 @@ import java.util.Map;
  *   ∇C    = Σ_b 2 conj(G σ) + 2 S0 conj(β)
  *   ∇β    = Σ_b φ conj(P)   + 2 S0 conj(C)          S0 = Σ_k dK_k conj(λ^k),  S1 = Σ_k k dK_k conj(λ^{k−1})
  *   ∇λ    = Σ_b [2 conj(C G' σ) + φ conj(W λ^{W−1} σ + β P')] + 2 S1 conj(C β)
- *   ∇σ    = 2 conj(C G) + φ conj(λ^W)                (the initial state's gradient: {@link S4dPass#initialStateGradient})
+ *   ∇σ    = 2 conj(C G) + φ conj(λ^W)          (the initial state's gradient: {@link S4dPass#initialStateGradient})
  * </pre>
  * then through the zero-order hold: {@code ∇λ += ∇β conj(1/A)}, {@code ∇A = ∇β conj(−β/A) + ∇λ conj(Δλ)}, {@code
  * dL/dΔ = Σ_n Re(conj(∇λ) A λ)}, {@code dL/dℓ = Δ dL/dΔ}, {@code dL/dα = Re A · Re ∇A}, {@code dL/dω = Im ∇A}; and
