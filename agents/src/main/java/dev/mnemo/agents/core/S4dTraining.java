@@ -49,7 +49,6 @@ final class S4dTraining implements CoreTraining {
   private final BatchOps ops;
   private final int in;
   private final int hs;
-  private final int m;
   private final int hm;
   private final PackedMatrix w;
   private final float[] bias;
@@ -69,7 +68,6 @@ final class S4dTraining implements CoreTraining {
     this.ops = ops;
     this.in = core.inputSize();
     this.hs = core.hiddenSize();
-    this.m = core.modes();
     this.hm = core.stateEntries();
     w = new PackedMatrix(in, hs, ops.lanes());
     bias = new float[w.paddedCols()];
@@ -107,7 +105,11 @@ final class S4dTraining implements CoreTraining {
     return new S4dPass(batch, time);
   }
 
-  /** One window; package-private for the test of the initial state's gradient. */
+  /**
+   * One window; package-private for the test of the initial state's gradient. Every array is laid out so that the
+   * innermost loop runs along channels (or along the {@code M H} entries, mode-major) and is element-wise, each
+   * element's sum taken in one fixed order: C2 may run such loops on vector registers without changing a bit.
+   */
   final class S4dPass implements Pass {
     final int bs;
     final int time;
@@ -117,20 +119,33 @@ final class S4dTraining implements CoreTraining {
     final int ss;
     final float[] xs;     // [n, in]: the inputs, kept for W_in's gradient
     final float[] uz;     // [n, ldz]: u = x W_in + b_in, time-major rows
-    final double[] uT;    // [B, H, T]: u per (row, channel), contiguous in time
+    final double[] u;     // [T, B, H]: u in double
     final float[] s0;     // [B, S]: the initial state
-    final double[] pr;    // [M H, T + 1]: Re λ^k
-    final double[] pi;    // [M H, T + 1]: Im λ^k
-    final double[] kern;  // [H, T]: K_k
+    final double[] pr;    // [T + 1, M H]: Re λ^k
+    final double[] pi;    // [T + 1, M H]: Im λ^k
+    final double[] kern;  // [T, H]: K_k
     final float[] y;      // [n, H]: the outputs
-    final double[] csr;   // [M]: C σ of one (row, channel)
+    final double[] csr;   // [B, M H]: C s_{−1}
     final double[] csi;
+    final double[] row0;  // [H]: scratch rows
+    final double[] row1;
     /** [n, 2 M H]: Re s, Im s after each step, by the recurrence on the first copyState after a forward. */
     float[] states;
+    double[] cur;         // [B, 2 M H]: the recurrence's running state
     boolean statesValid;
-    final double[] gw;    // [T]: g_τ of one (row, channel)
-    final double[] du;    // [T]: du_τ of one (row, channel)
+    final double[] g;     // [T, B, H]: g_τ, window rows
+    final double[] du;    // [T, B, H]: du_τ, window rows
     final float[] dU;     // [n, H], window rows
+    final double[] sr;    // [B, M H]: σ
+    final double[] si;
+    final double[] ar;    // [B, M H]: sums over steps: Σ λ^{t0−1−j} u_j, then G, G', P, P'
+    final double[] ai;
+    final double[] gr;
+    final double[] gi;
+    final double[] hr;
+    final double[] hi;
+    final double[] qr;
+    final double[] qi;
     final double[] sgr;   // [B, M H]: ∇σ
     final double[] sgi;
     final double[] gcr;   // [M H]: ∇C, ∇λ, ∇β
@@ -139,7 +154,11 @@ final class S4dTraining implements CoreTraining {
     final double[] gli;
     final double[] gbr;
     final double[] gbi;
-    final double[] dK;    // [H, T]
+    final double[] s0r;   // [M H]: S0, S1
+    final double[] s0i;
+    final double[] s1r;
+    final double[] s1i;
+    final double[] dK;    // [T, H]
     final double[] dD;    // [H]
     final double[] dDt;   // [H]
     final Map<Integer, WeightGradient> windows = new HashMap<>();
@@ -154,17 +173,29 @@ final class S4dTraining implements CoreTraining {
       this.ss = core.stateSize();
       xs = new float[n * in];
       uz = new float[n * ldz];
-      uT = new double[bs * hs * time];
+      u = new double[n * hs];
       s0 = new float[bs * ss];
-      pr = new double[hm * tp];
-      pi = new double[hm * tp];
-      kern = new double[hs * time];
+      pr = new double[tp * hm];
+      pi = new double[tp * hm];
+      kern = new double[time * hs];
       y = new float[n * hs];
-      csr = new double[m];
-      csi = new double[m];
-      gw = new double[time];
-      du = new double[time];
+      csr = new double[bs * hm];
+      csi = new double[bs * hm];
+      row0 = new double[hs];
+      row1 = new double[hs];
+      g = new double[n * hs];
+      du = new double[n * hs];
       dU = new float[n * hs];
+      sr = new double[bs * hm];
+      si = new double[bs * hm];
+      ar = new double[bs * hm];
+      ai = new double[bs * hm];
+      gr = new double[bs * hm];
+      gi = new double[bs * hm];
+      hr = new double[bs * hm];
+      hi = new double[bs * hm];
+      qr = new double[bs * hm];
+      qi = new double[bs * hm];
       sgr = new double[bs * hm];
       sgi = new double[bs * hm];
       gcr = new double[hm];
@@ -173,7 +204,11 @@ final class S4dTraining implements CoreTraining {
       gli = new double[hm];
       gbr = new double[hm];
       gbi = new double[hm];
-      dK = new double[hs * time];
+      s0r = new double[hm];
+      s0i = new double[hm];
+      s1r = new double[hm];
+      s1i = new double[hm];
+      dK = new double[time * hs];
       dD = new double[hs];
       dDt = new double[hs];
     }
@@ -211,58 +246,66 @@ final class S4dTraining implements CoreTraining {
       }
       System.arraycopy(state0, state0Off, s0, 0, bs * ss);
       ops.gemm(n, xs, 0, in, w, bias, uz, 0, ldz);
-      for (int t = 0; t < time; t++) {
-        for (int b = 0; b < bs; b++) {
-          int row = (t * bs + b) * ldz;
+      for (int r = 0; r < n; r++) {
+        for (int h = 0; h < hs; h++) {
+          u[r * hs + h] = uz[r * ldz + h];
+        }
+      }
+      // λ^k, k = 0..T, by repeated products.
+      Arrays.fill(pr, 0, hm, 1);
+      Arrays.fill(pi, 0, hm, 0);
+      for (int k = 0; k < time; k++) {
+        int a = k * hm;
+        int c = a + hm;
+        for (int i = 0; i < hm; i++) {
+          pr[c + i] = pr[a + i] * disc[i] - pi[a + i] * disc[hm + i];
+          pi[c + i] = pr[a + i] * disc[hm + i] + pi[a + i] * disc[i];
+        }
+      }
+      // K_k = 2 Re Σ_n C_n β_n λ_n^k, modes in order.
+      for (int k = 0; k < time; k++) {
+        Arrays.fill(row0, 0);
+        for (int base = 0; base < hm; base += hs) {
+          int p = k * hm + base;
           for (int h = 0; h < hs; h++) {
-            uT[(b * hs + h) * time + t] = uz[row + h];
+            row0[h] += cbr[base + h] * pr[p + h] - cbi[base + h] * pi[p + h];
           }
         }
-      }
-      for (int i = 0; i < hm; i++) {
-        double lr = disc[i];
-        double li = disc[hm + i];
-        double re = 1;
-        double im = 0;
-        for (int k = 0; k < tp; k++) {
-          pr[i * tp + k] = re;
-          pi[i * tp + k] = im;
-          double nr = re * lr - im * li;
-          im = re * li + im * lr;
-          re = nr;
-        }
-      }
-      for (int h = 0; h < hs; h++) {
-        for (int k = 0; k < time; k++) {
-          double acc = 0;
-          for (int i = h; i < hm; i += hs) {
-            acc += cbr[i] * pr[i * tp + k] - cbi[i] * pi[i * tp + k];
-          }
-          kern[h * time + k] = 2 * acc;
+        for (int h = 0; h < hs; h++) {
+          kern[k * hs + h] = 2 * row0[h];
         }
       }
       for (int b = 0; b < bs; b++) {
-        for (int h = 0; h < hs; h++) {
-          int base = (b * hs + h) * time;
-          int kb = h * time;
-          for (int k = 0; k < m; k++) {
-            int i = k * hs + h;
-            double sr = s0[b * ss + hs + i];
-            double si = s0[b * ss + hs + hm + i];
-            csr[k] = cr[i] * sr - ci[i] * si;
-            csi[k] = cr[i] * si + ci[i] * sr;
+        int sRe = b * ss + hs;
+        for (int i = 0; i < hm; i++) {
+          double a = s0[sRe + i];
+          double c = s0[sRe + hm + i];
+          csr[b * hm + i] = cr[i] * a - ci[i] * c;
+          csi[b * hm + i] = cr[i] * c + ci[i] * a;
+        }
+      }
+      // z_t = 2 Re Σ_n C σ λ^{t+1} + Σ_{j<=t} K_{t−j} u_j + D u_t: each sum in order (modes; j ascending).
+      for (int t = 0; t < time; t++) {
+        for (int b = 0; b < bs; b++) {
+          Arrays.fill(row0, 0);
+          Arrays.fill(row1, 0);
+          for (int base = 0; base < hm; base += hs) {
+            int p = (t + 1) * hm + base;
+            int c = b * hm + base;
+            for (int h = 0; h < hs; h++) {
+              row0[h] += csr[c + h] * pr[p + h] - csi[c + h] * pi[p + h];
+            }
           }
-          for (int t = 0; t < time; t++) {
-            double init = 0;
-            for (int k = 0; k < m; k++) {
-              int p = (k * hs + h) * tp + t + 1;
-              init += csr[k] * pr[p] - csi[k] * pi[p];
+          for (int j = 0; j <= t; j++) {
+            int kb = (t - j) * hs;
+            int ub = (j * bs + b) * hs;
+            for (int h = 0; h < hs; h++) {
+              row1[h] += kern[kb + h] * u[ub + h];
             }
-            double conv = 0;
-            for (int j = 0; j <= t; j++) {
-              conv += kern[kb + t - j] * uT[base + j];
-            }
-            y[(t * bs + b) * hs + h] = (float) (2 * init + conv + dd[h] * uT[base + t]);
+          }
+          int o = (t * bs + b) * hs;
+          for (int h = 0; h < hs; h++) {
+            y[o + h] = (float) (2 * row0[h] + row1[h] + dd[h] * u[o + h]);
           }
         }
       }
@@ -274,24 +317,31 @@ final class S4dTraining implements CoreTraining {
       int ld = 2 * hm;
       if (states == null) {
         states = new float[n * ld];
+        cur = new double[bs * ld];
       }
       for (int b = 0; b < bs; b++) {
-        for (int i = 0; i < hm; i++) {
-          double lr = disc[i];
-          double li = disc[hm + i];
-          double br = disc[2 * hm + i];
-          double bi = disc[3 * hm + i];
-          double sr = s0[b * ss + hs + i];
-          double si = s0[b * ss + hs + hm + i];
-          int base = (b * hs + i % hs) * time;
-          for (int t = 0; t < time; t++) {
-            double u = uT[base + t];
-            double nr = lr * sr - li * si + br * u;
-            si = lr * si + li * sr + bi * u;
-            sr = nr;
-            int o = (t * bs + b) * ld;
-            states[o + i] = (float) sr;
-            states[o + hm + i] = (float) si;
+        for (int i = 0; i < ld; i++) {
+          cur[b * ld + i] = s0[b * ss + hs + i];
+        }
+      }
+      for (int t = 0; t < time; t++) {
+        for (int b = 0; b < bs; b++) {
+          int c = b * ld;
+          int o = (t * bs + b) * ld;
+          int ub = (t * bs + b) * hs;
+          for (int base = 0; base < hm; base += hs) {
+            for (int h = 0; h < hs; h++) {
+              int i = base + h;
+              double a = cur[c + i];
+              double e = cur[c + hm + i];
+              double uv = u[ub + h];
+              double nr = disc[i] * a - disc[hm + i] * e + disc[2 * hm + i] * uv;
+              double ni = disc[i] * e + disc[hm + i] * a + disc[3 * hm + i] * uv;
+              cur[c + i] = nr;
+              cur[c + hm + i] = ni;
+              states[o + i] = (float) nr;
+              states[o + hm + i] = (float) ni;
+            }
           }
         }
       }
@@ -330,25 +380,27 @@ final class S4dTraining implements CoreTraining {
         int dxOff, int lddx, float[] grad, int gradOff) {
       CoreTraining.checkWindow(t0, tw, time);
       int nw = tw * bs;
-      Arrays.fill(gcr, 0);
-      Arrays.fill(gci, 0);
-      Arrays.fill(glr, 0);
-      Arrays.fill(gli, 0);
-      Arrays.fill(gbr, 0);
-      Arrays.fill(gbi, 0);
-      Arrays.fill(dK, 0);
-      Arrays.fill(dD, 0);
-      Arrays.fill(dDt, 0);
-      for (int b = 0; b < bs; b++) {
-        for (int h = 0; h < hs; h++) {
-          channelBackward(b, h, t0, tw, dOut, dOutOff, ldd, dFinalState);
+      initialState(t0);
+      // g_τ = (dy_τ + [τ = W−1] dF_y) (1 − y²), window rows.
+      for (int tau = 0; tau < tw; tau++) {
+        for (int b = 0; b < bs; b++) {
+          int o = (tau * bs + b) * hs;
+          int d = dOutOff + (tau * bs + b) * ldd;
+          int yo = ((t0 + tau) * bs + b) * hs;
+          boolean last = tau == tw - 1 && dFinalState != null;
+          for (int h = 0; h < hs; h++) {
+            double gy = last ? dOut[d + h] + (double) dFinalState[b * ss + h] : dOut[d + h];
+            double yv = y[yo + h];
+            g[o + h] = gy * (1 - yv * yv);
+          }
         }
       }
-      for (int h = 0; h < hs; h++) {
-        for (int i = h; i < hm; i += hs) {
-          throughKernelAndHold(i, h, tw);
-        }
+      convolutionTerms(t0, tw);
+      stateTerms(t0, tw, dFinalState);
+      for (int r = 0; r < nw * hs; r++) {
+        dU[r] = (float) du[r];
       }
+      kernelTermsAndHold(tw);
       int aRe = gradOff + core.aReOffset();
       int aIm = gradOff + core.aImOffset();
       int cRe = gradOff + core.cReOffset();
@@ -356,7 +408,7 @@ final class S4dTraining implements CoreTraining {
       for (int i = 0; i < hm; i++) {
         grad[cRe + i] = (float) gcr[i];
         grad[cIm + i] = (float) gci[i];
-        // throughKernelAndHold left ∇A in (gbr, gbi).
+        // kernelTermsAndHold left ∇A in (gbr, gbi).
         grad[aRe + i] = (float) (disc[4 * hm + i] * gbr[i]);
         grad[aIm + i] = (float) gbi[i];
       }
@@ -372,181 +424,261 @@ final class S4dTraining implements CoreTraining {
       }
     }
 
-    /**
-     * One (row, channel) of the window: g, du (written to dU), its share of dK and dD, σ and ∇σ, and its terms
-     * of ∇C, ∇λ, ∇β (summed over rows in order).
-     */
-    private void channelBackward(int b, int h, int t0, int tw, float[] dOut, int dOutOff, int ldd, float[] dFinal) {
-      int base = (b * hs + h) * time;
-      int u0 = base + t0;
-      for (int tau = 0; tau < tw; tau++) {
-        double gy = dOut[dOutOff + (tau * bs + b) * ldd + h];
-        if (tau == tw - 1 && dFinal != null) {
-          gy += dFinal[b * ss + h];
-        }
-        double yv = y[((t0 + tau) * bs + b) * hs + h];
-        gw[tau] = gy * (1 - yv * yv);
-      }
-      double gd = 0;
-      for (int tau = 0; tau < tw; tau++) {
-        gd += gw[tau] * uT[u0 + tau];
-      }
-      dD[h] += gd;
-      int kb = h * time;
-      for (int k = 0; k < tw; k++) {
-        double acc = 0;
-        for (int tau = k; tau < tw; tau++) {
-          acc += gw[tau] * uT[u0 + tau - k];
-        }
-        dK[kb + k] += acc;
-      }
-      for (int tau = 0; tau < tw; tau++) {
-        double acc = dd[h] * gw[tau];
-        for (int t2 = tau; t2 < tw; t2++) {
-          acc += kern[kb + t2 - tau] * gw[t2];
-        }
-        du[tau] = acc;
-      }
-      for (int i = h; i < hm; i += hs) {
-        int ip = i * tp;
-        double lr = disc[i];
-        double li = disc[hm + i];
-        double br = disc[2 * hm + i];
-        double bi = disc[3 * hm + i];
-        // σ = λ^{t0} s_{−1} + β Σ_{j<t0} λ^{t0−1−j} u_j
-        double sr = s0[b * ss + hs + i];
-        double si = s0[b * ss + hs + hm + i];
-        if (t0 > 0) {
-          double ar = 0;
-          double ai = 0;
-          for (int j = 0; j < t0; j++) {
-            double u = uT[base + j];
-            ar += pr[ip + t0 - 1 - j] * u;
-            ai += pi[ip + t0 - 1 - j] * u;
-          }
-          double qr = pr[ip + t0];
-          double qi = pi[ip + t0];
-          double nr = qr * sr - qi * si + (br * ar - bi * ai);
-          si = qr * si + qi * sr + (br * ai + bi * ar);
-          sr = nr;
-        }
-        double gr = 0;
-        double gi = 0;
-        double hr = 0;
-        double hi = 0;
-        for (int tau = 0; tau < tw; tau++) {
-          double g = gw[tau];
-          gr += g * pr[ip + tau + 1];
-          gi += g * pi[ip + tau + 1];
-          double gk = g * (tau + 1);
-          hr += gk * pr[ip + tau];
-          hi += gk * pi[ip + tau];
-        }
-        // ∇C += 2 conj(G σ)
-        gcr[i] += 2 * (gr * sr - gi * si);
-        gci[i] -= 2 * (gr * si + gi * sr);
-        // ∇σ = 2 conj(C G)
-        double sgR = 2 * (cr[i] * gr - ci[i] * gi);
-        double sgI = -2 * (cr[i] * gi + ci[i] * gr);
-        // ∇λ += 2 conj(C G' σ)
-        double chr = cr[i] * hr - ci[i] * hi;
-        double chi = cr[i] * hi + ci[i] * hr;
-        glr[i] += 2 * (chr * sr - chi * si);
-        gli[i] -= 2 * (chr * si + chi * sr);
-        if (dFinal != null) {
-          double fr = dFinal[b * ss + hs + i];
-          double fi = dFinal[b * ss + hs + hm + i];
-          double ppr = 0;
-          double ppi = 0;
-          double qpr = 0;
-          double qpi = 0;
-          for (int tau = 0; tau < tw; tau++) {
-            double u = uT[u0 + tau];
-            ppr += pr[ip + tw - 1 - tau] * u;
-            ppi += pi[ip + tw - 1 - tau] * u;
-            if (tau < tw - 1) {
-              double uk = u * (tw - 1 - tau);
-              qpr += pr[ip + tw - 2 - tau] * uk;
-              qpi += pi[ip + tw - 2 - tau] * uk;
+    /** σ = s_{t0−1} = λ^{t0} s_{−1} + β Σ_{j<t0} λ^{t0−1−j} u_j, per row (the closed form). */
+    private void initialState(int t0) {
+      Arrays.fill(ar, 0);
+      Arrays.fill(ai, 0);
+      for (int b = 0; b < bs; b++) {
+        for (int j = 0; j < t0; j++) {
+          int p = (t0 - 1 - j) * hm;
+          int ub = (j * bs + b) * hs;
+          for (int base = 0; base < hm; base += hs) {
+            int c = b * hm + base;
+            for (int h = 0; h < hs; h++) {
+              ar[c + h] += pr[p + base + h] * u[ub + h];
+              ai[c + h] += pi[p + base + h] * u[ub + h];
             }
           }
-          // ∇β += φ conj(P)
-          gbr[i] += fr * ppr + fi * ppi;
-          gbi[i] += fi * ppr - fr * ppi;
-          // ∇λ += φ conj(W λ^{W−1} σ + β P')
-          double wr = tw * pr[ip + tw - 1];
-          double wi = tw * pi[ip + tw - 1];
-          double qr = wr * sr - wi * si + (br * qpr - bi * qpi);
-          double qi = wr * si + wi * sr + (br * qpi + bi * qpr);
-          glr[i] += fr * qr + fi * qi;
-          gli[i] += fi * qr - fr * qi;
-          // ∇σ += φ conj(λ^W)
-          sgR += fr * pr[ip + tw] + fi * pi[ip + tw];
-          sgI += fi * pr[ip + tw] - fr * pi[ip + tw];
-          // du_τ += Re(conj(φ) β λ^{W−1−τ})
-          double vr = fr * br + fi * bi;
-          double vi = fr * bi - fi * br;
-          for (int tau = 0; tau < tw; tau++) {
-            du[tau] += vr * pr[ip + tw - 1 - tau] - vi * pi[ip + tw - 1 - tau];
+        }
+        int p = t0 * hm;
+        for (int i = 0; i < hm; i++) {
+          int c = b * hm + i;
+          double a = s0[b * ss + hs + i];
+          double e = s0[b * ss + hs + hm + i];
+          sr[c] = pr[p + i] * a - pi[p + i] * e + (disc[2 * hm + i] * ar[c] - disc[3 * hm + i] * ai[c]);
+          si[c] = pr[p + i] * e + pi[p + i] * a + (disc[2 * hm + i] * ai[c] + disc[3 * hm + i] * ar[c]);
+        }
+      }
+    }
+
+    /** dK, dD and du's terms from D and the convolution, element-wise along channels. */
+    private void convolutionTerms(int t0, int tw) {
+      Arrays.fill(dK, 0);
+      Arrays.fill(dD, 0);
+      for (int k = 0; k < tw; k++) {
+        int kb = k * hs;
+        for (int tau = k; tau < tw; tau++) {
+          for (int b = 0; b < bs; b++) {
+            int go = (tau * bs + b) * hs;
+            int ub = ((t0 + tau - k) * bs + b) * hs;
+            for (int h = 0; h < hs; h++) {
+              dK[kb + h] += g[go + h] * u[ub + h];
+            }
           }
         }
-        sgr[b * hm + i] = sgR;
-        sgi[b * hm + i] = sgI;
       }
       for (int tau = 0; tau < tw; tau++) {
-        dU[(tau * bs + b) * hs + h] = (float) du[tau];
+        for (int b = 0; b < bs; b++) {
+          int go = (tau * bs + b) * hs;
+          int ub = ((t0 + tau) * bs + b) * hs;
+          for (int h = 0; h < hs; h++) {
+            dD[h] += g[go + h] * u[ub + h];
+          }
+        }
+      }
+      for (int tau = 0; tau < tw; tau++) {
+        for (int b = 0; b < bs; b++) {
+          int o = (tau * bs + b) * hs;
+          for (int h = 0; h < hs; h++) {
+            du[o + h] = dd[h] * g[o + h];
+          }
+          for (int t2 = tau; t2 < tw; t2++) {
+            int kb = (t2 - tau) * hs;
+            int go = (t2 * bs + b) * hs;
+            for (int h = 0; h < hs; h++) {
+              du[o + h] += kern[kb + h] * g[go + h];
+            }
+          }
+        }
       }
     }
 
     /**
-     * Entry i's kernel terms of ∇C, ∇β, ∇λ (from dK), then the zero-order hold back to A and Δ: leaves ∇A in
-     * (gbr, gbi) and adds dL/dΔ to dDt[h].
+     * The terms through the window's initial state and, with dLoss/dFinalState, through the final one: per row
+     * and entry the sums G, G' (and P, P'), then ∇C, ∇λ, ∇β (summed over rows in order), ∇σ, and du's φ term.
      */
-    private void throughKernelAndHold(int i, int h, int tw) {
-      int ip = i * tp;
-      int kb = h * time;
-      double s0r = 0;
-      double s0i = 0;
-      double s1r = 0;
-      double s1i = 0;
-      for (int k = 0; k < tw; k++) {
-        double dk = dK[kb + k];
-        s0r += dk * pr[ip + k];
-        s0i -= dk * pi[ip + k];
-        if (k > 0) {
-          s1r += dk * k * pr[ip + k - 1];
-          s1i -= dk * k * pi[ip + k - 1];
+    private void stateTerms(int t0, int tw, float[] dFinal) {
+      Arrays.fill(gcr, 0);
+      Arrays.fill(gci, 0);
+      Arrays.fill(glr, 0);
+      Arrays.fill(gli, 0);
+      Arrays.fill(gbr, 0);
+      Arrays.fill(gbi, 0);
+      Arrays.fill(gr, 0);
+      Arrays.fill(gi, 0);
+      Arrays.fill(hr, 0);
+      Arrays.fill(hi, 0);
+      for (int b = 0; b < bs; b++) {
+        for (int tau = 0; tau < tw; tau++) {
+          int go = (tau * bs + b) * hs;
+          int p1 = (tau + 1) * hm;
+          int p0 = tau * hm;
+          double k1 = tau + 1;
+          for (int base = 0; base < hm; base += hs) {
+            int c = b * hm + base;
+            for (int h = 0; h < hs; h++) {
+              double gv = g[go + h];
+              double gk = gv * k1;
+              gr[c + h] += gv * pr[p1 + base + h];
+              gi[c + h] += gv * pi[p1 + base + h];
+              hr[c + h] += gk * pr[p0 + base + h];
+              hi[c + h] += gk * pi[p0 + base + h];
+            }
+          }
         }
       }
-      double lr = disc[i];
-      double li = disc[hm + i];
-      double br = disc[2 * hm + i];
-      double bi = disc[3 * hm + i];
-      double ar = disc[4 * hm + i];
-      double ai = disc[5 * hm + i];
-      double dt = disc[6 * hm + i];
-      // ∇C += 2 S0 conj(β); ∇β += 2 S0 conj(C); ∇λ += 2 S1 conj(C β)
-      gcr[i] += 2 * (s0r * br + s0i * bi);
-      gci[i] += 2 * (s0i * br - s0r * bi);
-      double nbr = gbr[i] + 2 * (s0r * cr[i] + s0i * ci[i]);
-      double nbi = gbi[i] + 2 * (s0i * cr[i] - s0r * ci[i]);
-      double nlr = glr[i] + 2 * (s1r * cbr[i] + s1i * cbi[i]);
-      double nli = gli[i] + 2 * (s1i * cbr[i] - s1r * cbi[i]);
-      double norm = ar * ar + ai * ai;
-      // ∇λ += ∇β conj(1/A) = ∇β A / |A|²
-      nlr += (nbr * ar - nbi * ai) / norm;
-      nli += (nbr * ai + nbi * ar) / norm;
-      // ∇A = ∇β conj(−β/A) + ∇λ conj(Δ λ);  conj(−β/A) = −conj(β) A / |A|²
-      double xr = -(br * ar + bi * ai) / norm;
-      double xi = -(br * ai - bi * ar) / norm;
-      double gar = nbr * xr - nbi * xi + dt * (nlr * lr + nli * li);
-      double gai = nbr * xi + nbi * xr + dt * (nli * lr - nlr * li);
-      // dL/dΔ += Re(conj(∇λ) A λ)
-      double alr = ar * lr - ai * li;
-      double ali = ar * li + ai * lr;
-      dDt[h] += nlr * alr + nli * ali;
-      gbr[i] = gar;
-      gbi[i] = gai;
+      for (int b = 0; b < bs; b++) {
+        for (int i = 0; i < hm; i++) {
+          int c = b * hm + i;
+          double a = sr[c];
+          double e = si[c];
+          // ∇C += 2 conj(G σ)
+          gcr[i] += 2 * (gr[c] * a - gi[c] * e);
+          gci[i] -= 2 * (gr[c] * e + gi[c] * a);
+          // ∇σ = 2 conj(C G)
+          sgr[c] = 2 * (cr[i] * gr[c] - ci[i] * gi[c]);
+          sgi[c] = -2 * (cr[i] * gi[c] + ci[i] * gr[c]);
+          // ∇λ += 2 conj(C G' σ)
+          double chr = cr[i] * hr[c] - ci[i] * hi[c];
+          double chi = cr[i] * hi[c] + ci[i] * hr[c];
+          glr[i] += 2 * (chr * a - chi * e);
+          gli[i] -= 2 * (chr * e + chi * a);
+        }
+      }
+      if (dFinal == null) {
+        return;
+      }
+      Arrays.fill(ar, 0);
+      Arrays.fill(ai, 0);
+      Arrays.fill(qr, 0);
+      Arrays.fill(qi, 0);
+      for (int b = 0; b < bs; b++) {
+        for (int tau = 0; tau < tw; tau++) {
+          int ub = ((t0 + tau) * bs + b) * hs;
+          int p = (tw - 1 - tau) * hm;
+          for (int base = 0; base < hm; base += hs) {
+            int c = b * hm + base;
+            for (int h = 0; h < hs; h++) {
+              ar[c + h] += pr[p + base + h] * u[ub + h];
+              ai[c + h] += pi[p + base + h] * u[ub + h];
+            }
+          }
+          if (tau < tw - 1) {
+            int q = (tw - 2 - tau) * hm;
+            double kw = tw - 1 - tau;
+            for (int base = 0; base < hm; base += hs) {
+              int c = b * hm + base;
+              for (int h = 0; h < hs; h++) {
+                double uk = u[ub + h] * kw;
+                qr[c + h] += pr[q + base + h] * uk;
+                qi[c + h] += pi[q + base + h] * uk;
+              }
+            }
+          }
+        }
+      }
+      int pw = tw * hm;
+      int pw1 = (tw - 1) * hm;
+      for (int b = 0; b < bs; b++) {
+        int f = b * ss + hs;
+        for (int i = 0; i < hm; i++) {
+          int c = b * hm + i;
+          double fr = dFinal[f + i];
+          double fi = dFinal[f + hm + i];
+          double br = disc[2 * hm + i];
+          double bi = disc[3 * hm + i];
+          // ∇β += φ conj(P)
+          gbr[i] += fr * ar[c] + fi * ai[c];
+          gbi[i] += fi * ar[c] - fr * ai[c];
+          // ∇λ += φ conj(W λ^{W−1} σ + β P')
+          double wr = tw * pr[pw1 + i];
+          double wi = tw * pi[pw1 + i];
+          double xr = wr * sr[c] - wi * si[c] + (br * qr[c] - bi * qi[c]);
+          double xi = wr * si[c] + wi * sr[c] + (br * qi[c] + bi * qr[c]);
+          glr[i] += fr * xr + fi * xi;
+          gli[i] += fi * xr - fr * xi;
+          // ∇σ += φ conj(λ^W)
+          sgr[c] += fr * pr[pw + i] + fi * pi[pw + i];
+          sgi[c] += fi * pr[pw + i] - fr * pi[pw + i];
+          // du's φ term: Re(conj(φ) β λ^{W−1−τ}) = vr Re λ^k − vi Im λ^k (kept in (ar, ai) from here on)
+          ar[c] = fr * br + fi * bi;
+          ai[c] = fr * bi - fi * br;
+        }
+        for (int tau = 0; tau < tw; tau++) {
+          int o = (tau * bs + b) * hs;
+          int p = (tw - 1 - tau) * hm;
+          for (int base = 0; base < hm; base += hs) {
+            int c = b * hm + base;
+            for (int h = 0; h < hs; h++) {
+              du[o + h] += ar[c + h] * pr[p + base + h] - ai[c + h] * pi[p + base + h];
+            }
+          }
+        }
+      }
+    }
+
+    /**
+     * The kernel's terms of ∇C, ∇β, ∇λ (from dK), then the zero-order hold back to A and Δ: leaves ∇A in (gbr,
+     * gbi) and dL/dΔ in dDt.
+     */
+    private void kernelTermsAndHold(int tw) {
+      Arrays.fill(s0r, 0);
+      Arrays.fill(s0i, 0);
+      Arrays.fill(s1r, 0);
+      Arrays.fill(s1i, 0);
+      for (int k = 0; k < tw; k++) {
+        int kb = k * hs;
+        int p = k * hm;
+        for (int base = 0; base < hm; base += hs) {
+          for (int h = 0; h < hs; h++) {
+            double dk = dK[kb + h];
+            s0r[base + h] += dk * pr[p + base + h];
+            s0i[base + h] -= dk * pi[p + base + h];
+          }
+        }
+        if (k > 0) {
+          int q = (k - 1) * hm;
+          for (int base = 0; base < hm; base += hs) {
+            for (int h = 0; h < hs; h++) {
+              double dk = dK[kb + h] * k;
+              s1r[base + h] += dk * pr[q + base + h];
+              s1i[base + h] -= dk * pi[q + base + h];
+            }
+          }
+        }
+      }
+      Arrays.fill(dDt, 0);
+      for (int i = 0; i < hm; i++) {
+        double lr = disc[i];
+        double li = disc[hm + i];
+        double br = disc[2 * hm + i];
+        double bi = disc[3 * hm + i];
+        double are = disc[4 * hm + i];
+        double aim = disc[5 * hm + i];
+        double dt = disc[6 * hm + i];
+        // ∇C += 2 S0 conj(β); ∇β += 2 S0 conj(C); ∇λ += 2 S1 conj(C β)
+        gcr[i] += 2 * (s0r[i] * br + s0i[i] * bi);
+        gci[i] += 2 * (s0i[i] * br - s0r[i] * bi);
+        double nbr = gbr[i] + 2 * (s0r[i] * cr[i] + s0i[i] * ci[i]);
+        double nbi = gbi[i] + 2 * (s0i[i] * cr[i] - s0r[i] * ci[i]);
+        double nlr = glr[i] + 2 * (s1r[i] * cbr[i] + s1i[i] * cbi[i]);
+        double nli = gli[i] + 2 * (s1i[i] * cbr[i] - s1r[i] * cbi[i]);
+        double norm = are * are + aim * aim;
+        // ∇λ += ∇β conj(1/A) = ∇β A / |A|²
+        nlr += (nbr * are - nbi * aim) / norm;
+        nli += (nbr * aim + nbi * are) / norm;
+        // ∇A = ∇β conj(−β/A) + ∇λ conj(Δ λ);  conj(−β/A) = −conj(β) A / |A|²
+        double xr = -(br * are + bi * aim) / norm;
+        double xi = -(br * aim - bi * are) / norm;
+        double gar = nbr * xr - nbi * xi + dt * (nlr * lr + nli * li);
+        double gai = nbr * xi + nbi * xr + dt * (nli * lr - nlr * li);
+        // dL/dΔ += Re(conj(∇λ) A λ), modes in order
+        double alr = are * lr - aim * li;
+        double ali = are * li + aim * lr;
+        dDt[i % hs] += nlr * alr + nli * ali;
+        gbr[i] = gar;
+        gbi[i] = gai;
+      }
     }
   }
 }
