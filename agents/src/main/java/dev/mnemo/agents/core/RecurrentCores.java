@@ -3,7 +3,7 @@ package dev.mnemo.agents.core;
 import java.util.List;
 
 /**
- * The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn | linattn | fwp | lmu |
+ * The cores a config can name ({@code core = lstm | gru | ln_gru | elman | indrnn | linattn | fwp | lmu | s4d |
  * framestack | mlp}; the last two are the memory-less controls) and how to build one.
  */
 public final class RecurrentCores {
@@ -13,7 +13,8 @@ public final class RecurrentCores {
   /** Config names of every core, in the order docs and benchmarks list them. */
   public static List<String> names() {
     return List.of(LstmCore.NAME, GruCore.NAME, LayerNormGruCore.NAME, ElmanCore.NAME, IndRnnCore.NAME,
-        LinearAttentionCore.NAME, FastWeightCore.NAME, LmuCore.NAME, FrameStackCore.FRAME_STACK, FrameStackCore.MLP);
+        LinearAttentionCore.NAME, FastWeightCore.NAME, LmuCore.NAME, S4dCore.NAME,
+        FrameStackCore.FRAME_STACK, FrameStackCore.MLP);
   }
 
   /** The core called {@code name} with the given input and hidden widths. */
@@ -27,6 +28,7 @@ public final class RecurrentCores {
       case LinearAttentionCore.NAME -> new LinearAttentionCore(inputSize, hiddenSize);
       case FastWeightCore.NAME -> new FastWeightCore(inputSize, hiddenSize);
       case LmuCore.NAME -> new LmuCore(inputSize, hiddenSize);
+      case S4dCore.NAME -> new S4dCore(inputSize, hiddenSize);
       case FrameStackCore.FRAME_STACK -> FrameStackCore.frameStack(inputSize, hiddenSize);
       case FrameStackCore.MLP -> FrameStackCore.mlp(inputSize, hiddenSize);
       default -> throw new IllegalArgumentException("unknown recurrent core '" + name + "'; known: " + names());

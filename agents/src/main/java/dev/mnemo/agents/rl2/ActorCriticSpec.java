@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * @param numActions discrete actions
  * @param encoderSizes Dense+ReLU widths before the core (may be empty)
  * @param coreName the core's config name ({@code ln_gru}, {@code gru}, {@code lstm}, {@code elman}, {@code indrnn},
- *     {@code linattn}, {@code fwp}, {@code lmu}, {@code framestack}, {@code mlp})
+ *     {@code linattn}, {@code fwp}, {@code lmu}, {@code s4d}, {@code framestack}, {@code mlp})
  * @param coreSize the core's hidden size H
  * @param headSizes hidden Dense+ReLU widths of each head (may be empty: linear heads)
  * @param separateValueNetwork whether the value has its own encoder and core

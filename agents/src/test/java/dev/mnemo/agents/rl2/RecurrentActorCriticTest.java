@@ -46,7 +46,7 @@ class RecurrentActorCriticTest {
 
   static Stream<ActorCriticSpec> specs() {
     List<ActorCriticSpec> out = new ArrayList<>();
-    for (String core : new String[] {"lstm", "gru", "ln_gru", "elman", "indrnn", "linattn", "fwp", "lmu"}) {
+    for (String core : new String[] {"lstm", "gru", "ln_gru", "elman", "indrnn", "linattn", "fwp", "lmu", "s4d"}) {
       for (boolean separate : new boolean[] {true, false}) {
         out.add(new ActorCriticSpec(IN, NA, List.of(), core, H, List.of(), separate));
         out.add(new ActorCriticSpec(IN, NA, List.of(6), core, H, List.of(5), separate));

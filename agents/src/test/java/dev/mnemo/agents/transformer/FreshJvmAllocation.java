@@ -17,15 +17,15 @@ import java.util.concurrent.TimeUnit;
  * failed after TransformerActorCriticPolicyTest had stepped a width-6 Transformer). The loop comes from a static
  * no-argument method of the test class that builds it; the probe warms it up
  * ({@link TransformerFixtures#warmUntilNoAllocation}), checks that the allocation counter sees an array, and measures
- * one more run.
+ * one more run. Public for the recurrent cores' kernel checks (S4dCoreTest), which the same JIT history hits.
  */
-final class FreshJvmAllocation {
+public final class FreshJvmAllocation {
 
   private FreshJvmAllocation() {
   }
 
   /** Bytes allocated by one run of {@code owner.factory()}'s loop after warming it up in a fresh JVM. */
-  static long bytesPerRun(Class<?> owner, String factory, int minRounds, int maxRounds)
+  public static long bytesPerRun(Class<?> owner, String factory, int minRounds, int maxRounds)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",

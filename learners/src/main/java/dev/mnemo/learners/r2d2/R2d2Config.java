@@ -23,7 +23,7 @@ import java.util.Set;
  * @param gamma discount
  * @param encoderSizes Dense+ReLU widths before the core (the paper's torso is a conv net; vectors use this)
  * @param core the recurrent core: {@code lstm} (the paper's), {@code gru}, {@code ln_gru}, {@code elman}, {@code indrnn},
- *     {@code linattn}, {@code fwp}, {@code lmu}, or the memory-less controls {@code framestack} and {@code mlp}
+ *     {@code linattn}, {@code fwp}, {@code lmu}, {@code s4d}, or the memory-less controls {@code framestack} and {@code mlp}
  * @param coreSize the core's hidden size ({@code lstm_size} is accepted as a deprecated alias)
  * @param headSize hidden width of each dueling stream
  * @param batchSize sequences per update

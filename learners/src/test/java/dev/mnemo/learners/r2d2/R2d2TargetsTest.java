@@ -41,7 +41,7 @@ class R2d2TargetsTest {
   static final double MUST_DIFFER = 100 * TOL;
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"lstm", "gru", "indrnn", "linattn", "fwp", "lmu"})
+  @ValueSource(strings = {"lstm", "gru", "indrnn", "linattn", "fwp", "lmu", "s4d"})
   void targetsUseTheTargetNetworkUnrolledFromTheStoredState(String core) {
     R2d2Config c = config(core, true);
     R2d2Learner l = trainedLearner(c);
@@ -65,7 +65,7 @@ class R2d2TargetsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"lstm", "gru", "indrnn", "linattn", "fwp", "lmu"})
+  @ValueSource(strings = {"lstm", "gru", "indrnn", "linattn", "fwp", "lmu", "s4d"})
   void zeroStateAblationUnrollsBothNetworksFromZeros(String core) {
     R2d2Config c = config(core, false);
     R2d2Learner l = trainedLearner(c);

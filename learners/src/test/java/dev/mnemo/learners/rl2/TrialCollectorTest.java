@@ -27,7 +27,7 @@ class TrialCollectorTest {
   static Stream<Arguments> envsAndCores() {
     List<Arguments> out = new ArrayList<>();
     for (String env : new String[] {BANDIT, MDP}) {
-      for (String core : new String[] {"ln_gru", "gru", "lstm", "elman", "indrnn", "linattn", "fwp", "lmu"}) {
+      for (String core : new String[] {"ln_gru", "gru", "lstm", "elman", "indrnn", "linattn", "fwp", "lmu", "s4d"}) {
         out.add(Arguments.of(env, core));
       }
     }
