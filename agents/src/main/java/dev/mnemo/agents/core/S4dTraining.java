@@ -110,10 +110,7 @@ final class S4dTraining implements CoreTraining {
    * innermost loop runs along channels (or along the {@code M H} entries, mode-major) and is element-wise, each
    * element's sum taken in one fixed order: C2 may run such loops on vector registers without changing a bit.
    */
-  final class S4dPass implements Pass {
-    final int bs;
-    final int time;
-    final int n;
+  final class S4dPass extends WindowPass {
     final int tp;
     final int ldz;
     final int ss;
@@ -164,10 +161,7 @@ final class S4dTraining implements CoreTraining {
     final Map<Integer, WeightGradient> windows = new HashMap<>();
 
     S4dPass(int bs, int time) {
-      CoreTraining.checkShape(bs, time);
-      this.bs = bs;
-      this.time = time;
-      this.n = bs * time;
+      super(bs, time);
       this.tp = time + 1;
       this.ldz = w.paddedCols();
       this.ss = core.stateSize();
@@ -211,16 +205,6 @@ final class S4dTraining implements CoreTraining {
       dK = new double[time * hs];
       dD = new double[hs];
       dDt = new double[hs];
-    }
-
-    @Override
-    public int batch() {
-      return bs;
-    }
-
-    @Override
-    public int time() {
-      return time;
     }
 
     @Override
