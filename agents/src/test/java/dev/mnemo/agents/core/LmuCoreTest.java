@@ -277,9 +277,6 @@ class LmuCoreTest extends RecurrentCoreContract {
     }
   }
 
-  /** Keeps the probe allocation observable. */
-  private float[] sink;
-
   /**
    * A load and 200 steps allocate nothing once compiled. The Vector API kernel is measured in a fresh JVM ({@link
    * dev.mnemo.agents.transformer.FreshJvmAllocation}): in the test JVM, what earlier tests had C2 compile decides it
@@ -292,20 +289,8 @@ class LmuCoreTest extends RecurrentCoreContract {
       assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRun(LmuCoreTest.class,
           "vectorAllocationLoop", 40, 2000), "Vector API kernel: bytes allocated by a load and 200 steps");
     }
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    Runnable loop = allocationLoop(new ScalarOps());
-    long probe = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-    sink = new float[1000];
-    assertTrue(mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - probe >= 4000,
-        "the allocation counter must see a 4000-byte array, or the zero below proves nothing");
-    long allocated = -1;
-    for (int w = 0; w < 400 && (w < 40 || allocated != 0); w++) {
-      long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-      loop.run();
-      allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-    }
-    assertEquals(0L, allocated, "plain-loop kernel: bytes allocated by a load and 200 steps after the warm-up");
+    assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRunInThisJvm(
+        allocationLoop(new ScalarOps()), 40, 400), "plain-loop kernel: bytes allocated by a load and 200 steps");
   }
 
   /** The fresh JVM's loop (FreshJvmAllocation calls it by name). */

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * failed after TransformerActorCriticPolicyTest had stepped a width-6 Transformer). The loop comes from a static
  * no-argument method of the test class that builds it; the probe warms it up
  * ({@link TransformerFixtures#warmUntilNoAllocation}), checks that the allocation counter sees an array, and measures
- * one more run. Public for the recurrent cores' kernel checks (S4dCoreTest), which the same JIT history hits.
+ * one more run. Public for the recurrent cores' kernel checks (S4dCoreTest, LmuCoreTest), which the same JIT history
+ * hits.
  */
 public final class FreshJvmAllocation {
 
@@ -41,6 +42,29 @@ public final class FreshJvmAllocation {
     return Long.parseLong(line.substring("allocated ".length()).trim());
   }
 
+  /**
+   * Bytes allocated by one run of {@code loop} in this JVM after the warm-up ({@link
+   * TransformerFixtures#warmUntilNoAllocation}), having checked that the allocation counter sees an array (or a zero
+   * would prove nothing). For loops whose compiled form the test JVM's history cannot change (plain loops, no Vector
+   * API), and the probe's own measurement.
+   */
+  public static long bytesPerRunInThisJvm(Runnable loop, int minRounds, int maxRounds) {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+      throw new IllegalStateException("this JVM cannot measure per-thread allocation");
+    }
+    long id = Thread.currentThread().getId();
+    long probe = mx.getThreadAllocatedBytes(id);
+    Probe.sink = new float[1000];
+    if (mx.getThreadAllocatedBytes(id) - probe < 4000) {
+      throw new IllegalStateException("the allocation counter must see a 4000-byte array, or a zero proves nothing");
+    }
+    TransformerFixtures.warmUntilNoAllocation(loop, minRounds, maxRounds);
+    long before = mx.getThreadAllocatedBytes(id);
+    loop.run();
+    return mx.getThreadAllocatedBytes(id) - before;
+  }
+
   /** The fresh JVM's entry point; args: the test class, its loop factory, min and max warm-up runs. */
   static final class Probe {
     static float[] sink;
@@ -49,20 +73,8 @@ public final class FreshJvmAllocation {
       Method m = Class.forName(args[0]).getDeclaredMethod(args[1]);
       m.setAccessible(true);
       Runnable loop = (Runnable) m.invoke(null);
-      com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      if (!mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
-        throw new IllegalStateException("this JVM cannot measure per-thread allocation");
-      }
-      long id = Thread.currentThread().getId();
-      long probe = mx.getThreadAllocatedBytes(id);
-      sink = new float[1000];
-      if (mx.getThreadAllocatedBytes(id) - probe < 4000) {
-        throw new IllegalStateException("the allocation counter must see a 4000-byte array, or a zero proves nothing");
-      }
-      TransformerFixtures.warmUntilNoAllocation(loop, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-      long before = mx.getThreadAllocatedBytes(id);
-      loop.run();
-      System.out.println("allocated " + (mx.getThreadAllocatedBytes(id) - before));
+      System.out.println("allocated " + bytesPerRunInThisJvm(loop, Integer.parseInt(args[2]),
+          Integer.parseInt(args[3])));
     }
   }
 }
