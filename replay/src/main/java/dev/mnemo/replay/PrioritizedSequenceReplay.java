@@ -265,6 +265,48 @@ public final class PrioritizedSequenceReplay implements SequenceSink, AutoClosea
     }
   }
 
+  /** Floats of storage per sequence: the float record a sample reads for each row (bench baselines). */
+  public int storedFloatsPerSequence() {
+    return recordLength;
+  }
+
+  /** Ints of storage per sequence: the int record a sample reads for each row (bench baselines). */
+  public int storedIntsPerSequence() {
+    return 2 * len;
+  }
+
+  /**
+   * Copies the stored records of {@code slots[0..n)} as they lie in storage, row {@code k}'s float record to
+   * {@code floats[k * storedFloatsPerSequence()]} and its int record to {@code ints[k * storedIntsPerSequence()]}:
+   * one arraycopy per record, under the lock as a sample. It reads exactly the storage bytes a sample of those
+   * slots reads, without the sample's descent, weights or split into a batch's fields; the bench
+   * measures sampling against it ("the same bytes from the same storage"). Allocates nothing.
+   *
+   * @throws IllegalArgumentException if a slot is outside the capacity or the arrays are too small
+   */
+  public void copyStoredRecords(int[] slots, int n, float[] floats, int[] ints) {
+    int intsPer = 2 * len;
+    if (n < 0 || n > slots.length || (long) n * recordLength > floats.length || (long) n * intsPer > ints.length) {
+      throw new IllegalArgumentException("copyStoredRecords: " + n + " records of " + recordLength + " floats and "
+          + intsPer + " ints do not fit slots " + slots.length + ", floats " + floats.length + ", ints "
+          + ints.length);
+    }
+    for (int k = 0; k < n; k++) {
+      if (slots[k] < 0 || slots[k] >= capacity) {
+        throw new IllegalArgumentException("slot[" + k + "] must be in [0, " + capacity + "), got " + slots[k]);
+      }
+    }
+    lock.lock();
+    try {
+      for (int k = 0; k < n; k++) {
+        System.arraycopy(records[slots[k]], 0, floats, k * recordLength, recordLength);
+        System.arraycopy(intRecords[slots[k]], 0, ints, k * intsPer, intsPer);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // ------------------------------------------------------------------------------------ priorities
 
   /** Updates the priorities of the rows of a sampled batch; see {@link #updatePriorities(int[], long[], float[], int)}. */

@@ -223,4 +223,48 @@ class PrioritizedSequenceReplayTest {
     long bytes = mx.getThreadAllocatedBytes(tid) - before;
     assertTrue(bytes < 5000, "5000 inserts and 1250 samples allocated " + bytes + " bytes (expected none)");
   }
+
+  /**
+   * The bench's storage baseline reads the stored records of the given slots, whole: the rows of a sampled
+   * batch are found in them field by field (the layout a sample splits), in the order of the slots.
+   */
+  @Test
+  void copyStoredRecordsCopiesTheRecordsASampleReads() throws InterruptedException {
+    PrioritizedSequenceReplay r = filled(config(6, 1, 1, 4), new float[] {1, 2, 3, 4, 5, 6});
+    SequenceBatch b = r.newBatch(4);
+    r.sample(b);
+    int fl = r.storedFloatsPerSequence();
+    int il = r.storedIntsPerSequence();
+    int t = b.length();
+    assertEquals(t * (b.obsSize() + 5 + b.numActions()) + b.stateSize(), fl);
+    assertEquals(2 * t, il);
+    float[] floats = new float[4 * fl];
+    int[] ints = new int[4 * il];
+    r.copyStoredRecords(b.slots, 4, floats, ints);
+    int obsFloats = t * b.obsSize();
+    for (int k = 0; k < 4; k++) {
+      int f = k * fl;
+      assertArrayEq(b.obs, k * obsFloats, floats, f, obsFloats, "obs", k);
+      assertArrayEq(b.rewards, k * t, floats, f + obsFloats, t, "rewards", k);
+      assertArrayEq(b.episodeStarts, k * t, floats, f + obsFloats + 4 * t, t, "episodeStarts", k);
+      assertArrayEq(b.state0, k * b.stateSize(), floats, f + obsFloats + 5 * t, b.stateSize(), "state0", k);
+      for (int s = 0; s < t; s++) {
+        assertEquals(b.actions[k * t + s], ints[k * il + s], "actions of row " + k);
+        assertEquals(b.prevActions[k * t + s], ints[k * il + t + s], "prevActions of row " + k);
+      }
+    }
+    IllegalArgumentException slot = assertThrows(IllegalArgumentException.class,
+        () -> r.copyStoredRecords(new int[] {6}, 1, floats, ints));
+    assertTrue(slot.getMessage().contains("slot[0]"), slot.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> r.copyStoredRecords(b.slots, 4, new float[fl], ints));
+    assertThrows(IllegalArgumentException.class, () -> r.copyStoredRecords(b.slots, 5, floats, ints));
+  }
+
+  private static void assertArrayEq(float[] expected, int eOff, float[] actual, int aOff, int n, String field,
+      int row) {
+    for (int i = 0; i < n; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[eOff + i]), Float.floatToRawIntBits(actual[aOff + i]),
+          field + " of row " + row + " at " + i);
+    }
+  }
 }
