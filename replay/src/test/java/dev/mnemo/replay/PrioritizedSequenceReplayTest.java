@@ -225,6 +225,46 @@ class PrioritizedSequenceReplayTest {
   }
 
   /**
+   * Records longer than a page (sample touches every 4 KB page of a sampled record before copying it): rows come
+   * out whole at every record length around the page strides, and sampling still allocates nothing.
+   */
+  @Test
+  void multiPageRecordsSampleWholeAndAllocateNothing() throws InterruptedException {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    for (int obs : new int[] {250, 251, 256, 511, 700}) { // float records of 1022 to 2822 floats (T = 4)
+      SequenceConfig seq = new SequenceConfig(1, 2, 1, 2, obs, 6, 3, false, true, SequenceBoundary.EPISODE);
+      PrioritizedSequenceReplay r = new PrioritizedSequenceReplay(
+          new ReplayConfig(8, seq, 0.9, 0.6, 1.0, 1e-6, RateLimiterConfig.minSize(1), 3));
+      SequenceBatch one = r.newBatch(1);
+      for (int id = 0; id < 8; id++) {
+        fill(one, 0, id);
+        r.accept(one, 0, id + 1f);
+      }
+      SequenceBatch batch = r.newBatch(5);
+      long before = 0;
+      int seen = 0;
+      for (int round = 0; round < 2; round++) {
+        if (round == 1) {
+          before = mx.getThreadAllocatedBytes(tid);
+        }
+        for (int i = 0; i < 400; i++) {
+          r.sample(batch, 1, TimeUnit.SECONDS);
+          if (round == 0) {
+            for (int k = 0; k < 5; k++) {
+              seen |= 1 << ReplayFixtures.verify(batch, k);
+            }
+          }
+        }
+      }
+      long bytes = mx.getThreadAllocatedBytes(tid) - before;
+      assertTrue(bytes < 2000, "obs " + obs + ": 400 samples allocated " + bytes + " bytes (expected none)");
+      assertEquals(0xFF, seen, "obs " + obs + ": every sequence is sampled at some point");
+    }
+  }
+
+  /**
    * The bench's storage baseline reads the stored records of the given slots, whole: the rows of a sampled
    * batch are found in them field by field (the layout a sample splits), in the order of the slots.
    */

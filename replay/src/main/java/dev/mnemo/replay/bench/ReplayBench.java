@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * records of 64 consecutive slots at a random first slot (records allocated one after another, the nearest to
  * one contiguous 712 KB range of the storage), and the records of 64 uniformly random slots in ascending
  * order, as a stratified sample's slots are: exactly the bytes a sample reads, from the same places, so that
- * ratio is the sampler's own cost (descent, weights, the split into the batch's fields).
+ * ratio is the sampler's own cost (descent, weights, page touches, the split into the batch's fields).
  *
  * <p>Arguments ({@code key=value}, all optional): {@code capacity} sequences (default 4096),
  * {@code batch} (64), {@code obs} (16), {@code state} (64), {@code reps} sampled batches per round (1000),
