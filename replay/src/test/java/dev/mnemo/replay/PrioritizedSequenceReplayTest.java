@@ -223,4 +223,88 @@ class PrioritizedSequenceReplayTest {
     long bytes = mx.getThreadAllocatedBytes(tid) - before;
     assertTrue(bytes < 5000, "5000 inserts and 1250 samples allocated " + bytes + " bytes (expected none)");
   }
+
+  /**
+   * Records longer than a page (sample touches every 4 KB page of a sampled record before copying it): rows come
+   * out whole at every record length around the page strides, and sampling still allocates nothing.
+   */
+  @Test
+  void multiPageRecordsSampleWholeAndAllocateNothing() throws InterruptedException {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    for (int obs : new int[] {250, 251, 256, 511, 700}) { // float records of 1022 to 2822 floats (T = 4)
+      SequenceConfig seq = new SequenceConfig(1, 2, 1, 2, obs, 6, 3, false, true, SequenceBoundary.EPISODE);
+      PrioritizedSequenceReplay r = new PrioritizedSequenceReplay(
+          new ReplayConfig(8, seq, 0.9, 0.6, 1.0, 1e-6, RateLimiterConfig.minSize(1), 3));
+      SequenceBatch one = r.newBatch(1);
+      for (int id = 0; id < 8; id++) {
+        fill(one, 0, id);
+        r.accept(one, 0, id + 1f);
+      }
+      SequenceBatch batch = r.newBatch(5);
+      long before = 0;
+      int seen = 0;
+      for (int round = 0; round < 2; round++) {
+        if (round == 1) {
+          before = mx.getThreadAllocatedBytes(tid);
+        }
+        for (int i = 0; i < 400; i++) {
+          r.sample(batch, 1, TimeUnit.SECONDS);
+          if (round == 0) {
+            for (int k = 0; k < 5; k++) {
+              seen |= 1 << ReplayFixtures.verify(batch, k);
+            }
+          }
+        }
+      }
+      long bytes = mx.getThreadAllocatedBytes(tid) - before;
+      assertTrue(bytes < 2000, "obs " + obs + ": 400 samples allocated " + bytes + " bytes (expected none)");
+      assertEquals(0xFF, seen, "obs " + obs + ": every sequence is sampled at some point");
+    }
+  }
+
+  /**
+   * The bench's storage baseline reads the stored records of the given slots, whole: the rows of a sampled
+   * batch are found in them field by field (the layout a sample splits), in the order of the slots.
+   */
+  @Test
+  void copyStoredRecordsCopiesTheRecordsASampleReads() throws InterruptedException {
+    PrioritizedSequenceReplay r = filled(config(6, 1, 1, 4), new float[] {1, 2, 3, 4, 5, 6});
+    SequenceBatch b = r.newBatch(4);
+    r.sample(b);
+    int fl = r.storedFloatsPerSequence();
+    int il = r.storedIntsPerSequence();
+    int t = b.length();
+    assertEquals(t * (b.obsSize() + 5 + b.numActions()) + b.stateSize(), fl);
+    assertEquals(2 * t, il);
+    float[] floats = new float[4 * fl];
+    int[] ints = new int[4 * il];
+    r.copyStoredRecords(b.slots, 4, floats, ints);
+    int obsFloats = t * b.obsSize();
+    for (int k = 0; k < 4; k++) {
+      int f = k * fl;
+      assertArrayEq(b.obs, k * obsFloats, floats, f, obsFloats, "obs", k);
+      assertArrayEq(b.rewards, k * t, floats, f + obsFloats, t, "rewards", k);
+      assertArrayEq(b.episodeStarts, k * t, floats, f + obsFloats + 4 * t, t, "episodeStarts", k);
+      assertArrayEq(b.state0, k * b.stateSize(), floats, f + obsFloats + 5 * t, b.stateSize(), "state0", k);
+      for (int s = 0; s < t; s++) {
+        assertEquals(b.actions[k * t + s], ints[k * il + s], "actions of row " + k);
+        assertEquals(b.prevActions[k * t + s], ints[k * il + t + s], "prevActions of row " + k);
+      }
+    }
+    IllegalArgumentException slot = assertThrows(IllegalArgumentException.class,
+        () -> r.copyStoredRecords(new int[] {6}, 1, floats, ints));
+    assertTrue(slot.getMessage().contains("slot[0]"), slot.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> r.copyStoredRecords(b.slots, 4, new float[fl], ints));
+    assertThrows(IllegalArgumentException.class, () -> r.copyStoredRecords(b.slots, 5, floats, ints));
+  }
+
+  private static void assertArrayEq(float[] expected, int eOff, float[] actual, int aOff, int n, String field,
+      int row) {
+    for (int i = 0; i < n; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[eOff + i]), Float.floatToRawIntBits(actual[aOff + i]),
+          field + " of row " + row + " at " + i);
+    }
+  }
 }

@@ -17,6 +17,7 @@ class ReplayBenchSmokeTest {
         "state=8");
     String out = bytes.toString(StandardCharsets.UTF_8);
     for (String figure : new String[] {"sequences/s", "System.arraycopy of the same bytes", "ratio", "target <= 2.0x",
+        "replay's own storage", "records of 64 consecutive slots", "records of 64 random slots",
         "bytes allocated per insert", "bytes allocated per sample", "bytes allocated per step",
         "raw payload", "checkpoint:"}) {
       assertTrue(out.contains(figure), "bench output lacks '" + figure + "':\n" + out);
