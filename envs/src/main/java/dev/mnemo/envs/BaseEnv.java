@@ -120,6 +120,17 @@ public abstract class BaseEnv implements Env {
     return value;
   }
 
+  /**
+   * {@code reward} when {@code a == b}, {@code -reward} otherwise (the same bits as the select), without a
+   * branch: POPGym's tasks pay {@code action == answer ? scale : -scale}, a comparison with the policy's action
+   * the branch predictor cannot guess, and the JIT compiles a float select to a branch on x86. Stepping one env
+   * hides the mispredictions; a {@link VectorEnv} stepping 64 pays each in full.
+   */
+  public static float matchReward(int a, int b, float reward) {
+    int x = a ^ b; // sign bit of x | -x: set iff a != b
+    return Float.intBitsToFloat(Float.floatToRawIntBits(reward) ^ ((x | -x) & 0x8000_0000));
+  }
+
   /** Sets {@code obs[offset .. offset+n)} to the one-hot encoding of {@code index}. */
   public static void oneHot(float[] obs, int offset, int n, int index) {
     for (int i = 0; i < n; i++) {
