@@ -35,6 +35,10 @@ class VectorEnvInPlaceTest {
     envs.add(() -> new PrevActionReward(EnvRegistry.make("popgym/RepeatPrevious-Easy")));
     envs.add(() -> new ObservationNoise(EnvRegistry.make("popgym/RepeatFirst-Easy"), 0.3));
     envs.add(() -> new VectorEnvTest.Countdown(5));
+    // Small mazes, so random walks reach the ends (terminal rewards) and walk back onto the start (the cue).
+    envs.add(() -> EnvRegistry.make("imaze?length=1&arm=1"));
+    envs.add(() -> EnvRegistry.make("imaze?length=2&arm=3"));
+    envs.add(() -> EnvRegistry.make("tmaze?length=1"));
     return envs;
   }
 
