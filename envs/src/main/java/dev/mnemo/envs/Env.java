@@ -24,6 +24,28 @@ public interface Env extends AutoCloseable {
   /** Applies {@code action} in {@code [0, spec().numActions())}. */
   Step step(int action);
 
+  /**
+   * The same transition as {@link #step}{@code (action)}, delivered into row {@code row} of a batch laid out as
+   * {@link VectorEnv}'s buffers are: the next observation into {@code obs[row*obsSize .. (row+1)*obsSize)}, the
+   * reward into {@code rewards[row]}, the flags into {@code terminated[row]} and {@code truncated[row]}. The env
+   * ends in the state {@code step(action)} would leave it in, but the {@link Step} it owns is not guaranteed to
+   * hold this transition afterwards (an env that writes the batch row directly leaves its Step's observation
+   * stale). This default steps and copies; envs override it to skip the copy and the round trip through their
+   * Step, which is most of the per-copy cost a vector env adds to a cheap env.
+   *
+   * @return whether the episode ended (terminated or truncated)
+   */
+  default boolean stepInto(int action, int row, float[] obs, float[] rewards, boolean[] terminated,
+      boolean[] truncated) {
+    Step s = step(action);
+    int n = s.obs.length;
+    System.arraycopy(s.obs, 0, obs, row * n, n);
+    rewards[row] = s.reward;
+    terminated[row] = s.terminated;
+    truncated[row] = s.truncated;
+    return s.terminated || s.truncated;
+  }
+
   /** Releases what the env holds outside this JVM; idempotent. In-process envs hold nothing. */
   @Override
   default void close() {

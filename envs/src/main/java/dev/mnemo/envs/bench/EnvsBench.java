@@ -19,20 +19,23 @@ import java.util.Locale;
  *
  * <p>Each cell warms up (JIT) for as long as it measures. Rates are steps per CPU-second of the
  * measuring thread (so per core, and robust to other processes sharing the machine); the wall-clock
- * vector rate is printed too. Each environment is
+ * vector rate is printed too. CPU time does not shield a loop from the caches other processes evict, so the
+ * three loops of an env take turns in short slices and each reports its median slice. Each environment is
  * measured in a fresh class loader, so the JIT profiles its call sites as a real run would (one env
  * type per JVM) instead of seeing every env type at the same call site. The same-run baseline is the
  * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand.
  *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
- * (default 64), {@code --filter TEXT} only ids containing TEXT, {@code --shared-jit true} to measure
- * everything in one class loader.
+ * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
+ * only ids containing TEXT, {@code --shared-jit true} to measure everything in one class loader.
  */
 public final class EnvsBench {
   /** POPGym paper, Python, single env on a laptop. */
   static final double POPGYM_POSITION_ONLY_CARTPOLE = 218_000;
   static final double POPGYM_REPEAT_PREVIOUS = 136_000;
   private static final int ACTIONS = 1 << 14;
+  /** Measuring slices per cell, interleaved across the three loops; the median is reported. */
+  static final int DEFAULT_ROUNDS = 5;
 
   private EnvsBench() {}
 
@@ -44,34 +47,37 @@ public final class EnvsBench {
     double seconds = 0.5;
     int n = 64;
     String filter = "";
+    int rounds = DEFAULT_ROUNDS;
     boolean sharedJit = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
-            + " default 64), --filter TEXT (ids containing TEXT), --shared-jit true|false");
+            + " default 64), --rounds R (interleaved slices per cell, median reported, default " + DEFAULT_ROUNDS
+            + "), --filter TEXT (ids containing TEXT), --shared-jit true|false");
         return;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: "
-            + "--seconds S, --n N, --filter TEXT, --shared-jit true|false");
+            + "--seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false");
       }
       String v = args[++i];
       switch (a) {
         case "--seconds" -> seconds = number(a, v);
         case "--n" -> n = (int) number(a, v);
+        case "--rounds" -> rounds = (int) number(a, v);
         case "--filter" -> filter = v;
         case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("envs bench: unknown option '" + a
-            + "'; options: --seconds S, --n N, --filter TEXT, --shared-jit true|false");
+            + "'; options: --seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false");
       }
     }
-    if (!(seconds > 0) || n < 1) {
-      throw new IllegalArgumentException("envs bench: --seconds must be > 0 and --n >= 1, got "
-          + seconds + ", " + n);
+    if (!(seconds > 0) || n < 1 || rounds < 1) {
+      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, got "
+          + seconds + ", " + n + ", " + rounds);
     }
-    List<Row> rows = measureAll(seconds, n, filter, !sharedJit);
-    print(out, rows, n, seconds);
+    List<Row> rows = measureAll(seconds, n, rounds, filter, !sharedJit);
+    print(out, rows, n, seconds, rounds);
   }
 
   private static double number(String option, String value) {
@@ -83,14 +89,14 @@ public final class EnvsBench {
     }
   }
 
-  static List<Row> measureAll(double seconds, int n, String filter, boolean isolate) {
+  static List<Row> measureAll(double seconds, int n, int rounds, String filter, boolean isolate) {
     List<Row> rows = new ArrayList<>();
     for (EnvInfo info : EnvRegistry.list()) {
       String id = info.id();
       if (!id.contains(filter)) {
         continue;
       }
-      double[] r = isolate ? measureIsolated(id, seconds, n) : measureOne(id, seconds, n);
+      double[] r = isolate ? measureIsolated(id, seconds, n, rounds) : measureOne(id, seconds, n, rounds);
       double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
           : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
       rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym));
@@ -98,28 +104,63 @@ public final class EnvsBench {
     return rows;
   }
 
-  /**
-   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s]} for one id. Public and
-   * static so {@link #measureIsolated} can call it reflectively in a fresh class loader.
-   */
+  /** {@link #measureOne(String, double, int, int)} with {@link #DEFAULT_ROUNDS} rounds. */
   public static double[] measureOne(String id, double seconds, int n) {
-    double[] single = single(id, seconds);
-    double[] vector = vector(id, n, seconds);
-    double[] hand = handLoop(id, n, seconds);
-    return new double[] {single[0], vector[0], vector[1], hand[0]};
+    return measureOne(id, seconds, n, DEFAULT_ROUNDS);
+  }
+
+  /**
+   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s]} for one id,
+   * each the median over {@code rounds} slices of {@code seconds / rounds}. The three loops are warmed up first,
+   * then measured in turn, slice after slice, so a change of machine load (other processes taking the caches or
+   * the core) falls on all three alike instead of on whichever loop ran at the time. Public and static so
+   * {@link #measureIsolated} can call it reflectively in a fresh class loader.
+   */
+  public static double[] measureOne(String id, double seconds, int n, int rounds) {
+    Loop[] loops = {single(id), vector(id, n), handLoop(id, n)};
+    for (Loop loop : loops) {
+      run(loop, warmUpNanos(seconds), new double[1]);
+    }
+    double[][] cpu = new double[loops.length][rounds];
+    double[][] wall = new double[loops.length][rounds];
+    long slice = (long) (seconds * 1e9 / rounds);
+    double[] sink = new double[1];
+    for (int r = 0; r < rounds; r++) {
+      for (int l = 0; l < loops.length; l++) {
+        long startCpu = cpuNanos();
+        long start = System.nanoTime();
+        long steps = run(loops[l], slice, sink);
+        long wallNanos = System.nanoTime() - start;
+        cpu[l][r] = steps / ((cpuNanos() - startCpu) / 1e9);
+        wall[l][r] = steps / (wallNanos / 1e9);
+      }
+    }
+    consume(sink[0]);
+    return new double[] {median(cpu[0]), median(cpu[1]), median(wall[1]), median(cpu[2])};
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int m = v.length / 2;
+    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
 
   /** Runs {@link #measureOne} with this module's classes loaded afresh (fresh JIT profiles). */
   static double[] measureIsolated(String id, double seconds, int n) {
+    return measureIsolated(id, seconds, n, DEFAULT_ROUNDS);
+  }
+
+  static double[] measureIsolated(String id, double seconds, int n, int rounds) {
     java.security.CodeSource src = EnvsBench.class.getProtectionDomain().getCodeSource();
     if (src == null || src.getLocation() == null) {
-      return measureOne(id, seconds, n);
+      return measureOne(id, seconds, n, rounds);
     }
     try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
         new java.net.URL[] {src.getLocation()}, ClassLoader.getPlatformClassLoader())) {
       Class<?> bench = Class.forName(EnvsBench.class.getName(), true, loader);
-      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class)
-          .invoke(null, id, seconds, n);
+      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class, int.class)
+          .invoke(null, id, seconds, n, rounds);
     } catch (ReflectiveOperationException | java.io.IOException e) {
       throw new IllegalStateException("envs bench: could not measure " + id + " in its own class loader",
           e);
@@ -154,24 +195,26 @@ public final class EnvsBench {
    * copy, so {@code vec/sgl} prices the vectorisation itself. (Until 2026-12 this loop neither read the
    * observation nor derived seeds, and the VectorEnv looked 0.14-0.96x as fast for doing more.)
    */
-  static double[] single(String id, double seconds) {
+  static Loop single(String id) {
     Env env = EnvRegistry.make(id);
     int[] actions = randomActions(env.spec().numActions(), 1);
     float[] input = new float[env.spec().obsSize()];
     env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, 0));
     long[] episode = {1};
     int[] k = {0};
-    return measure(seconds, 4096, () -> {
+    return new Loop(4096, () -> {
       double sum = 0;
+      int j = k[0];
       for (int c = 0; c < 4096; c++) {
-        Step s = env.step(actions[k[0]]);
-        k[0] = (k[0] + 1) & (ACTIONS - 1);
+        Step s = env.step(actions[j]);
+        j = (j + 1) & (ACTIONS - 1);
         sum += s.reward;
         if (s.terminated || s.truncated) {
           s = env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, episode[0]++));
         }
         System.arraycopy(s.obs, 0, input, 0, input.length);
       }
+      k[0] = j;
       return sum + input[0];
     });
   }
@@ -181,7 +224,7 @@ public final class EnvsBench {
    * the reward, reset with the episode's seed), minus its checks and bookkeeping: {@code vec/hand} is the
    * VectorEnv's own overhead, apart from the cost of stepping n distinct envs instead of one.
    */
-  static double[] handLoop(String id, int n, double seconds) {
+  static Loop handLoop(String id, int n) {
     Env[] envs = new Env[n];
     int obsSize = 0;
     for (int i = 0; i < n; i++) {
@@ -197,12 +240,13 @@ public final class EnvsBench {
     java.util.Arrays.fill(episode, 1);
     int[] k = {0};
     int chunk = Math.max(1, 4096 / n);
-    return measure(seconds, (long) chunk * n, () -> {
+    return new Loop((long) chunk * n, () -> {
       double sum = 0;
+      int j = k[0];
       for (int c = 0; c < chunk; c++) {
         for (int i = 0; i < n; i++) {
-          Step s = envs[i].step(pool[k[0]]);
-          k[0] = (k[0] + 1) & (ACTIONS - 1);
+          Step s = envs[i].step(pool[j]);
+          j = (j + 1) & (ACTIONS - 1);
           rewards[i] = s.reward;
           if (s.terminated || s.truncated) {
             s = envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, episode[i]++));
@@ -211,12 +255,13 @@ public final class EnvsBench {
         }
         sum += rewards[0];
       }
+      k[0] = j;
       return sum;
     });
   }
 
   /** A VectorEnv of n copies: one call steps them all. */
-  static double[] vector(String id, int n, double seconds) {
+  static Loop vector(String id, int n) {
     VectorEnv venv = new VectorEnv(id, n, 7);
     int obsSize = venv.spec().obsSize();
     int[] pool = randomActions(venv.spec().numActions(), 2);
@@ -228,51 +273,36 @@ public final class EnvsBench {
     venv.reset(obs);
     int[] k = {0};
     int chunk = Math.max(1, 4096 / n);
-    return measure(seconds, (long) chunk * n, () -> {
+    return new Loop((long) chunk * n, () -> {
       double sum = 0;
+      int j = k[0];
       for (int c = 0; c < chunk; c++) {
         for (int i = 0; i < n; i++) {
-          actions[i] = pool[k[0]];
-          k[0] = (k[0] + 1) & (ACTIONS - 1);
+          actions[i] = pool[j];
+          j = (j + 1) & (ACTIONS - 1);
         }
         venv.step(actions, obs, rewards, terminated, truncated);
         sum += rewards[0];
       }
+      k[0] = j;
       return sum;
     });
   }
 
-  /**
-   * Runs {@code chunk} (env steps {@code stepsPerChunk}, returns a reward sum) through a JIT warm-up, then
-   * measures until {@code seconds} are spent: {steps per CPU-second, steps per wall-second}.
-   */
-  private static double[] measure(double seconds, long stepsPerChunk, java.util.function.DoubleSupplier chunk) {
-    double sink = 0;
-    long warmEnd = System.nanoTime() + warmUpNanos(seconds);
-    boolean measuring = false;
+  /** A measured loop: {@code chunk} takes {@code stepsPerChunk} env steps and returns a reward sum. */
+  record Loop(long stepsPerChunk, java.util.function.DoubleSupplier chunk) {}
+
+  /** Runs whole chunks of {@code loop} for {@code nanos} of wall time; returns the env steps taken. */
+  private static long run(Loop loop, long nanos, double[] sink) {
+    long end = System.nanoTime() + nanos;
     long steps = 0;
-    long start = 0;
-    long startCpu = 0;
-    long end = Long.MAX_VALUE;
-    while (true) {
-      sink += chunk.getAsDouble();
-      long now = System.nanoTime();
-      if (!measuring) {
-        if (now >= warmEnd) {
-          measuring = true;
-          startCpu = cpuNanos();
-          start = System.nanoTime();
-          end = start + (long) (seconds * 1e9);
-        }
-      } else {
-        steps += stepsPerChunk;
-        if (now >= end) {
-          consume(sink);
-          double cpu = (cpuNanos() - startCpu) / 1e9;
-          return new double[] {steps / cpu, steps / ((now - start) / 1e9)};
-        }
-      }
-    }
+    double sum = 0;
+    do {
+      sum += loop.chunk().getAsDouble();
+      steps += loop.stepsPerChunk();
+    } while (System.nanoTime() < end);
+    sink[0] += sum;
+    return steps;
   }
 
   private static void consume(double sink) {
@@ -281,9 +311,9 @@ public final class EnvsBench {
     }
   }
 
-  static void print(PrintStream out, List<Row> rows, int n, double seconds) {
+  static void print(PrintStream out, List<Row> rows, int n, double seconds, int rounds) {
     out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
-        + " %.2f s per cell, VectorEnv of %d%n", seconds, n);
+        + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d%n", seconds, rounds, n);
     out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %16s %10s%n", "env", "single", "hand x" + n,
         "vector", "vec/sgl", "vec/hand", "vector (wall)", "POPGym (Python)", "vec/POPGym");
     for (Row r : rows) {

@@ -86,13 +86,19 @@ public final class CartPole extends BaseEnv {
     xDot = rng.uniform(-0.05, 0.05);
     theta = rng.uniform(-0.05, 0.05);
     thetaDot = rng.uniform(-0.05, 0.05);
-    observe(obs);
+    observe(obs, 0);
   }
 
   @Override
   protected void onStep(int action, Step out) {
-    // Barto et al. (1983) with a frictionless track and pole, as in Gym.
-    double force = action == 1 ? FORCE_MAG : -FORCE_MAG;
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    // Barto et al. (1983) with a frictionless track and pole, as in Gym. The force's sign by arithmetic, not a
+    // select on the action (a branch the predictor cannot guess; exact, as a product with +-1 is).
+    double force = FORCE_MAG * (2 * action - 1);
     double cos = Math.cos(theta);
     double sin = Math.sin(theta);
     double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
@@ -107,24 +113,24 @@ public final class CartPole extends BaseEnv {
         || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
     out.truncated = !out.terminated && t >= maxSteps;
     out.reward = stepReward;
-    observe(out.obs);
+    observe(obs, off);
   }
 
-  private void observe(float[] obs) {
+  private void observe(float[] obs, int off) {
     switch (view) {
       case FULL -> {
-        obs[0] = (float) x;
-        obs[1] = (float) xDot;
-        obs[2] = (float) theta;
-        obs[3] = (float) thetaDot;
+        obs[off] = (float) x;
+        obs[off + 1] = (float) xDot;
+        obs[off + 2] = (float) theta;
+        obs[off + 3] = (float) thetaDot;
       }
       case POSITION -> {
-        obs[0] = noisy(x, 2 * X_THRESHOLD);
-        obs[1] = noisy(theta, 2 * THETA_THRESHOLD);
+        obs[off] = noisy(x, 2 * X_THRESHOLD);
+        obs[off + 1] = noisy(theta, 2 * THETA_THRESHOLD);
       }
       case VELOCITY -> {
-        obs[0] = noisy(xDot, Double.POSITIVE_INFINITY);
-        obs[1] = noisy(thetaDot, Double.POSITIVE_INFINITY);
+        obs[off] = noisy(xDot, Double.POSITIVE_INFINITY);
+        obs[off + 1] = noisy(thetaDot, Double.POSITIVE_INFINITY);
       }
     }
   }

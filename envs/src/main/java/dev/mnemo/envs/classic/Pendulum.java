@@ -54,11 +54,16 @@ public final class Pendulum extends BaseEnv {
   protected void onReset(float[] obs) {
     theta = rng.uniform(-Math.PI, Math.PI);
     thetaDot = rng.uniform(-1, 1);
-    observe(obs);
+    observe(obs, 0);
   }
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     double u = torque[action];
     double th = normalizeAngle(theta);
     double cost = th * th + 0.1 * thetaDot * thetaDot + 0.001 * u * u;
@@ -68,7 +73,7 @@ public final class Pendulum extends BaseEnv {
     double half = MAX_COST / 2;
     out.reward = (float) ((half - cost) / half / maxSteps);
     out.truncated = t >= maxSteps;
-    observe(out.obs);
+    observe(obs, off);
   }
 
   /** Maps an angle into [−π, π). */
@@ -80,8 +85,8 @@ public final class Pendulum extends BaseEnv {
     return r - Math.PI;
   }
 
-  private void observe(float[] obs) {
-    obs[0] = (float) Math.cos(theta);
-    obs[1] = (float) Math.sin(theta);
+  private void observe(float[] obs, int off) {
+    obs[off] = (float) Math.cos(theta);
+    obs[off + 1] = (float) Math.sin(theta);
   }
 }

@@ -55,6 +55,11 @@ public final class TMaze extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     if (pos == length && (action == NORTH || action == SOUTH)) {
       out.reward = (action == NORTH) == goalNorth ? GOAL_REWARD : PENALTY;
       out.terminated = true;
@@ -66,7 +71,11 @@ public final class TMaze extends BaseEnv {
       out.reward = PENALTY; // bumped into a wall
     }
     out.truncated = !out.terminated && t >= maxSteps;
-    observe(out.obs);
+    // observe() without the start's cue: t >= 1 here
+    float corridor = pos != length ? 1f : 0f;
+    obs[off] = corridor;
+    obs[off + 1] = 1f - corridor;
+    obs[off + 2] = corridor;
   }
 
   private void observe(float[] obs) {

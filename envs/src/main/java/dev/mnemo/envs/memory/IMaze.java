@@ -37,6 +37,8 @@ public final class IMaze extends BaseEnv {
   private int x;
   private int y;
   private boolean goalLeft;
+  /** {@link #goalLeft} as 0/1, for {@link #onStepInto}. */
+  private int goal;
 
   /**
    * @param length rows from the start to the bar, >= 1
@@ -65,6 +67,7 @@ public final class IMaze extends BaseEnv {
     x = 0;
     y = 0;
     goalLeft = rng.nextInt(2) == 0;
+    goal = goalLeft ? 1 : 0;
     observe(obs);
   }
 
@@ -82,6 +85,53 @@ public final class IMaze extends BaseEnv {
     }
     out.truncated = !out.terminated && t >= maxSteps;
     observe(out.obs);
+  }
+
+  /**
+   * {@link #onStep}'s rules with the moves, walls and observation in integer arithmetic, for a
+   * {@link dev.mnemo.envs.VectorEnv}: the action is the policy's, a coin flip to the branch predictor, and across
+   * 64 copies every mispredicted branch (a move's direction, a wall, each neighbour's float) costs as much as
+   * the rest of the step. Stepping one env keeps the branches: there the arithmetic would chain one step's
+   * position to the next, while predicted branches run ahead. {@code VectorEnvInPlaceTest} checks the two give
+   * the same transitions, bit for bit.
+   */
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    int odd = action & 1;
+    int nx = x + odd * (2 - action); // EAST +1, WEST -1
+    int ny = y + (odd ^ 1) * (action - 1); // SOUTH +1, NORTH -1
+    int moved = openBit(nx, ny);
+    int cx = x + (nx - x) * moved;
+    int cy = y + (ny - y) * moved;
+    x = cx;
+    y = cy;
+    if (cy == length && (cx == -arm || cx == arm)) { // the episode's last step: rare, predicted
+      out.reward = (cx == -arm) == goalLeft ? GOAL_REWARD : WRONG_END_REWARD;
+      out.terminated = true;
+    }
+    out.truncated = !out.terminated && t >= maxSteps;
+    obs[off] = openBit(cx, cy - 1);
+    obs[off + 1] = openBit(cx + 1, cy);
+    obs[off + 2] = openBit(cx, cy + 1);
+    obs[off + 3] = openBit(cx - 1, cy);
+    int start = isZero(cx) & isZero(cy); // back on the start cell: the cue shows again
+    obs[off + 4] = start & goal;
+    obs[off + 5] = start & (goal ^ 1);
+  }
+
+  /** {@link #open} as 0/1 without branches. */
+  private int openBit(int cx, int cy) {
+    return isZero(cx) & within(cy, 0, length) | isZero(cy - length) & within(cx, -arm, arm);
+  }
+
+  /** 1 when {@code x == 0}, else 0 (for {@code x > Integer.MIN_VALUE}). */
+  private static int isZero(int x) {
+    return ((x | -x) >>> 31) ^ 1;
+  }
+
+  /** 1 when {@code lo <= v <= hi}, else 0 (no overflow in {@code v - lo}, {@code hi - v}). */
+  private static int within(int v, int lo, int hi) {
+    return ((v - lo) | (hi - v)) >>> 31 ^ 1;
   }
 
   private boolean open(int cx, int cy) {

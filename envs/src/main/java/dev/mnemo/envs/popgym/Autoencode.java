@@ -36,27 +36,32 @@ public final class Autoencode extends BaseEnv {
     deck.shuffle(rng);
     watching = true;
     toRecite = deck.size();
-    show(obs, Deck.suit(deck.deal()));
+    show(obs, 0, Deck.suit(deck.deal()));
   }
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     if (watching) {
       int card = deck.deal();
       if (deck.remaining() == 0) {
         watching = false;
       }
-      show(out.obs, Deck.suit(card));
+      show(obs, off, Deck.suit(card));
     } else {
       out.terminated = toRecite == 1;
       int correct = Deck.suit(deck.dealtCard(--toRecite));
-      out.reward = action == correct ? scale : -scale;
-      show(out.obs, -1);
+      out.reward = matchReward(action, correct, scale);
+      show(obs, off, -1);
     }
   }
 
-  private void show(float[] obs, int suit) {
-    obs[0] = watching ? 1f : 0f;
-    oneHot(obs, 1, Deck.SUITS, suit);
+  private void show(float[] obs, int off, int suit) {
+    obs[off] = watching ? 1f : 0f;
+    oneHot(obs, off + 1, Deck.SUITS, suit);
   }
 }

@@ -70,22 +70,27 @@ public final class CountRecall extends BaseEnv {
     values.shuffle(rng);
     queries.shuffle(rng);
     Arrays.fill(counts, 0);
-    dealAndShow(obs);
+    dealAndShow(obs, 0);
   }
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     int answer = counts[query];
-    dealAndShow(out.obs);
-    out.reward = action == answer ? scale : -scale;
+    dealAndShow(obs, off);
+    out.reward = matchReward(action, answer, scale);
     out.terminated = values.remaining() == 0;
   }
 
-  private void dealAndShow(float[] obs) {
+  private void dealAndShow(float[] obs, int off) {
     int value = kind.of(values.deal());
     query = kind.of(queries.deal());
     counts[value]++;
-    oneHot(obs, 0, kind.distinct, value);
-    oneHot(obs, kind.distinct, kind.distinct, query);
+    oneHot(obs, off, kind.distinct, value);
+    oneHot(obs, off + kind.distinct, kind.distinct, query);
   }
 }

@@ -44,12 +44,19 @@ public final class HigherLower extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     out.terminated = deck.remaining() <= 1;
     int next = Deck.rank(deck.deal());
     if (next != current) {
-      out.reward = (next > current) == (action == HIGHER) ? scale : -scale;
+      // higher (1 or 0) against the guess (HIGHER = 0, LOWER = 1): a right guess differs from it
+      int higher = (current - next) >>> 31;
+      out.reward = -matchReward(higher, action, scale);
     }
     current = next;
-    oneHot(out.obs, 0, Deck.RANKS, current);
+    oneHot(obs, off, Deck.RANKS, current);
   }
 }

@@ -45,9 +45,18 @@ public final class MultiarmedBandit extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
-    boolean paid = rng.nextDouble() < p[action];
-    out.reward = paid ? scale : -scale;
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    // paid = nextDouble() < p[action], compared as bits (both in [0, 1), where a double's bits order as it
+    // does) so that the coin flip is not a branch: see matchReward
+    long draw = Double.doubleToRawLongBits(rng.nextDouble());
+    int paid = (int) ((draw - Double.doubleToRawLongBits(p[action])) >>> 63);
+    out.reward = matchReward(paid, 1, scale);
     out.truncated = t >= length;
-    oneHot(out.obs, 0, 2, paid ? 1 : 0);
+    obs[off] = 1 - paid;
+    obs[off + 1] = paid;
   }
 }

@@ -34,8 +34,13 @@ public final class RepeatFirst extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
-    out.reward = action == first ? scale : -scale;
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    out.reward = matchReward(action, first, scale);
     out.terminated = deck.remaining() == 1;
-    oneHot(out.obs, 0, Deck.SUITS, Deck.suit(deck.deal()));
+    oneHot(obs, off, Deck.SUITS, Deck.suit(deck.deal()));
   }
 }

@@ -42,11 +42,16 @@ public final class RepeatPrevious extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     out.terminated = deck.remaining() == 1;
     int hand = deck.dealtCount();
     if (hand >= k) {
-      out.reward = action == Deck.suit(deck.dealtCard(hand - k)) ? scale : -scale;
+      out.reward = matchReward(action, Deck.suit(deck.dealtCard(hand - k)), scale);
     }
-    oneHot(out.obs, 0, Deck.SUITS, Deck.suit(deck.deal()));
+    oneHot(obs, off, Deck.SUITS, Deck.suit(deck.deal()));
   }
 }

@@ -52,7 +52,7 @@ class EnvsBenchTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
         new EnvsBench.Row("popgym/RepeatPrevious-Easy", 1_000_000, 2_176_000, 4_352_000, 3_000_000, 136_000),
-        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN)), 8, 0.5);
+        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN)), 8, 0.5, 5);
     List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("popgym/") || l.startsWith("tmaze")).toList();
     assertEquals(List.of("popgym/RepeatPrevious-Easy", "1,000,000", "2,176,000", "4,352,000", "4.35x", "2.00x",
