@@ -113,6 +113,8 @@ public final class CausalMemoryAttention {
     private final float[] dV;
     private final float[] dP;
     private final int[] first;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int batch;
     private float[] x;
     private int xOff;
@@ -134,6 +136,7 @@ public final class CausalMemoryAttention {
       dV = new float[maxBatch * len * d];
       dP = new float[len];
       first = new int[maxBatch * seg];
+      wT = new float[d * d];
     }
 
     /**
@@ -226,7 +229,7 @@ public final class CausalMemoryAttention {
       Arrays.fill(dQ, 0, rows * d, 0f);
       Arrays.fill(dK, 0, batch * len * d, 0f);
       Arrays.fill(dV, 0, batch * len * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d);
+      RowMajor.mulAddBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
       RowMajor.mulAddAt(rows, d, d, o, 0, d, dy, dyOff, d, grad, gOff + 3 * d * d, d);
       int relGrad = gOff + 4 * d * d;
       for (int b = 0; b < batch; b++) {
@@ -267,12 +270,12 @@ public final class CausalMemoryAttention {
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dK, 0, d, grad, gOff + d * d, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dV, 0, d, grad, gOff + 2 * d * d, d);
       Arrays.fill(dx, dxOff, dxOff + rows * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d);
+      RowMajor.mulAddBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d, wT);
       for (int b = 0; b < batch; b++) {
         int segRows = (b * len + mem) * d;
         int out = dxOff + b * seg * d;
-        RowMajor.mulAddBt(seg, d, d, dK, segRows, d, params, pOff + d * d, d, dx, out, d);
-        RowMajor.mulAddBt(seg, d, d, dV, segRows, d, params, pOff + 2 * d * d, d, dx, out, d);
+        RowMajor.mulAddBt(seg, d, d, dK, segRows, d, params, pOff + d * d, d, dx, out, d, wT);
+        RowMajor.mulAddBt(seg, d, d, dV, segRows, d, params, pOff + 2 * d * d, d, dx, out, d, wT);
       }
     }
 
@@ -286,8 +289,8 @@ public final class CausalMemoryAttention {
       for (int b = 0; b < batch; b++) {
         int rowsAt = b * len * d;
         int out = off + b * mem * d;
-        RowMajor.mulAddBt(mem, d, d, dK, rowsAt, d, params, pOff + d * d, d, dMem, out, d);
-        RowMajor.mulAddBt(mem, d, d, dV, rowsAt, d, params, pOff + 2 * d * d, d, dMem, out, d);
+        RowMajor.mulAddBt(mem, d, d, dK, rowsAt, d, params, pOff + d * d, d, dMem, out, d, wT);
+        RowMajor.mulAddBt(mem, d, d, dV, rowsAt, d, params, pOff + 2 * d * d, d, dMem, out, d, wT);
       }
     }
 

@@ -169,6 +169,8 @@ public final class GtrxlBlock {
     private final float[] dHid;
     private final float[] dLn;
     private final float[] dMem;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int batch;
     private float[] x;
     private int xOff;
@@ -202,6 +204,7 @@ public final class GtrxlBlock {
       dHid = new float[rows * ff];
       dLn = new float[rows * d];
       dMem = new float[Math.max(1, maxBatch * mem * d)];
+      wT = new float[d * ff];
     }
 
     /**
@@ -263,7 +266,7 @@ public final class GtrxlBlock {
       RowMajor.mulAddAt(rows, ff, d, hid, 0, ff, dF, 0, d, grad, gOff + w2, d);
       columnSums(rows, d, dF, grad, gOff + b2);
       Arrays.fill(dHid, 0, rows * ff, 0f);
-      RowMajor.mulAddBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff);
+      RowMajor.mulAddBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff, wT);
       for (int i = 0; i < rows * ff; i++) {
         if (hid[i] <= 0f) {
           dHid[i] = 0f;
@@ -273,7 +276,7 @@ public final class GtrxlBlock {
       columnSums(rows, ff, dHid, grad, gOff + b1);
       float[] dLn2 = dLn;
       Arrays.fill(dLn2, 0, rows * d, 0f);
-      RowMajor.mulAddBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d);
+      RowMajor.mulAddBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d, wT);
       layerNorm(params, pOff + ln2);
       norm.addParamGradients(rows, d, dLn2, 0, d, xhat2, 0, d, grad, gOff + ln2, gOff + ln2 + d);
       norm.backward(rows, d, 1, dLn2, 0, d, gamma, xhat2, 0, d, rstd2, 0, dLn2, 0, d);

@@ -88,6 +88,8 @@ public final class GtrxlGate {
     private final float[] az;
     private final float[] ah;
     private final float[] drx;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int rows;
     private float[] x;
     private int xOff;
@@ -108,6 +110,7 @@ public final class GtrxlGate {
       az = new float[n];
       ah = new float[n];
       drx = new float[n];
+      wT = new float[d * d];
     }
 
     /**
@@ -165,17 +168,17 @@ public final class GtrxlGate {
         dy[dyOff + i] = 0f;
         drx[i] = 0f;
       }
-      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d);
+      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d, wT);
       for (int i = 0; i < n; i++) {
         float rv = r[i];
         ar[i] = drx[i] * x[xOff + i] * rv * (1 - rv);
         dx[dxOff + i] += drx[i] * rv;
       }
-      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, WG), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, UR), d, dx, dxOff, d);
-      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, UZ), d, dx, dxOff, d);
+      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, WG), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, UR), d, dx, dxOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, UZ), d, dx, dxOff, d, wT);
       RowMajor.mulAddAt(rows, d, d, y, yOff, d, ar, 0, d, grad, w(gOff, WR), d);
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, ar, 0, d, grad, w(gOff, UR), d);
       RowMajor.mulAddAt(rows, d, d, y, yOff, d, az, 0, d, grad, w(gOff, WZ), d);

@@ -7,12 +7,19 @@ package dev.mnemo.agents.transformer;
  */
 final class RowMajor {
 
+  /** Register-blocked Vector API kernels ({@link RowMajorLanes}) when the module is present, else these loops. */
+  private static final boolean LANES = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable();
+
   private RowMajor() {
   }
 
   /** {@code C[m x n] += A[m x k] B[k x n]}. */
   static void mulAdd(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
       int cOff, int ldc) {
+    if (LANES) {
+      RowMajorLanes.mulAdd(m, k, n, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;
       int ai = aOff + i * lda;
@@ -29,9 +36,23 @@ final class RowMajor {
     }
   }
 
-  /** {@code C[m x n] += A[m x k] B^T} with {@code B} stored {@code n x k}. */
+  /**
+   * {@code C[m x n] += A[m x k] B^T} with {@code B} stored {@code n x k}; {@code scratch} (at least {@code k x n}
+   * floats, overwritten) takes {@code B^T}, so the product runs as {@link #mulAdd} (B is a weight matrix in every
+   * caller: the transpose costs {@code 1 / m} of the product).
+   */
   static void mulAddBt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
-      int cOff, int ldc) {
+      int cOff, int ldc, float[] scratch) {
+    if (LANES) {
+      for (int j = 0; j < n; j++) {
+        int bj = bOff + j * ldb;
+        for (int p = 0; p < k; p++) {
+          scratch[p * n + j] = b[bj + p];
+        }
+      }
+      RowMajorLanes.mulAdd(m, k, n, a, aOff, lda, 1, scratch, 0, n, c, cOff, ldc);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda;
       int ci = cOff + i * ldc;
@@ -49,6 +70,11 @@ final class RowMajor {
   /** {@code C[k x n] += A^T B} with {@code A} stored {@code m x k} and {@code B} {@code m x n}. */
   static void mulAddAt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
       int cOff, int ldc) {
+    if (LANES) {
+      // C's rows are A's columns; the inner dimension is A's (and B's) rows.
+      RowMajorLanes.mulAdd(k, m, n, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda;
       int bi = bOff + i * ldb;
