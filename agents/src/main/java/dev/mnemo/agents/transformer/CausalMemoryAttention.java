@@ -111,7 +111,10 @@ public final class CausalMemoryAttention {
     private final float[] dQ;
     private final float[] dK;
     private final float[] dV;
-    private final float[] dP;
+    /** One segment and head's dLoss/dP, then dLoss/dS ({@code T x L}). */
+    private final float[] dS;
+    /** One segment and head's keys or values transposed ({@code dh x L}). */
+    private final float[] kT;
     private final int[] first;
     /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
     private final float[] wT;
@@ -134,7 +137,8 @@ public final class CausalMemoryAttention {
       dQ = new float[maxBatch * seg * d];
       dK = new float[maxBatch * len * d];
       dV = new float[maxBatch * len * d];
-      dP = new float[len];
+      dS = new float[seg * len];
+      kT = new float[dh * len];
       first = new int[maxBatch * seg];
       wT = new float[d * d];
     }
@@ -172,46 +176,41 @@ public final class CausalMemoryAttention {
       RowMajor.mulAdd(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
       RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
       RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
+      // Per segment and head, three small products: S = Q_h K_h^T (all T x L pairs; the masked ones are then
+      // overwritten), the masked softmax in place, O_h = P V_h (the masked weights are zeros).
       int rel = pOff + 4 * d * d;
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
+          int pBase = (b * heads + h) * seg * len;
+          int qOff = b * seg * d + h * dh;
+          int kvOff = b * len * d + h * dh;
+          transposeHead(k, kvOff);
+          Arrays.fill(p, pBase, pBase + seg * len, 0f);
+          RowMajor.mulAddStrided(seg, dh, len, q, qOff, d, 1, kT, 0, len, p, pBase, len);
           for (int t = 0; t < seg; t++) {
-            int qi = (b * seg + t) * d + h * dh;
-            int pi = ((b * heads + h) * seg + t) * len;
+            int pi = pBase + t * len;
             int last = mem + t;
             int f = first[b * seg + t];
             float max = Float.NEGATIVE_INFINITY;
             for (int j = f; j <= last; j++) {
-              int ki = (b * len + j) * d + h * dh;
-              float s = 0f;
-              for (int e = 0; e < dh; e++) {
-                s += q[qi + e] * k[ki + e];
-              }
-              s = s * scale + params[rel + h * len + (last - j)];
-              p[pi + j] = s;
-              max = Math.max(max, s);
+              float sc = p[pi + j] * scale + params[rel + h * len + (last - j)];
+              p[pi + j] = sc;
+              max = Math.max(max, sc);
             }
             float sum = 0f;
-            for (int j = 0; j < len; j++) {
-              if (j < f || j > last) {
-                p[pi + j] = 0f;
-              } else {
-                float e = (float) Math.exp(p[pi + j] - max);
-                p[pi + j] = e;
-                sum += e;
-              }
+            for (int j = f; j <= last; j++) {
+              float e = (float) Math.exp(p[pi + j] - max);
+              p[pi + j] = e;
+              sum += e;
             }
             float inv = 1f / sum;
-            int oi = (b * seg + t) * d + h * dh;
             for (int j = f; j <= last; j++) {
-              float pj = p[pi + j] * inv;
-              p[pi + j] = pj;
-              int vi = (b * len + j) * d + h * dh;
-              for (int e = 0; e < dh; e++) {
-                o[oi + e] += pj * v[vi + e];
-              }
+              p[pi + j] *= inv;
             }
+            Arrays.fill(p, pi, pi + f, 0f);
+            Arrays.fill(p, pi + last + 1, pi + len, 0f);
           }
+          RowMajor.mulAddStrided(seg, len, dh, p, pBase, len, 1, v, kvOff, d, o, qOff, d);
         }
       }
       Arrays.fill(y, yOff, yOff + batch * seg * d, 0f);
@@ -231,39 +230,37 @@ public final class CausalMemoryAttention {
       Arrays.fill(dV, 0, batch * len * d, 0f);
       RowMajor.mulAddBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
       RowMajor.mulAddAt(rows, d, d, o, 0, d, dy, dyOff, d, grad, gOff + 3 * d * d, d);
+      // Per segment and head: dP = dO_h V_h^T, dV_h += P^T dO_h, the softmax's backward into dS (scaled by
+      // 1 / sqrt(dh) after the relative biases took theirs), dQ_h += dS K_h, dK_h += dS^T Q_h.
       int relGrad = gOff + 4 * d * d;
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
+          int pBase = (b * heads + h) * seg * len;
+          int qOff = b * seg * d + h * dh;
+          int kvOff = b * len * d + h * dh;
+          transposeHead(v, kvOff);
+          Arrays.fill(dS, 0, seg * len, 0f);
+          RowMajor.mulAddStrided(seg, dh, len, dO, qOff, d, 1, kT, 0, len, dS, 0, len);
+          RowMajor.mulAddStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
           for (int t = 0; t < seg; t++) {
-            int qi = (b * seg + t) * d + h * dh;
-            int pi = ((b * heads + h) * seg + t) * len;
+            int pi = pBase + t * len;
+            int si = t * len;
             int last = mem + t;
             int f = first[b * seg + t];
             float dot = 0f;
             for (int j = f; j <= last; j++) {
-              int vi = (b * len + j) * d + h * dh;
-              float s = 0f;
-              for (int e = 0; e < dh; e++) {
-                s += dO[qi + e] * v[vi + e];
-              }
-              dP[j] = s;
-              dot += p[pi + j] * s;
-              float pj = p[pi + j];
-              for (int e = 0; e < dh; e++) {
-                dV[vi + e] += pj * dO[qi + e];
-              }
+              dot += p[pi + j] * dS[si + j];
             }
             for (int j = f; j <= last; j++) {
-              float ds = p[pi + j] * (dP[j] - dot);
+              float ds = p[pi + j] * (dS[si + j] - dot);
               grad[relGrad + h * len + (last - j)] += ds;
-              float dss = ds * scale;
-              int ki = (b * len + j) * d + h * dh;
-              for (int e = 0; e < dh; e++) {
-                dQ[qi + e] += dss * k[ki + e];
-                dK[ki + e] += dss * q[qi + e];
-              }
+              dS[si + j] = ds * scale;
             }
+            Arrays.fill(dS, si, si + f, 0f);
+            Arrays.fill(dS, si + last + 1, si + len, 0f);
           }
+          RowMajor.mulAddStrided(seg, len, dh, dS, 0, len, 1, k, kvOff, d, dQ, qOff, d);
+          RowMajor.mulAddStrided(len, seg, dh, dS, 0, 1, len, q, qOff, d, dK, kvOff, d);
         }
       }
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, dQ, 0, d, grad, gOff, d);
@@ -276,6 +273,16 @@ public final class CausalMemoryAttention {
         int out = dxOff + b * seg * d;
         RowMajor.mulAddBt(seg, d, d, dK, segRows, d, params, pOff + d * d, d, dx, out, d, wT);
         RowMajor.mulAddBt(seg, d, d, dV, segRows, d, params, pOff + 2 * d * d, d, dx, out, d, wT);
+      }
+    }
+
+    /** Head {@code h}'s columns of one segment's {@code L} rows at {@code off} (row stride d) into kT, transposed. */
+    private void transposeHead(float[] a, int off) {
+      for (int j = 0; j < len; j++) {
+        int aj = off + j * d;
+        for (int e = 0; e < dh; e++) {
+          kT[e * len + j] = a[aj + e];
+        }
       }
     }
 

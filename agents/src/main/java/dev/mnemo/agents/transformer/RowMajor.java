@@ -1,7 +1,7 @@
 package dev.mnemo.agents.transformer;
 
 /**
- * The three matrix products a block's forward and backward need, on row-major float arrays with offsets and
+ * The matrix products a block's forward and backward need, on row-major float arrays with offsets and
  * leading dimensions; each accumulates into {@code c} ({@code c += ...}) in a fixed order (k ascending), so a
  * result is the same bits on every run.
  */
@@ -28,6 +28,29 @@ final class RowMajor {
         if (av == 0f) {
           continue;
         }
+        int bp = bOff + p * ldb;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += av * b[bp + j];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code C[m x n] += A'[m x k] B[k x n]} with {@code A'(i, p) = a[aOff + i * ars + p * acs]}: {@link #mulAdd} when
+   * {@code acs = 1}, {@code A^T B} when {@code ars = 1} (the attention's per-head products, whose operands are
+   * strided slices of the projections).
+   */
+  static void mulAddStrided(int m, int k, int n, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    if (LANES) {
+      RowMajorLanes.mulAdd(m, k, n, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+      return;
+    }
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      for (int p = 0; p < k; p++) {
+        float av = a[aOff + i * ars + p * acs];
         int bp = bOff + p * ldb;
         for (int j = 0; j < n; j++) {
           c[ci + j] += av * b[bp + j];
