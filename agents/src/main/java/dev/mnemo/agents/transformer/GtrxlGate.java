@@ -1,6 +1,7 @@
 package dev.mnemo.agents.transformer;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.BatchOps;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,13 +39,21 @@ public final class GtrxlGate {
 
   private final int d;
   private final float gateBias;
+  private final BatchOps ops;
 
+  /** A gate whose sigmoid and tanh run on {@link BatchOps#best()}. */
   public GtrxlGate(int width, double gateBias) {
+    this(width, gateBias, BatchOps.best());
+  }
+
+  /** A gate whose sigmoid and tanh run on {@code ops}'s element-wise functions (vectorised on the Vector API). */
+  public GtrxlGate(int width, double gateBias, BatchOps ops) {
     if (width < 1) {
       throw new IllegalArgumentException("gate width must be >= 1, got " + width);
     }
     this.d = width;
     this.gateBias = (float) gateBias;
+    this.ops = ops;
   }
 
   public int width() {
@@ -135,16 +144,16 @@ public final class GtrxlGate {
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UR), d, r, 0, d);
       RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WZ), d, z, 0, d);
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UZ), d, z, 0, d);
+      ops.sigmoid(1, n, r, 0, n);
+      ops.sigmoid(1, n, z, 0, n);
       for (int i = 0; i < n; i++) {
-        r[i] = sigmoid(r[i]);
-        z[i] = sigmoid(z[i]);
         rx[i] = r[i] * x[xOff + i];
       }
       RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
       RowMajor.mulAdd(rows, d, d, rx, 0, d, params, w(pOff, UG), d, h, 0, d);
+      ops.tanh(1, n, h, 0, n);
       for (int i = 0; i < n; i++) {
-        float hv = (float) Math.tanh(h[i]);
-        h[i] = hv;
+        float hv = h[i];
         float xv = x[xOff + i];
         out[outOff + i] = (1 - z[i]) * xv + z[i] * hv;
       }
@@ -195,9 +204,5 @@ public final class GtrxlGate {
 
   private int w(int off, int which) {
     return off + which * d * d;
-  }
-
-  private static float sigmoid(float v) {
-    return (float) (1.0 / (1.0 + Math.exp(-v)));
   }
 }
