@@ -32,6 +32,22 @@ final class RowMajorLanes {
       float[] c, int cOff, int ldc) {
     int nv = n - n % L;
     int i = 0;
+    // 8 x 2 vectors where the columns allow it: 16 independent accumulators, enough to hide the multiply-add's
+    // latency on two ports (4 x 2 is just at the limit); n = 32 with 16 lanes is the width of most products here.
+    for (; i + 8 <= m; i += 8) {
+      int j = 0;
+      for (; j + 4 * L <= nv; j += 4 * L) {
+        block4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x4(k, a, aOff + (i + 4) * ars, ars, acs, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc);
+      }
+      for (; j + 2 * L <= nv; j += 2 * L) {
+        block8x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+      }
+      for (; j < nv; j += L) {
+        block4x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x1(k, a, aOff + (i + 4) * ars, ars, acs, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc);
+      }
+    }
     for (; i + 4 <= m; i += 4) {
       int j = 0;
       for (; j + 4 * L <= nv; j += 4 * L) {
@@ -49,6 +65,8 @@ final class RowMajorLanes {
         block1x1(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j);
       }
     }
+    // The last n % L columns in plain loops: masked vector loads and stores are not intrinsics in JDK 17 (their
+    // fallback took a fifth of the pass's time).
     if (nv < n) {
       for (int r = 0; r < m; r++) {
         int ci = cOff + r * ldc;
@@ -61,6 +79,72 @@ final class RowMajorLanes {
         }
       }
     }
+  }
+
+  private static void block8x2(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
+      int c0, int ldc) {
+    FloatVector s00 = FloatVector.fromArray(S, c, c0);
+    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
+    FloatVector s10 = FloatVector.fromArray(S, c, c0 + ldc);
+    FloatVector s11 = FloatVector.fromArray(S, c, c0 + ldc + L);
+    FloatVector s20 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+    FloatVector s21 = FloatVector.fromArray(S, c, c0 + 2 * ldc + L);
+    FloatVector s30 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+    FloatVector s31 = FloatVector.fromArray(S, c, c0 + 3 * ldc + L);
+    FloatVector s40 = FloatVector.fromArray(S, c, c0 + 4 * ldc);
+    FloatVector s41 = FloatVector.fromArray(S, c, c0 + 4 * ldc + L);
+    FloatVector s50 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+    FloatVector s51 = FloatVector.fromArray(S, c, c0 + 5 * ldc + L);
+    FloatVector s60 = FloatVector.fromArray(S, c, c0 + 6 * ldc);
+    FloatVector s61 = FloatVector.fromArray(S, c, c0 + 6 * ldc + L);
+    FloatVector s70 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+    FloatVector s71 = FloatVector.fromArray(S, c, c0 + 7 * ldc + L);
+    for (int p = 0; p < k; p++) {
+      int bp = b0 + p * ldb;
+      FloatVector b0v = FloatVector.fromArray(S, b, bp);
+      FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
+      int ap = a0 + p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      s00 = x.fma(b0v, s00);
+      s01 = x.fma(b1v, s01);
+      x = FloatVector.broadcast(S, a[ap + ars]);
+      s10 = x.fma(b0v, s10);
+      s11 = x.fma(b1v, s11);
+      x = FloatVector.broadcast(S, a[ap + 2 * ars]);
+      s20 = x.fma(b0v, s20);
+      s21 = x.fma(b1v, s21);
+      x = FloatVector.broadcast(S, a[ap + 3 * ars]);
+      s30 = x.fma(b0v, s30);
+      s31 = x.fma(b1v, s31);
+      x = FloatVector.broadcast(S, a[ap + 4 * ars]);
+      s40 = x.fma(b0v, s40);
+      s41 = x.fma(b1v, s41);
+      x = FloatVector.broadcast(S, a[ap + 5 * ars]);
+      s50 = x.fma(b0v, s50);
+      s51 = x.fma(b1v, s51);
+      x = FloatVector.broadcast(S, a[ap + 6 * ars]);
+      s60 = x.fma(b0v, s60);
+      s61 = x.fma(b1v, s61);
+      x = FloatVector.broadcast(S, a[ap + 7 * ars]);
+      s70 = x.fma(b0v, s70);
+      s71 = x.fma(b1v, s71);
+    }
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s10.intoArray(c, c0 + ldc);
+    s11.intoArray(c, c0 + ldc + L);
+    s20.intoArray(c, c0 + 2 * ldc);
+    s21.intoArray(c, c0 + 2 * ldc + L);
+    s30.intoArray(c, c0 + 3 * ldc);
+    s31.intoArray(c, c0 + 3 * ldc + L);
+    s40.intoArray(c, c0 + 4 * ldc);
+    s41.intoArray(c, c0 + 4 * ldc + L);
+    s50.intoArray(c, c0 + 5 * ldc);
+    s51.intoArray(c, c0 + 5 * ldc + L);
+    s60.intoArray(c, c0 + 6 * ldc);
+    s61.intoArray(c, c0 + 6 * ldc + L);
+    s70.intoArray(c, c0 + 7 * ldc);
+    s71.intoArray(c, c0 + 7 * ldc + L);
   }
 
   private static void block4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
