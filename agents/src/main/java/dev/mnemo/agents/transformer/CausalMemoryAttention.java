@@ -35,6 +35,8 @@ public final class CausalMemoryAttention {
   private final int mem;
   private final int seg;
   private final int len;
+  /** {@code len} rounded up to a multiple of 16 floats (whole vectors of up to 16 lanes). */
+  private final int lenPad;
   private final float scale;
 
   /**
@@ -58,6 +60,7 @@ public final class CausalMemoryAttention {
     this.mem = memory;
     this.seg = segment;
     this.len = memory + segment;
+    this.lenPad = (len + 15) / 16 * 16;
     this.scale = (float) (1.0 / Math.sqrt(dh));
   }
 
@@ -111,9 +114,13 @@ public final class CausalMemoryAttention {
     private final float[] dQ;
     private final float[] dK;
     private final float[] dV;
-    /** One segment and head's dLoss/dP, then dLoss/dS ({@code T x L}). */
+    /**
+     * One segment and head's scores, and dLoss/dP then dLoss/dS, rows {@link #lenPad} apart: the products write whole
+     * vectors (a row of L = 36 would leave a tail for plain loops; the padding columns hold zeros and are not read).
+     */
+    private final float[] sc;
     private final float[] dS;
-    /** One segment and head's keys or values transposed ({@code dh x L}). */
+    /** One segment and head's keys or values transposed ({@code dh x L}, rows {@link #lenPad} apart, zero-padded). */
     private final float[] kT;
     private final int[] first;
     /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
@@ -137,8 +144,9 @@ public final class CausalMemoryAttention {
       dQ = new float[maxBatch * seg * d];
       dK = new float[maxBatch * len * d];
       dV = new float[maxBatch * len * d];
-      dS = new float[seg * len];
-      kT = new float[dh * len];
+      sc = new float[seg * lenPad];
+      dS = new float[seg * lenPad];
+      kT = new float[dh * lenPad];
       first = new int[maxBatch * seg];
       wT = new float[d * d];
     }
@@ -185,15 +193,16 @@ public final class CausalMemoryAttention {
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
           transposeHead(k, kvOff);
-          Arrays.fill(p, pBase, pBase + seg * len, 0f);
-          RowMajor.mulAddStrided(seg, dh, len, q, qOff, d, 1, kT, 0, len, p, pBase, len);
+          Arrays.fill(sc, 0, seg * lenPad, 0f);
+          RowMajor.mulAddStrided(seg, dh, lenPad, q, qOff, d, 1, kT, 0, lenPad, sc, 0, lenPad);
           for (int t = 0; t < seg; t++) {
             int pi = pBase + t * len;
+            int si = t * lenPad;
             int last = mem + t;
             int f = first[b * seg + t];
             float max = Float.NEGATIVE_INFINITY;
             for (int j = f; j <= last; j++) {
-              float sc = p[pi + j] * scale + params[rel + h * len + (last - j)];
+              float sc = this.sc[si + j] * scale + params[rel + h * len + (last - j)];
               p[pi + j] = sc;
               max = Math.max(max, sc);
             }
@@ -239,12 +248,12 @@ public final class CausalMemoryAttention {
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
           transposeHead(v, kvOff);
-          Arrays.fill(dS, 0, seg * len, 0f);
-          RowMajor.mulAddStrided(seg, dh, len, dO, qOff, d, 1, kT, 0, len, dS, 0, len);
+          Arrays.fill(dS, 0, seg * lenPad, 0f);
+          RowMajor.mulAddStrided(seg, dh, lenPad, dO, qOff, d, 1, kT, 0, lenPad, dS, 0, lenPad);
           RowMajor.mulAddStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
           for (int t = 0; t < seg; t++) {
             int pi = pBase + t * len;
-            int si = t * len;
+            int si = t * lenPad;
             int last = mem + t;
             int f = first[b * seg + t];
             float dot = 0f;
@@ -259,8 +268,8 @@ public final class CausalMemoryAttention {
             Arrays.fill(dS, si, si + f, 0f);
             Arrays.fill(dS, si + last + 1, si + len, 0f);
           }
-          RowMajor.mulAddStrided(seg, len, dh, dS, 0, len, 1, k, kvOff, d, dQ, qOff, d);
-          RowMajor.mulAddStrided(len, seg, dh, dS, 0, 1, len, q, qOff, d, dK, kvOff, d);
+          RowMajor.mulAddStrided(seg, len, dh, dS, 0, lenPad, 1, k, kvOff, d, dQ, qOff, d);
+          RowMajor.mulAddStrided(len, seg, dh, dS, 0, 1, lenPad, q, qOff, d, dK, kvOff, d);
         }
       }
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, dQ, 0, d, grad, gOff, d);
@@ -281,7 +290,7 @@ public final class CausalMemoryAttention {
       for (int j = 0; j < len; j++) {
         int aj = off + j * d;
         for (int e = 0; e < dh; e++) {
-          kT[e * len + j] = a[aj + e];
+          kT[e * lenPad + j] = a[aj + e];
         }
       }
     }

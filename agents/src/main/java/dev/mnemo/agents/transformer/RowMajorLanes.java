@@ -44,8 +44,7 @@ final class RowMajorLanes {
         block8x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
       }
       for (; j < nv; j += L) {
-        block4x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
-        block4x1(k, a, aOff + (i + 4) * ars, ars, acs, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc);
+        block8x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
       }
     }
     for (; i + 4 <= m; i += 4) {
@@ -253,6 +252,38 @@ final class RowMajorLanes {
     s21.intoArray(c, c2 + L);
     s30.intoArray(c, c3);
     s31.intoArray(c, c3 + L);
+  }
+
+  private static void block8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
+      int c0, int ldc) {
+    FloatVector s0 = FloatVector.fromArray(S, c, c0);
+    FloatVector s1 = FloatVector.fromArray(S, c, c0 + ldc);
+    FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+    FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+    FloatVector s4 = FloatVector.fromArray(S, c, c0 + 4 * ldc);
+    FloatVector s5 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+    FloatVector s6 = FloatVector.fromArray(S, c, c0 + 6 * ldc);
+    FloatVector s7 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+    for (int p = 0; p < k; p++) {
+      FloatVector bv = FloatVector.fromArray(S, b, b0 + p * ldb);
+      int ap = a0 + p * acs;
+      s0 = FloatVector.broadcast(S, a[ap]).fma(bv, s0);
+      s1 = FloatVector.broadcast(S, a[ap + ars]).fma(bv, s1);
+      s2 = FloatVector.broadcast(S, a[ap + 2 * ars]).fma(bv, s2);
+      s3 = FloatVector.broadcast(S, a[ap + 3 * ars]).fma(bv, s3);
+      s4 = FloatVector.broadcast(S, a[ap + 4 * ars]).fma(bv, s4);
+      s5 = FloatVector.broadcast(S, a[ap + 5 * ars]).fma(bv, s5);
+      s6 = FloatVector.broadcast(S, a[ap + 6 * ars]).fma(bv, s6);
+      s7 = FloatVector.broadcast(S, a[ap + 7 * ars]).fma(bv, s7);
+    }
+    s0.intoArray(c, c0);
+    s1.intoArray(c, c0 + ldc);
+    s2.intoArray(c, c0 + 2 * ldc);
+    s3.intoArray(c, c0 + 3 * ldc);
+    s4.intoArray(c, c0 + 4 * ldc);
+    s5.intoArray(c, c0 + 5 * ldc);
+    s6.intoArray(c, c0 + 6 * ldc);
+    s7.intoArray(c, c0 + 7 * ldc);
   }
 
   private static void block4x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
