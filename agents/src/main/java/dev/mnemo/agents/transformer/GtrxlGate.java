@@ -146,16 +146,22 @@ public final class GtrxlGate {
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UZ), d, z, 0, d);
       ops.sigmoid(1, n, r, 0, n);
       ops.sigmoid(1, n, z, 0, n);
-      for (int i = 0; i < n; i++) {
-        rx[i] = r[i] * x[xOff + i];
+      if (RowMajor.LANES) {
+        GateLanes.product(n, r, x, xOff, rx);
+      } else {
+        for (int i = 0; i < n; i++) {
+          rx[i] = r[i] * x[xOff + i];
+        }
       }
       RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
       RowMajor.mulAdd(rows, d, d, rx, 0, d, params, w(pOff, UG), d, h, 0, d);
       ops.tanh(1, n, h, 0, n);
-      for (int i = 0; i < n; i++) {
-        float hv = h[i];
-        float xv = x[xOff + i];
-        out[outOff + i] = (1 - z[i]) * xv + z[i] * hv;
+      if (RowMajor.LANES) {
+        GateLanes.output(n, z, h, x, xOff, out, outOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          out[outOff + i] = (1 - z[i]) * x[xOff + i] + z[i] * h[i];
+        }
       }
     }
 
@@ -166,22 +172,30 @@ public final class GtrxlGate {
     public void backward(float[] params, int pOff, float[] dg, int dgOff, float[] dx, int dxOff, float[] dy,
         int dyOff, float[] grad, int gOff) {
       int n = rows * d;
-      for (int i = 0; i < n; i++) {
-        float g = dg[dgOff + i];
-        float zv = z[i];
-        float hv = h[i];
-        float xv = x[xOff + i];
-        az[i] = g * (hv - xv) * zv * (1 - zv);
-        ah[i] = g * zv * (1 - hv * hv);
-        dx[dxOff + i] = g * (1 - zv);
-        dy[dyOff + i] = 0f;
-        drx[i] = 0f;
+      if (RowMajor.LANES) {
+        GateLanes.backwardDirect(n, dg, dgOff, z, h, x, xOff, az, ah, dx, dxOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          float g = dg[dgOff + i];
+          float zv = z[i];
+          float hv = h[i];
+          float xv = x[xOff + i];
+          az[i] = g * (hv - xv) * zv * (1 - zv);
+          ah[i] = g * zv * (1 - hv * hv);
+          dx[dxOff + i] = g * (1 - zv);
+        }
       }
+      java.util.Arrays.fill(dy, dyOff, dyOff + n, 0f);
+      java.util.Arrays.fill(drx, 0, n, 0f);
       RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d, wT);
-      for (int i = 0; i < n; i++) {
-        float rv = r[i];
-        ar[i] = drx[i] * x[xOff + i] * rv * (1 - rv);
-        dx[dxOff + i] += drx[i] * rv;
+      if (RowMajor.LANES) {
+        GateLanes.backwardReset(n, drx, x, xOff, r, ar, dx, dxOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          float rv = r[i];
+          ar[i] = drx[i] * x[xOff + i] * rv * (1 - rv);
+          dx[dxOff + i] += drx[i] * rv;
+        }
       }
       RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d, wT);
       RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d, wT);

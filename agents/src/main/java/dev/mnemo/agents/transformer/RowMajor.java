@@ -8,7 +8,7 @@ package dev.mnemo.agents.transformer;
 final class RowMajor {
 
   /** Register-blocked Vector API kernels ({@link RowMajorLanes}) when the module is present, else these loops. */
-  private static final boolean LANES = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable();
+  static final boolean LANES = dev.mnemo.agents.kernel.BatchOps.vectorApiAvailable();
 
   private RowMajor() {
   }
