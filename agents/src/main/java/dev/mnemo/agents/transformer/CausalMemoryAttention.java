@@ -1,6 +1,7 @@
 package dev.mnemo.agents.transformer;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.ExpLanes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -206,11 +207,20 @@ public final class CausalMemoryAttention {
               p[pi + j] = sc;
               max = Math.max(max, sc);
             }
+            for (int j = f; j <= last; j++) {
+              p[pi + j] -= max;
+            }
+            if (RowMajor.LANES) {
+              // The acting kernel's exp (GtrxlKernel's softmax): ~1e-7 relative, arguments clamped at -30.
+              ExpLanes.expInPlace(p, pi + f, last - f + 1);
+            } else {
+              for (int j = f; j <= last; j++) {
+                p[pi + j] = (float) Math.exp(p[pi + j]);
+              }
+            }
             float sum = 0f;
             for (int j = f; j <= last; j++) {
-              float e = (float) Math.exp(p[pi + j] - max);
-              p[pi + j] = e;
-              sum += e;
+              sum += p[pi + j];
             }
             float inv = 1f / sum;
             for (int j = f; j <= last; j++) {
