@@ -178,13 +178,9 @@ public final class CausalMemoryAttention {
         System.arraycopy(memory, memOff + b * mem * d, c, b * len * d, mem * d);
         System.arraycopy(x, xOff + b * seg * d, c, b * len * d + mem * d, seg * d);
       }
-      Arrays.fill(q, 0, batch * seg * d, 0f);
-      Arrays.fill(k, 0, batch * len * d, 0f);
-      Arrays.fill(v, 0, batch * len * d, 0f);
-      Arrays.fill(o, 0, batch * seg * d, 0f);
-      RowMajor.mulAdd(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
-      RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
-      RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
+      RowMajor.mul(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
+      RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
+      RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
       // Per segment and head, three small products: S = Q_h K_h^T (all T x L pairs; the masked ones are then
       // overwritten), the masked softmax in place, O_h = P V_h (the masked weights are zeros).
       int rel = pOff + 4 * d * d;
@@ -194,8 +190,7 @@ public final class CausalMemoryAttention {
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
           transposeHead(k, kvOff);
-          Arrays.fill(sc, 0, seg * lenPad, 0f);
-          RowMajor.mulAddStrided(seg, dh, lenPad, q, qOff, d, 1, kT, 0, lenPad, sc, 0, lenPad);
+          RowMajor.mulStrided(seg, dh, lenPad, q, qOff, d, 1, kT, 0, lenPad, sc, 0, lenPad);
           for (int t = 0; t < seg; t++) {
             int pi = pBase + t * len;
             int si = t * lenPad;
@@ -229,11 +224,10 @@ public final class CausalMemoryAttention {
             Arrays.fill(p, pi, pi + f, 0f);
             Arrays.fill(p, pi + last + 1, pi + len, 0f);
           }
-          RowMajor.mulAddStrided(seg, len, dh, p, pBase, len, 1, v, kvOff, d, o, qOff, d);
+          RowMajor.mulStrided(seg, len, dh, p, pBase, len, 1, v, kvOff, d, o, qOff, d);
         }
       }
-      Arrays.fill(y, yOff, yOff + batch * seg * d, 0f);
-      RowMajor.mulAdd(batch * seg, d, d, o, 0, d, params, pOff + 3 * d * d, d, y, yOff, d);
+      RowMajor.mul(batch * seg, d, d, o, 0, d, params, pOff + 3 * d * d, d, y, yOff, d);
     }
 
     /**
@@ -243,11 +237,8 @@ public final class CausalMemoryAttention {
     public void backward(float[] params, int pOff, float[] dy, int dyOff, float[] dx, int dxOff, float[] grad,
         int gOff) {
       int rows = batch * seg;
-      Arrays.fill(dO, 0, rows * d, 0f);
-      Arrays.fill(dQ, 0, rows * d, 0f);
-      Arrays.fill(dK, 0, batch * len * d, 0f);
-      Arrays.fill(dV, 0, batch * len * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
+      // dQ, dK and dV are written head by head below (each head's columns once): no clearing pass.
+      RowMajor.mulBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
       RowMajor.mulAddAt(rows, d, d, o, 0, d, dy, dyOff, d, grad, gOff + 3 * d * d, d);
       // Per segment and head: dP = dO_h V_h^T, dV_h += P^T dO_h, the softmax's backward into dS (scaled by
       // 1 / sqrt(dh) after the relative biases took theirs), dQ_h += dS K_h, dK_h += dS^T Q_h.
@@ -258,9 +249,8 @@ public final class CausalMemoryAttention {
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
           transposeHead(v, kvOff);
-          Arrays.fill(dS, 0, seg * lenPad, 0f);
-          RowMajor.mulAddStrided(seg, dh, lenPad, dO, qOff, d, 1, kT, 0, lenPad, dS, 0, lenPad);
-          RowMajor.mulAddStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
+          RowMajor.mulStrided(seg, dh, lenPad, dO, qOff, d, 1, kT, 0, lenPad, dS, 0, lenPad);
+          RowMajor.mulStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
           for (int t = 0; t < seg; t++) {
             int pi = pBase + t * len;
             int si = t * lenPad;
@@ -278,15 +268,14 @@ public final class CausalMemoryAttention {
             Arrays.fill(dS, si, si + f, 0f);
             Arrays.fill(dS, si + last + 1, si + len, 0f);
           }
-          RowMajor.mulAddStrided(seg, len, dh, dS, 0, lenPad, 1, k, kvOff, d, dQ, qOff, d);
-          RowMajor.mulAddStrided(len, seg, dh, dS, 0, 1, lenPad, q, qOff, d, dK, kvOff, d);
+          RowMajor.mulStrided(seg, len, dh, dS, 0, lenPad, 1, k, kvOff, d, dQ, qOff, d);
+          RowMajor.mulStrided(len, seg, dh, dS, 0, 1, lenPad, q, qOff, d, dK, kvOff, d);
         }
       }
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, dQ, 0, d, grad, gOff, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dK, 0, d, grad, gOff + d * d, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dV, 0, d, grad, gOff + 2 * d * d, d);
-      Arrays.fill(dx, dxOff, dxOff + rows * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d, wT);
+      RowMajor.mulBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d, wT);
       for (int b = 0; b < batch; b++) {
         int segRows = (b * len + mem) * d;
         int out = dxOff + b * seg * d;

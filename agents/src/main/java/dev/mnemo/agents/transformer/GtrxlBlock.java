@@ -260,14 +260,12 @@ public final class GtrxlBlock {
       // MLP: F = relu(LN2 W1 + b1) W2 + b2.
       RowMajor.mulAddAt(rows, ff, d, hid, 0, ff, dF, 0, d, grad, gOff + w2, d);
       columnSums(rows, d, dF, grad, gOff + b2);
-      Arrays.fill(dHid, 0, rows * ff, 0f);
-      RowMajor.mulAddBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff, wT);
+      RowMajor.mulBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff, wT);
       ops.reluBackward(1, rows * ff, dHid, 0, rows * ff, hid, 0, rows * ff);
       RowMajor.mulAddAt(rows, d, ff, ln2e, 0, d, dHid, 0, ff, grad, gOff + w1, ff);
       columnSums(rows, ff, dHid, grad, gOff + b1);
       float[] dLn2 = dLn;
-      Arrays.fill(dLn2, 0, rows * d, 0f);
-      RowMajor.mulAddBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d, wT);
+      RowMajor.mulBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d, wT);
       layerNorm(params, pOff + ln2);
       norm.addParamGradients(rows, d, dLn2, 0, d, xhat2, 0, d, grad, gOff + ln2, gOff + ln2 + d);
       norm.backward(rows, d, 1, dLn2, 0, d, gamma, xhat2, 0, d, rstd2, 0, dLn2, 0, d);

@@ -137,10 +137,8 @@ public final class GtrxlGate {
       this.y = y;
       this.yOff = yOff;
       int n = rows * d;
-      java.util.Arrays.fill(r, 0, n, 0f);
       java.util.Arrays.fill(z, 0, n, -gateBias);
-      java.util.Arrays.fill(h, 0, n, 0f);
-      RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WR), d, r, 0, d);
+      RowMajor.mul(rows, d, d, y, yOff, d, params, w(pOff, WR), d, r, 0, d);
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UR), d, r, 0, d);
       RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WZ), d, z, 0, d);
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UZ), d, z, 0, d);
@@ -153,7 +151,7 @@ public final class GtrxlGate {
           rx[i] = r[i] * x[xOff + i];
         }
       }
-      RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
+      RowMajor.mul(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
       RowMajor.mulAdd(rows, d, d, rx, 0, d, params, w(pOff, UG), d, h, 0, d);
       ops.tanh(1, n, h, 0, n);
       if (RowMajor.LANES) {
@@ -185,9 +183,7 @@ public final class GtrxlGate {
           dx[dxOff + i] = g * (1 - zv);
         }
       }
-      java.util.Arrays.fill(dy, dyOff, dyOff + n, 0f);
-      java.util.Arrays.fill(drx, 0, n, 0f);
-      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d, wT);
+      RowMajor.mulBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d, wT);
       if (RowMajor.LANES) {
         GateLanes.backwardReset(n, drx, x, xOff, r, ar, dx, dxOff);
       } else {
@@ -197,7 +193,7 @@ public final class GtrxlGate {
           dx[dxOff + i] += drx[i] * rv;
         }
       }
-      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d, wT);
+      RowMajor.mulBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d, wT);
       RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d, wT);
       RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, WG), d, dy, dyOff, d, wT);
       RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, UR), d, dx, dxOff, d, wT);

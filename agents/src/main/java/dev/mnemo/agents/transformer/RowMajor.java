@@ -67,12 +67,7 @@ final class RowMajor {
   static void mulAddBt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
       int cOff, int ldc, float[] scratch) {
     if (LANES) {
-      for (int j = 0; j < n; j++) {
-        int bj = bOff + j * ldb;
-        for (int p = 0; p < k; p++) {
-          scratch[p * n + j] = b[bj + p];
-        }
-      }
+      transpose(k, n, b, bOff, ldb, scratch);
       RowMajorLanes.mulAdd(m, k, n, a, aOff, lda, 1, scratch, 0, n, c, cOff, ldc);
       return;
     }
@@ -110,6 +105,54 @@ final class RowMajor {
         for (int j = 0; j < n; j++) {
           c[cp + j] += av * b[bi + j];
         }
+      }
+    }
+  }
+
+  /**
+   * {@code C = A B} (overwritten; {@link #mulAdd} without a pass to clear C first: the blocked kernels start from
+   * zero instead of loading it).
+   */
+  static void mul(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc) {
+    mulStrided(m, k, n, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
+  }
+
+  /** {@code C = A' B}, overwritten (see {@link #mulAddStrided}). */
+  static void mulStrided(int m, int k, int n, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    if (LANES) {
+      RowMajorLanes.mul(m, k, n, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, true);
+      return;
+    }
+    clear(m, n, c, cOff, ldc);
+    mulAddStrided(m, k, n, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+  }
+
+  /** {@code C = A B^T}, overwritten (see {@link #mulAddBt}). */
+  static void mulBt(int m, int k, int n, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+      int cOff, int ldc, float[] scratch) {
+    if (LANES) {
+      transpose(k, n, b, bOff, ldb, scratch);
+      RowMajorLanes.mul(m, k, n, a, aOff, lda, 1, scratch, 0, n, c, cOff, ldc, true);
+      return;
+    }
+    clear(m, n, c, cOff, ldc);
+    mulAddBt(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, scratch);
+  }
+
+  private static void clear(int m, int n, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+    }
+  }
+
+  /** {@code B} ({@code n x k}, rows {@code ldb} apart) transposed into {@code scratch} ({@code k x n}). */
+  private static void transpose(int k, int n, float[] b, int bOff, int ldb, float[] scratch) {
+    for (int j = 0; j < n; j++) {
+      int bj = bOff + j * ldb;
+      for (int p = 0; p < k; p++) {
+        scratch[p * n + j] = b[bj + p];
       }
     }
   }

@@ -30,6 +30,15 @@ final class RowMajorLanes {
    */
   static void mulAdd(int m, int k, int n, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc) {
+    mul(m, k, n, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false);
+  }
+
+  /**
+   * {@link #mulAdd}, or with {@code zero} {@code C = A' B} (C's old values neither read nor kept: no separate pass
+   * to clear it, and no loads of it).
+   */
+  static void mul(int m, int k, int n, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, boolean zero) {
     int nv = n - n % L;
     int i = 0;
     // 8 x 2 vectors where the columns allow it: 16 independent accumulators, enough to hide the multiply-add's
@@ -37,31 +46,31 @@ final class RowMajorLanes {
     for (; i + 8 <= m; i += 8) {
       int j = 0;
       for (; j + 4 * L <= nv; j += 4 * L) {
-        block4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
-        block4x4(k, a, aOff + (i + 4) * ars, ars, acs, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc);
+        block4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
+        block4x4(k, a, aOff + (i + 4) * ars, ars, acs, b, bOff + j, ldb, c, cOff + (i + 4) * ldc + j, ldc, zero);
       }
       for (; j + 2 * L <= nv; j += 2 * L) {
-        block8x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block8x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
       }
       for (; j < nv; j += L) {
-        block8x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block8x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
       }
     }
     for (; i + 4 <= m; i += 4) {
       int j = 0;
       for (; j + 4 * L <= nv; j += 4 * L) {
-        block4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
       }
       for (; j + 2 * L <= nv; j += 2 * L) {
-        block4x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
       }
       for (; j < nv; j += L) {
-        block4x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+        block4x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, zero);
       }
     }
     for (; i < m; i++) {
       for (int j = 0; j < nv; j += L) {
-        block1x1(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j);
+        block1x1(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, zero);
       }
     }
     // The last n % L columns in plain loops: masked vector loads and stores are not intrinsics in JDK 17 (their
@@ -69,6 +78,9 @@ final class RowMajorLanes {
     if (nv < n) {
       for (int r = 0; r < m; r++) {
         int ci = cOff + r * ldc;
+        if (zero) {
+          java.util.Arrays.fill(c, ci + nv, ci + n, 0f);
+        }
         for (int p = 0; p < k; p++) {
           float av = a[aOff + r * ars + p * acs];
           int bp = bOff + p * ldb;
@@ -80,24 +92,29 @@ final class RowMajorLanes {
     }
   }
 
+  /** An accumulator: zero, or C's values at {@code off}. */
+  private static FloatVector init(float[] c, int off, boolean zero) {
+    return zero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, off);
+  }
+
   private static void block8x2(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
-      int c0, int ldc) {
-    FloatVector s00 = FloatVector.fromArray(S, c, c0);
-    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-    FloatVector s10 = FloatVector.fromArray(S, c, c0 + ldc);
-    FloatVector s11 = FloatVector.fromArray(S, c, c0 + ldc + L);
-    FloatVector s20 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
-    FloatVector s21 = FloatVector.fromArray(S, c, c0 + 2 * ldc + L);
-    FloatVector s30 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
-    FloatVector s31 = FloatVector.fromArray(S, c, c0 + 3 * ldc + L);
-    FloatVector s40 = FloatVector.fromArray(S, c, c0 + 4 * ldc);
-    FloatVector s41 = FloatVector.fromArray(S, c, c0 + 4 * ldc + L);
-    FloatVector s50 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
-    FloatVector s51 = FloatVector.fromArray(S, c, c0 + 5 * ldc + L);
-    FloatVector s60 = FloatVector.fromArray(S, c, c0 + 6 * ldc);
-    FloatVector s61 = FloatVector.fromArray(S, c, c0 + 6 * ldc + L);
-    FloatVector s70 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
-    FloatVector s71 = FloatVector.fromArray(S, c, c0 + 7 * ldc + L);
+      int c0, int ldc, boolean zero) {
+    FloatVector s00 = init(c, c0, zero);
+    FloatVector s01 = init(c, c0 + L, zero);
+    FloatVector s10 = init(c, c0 + ldc, zero);
+    FloatVector s11 = init(c, c0 + ldc + L, zero);
+    FloatVector s20 = init(c, c0 + 2 * ldc, zero);
+    FloatVector s21 = init(c, c0 + 2 * ldc + L, zero);
+    FloatVector s30 = init(c, c0 + 3 * ldc, zero);
+    FloatVector s31 = init(c, c0 + 3 * ldc + L, zero);
+    FloatVector s40 = init(c, c0 + 4 * ldc, zero);
+    FloatVector s41 = init(c, c0 + 4 * ldc + L, zero);
+    FloatVector s50 = init(c, c0 + 5 * ldc, zero);
+    FloatVector s51 = init(c, c0 + 5 * ldc + L, zero);
+    FloatVector s60 = init(c, c0 + 6 * ldc, zero);
+    FloatVector s61 = init(c, c0 + 6 * ldc + L, zero);
+    FloatVector s70 = init(c, c0 + 7 * ldc, zero);
+    FloatVector s71 = init(c, c0 + 7 * ldc + L, zero);
     for (int p = 0; p < k; p++) {
       int bp = b0 + p * ldb;
       FloatVector b0v = FloatVector.fromArray(S, b, bp);
@@ -147,26 +164,26 @@ final class RowMajorLanes {
   }
 
   private static void block4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
-      int c0, int ldc) {
+      int c0, int ldc, boolean zero) {
     int c1 = c0 + ldc;
     int c2 = c1 + ldc;
     int c3 = c2 + ldc;
-    FloatVector s00 = FloatVector.fromArray(S, c, c0);
-    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-    FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-    FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-    FloatVector s10 = FloatVector.fromArray(S, c, c1);
-    FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
-    FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-    FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-    FloatVector s20 = FloatVector.fromArray(S, c, c2);
-    FloatVector s21 = FloatVector.fromArray(S, c, c2 + L);
-    FloatVector s22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-    FloatVector s23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-    FloatVector s30 = FloatVector.fromArray(S, c, c3);
-    FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
-    FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-    FloatVector s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+    FloatVector s00 = init(c, c0, zero);
+    FloatVector s01 = init(c, c0 + L, zero);
+    FloatVector s02 = init(c, c0 + 2 * L, zero);
+    FloatVector s03 = init(c, c0 + 3 * L, zero);
+    FloatVector s10 = init(c, c1, zero);
+    FloatVector s11 = init(c, c1 + L, zero);
+    FloatVector s12 = init(c, c1 + 2 * L, zero);
+    FloatVector s13 = init(c, c1 + 3 * L, zero);
+    FloatVector s20 = init(c, c2, zero);
+    FloatVector s21 = init(c, c2 + L, zero);
+    FloatVector s22 = init(c, c2 + 2 * L, zero);
+    FloatVector s23 = init(c, c2 + 3 * L, zero);
+    FloatVector s30 = init(c, c3, zero);
+    FloatVector s31 = init(c, c3 + L, zero);
+    FloatVector s32 = init(c, c3 + 2 * L, zero);
+    FloatVector s33 = init(c, c3 + 3 * L, zero);
     for (int p = 0; p < k; p++) {
       int bp = b0 + p * ldb;
       FloatVector b0v = FloatVector.fromArray(S, b, bp);
@@ -214,18 +231,18 @@ final class RowMajorLanes {
   }
 
   private static void block4x2(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
-      int c0, int ldc) {
+      int c0, int ldc, boolean zero) {
     int c1 = c0 + ldc;
     int c2 = c1 + ldc;
     int c3 = c2 + ldc;
-    FloatVector s00 = FloatVector.fromArray(S, c, c0);
-    FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-    FloatVector s10 = FloatVector.fromArray(S, c, c1);
-    FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
-    FloatVector s20 = FloatVector.fromArray(S, c, c2);
-    FloatVector s21 = FloatVector.fromArray(S, c, c2 + L);
-    FloatVector s30 = FloatVector.fromArray(S, c, c3);
-    FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector s00 = init(c, c0, zero);
+    FloatVector s01 = init(c, c0 + L, zero);
+    FloatVector s10 = init(c, c1, zero);
+    FloatVector s11 = init(c, c1 + L, zero);
+    FloatVector s20 = init(c, c2, zero);
+    FloatVector s21 = init(c, c2 + L, zero);
+    FloatVector s30 = init(c, c3, zero);
+    FloatVector s31 = init(c, c3 + L, zero);
     for (int p = 0; p < k; p++) {
       int bp = b0 + p * ldb;
       FloatVector b0v = FloatVector.fromArray(S, b, bp);
@@ -255,15 +272,15 @@ final class RowMajorLanes {
   }
 
   private static void block8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
-      int c0, int ldc) {
-    FloatVector s0 = FloatVector.fromArray(S, c, c0);
-    FloatVector s1 = FloatVector.fromArray(S, c, c0 + ldc);
-    FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
-    FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
-    FloatVector s4 = FloatVector.fromArray(S, c, c0 + 4 * ldc);
-    FloatVector s5 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
-    FloatVector s6 = FloatVector.fromArray(S, c, c0 + 6 * ldc);
-    FloatVector s7 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+      int c0, int ldc, boolean zero) {
+    FloatVector s0 = init(c, c0, zero);
+    FloatVector s1 = init(c, c0 + ldc, zero);
+    FloatVector s2 = init(c, c0 + 2 * ldc, zero);
+    FloatVector s3 = init(c, c0 + 3 * ldc, zero);
+    FloatVector s4 = init(c, c0 + 4 * ldc, zero);
+    FloatVector s5 = init(c, c0 + 5 * ldc, zero);
+    FloatVector s6 = init(c, c0 + 6 * ldc, zero);
+    FloatVector s7 = init(c, c0 + 7 * ldc, zero);
     for (int p = 0; p < k; p++) {
       FloatVector bv = FloatVector.fromArray(S, b, b0 + p * ldb);
       int ap = a0 + p * acs;
@@ -287,11 +304,11 @@ final class RowMajorLanes {
   }
 
   private static void block4x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c,
-      int c0, int ldc) {
-    FloatVector s0 = FloatVector.fromArray(S, c, c0);
-    FloatVector s1 = FloatVector.fromArray(S, c, c0 + ldc);
-    FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
-    FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+      int c0, int ldc, boolean zero) {
+    FloatVector s0 = init(c, c0, zero);
+    FloatVector s1 = init(c, c0 + ldc, zero);
+    FloatVector s2 = init(c, c0 + 2 * ldc, zero);
+    FloatVector s3 = init(c, c0 + 3 * ldc, zero);
     for (int p = 0; p < k; p++) {
       FloatVector bv = FloatVector.fromArray(S, b, b0 + p * ldb);
       int ap = a0 + p * acs;
@@ -306,8 +323,9 @@ final class RowMajorLanes {
     s3.intoArray(c, c0 + 3 * ldc);
   }
 
-  private static void block1x1(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0) {
-    FloatVector s = FloatVector.fromArray(S, c, c0);
+  private static void block1x1(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+      boolean zero) {
+    FloatVector s = init(c, c0, zero);
     for (int p = 0; p < k; p++) {
       s = FloatVector.broadcast(S, a[a0 + p * acs]).fma(FloatVector.fromArray(S, b, b0 + p * ldb), s);
     }
