@@ -150,7 +150,7 @@ public final class GtrxlTrainingCase {
     return grad;
   }
 
-  /** The same pass as a SameDiff graph (built anew; minutes of nothing but op creation at large shapes: seconds). */
+  /** The same pass as a SameDiff graph, built anew on each call (a few seconds at the size). */
   public GtrxlSameDiffPass sameDiff() {
     return new GtrxlSameDiffPass(net, s.batch(), params, x, memoryRows, firstKey, q, c);
   }

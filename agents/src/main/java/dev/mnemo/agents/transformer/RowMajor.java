@@ -2,8 +2,9 @@ package dev.mnemo.agents.transformer;
 
 /**
  * The matrix products a block's forward and backward need, on row-major float arrays with offsets and
- * leading dimensions; each accumulates into {@code c} ({@code c += ...}) in a fixed order (k ascending), so a
- * result is the same bits on every run.
+ * leading dimensions; the {@code mulAdd*} forms accumulate into {@code c} ({@code c += ...}), the {@code mul*} forms
+ * overwrite it, each in a fixed order (k ascending), so a result is the same bits on every run. On the Vector API
+ * they run on {@link RowMajorLanes}' blocked kernels, else on plain loops.
  */
 final class RowMajor {
 
