@@ -1,6 +1,7 @@
 package dev.mnemo.agents.transformer;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.ExpLanes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,6 +36,8 @@ public final class CausalMemoryAttention {
   private final int mem;
   private final int seg;
   private final int len;
+  /** {@code len} rounded up to a multiple of 16 floats (whole vectors of up to 16 lanes). */
+  private final int lenPad;
   private final float scale;
 
   /**
@@ -58,6 +61,7 @@ public final class CausalMemoryAttention {
     this.mem = memory;
     this.seg = segment;
     this.len = memory + segment;
+    this.lenPad = (len + 15) / 16 * 16;
     this.scale = (float) (1.0 / Math.sqrt(dh));
   }
 
@@ -111,8 +115,17 @@ public final class CausalMemoryAttention {
     private final float[] dQ;
     private final float[] dK;
     private final float[] dV;
-    private final float[] dP;
+    /**
+     * One segment and head's scores, and dLoss/dP then dLoss/dS, rows {@link #lenPad} apart: the products write whole
+     * vectors (a row of L = 36 would leave a tail for plain loops; the padding columns hold zeros and are not read).
+     */
+    private final float[] sc;
+    private final float[] dS;
+    /** One segment and head's keys or values transposed ({@code dh x L}, rows {@link #lenPad} apart, zero-padded). */
+    private final float[] kT;
     private final int[] first;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int batch;
     private float[] x;
     private int xOff;
@@ -132,8 +145,11 @@ public final class CausalMemoryAttention {
       dQ = new float[maxBatch * seg * d];
       dK = new float[maxBatch * len * d];
       dV = new float[maxBatch * len * d];
-      dP = new float[len];
+      sc = new float[seg * lenPad];
+      dS = new float[seg * lenPad];
+      kT = new float[dh * lenPad];
       first = new int[maxBatch * seg];
+      wT = new float[d * d];
     }
 
     /**
@@ -162,57 +178,56 @@ public final class CausalMemoryAttention {
         System.arraycopy(memory, memOff + b * mem * d, c, b * len * d, mem * d);
         System.arraycopy(x, xOff + b * seg * d, c, b * len * d + mem * d, seg * d);
       }
-      Arrays.fill(q, 0, batch * seg * d, 0f);
-      Arrays.fill(k, 0, batch * len * d, 0f);
-      Arrays.fill(v, 0, batch * len * d, 0f);
-      Arrays.fill(o, 0, batch * seg * d, 0f);
-      RowMajor.mulAdd(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
-      RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
-      RowMajor.mulAdd(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
+      RowMajor.mul(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
+      RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
+      RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
+      // Per segment and head, three small products: S = Q_h K_h^T (all T x L pairs; the masked ones are then
+      // overwritten), the masked softmax in place, O_h = P V_h (the masked weights are zeros).
       int rel = pOff + 4 * d * d;
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
+          int pBase = (b * heads + h) * seg * len;
+          int qOff = b * seg * d + h * dh;
+          int kvOff = b * len * d + h * dh;
+          transposeHead(k, kvOff);
+          RowMajor.mulStrided(seg, dh, lenPad, q, qOff, d, 1, kT, 0, lenPad, sc, 0, lenPad);
           for (int t = 0; t < seg; t++) {
-            int qi = (b * seg + t) * d + h * dh;
-            int pi = ((b * heads + h) * seg + t) * len;
+            int pi = pBase + t * len;
+            int si = t * lenPad;
             int last = mem + t;
             int f = first[b * seg + t];
             float max = Float.NEGATIVE_INFINITY;
             for (int j = f; j <= last; j++) {
-              int ki = (b * len + j) * d + h * dh;
-              float s = 0f;
-              for (int e = 0; e < dh; e++) {
-                s += q[qi + e] * k[ki + e];
+              float sc = this.sc[si + j] * scale + params[rel + h * len + (last - j)];
+              p[pi + j] = sc;
+              max = Math.max(max, sc);
+            }
+            for (int j = f; j <= last; j++) {
+              p[pi + j] -= max;
+            }
+            if (RowMajor.LANES) {
+              // The acting kernel's exp (GtrxlKernel's softmax): ~1e-7 relative, arguments clamped at -30.
+              ExpLanes.expInPlace(p, pi + f, last - f + 1);
+            } else {
+              for (int j = f; j <= last; j++) {
+                p[pi + j] = (float) Math.exp(p[pi + j]);
               }
-              s = s * scale + params[rel + h * len + (last - j)];
-              p[pi + j] = s;
-              max = Math.max(max, s);
             }
             float sum = 0f;
-            for (int j = 0; j < len; j++) {
-              if (j < f || j > last) {
-                p[pi + j] = 0f;
-              } else {
-                float e = (float) Math.exp(p[pi + j] - max);
-                p[pi + j] = e;
-                sum += e;
-              }
+            for (int j = f; j <= last; j++) {
+              sum += p[pi + j];
             }
             float inv = 1f / sum;
-            int oi = (b * seg + t) * d + h * dh;
             for (int j = f; j <= last; j++) {
-              float pj = p[pi + j] * inv;
-              p[pi + j] = pj;
-              int vi = (b * len + j) * d + h * dh;
-              for (int e = 0; e < dh; e++) {
-                o[oi + e] += pj * v[vi + e];
-              }
+              p[pi + j] *= inv;
             }
+            Arrays.fill(p, pi, pi + f, 0f);
+            Arrays.fill(p, pi + last + 1, pi + len, 0f);
           }
+          RowMajor.mulStrided(seg, len, dh, p, pBase, len, 1, v, kvOff, d, o, qOff, d);
         }
       }
-      Arrays.fill(y, yOff, yOff + batch * seg * d, 0f);
-      RowMajor.mulAdd(batch * seg, d, d, o, 0, d, params, pOff + 3 * d * d, d, y, yOff, d);
+      RowMajor.mul(batch * seg, d, d, o, 0, d, params, pOff + 3 * d * d, d, y, yOff, d);
     }
 
     /**
@@ -222,57 +237,60 @@ public final class CausalMemoryAttention {
     public void backward(float[] params, int pOff, float[] dy, int dyOff, float[] dx, int dxOff, float[] grad,
         int gOff) {
       int rows = batch * seg;
-      Arrays.fill(dO, 0, rows * d, 0f);
-      Arrays.fill(dQ, 0, rows * d, 0f);
-      Arrays.fill(dK, 0, batch * len * d, 0f);
-      Arrays.fill(dV, 0, batch * len * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d);
+      // dQ, dK and dV are written head by head below (each head's columns once): no clearing pass.
+      RowMajor.mulBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
       RowMajor.mulAddAt(rows, d, d, o, 0, d, dy, dyOff, d, grad, gOff + 3 * d * d, d);
+      // Per segment and head: dP = dO_h V_h^T, dV_h += P^T dO_h, the softmax's backward into dS (scaled by
+      // 1 / sqrt(dh) after the relative biases took theirs), dQ_h += dS K_h, dK_h += dS^T Q_h.
       int relGrad = gOff + 4 * d * d;
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
+          int pBase = (b * heads + h) * seg * len;
+          int qOff = b * seg * d + h * dh;
+          int kvOff = b * len * d + h * dh;
+          transposeHead(v, kvOff);
+          RowMajor.mulStrided(seg, dh, lenPad, dO, qOff, d, 1, kT, 0, lenPad, dS, 0, lenPad);
+          RowMajor.mulStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
           for (int t = 0; t < seg; t++) {
-            int qi = (b * seg + t) * d + h * dh;
-            int pi = ((b * heads + h) * seg + t) * len;
+            int pi = pBase + t * len;
+            int si = t * lenPad;
             int last = mem + t;
             int f = first[b * seg + t];
             float dot = 0f;
             for (int j = f; j <= last; j++) {
-              int vi = (b * len + j) * d + h * dh;
-              float s = 0f;
-              for (int e = 0; e < dh; e++) {
-                s += dO[qi + e] * v[vi + e];
-              }
-              dP[j] = s;
-              dot += p[pi + j] * s;
-              float pj = p[pi + j];
-              for (int e = 0; e < dh; e++) {
-                dV[vi + e] += pj * dO[qi + e];
-              }
+              dot += p[pi + j] * dS[si + j];
             }
             for (int j = f; j <= last; j++) {
-              float ds = p[pi + j] * (dP[j] - dot);
+              float ds = p[pi + j] * (dS[si + j] - dot);
               grad[relGrad + h * len + (last - j)] += ds;
-              float dss = ds * scale;
-              int ki = (b * len + j) * d + h * dh;
-              for (int e = 0; e < dh; e++) {
-                dQ[qi + e] += dss * k[ki + e];
-                dK[ki + e] += dss * q[qi + e];
-              }
+              dS[si + j] = ds * scale;
             }
+            Arrays.fill(dS, si, si + f, 0f);
+            Arrays.fill(dS, si + last + 1, si + len, 0f);
           }
+          RowMajor.mulStrided(seg, len, dh, dS, 0, lenPad, 1, k, kvOff, d, dQ, qOff, d);
+          RowMajor.mulStrided(len, seg, dh, dS, 0, 1, lenPad, q, qOff, d, dK, kvOff, d);
         }
       }
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, dQ, 0, d, grad, gOff, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dK, 0, d, grad, gOff + d * d, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dV, 0, d, grad, gOff + 2 * d * d, d);
-      Arrays.fill(dx, dxOff, dxOff + rows * d, 0f);
-      RowMajor.mulAddBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d);
+      RowMajor.mulBt(rows, d, d, dQ, 0, d, params, pOff, d, dx, dxOff, d, wT);
       for (int b = 0; b < batch; b++) {
         int segRows = (b * len + mem) * d;
         int out = dxOff + b * seg * d;
-        RowMajor.mulAddBt(seg, d, d, dK, segRows, d, params, pOff + d * d, d, dx, out, d);
-        RowMajor.mulAddBt(seg, d, d, dV, segRows, d, params, pOff + 2 * d * d, d, dx, out, d);
+        RowMajor.mulAddBt(seg, d, d, dK, segRows, d, params, pOff + d * d, d, dx, out, d, wT);
+        RowMajor.mulAddBt(seg, d, d, dV, segRows, d, params, pOff + 2 * d * d, d, dx, out, d, wT);
+      }
+    }
+
+    /** Head {@code h}'s columns of one segment's {@code L} rows at {@code off} (row stride d) into kT, transposed. */
+    private void transposeHead(float[] a, int off) {
+      for (int j = 0; j < len; j++) {
+        int aj = off + j * d;
+        for (int e = 0; e < dh; e++) {
+          kT[e * lenPad + j] = a[aj + e];
+        }
       }
     }
 
@@ -286,8 +304,8 @@ public final class CausalMemoryAttention {
       for (int b = 0; b < batch; b++) {
         int rowsAt = b * len * d;
         int out = off + b * mem * d;
-        RowMajor.mulAddBt(mem, d, d, dK, rowsAt, d, params, pOff + d * d, d, dMem, out, d);
-        RowMajor.mulAddBt(mem, d, d, dV, rowsAt, d, params, pOff + 2 * d * d, d, dMem, out, d);
+        RowMajor.mulAddBt(mem, d, d, dK, rowsAt, d, params, pOff + d * d, d, dMem, out, d, wT);
+        RowMajor.mulAddBt(mem, d, d, dV, rowsAt, d, params, pOff + 2 * d * d, d, dMem, out, d, wT);
       }
     }
 

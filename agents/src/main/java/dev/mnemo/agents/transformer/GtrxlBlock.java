@@ -31,6 +31,8 @@ public final class GtrxlBlock {
   private final GtrxlGate gate1;
   private final GtrxlGate gate2;
   private final BlockLayerNorm norm;
+  /** The ReLUs and their backwards (vectorised on the Vector API; the same results as plain loops). */
+  private final BatchOps ops;
   // Parameter offsets inside the block.
   private final int ln1;
   private final int att;
@@ -58,8 +60,9 @@ public final class GtrxlBlock {
     this.d = width;
     this.ff = ffWidth;
     this.attention = new CausalMemoryAttention(width, heads, memory, segment);
-    this.gate1 = new GtrxlGate(width, gateBias);
-    this.gate2 = new GtrxlGate(width, gateBias);
+    this.gate1 = new GtrxlGate(width, gateBias, ops);
+    this.gate2 = new GtrxlGate(width, gateBias, ops);
+    this.ops = ops;
     this.norm = BlockLayerNorm.of(ops);
     int off = 0;
     ln1 = off;
@@ -169,6 +172,8 @@ public final class GtrxlBlock {
     private final float[] dHid;
     private final float[] dLn;
     private final float[] dMem;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int batch;
     private float[] x;
     private int xOff;
@@ -202,6 +207,7 @@ public final class GtrxlBlock {
       dHid = new float[rows * ff];
       dLn = new float[rows * d];
       dMem = new float[Math.max(1, maxBatch * mem * d)];
+      wT = new float[d * ff];
     }
 
     /**
@@ -224,9 +230,8 @@ public final class GtrxlBlock {
         norm.forward(batch * mem, d, 1, memory, memOff, d, gamma, beta, xhatM, 0, d, ln1m, 0, d, rstdM, 0);
       }
       attPass.forward(batch, params, pOff + att, ln1x, 0, ln1m, 0, firstKey, y1, 0);
-      for (int i = 0; i < rows * d; i++) {
-        a1[i] = Math.max(y1[i], 0f);
-      }
+      System.arraycopy(y1, 0, a1, 0, rows * d);
+      ops.relu(1, rows * d, a1, 0, rows * d);
       gate1Pass.forward(rows, params, pOff + g1, x, xOff, a1, 0, e1, 0);
       layerNorm(params, pOff + ln2);
       norm.forward(rows, d, 1, e1, 0, d, gamma, beta, xhat2, 0, d, ln2e, 0, d, rstd2, 0);
@@ -235,13 +240,10 @@ public final class GtrxlBlock {
         System.arraycopy(params, pOff + b2, y2, r * d, d);
       }
       RowMajor.mulAdd(rows, d, ff, ln2e, 0, d, params, pOff + w1, ff, hid, 0, ff);
-      for (int i = 0; i < rows * ff; i++) {
-        hid[i] = Math.max(hid[i], 0f);
-      }
+      ops.relu(1, rows * ff, hid, 0, rows * ff);
       RowMajor.mulAdd(rows, ff, d, hid, 0, ff, params, pOff + w2, d, y2, 0, d);
-      for (int i = 0; i < rows * d; i++) {
-        a2[i] = Math.max(y2[i], 0f);
-      }
+      System.arraycopy(y2, 0, a2, 0, rows * d);
+      ops.relu(1, rows * d, a2, 0, rows * d);
       gate2Pass.forward(rows, params, pOff + g2, e1, 0, a2, 0, out, outOff);
     }
 
@@ -254,26 +256,16 @@ public final class GtrxlBlock {
       int rows = batch * seg;
       // gate 2: dLoss/dE1 (its direct part) into de1, dLoss/d relu(F) into dF.
       gate2Pass.backward(params, pOff + g2, dOut, dOutOff, de1, 0, dF, 0, grad, gOff + g2);
-      for (int i = 0; i < rows * d; i++) {
-        if (y2[i] <= 0f) {
-          dF[i] = 0f;
-        }
-      }
+      ops.reluBackward(1, rows * d, dF, 0, rows * d, y2, 0, rows * d);
       // MLP: F = relu(LN2 W1 + b1) W2 + b2.
       RowMajor.mulAddAt(rows, ff, d, hid, 0, ff, dF, 0, d, grad, gOff + w2, d);
       columnSums(rows, d, dF, grad, gOff + b2);
-      Arrays.fill(dHid, 0, rows * ff, 0f);
-      RowMajor.mulAddBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff);
-      for (int i = 0; i < rows * ff; i++) {
-        if (hid[i] <= 0f) {
-          dHid[i] = 0f;
-        }
-      }
+      RowMajor.mulBt(rows, d, ff, dF, 0, d, params, pOff + w2, d, dHid, 0, ff, wT);
+      ops.reluBackward(1, rows * ff, dHid, 0, rows * ff, hid, 0, rows * ff);
       RowMajor.mulAddAt(rows, d, ff, ln2e, 0, d, dHid, 0, ff, grad, gOff + w1, ff);
       columnSums(rows, ff, dHid, grad, gOff + b1);
       float[] dLn2 = dLn;
-      Arrays.fill(dLn2, 0, rows * d, 0f);
-      RowMajor.mulAddBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d);
+      RowMajor.mulBt(rows, ff, d, dHid, 0, ff, params, pOff + w1, ff, dLn2, 0, d, wT);
       layerNorm(params, pOff + ln2);
       norm.addParamGradients(rows, d, dLn2, 0, d, xhat2, 0, d, grad, gOff + ln2, gOff + ln2 + d);
       norm.backward(rows, d, 1, dLn2, 0, d, gamma, xhat2, 0, d, rstd2, 0, dLn2, 0, d);
@@ -282,11 +274,7 @@ public final class GtrxlBlock {
       }
       // gate 1: dLoss/dx (its direct part) into dx, dLoss/d relu(Y) into dA1.
       gate1Pass.backward(params, pOff + g1, de1, 0, dx, dxOff, dA1, 0, grad, gOff + g1);
-      for (int i = 0; i < rows * d; i++) {
-        if (y1[i] <= 0f) {
-          dA1[i] = 0f;
-        }
-      }
+      ops.reluBackward(1, rows * d, dA1, 0, rows * d, y1, 0, rows * d);
       float[] dLn1 = dLn;
       attPass.backward(params, pOff + att, dA1, 0, dLn1, 0, grad, gOff + att);
       layerNorm(params, pOff + ln1);

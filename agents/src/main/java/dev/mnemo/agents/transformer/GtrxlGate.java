@@ -1,6 +1,7 @@
 package dev.mnemo.agents.transformer;
 
 import dev.mnemo.agents.ParamTensor;
+import dev.mnemo.agents.kernel.BatchOps;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,13 +39,21 @@ public final class GtrxlGate {
 
   private final int d;
   private final float gateBias;
+  private final BatchOps ops;
 
+  /** A gate whose sigmoid and tanh run on {@link BatchOps#best()}. */
   public GtrxlGate(int width, double gateBias) {
+    this(width, gateBias, BatchOps.best());
+  }
+
+  /** A gate whose sigmoid and tanh run on {@code ops}'s element-wise functions (vectorised on the Vector API). */
+  public GtrxlGate(int width, double gateBias, BatchOps ops) {
     if (width < 1) {
       throw new IllegalArgumentException("gate width must be >= 1, got " + width);
     }
     this.d = width;
     this.gateBias = (float) gateBias;
+    this.ops = ops;
   }
 
   public int width() {
@@ -88,6 +97,8 @@ public final class GtrxlGate {
     private final float[] az;
     private final float[] ah;
     private final float[] drx;
+    /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
+    private final float[] wT;
     private int rows;
     private float[] x;
     private int xOff;
@@ -108,6 +119,7 @@ public final class GtrxlGate {
       az = new float[n];
       ah = new float[n];
       drx = new float[n];
+      wT = new float[d * d];
     }
 
     /**
@@ -125,25 +137,29 @@ public final class GtrxlGate {
       this.y = y;
       this.yOff = yOff;
       int n = rows * d;
-      java.util.Arrays.fill(r, 0, n, 0f);
       java.util.Arrays.fill(z, 0, n, -gateBias);
-      java.util.Arrays.fill(h, 0, n, 0f);
-      RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WR), d, r, 0, d);
+      RowMajor.mul(rows, d, d, y, yOff, d, params, w(pOff, WR), d, r, 0, d);
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UR), d, r, 0, d);
       RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WZ), d, z, 0, d);
       RowMajor.mulAdd(rows, d, d, x, xOff, d, params, w(pOff, UZ), d, z, 0, d);
-      for (int i = 0; i < n; i++) {
-        r[i] = sigmoid(r[i]);
-        z[i] = sigmoid(z[i]);
-        rx[i] = r[i] * x[xOff + i];
+      ops.sigmoid(1, n, r, 0, n);
+      ops.sigmoid(1, n, z, 0, n);
+      if (RowMajor.LANES) {
+        GateLanes.product(n, r, x, xOff, rx);
+      } else {
+        for (int i = 0; i < n; i++) {
+          rx[i] = r[i] * x[xOff + i];
+        }
       }
-      RowMajor.mulAdd(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
+      RowMajor.mul(rows, d, d, y, yOff, d, params, w(pOff, WG), d, h, 0, d);
       RowMajor.mulAdd(rows, d, d, rx, 0, d, params, w(pOff, UG), d, h, 0, d);
-      for (int i = 0; i < n; i++) {
-        float hv = (float) Math.tanh(h[i]);
-        h[i] = hv;
-        float xv = x[xOff + i];
-        out[outOff + i] = (1 - z[i]) * xv + z[i] * hv;
+      ops.tanh(1, n, h, 0, n);
+      if (RowMajor.LANES) {
+        GateLanes.output(n, z, h, x, xOff, out, outOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          out[outOff + i] = (1 - z[i]) * x[xOff + i] + z[i] * h[i];
+        }
       }
     }
 
@@ -154,28 +170,34 @@ public final class GtrxlGate {
     public void backward(float[] params, int pOff, float[] dg, int dgOff, float[] dx, int dxOff, float[] dy,
         int dyOff, float[] grad, int gOff) {
       int n = rows * d;
-      for (int i = 0; i < n; i++) {
-        float g = dg[dgOff + i];
-        float zv = z[i];
-        float hv = h[i];
-        float xv = x[xOff + i];
-        az[i] = g * (hv - xv) * zv * (1 - zv);
-        ah[i] = g * zv * (1 - hv * hv);
-        dx[dxOff + i] = g * (1 - zv);
-        dy[dyOff + i] = 0f;
-        drx[i] = 0f;
+      if (RowMajor.LANES) {
+        GateLanes.backwardDirect(n, dg, dgOff, z, h, x, xOff, az, ah, dx, dxOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          float g = dg[dgOff + i];
+          float zv = z[i];
+          float hv = h[i];
+          float xv = x[xOff + i];
+          az[i] = g * (hv - xv) * zv * (1 - zv);
+          ah[i] = g * zv * (1 - hv * hv);
+          dx[dxOff + i] = g * (1 - zv);
+        }
       }
-      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d);
-      for (int i = 0; i < n; i++) {
-        float rv = r[i];
-        ar[i] = drx[i] * x[xOff + i] * rv * (1 - rv);
-        dx[dxOff + i] += drx[i] * rv;
+      RowMajor.mulBt(rows, d, d, ah, 0, d, params, w(pOff, UG), d, drx, 0, d, wT);
+      if (RowMajor.LANES) {
+        GateLanes.backwardReset(n, drx, x, xOff, r, ar, dx, dxOff);
+      } else {
+        for (int i = 0; i < n; i++) {
+          float rv = r[i];
+          ar[i] = drx[i] * x[xOff + i] * rv * (1 - rv);
+          dx[dxOff + i] += drx[i] * rv;
+        }
       }
-      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, WG), d, dy, dyOff, d);
-      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, UR), d, dx, dxOff, d);
-      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, UZ), d, dx, dxOff, d);
+      RowMajor.mulBt(rows, d, d, ar, 0, d, params, w(pOff, WR), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, WZ), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, ah, 0, d, params, w(pOff, WG), d, dy, dyOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, ar, 0, d, params, w(pOff, UR), d, dx, dxOff, d, wT);
+      RowMajor.mulAddBt(rows, d, d, az, 0, d, params, w(pOff, UZ), d, dx, dxOff, d, wT);
       RowMajor.mulAddAt(rows, d, d, y, yOff, d, ar, 0, d, grad, w(gOff, WR), d);
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, ar, 0, d, grad, w(gOff, UR), d);
       RowMajor.mulAddAt(rows, d, d, y, yOff, d, az, 0, d, grad, w(gOff, WZ), d);
@@ -192,9 +214,5 @@ public final class GtrxlGate {
 
   private int w(int off, int which) {
     return off + which * d * d;
-  }
-
-  private static float sigmoid(float v) {
-    return (float) (1.0 / (1.0 + Math.exp(-v)));
   }
 }

@@ -91,6 +91,19 @@ public final class GtrxlTrunk {
     return in;
   }
 
+  public int heads() {
+    return heads;
+  }
+
+  public int ffWidth() {
+    return ff;
+  }
+
+  /** GTrXL's {@code b_g} of every gate. */
+  public double gateBias() {
+    return gateBias;
+  }
+
   /**
    * This trunk's acting form for {@code envs} envs stepped together: a {@link GtrxlKernel} of the same shape,
    * which loads this trunk's parameter layout.
@@ -146,6 +159,14 @@ public final class GtrxlTrunk {
     /** Rows of stream {@code b} that belong to its episode under way (0 .. M). */
     public int valid(int b) {
       return valid[b];
+    }
+
+    /**
+     * Copies layer {@code layer}'s rows ({@code batch x M x d}, stream-major) into {@code dst} at {@code off}: for
+     * checks and for building the same computation elsewhere (the SameDiff benchmark graph), not for a hot path.
+     */
+    public void copyRows(int layer, float[] dst, int off) {
+      System.arraycopy(rows[layer], 0, dst, off, rows[layer].length);
     }
 
     /** Forgets every stream's rows (each starts afresh). */

@@ -41,6 +41,9 @@ public final class Wiring {
             ActorKernelBench::run)
         .register("ald-acting", "ALD's acting cost per step: the GTrXL trunk's kernel (KV cache, and without) vs the "
             + "LSTM core and R2D2's LSTM actor, same run (`seconds=S`)", dev.mnemo.agents.bench.GtrxlKernelBench::run)
+        .register("ald", "ALD's learner: the Transformer's training pass (Java engine, share of one core's FP32 "
+            + "peak) and the same pass as a SameDiff graph, same run; whole updates (transformer_only, ald)",
+            dev.mnemo.experiments.bench.AldBench::run)
         .register("r2d2", "R2D2 learner updates/s, gemm vs SameDiff engine vs PyTorch if installed (same run;"
             + " `nopeer` skips it) at paper shape (`small`); `soak N` for RSS",
             R2d2Bench::run)
