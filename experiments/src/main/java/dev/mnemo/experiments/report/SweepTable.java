@@ -359,6 +359,21 @@ public final class SweepTable {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
+  /**
+   * The heat-map's colour scale {min, max}: POPGym's normalised returns get one fixed scale, [-1, 1], so two
+   * tables' colours compare; other scores span their own range. A float return of 1 reads back as 1.0000000298 in
+   * double, so the test for [-1, 1] allows float rounding.
+   */
+  static double[] colourScale(boolean empty, double min, double max) {
+    if (empty || (min >= -1 - 1e-6 && max <= 1 + 1e-6)) {
+      return new double[] {-1, 1};
+    }
+    if (min == max) {
+      return new double[] {min - 0.5, max + 0.5};
+    }
+    return new double[] {min, max};
+  }
+
   /** Cases down, settings across, each cell coloured by its mean score and labelled with it. */
   private static void heatMap(Table t, Path png, int cellWidth, int cellHeight) throws IOException {
     int[] size = heatMapSize(t, cellWidth, cellHeight);
@@ -387,16 +402,9 @@ public final class SweepTable {
         }
       }
     }
-    if (values.isEmpty() || (min >= -1 && max <= 1)) {
-      // POPGym's normalised returns: one fixed scale, so two tables' colours compare.
-      min = -1;
-      max = 1;
-    } else if (min == max) {
-      min -= 0.5;
-      max += 0.5;
-    }
-    chart.getStyler().setMin(min);
-    chart.getStyler().setMax(max);
+    double[] scale = colourScale(values.isEmpty(), min, max);
+    chart.getStyler().setMin(scale[0]);
+    chart.getStyler().setMax(scale[1]);
     List<String> rowsBottomUp = new ArrayList<>(t.cases());
     java.util.Collections.reverse(rowsBottomUp);
     chart.addSeries("score", columns, rowsBottomUp, values);

@@ -54,6 +54,20 @@ class SweepTableTest {
     return tmp.resolve("sweep");
   }
 
+  /**
+   * Returns in [-1, 1] share one fixed scale, up to float rounding (1.000000029802322 was the Easy table's highest
+   * cell, a mean of float 1s, which put the zoo's heat-map on its own scale); other scores span their own range.
+   */
+  @Test
+  void theHeatMapScaleIsFixedForNormalisedReturnsUpToFloatRounding() {
+    assertArrayEquals(new double[] {-1, 1}, SweepTable.colourScale(false, -0.9, 1.000000029802322));
+    assertArrayEquals(new double[] {-1, 1}, SweepTable.colourScale(false, -0.5, 0.5));
+    assertArrayEquals(new double[] {-1, 1}, SweepTable.colourScale(true, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY));
+    assertArrayEquals(new double[] {0, 200}, SweepTable.colourScale(false, 0, 200));
+    assertArrayEquals(new double[] {2.5, 3.5}, SweepTable.colourScale(false, 3, 3));
+  }
+
   @Test
   void eachCellIsTheMeanOverSeedsOfEachRunsMaximumWithAStudentTInterval() throws IOException {
     SweepTable.Table t = SweepTable.read(sweep(), "eval_return");
