@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Re-runs the POPGym-style table of memory cores (configs/sweeps/popgym-zoo.conf: every POPGym Easy task Mnemo
-# ships x every core x 3 seeds, R2D2) from scratch into a fresh directory, then replaces easy/ here with each
-# run's record (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json: not its checkpoints) and
-# the sweep's summary and table (report/table.md, table.csv, heatmap.png, curves/). DRY_RUN=1 prints the commands.
-# About 3 hours of wall time on 2 cores (the sweep runs 2 at a time; its table gives each cell's wall time).
+# Re-runs the POPGym-style table of memory cores from scratch into a fresh directory: the Easy level
+# (configs/sweeps/popgym-zoo.conf: the 10 POPGym tasks Mnemo ships x 11 cores x 3 seeds, R2D2) and the Medium level
+# (configs/sweeps/popgym-zoo-medium.conf: the same tasks at Medium, the cores its grid names). Then replaces easy/ and
+# medium/ here with each run's record (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json: not
+# its checkpoints) and each sweep's summary and table (report/table.md, table.csv, heatmap.png, curves/).
+# DRY_RUN=1 prints the commands. Easy: about 3.7 hours of wall time on 2 cores (7.4 h of run time, 2 runs at a time;
+# the table gives each cell's wall time); Medium with GRU and the mlp: about 25 minutes.
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/popgym-zoo
 out=$(scratch_dir)
 build_once
 step ./mnemo sweep configs/sweeps/popgym-zoo.conf --out "$out/easy"
+step ./mnemo sweep configs/sweeps/popgym-zoo-medium.conf --out "$out/medium"
 if ! dry_run; then
-  rm -rf "${here:?}/easy"
-  mkdir -p "$here/easy"
-  cp "$out/easy/sweep-summary.json" "$here/easy/"
-  cp -r "$out/easy/report" "$here/easy/"
-  (cd "$out/easy" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') | while read -r run; do
-    copy_run "$out/easy/$run" "$here/easy/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
+  for level in easy medium; do
+    rm -rf "${here:?}/$level"
+    mkdir -p "$here/$level"
+    cp "$out/$level/sweep-summary.json" "$here/$level/"
+    cp -r "$out/$level/report" "$here/$level/"
+    (cd "$out/$level" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
+      while read -r run; do
+        copy_run "$out/$level/$run" "$here/$level/$run" config.conf metrics.csv summary.json events.jsonl \
+          provenance.json
+      done
   done
 fi
