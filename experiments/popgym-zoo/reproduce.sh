@@ -5,7 +5,7 @@
 # medium/ here with each run's record (config.conf, metrics.csv, summary.json, events.jsonl, provenance.json: not
 # its checkpoints) and each sweep's summary and table (report/table.md, table.csv, heatmap.png, curves/).
 # DRY_RUN=1 prints the commands. Easy: about 3.7 hours of wall time on 2 cores (7.4 h of run time, 2 runs at a time;
-# the table gives each cell's wall time); Medium with GRU and the mlp: about 25 minutes.
+# the table gives each cell's wall time); Medium with GRU, LSTM and the mlp: about 31 minutes (3,318 s of run time).
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/popgym-zoo
 out=$(scratch_dir)
