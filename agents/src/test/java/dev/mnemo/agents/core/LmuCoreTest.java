@@ -285,12 +285,7 @@ class LmuCoreTest extends RecurrentCoreContract {
    */
   @Test
   void kernelStepAndLoadAllocateNothingAfterWarmUp() throws Exception {
-    if (BatchOps.vectorApiAvailable()) {
-      assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRun(LmuCoreTest.class,
-          "vectorAllocationLoop", 40, 2000), "Vector API kernel: bytes allocated by a load and 200 steps");
-    }
-    assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRunInThisJvm(
-        allocationLoop(new ScalarOps()), 40, 400), "plain-loop kernel: bytes allocated by a load and 200 steps");
+    assertKernelAllocatesNothing(LmuCoreTest.class, "vectorAllocationLoop", allocationLoop(new ScalarOps()));
   }
 
   /** The fresh JVM's loop (FreshJvmAllocation calls it by name). */
@@ -300,20 +295,7 @@ class LmuCoreTest extends RecurrentCoreContract {
 
   /** A load and 200 steps of a 40-unit kernel over 9, 8 and 7 rows. */
   private static Runnable allocationLoop(BatchOps ops) {
-    LmuCore c = new LmuCore(12, 40);
-    int rows = 9;
-    float[] p = new float[c.paramCount()];
-    c.initialize(p, 0, new java.util.SplittableRandom(3));
-    CoreKernel k = c.kernel(ops, rows);
-    float[] x = uniform(rows * 12, 4, 1.0);
-    float[] a = new float[rows * c.stateSize()];
-    float[] b = new float[rows * c.stateSize()];
-    return () -> {
-      k.load(p, 0);
-      for (int t = 0; t < 200; t++) {
-        k.step(rows - t % 3, x, 0, 12, t % 2 == 0 ? a : b, t % 2 == 0 ? b : a);
-      }
-    };
+    return kernelAllocationLoop(new LmuCore(12, 40), ops);
   }
 
   private static float[] stepOnce(LmuCore c, float[] p) {

@@ -71,6 +71,42 @@ public abstract class RecurrentCoreContract {
     return uniform(rows * c.stateSize(), seed, 0.5);
   }
 
+  /**
+   * A load and 200 steps of {@code c}'s kernel on {@code ops} over 9, 8 and 7 rows (parameters from {@code
+   * initialize}, seed 3): the loop the cores' allocation checks measure.
+   */
+  static Runnable kernelAllocationLoop(RecurrentCore c, BatchOps ops) {
+    int rows = 9;
+    int in = c.inputSize();
+    float[] p = new float[c.paramCount()];
+    c.initialize(p, 0, new SplittableRandom(3));
+    CoreKernel k = c.kernel(ops, rows);
+    float[] x = uniform(rows * in, 4, 1.0);
+    float[] a = new float[rows * c.stateSize()];
+    float[] b = new float[rows * c.stateSize()];
+    return () -> {
+      k.load(p, 0);
+      for (int t = 0; t < 200; t++) {
+        k.step(rows - t % 3, x, 0, in, t % 2 == 0 ? a : b, t % 2 == 0 ? b : a);
+      }
+    };
+  }
+
+  /**
+   * A kernel's load and steps allocate nothing once compiled: the Vector API loop ({@code owner}'s static
+   * no-argument {@code vectorFactory}) measured in a fresh JVM, where what earlier tests had C2 compile cannot box
+   * its vectors ({@link dev.mnemo.agents.transformer.FreshJvmAllocation}), and the plain-loop one here.
+   */
+  static void assertKernelAllocatesNothing(Class<?> owner, String vectorFactory, Runnable plainLoop)
+      throws java.io.IOException, InterruptedException {
+    if (BatchOps.vectorApiAvailable()) {
+      assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRun(owner, vectorFactory, 40, 2000),
+          "Vector API kernel: bytes allocated by a load and 200 steps");
+    }
+    assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRunInThisJvm(plainLoop, 40, 400),
+        "plain-loop kernel: bytes allocated by a load and 200 steps");
+  }
+
   static float[] uniform(int n, long seed, double scale) {
     Random r = new Random(seed);
     float[] a = new float[n];

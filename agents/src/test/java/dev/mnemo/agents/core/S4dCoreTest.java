@@ -438,12 +438,7 @@ class S4dCoreTest extends RecurrentCoreContract {
    */
   @Test
   void kernelStepAndLoadAllocateNothingAfterWarmUp() throws Exception {
-    if (BatchOps.vectorApiAvailable()) {
-      assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRun(S4dCoreTest.class,
-          "vectorAllocationLoop", 40, 2000), "Vector API kernel: bytes allocated by a load and 200 steps");
-    }
-    assertEquals(0L, dev.mnemo.agents.transformer.FreshJvmAllocation.bytesPerRunInThisJvm(
-        allocationLoop(new ScalarOps()), 40, 400), "plain-loop kernel: bytes allocated by a load and 200 steps");
+    assertKernelAllocatesNothing(S4dCoreTest.class, "vectorAllocationLoop", allocationLoop(new ScalarOps()));
   }
 
   /** The fresh JVM's loop (FreshJvmAllocation calls it by name). */
@@ -453,20 +448,7 @@ class S4dCoreTest extends RecurrentCoreContract {
 
   /** A load and 200 steps of a 40-channel kernel over 9, 8 and 7 rows. */
   private static Runnable allocationLoop(BatchOps ops) {
-    S4dCore c = new S4dCore(12, 40);
-    int rows = 9;
-    float[] p = new float[c.paramCount()];
-    c.initialize(p, 0, new SplittableRandom(3));
-    CoreKernel k = c.kernel(ops, rows);
-    float[] x = uniform(rows * 12, 4, 1.0);
-    float[] a = new float[rows * c.stateSize()];
-    float[] b = new float[rows * c.stateSize()];
-    return () -> {
-      k.load(p, 0);
-      for (int t = 0; t < 200; t++) {
-        k.step(rows - t % 3, x, 0, 12, t % 2 == 0 ? a : b, t % 2 == 0 ? b : a);
-      }
-    };
+    return kernelAllocationLoop(new S4dCore(12, 40), ops);
   }
 
   /** The output heads the state and the rest is [Re s | Im s]: a step from zero with x = 0 writes B̄ b_in. */
