@@ -17,4 +17,11 @@ public interface CoreKernel {
    * @param stateOut must not alias {@code stateIn}
    */
   void step(int rows, float[] x, int xOff, int ldx, float[] stateIn, float[] stateOut);
+
+  /** Refuses a kernel for fewer than one row: every kernel's constructor checks its {@code maxRows} here. */
+  static void checkMaxRows(int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+    }
+  }
 }

@@ -20,9 +20,7 @@ final class ElmanKernel implements CoreKernel {
   private final float[] z;
 
   ElmanKernel(ElmanCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();

@@ -23,9 +23,7 @@ final class FrameStackKernel implements CoreKernel {
   private final float[] z;
 
   FrameStackKernel(FrameStackCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();

@@ -24,9 +24,7 @@ final class GruKernel implements CoreKernel {
   private final float[] c;
 
   GruKernel(GruCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
     this.cell = GruCell.of(ops);
     this.in = core.inputSize();

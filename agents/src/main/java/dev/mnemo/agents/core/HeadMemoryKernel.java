@@ -26,9 +26,7 @@ abstract class HeadMemoryKernel implements CoreKernel {
   final float[] y;
 
   HeadMemoryKernel(HeadMemoryCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.core = core;
     this.ops = ops;
     this.weights = new HeadMemoryWeights(core, ops, false);

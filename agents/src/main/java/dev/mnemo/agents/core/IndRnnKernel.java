@@ -22,9 +22,7 @@ final class IndRnnKernel implements CoreKernel {
   private final float[] z;
 
   IndRnnKernel(IndRnnCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.core = core;
     this.ops = ops;
     this.hidden = core.hiddenSize();

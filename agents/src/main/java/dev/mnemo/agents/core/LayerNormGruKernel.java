@@ -26,9 +26,7 @@ final class LayerNormGruKernel implements CoreKernel {
   private final float[] c;
 
   LayerNormGruKernel(LayerNormGruCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
     this.cell = GruCell.of(ops);
     this.norm = BlockLayerNorm.of(ops);

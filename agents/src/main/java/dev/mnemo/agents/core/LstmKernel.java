@@ -21,9 +21,7 @@ final class LstmKernel implements CoreKernel {
   private final float[] z;
 
   LstmKernel(LstmCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
     this.gates = LstmGateMath.of(ops);
     this.in = core.inputSize();

@@ -47,9 +47,7 @@ final class S4dKernel implements CoreKernel {
   private final double[] acc;
 
   S4dKernel(S4dCore core, BatchOps ops, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-    }
+    CoreKernel.checkMaxRows(maxRows);
     this.core = core;
     this.ops = ops;
     this.hidden = core.hiddenSize();

@@ -116,6 +116,15 @@ public abstract class RecurrentCoreContract {
     return a;
   }
 
+  /** A kernel for no rows is refused with the standard message, by every core's kernel (CoreKernel.checkMaxRows). */
+  @Test
+  void aKernelForNoRowsIsRefused() {
+    RecurrentCore c = core(3, 5);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> c.kernel(BatchOps.best(), 0));
+    assertEquals("maxRows must be >= 1, got 0", e.getMessage());
+  }
+
   @Test
   void layoutIsNamedForTheCoreAndContiguous() {
     RecurrentCore c = core(IN, HIDDEN);
