@@ -85,8 +85,13 @@ final class TransformerFixtures {
     }
   }
 
+  /** Consecutive allocation-free runs that end a warm-up. */
+  static final int CLEAN_RUNS = 3;
+
   /**
-   * Runs {@code loop} {@code minRounds} times, then until one run allocates nothing on this thread, at most
+   * Runs {@code loop} {@code minRounds} times, then until {@value #CLEAN_RUNS} runs in a row allocate nothing on this
+   * thread (one clean run was not enough: S4D's kernel, clean once, allocated 256 bytes on the next run in the suite's
+   * fresh probe JVM, most likely a late recompilation briefly boxing its vectors), at most
    * {@code maxRounds} in all: until C2 has compiled (and escape-analysed) the Vector API's hot paths, which takes a
    * number of runs that depends on the machine's load. A loop that allocates in its steady state never reaches zero,
    * so the caller's measurement of the next run still sees it.
@@ -95,10 +100,12 @@ final class TransformerFixtures {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();
+    int clean = 0;
     for (int w = 0; w < maxRounds; w++) {
       long before = mx.getThreadAllocatedBytes(id);
       loop.run();
-      if (w >= minRounds && mx.getThreadAllocatedBytes(id) == before) {
+      clean = mx.getThreadAllocatedBytes(id) == before ? clean + 1 : 0;
+      if (w >= minRounds && clean >= CLEAN_RUNS) {
         return;
       }
     }
