@@ -37,7 +37,8 @@ import java.util.List;
  * run: the LSTM's, or the Transformer's in {@code transformer_only}) and the Transformer's
  * ({@code checkpoints/learner.params}); summary.json's eval is the acting policy on {@code final_eval_trials}
  * episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
- * per env step of each update's collection.
+ * per env step of each update's collection, {@code wall_s} the wall time since training began (the x of the
+ * return-vs-wall-time curves).
  */
 public final class AldRunKind implements RunKind {
 
@@ -165,8 +166,8 @@ public final class AldRunKind implements RunKind {
         c.getInt("eval_interval"), seed);
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
         "learner_entropy", "distill_kl", "value_error", "learner_grad_norm", "actor_grad_norm",
-        "acting_cpu_us_per_step");
-    double[] row = new double[10];
+        "acting_cpu_us_per_step", "wall_s");
+    double[] row = new double[11];
     double[] lastEval = {Double.NaN};
     long[] envSteps = {0};
     int actorParams = actor == null ? 0 : actor.paramCount();
@@ -185,6 +186,7 @@ public final class AldRunKind implements RunKind {
       row[7] = s.learnerGradNorm();
       row[8] = s.actorGradNorm();
       row[9] = m.actingCpuUsPerStep();
+      row[10] = (System.nanoTime() - t0) / 1e9; // training's wall time so far: the x of return-vs-wall-time curves
       metrics.row(m.envSteps(), row);
       envSteps[0] = m.envSteps();
       if (!Double.isNaN(m.evalReturn())) {

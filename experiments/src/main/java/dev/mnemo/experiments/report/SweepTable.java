@@ -229,7 +229,13 @@ public final class SweepTable {
     return out;
   }
 
-  /** Writes table.md, table.csv, heatmap.png and curves/<case>.png under {@code outDir}. */
+  /** The metrics.csv column of a run's wall time so far, the x of the return-vs-wall-time curves. */
+  public static final String WALL_COLUMN = "wall_s";
+
+  /**
+   * Writes table.md, table.csv, heatmap.png and curves/<case>.png under {@code outDir}, and curves/<case>-wall.png
+   * (the same curves against wall time) for the cases whose runs write {@value #WALL_COLUMN}.
+   */
   public static Written write(Table t, Path outDir, int cellWidth, int cellHeight) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(outDir.resolve("curves"));
@@ -238,8 +244,12 @@ public final class SweepTable {
     List<Path> curves = new ArrayList<>();
     for (int c = 0; c < t.cases().size(); c++) {
       Path png = outDir.resolve("curves").resolve(ReportWriter.fileName(t.cases().get(c)) + ".png");
-      if (curves(t, c, png)) {
+      if (curves(t, c, png, null)) {
         curves.add(png);
+      }
+      Path wallPng = outDir.resolve("curves").resolve(ReportWriter.fileName(t.cases().get(c)) + "-wall.png");
+      if (curves(t, c, wallPng, WALL_COLUMN)) {
+        curves.add(wallPng);
       }
     }
     Path csv = outDir.resolve("table.csv");
@@ -293,6 +303,7 @@ public final class SweepTable {
       md.append('\n');
     }
     md.append("\n![heat-map](heatmap.png)\n");
+    finalEvaluations(t, md);
     double[] ranks = meanRanks(t);
     Integer[] order = new Integer[ranks.length];
     for (int k = 0; k < order.length; k++) {
@@ -346,6 +357,42 @@ public final class SweepTable {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * The table of the runs' final evaluations (summary.json's {@code eval.mean_return}: the trained policy on fresh
+   * episodes, what RL² and ALD runs report), mean ± 95% interval over seeds; nothing when no run has one.
+   */
+  static void finalEvaluations(Table t, StringBuilder md) {
+    MeanCi[][] evals = new MeanCi[t.cases().size()][t.settings().size()];
+    boolean any = false;
+    for (int c = 0; c < t.cases().size(); c++) {
+      for (int k = 0; k < t.settings().size(); k++) {
+        double[] v = t.runs().get(c).get(k).values().stream().map(RunData::summary)
+            .filter(j -> j != null && j.path("eval").path("mean_return").isNumber())
+            .mapToDouble(j -> j.path("eval").path("mean_return").asDouble()).toArray();
+        if (v.length > 0) {
+          evals[c][k] = MeanCi.studentT(v);
+          any = true;
+        }
+      }
+    }
+    if (!any) {
+      return;
+    }
+    md.append("\n## Final evaluation\n\nsummary.json's `eval.mean_return` (the trained policy on fresh episodes at the "
+        + "end of the run): mean ± 95% interval (Student t) over seeds, (n) seeds.\n\n| case |");
+    for (int k = 0; k < t.settings().size(); k++) {
+      md.append(' ').append(t.label(k)).append(" |");
+    }
+    md.append("\n| --- |").append(" ---: |".repeat(t.settings().size())).append('\n');
+    for (int c = 0; c < t.cases().size(); c++) {
+      md.append("| ").append(t.cases().get(c)).append(" |");
+      for (int k = 0; k < t.settings().size(); k++) {
+        md.append(' ').append(evals[c][k] == null ? "–" : meanCi(evals[c][k])).append(" |");
+      }
+      md.append('\n');
+    }
   }
 
   private static String meanCi(MeanCi m) {
@@ -416,9 +463,14 @@ public final class SweepTable {
     return new int[] {420 + cellWidth * t.settings().size(), 140 + cellHeight * t.cases().size()};
   }
 
-  /** One line per setting: the metric's mean over seeds at each step, with 95% error bars; false if no data. */
-  private static boolean curves(Table t, int c, Path png) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(520).title(t.cases().get(c)).yAxisTitle(t.metric())
+  /**
+   * One line per setting: the metric's mean over seeds at each step, with 95% error bars, against the step or, with
+   * {@code xColumn}, against that column's mean over the seeds at the step (wall time: runs of one setting share an
+   * evaluation schedule in steps, not in seconds); false if no data.
+   */
+  private static boolean curves(Table t, int c, Path png, String xColumn) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(520)
+        .title(t.cases().get(c) + (xColumn == null ? "" : " (against " + xColumn + ")")).yAxisTitle(t.metric())
         .build();
     chart.getStyler().setToolTipsEnabled(false);
     chart.getStyler().setYAxisDecimalPattern("0.00");
@@ -428,18 +480,19 @@ public final class SweepTable {
     boolean any = false;
     for (int k = 0; k < t.settings().size(); k++) {
       Map<String, RunData> seeds = t.runs().get(c).get(k);
-      // Step -> that step's values over seeds (runs of one setting share an evaluation schedule).
-      TreeMap<Double, List<Double>> at = new TreeMap<>();
+      // Step -> that step's (x, value) over seeds (runs of one setting share an evaluation schedule).
+      TreeMap<Double, List<double[]>> at = new TreeMap<>();
       for (RunData r : seeds.values()) {
         double[] y = r.column(t.metric());
-        if (y == null) {
+        double[] x = xColumn == null ? r.values()[0] : r.column(xColumn);
+        if (y == null || x == null) {
           continue;
         }
-        stepName = stepName == null ? r.columns().get(0) : stepName;
-        double[] x = r.values()[0];
+        stepName = stepName == null ? (xColumn == null ? r.columns().get(0) : xColumn) : stepName;
+        double[] step = r.values()[0];
         for (int i = 0; i < y.length; i++) {
-          if (!Double.isNaN(y[i])) {
-            at.computeIfAbsent(x[i], s -> new ArrayList<>()).add(y[i]);
+          if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
+            at.computeIfAbsent(step[i], s -> new ArrayList<>()).add(new double[] {x[i], y[i]});
           }
         }
       }
@@ -451,8 +504,8 @@ public final class SweepTable {
       double[] err = new double[at.size()];
       int i = 0;
       for (var e : at.entrySet()) {
-        MeanCi m = MeanCi.studentT(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
-        xs[i] = e.getKey();
+        MeanCi m = MeanCi.studentT(e.getValue().stream().mapToDouble(p -> p[1]).toArray());
+        xs[i] = e.getValue().stream().mapToDouble(p -> p[0]).average().orElseThrow();
         ys[i] = m.mean();
         err[i] = Double.isNaN(m.ci95()) ? 0 : m.ci95();
         i++;

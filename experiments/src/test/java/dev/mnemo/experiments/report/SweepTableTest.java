@@ -121,6 +121,31 @@ class SweepTableTest {
     assertTrue(csv.contains("seed-1=0.8 seed-2=0.6"), csv);
   }
 
+  /**
+   * Runs that write wall_s get a second curve per case against it (x = the seeds' mean wall time at each step), and
+   * runs whose summary.json has a final evaluation get its table: seeds 2.0 and 4.0 -> 3.000 ± 12.706 (t_{0.975,1}
+   * × s = 1.4142 / sqrt 2).
+   */
+  @Test
+  void runsWithWallTimeAndFinalEvaluationGetWallCurvesAndTheFinalTable() throws IOException {
+    for (int seed = 1; seed <= 2; seed++) {
+      ReportWriterTest.syntheticRun(tmp.resolve("ald/MetaFetch/mode=ald/seed-" + seed),
+          "env_steps,eval_return,wall_s\n6400,1.0," + (10 * seed) + "\n12800,2.0," + (20 * seed) + "\n",
+          "{\"status\":\"completed\",\"kind\":\"ald\",\"wall_seconds\":30,\"eval\":{\"mean_return\":"
+              + (2.0 * seed) + ",\"ci95\":0.1,\"episodes\":1000}}");
+    }
+    ReportWriterTest.syntheticRun(tmp.resolve("ald/MetaFetch/core=lstm/seed-1"),
+        "env_steps,eval_return\n6400,0.5\n", "{\"status\":\"completed\",\"kind\":\"rl2\"}");
+    SweepTable.Written w = SweepTable.write(SweepTable.read(tmp.resolve("ald"), "eval_return"),
+        tmp.resolve("ald-out"), 90, 36);
+    assertEquals(List.of("MetaFetch.png", "MetaFetch-wall.png"),
+        w.curves().stream().map(p -> p.getFileName().toString()).toList());
+    assertFalse(isBlank(ImageIO.read(w.curves().get(1).toFile())), "the wall-time curve draws something");
+    String md = Files.readString(w.markdown());
+    assertTrue(md.contains("## Final evaluation"), md);
+    assertTrue(md.contains("| MetaFetch | – | 3.000 ± 12.706 (2) |"), md);
+  }
+
   @Test
   void aDirectoryWithoutCasesIsRefusedByName() throws IOException {
     run("flat/seed-1", 1, 0.5);
