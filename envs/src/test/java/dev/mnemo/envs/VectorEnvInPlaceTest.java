@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class VectorEnvInPlaceTest {
 
-  /** Every registered env with its defaults, and the wrappers (which use the default {@code stepInto}). */
+  /** Every registered env with its defaults, and the wrappers (Wrapper.stepInto over onStep and a copy). */
   private static List<Supplier<Env>> allEnvs() {
     List<Supplier<Env>> envs = new ArrayList<>();
     for (EnvInfo info : EnvRegistry.list()) {

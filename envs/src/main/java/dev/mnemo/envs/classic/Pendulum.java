@@ -21,11 +21,18 @@ public final class Pendulum extends BaseEnv {
   public static final double MAX_TORQUE = 2.0;
   /** Largest cost: π² + 0.1·8² + 0.001·2². */
   public static final double MAX_COST = 16.2736044;
+  private static final double TWO_PI = 2 * Math.PI;
 
   private final int maxSteps;
   private final double[] torque;
   private double theta;
   private double thetaDot;
+  /**
+   * {@code Math.sin(theta)}, computed once per step by {@link #observe} and read by the next step's dynamics (the
+   * same bits as calling it again: trigonometry is a third of this env's step, and its branches follow each
+   * pendulum's angle, which a VectorEnv of 64 pendulums makes unpredictable).
+   */
+  private double sinTheta;
 
   public Pendulum(String id, int maxSteps, int torques) {
     super(EnvSpec.flat(id, 2, torques, requirePositive("maxSteps", maxSteps)));
@@ -67,7 +74,7 @@ public final class Pendulum extends BaseEnv {
     double u = torque[action];
     double th = normalizeAngle(theta);
     double cost = th * th + 0.1 * thetaDot * thetaDot + 0.001 * u * u;
-    double newThetaDot = thetaDot + (3 * G / (2 * L) * Math.sin(theta) + 3.0 / (M * L * L) * u) * DT;
+    double newThetaDot = thetaDot + (3 * G / (2 * L) * sinTheta + 3.0 / (M * L * L) * u) * DT;
     thetaDot = Math.max(-MAX_SPEED, Math.min(MAX_SPEED, newThetaDot));
     theta += thetaDot * DT;
     double half = MAX_COST / 2;
@@ -78,7 +85,9 @@ public final class Pendulum extends BaseEnv {
 
   /** Maps an angle into [−π, π). */
   public static double normalizeAngle(double a) {
-    double r = (a + Math.PI) % (2 * Math.PI);
+    double x = a + Math.PI;
+    // fmod returns x itself when |x| < 2π: skip its call (a slow, branchy loop) then, the usual case.
+    double r = Math.abs(x) < TWO_PI ? x : x % TWO_PI;
     if (r < 0) {
       r += 2 * Math.PI;
     }
@@ -87,6 +96,7 @@ public final class Pendulum extends BaseEnv {
 
   private void observe(float[] obs, int off) {
     obs[off] = (float) Math.cos(theta);
-    obs[off + 1] = (float) Math.sin(theta);
+    sinTheta = Math.sin(theta);
+    obs[off + 1] = (float) sinTheta;
   }
 }

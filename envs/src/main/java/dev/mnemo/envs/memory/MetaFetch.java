@@ -32,6 +32,9 @@ public final class MetaFetch extends BaseEnv {
   public static final int SOUTH = 2;
   public static final int WEST = 3;
   public static final float PICKUP_REWARD = 1f;
+  /** Column and row change of each action (north, east, south, west). */
+  private static final int[] DX = {0, 1, 0, -1};
+  private static final int[] DY = {-1, 0, 1, 0};
 
   private final int size;
   private final int n;
@@ -131,7 +134,7 @@ public final class MetaFetch extends BaseEnv {
       order[j] = tmp;
     }
     progress = 0;
-    observe(obs, false, false);
+    observe(obs, 0, false, false);
   }
 
   private boolean taken(int cell, int before) {
@@ -145,11 +148,22 @@ public final class MetaFetch extends BaseEnv {
 
   @Override
   protected void onStep(int action, Step out) {
-    int nx = ax + (action == EAST ? 1 : action == WEST ? -1 : 0);
-    int ny = ay + (action == SOUTH ? 1 : action == NORTH ? -1 : 0);
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  /**
+   * The move as a clamp (a step off the grid leaves the agent where it is, exactly as "no move"), so the policy's
+   * random-looking action costs no mispredicted branches before the pickup test; writes the observation at
+   * {@code off} of {@code obs} (a VectorEnv's batch row).
+   */
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    int last = size - 1;
+    int nx = Math.max(0, Math.min(last, ax + DX[action]));
+    int ny = Math.max(0, Math.min(last, ay + DY[action]));
     boolean right = false;
     boolean wrong = false;
-    if (nx >= 0 && nx < size && ny >= 0 && ny < size && (nx != ax || ny != ay)) {
+    if ((nx ^ ax | ny ^ ay) != 0) {
       ax = nx;
       ay = ny;
       int k = objectAt(ax, ay);
@@ -169,7 +183,7 @@ public final class MetaFetch extends BaseEnv {
       }
     }
     out.truncated = t >= maxSteps;
-    observe(out.obs, right, wrong);
+    observe(obs, off, right, wrong);
   }
 
   private int objectAt(int x, int y) {
@@ -189,16 +203,16 @@ public final class MetaFetch extends BaseEnv {
     progress = 0;
   }
 
-  private void observe(float[] obs, boolean right, boolean wrong) {
+  private void observe(float[] obs, int off, boolean right, boolean wrong) {
     float scale = 1f / (size - 1);
-    obs[0] = ax * scale;
-    obs[1] = ay * scale;
+    obs[off] = ax * scale;
+    obs[off + 1] = ay * scale;
     for (int k = 0; k < n; k++) {
-      obs[2 + 3 * k] = (ox[k] - ax) * scale;
-      obs[3 + 3 * k] = (oy[k] - ay) * scale;
-      obs[4 + 3 * k] = present[k] ? 1f : 0f;
+      obs[off + 2 + 3 * k] = (ox[k] - ax) * scale;
+      obs[off + 3 + 3 * k] = (oy[k] - ay) * scale;
+      obs[off + 4 + 3 * k] = present[k] ? 1f : 0f;
     }
-    obs[2 + 3 * n] = right ? 1f : 0f;
-    obs[3 + 3 * n] = wrong ? 1f : 0f;
+    obs[off + 2 + 3 * n] = right ? 1f : 0f;
+    obs[off + 3 + 3 * n] = wrong ? 1f : 0f;
   }
 }

@@ -29,7 +29,8 @@ public final class MetaTrial extends Wrapper {
   private final int episodes;
   private final int innerSize;
   private final int numActions;
-  private long trialSeed;
+  /** {@link Seeds#combinePrefix} of the trial seed: inner episode seeds are one mix each, not two. */
+  private long trialPrefix;
   private int episode;
   private boolean trialStarted;
 
@@ -70,40 +71,46 @@ public final class MetaTrial extends Wrapper {
 
   @Override
   protected void onReset(long seed, Step out) {
-    trialSeed = seed;
+    trialPrefix = Seeds.combinePrefix(seed);
     episode = 0;
     trialStarted = true;
-    task.sampleTask(Seeds.combine(seed, TASK_SALT));
-    Step s = task.reset(Seeds.combine(seed, 0));
-    write(out.obs, s.obs, -1, 0f, true);
+    task.sampleTask(Seeds.combineWith(trialPrefix, TASK_SALT));
+    Step s = task.reset(Seeds.combineWith(trialPrefix, 0));
+    write(out.obs, 0, s.obs, -1, 0f, true);
   }
 
   @Override
   protected void onStep(int action, Step out) {
+    onStepInto(action, out, out.obs, 0);
+  }
+
+  /** Writes the trial's observation straight into {@code obs} at {@code off} (a VectorEnv's batch row). */
+  @Override
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
     trialStarted = false;
     Step s = task.step(action);
     float reward = s.reward;
     out.reward = reward;
     if (!s.done()) {
-      write(out.obs, s.obs, action, reward, false);
+      write(obs, off, s.obs, action, reward, false);
       return;
     }
     episode++;
     if (episode == episodes) {
       out.terminated = s.terminated;
       out.truncated = s.truncated && !s.terminated;
-      write(out.obs, s.obs, action, reward, true);
+      write(obs, off, s.obs, action, reward, true);
       episode = episodes - 1; // stays on the last index until the next reset
     } else {
-      Step first = task.reset(Seeds.combine(trialSeed, episode));
-      write(out.obs, first.obs, action, reward, true);
+      Step first = task.reset(Seeds.combineWith(trialPrefix, episode));
+      write(obs, off, first.obs, action, reward, true);
     }
   }
 
-  private void write(float[] dst, float[] innerObs, int prevAction, float prevReward, boolean done) {
-    System.arraycopy(innerObs, 0, dst, 0, innerSize);
-    BaseEnv.oneHot(dst, innerSize, numActions, prevAction);
-    dst[innerSize + numActions] = prevReward;
-    dst[innerSize + numActions + 1] = done ? 1f : 0f;
+  private void write(float[] dst, int off, float[] innerObs, int prevAction, float prevReward, boolean done) {
+    System.arraycopy(innerObs, 0, dst, off, innerSize);
+    BaseEnv.oneHot(dst, off + innerSize, numActions, prevAction);
+    dst[off + innerSize + numActions] = prevReward;
+    dst[off + innerSize + numActions + 1] = done ? 1f : 0f;
   }
 }

@@ -60,6 +60,38 @@ public abstract class Wrapper implements Env {
     return step;
   }
 
+  /**
+   * {@link #step} with the observation written straight into row {@code row} of the caller's batch (what a {@link
+   * dev.mnemo.envs.VectorEnv} calls): the same checks and end-of-episode guard, through {@link #onStepInto}.
+   */
+  @Override
+  public final boolean stepInto(int action, int row, float[] obs, float[] rewards, boolean[] terminated,
+      boolean[] truncated) {
+    BaseEnv.checkStepAllowed(spec, needsReset, action);
+    Step s = step;
+    s.set(0f, false, false);
+    onStepInto(action, s, obs, row * s.obs.length);
+    boolean term = s.terminated;
+    boolean trunc = s.truncated;
+    rewards[row] = s.reward;
+    terminated[row] = term;
+    truncated[row] = trunc;
+    boolean done = term | trunc;
+    needsReset = done;
+    return done;
+  }
+
+  /**
+   * {@link #onStep} with the observation written into {@code obs[off .. off+obsSize)} instead of {@code out.obs}
+   * (reward and flags still go into {@code out}). This default runs {@link #onStep} and copies; a wrapper on a hot
+   * path overrides it to write the row directly (and implements {@code onStep} as
+   * {@code onStepInto(action, out, out.obs, 0)}, so the two paths cannot drift apart).
+   */
+  protected void onStepInto(int action, Step out, float[] obs, int off) {
+    onStep(action, out);
+    System.arraycopy(out.obs, 0, obs, off, out.obs.length);
+  }
+
   /** Resets the inner env and writes the wrapped first observation into {@code out}. */
   protected abstract void onReset(long seed, Step out);
 

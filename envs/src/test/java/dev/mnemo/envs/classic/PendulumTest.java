@@ -45,6 +45,61 @@ class PendulumTest {
     assertThrows(IllegalArgumentException.class, () -> new Pendulum("p", 0, 5));
   }
 
+  /** normalizeAngle's fast path (no fmod when |a + π| < 2π) gives the bits of the plain fmod formula everywhere. */
+  @Test
+  void normalizeAngleHasTheBitsOfTheFmodFormula() {
+    java.util.Random rng = new java.util.Random(5);
+    double[] special = {0, -0.0, Math.PI, -Math.PI, 2 * Math.PI, -2 * Math.PI, 3 * Math.PI, -3 * Math.PI,
+        Math.nextUp(Math.PI), Math.nextDown(-Math.PI), 1e6, -1e6, Double.NaN};
+    for (int i = 0; i < 20000 + special.length; i++) {
+      double a = i < special.length ? special[i] : (rng.nextDouble() - 0.5) * (i % 2 == 0 ? 8 * Math.PI : 400);
+      double r = (a + Math.PI) % (2 * Math.PI);
+      if (r < 0) {
+        r += 2 * Math.PI;
+      }
+      double expected = r - Math.PI;
+      assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Pendulum.normalizeAngle(a)),
+          "normalizeAngle(" + a + ")");
+    }
+  }
+
+  /**
+   * 2,000 steps of random torques, through resets, have the bits of Gym's formulas computed here afresh each step
+   * (sin θ recomputed, the angle normalised by fmod), whatever the env caches.
+   */
+  @Test
+  void aLongTrajectoryHasTheBitsOfTheFormulasComputedAfresh() {
+    Pendulum p = new Pendulum("p", 200, 5);
+    java.util.Random rng = new java.util.Random(11);
+    p.reset(1);
+    double[] s = p.state();
+    double th = s[0];
+    double w = s[1];
+    int episode = 1;
+    for (int step = 0; step < 2000; step++) {
+      int a = rng.nextInt(5);
+      double u = p.torque(a);
+      double r = (th + Math.PI) % (2 * Math.PI);
+      double norm = (r < 0 ? r + 2 * Math.PI : r) - Math.PI;
+      double cost = norm * norm + 0.1 * w * w + 0.001 * u * u;
+      w = Math.max(-8, Math.min(8, w + (3 * 10.0 / (2 * 1.0) * Math.sin(th) + 3.0 / (1.0 * 1.0 * 1.0) * u) * 0.05));
+      th += w * 0.05;
+      Step st = p.step(a);
+      double half = Pendulum.MAX_COST / 2;
+      assertEquals(Float.floatToRawIntBits((float) ((half - cost) / half / 200)), Float.floatToRawIntBits(st.reward),
+          "reward at step " + step);
+      assertEquals(Float.floatToRawIntBits((float) Math.sin(th)), Float.floatToRawIntBits(st.obs[1]), "sin at " + step);
+      assertArrayEquals(new double[] {th, w}, p.state(), 0.0, "state at step " + step);
+      if (st.truncated) {
+        p.reset(++episode);
+        s = p.state();
+        th = s[0];
+        w = s[1];
+      }
+    }
+    assertTrue(episode >= 10, "the trajectory crossed resets: " + episode);
+  }
+
   @Test
   void oneStepFollowsGymPendulumAndMapsCostToPopgymReward() {
     Pendulum p = new Pendulum("p", 200, 5);

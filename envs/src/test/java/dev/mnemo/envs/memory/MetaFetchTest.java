@@ -24,6 +24,32 @@ class MetaFetchTest {
    * One object: the optimum is 1 + floor((T - d) / 2) (reach it, then step off and back on for each later fetch),
    * and a walker that does exactly that earns it.
    */
+  /**
+   * The move rule: a step inside the grid moves one cell (north = y - 1, east = x + 1, south = y + 1, west = x - 1),
+   * a step off the grid leaves the agent where it is; checked against that rule written out as branches, over
+   * 20,000 random actions on a 4x4 grid (the walls are hit often).
+   */
+  @Test
+  void movesFollowTheGridRuleAndTheWallsStopTheAgent() {
+    MetaFetch env = (MetaFetch) EnvRegistry.make("metafetch?size=4&objects=2&maxSteps=25000");
+    env.reset(3);
+    java.util.Random rng = new java.util.Random(8);
+    int walls = 0;
+    for (int t = 0; t < 20000; t++) {
+      int a = rng.nextInt(4);
+      int x = env.agentX();
+      int y = env.agentY();
+      int nx = x + (a == MetaFetch.EAST ? 1 : a == MetaFetch.WEST ? -1 : 0);
+      int ny = y + (a == MetaFetch.SOUTH ? 1 : a == MetaFetch.NORTH ? -1 : 0);
+      boolean inside = nx >= 0 && nx < 4 && ny >= 0 && ny < 4;
+      walls += inside ? 0 : 1;
+      env.step(a);
+      assertEquals(inside ? nx : x, env.agentX(), "x after action " + a + " from (" + x + ", " + y + ")");
+      assertEquals(inside ? ny : y, env.agentY(), "y after action " + a + " from (" + x + ", " + y + ")");
+    }
+    assertTrue(walls > 1000, "the walk should hit the walls often: " + walls);
+  }
+
   @Test
   void oneObjectPaysItsClosedFormOptimum() {
     MetaFetch m = (MetaFetch) EnvRegistry.make("metafetch?size=5&objects=1&maxSteps=40");
