@@ -61,12 +61,7 @@ public abstract class BaseEnv implements Env {
     Step s = step;
     s.set(0f, false, false);
     onStepInto(action, s, obs, row * obsSize);
-    boolean term = s.terminated;
-    boolean trunc = s.truncated;
-    rewards[row] = s.reward;
-    terminated[row] = term;
-    truncated[row] = trunc;
-    boolean done = term | trunc;
+    boolean done = s.writeScalars(row, rewards, terminated, truncated);
     needsReset = done; // false before the step (checked above): a store, not a branch
     return done;
   }

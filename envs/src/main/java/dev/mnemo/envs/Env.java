@@ -40,10 +40,7 @@ public interface Env extends AutoCloseable {
     Step s = step(action);
     int n = s.obs.length;
     System.arraycopy(s.obs, 0, obs, row * n, n);
-    rewards[row] = s.reward;
-    terminated[row] = s.terminated;
-    truncated[row] = s.truncated;
-    return s.terminated || s.truncated;
+    return s.writeScalars(row, rewards, terminated, truncated);
   }
 
   /** Releases what the env holds outside this JVM; idempotent. In-process envs hold nothing. */

@@ -23,6 +23,19 @@ public final class Step {
     return terminated || truncated;
   }
 
+  /**
+   * Writes reward and flags into row {@code row} of a batch's arrays (what {@link Env#stepInto} does after the env
+   * wrote the row's observation); whether the episode ended.
+   */
+  public boolean writeScalars(int row, float[] rewards, boolean[] terminated, boolean[] truncated) {
+    boolean term = this.terminated;
+    boolean trunc = this.truncated;
+    rewards[row] = reward;
+    terminated[row] = term;
+    truncated[row] = trunc;
+    return term | trunc;
+  }
+
   /** Sets reward and flags in one call (the observation is written in place by the env). */
   public Step set(float reward, boolean terminated, boolean truncated) {
     this.reward = reward;

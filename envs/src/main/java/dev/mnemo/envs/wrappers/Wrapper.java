@@ -71,12 +71,7 @@ public abstract class Wrapper implements Env {
     Step s = step;
     s.set(0f, false, false);
     onStepInto(action, s, obs, row * s.obs.length);
-    boolean term = s.terminated;
-    boolean trunc = s.truncated;
-    rewards[row] = s.reward;
-    terminated[row] = term;
-    truncated[row] = trunc;
-    boolean done = term | trunc;
+    boolean done = s.writeScalars(row, rewards, terminated, truncated);
     needsReset = done;
     return done;
   }

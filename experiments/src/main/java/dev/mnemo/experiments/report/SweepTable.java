@@ -289,19 +289,7 @@ public final class SweepTable {
     md.append("Score of a run: the maximum of `").append(t.metric())
         .append("` over the run (POPGym's maximum mean episodic return); each cell: mean ± 95% interval (Student t) "
             + "over the seeds scored, (n) seeds.\n\n");
-    md.append("| case |");
-    for (int k = 0; k < t.settings().size(); k++) {
-      md.append(' ').append(t.label(k)).append(" |");
-    }
-    md.append("\n| --- |").append(" ---: |".repeat(t.settings().size())).append('\n');
-    for (int c = 0; c < t.cases().size(); c++) {
-      md.append("| ").append(t.cases().get(c)).append(" |");
-      for (int k = 0; k < t.settings().size(); k++) {
-        Cell cell = t.cells()[c][k];
-        md.append(' ').append(cell == null ? "–" : meanCi(cell.stat())).append(" |");
-      }
-      md.append('\n');
-    }
+    caseTable(t, md, (c, k) -> t.cells()[c][k] == null ? "–" : meanCi(t.cells()[c][k].stat()));
     md.append("\n![heat-map](heatmap.png)\n");
     finalEvaluations(t, md);
     double[] ranks = meanRanks(t);
@@ -381,7 +369,13 @@ public final class SweepTable {
       return;
     }
     md.append("\n## Final evaluation\n\nsummary.json's `eval.mean_return` (the trained policy on fresh episodes at the "
-        + "end of the run): mean ± 95% interval (Student t) over seeds, (n) seeds.\n\n| case |");
+        + "end of the run): mean ± 95% interval (Student t) over seeds, (n) seeds.\n\n");
+    caseTable(t, md, (c, k) -> evals[c][k] == null ? "–" : meanCi(evals[c][k]));
+  }
+
+  /** A markdown table with a row per case and a column per setting, each cell {@code cell.apply(case, setting)}. */
+  private static void caseTable(Table t, StringBuilder md, java.util.function.BiFunction<Integer, Integer, String> cell) {
+    md.append("| case |");
     for (int k = 0; k < t.settings().size(); k++) {
       md.append(' ').append(t.label(k)).append(" |");
     }
@@ -389,7 +383,7 @@ public final class SweepTable {
     for (int c = 0; c < t.cases().size(); c++) {
       md.append("| ").append(t.cases().get(c)).append(" |");
       for (int k = 0; k < t.settings().size(); k++) {
-        md.append(' ').append(evals[c][k] == null ? "–" : meanCi(evals[c][k])).append(" |");
+        md.append(' ').append(cell.apply(c, k)).append(" |");
       }
       md.append('\n');
     }
