@@ -20,10 +20,12 @@ import java.util.Locale;
  * <p>Each cell warms up (JIT) for as long as it measures. Rates are steps per CPU-second of the
  * measuring thread (so per core, and robust to other processes sharing the machine); the wall-clock
  * vector rate is printed too. CPU time does not shield a loop from the caches other processes evict, so the
- * three loops of an env take turns in short slices and each reports its median slice. Each environment is
+ * loops of an env take turns in short slices and each reports its median slice. Each environment is
  * measured in a fresh class loader, so the JIT profiles its call sites as a real run would (one env
  * type per JVM) instead of seeing every env type at the same call site. The same-run baseline is the
- * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand.
+ * single-instance loop: {@code vec/sgl} is the VectorEnv's cost relative to stepping one env by hand. Two hand
+ * loops split that cost: over n envs ({@code vec/hand}: the VectorEnv's own overhead) and over n references to one
+ * env ({@code hand/one}: what n distinct envs' states and branches cost, whatever loop steps them).
  *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
  * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
@@ -40,8 +42,13 @@ public final class EnvsBench {
   private EnvsBench() {}
 
   /** One row of the table. */
+  /**
+   * @param oneHandStepsPerSecond the hand loop over n references to ONE env: the loop of {@code hand x n} with the
+   *     data of {@code single}, so {@code hand/one} is what stepping n distinct envs costs (their states out of the
+   *     caches, their branches unlike one another) apart from any loop
+   */
   public record Row(String id, double singleStepsPerSecond, double handStepsPerSecond, double vectorStepsPerSecond,
-      double vectorWallStepsPerSecond, double popgymStepsPerSecond) {}
+      double vectorWallStepsPerSecond, double popgymStepsPerSecond, double oneHandStepsPerSecond) {}
 
   public static void run(PrintStream out, String... args) {
     double seconds = 0.5;
@@ -99,7 +106,7 @@ public final class EnvsBench {
       double[] r = isolate ? measureIsolated(id, seconds, n, rounds) : measureOne(id, seconds, n, rounds);
       double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
           : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
-      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym));
+      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym, r[4]));
     }
     return rows;
   }
@@ -110,14 +117,15 @@ public final class EnvsBench {
   }
 
   /**
-   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s]} for one id,
+   * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s, hand loop over
+   * n references to one env steps/cpu-s]} for one id,
    * each the median over {@code rounds} slices of {@code seconds / rounds}. The three loops are warmed up first,
    * then measured in turn, slice after slice, so a change of machine load (other processes taking the caches or
    * the core) falls on all three alike instead of on whichever loop ran at the time. Public and static so
    * {@link #measureIsolated} can call it reflectively in a fresh class loader.
    */
   public static double[] measureOne(String id, double seconds, int n, int rounds) {
-    Loop[] loops = {single(id), vector(id, n), handLoop(id, n)};
+    Loop[] loops = {single(id), vector(id, n), handLoop(id, n, false), handLoop(id, n, true)};
     for (Loop loop : loops) {
       run(loop, warmUpNanos(seconds), new double[1]);
     }
@@ -136,7 +144,7 @@ public final class EnvsBench {
       }
     }
     consume(sink[0]);
-    return new double[] {median(cpu[0]), median(cpu[1]), median(wall[1]), median(cpu[2])};
+    return new double[] {median(cpu[0]), median(cpu[1]), median(wall[1]), median(cpu[2]), median(cpu[3])};
   }
 
   static double median(double[] values) {
@@ -222,14 +230,17 @@ public final class EnvsBench {
   /**
    * n envs stepped by a hand-written loop doing what {@link VectorEnv} does per copy (copy the observation, keep
    * the reward, reset with the episode's seed), minus its checks and bookkeeping: {@code vec/hand} is the
-   * VectorEnv's own overhead, apart from the cost of stepping n distinct envs instead of one.
+   * VectorEnv's own overhead, apart from the cost of stepping n distinct envs instead of one. With {@code oneEnv}
+   * the n entries are one env (the loop of n envs with the data of one: what n distinct envs cost beyond it).
    */
-  static Loop handLoop(String id, int n) {
+  static Loop handLoop(String id, int n, boolean oneEnv) {
     Env[] envs = new Env[n];
     int obsSize = 0;
     for (int i = 0; i < n; i++) {
-      envs[i] = EnvRegistry.make(id);
-      envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, 0));
+      envs[i] = oneEnv && i > 0 ? envs[0] : EnvRegistry.make(id);
+      if (!oneEnv || i == 0) {
+        envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, 0));
+      }
       obsSize = envs[i].spec().obsSize();
     }
     int os = obsSize;
@@ -314,21 +325,24 @@ public final class EnvsBench {
   static void print(PrintStream out, List<Row> rows, int n, double seconds, int rounds) {
     out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
         + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d%n", seconds, rounds, n);
-    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %16s %10s%n", "env", "single", "hand x" + n,
-        "vector", "vec/sgl", "vec/hand", "vector (wall)", "POPGym (Python)", "vec/POPGym");
+    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%n", "env", "single", "hand x" + n,
+        "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)", "vec/POPGym");
     for (Row r : rows) {
       String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
       String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
-      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %16s %10s%n", r.id(),
-          r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(),
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %8.2fx %,14.0f %16s %10s%n",
+          r.id(), r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(),
           r.vectorStepsPerSecond() / r.singleStepsPerSecond(),
-          r.vectorStepsPerSecond() / r.handStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
+          r.vectorStepsPerSecond() / r.handStepsPerSecond(), r.oneHandStepsPerSecond(),
+          r.handStepsPerSecond() / r.oneHandStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
     }
     out.println("POPGym figures: a published reference, NOT measured in this run (Morad et al. 2023, Python, one env"
         + " on a laptop; Easy levels compared); the same-run baselines are 'single' (one env, the same work per step)"
-        + " and 'hand x" + n + "' (a hand loop over " + n + " envs: vec/hand is the VectorEnv's own overhead).");
+        + " and 'hand x" + n + "' (a hand loop over " + n + " envs: vec/hand is the VectorEnv's own overhead); 'one x"
+        + n + "' is that loop over " + n + " references to one env (hand/one: the cost of " + n + " distinct envs'"
+        + " data, which no loop removes).");
   }
 
   public static void main(String[] args) {

@@ -23,12 +23,15 @@ class EnvsBenchTest {
     assertEquals(10, rows.size(), "one row per POPGym task at Easy:\n" + out);
     for (String row : rows) {
       String[] c = row.trim().split("\\s+");
-      assertEquals(9, c.length, "env, single, hand x8, vector, vec/sgl, vec/hand, vector (wall), POPGym, "
-          + "vec/POPGym: " + row);
+      assertEquals(11, c.length, "env, single, hand x8, vector, vec/sgl, vec/hand, one x8, hand/one, vector (wall), "
+          + "POPGym, vec/POPGym: " + row);
       double single = number(c[1]);
       double hand = number(c[2]);
       double vector = number(c[3]);
-      assertTrue(single > 0 && hand > 0 && vector > 0 && number(c[6]) > 0, "positive rates: " + row);
+      double one = number(c[6]);
+      assertTrue(single > 0 && hand > 0 && vector > 0 && one > 0 && number(c[8]) > 0, "positive rates: " + row);
+      assertEquals(hand / one, number(c[7].replace("x", "")), 0.005 + hand / one * (0.5 / hand + 0.5 / one),
+          "hand/one must be hand / one: " + row);
       // The printed figures are rounded (rates to 1, ratios to 0.01): allow that and no more.
       double rounding = 0.005 + vector / single * (0.5 / single + 0.5 / vector);
       assertEquals(vector / single, number(c[4].replace("x", "")), rounding,
@@ -37,11 +40,11 @@ class EnvsBenchTest {
           "vec/hand must be vector / hand: " + row);
       String popgym = row.startsWith("popgym/PositionOnlyCartPole-Easy ") ? "218,000"
           : row.startsWith("popgym/RepeatPrevious-Easy ") ? "136,000" : "-";
-      assertEquals(popgym, c[7], "POPGym's figure beside " + c[0] + " (none beside other tasks)");
+      assertEquals(popgym, c[9], "POPGym's figure beside " + c[0] + " (none beside other tasks)");
       if (popgym.equals("-")) {
-        assertEquals("-", c[8], "no ratio without a POPGym figure: " + row);
+        assertEquals("-", c[10], "no ratio without a POPGym figure: " + row);
       } else {
-        assertEquals(vector / number(popgym), number(c[8].replace("x", "")), 0.5 + 0.5 / number(popgym),
+        assertEquals(vector / number(popgym), number(c[10].replace("x", "")), 0.5 + 0.5 / number(popgym),
             "vec/POPGym must be the vector rate over POPGym's: " + row);
       }
     }
@@ -51,14 +54,17 @@ class EnvsBenchTest {
   void ratiosAreTheVectorRateOverSingleAndOverPopgym() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
-        new EnvsBench.Row("popgym/RepeatPrevious-Easy", 1_000_000, 2_176_000, 4_352_000, 3_000_000, 136_000),
-        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN)), 8, 0.5, 5);
+        new EnvsBench.Row("popgym/RepeatPrevious-Easy", 1_000_000, 2_176_000, 4_352_000, 3_000_000, 136_000,
+            2_720_000),
+        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN, 800_000)), 8, 0.5, 5);
     List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("popgym/") || l.startsWith("tmaze")).toList();
     assertEquals(List.of("popgym/RepeatPrevious-Easy", "1,000,000", "2,176,000", "4,352,000", "4.35x", "2.00x",
-        "3,000,000", "136,000", "32x"), List.of(rows.get(0).trim().split("\\s+")),
-        "vec/sgl = 4352000 / 1e6, vec/hand = 4352000 / 2176000, vec/POPGym = 4352000 / 136000");
-    assertEquals(List.of("tmaze", "800,000", "400,000", "200,000", "0.25x", "0.50x", "150,000", "-", "-"),
+        "2,720,000", "0.80x", "3,000,000", "136,000", "32x"), List.of(rows.get(0).trim().split("\\s+")),
+        "vec/sgl = 4352000 / 1e6, vec/hand = 4352000 / 2176000, hand/one = 2176000 / 2720000, "
+            + "vec/POPGym = 4352000 / 136000");
+    assertEquals(List.of("tmaze", "800,000", "400,000", "200,000", "0.25x", "0.50x", "800,000", "0.50x", "150,000",
+        "-", "-"),
         List.of(rows.get(1).trim().split("\\s+")), "vec/sgl below 1; no POPGym figure, no ratio");
   }
 
@@ -69,7 +75,7 @@ class EnvsBenchTest {
   @Test
   void measuresPositiveRatesInAFreshClassLoader() {
     double[] r = EnvsBench.measureIsolated("tmaze", 0.02, 4);
-    assertEquals(4, r.length);
+    assertEquals(5, r.length);
     for (double v : r) {
       assertTrue(v > 0 && Double.isFinite(v), "rate " + v);
     }
