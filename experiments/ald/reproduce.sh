@@ -39,3 +39,22 @@ for name in ald-imaze-distill1-seed1 ald-imaze-distill16-seed1 ald-imaze-distill
     ald-metafetch-transformer-only-seed1 ald-metafetch-asymmetric-seed1; do
   copy_run "$out/$name" "$here/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
 done
+# The Meta-Fetch comparison over 3 seeds (2026-12-05) and its ablation: sweeps into two directories (each sweep runs
+# only the cells missing there), then each run's files and the reports are copied here.
+step ./mnemo sweep configs/sweeps/ald-metafetch-lstm-only.conf --out "$out/metafetch"
+step ./mnemo sweep configs/sweeps/ald-metafetch.conf --out "$out/metafetch"
+step ./mnemo sweep configs/sweeps/ald-metafetch-distill.conf --out "$out/metafetch"
+step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-lstm.conf --out "$out/metafetch-ablation"
+step ./mnemo sweep configs/sweeps/ald-metafetch-ablation.conf --out "$out/metafetch-ablation"
+if ! dry_run; then
+  for dir in metafetch metafetch-ablation; do
+    rm -rf "${here:?}/$dir"
+    mkdir -p "$here/$dir"
+    cp "$out/$dir/sweep-summary.json" "$here/$dir/"
+    cp -r "$out/$dir/report" "$here/$dir/"
+    (cd "$out/$dir" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
+      while read -r run; do
+        copy_run "$out/$dir/$run" "$here/$dir/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
+      done
+  done
+fi
