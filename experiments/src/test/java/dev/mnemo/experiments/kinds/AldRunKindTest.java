@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AldRunKindTest {
 
   private static final String HEADER = "env_steps,updates,train_return,eval_return,eval_ci95,learner_entropy,"
-      + "distill_kl,value_error,learner_grad_norm,actor_grad_norm,acting_cpu_us_per_step";
+      + "distill_kl,value_error,learner_grad_norm,actor_grad_norm,acting_cpu_us_per_step,wall_s";
   private static final String TINY = "kind = ald\nenv = \"imaze?length=2\"\ntrials_per_update = 8\nminibatches = 2\n"
       + "d_model = 8\nff_size = 8\ncore_size = 8\ntotal_env_steps = 200\neval_interval = 2\neval_trials = 10\n"
       + "final_eval_trials = 20\n";
@@ -64,10 +64,14 @@ class AldRunKindTest {
       assertEquals(mode, s.get("mode").asText(), s.toString());
       List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
       assertEquals(HEADER, rows.get(0));
+      double lastWall = 0;
       for (String row : rows.subList(1, rows.size())) {
         String[] cells = row.split(",", -1);
-        double us = Double.parseDouble(cells[cells.length - 1]);
+        double us = Double.parseDouble(cells[cells.length - 2]);
         assertTrue(us > 0 && us < 1e6, mode + ": acting CPU us per step " + row);
+        double wall = Double.parseDouble(cells[cells.length - 1]);
+        assertTrue(wall > lastWall && wall < 600, mode + ": wall_s grows from the start of training: " + row);
+        lastWall = wall;
       }
       long result = Files.size(run.resolve("checkpoints/result.params"));
       long learner = Files.size(run.resolve("checkpoints/learner.params"));
