@@ -58,3 +58,15 @@ if ! dry_run; then
       done
   done
 fi
+# The size probes (one seed each): Transformer-only and LSTM-128 PPO on two other Meta-Fetch sizes.
+for spec in "6-4 size=6&objects=4&maxSteps=150" "4-5 size=4&objects=5&maxSteps=100"; do
+  name=${spec%% *}; env="metafetch?${spec#* }"
+  background "$out/tf-$name.log" ./mnemo run configs/sweeps/ald-metafetch-base.conf --set mode=transformer_only \
+    --set "env=\"$env\"" --out "$out/size-probes/tf-$name"
+  background "$out/lstm-$name.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"$env\"" \
+    --set core_size=128 --set total_env_steps=1500000 --out "$out/size-probes/lstm128-$name"
+done
+wait_all
+for name in tf-6-4 lstm128-6-4 tf-4-5 lstm128-4-5; do
+  copy_run "$out/size-probes/$name" "$here/size-probes/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
+done
