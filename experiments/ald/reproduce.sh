@@ -70,3 +70,14 @@ wait_all
 for name in tf-6-4 lstm128-6-4 tf-4-5 lstm128-4-5; do
   copy_run "$out/size-probes/$name" "$here/size-probes/$name" config.conf metrics.csv summary.json events.jsonl provenance.json
 done
+# The distillation step-size probes (configs/sweeps/ald-metafetch-base.conf, in turn).
+for spec in "k16-lr1e2-s1 16 1" "k16-lr1e2-s2 16 2" "k16-lr1e2-s3 16 3" "k64-lr1e2-s1 64 1"; do
+  set -- $spec
+  background "$out/$1.log" ./mnemo run configs/sweeps/ald-metafetch-base.conf --set distill_thread=false \
+    --set distill_steps="$2" --set actor_learning_rate=1e-2 --set seed="$3" --out "$out/distill-probes/$1"
+done
+wait_all
+for name in k16-lr1e2-s1 k16-lr1e2-s2 k16-lr1e2-s3 k64-lr1e2-s1; do
+  copy_run "$out/distill-probes/$name" "$here/distill-probes/$name" config.conf metrics.csv summary.json events.jsonl \
+    provenance.json
+done
