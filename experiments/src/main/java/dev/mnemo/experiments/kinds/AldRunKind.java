@@ -23,12 +23,14 @@ import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunOutcome;
 import dev.mnemo.learners.agent.Evaluator.Evaluation;
 import dev.mnemo.learners.agent.ParamsFile;
+import dev.mnemo.learners.ald.AldBuilder;
 import dev.mnemo.learners.ald.AldLearner;
 import dev.mnemo.learners.ald.AldTrainer;
 import java.util.List;
 
 /**
- * {@code kind = ald}: Actor-Learner Distillation, synchronous ({@link AldTrainer}): a GTrXL learner trained by PPO
+ * {@code kind = ald}: Actor-Learner Distillation, synchronous ({@link AldTrainer}) or, with {@code runtime = local},
+ * through the on-policy Pekko runtime ({@link AldLocalRun}): a GTrXL learner trained by PPO
  * on the LSTM actor's episodes and distilled into that LSTM after every update; with {@code mode} the experiment's
  * baselines on the same settings ({@link AldLearner.Mode}): {@code transformer_only} (the Transformer trained by PPO
  * on its own episodes, acting with its key/value-cache kernel) and {@code asymmetric} (the LSTM's policy trained by
@@ -46,7 +48,6 @@ public final class AldRunKind implements RunKind {
   public static final String LEARNER_PARAMS = "learner.params";
   private static final String[] MODES = java.util.Arrays.stream(AldLearner.Mode.values())
       .map(AldLearner.Mode::configName).toArray(String[]::new);
-  private static final long FINAL_SALT = 0x616C6466L;
 
   @Override
   public String name() {
@@ -60,8 +61,7 @@ public final class AldRunKind implements RunKind {
 
   @Override
   public ConfigSchema schema() {
-    return ConfigSchema.builder(name())
-        .defaults(Defaults.TEXT)
+    return OnPolicyRuntimeKeys.addTo(ConfigSchema.builder(name()).defaults(Defaults.TEXT), "episodes")
         .key(KeyRule.ofString("mode").oneOf(MODES)
             .doc("ald (the Transformer learner distilled into the acting LSTM), transformer_only (the Transformer "
                 + "trained by PPO on its own episodes and acting) or asymmetric (the acting LSTM's policy trained by "
@@ -106,6 +106,8 @@ public final class AldRunKind implements RunKind {
         .key(KeyRule.ofInt("final_eval_trials").between(2, 10_000_000).doc("episodes of the final evaluation"))
         .key(KeyRule.ofDouble("stop_at_return").doc("stop once an evaluation of the actor reaches this return"))
         .check("the environment id names an episodic env with at least 2 actions", AldRunKind::checkEnv, "env")
+        .constraint("stop_at_return stops the synchronous loop only: runtime = local runs to total_env_steps",
+            c -> !OnPolicyRuntimeKeys.local(c) || c.getDouble("stop_at_return") >= 1e9, "runtime", "stop_at_return")
         .constraint("d_model is a multiple of heads", c -> c.getInt("d_model") % c.getInt("heads") == 0, "d_model",
             "heads")
         .constraint("learner_kl_to_actor is ALD's: the baselines have no separate actor to pull toward",
@@ -152,6 +154,11 @@ public final class AldRunKind implements RunKind {
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
         c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4), mode);
+    if (OnPolicyRuntimeKeys.local(c)) {
+      return AldLocalRun.run(ctx, new AldBuilder(env, spec, transformer, actor, cfg, trials, seed,
+          c.getLong("total_env_steps"), c.getInt("eval_interval"), c.getInt("eval_trials"),
+          c.getInt("final_eval_trials")));
+    }
     try (AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
         actor == null ? null : actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time)) {
       return run(ctx, env, spec, transformer, actor, learner, trials);
@@ -197,7 +204,7 @@ public final class AldRunKind implements RunKind {
     }, ctx::stopRequested);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     var finalEval = trainer.evaluator(i -> EnvRegistry.make(env), spec, c.getInt("final_eval_trials"),
-        Seeds.combine(seed, FINAL_SALT)).evaluate(learner.actingSnapshot());
+        Seeds.combine(seed, AldTrainer.FINAL_SALT)).evaluate(learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(LEARNER_PARAMS),
         new dev.mnemo.agents.ParamSnapshot(learner.learnerParams(), learner.updates()));

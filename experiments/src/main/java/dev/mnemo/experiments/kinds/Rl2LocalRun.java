@@ -1,7 +1,6 @@
 package dev.mnemo.experiments.kinds;
 
 import com.typesafe.config.Config;
-import dev.mnemo.actors.onpolicy.LagRule;
 import dev.mnemo.actors.onpolicy.OnPolicyConfig;
 import dev.mnemo.actors.onpolicy.OnPolicyResult;
 import dev.mnemo.actors.onpolicy.OnPolicyUpdate;
@@ -31,19 +30,11 @@ final class Rl2LocalRun {
 
   private Rl2LocalRun() {}
 
-  /** The runtime settings of a validated config. */
-  static OnPolicyConfig config(Config c, Path learnerFile) {
-    return OnPolicyConfig.defaults().withWorkers(c.getInt("actors.workers")).withCredits(c.getInt("actors.credits"))
-        .withMaxParamLag(c.getInt("max_param_lag"))
-        .withRestarts(c.getInt("actors.max_restarts"), c.getDuration("actors.restart_window"),
-            OnPolicyConfig.defaults().restartMinBackoff())
-        .withLearnerFile(learnerFile);
-  }
 
   static RunOutcome run(RunContext ctx, Rl2Config cfg) throws Exception {
     Rl2Builder builder = new Rl2Builder(cfg);
     Path ck = ctx.checkpointDir();
-    OnPolicyConfig rc = config(ctx.config(), ck.resolve(Rl2RunKind.LEARNER));
+    OnPolicyConfig rc = OnPolicyRuntimeKeys.config(ctx.config(), ck.resolve(Rl2RunKind.LEARNER));
     MetricsWriter metrics = ctx.metrics("env_steps", COLUMNS);
     double[] row = new double[COLUMNS.length];
     double[] lastEval = {Double.NaN};
@@ -64,20 +55,9 @@ final class Rl2LocalRun {
     ParamsFile.write(ck.resolve(Rl2RunKind.PEAK_PARAMS), r.peakParams());
     Evaluation f = o.finalEval();
     Evaluation p = o.peakEval();
-    LagRule.Stats lag = r.lag();
-    return Rl2RunKind.outcome(r.envSteps(), r.updates(), f, p, r.peakUpdate(), cfg.evalGreedy(), r.envSeconds(),
-            r.actSeconds(), r.learnSeconds(), r.evalSeconds() + o.finalEvalSeconds(), builder.spec().paramCount())
-        .with("runtime", "local")
-        .with("workers", r.workers())
-        .with("trials_per_collection", r.trialsPerCollection())
-        .with("restarts", r.restarts())
-        .with("max_param_lag", lag.maxLag())
-        .with("param_lag_kept", LagRule.Stats.format(lag.kept()))
-        .with("param_lag_dropped", LagRule.Stats.format(lag.dropped()))
-        .with("param_lag_mean", lag.meanKeptLag())
-        .with("stale_dropped_collections", lag.droppedCollections())
-        .with("stale_dropped_env_steps", lag.droppedEnvSteps())
-        .with("trials_unused_at_stop", r.trialsUnusedAtStop());
+    return OnPolicyRuntimeKeys.withRuntimeFigures(Rl2RunKind.outcome(r.envSteps(), r.updates(), f, p, r.peakUpdate(),
+        cfg.evalGreedy(), r.envSeconds(), r.actSeconds(), r.learnSeconds(), r.evalSeconds() + o.finalEvalSeconds(),
+        builder.spec().paramCount()), r);
   }
 
   private static void report(MetricsWriter metrics, double[] row, OnPolicyUpdate<PpoStats> u) {

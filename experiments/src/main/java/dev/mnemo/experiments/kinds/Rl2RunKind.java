@@ -57,21 +57,9 @@ public final class Rl2RunKind implements RunKind {
 
   @Override
   public ConfigSchema schema() {
-    ConfigSchema.Builder b = ConfigSchema.builder(name())
+    ConfigSchema.Builder b = OnPolicyRuntimeKeys.addTo(ConfigSchema.builder(name())
         .defaults(Defaults.TEXT)
-        .defaults(Defaults.RUNTIME)
-        .key(KeyRule.ofString("runtime").oneOf("sync", "local").doc("sync: one thread collects and learns in turn "
-            + "(deterministic); local: Pekko trial workers collect whole trials while the learner updates"))
-        .key(KeyRule.ofInt("max_param_lag").between(0, 1_000_000).doc("runtime = local: a collection is used only "
-            + "if at most this many updates happened since the parameters that collected it, else dropped and counted "
-            + "(0: strictly on-policy; 1: workers collect during an update, PPO's clipped ratio corrects for it)"))
-        .key(KeyRule.ofInt("actors.workers").between(1, 1024).doc("runtime = local: trial worker actors"))
-        .key(KeyRule.ofInt("actors.credits").between(1, 1024).doc("runtime = local: collections a worker may have "
-            + "sent that the learner has not yet received (how far it may run ahead)"))
-        .key(KeyRule.ofInt("actors.max_restarts").between(0, 1_000_000).doc("runtime = local: restarts one trial "
-            + "worker may take within actors.restart_window (with backoff); one more failure ends the run as failed"))
-        .key(KeyRule.ofDuration("actors.restart_window").atLeast(java.time.Duration.ofMillis(1))
-            .doc("runtime = local: the sliding window actors.max_restarts counts in"))
+        .defaults(Defaults.CHECKPOINTS), "trials")
         .key(KeyRule.ofDuration("actors.checkpoint_interval").doc("runtime = sync: wall time between checkpoints "
             + "(learner, loop counters, peak, sampling stream) taken between updates, kept in checkpoints/interval-*/ "
             + "beside the final one; --resume continues the newest bit-identically; 0 = only the final one"))
@@ -278,13 +266,7 @@ public final class Rl2RunKind implements RunKind {
   private static final class Defaults {
     static final String TEXT = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.rl2")
         .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(true).setJson(false));
-    /** The runtime's keys, from the on-policy runtime's own defaults. */
-    static final String RUNTIME = runtimeDefaults(dev.mnemo.actors.onpolicy.OnPolicyConfig.defaults());
-
-    private static String runtimeDefaults(dev.mnemo.actors.onpolicy.OnPolicyConfig d) {
-      return "runtime = sync\nmax_param_lag = " + d.maxParamLag() + "\nactors { workers = " + d.workers()
-          + ", credits = " + d.credits() + ", max_restarts = " + d.maxRestarts() + ", restart_window = "
-          + d.restartWindow().toMillis() + "ms, checkpoint_interval = 10m, checkpoint_keep = 2 }\n";
-    }
+    /** The synchronous trainer's checkpoint keys. */
+    static final String CHECKPOINTS = "actors { checkpoint_interval = 10m, checkpoint_keep = 2 }\n";
   }
 }

@@ -3,6 +3,8 @@ package dev.mnemo.learners.ald;
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.agents.rl2.ActorCriticPolicy;
+import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.transformer.TransformerActorCritic;
 import dev.mnemo.agents.transformer.TransformerActorCriticPolicy;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
@@ -26,7 +28,10 @@ import java.util.function.IntFunction;
 public final class AldTrainer {
 
   private static final long TRAIN_SALT = 0x616C6474L;
-  private static final long EVAL_SALT = 0x616C6465L;
+  /** The periodic evaluations' episodes: {@code combine(seed, EVAL_SALT)}, whatever the runtime. */
+  static final long EVAL_SALT = 0x616C6465L;
+  /** The final evaluation's episodes: {@code combine(seed, FINAL_SALT)}, apart from training's and the periodic ones. */
+  public static final long FINAL_SALT = 0x616C6466L;
 
   /**
    * One update's figures, with the acting policy's last evaluation (NaN between evaluations).
@@ -53,14 +58,23 @@ public final class AldTrainer {
     this.learner = learner;
     this.collector = new TrialCollector(envFactory, envSpec, trials);
     this.batch = collector.newBatch();
-    this.policies = learner.mode().actsWithTransformer()
-        ? (n, s, greedy) -> new TransformerActorCriticPolicy(learner.transformer(), n, s, greedy)
-        : (n, s, greedy) -> new ActorCriticPolicy(learner.actorSpec(), n, s, greedy);
+    this.policies = actingPolicies(learner.mode(), learner.transformer(), learner.actorSpec());
     this.policy = policies.make(trials, Seeds.combine(seed, 2), false);
     this.evaluator = new TrialEvaluator(policies, envFactory, envSpec, evalTrials, Seeds.combine(seed, EVAL_SALT),
         false);
     this.seed = seed;
     this.evalInterval = evalInterval;
+  }
+
+  /**
+   * The policy that acts in {@code mode}: the Transformer through its key/value-cache kernel in Transformer-only, the
+   * LSTM otherwise (ALD's actors never act with the Transformer).
+   */
+  static TrialEvaluator.Policies actingPolicies(AldLearner.Mode mode, TransformerActorCritic transformer,
+      ActorCriticSpec actor) {
+    return mode.actsWithTransformer()
+        ? (n, s, greedy) -> new TransformerActorCriticPolicy(transformer, n, s, greedy)
+        : (n, s, greedy) -> new ActorCriticPolicy(actor, n, s, greedy);
   }
 
   /**

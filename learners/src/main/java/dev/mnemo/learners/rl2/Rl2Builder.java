@@ -1,5 +1,6 @@
 package dev.mnemo.learners.rl2;
 
+import dev.mnemo.agents.rl2.ActorCriticPolicy;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
@@ -83,7 +84,8 @@ public final class Rl2Builder implements OnPolicyBuilder<TrialBatch, PpoStats> {
 
   @Override
   public TrialSource<TrialBatch> newSource(int worker, int trials, long seed) {
-    return new Rl2TrialSource(new TrialCollector(envFactory, envSpec, trials), spec, seed);
+    return new PolicyTrialSource(new TrialCollector(envFactory, envSpec, trials),
+        new ActorCriticPolicy(spec, trials, Seeds.combine(seed, -1), false), seed);
   }
 
   @Override

@@ -37,54 +37,14 @@ final class Rl2OnPolicyLearner implements OnPolicyLearner<TrialBatch, PpoStats> 
 
   @Override
   public PpoStats update(List<TrialBatch> batches, long envSteps) {
-    TrialBatch batch = batches.size() == 1 ? batches.get(0) : merge(batches, merged);
+    TrialBatch batch = batches.size() == 1 ? batches.get(0) : TrialBatch.merge(batches, merged);
     if (batch.trials() != cfg.trialsPerUpdate()) {
       throw new IllegalArgumentException("an update takes " + cfg.trialsPerUpdate() + " trials, got " + batch.trials());
     }
     return ppo.update(batch, cfg.lrScale(envSteps));
   }
 
-  /**
-   * Lays {@code parts} side by side into {@code into} (time-major rows {@code t * trials + b}: each part's rows of
-   * step t become a contiguous run of step t's row), whose trial count must be their sum.
-   */
-  static TrialBatch merge(List<TrialBatch> parts, TrialBatch into) {
-    int total = 0;
-    for (TrialBatch p : parts) {
-      if (p.time() != into.time() || p.obsSize() != into.obsSize() || p.numActions() != into.numActions()) {
-        throw new IllegalArgumentException("cannot merge a batch of " + p.time() + " steps, obs " + p.obsSize()
-            + ", actions " + p.numActions() + " into one of " + into.time() + ", " + into.obsSize() + ", "
-            + into.numActions());
-      }
-      total += p.trials();
-    }
-    if (total != into.trials()) {
-      throw new IllegalArgumentException("batches of " + total + " trials in all do not fill " + into.trials());
-    }
-    int n = into.trials();
-    int obs = into.obsSize();
-    int na = into.numActions();
-    long oldest = Long.MAX_VALUE;
-    int first = 0;
-    for (TrialBatch p : parts) {
-      int m = p.trials();
-      for (int t = 0; t < into.time(); t++) {
-        int src = t * m;
-        int dst = t * n + first;
-        System.arraycopy(p.obs, src * obs, into.obs, dst * obs, m * obs);
-        System.arraycopy(p.actions, src, into.actions, dst, m);
-        System.arraycopy(p.rewards, src, into.rewards, dst, m);
-        System.arraycopy(p.logMu, src * na, into.logMu, dst * na, m * na);
-        System.arraycopy(p.mask, src, into.mask, dst, m);
-      }
-      System.arraycopy(p.trialReturns, 0, into.trialReturns, first, m);
-      System.arraycopy(p.lengths, 0, into.lengths, first, m);
-      oldest = Math.min(oldest, p.paramVersion);
-      first += m;
-    }
-    into.paramVersion = oldest;
-    return into;
-  }
+
 
   @Override
   public void save(Path file) {

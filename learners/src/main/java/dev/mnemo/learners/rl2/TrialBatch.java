@@ -1,6 +1,7 @@
 package dev.mnemo.learners.rl2;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Whole trials as a learner consumes them: {@code trials} rows by {@code time} steps, struct of arrays,
@@ -124,4 +125,45 @@ public final class TrialBatch {
     }
     return s / trials;
   }
-}
+
+  /**
+   * Lays {@code parts} side by side into {@code into} (time-major rows {@code t * trials + b}: each part's rows of
+   * step t become a contiguous run of step t's row), whose trial count must be their sum.
+   */
+  public static TrialBatch merge(List<TrialBatch> parts, TrialBatch into) {
+    int total = 0;
+    for (TrialBatch p : parts) {
+      if (p.time() != into.time() || p.obsSize() != into.obsSize() || p.numActions() != into.numActions()) {
+        throw new IllegalArgumentException("cannot merge a batch of " + p.time() + " steps, obs " + p.obsSize()
+            + ", actions " + p.numActions() + " into one of " + into.time() + ", " + into.obsSize() + ", "
+            + into.numActions());
+      }
+      total += p.trials();
+    }
+    if (total != into.trials()) {
+      throw new IllegalArgumentException("batches of " + total + " trials in all do not fill " + into.trials());
+    }
+    int n = into.trials();
+    int obs = into.obsSize();
+    int na = into.numActions();
+    long oldest = Long.MAX_VALUE;
+    int first = 0;
+    for (TrialBatch p : parts) {
+      int m = p.trials();
+      for (int t = 0; t < into.time(); t++) {
+        int src = t * m;
+        int dst = t * n + first;
+        System.arraycopy(p.obs, src * obs, into.obs, dst * obs, m * obs);
+        System.arraycopy(p.actions, src, into.actions, dst, m);
+        System.arraycopy(p.rewards, src, into.rewards, dst, m);
+        System.arraycopy(p.logMu, src * na, into.logMu, dst * na, m * na);
+        System.arraycopy(p.mask, src, into.mask, dst, m);
+      }
+      System.arraycopy(p.trialReturns, 0, into.trialReturns, first, m);
+      System.arraycopy(p.lengths, 0, into.lengths, first, m);
+      oldest = Math.min(oldest, p.paramVersion);
+      first += m;
+    }
+    into.paramVersion = oldest;
+    return into;
+  }}

@@ -24,7 +24,7 @@ class Rl2OnPolicyLearnerTest {
     TrialBatch p = collect(spec, params, 2, 11, 4);
     TrialBatch q = collect(spec, params, 3, 12, 3);
     TrialBatch into = new TrialBatch(5, p.time(), p.obsSize(), p.numActions());
-    Rl2OnPolicyLearner.merge(List.of(p, q), into);
+    TrialBatch.merge(List.of(p, q), into);
     assertEquals(3, into.paramVersion(), "the oldest collection's version");
     float[] want = new float[p.obsSize()];
     float[] got = new float[p.obsSize()];
@@ -53,7 +53,7 @@ class Rl2OnPolicyLearnerTest {
     ActorCriticSpec spec = Rl2Fixtures.spec(Rl2Fixtures.MDP, "gru", 6, true);
     TrialBatch p = collect(spec, Rl2Fixtures.params(spec, 3), 2, 11, 0);
     TrialBatch into = new TrialBatch(5, p.time(), p.obsSize(), p.numActions());
-    assertThrows(IllegalArgumentException.class, () -> Rl2OnPolicyLearner.merge(List.of(p, p), into));
+    assertThrows(IllegalArgumentException.class, () -> TrialBatch.merge(List.of(p, p), into));
   }
 
   private static TrialBatch collect(ActorCriticSpec spec, float[] params, int trials, long seed, long version) {

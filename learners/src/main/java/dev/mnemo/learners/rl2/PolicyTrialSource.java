@@ -1,27 +1,31 @@
 package dev.mnemo.learners.rl2;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.agents.rl2.ActorCriticPolicy;
-import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.envs.Seeds;
 import dev.mnemo.learners.agent.TrialSource;
 
 /**
- * One worker's RL² trials: a {@link TrialCollector} and its own sampling {@link ActorCriticPolicy}. Collection
+ * One worker's whole trials (RL²'s trials, ALD's episodes): a {@link TrialCollector} and its own sampling policy
+ * (any {@link CategoricalPolicy}: a recurrent actor-critic, a Transformer with its key/value cache). Collection
  * {@code k} draws its tasks from {@code combine(seed, k)}, so a source never repeats a task set and sources of
  * different seeds do not share one. Each collection fills a new {@link TrialBatch}: the receiver keeps it while
  * this source goes on collecting.
  */
-final class Rl2TrialSource implements TrialSource<TrialBatch> {
+public final class PolicyTrialSource implements TrialSource<TrialBatch> {
   private final TrialCollector collector;
-  private final ActorCriticPolicy policy;
+  private final CategoricalPolicy policy;
   private final long seed;
   private long collections;
 
-  Rl2TrialSource(TrialCollector collector, ActorCriticSpec spec, long seed) {
+  /**
+   * @param policy acts for the collector's {@code trials} envs; loaded with each collection's parameters
+   * @param seed collection {@code k}'s tasks come from {@code combine(seed, k)}
+   */
+  public PolicyTrialSource(TrialCollector collector, CategoricalPolicy policy, long seed) {
     this.collector = collector;
     this.seed = seed;
-    this.policy = new ActorCriticPolicy(spec, collector.trials(), Seeds.combine(seed, -1), false);
+    this.policy = policy;
   }
 
   @Override
