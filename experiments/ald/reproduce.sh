@@ -81,3 +81,14 @@ for name in k16-lr1e2-s1 k16-lr1e2-s2 k16-lr1e2-s3 k64-lr1e2-s1; do
   copy_run "$out/distill-probes/$name" "$here/distill-probes/$name" config.conf metrics.csv summary.json events.jsonl \
     provenance.json
 done
+# ALD through the on-policy Pekko runtime (runtime = local), 3 seeds, and one run keeping only current collections.
+for seed in 1 2 3; do
+  step ./mnemo run configs/sweeps/ald-metafetch-base.conf --set runtime=local --set distill_thread=false \
+    --set distill_steps=64 --set seed=$seed --out "$out/runtime-local/k64-local-seed$seed"
+done
+step ./mnemo run configs/sweeps/ald-metafetch-base.conf --set runtime=local --set distill_thread=false \
+  --set distill_steps=64 --set max_param_lag=0 --set seed=1 --out "$out/runtime-local/k64-local-lag0-seed1"
+for name in k64-local-seed1 k64-local-seed2 k64-local-seed3 k64-local-lag0-seed1; do
+  copy_run "$out/runtime-local/$name" "$here/runtime-local/$name" config.conf metrics.csv summary.json events.jsonl \
+    provenance.json
+done
