@@ -92,3 +92,27 @@ for name in k64-local-seed1 k64-local-seed2 k64-local-seed3 k64-local-lag0-seed1
   copy_run "$out/runtime-local/$name" "$here/runtime-local/$name" config.conf metrics.csv summary.json events.jsonl \
     provenance.json
 done
+# I-Maze 16 over 3 seeds, and the one-seed probes at corridors 12 and 16 that found it.
+step ./mnemo sweep configs/sweeps/ald-imaze16-lstm-only.conf --out "$out/imaze16"
+step ./mnemo sweep configs/sweeps/ald-imaze16.conf --out "$out/imaze16"
+if ! dry_run; then
+  rm -rf "${here:?}/imaze16"
+  mkdir -p "$here/imaze16"
+  cp "$out/imaze16/sweep-summary.json" "$here/imaze16/"
+  cp -r "$out/imaze16/report" "$here/imaze16/"
+  (cd "$out/imaze16" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
+    while read -r run; do
+      copy_run "$out/imaze16/$run" "$here/imaze16/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
+    done
+fi
+for L in 12 16; do
+  background "$out/probe-lstm-$L.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"imaze?length=$L&arm=1\"" \
+    --set total_env_steps=2000000 --out "$out/imaze-probes/lstm-$L"
+  background "$out/probe-tf-$L.log" ./mnemo run configs/ald-imaze-transformer-only.conf \
+    --set "env=\"imaze?length=$L&arm=1\"" --set total_env_steps=2000000 --out "$out/imaze-probes/tf-$L"
+done
+wait_all
+for name in lstm-12 tf-12 lstm-16 tf-16; do
+  copy_run "$out/imaze-probes/$name" "$here/imaze-probes/$name" config.conf metrics.csv summary.json events.jsonl \
+    provenance.json
+done
