@@ -56,6 +56,21 @@ copy_run() {
   for f in "$@"; do cp "$src/$f" "$dest/"; done
 }
 
+# copy_sweep SWEEP_DIR DEST: replaces DEST with a sweep's summary, report and, for every <case>/<setting>/seed-<n>/ run
+# (attempts moved aside excluded), its config, metrics, summary, events and provenance (nothing when dry).
+copy_sweep() {
+  local src="$1" dest="$2"
+  dry_run && return 0
+  rm -rf "${dest:?}"
+  mkdir -p "$dest"
+  cp "$src/sweep-summary.json" "$dest/"
+  cp -r "$src/report" "$dest/"
+  (cd "$src" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
+    while read -r run; do
+      copy_run "$src/$run" "$dest/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
+    done
+}
+
 # The commit the sources are at, with "-dirty" when they have uncommitted changes (for files a run writes
 # without a provenance.json of its own).
 source_commit() {

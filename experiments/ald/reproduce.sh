@@ -46,18 +46,7 @@ step ./mnemo sweep configs/sweeps/ald-metafetch.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-distill.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-lstm.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation.conf --out "$out/metafetch-ablation"
-if ! dry_run; then
-  for dir in metafetch metafetch-ablation; do
-    rm -rf "${here:?}/$dir"
-    mkdir -p "$here/$dir"
-    cp "$out/$dir/sweep-summary.json" "$here/$dir/"
-    cp -r "$out/$dir/report" "$here/$dir/"
-    (cd "$out/$dir" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
-      while read -r run; do
-        copy_run "$out/$dir/$run" "$here/$dir/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
-      done
-  done
-fi
+for dir in metafetch metafetch-ablation; do copy_sweep "$out/$dir" "$here/$dir"; done
 # The size probes (one seed each): Transformer-only and LSTM-128 PPO on two other Meta-Fetch sizes.
 for spec in "6-4 size=6&objects=4&maxSteps=150" "4-5 size=4&objects=5&maxSteps=100"; do
   name=${spec%% *}; env="metafetch?${spec#* }"
@@ -95,16 +84,7 @@ done
 # I-Maze 16 over 3 seeds, and the one-seed probes at corridors 12 and 16 that found it.
 step ./mnemo sweep configs/sweeps/ald-imaze16-lstm-only.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16.conf --out "$out/imaze16"
-if ! dry_run; then
-  rm -rf "${here:?}/imaze16"
-  mkdir -p "$here/imaze16"
-  cp "$out/imaze16/sweep-summary.json" "$here/imaze16/"
-  cp -r "$out/imaze16/report" "$here/imaze16/"
-  (cd "$out/imaze16" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
-    while read -r run; do
-      copy_run "$out/imaze16/$run" "$here/imaze16/$run" config.conf metrics.csv summary.json events.jsonl provenance.json
-    done
-fi
+copy_sweep "$out/imaze16" "$here/imaze16"
 for L in 12 16; do
   background "$out/probe-lstm-$L.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"imaze?length=$L&arm=1\"" \
     --set total_env_steps=2000000 --out "$out/imaze-probes/lstm-$L"

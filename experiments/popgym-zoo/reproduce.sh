@@ -12,16 +12,4 @@ out=$(scratch_dir)
 build_once
 step ./mnemo sweep configs/sweeps/popgym-zoo.conf --out "$out/easy"
 step ./mnemo sweep configs/sweeps/popgym-zoo-medium.conf --out "$out/medium"
-if ! dry_run; then
-  for level in easy medium; do
-    rm -rf "${here:?}/$level"
-    mkdir -p "$here/$level"
-    cp "$out/$level/sweep-summary.json" "$here/$level/"
-    cp -r "$out/$level/report" "$here/$level/"
-    (cd "$out/$level" && find . -mindepth 3 -maxdepth 3 -type d -name 'seed-*' ! -name '*.attempt-*') |
-      while read -r run; do
-        copy_run "$out/$level/$run" "$here/$level/$run" config.conf metrics.csv summary.json events.jsonl \
-          provenance.json
-      done
-  done
-fi
+for level in easy medium; do copy_sweep "$out/$level" "$here/$level"; done
