@@ -84,6 +84,7 @@ done
 # I-Maze 16 over 3 seeds, and the one-seed probes at corridors 12 and 16 that found it.
 step ./mnemo sweep configs/sweeps/ald-imaze16-lstm-only.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16.conf --out "$out/imaze16"
+step ./mnemo sweep configs/sweeps/ald-imaze16-k64.conf --out "$out/imaze16"
 copy_sweep "$out/imaze16" "$here/imaze16"
 for L in 12 16; do
   background "$out/probe-lstm-$L.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"imaze?length=$L&arm=1\"" \
