@@ -154,21 +154,25 @@ public final class AldRunKind implements RunKind {
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
         c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4), mode);
+    AldBuilder builder = new AldBuilder(env, spec, transformer, actor, cfg, trials, seed,
+        c.getLong("total_env_steps"), c.getInt("eval_interval"), c.getInt("eval_trials"),
+        c.getInt("final_eval_trials"));
     if (OnPolicyRuntimeKeys.local(c)) {
-      return AldLocalRun.run(ctx, new AldBuilder(env, spec, transformer, actor, cfg, trials, seed,
-          c.getLong("total_env_steps"), c.getInt("eval_interval"), c.getInt("eval_trials"),
-          c.getInt("final_eval_trials")));
+      return AldLocalRun.run(ctx, builder);
     }
-    try (AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
-        actor == null ? null : actor.initialParams(Seeds.combine(seed, 2)), cfg, trials, time)) {
-      return run(ctx, env, spec, transformer, actor, learner, trials);
+    try (AldLearner learner = builder.newAldLearner()) {
+      return run(ctx, builder, learner);
     }
   }
 
-  private RunOutcome run(RunContext ctx, String env, EnvSpec spec, TransformerActorCritic transformer,
-      ActorCriticSpec actor, AldLearner learner, int trials) throws Exception {
+  private RunOutcome run(RunContext ctx, AldBuilder builder, AldLearner learner) throws Exception {
     Config c = ctx.config();
     long seed = ctx.seed();
+    String env = builder.envId();
+    EnvSpec spec = builder.envSpec();
+    TransformerActorCritic transformer = builder.transformer();
+    ActorCriticSpec actor = builder.actor();
+    int trials = builder.trialsPerUpdate();
     AldTrainer trainer = new AldTrainer(learner, i -> EnvRegistry.make(env), spec, trials, c.getInt("eval_trials"),
         c.getInt("eval_interval"), seed);
     MetricsWriter metrics = ctx.metrics("env_steps", "updates", "train_return", "eval_return", "eval_ci95",
@@ -203,8 +207,7 @@ public final class AldRunKind implements RunKind {
           + "%.4f  acting %.1f us/step", m.trainReturn(), lastEval[0], s.distillKl(), m.actingCpuUsPerStep()));
     }, ctx::stopRequested);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    var finalEval = trainer.evaluator(i -> EnvRegistry.make(env), spec, c.getInt("final_eval_trials"),
-        Seeds.combine(seed, AldTrainer.FINAL_SALT)).evaluate(learner.actingSnapshot());
+    Evaluation finalEval = builder.newFinalEvaluator().evaluate(learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(LEARNER_PARAMS),
         new dev.mnemo.agents.ParamSnapshot(learner.learnerParams(), learner.updates()));

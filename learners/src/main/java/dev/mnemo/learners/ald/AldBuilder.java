@@ -52,11 +52,18 @@ public record AldBuilder(String envId, EnvSpec envSpec, TransformerActorCritic t
 
   @Override
   public OnPolicyLearner<TrialBatch, AldLearner.Stats> newLearner() {
-    AldLearner learner = new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
+    return new AldOnPolicyLearner(newAldLearner(), trialsPerUpdate, envSpec.maxEpisodeSteps(), envSpec.obsSize(),
+        envSpec.numActions());
+  }
+
+  /**
+   * A fresh {@link AldLearner}, initial parameters from the seed: what the runtime's learner wraps and what the
+   * synchronous loop ({@link AldTrainer}) trains, so both runtimes start from the same networks.
+   */
+  public AldLearner newAldLearner() {
+    return new AldLearner(transformer, transformer.initialParams(Seeds.combine(seed, 1)), actor,
         actor == null ? null : actor.initialParams(Seeds.combine(seed, 2)), config, trialsPerUpdate,
         envSpec.maxEpisodeSteps());
-    return new AldOnPolicyLearner(learner, trialsPerUpdate, envSpec.maxEpisodeSteps(), envSpec.obsSize(),
-        envSpec.numActions());
   }
 
   @Override

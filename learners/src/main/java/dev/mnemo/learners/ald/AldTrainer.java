@@ -47,7 +47,6 @@ public final class AldTrainer {
   private final AldLearner learner;
   private final TrialCollector collector;
   private final TrialBatch batch;
-  private final TrialEvaluator.Policies policies;
   private final CategoricalPolicy policy;
   private final TrialEvaluator evaluator;
   private final long seed;
@@ -58,7 +57,7 @@ public final class AldTrainer {
     this.learner = learner;
     this.collector = new TrialCollector(envFactory, envSpec, trials);
     this.batch = collector.newBatch();
-    this.policies = actingPolicies(learner.mode(), learner.transformer(), learner.actorSpec());
+    TrialEvaluator.Policies policies = actingPolicies(learner.mode(), learner.transformer(), learner.actorSpec());
     this.policy = policies.make(trials, Seeds.combine(seed, 2), false);
     this.evaluator = new TrialEvaluator(policies, envFactory, envSpec, evalTrials, Seeds.combine(seed, EVAL_SALT),
         false);
@@ -114,14 +113,6 @@ public final class AldTrainer {
       }
     }
     return last;
-  }
-
-  /**
-   * An evaluator of the acting policy on {@code trials} episodes drawn from {@code seed} (the final, larger
-   * evaluation).
-   */
-  public TrialEvaluator evaluator(IntFunction<Env> envFactory, EnvSpec envSpec, int trials, long seed) {
-    return new TrialEvaluator(policies, envFactory, envSpec, trials, seed, false);
   }
 
   /** The policy the actors collect with (the LSTM's or, Transformer-only, the Transformer's). */
