@@ -303,7 +303,8 @@ public final class AldLearner implements AutoCloseable {
 
   /**
    * The published parameters, what the actors act with: the LSTM's in {@link Mode#ALD} and {@link Mode#ASYMMETRIC}
-   * (ALD never publishes the Transformer's), the Transformer's in {@link Mode#TRANSFORMER_ONLY}.
+   * (ALD never publishes the Transformer's), the Transformer's in {@link Mode#TRANSFORMER_ONLY}. Its version is
+   * {@link #updates()} (with {@code distillThread} too, whose actor is the one distilled from the previous update).
    */
   public ParamSnapshot actingSnapshot() {
     return published;
@@ -318,12 +319,24 @@ public final class AldLearner implements AutoCloseable {
     return learner;
   }
 
-  /** Waits for a distillation under way and stops the distillation thread. */
+  /**
+   * Waits for a distillation under way and stops the distillation thread; when this returns the thread has ended
+   * (unless the caller was interrupted), also when the distillation failed.
+   */
   @Override
   public void close() {
-    if (distiller != null) {
+    if (distiller == null) {
+      return;
+    }
+    try {
       join();
+    } finally {
       distiller.shutdownNow();
+      try {
+        distiller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -475,7 +488,9 @@ public final class AldLearner implements AutoCloseable {
     // update's RL step runs (the distillation before it is joined first: the stages meet at fixed points).
     join();
     if (distiller != null) {
-      published = new ParamSnapshot(ap.clone(), updates);
+      // Versioned by this update, as in turn: a snapshot's version is the update count that published it (what a
+      // runtime's lag rule and update log read); that this actor is one distillation older is the thread's design.
+      published = new ParamSnapshot(ap.clone(), updates + 1);
     }
     float[] swapLogp = distilLogp;
     distilLogp = teacherLogp;
