@@ -17,9 +17,9 @@ import dev.mnemo.learners.ald.AldLearner;
  * ({@link OnPolicyRunLoop}): workers collect whole episodes with the acting network's newest parameters they have
  * (the distilled LSTM in ALD, the Transformer only in {@code transformer_only}), the learner thread consumes them
  * (collections older than {@code max_param_lag} updates are dropped and counted) and the distillation runs on the
- * learner's side, in turn or on its own thread. metrics.csv has the synchronous run's columns (its
- * {@code acting_cpu_us_per_step} is empty here: the workers' acting time is summary.json's {@code act_seconds}) and
- * the runtime's lag figures. Writes {@code checkpoints/result.params} and {@code peak.params}; no learner state (an
+ * learner's side, in turn or on its own thread. metrics.csv has the synchronous run's columns
+ * ({@code acting_cpu_us_per_step} over the workers' collections of each update, measured on their threads as the
+ * synchronous run measures its own; {@code wall_s} since the runtime started) and the runtime's lag figures. Writes {@code checkpoints/result.params} and {@code peak.params}; no learner state (an
  * ALD run does not resume).
  */
 final class AldLocalRun {
@@ -78,7 +78,7 @@ final class AldLocalRun {
     row[6] = s.valueError();
     row[7] = s.learnerGradNorm();
     row[8] = s.actorGradNorm();
-    row[9] = Double.NaN; // the workers' acting time is not per update here (summary.json's act_seconds)
+    row[9] = u.actingCpuUsPerStep();
     row[10] = u.wallSeconds();
     row[11] = u.lagMean();
     row[12] = u.lagMax();
