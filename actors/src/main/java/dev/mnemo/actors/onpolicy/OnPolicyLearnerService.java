@@ -72,6 +72,8 @@ final class OnPolicyLearnerService<B, R> extends AbstractBehavior<OnPolicyLearne
   private int pendingTrials;
   private double pendingReturn;
   private double pendingCollectSeconds;
+  private double pendingActCpuSeconds;
+  private long pendingActedSteps;
   private long pendingLagSum;
   private long pendingLagMax;
   private long lastUpdateEnd = System.nanoTime();
@@ -134,6 +136,8 @@ final class OnPolicyLearnerService<B, R> extends AbstractBehavior<OnPolicyLearne
     pendingTrials += c.trials();
     pendingReturn += c.returnSum();
     pendingCollectSeconds += c.seconds();
+    pendingActCpuSeconds += c.actCpuSeconds(); // NaN from any worker without a CPU clock makes the figure NaN
+    pendingActedSteps += c.actedSteps();
     pendingLagSum += l;
     pendingLagMax = Math.max(pendingLagMax, l);
     if (pendingTrials >= spec.trialsPerUpdate()) {
@@ -160,11 +164,14 @@ final class OnPolicyLearnerService<B, R> extends AbstractBehavior<OnPolicyLearne
     int n = pending.size();
     OnPolicyUpdate<R> u = new OnPolicyUpdate<>(now.version(), envSteps, pendingTrials, pendingReturn / pendingTrials,
         report, (double) pendingLagSum / n, pendingLagMax, lag.droppedCollections(), e, pendingCollectSeconds / n,
-        (t1 - t0) / 1e9, (t0 - lastUpdateEnd) / 1e9, (System.nanoTime() - startNanos) / 1e9);
+        (t1 - t0) / 1e9, (t0 - lastUpdateEnd) / 1e9, (System.nanoTime() - startNanos) / 1e9,
+        pendingActCpuSeconds * 1e6 / pendingActedSteps);
     pending.clear();
     pendingTrials = 0;
     pendingReturn = 0;
     pendingCollectSeconds = 0;
+    pendingActCpuSeconds = 0;
+    pendingActedSteps = 0;
     pendingLagSum = 0;
     pendingLagMax = 0;
     lastUpdateEnd = System.nanoTime();

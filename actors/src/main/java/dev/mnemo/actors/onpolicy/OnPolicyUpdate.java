@@ -18,9 +18,11 @@ import dev.mnemo.learners.agent.Evaluator.Evaluation;
  * @param learnSeconds wall time of the update
  * @param waitSeconds wall time the learner waited for this update's trials after its previous update
  * @param wallSeconds since the run started
+ * @param actingCpuUsPerStep CPU microseconds the workers' acting policies spent per env step acted (padding
+ *     included) in this update's collections; NaN when a worker had no thread CPU clock
  * @param <R> the report's type
  */
 public record OnPolicyUpdate<R>(long updates, long envSteps, int trials, double trainReturn, R report,
     double lagMean, long lagMax, long droppedCollections, Evaluation evaluation, double collectSeconds,
-    double learnSeconds, double waitSeconds, double wallSeconds) {
+    double learnSeconds, double waitSeconds, double wallSeconds, double actingCpuUsPerStep) {
 }

@@ -182,7 +182,7 @@ final class ToyOnPolicy {
         throw new IllegalStateException(e);
       }
       return new Collected<>(new Batch(worker, params.version(), trials), params.version(), trials,
-          (long) trials * steps, trials, 0, 0, 0);
+          (long) trials * steps, trials, 0, 0, 0, Double.NaN, (long) trials * steps);
     }
   }
 

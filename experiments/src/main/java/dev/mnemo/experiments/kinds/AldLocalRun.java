@@ -11,16 +11,20 @@ import dev.mnemo.learners.agent.Evaluator.Evaluation;
 import dev.mnemo.learners.agent.ParamsFile;
 import dev.mnemo.learners.ald.AldBuilder;
 import dev.mnemo.learners.ald.AldLearner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * {@code kind = ald} with {@code runtime = local}: ALD (or a baseline mode) through the on-policy Pekko runtime
  * ({@link OnPolicyRunLoop}): workers collect whole episodes with the acting network's newest parameters they have
  * (the distilled LSTM in ALD, the Transformer only in {@code transformer_only}), the learner thread consumes them
  * (collections older than {@code max_param_lag} updates are dropped and counted) and the distillation runs on the
- * learner's side, in turn or on its own thread. metrics.csv has the synchronous run's columns (its
- * {@code acting_cpu_us_per_step} is empty here: the workers' acting time is summary.json's {@code act_seconds}) and
- * the runtime's lag figures. Writes {@code checkpoints/result.params} and {@code peak.params}; no learner state (an
- * ALD run does not resume).
+ * learner's side, in turn or on its own thread. metrics.csv has the synchronous run's columns
+ * ({@code acting_cpu_us_per_step} over the workers' collections of each update, measured on their threads as the
+ * synchronous run measures its own; {@code wall_s} since the runtime started) and the runtime's lag figures.
+ * Writes {@code checkpoints/result.params} and {@code peak.params}, and at the stop the learner's whole state
+ * ({@code checkpoints/learner.ald}, {@code AldLearner.restore} continues from it exactly; the run kind itself has no
+ * {@code --resume}).
  */
 final class AldLocalRun {
   static final String[] COLUMNS = {"updates", "train_return", "eval_return", "eval_ci95", "learner_entropy",
@@ -38,7 +42,9 @@ final class AldLocalRun {
     ctx.events().record("ald_started", "mode", builder.config().mode().configName(), "learner_params",
         builder.transformer().paramCount(), "actor_params", actorParams, "episode_steps",
         builder.envSpec().maxEpisodeSteps(), "runtime", "local");
-    OnPolicyRunLoop.Outcome o = OnPolicyRunLoop.run(ctx, builder, OnPolicyRuntimeKeys.config(ctx.config(), null),
+    Path learnerState = ctx.checkpointDir().resolve(AldRunKind.LEARNER_STATE);
+    OnPolicyRunLoop.Outcome o = OnPolicyRunLoop.run(ctx, builder, OnPolicyRuntimeKeys.config(ctx.config(),
+        learnerState),
         u -> {
           report(metrics, row, u);
           if (u.evaluation() != null) {
@@ -52,7 +58,11 @@ final class AldLocalRun {
     ParamsFile.write(ctx.checkpointDir().resolve(AldRunKind.RESULT_PARAMS), r.finalParams());
     ParamsFile.write(ctx.checkpointDir().resolve(PEAK_PARAMS), r.peakParams());
     Evaluation f = o.finalEval();
-    return OnPolicyRuntimeKeys.withRuntimeFigures(RunOutcome.of(r.envSteps()).withLearnerUpdates(r.updates())
+    RunOutcome out = RunOutcome.of(r.envSteps());
+    if (Files.exists(learnerState)) { // its write failing is an event, not the run's failure
+      out = out.with("learner_state", "checkpoints/" + AldRunKind.LEARNER_STATE);
+    }
+    return OnPolicyRuntimeKeys.withRuntimeFigures(out.withLearnerUpdates(r.updates())
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("mode", builder.config().mode().configName())
         .with("learner_params", builder.transformer().paramCount())
@@ -78,7 +88,7 @@ final class AldLocalRun {
     row[6] = s.valueError();
     row[7] = s.learnerGradNorm();
     row[8] = s.actorGradNorm();
-    row[9] = Double.NaN; // the workers' acting time is not per update here (summary.json's act_seconds)
+    row[9] = u.actingCpuUsPerStep();
     row[10] = u.wallSeconds();
     row[11] = u.lagMean();
     row[12] = u.lagMax();

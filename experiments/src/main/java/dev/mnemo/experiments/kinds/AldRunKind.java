@@ -37,8 +37,9 @@ import java.util.List;
  * PPO with the Transformer as its value function). Keys and defaults: the learners' {@code reference.conf}, subtree
  * {@code mnemo.ald}. Writes the acting network's final parameters ({@code checkpoints/result.params}, what the actors
  * run: the LSTM's, or the Transformer's in {@code transformer_only}) and the Transformer's
- * ({@code checkpoints/learner.params}); summary.json's eval is the acting policy on {@code final_eval_trials}
- * episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
+ * ({@code checkpoints/learner.params}; with {@code runtime = local} instead the peak acting parameters,
+ * {@code checkpoints/peak.params}, and the learner's whole state at the stop, {@code checkpoints/learner.ald});
+ * summary.json's eval is the acting policy on {@code final_eval_trials} episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
  * per env step of each update's collection, {@code wall_s} the wall time since training began (the x of the
  * return-vs-wall-time curves).
  */
@@ -46,6 +47,8 @@ public final class AldRunKind implements RunKind {
 
   public static final String RESULT_PARAMS = "result.params";
   public static final String LEARNER_PARAMS = "learner.params";
+  /** {@code runtime = local}: the learner's whole state at the stop ({@code AldLearner.save}). */
+  public static final String LEARNER_STATE = "learner.ald";
   private static final String[] MODES = java.util.Arrays.stream(AldLearner.Mode.values())
       .map(AldLearner.Mode::configName).toArray(String[]::new);
 

@@ -35,27 +35,44 @@ class AldLocalRunTest {
     assertEquals("local", s.get("runtime").asText(), s.toString());
     assertEquals(2, s.get("workers").asInt(), s.toString());
     assertTrue(Files.size(run.resolve("checkpoints/result.params")) > 0);
+    assertEquals("checkpoints/learner.ald", s.get("learner_state").asText(), s.toString());
+    assertTrue(Files.size(run.resolve("checkpoints/learner.ald")) > 0, "the learner's state at the stop");
     List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
     assertEquals("env_steps," + String.join(",", AldLocalRun.COLUMNS), rows.get(0));
     assertTrue(rows.size() >= 3, "one row per update: " + rows);
+    List<String> header = List.of(rows.get(0).split(",", -1));
+    int updates = header.indexOf("updates");
+    int acting = header.indexOf("acting_cpu_us_per_step");
+    int wall = header.indexOf("wall_s");
+    double lastWall = 0;
+    for (int i = 1; i < rows.size(); i++) {
+      String[] cells = rows.get(i).split(",", -1);
+      assertEquals(i, Long.parseLong(cells[updates]), "row " + i + " is update " + i + ": " + rows.get(i));
+      assertTrue(Double.parseDouble(cells[acting]) > 0, "the workers' acting CPU time per step: " + rows.get(i));
+      assertTrue(Double.parseDouble(cells[wall]) >= lastWall, "wall_s grows: " + rows.get(i));
+      lastWall = Double.parseDouble(cells[wall]);
+    }
+    assertEquals(rows.size() - 1, s.get("learner_updates").asLong(), s.toString());
     return s;
   }
 
   /**
-   * What the workers act with is the acting network's parameters: ALD's and the asymmetric baseline's are the LSTM's
-   * (fewer than the Transformer's here), Transformer-only's the Transformer's.
+   * What the workers act with is the acting network's parameters: ALD's (on the distillation thread too) and the
+   * asymmetric baseline's are the LSTM's (fewer than the Transformer's here), Transformer-only's the Transformer's.
+   * (AldRuntimeWorkersTest in actors counts what the workers' sources are handed.)
    */
   @Test
   void theWorkersActWithTheLstmInAldAndTheTransformerOnlyInTransformerOnly(@TempDir Path tmp) throws Exception {
-    for (String mode : List.of("ald", "asymmetric", "transformer_only")) {
-      JsonNode s = run(tmp, mode, TINY + "mode = " + mode + "\n");
+    for (String keys : List.of("mode = ald", "mode = ald\ndistill_thread = true", "mode = asymmetric",
+        "mode = transformer_only")) {
+      JsonNode s = run(tmp, keys.replace(" = ", "_").replace("\n", "-"), TINY + keys + "\n");
       int acting = s.get("acting_params").asInt();
       int learner = s.get("learner_params").asInt();
-      if (mode.equals("transformer_only")) {
+      if (keys.contains("transformer_only")) {
         assertEquals(learner, acting, "Transformer-only's workers act with the Transformer: " + s);
       } else {
-        assertEquals(s.get("actor_params").asInt(), acting, mode + "'s workers act with the LSTM: " + s);
-        assertNotEquals(learner, acting, mode + ": the Transformer's parameters never reach the workers: " + s);
+        assertEquals(s.get("actor_params").asInt(), acting, keys + ": the workers act with the LSTM: " + s);
+        assertNotEquals(learner, acting, keys + ": the Transformer's parameters never reach the workers: " + s);
       }
     }
   }

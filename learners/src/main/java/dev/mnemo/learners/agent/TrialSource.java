@@ -36,9 +36,12 @@ public interface TrialSource<B> extends AutoCloseable {
    * @param seconds wall time of the collection
    * @param envSeconds of which in envs
    * @param actSeconds of which in the acting step
+   * @param actCpuSeconds the collecting thread's CPU time in the acting step (what a synchronous run reports per env
+   *     step); NaN where the JVM has no thread CPU clock
+   * @param actedSteps env steps the policy acted for, padding included (what {@code actCpuSeconds} is spread over)
    * @param <B> the batch type
    */
   record Collected<B>(B batch, long paramVersion, int trials, long envSteps, double returnSum, double seconds,
-      double envSeconds, double actSeconds) {
+      double envSeconds, double actSeconds, double actCpuSeconds, long actedSteps) {
   }
 }

@@ -8,10 +8,11 @@ import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.rl2.RecurrentActorCritic;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
+import dev.mnemo.envs.SplitMixRandom;
 import dev.mnemo.learners.rl2.AdamW;
 import dev.mnemo.learners.rl2.TrialBatch;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Actor-Learner Distillation's learner (Parisotto and Salakhutdinov 2021) on whole episodes, and the two baselines
@@ -49,7 +50,11 @@ import java.util.SplittableRandom;
  * RL step runs on the caller's (ALD's point: raising {@code distillSteps} then costs no learner time until
  * distillation is the longer of the two); the actor published after update k + 1 is the one distilled from update
  * k's learner. The two stages hand over at fixed points (the distillation is joined before the next one starts), so a
- * run is deterministic given the seed either way. Call {@link #close} to stop the thread. Not thread-safe.
+ * run is deterministic given the seed either way. Call {@link #close} to stop the thread.
+ *
+ * <p>{@link #save} and {@link #restore} carry the learner's whole state (both networks, their optimisers, the
+ * minibatch shuffle's position, the published parameters), so a restored learner continues bit-identically to one
+ * that never stopped. Not thread-safe.
  */
 public final class AldLearner implements AutoCloseable {
 
@@ -203,7 +208,8 @@ public final class AldLearner implements AutoCloseable {
   private final float[] aDzMb;
   private final float[] aDvMb;
   private final int[] order;
-  private final SplittableRandom shuffle;
+  /** SplittableRandom's stream (runs made before checkpoints existed draw the same minibatches), state saved. */
+  private final SplitMixRandom shuffle;
   private long updates;
 
   /**
@@ -298,12 +304,13 @@ public final class AldLearner implements AutoCloseable {
     this.dzReg = new float[na];
     this.muRow = new float[na];
     this.order = new int[trials];
-    this.shuffle = new SplittableRandom(cfg.seed());
+    this.shuffle = new SplitMixRandom(cfg.seed());
   }
 
   /**
    * The published parameters, what the actors act with: the LSTM's in {@link Mode#ALD} and {@link Mode#ASYMMETRIC}
-   * (ALD never publishes the Transformer's), the Transformer's in {@link Mode#TRANSFORMER_ONLY}.
+   * (ALD never publishes the Transformer's), the Transformer's in {@link Mode#TRANSFORMER_ONLY}. Its version is
+   * {@link #updates()} (with {@code distillThread} too, whose actor is the one distilled from the previous update).
    */
   public ParamSnapshot actingSnapshot() {
     return published;
@@ -318,12 +325,24 @@ public final class AldLearner implements AutoCloseable {
     return learner;
   }
 
-  /** Waits for a distillation under way and stops the distillation thread. */
+  /**
+   * Waits for a distillation under way and stops the distillation thread; when this returns the thread has ended
+   * (unless the caller was interrupted), also when the distillation failed.
+   */
   @Override
   public void close() {
-    if (distiller != null) {
+    if (distiller == null) {
+      return;
+    }
+    try {
       join();
+    } finally {
       distiller.shutdownNow();
+      try {
+        distiller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -338,6 +357,45 @@ public final class AldLearner implements AutoCloseable {
 
   public long updates() {
     return updates;
+  }
+
+  /**
+   * Writes the learner's whole state to {@code file} atomically ({@link AldStateFile}). A distillation under way on
+   * the distillation thread is joined first: it writes the actor's side only, which the next update reads only after
+   * joining it, so joining early changes nothing the learner computes.
+   */
+  public void save(Path file) {
+    join();
+    boolean lstm = ap != null;
+    AldStateFile.write(file, new AldState(shape(), updates, lp.clone(), lAdam.state(), lstm ? ap.clone() : null,
+        lstm ? aAdam.state() : null, published, shuffle.state(), lastKl, lastValueError, lastActorNorm));
+  }
+
+  /**
+   * Continues from what {@link #save} wrote, refusing (before changing anything) a file written for a learner of
+   * another shape, with the file and both shapes named.
+   */
+  public void restore(Path file) {
+    join(); // a distillation under way would otherwise write the actor after the restore
+    AldState s = AldStateFile.read(file, shape(), lp.length, ap == null ? 0 : ap.length,
+        published.params().length);
+    System.arraycopy(s.learnerParams(), 0, lp, 0, lp.length);
+    lAdam.restore(s.learnerAdam());
+    if (ap != null) {
+      System.arraycopy(s.actorParams(), 0, ap, 0, ap.length);
+      aAdam.restore(s.actorAdam());
+      actor.setParams(ap);
+    }
+    published = s.published();
+    shuffle.setState(s.shuffle());
+    lastKl = s.lastKl();
+    lastValueError = s.lastValueError();
+    lastActorNorm = s.lastActorNorm();
+    updates = s.updates();
+  }
+
+  private String shape() {
+    return AldStateFile.shape(cfg.mode(), trials, time, learner, actorSpec);
   }
 
   /**
@@ -475,7 +533,9 @@ public final class AldLearner implements AutoCloseable {
     // update's RL step runs (the distillation before it is joined first: the stages meet at fixed points).
     join();
     if (distiller != null) {
-      published = new ParamSnapshot(ap.clone(), updates);
+      // Versioned by this update, as in turn: a snapshot's version is the update count that published it (what a
+      // runtime's lag rule and update log read); that this actor is one distillation older is the thread's design.
+      published = new ParamSnapshot(ap.clone(), updates + 1);
     }
     float[] swapLogp = distilLogp;
     distilLogp = teacherLogp;

@@ -13,9 +13,9 @@ import java.util.List;
  * workers get is {@link AldLearner#actingSnapshot} (ALD's distilled LSTM, never the Transformer, except in
  * Transformer-only).
  *
- * <p>No save and restore: {@link AldLearner} keeps two networks' optimiser states and a distillation hand-over that it
- * does not serialise, so an ALD run cannot continue from a checkpoint (neither can the synchronous one); {@link #save}
- * and {@link #restore} refuse, saying so.
+ * <p>{@link #save} and {@link #restore} are {@link AldLearner}'s: the whole learner (both networks, their AdamW
+ * states, the minibatch shuffle's position, the published parameters), so a restored learner continues bit-identically
+ * to one that never stopped. {@link #close} joins a distillation under way and stops the distillation thread.
  */
 final class AldOnPolicyLearner implements OnPolicyLearner<TrialBatch, AldLearner.Stats> {
   private final AldLearner learner;
@@ -50,14 +50,12 @@ final class AldOnPolicyLearner implements OnPolicyLearner<TrialBatch, AldLearner
 
   @Override
   public void save(Path file) {
-    throw new UnsupportedOperationException("ALD's learner cannot save its state to " + file + ": its two networks' "
-        + "optimiser states are not serialised (an ALD run writes its parameters, not a resumable checkpoint)");
+    learner.save(file);
   }
 
   @Override
   public void restore(Path file) {
-    throw new UnsupportedOperationException("ALD's learner cannot restore " + file + ": an ALD run cannot continue "
-        + "from a checkpoint");
+    learner.restore(file);
   }
 
   /** The Transformer's current parameters (the learner's, whatever acts). */

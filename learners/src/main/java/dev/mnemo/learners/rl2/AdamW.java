@@ -52,4 +52,30 @@ public final class AdamW {
   public long step() {
     return step;
   }
+
+  /** A copy of the moments and the step count: what a checkpoint of another package holds to continue exactly. */
+  public State state() {
+    return new State(m.clone(), v.clone(), step);
+  }
+
+  /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
+  public void restore(State s) {
+    if (s.m().length != m.length || s.v().length != v.length) {
+      throw new IllegalArgumentException("AdamW of " + m.length + " parameters cannot take moments of "
+          + s.m().length + " and " + s.v().length);
+    }
+    System.arraycopy(s.m(), 0, m, 0, m.length);
+    System.arraycopy(s.v(), 0, v, 0, v.length);
+    step = s.step();
+  }
+
+  /**
+   * AdamW's whole state.
+   *
+   * @param m first moments
+   * @param v second moments
+   * @param step steps taken (the bias corrections' k)
+   */
+  public record State(float[] m, float[] v, long step) {
+  }
 }

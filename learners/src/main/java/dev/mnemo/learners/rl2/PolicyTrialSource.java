@@ -43,6 +43,8 @@ public final class PolicyTrialSource implements TrialSource<TrialBatch> {
     long t0 = System.nanoTime();
     long env0 = collector.envNanos();
     long act0 = collector.actNanos();
+    long cpu0 = collector.actCpuNanos();
+    long rows0 = collector.actedRows();
     policy.load(params);
     TrialBatch batch = collector.newBatch();
     collector.collect(policy, Seeds.combine(seed, collections++), batch);
@@ -51,6 +53,8 @@ public final class PolicyTrialSource implements TrialSource<TrialBatch> {
       returns += batch.trialReturn(b);
     }
     return new Collected<>(batch, batch.paramVersion(), batch.trials(), batch.validSteps(), returns,
-        (System.nanoTime() - t0) / 1e9, (collector.envNanos() - env0) / 1e9, (collector.actNanos() - act0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, (collector.envNanos() - env0) / 1e9, (collector.actNanos() - act0) / 1e9,
+        collector.hasCpuClock() ? (collector.actCpuNanos() - cpu0) / 1e9 : Double.NaN,
+        collector.actedRows() - rows0);
   }
 }
