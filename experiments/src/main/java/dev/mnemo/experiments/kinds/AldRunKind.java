@@ -89,6 +89,9 @@ public final class AldRunKind implements RunKind {
         .key(KeyRule.ofDouble("learner_kl_to_actor").range(Range.atLeast(0))
             .doc("lambda of the learner's pull toward the actor; 0 off"))
         .key(KeyRule.ofInt("distill_steps").between(0, 10_000).doc("distillation steps of the actor per update"))
+        .key(KeyRule.ofInt("distill_minibatches").between(1, 1_000_000).doc("each distillation step on one of this "
+            + "many fixed minibatches of the batch's episodes, in turn (1: every step on the whole batch); more, "
+            + "cheaper steps in the same time"))
         .key(KeyRule.ofBoolean("distill_thread").doc("distil on a thread of its own, overlapped with the next RL "
             + "step (the actors act with parameters one distillation older); false: in turn"))
         .key(KeyRule.ofInt("d_model").between(1, 4096).doc("the Transformer's width (a multiple of heads)"))
@@ -116,6 +119,9 @@ public final class AldRunKind implements RunKind {
         .constraint("learner_kl_to_actor is ALD's: the baselines have no separate actor to pull toward",
             c -> c.getString("mode").equals("ald") || c.getDouble("learner_kl_to_actor") == 0, "mode",
             "learner_kl_to_actor")
+        .constraint("trials_per_update is a multiple of distill_minibatches (minibatches are whole episodes)",
+            c -> c.getInt("trials_per_update") % c.getInt("distill_minibatches") == 0, "trials_per_update",
+            "distill_minibatches")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole episodes)",
             c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches")
         .build();
@@ -156,7 +162,8 @@ public final class AldRunKind implements RunKind {
         c.getInt("epochs"), c.getInt("minibatches"), c.getDouble("learning_rate"), c.getDouble("actor_learning_rate"),
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
-        c.getInt("distill_steps"), c.getBoolean("distill_thread"), Seeds.combine(seed, 4), mode);
+        c.getInt("distill_steps"), c.getBoolean("distill_thread"), c.getInt("distill_minibatches"),
+        Seeds.combine(seed, 4), mode);
     AldBuilder builder = new AldBuilder(env, spec, transformer, actor, cfg, trials, seed,
         c.getLong("total_env_steps"), c.getInt("eval_interval"), c.getInt("eval_trials"),
         c.getInt("final_eval_trials"));

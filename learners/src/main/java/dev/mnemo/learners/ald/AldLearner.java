@@ -105,15 +105,21 @@ public final class AldLearner implements AutoCloseable {
    * @param distillSteps distillation steps of the actor per learner update (ALD only)
    * @param distillThread distil on a thread of its own, overlapped with the next update's RL step (the actors then
    *     act with parameters one distillation older); false: in turn, on the caller's thread (ALD only)
+   * @param distillMinibatches the batch's episodes split into this many fixed minibatches of consecutive episodes
+   *     (the batch's episodes are independent draws), distillation step {@code s} taking minibatch
+   *     {@code s mod distillMinibatches}: each step then costs {@code 1 / distillMinibatches} of a full-batch step,
+   *     so more, smaller steps fit the same time (1: every step on the whole batch; ALD only)
    * @param mode which network PPO trains and which acts
    */
   public record Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
       double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
-      double lambda, int distillSteps, boolean distillThread, long seed, Mode mode) {
+      double lambda, int distillSteps, boolean distillThread, int distillMinibatches, long seed, Mode mode) {
     public Config {
-      if (epochs < 1 || minibatches < 1 || distillSteps < 0 || !(learnerLr > 0) || !(actorLr > 0)) {
-        throw new IllegalArgumentException("ALD needs epochs, minibatches >= 1, distillSteps >= 0 and positive step "
-            + "sizes, got " + epochs + ", " + minibatches + ", " + distillSteps + ", " + learnerLr + ", " + actorLr);
+      if (epochs < 1 || minibatches < 1 || distillSteps < 0 || distillMinibatches < 1 || !(learnerLr > 0)
+          || !(actorLr > 0)) {
+        throw new IllegalArgumentException("ALD needs epochs, minibatches, distillMinibatches >= 1, distillSteps >= 0 "
+            + "and positive step sizes, got " + epochs + ", " + minibatches + ", " + distillMinibatches + ", "
+            + distillSteps + ", " + learnerLr + ", " + actorLr);
       }
       if (mode == null) {
         throw new IllegalArgumentException("mode must be one of " + java.util.Arrays.toString(Mode.values()));
@@ -124,12 +130,20 @@ public final class AldLearner implements AutoCloseable {
       }
     }
 
-    /** ALD itself ({@link Mode#ALD}). */
+    /** Every distillation step on the whole batch ({@code distillMinibatches} 1). */
+    public Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
+        double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
+        double lambda, int distillSteps, boolean distillThread, long seed, Mode mode) {
+      this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
+          beta, lambda, distillSteps, distillThread, 1, seed, mode);
+    }
+
+    /** ALD itself ({@link Mode#ALD}), every distillation step on the whole batch. */
     public Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
         double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
         double lambda, int distillSteps, boolean distillThread, long seed) {
       this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
-          beta, lambda, distillSteps, distillThread, seed, Mode.ALD);
+          beta, lambda, distillSteps, distillThread, 1, seed, Mode.ALD);
     }
   }
 
@@ -169,6 +183,11 @@ public final class AldLearner implements AutoCloseable {
   private final GtrxlTrunk.Memory fullMemory;
   private final GtrxlTrunk.Memory mbMemory;
   private final RecurrentActorCritic.Workspace actorWs;
+  /** ALD with distillMinibatches > 1: the LSTM over one distillation minibatch (null otherwise). */
+  private final RecurrentActorCritic.Workspace distilMbWs;
+  private final int distilMbTrials;
+  /** Each distillation minibatch's loss weight, 1 / its valid steps (the whole batch's with one minibatch). */
+  private final double[] distilMbWeight;
   private final int seg;
   private final int segments;
   private final float[] xFull;
@@ -222,6 +241,10 @@ public final class AldLearner implements AutoCloseable {
     if (trials % cfg.minibatches() != 0) {
       throw new IllegalArgumentException(trials + " trials do not split into " + cfg.minibatches() + " minibatches");
     }
+    if (trials % cfg.distillMinibatches() != 0) {
+      throw new IllegalArgumentException(trials + " trials do not split into " + cfg.distillMinibatches()
+          + " distillation minibatches");
+    }
     boolean lstm = !cfg.mode().actsWithTransformer();
     if (lstm != (actorSpec != null && actorParams != null)) {
       throw new IllegalArgumentException(cfg.mode().configName() + (lstm ? " needs" : " has no") + " LSTM actor");
@@ -259,6 +282,10 @@ public final class AldLearner implements AutoCloseable {
       this.aDz = null;
       this.aDv = null;
     }
+    this.distilMbTrials = trials / cfg.distillMinibatches();
+    this.distilMbWeight = new double[cfg.distillMinibatches()];
+    this.distilMbWs = cfg.mode() == Mode.ALD && cfg.distillMinibatches() > 1
+        ? actor.workspace(distilMbTrials, time) : null;
     boolean asymmetric = cfg.mode() == Mode.ASYMMETRIC;
     this.actorMbWs = asymmetric ? actor.workspace(mbTrials, time) : null;
     this.aDzMb = asymmetric ? new float[mbTrials * time * na] : null;
@@ -652,24 +679,48 @@ public final class AldLearner implements AutoCloseable {
     }
   }
 
-  /** {@code distillSteps} steps of the actor toward the handed-over teacher (its own buffers only). */
+  /**
+   * {@code distillSteps} steps of the actor toward the handed-over teacher (its own buffers only), each on the whole
+   * batch or, with {@code distillMinibatches > 1}, on minibatch {@code s mod distillMinibatches} (its episodes' inputs
+   * copied from the full batch's, time-major; the step's loss a mean over the minibatch's valid steps).
+   */
   private void distil() {
     double kl = 0;
     double verr = 0;
     double aNorm = 0;
-    double weight = distilWeight;
+    int parts = cfg.distillMinibatches();
+    double[] mbWeight = distilMbWeight;
+    for (int m = 0; m < parts; m++) {
+      long valid = 0;
+      for (int k = 0; k < distilMbTrials; k++) {
+        valid += distilLengths[m * distilMbTrials + k];
+      }
+      mbWeight[m] = parts == 1 ? distilWeight : 1.0 / Math.max(1, valid);
+    }
     for (int s = 0; s < cfg.distillSteps(); s++) {
-      actorWs.forward();
-      float[] logA = actorWs.logProbs();
-      Arrays.fill(aDz, 0f);
-      Arrays.fill(aDv, 0f);
+      int m = s % parts;
+      RecurrentActorCritic.Workspace ws = parts == 1 ? actorWs : distilMbWs;
+      int cols = parts == 1 ? trials : distilMbTrials;
+      if (parts > 1) {
+        float[] full = actorWs.input();
+        float[] x = ws.input();
+        for (int t = 0; t < time; t++) {
+          System.arraycopy(full, (t * trials + m * cols) * in, x, t * cols * in, cols * in);
+        }
+      }
+      double weight = mbWeight[m];
+      ws.forward();
+      float[] logA = ws.logProbs();
+      Arrays.fill(aDz, 0, time * cols * na, 0f);
+      Arrays.fill(aDv, 0, time * cols, 0f);
       kl = 0;
       verr = 0;
-      for (int b = 0; b < trials; b++) {
+      for (int k = 0; k < cols; k++) {
+        int b = m * cols + k;
         for (int t = 0; t < distilLengths[b]; t++) {
-          int ra = t * trials + b;
+          int ra = t * cols + k;
           int rl = b * time + t;
-          double va = actorWs.value(ra);
+          double va = ws.value(ra);
           kl += weight * PolicyDistillation.kl(distilLogp, rl * na, logA, ra * na, na);
           PolicyDistillation.actorStep(distilLogp, rl * na, logA, ra * na, na, distilV[rl], va, cfg.alpha(),
               cfg.beta(), weight, aDz, ra * na, dvOne, 0);
@@ -677,7 +728,7 @@ public final class AldLearner implements AutoCloseable {
           verr += weight * (va - distilV[rl]) * (va - distilV[rl]);
         }
       }
-      actorWs.backward(aDz, aDv, aGrad);
+      ws.backward(aDz, aDv, aGrad);
       aNorm = clip(aGrad);
       aAdam.apply(ap, aGrad, cfg.actorLr());
       actor.setParams(ap);
