@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mnemo eval RUN_DIR [--tasks N] [--seed S] [--params result|peak]}. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Re-evaluates a finished run's saved policy on fresh tasks (RL²) or episodes (R2D2) and writes "
-        + "the mean and its 95% confidence interval to RUN_DIR/eval/<params>-seed<S>-n<N>.json.",
+        + "the mean and its 95%% confidence interval to RUN_DIR/eval/<params>-seed<S>-n<N>.json.",
         "The tasks are drawn from --seed alone, apart from the run's training and evaluation streams."})
 final class EvalCommand implements Callable<Integer> {
   private final RunKindRegistry kinds;

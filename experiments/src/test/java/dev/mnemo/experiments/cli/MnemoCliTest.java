@@ -74,11 +74,35 @@ class MnemoCliTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report", "reproduce")) {
+    for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report", "reproduce", "eval", "node",
+        "serve-gym")) {
       out.reset();
       assertEquals(0, mnemo(c, "--help"), c);
       assertTrue(stdout().startsWith("Usage: mnemo " + c), c + " --help printed: " + stdout());
     }
+  }
+
+  /**
+   * picocli formats descriptions as format strings and, when one does not parse (a bare {@code %}), prints a warning
+   * on the JVM's standard error (not on the stream handed to {@link MnemoCli}): every help text must format.
+   */
+  @Test
+  void everyHelpTextFormatsWithoutAPicocliWarning() {
+    PrintStream jvmErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, mnemo("--help"));
+      for (String c : List.of("run", "sweep", "kinds", "envs", "bench", "report", "reproduce", "eval", "node",
+          "serve-gym")) {
+        assertEquals(0, mnemo(c, "--help"), c);
+      }
+    } finally {
+      System.setErr(jvmErr);
+    }
+    String warnings = captured.toString(StandardCharsets.UTF_8) + stderr();
+    assertFalse(warnings.contains("picocli WARN"), warnings);
+    assertTrue(stdout().contains("95% confidence interval"), "eval's description, % rendered: " + stdout());
   }
 
   @Test
