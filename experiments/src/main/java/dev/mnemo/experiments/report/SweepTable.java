@@ -457,10 +457,13 @@ public final class SweepTable {
     return new int[] {420 + cellWidth * t.settings().size(), 140 + cellHeight * t.cases().size()};
   }
 
+  /** The most points a learning curve gets (its error bars stay readable). */
+  private static final int CURVE_POINTS = 120;
+
   /**
-   * One line per setting: the metric's mean over seeds at each step, with 95% error bars, against the step or, with
-   * {@code xColumn}, against that column's mean over the seeds at the step (wall time: runs of one setting share an
-   * evaluation schedule in steps, not in seconds); false if no data.
+   * One line per setting: the metric's mean over seeds with 95% error bars against the step or, with {@code xColumn},
+   * against that column (wall time), each seed counting with its latest evaluation at or before x and a run that
+   * ended earlier holding its last one ({@link SeedCurves}); false if no data.
    */
   private static boolean curves(Table t, int c, Path png, String xColumn) throws IOException {
     XYChart chart = new XYChartBuilder().width(900).height(520)
@@ -474,8 +477,7 @@ public final class SweepTable {
     boolean any = false;
     for (int k = 0; k < t.settings().size(); k++) {
       Map<String, RunData> seeds = t.runs().get(c).get(k);
-      // Step -> that step's (x, value) over seeds (runs of one setting share an evaluation schedule).
-      TreeMap<Double, List<double[]>> at = new TreeMap<>();
+      List<double[][]> points = new ArrayList<>();
       for (RunData r : seeds.values()) {
         double[] y = r.column(t.metric());
         double[] x = xColumn == null ? r.values()[0] : r.column(xColumn);
@@ -483,27 +485,24 @@ public final class SweepTable {
           continue;
         }
         stepName = stepName == null ? (xColumn == null ? r.columns().get(0) : xColumn) : stepName;
-        double[] step = r.values()[0];
+        List<double[]> run = new ArrayList<>();
         for (int i = 0; i < y.length; i++) {
           if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
-            at.computeIfAbsent(step[i], s -> new ArrayList<>()).add(new double[] {x[i], y[i]});
+            run.add(new double[] {x[i], y[i]});
           }
         }
+        run.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+        if (!run.isEmpty()) {
+          points.add(run.toArray(double[][]::new));
+        }
       }
-      if (at.isEmpty()) {
+      if (points.isEmpty()) {
         continue;
       }
-      double[] xs = new double[at.size()];
-      double[] ys = new double[at.size()];
-      double[] err = new double[at.size()];
-      int i = 0;
-      for (var e : at.entrySet()) {
-        MeanCi m = MeanCi.studentT(e.getValue().stream().mapToDouble(p -> p[1]).toArray());
-        xs[i] = e.getValue().stream().mapToDouble(p -> p[0]).average().orElseThrow();
-        ys[i] = m.mean();
-        err[i] = Double.isNaN(m.ci95()) ? 0 : m.ci95();
-        i++;
-      }
+      SeedCurves.Curve curve = SeedCurves.mean(points, CURVE_POINTS);
+      double[] xs = curve.x();
+      double[] ys = curve.mean();
+      double[] err = curve.ci95();
       XYSeries s = chart.addSeries(t.label(k), xs, ys, err);
       s.setLineColor(PALETTE[k % PALETTE.length]);
       s.setMarker(SeriesMarkers.NONE);
