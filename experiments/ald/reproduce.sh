@@ -44,8 +44,10 @@ done
 step ./mnemo sweep configs/sweeps/ald-metafetch-lstm-only.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-distill.conf --out "$out/metafetch"
+step ./mnemo sweep configs/sweeps/ald-metafetch-minibatch.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-lstm.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation.conf --out "$out/metafetch-ablation"
+step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-actor128.conf --out "$out/metafetch-ablation"
 for dir in metafetch metafetch-ablation; do copy_sweep "$out/$dir" "$here/$dir"; done
 # The size probes (one seed each): Transformer-only and LSTM-128 PPO on two other Meta-Fetch sizes.
 for spec in "6-4 size=6&objects=4&maxSteps=150" "4-5 size=4&objects=5&maxSteps=100"; do
@@ -85,6 +87,8 @@ done
 step ./mnemo sweep configs/sweeps/ald-imaze16-lstm-only.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16-k64.conf --out "$out/imaze16"
+step ./mnemo sweep configs/sweeps/ald-imaze16-minibatch.conf --out "$out/imaze16"
+step ./mnemo sweep configs/sweeps/ald-imaze16-seeds4-6.conf --out "$out/imaze16"
 copy_sweep "$out/imaze16" "$here/imaze16"
 for L in 12 16; do
   background "$out/probe-lstm-$L.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"imaze?length=$L&arm=1\"" \
