@@ -92,6 +92,11 @@ public final class AldRunKind implements RunKind {
         .key(KeyRule.ofInt("distill_minibatches").between(1, 1_000_000).doc("each distillation step on one of this "
             + "many fixed minibatches of the batch's episodes, in turn (1: every step on the whole batch); more, "
             + "cheaper steps in the same time"))
+        .key(KeyRule.ofString("clip_against").oneOf("actor", "learner").doc("what the learner's PPO ratio is clipped "
+            + "against: actor (the LSTM actor's logged probabilities mu) or learner (decoupled PPO: the learner's own "
+            + "policy before the update, the advantage weighted by min(pi_before / mu, proximal_rho_max))"))
+        .key(KeyRule.ofDouble("proximal_rho_max").range(Range.openClosed(0, 1e6)).doc("truncation of the importance "
+            + "weight pi_before / mu with clip_against = learner"))
         .key(KeyRule.ofBoolean("distill_thread").doc("distil on a thread of its own, overlapped with the next RL "
             + "step (the actors act with parameters one distillation older); false: in turn"))
         .key(KeyRule.ofInt("d_model").between(1, 4096).doc("the Transformer's width (a multiple of heads)"))
@@ -116,6 +121,9 @@ public final class AldRunKind implements RunKind {
             c -> !OnPolicyRuntimeKeys.local(c) || c.getDouble("stop_at_return") >= 1e9, "runtime", "stop_at_return")
         .constraint("d_model is a multiple of heads", c -> c.getInt("d_model") % c.getInt("heads") == 0, "d_model",
             "heads")
+        .constraint("clip_against = learner is ALD's: the baselines act with the policy PPO trains",
+            c -> c.getString("mode").equals("ald") || c.getString("clip_against").equals("actor"), "mode",
+            "clip_against")
         .constraint("learner_kl_to_actor is ALD's: the baselines have no separate actor to pull toward",
             c -> c.getString("mode").equals("ald") || c.getDouble("learner_kl_to_actor") == 0, "mode",
             "learner_kl_to_actor")
@@ -163,6 +171,7 @@ public final class AldRunKind implements RunKind {
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("distill_alpha"), c.getDouble("distill_beta"), c.getDouble("learner_kl_to_actor"),
         c.getInt("distill_steps"), c.getBoolean("distill_thread"), c.getInt("distill_minibatches"),
+        new AldLearner.Correction(c.getString("clip_against").equals("learner"), c.getDouble("proximal_rho_max")),
         Seeds.combine(seed, 4), mode);
     AldBuilder builder = new AldBuilder(env, spec, transformer, actor, cfg, trials, seed,
         c.getLong("total_env_steps"), c.getInt("eval_interval"), c.getInt("eval_trials"),

@@ -2,6 +2,7 @@ package dev.mnemo.learners.ald;
 
 import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.ald.PolicyDistillation;
+import dev.mnemo.agents.ald.ProximalCorrection;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.rl2.Gae;
 import dev.mnemo.agents.rl2.PpoLoss;
@@ -95,6 +96,26 @@ public final class AldLearner implements AutoCloseable {
   }
 
   /**
+   * What ALD's PPO step clips the learner's ratio against (the other modes act with the policy they train, so there it
+   * changes nothing).
+   *
+   * @param proximal false: the actor's logged behaviour probabilities {@code mu} (ratio {@code pi / mu}); true: the
+   *     learner's own policy before the update ({@link ProximalCorrection}: ratio {@code pi / pi_prox}, the advantage
+   *     weighted by {@code min(pi_prox / mu, rhoMax)})
+   * @param rhoMax the importance weight's truncation (used when {@code proximal}), > 0
+   */
+  public record Correction(boolean proximal, double rhoMax) {
+    /** Clip against the actor's logged probabilities (PPO with the actor as the behaviour policy). */
+    public static final Correction BEHAVIOUR = new Correction(false, 1);
+
+    public Correction {
+      if (!(rhoMax > 0)) {
+        throw new IllegalArgumentException("the importance weight's truncation must be > 0, got " + rhoMax);
+      }
+    }
+  }
+
+  /**
    * @param ppo the PPO loss (of the Transformer; in the asymmetric mode its surrogate and entropy terms train the
    *     LSTM's policy and its value term the Transformer)
    * @param alpha weight of the policy distillation KL
@@ -109,12 +130,17 @@ public final class AldLearner implements AutoCloseable {
    *     (the batch's episodes are independent draws), distillation step {@code s} taking minibatch
    *     {@code s mod distillMinibatches}: each step then costs {@code 1 / distillMinibatches} of a full-batch step,
    *     so more, smaller steps fit the same time (1: every step on the whole batch; ALD only)
+   * @param correction what the learner's PPO ratio is clipped against (ALD only)
    * @param mode which network PPO trains and which acts
    */
   public record Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
       double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
-      double lambda, int distillSteps, boolean distillThread, int distillMinibatches, long seed, Mode mode) {
+      double lambda, int distillSteps, boolean distillThread, int distillMinibatches, Correction correction,
+      long seed, Mode mode) {
     public Config {
+      if (correction == null) {
+        throw new IllegalArgumentException("correction must be given (Correction.BEHAVIOUR: the actor's mu)");
+      }
       if (epochs < 1 || minibatches < 1 || distillSteps < 0 || distillMinibatches < 1 || !(learnerLr > 0)
           || !(actorLr > 0)) {
         throw new IllegalArgumentException("ALD needs epochs, minibatches, distillMinibatches >= 1, distillSteps >= 0 "
@@ -130,12 +156,20 @@ public final class AldLearner implements AutoCloseable {
       }
     }
 
-    /** Every distillation step on the whole batch ({@code distillMinibatches} 1). */
+    /** Clipped against the actor's {@code mu} ({@link Correction#BEHAVIOUR}). */
+    public Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
+        double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
+        double lambda, int distillSteps, boolean distillThread, int distillMinibatches, long seed, Mode mode) {
+      this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
+          beta, lambda, distillSteps, distillThread, distillMinibatches, Correction.BEHAVIOUR, seed, mode);
+    }
+
+    /** Every distillation step on the whole batch ({@code distillMinibatches} 1), clipped against the actor's mu. */
     public Config(double gamma, double gaeLambda, PpoLoss ppo, int epochs, int minibatches, double learnerLr,
         double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
         double lambda, int distillSteps, boolean distillThread, long seed, Mode mode) {
       this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
-          beta, lambda, distillSteps, distillThread, 1, seed, mode);
+          beta, lambda, distillSteps, distillThread, 1, Correction.BEHAVIOUR, seed, mode);
     }
 
     /** ALD itself ({@link Mode#ALD}), every distillation step on the whole batch. */
@@ -143,7 +177,7 @@ public final class AldLearner implements AutoCloseable {
         double actorLr, double adamEps, double weightDecay, double maxGradNorm, double alpha, double beta,
         double lambda, int distillSteps, boolean distillThread, long seed) {
       this(gamma, gaeLambda, ppo, epochs, minibatches, learnerLr, actorLr, adamEps, weightDecay, maxGradNorm, alpha,
-          beta, lambda, distillSteps, distillThread, 1, seed, Mode.ALD);
+          beta, lambda, distillSteps, distillThread, 1, Correction.BEHAVIOUR, seed, Mode.ALD);
     }
   }
 
@@ -199,6 +233,8 @@ public final class AldLearner implements AutoCloseable {
   private final boolean[] noStartsMb;
   private final float[] segGrad;
   private final float[] values;
+  /** ALD with {@link Correction#proximal}: the learner's log-probabilities before the update, rows b * time + t. */
+  private final float[] proxLogp;
   private final float[] rewards;
   private final float[] adv;
   private final float[] ret;
@@ -311,6 +347,7 @@ public final class AldLearner implements AutoCloseable {
     }
     this.segGrad = new float[lp.length];
     this.values = new float[n];
+    this.proxLogp = cfg.mode() == Mode.ALD && cfg.correction().proximal() ? new float[n * na] : null;
     this.rewards = new float[n];
     this.adv = new float[n];
     this.ret = new float[n];
@@ -442,7 +479,8 @@ public final class AldLearner implements AutoCloseable {
         rewards[b * time + t] = batch.valid(t, b) ? batch.reward(t, b) : 0f;
       }
     }
-    // 1. GAE from the Transformer's values, over each whole episode.
+    // 1. GAE from the Transformer's values, over each whole episode (and, clipping against the learner itself, its
+    // log-probabilities before the update: the same pass).
     forwardAll(batch, false);
     for (int b = 0; b < trials; b++) {
       Gae.compute(batch.length(b), rewards, values, b * time, 1, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
@@ -505,8 +543,16 @@ public final class AldLearner implements AutoCloseable {
                     mbPass.value(r), valueOld[src], w, aDzMb, ra * na, null);
                 continue;
               }
-              dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
-                  mbPass.value(r), valueOld[src], w, dz, r * na, null);
+              if (proxLogp != null) {
+                // Decoupled PPO: clipped against the learner before the update, the actor's data importance-weighted.
+                int a = batch.action(t, b);
+                double wIs = ProximalCorrection.weight(proxLogp, src * na, muRow, 0, a, cfg.correction().rhoMax());
+                dv[r] = cfg.ppo().step(logp, r * na, proxLogp, src * na, na, a, adv[src] * wIs, ret[src],
+                    mbPass.value(r), valueOld[src], w, dz, r * na, null);
+              } else {
+                dv[r] = cfg.ppo().step(logp, r * na, muRow, 0, na, batch.action(t, b), adv[src], ret[src],
+                    mbPass.value(r), valueOld[src], w, dz, r * na, null);
+              }
               if (cfg.lambda() > 0) {
                 PolicyDistillation.learnerStep(logp, r * na, muRow, 0, na, cfg.lambda(), w, dzReg, 0);
                 for (int a = 0; a < na; a++) {
@@ -636,6 +682,8 @@ public final class AldLearner implements AutoCloseable {
           if (teacher) {
             teacherV[r] = v;
             System.arraycopy(logp, (b * seg + j) * na, teacherLogp, r * na, na);
+          } else if (proxLogp != null) {
+            System.arraycopy(logp, (b * seg + j) * na, proxLogp, r * na, na);
           }
         }
       }
