@@ -22,7 +22,21 @@ for seed in "${extra[@]}"; do
   background "$out/rl2-bandits-n10-k5-seed$seed.log" ./mnemo run configs/rl2-bandits-n10-k5.conf --set seed="$seed" \
     --out "$out/rl2-bandits-n10-k5-seed$seed"
 done
+# The entropy-0.05 setting at n = 100, k = 5 continued to 14M and 30M env steps (constant schedule: the first 8M
+# steps are the 8M run's).
+long=()
+if [ -z "${RL2_CONFIGS:-}" ]; then long=(14 30); fi
+for m in "${long[@]}"; do
+  background "$out/rl2-bandits-n100-k5-ent05-${m}M.log" ./mnemo run configs/rl2-bandits-n100-k5-ent05.conf \
+    --set total_env_steps="${m}000000" --out "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1"
+done
 wait_all
+for m in "${long[@]}"; do
+  step_to /dev/null ./mnemo report "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1"
+  copy_run "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1" config.conf \
+    metrics.csv summary.json events.jsonl provenance.json
+  dry_run || cp -r "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1/plots" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1/"
+done
 for seed in "${extra[@]}"; do
   copy_run "$out/rl2-bandits-n10-k5-seed$seed" "$here/rl2-bandits-n10-k5-seed$seed" config.conf metrics.csv summary.json \
     events.jsonl provenance.json
