@@ -41,7 +41,10 @@ import java.util.List;
  * {@code checkpoints/peak.params}, and the learner's whole state at the stop, {@code checkpoints/learner.ald});
  * summary.json's eval is the acting policy on {@code final_eval_trials} episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
  * per env step of each update's collection, {@code wall_s} the wall time since training began (the x of the
- * return-vs-wall-time curves).
+ * return-vs-wall-time curves). The synchronous loop's summary.json also says where that time went:
+ * {@code collect_seconds}, {@code update_seconds} (with the distillation when it runs in turn), {@code eval_seconds},
+ * and {@code distill_seconds} / {@code distill_wait_seconds} (the distillations' own wall time on whichever thread,
+ * and the updates' wait for the distillation thread).
  */
 public final class AldRunKind implements RunKind {
 
@@ -226,6 +229,7 @@ public final class AldRunKind implements RunKind {
           + "%.4f  acting %.1f us/step", m.trainReturn(), lastEval[0], s.distillKl(), m.actingCpuUsPerStep()));
     }, ctx::stopRequested);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    AldTrainer.Timings timings = trainer.timings();
     Evaluation finalEval = builder.newFinalEvaluator().evaluate(learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(RESULT_PARAMS), learner.actingSnapshot());
     ParamsFile.write(ctx.checkpointDir().resolve(LEARNER_PARAMS),
@@ -234,6 +238,11 @@ public final class AldRunKind implements RunKind {
     return RunOutcome.of(envSteps[0]).withLearnerUpdates(learner.updates())
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("train_seconds", trainSeconds)
+        .with("collect_seconds", timings.collectSeconds())
+        .with("update_seconds", timings.updateSeconds())
+        .with("distill_seconds", learner.distillSeconds())
+        .with("distill_wait_seconds", learner.distillWaitSeconds())
+        .with("eval_seconds", timings.evalSeconds())
         .with("learner_params", transformer.paramCount())
         .with("mode", learner.mode().configName())
         .with("actor_params", actorParams)

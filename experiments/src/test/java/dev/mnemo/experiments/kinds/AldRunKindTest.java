@@ -46,6 +46,24 @@ class AldRunKindTest {
     assertTrue(Files.size(run.resolve("checkpoints/result.params")) > 0);
     assertTrue(Files.size(run.resolve("checkpoints/learner.params")) > Files.size(run.resolve(
         "checkpoints/result.params")), "the Transformer is the larger network here");
+    assertTimeSplitsTheTrainingTime(s, true);
+  }
+
+  /**
+   * summary.json's stages are each positive and, being disjoint parts of the training loop, sum to at most
+   * train_seconds; the distillation's own time is there exactly when the mode distils.
+   */
+  private static void assertTimeSplitsTheTrainingTime(JsonNode s, boolean distils) {
+    double train = s.get("train_seconds").asDouble();
+    double collect = s.get("collect_seconds").asDouble();
+    double update = s.get("update_seconds").asDouble();
+    double eval = s.get("eval_seconds").asDouble();
+    assertTrue(collect > 0 && update > 0 && eval > 0, "each stage took time: " + s);
+    assertTrue(collect + update + eval <= train * 1.0001, "the stages are parts of the training time: " + s);
+    double distill = s.get("distill_seconds").asDouble();
+    assertEquals(distils, distill > 0, "the distillation's own time: " + s);
+    assertTrue(distill <= train, s.toString());
+    assertTrue(s.get("distill_wait_seconds").asDouble() <= update, "the wait is part of the updates: " + s);
   }
 
   /**
@@ -75,6 +93,7 @@ class AldRunKindTest {
       }
       long result = Files.size(run.resolve("checkpoints/result.params"));
       long learner = Files.size(run.resolve("checkpoints/learner.params"));
+      assertTimeSplitsTheTrainingTime(s, false);
       if (mode.equals("transformer_only")) {
         assertEquals(learner, result, "Transformer-only's actors run the Transformer");
         assertEquals(0, s.get("actor_params").asInt(), s.toString());

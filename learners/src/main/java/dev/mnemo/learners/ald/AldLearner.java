@@ -248,6 +248,10 @@ public final class AldLearner implements AutoCloseable {
   private double lastKl;
   private double lastValueError;
   private double lastActorNorm;
+  /** Wall nanoseconds of all distillations run (written by the distilling thread, read by any: one writer). */
+  private volatile long distillNanos;
+  /** Wall nanoseconds the RL stage spent waiting for a distillation on the thread to finish. */
+  private long joinWaitNanos;
   private ParamSnapshot published;
   private final java.util.concurrent.ExecutorService distiller;
   private java.util.concurrent.Future<?> pending;
@@ -715,8 +719,10 @@ public final class AldLearner implements AutoCloseable {
     if (pending == null) {
       return;
     }
+    long w0 = System.nanoTime();
     try {
       pending.get();
+      joinWaitNanos += System.nanoTime() - w0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the distillation", e);
@@ -733,6 +739,7 @@ public final class AldLearner implements AutoCloseable {
    * copied from the full batch's, time-major; the step's loss a mean over the minibatch's valid steps).
    */
   private void distil() {
+    long t0 = System.nanoTime();
     double kl = 0;
     double verr = 0;
     double aNorm = 0;
@@ -784,6 +791,20 @@ public final class AldLearner implements AutoCloseable {
     lastKl = kl;
     lastValueError = verr;
     lastActorNorm = aNorm;
+    distillNanos += System.nanoTime() - t0; // one writer (the distilling thread): no lost updates
+  }
+
+  /**
+   * Wall seconds of the distillations finished so far, on whichever thread they ran (in turn they are part of
+   * {@link #update}'s time; on the distillation thread they overlap the next update's RL step).
+   */
+  public double distillSeconds() {
+    return distillNanos / 1e9;
+  }
+
+  /** Wall seconds {@link #update} spent waiting for the distillation thread (0 in turn). */
+  public double distillWaitSeconds() {
+    return joinWaitNanos / 1e9;
   }
 
   private void shuffleOrder() {
