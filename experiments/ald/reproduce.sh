@@ -45,10 +45,26 @@ step ./mnemo sweep configs/sweeps/ald-metafetch-lstm-only.conf --out "$out/metaf
 step ./mnemo sweep configs/sweeps/ald-metafetch.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-distill.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-minibatch.conf --out "$out/metafetch"
+step ./mnemo sweep configs/sweeps/ald-metafetch-proximal.conf --out "$out/metafetch"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-lstm.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-actor128.conf --out "$out/metafetch-ablation"
 for dir in metafetch metafetch-ablation; do copy_sweep "$out/$dir" "$here/$dir"; done
+# Wall time, one run at a time (each run has the machine to itself), and one run of each setting's time split.
+step ./mnemo sweep configs/sweeps/ald-metafetch-wall-tf.conf --out "$out/metafetch-wall"
+step ./mnemo sweep configs/sweeps/ald-metafetch-wall.conf --out "$out/metafetch-wall"
+copy_sweep "$out/metafetch-wall" "$here/metafetch-wall"
+for spec in "tf --set mode=transformer_only" \
+  "turn --set distill_thread=false --set distill_steps=64 --set distill_minibatches=4 --set clip_against=learner" \
+  "thread --set distill_thread=true --set distill_steps=64 --set distill_minibatches=4 --set clip_against=learner"; do
+  set -- $spec
+  name=$1
+  shift
+  step ./mnemo run configs/sweeps/ald-metafetch-base.conf --set 'env="metafetch?size=5&objects=3&maxSteps=100"' \
+    --set total_env_steps=1500000 --set seed=1 "$@" --out "$out/time-split/$name"
+  copy_run "$out/time-split/$name" "$here/metafetch-wall/time-split/$name" config.conf metrics.csv summary.json \
+    events.jsonl provenance.json
+done
 # The size probes (one seed each): Transformer-only and LSTM-128 PPO on two other Meta-Fetch sizes.
 for spec in "6-4 size=6&objects=4&maxSteps=150" "4-5 size=4&objects=5&maxSteps=100"; do
   name=${spec%% *}; env="metafetch?${spec#* }"
@@ -89,6 +105,7 @@ step ./mnemo sweep configs/sweeps/ald-imaze16.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16-k64.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16-minibatch.conf --out "$out/imaze16"
 step ./mnemo sweep configs/sweeps/ald-imaze16-seeds4-6.conf --out "$out/imaze16"
+step ./mnemo sweep configs/sweeps/ald-imaze16-proximal.conf --out "$out/imaze16"
 copy_sweep "$out/imaze16" "$here/imaze16"
 for L in 12 16; do
   background "$out/probe-lstm-$L.log" ./mnemo run configs/ald-imaze-lstm-only.conf --set "env=\"imaze?length=$L&arm=1\"" \
