@@ -60,6 +60,13 @@ public final class EnvRegistry {
     return e.factory.apply(trimmed, p);
   }
 
+  /** The spec of {@code id}'s environment (one is made to read it, and closed). */
+  public static EnvSpec spec(String id) {
+    try (Env probe = make(id)) {
+      return probe.spec();
+    }
+  }
+
   /**
    * The environment providers on the class path ({@code scheme://...} ids), sorted by scheme. Looked up
    * on every call rather than cached: making an env is not a hot path, and no static state is kept.

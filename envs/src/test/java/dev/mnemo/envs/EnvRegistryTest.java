@@ -48,6 +48,7 @@ class EnvRegistryTest {
       assertEquals(plain.spec().numActions(), explicit.spec().numActions(), info.exampleId());
       assertEquals(plain.spec().maxEpisodeSteps(), explicit.spec().maxEpisodeSteps(), info.exampleId());
       assertEquals(info.id(), plain.spec().id(), "spec id is the id as given");
+      assertEquals(plain.spec(), EnvRegistry.spec(info.id()), "spec(id) is the spec of make(id)");
     }
   }
 

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.transformer.GtrxlGate;
-import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
-import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.learners.agent.Evaluator;
@@ -20,6 +17,7 @@ import dev.mnemo.learners.agent.OnPolicyLearner;
 import dev.mnemo.learners.agent.TrialSource;
 import dev.mnemo.learners.ald.AldBuilder;
 import dev.mnemo.learners.ald.AldLearner;
+import dev.mnemo.learners.ald.AldShapes;
 import dev.mnemo.learners.rl2.TrialBatch;
 import java.time.Duration;
 import java.util.List;
@@ -90,16 +88,10 @@ class AldRuntimeWorkersTest {
   }
 
   private static AldBuilder builder(AldLearner.Mode mode, boolean thread) {
-    EnvSpec spec;
-    try (Env probe = EnvRegistry.make(ENV)) {
-      spec = probe.spec();
-    }
-    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), 8, 1, 2, 0, spec.maxEpisodeSteps(), 16,
-        GtrxlGate.DEFAULT_GATE_BIAS, BatchOps.best());
-    TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
-        BatchOps.best());
-    ActorCriticSpec actor = mode.actsWithTransformer() ? null : new ActorCriticSpec(spec.obsSize(),
-        spec.numActions(), List.of(), "lstm", 8, List.of(), mode == AldLearner.Mode.ALD);
+    EnvSpec spec = EnvRegistry.spec(ENV);
+    AldShapes shapes = new AldShapes(8, 1, 2, 0, 0, 16, GtrxlGate.DEFAULT_GATE_BIAS, "lstm", 8);
+    TransformerActorCritic transformer = shapes.transformer(spec);
+    ActorCriticSpec actor = shapes.actor(spec, mode);
     AldLearner.Config cfg = new AldLearner.Config(0.99, 0.95, new PpoLoss(0.2, 0.5, 0.01, 0, 0), 2, 2, 1e-3, 3e-3,
         1e-5, 0.0, 1.0, 1.0, 0.5, 0, 2, thread, 4, mode);
     long budget = 10L * TRIALS * spec.maxEpisodeSteps();

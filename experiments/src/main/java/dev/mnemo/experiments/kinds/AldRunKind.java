@@ -4,12 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.mnemo.agents.core.RecurrentCores;
-import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.rl2.PpoLoss;
-import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
-import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Seeds;
@@ -25,8 +22,8 @@ import dev.mnemo.learners.agent.Evaluator.Evaluation;
 import dev.mnemo.learners.agent.ParamsFile;
 import dev.mnemo.learners.ald.AldBuilder;
 import dev.mnemo.learners.ald.AldLearner;
+import dev.mnemo.learners.ald.AldShapes;
 import dev.mnemo.learners.ald.AldTrainer;
-import java.util.List;
 
 /**
  * {@code kind = ald}: Actor-Learner Distillation, synchronous ({@link AldTrainer}) or, with {@code runtime = local},
@@ -139,11 +136,10 @@ public final class AldRunKind implements RunKind {
   }
 
   private static void checkEnv(Config c) {
-    try (Env e = EnvRegistry.make(c.getString("env"))) {
-      if (e.spec().maxEpisodeSteps() < 1 || e.spec().numActions() < 2) {
-        throw new IllegalArgumentException("env " + c.getString("env") + " must declare an episode length and have "
-            + "at least 2 actions");
-      }
+    EnvSpec spec = EnvRegistry.spec(c.getString("env"));
+    if (spec.maxEpisodeSteps() < 1 || spec.numActions() < 2) {
+      throw new IllegalArgumentException("env " + c.getString("env") + " must declare an episode length and have "
+          + "at least 2 actions");
     }
   }
 
@@ -151,22 +147,16 @@ public final class AldRunKind implements RunKind {
   public RunOutcome run(RunContext ctx) throws Exception {
     Config c = ctx.config();
     String env = c.getString("env");
-    EnvSpec spec;
-    try (Env probe = EnvRegistry.make(env)) {
-      spec = probe.spec();
-    }
-    int time = spec.maxEpisodeSteps();
+    EnvSpec spec = EnvRegistry.spec(env);
     int trials = c.getInt("trials_per_update");
-    int segment = c.getInt("segment") == 0 ? time : c.getInt("segment");
-    GtrxlTrunk trunk = new GtrxlTrunk(spec.obsSize(), c.getInt("d_model"), c.getInt("layers"), c.getInt("heads"),
-        c.getInt("memory"), segment, c.getInt("ff_size"), c.getDouble("gate_bias"), BatchOps.best());
-    TransformerActorCritic transformer = new TransformerActorCritic(trunk, List.of(), spec.numActions(),
-        BatchOps.best());
+    AldShapes shapes = new AldShapes(c.getInt("d_model"), c.getInt("layers"), c.getInt("heads"), c.getInt("memory"),
+        c.getInt("segment"), c.getInt("ff_size"), c.getDouble("gate_bias"), c.getString("core"),
+        c.getInt("core_size"));
+    TransformerActorCritic transformer = shapes.transformer(spec);
     AldLearner.Mode mode = AldLearner.Mode.of(c.getString("mode"));
     // The asymmetric LSTM's value head reads its policy's core and is never trained (the Transformer is the critic):
     // a shared trunk spares the separate value tower's forward and backward.
-    ActorCriticSpec actor = mode.actsWithTransformer() ? null : new ActorCriticSpec(spec.obsSize(), spec.numActions(),
-        List.of(), c.getString("core"), c.getInt("core_size"), List.of(), mode == AldLearner.Mode.ALD);
+    ActorCriticSpec actor = shapes.actor(spec, mode);
     long seed = ctx.seed();
     AldLearner.Config cfg = new AldLearner.Config(c.getDouble("gamma"), c.getDouble("gae_lambda"),
         new PpoLoss(c.getDouble("clip"), c.getDouble("value_coef"), c.getDouble("entropy_coef"), 0, 0),

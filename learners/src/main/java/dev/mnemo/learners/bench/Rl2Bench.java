@@ -61,10 +61,7 @@ public final class Rl2Bench {
 
   private static void measure(PrintStream out, Shape s, int warmup, int updates, double peak, int threads) {
     IntFunction<Env> factory = i -> EnvRegistry.make(s.env());
-    EnvSpec env;
-    try (Env probe = EnvRegistry.make(s.env())) {
-      env = probe.spec();
-    }
+    EnvSpec env = EnvRegistry.spec(s.env());
     ActorCriticSpec spec = new ActorCriticSpec(env.obsSize(), env.numActions(), List.of(), "ln_gru", s.coreSize(),
         List.of(), true);
     PpoConfig cfg = new PpoConfig(8, 4, 0.99, 0.3, new PpoLoss(0.1, 0.5, 0.01, 1.0, 0), false, 5e-4, 1e-5, 0.01,

@@ -28,9 +28,7 @@ public final class Rl2Builder implements OnPolicyBuilder<TrialBatch, PpoStats> {
   public Rl2Builder(Rl2Config cfg) {
     this.cfg = cfg;
     this.envFactory = i -> EnvRegistry.make(cfg.env());
-    try (Env probe = EnvRegistry.make(cfg.env())) {
-      this.envSpec = probe.spec();
-    }
+    this.envSpec = EnvRegistry.spec(cfg.env());
     this.spec = cfg.spec(envSpec.obsSize(), envSpec.numActions());
   }
 

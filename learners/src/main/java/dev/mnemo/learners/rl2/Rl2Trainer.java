@@ -54,9 +54,7 @@ public final class Rl2Trainer implements AutoCloseable {
   public Rl2Trainer(Rl2Config cfg) {
     this.cfg = cfg;
     this.envFactory = i -> EnvRegistry.make(cfg.env());
-    try (Env probe = EnvRegistry.make(cfg.env())) {
-      this.envSpec = probe.spec();
-    }
+    this.envSpec = EnvRegistry.spec(cfg.env());
     this.spec = cfg.spec(envSpec.obsSize(), envSpec.numActions());
     this.learner = new PpoLearner(spec, cfg.ppo(), spec.initialParams(Seeds.combine(cfg.seed(), 1)),
         cfg.learnerThreads());

@@ -15,7 +15,6 @@ import dev.mnemo.agents.transformer.GtrxlGate;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
 import dev.mnemo.agents.transformer.TransformerActorCriticPolicy;
-import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.learners.agent.Evaluator.Evaluation;
@@ -195,9 +194,7 @@ class AldBaselinesLearningTest {
     int memory;
 
     Setup(Mode mode, int trials) {
-      try (Env probe = EnvRegistry.make(ENV)) {
-        spec = probe.spec();
-      }
+      spec = EnvRegistry.spec(ENV);
       this.mode = mode;
       this.trials = trials;
       this.segment = spec.maxEpisodeSteps();

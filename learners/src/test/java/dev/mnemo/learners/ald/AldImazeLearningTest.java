@@ -8,7 +8,6 @@ import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.transformer.GtrxlGate;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
-import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.learners.agent.Evaluator.Evaluation;
@@ -96,9 +95,7 @@ class AldImazeLearningTest {
     int memory;
 
     Setup(boolean thread, int trials) {
-      try (Env probe = EnvRegistry.make(ENV)) {
-        spec = probe.spec();
-      }
+      spec = EnvRegistry.spec(ENV);
       this.thread = thread;
       this.trials = trials;
       this.segment = spec.maxEpisodeSteps();
