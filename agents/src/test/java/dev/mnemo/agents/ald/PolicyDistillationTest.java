@@ -1,5 +1,6 @@
 package dev.mnemo.agents.ald;
 
+import static dev.mnemo.agents.LogSoftmaxReference.logSoftmax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mnemo.agents.QuietSameDiff;
@@ -16,22 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * value against finite differences in double and against SameDiff autodiff (log-softmax from primitive ops).
  */
 class PolicyDistillationTest {
-
-  private static float[] logSoftmax(double... z) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : z) {
-      sum += Math.exp(v - max);
-    }
-    float[] out = new float[z.length];
-    for (int i = 0; i < z.length; i++) {
-      out[i] = (float) (z[i] - max - Math.log(sum));
-    }
-    return out;
-  }
 
   /**
    * Two actions, learner (0.8, 0.2), actor (0.5, 0.5): KL(L || A) = 0.8 ln 1.6 + 0.2 ln 0.4 = 0.192745;

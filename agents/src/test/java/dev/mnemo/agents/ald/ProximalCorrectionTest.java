@@ -1,5 +1,7 @@
 package dev.mnemo.agents.ald;
 
+import static dev.mnemo.agents.LogSoftmaxReference.logSoftmax;
+import static dev.mnemo.agents.LogSoftmaxReference.logSoftmaxD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mnemo.agents.rl2.PpoLoss;
@@ -61,31 +63,5 @@ class ProximalCorrectionTest {
     double r = Math.exp(logPi[a] - logProx[a]);
     double wIs = Math.min(Math.exp((double) logProx[a] - logMu[a]), 1.0);
     return -wIs * Math.min(r * adv, Math.max(1 - EPS, Math.min(1 + EPS, r)) * adv);
-  }
-
-  private static double[] logSoftmaxD(double[] z) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : z) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
-    double[] out = new double[z.length];
-    for (int i = 0; i < z.length; i++) {
-      out[i] = z[i] - lse;
-    }
-    return out;
-  }
-
-  private static float[] logSoftmax(double[] z) {
-    double[] d = logSoftmaxD(z);
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
-    }
-    return f;
   }
 }
