@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mnemo.agents.LogSoftmaxReference;
 import dev.mnemo.agents.QuietSameDiff;
 import dev.mnemo.agents.blocks.Softmax;
 import java.util.HashMap;
@@ -447,17 +448,8 @@ class PpoLossTest {
   }
 
   static double entropyOfLogits(double[] z) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double v : z) {
-      m = Math.max(m, v);
-    }
-    double s = 0;
-    for (double v : z) {
-      s += Math.exp(v - m);
-    }
     double h = 0;
-    for (double v : z) {
-      double lp = v - m - Math.log(s);
+    for (double lp : LogSoftmaxReference.logSoftmaxD(z)) {
       h -= Math.exp(lp) * lp;
     }
     return h;
