@@ -99,4 +99,79 @@ final class AttentionLanes {
       o[oOff + c] = a;
     }
   }
+
+  /**
+   * {@link CausalMemoryAttention}'s masked softmax down the columns of one segment and head's transposed scores
+   * {@code s[base + j * ld + t]} ({@code len} keys, {@code ld} query lanes, a multiple of the vector length): per
+   * lane {@code t} the score {@code s * scale + rel[relAt + t - j]}, the visible keys {@code [first_t, last_t]} (the
+   * others pushed down by {@link CausalMemoryAttention#HIDDEN}), the largest subtracted, exp, the hidden ones times
+   * zero, each column normalised by its sum over keys in ascending order. {@code colMax} holds {@code ld} floats of
+   * scratch.
+   */
+  static void softmaxColumns(float[] s, int base, int len, int ld, float scale, float[] rel, int relAt,
+      float[] first, float[] last, int laneOff, float[] colMax) {
+    int l = S.length();
+    for (int c = 0; c < ld; c += l) {
+      FloatVector f = FloatVector.fromArray(S, first, laneOff + c);
+      FloatVector z = FloatVector.fromArray(S, last, laneOff + c);
+      FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int j = 0; j < len; j++) {
+        int i = base + j * ld + c;
+        FloatVector sv = FloatVector.fromArray(S, s, i).mul(scale)
+            .add(FloatVector.fromArray(S, rel, relAt + c - j));
+        sv = sv.add(visible(j, f, z).sub(1f).mul(CausalMemoryAttention.HIDDEN));
+        sv.intoArray(s, i);
+        max = max.max(sv);
+      }
+      for (int j = 0; j < len; j++) {
+        int i = base + j * ld + c;
+        FloatVector.fromArray(S, s, i).sub(max).intoArray(s, i);
+      }
+    }
+    ExpLanes.expInPlace(s, base, len * ld);
+    for (int c = 0; c < ld; c += l) {
+      FloatVector f = FloatVector.fromArray(S, first, laneOff + c);
+      FloatVector z = FloatVector.fromArray(S, last, laneOff + c);
+      FloatVector sum = FloatVector.zero(S);
+      for (int j = 0; j < len; j++) {
+        int i = base + j * ld + c;
+        FloatVector e = FloatVector.fromArray(S, s, i).mul(visible(j, f, z));
+        e.intoArray(s, i);
+        sum = sum.add(e);
+      }
+      FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+      for (int j = 0; j < len; j++) {
+        int i = base + j * ld + c;
+        FloatVector.fromArray(S, s, i).mul(inv).intoArray(s, i);
+      }
+    }
+  }
+
+  /** {@link CausalMemoryAttention#visible} per lane. */
+  private static FloatVector visible(int j, FloatVector first, FloatVector last) {
+    return first.neg().add((float) j).min(last.sub((float) j)).add(1f).max(0f).min(1f);
+  }
+
+  /**
+   * The softmax's backward down the columns ({@link #softmaxColumns}' layout): with {@code dP^T} in {@code ds},
+   * per lane {@code dot = sum_j P dP} (keys ascending), {@code dS = P (dP - dot)} added into
+   * {@code relGrad[relAt + t - j]}, then {@code ds = dS * scale}.
+   */
+  static void softmaxBackwardColumns(float[] p, int base, float[] ds, int len, int ld, float scale, float[] relGrad,
+      int relAt) {
+    int l = S.length();
+    for (int c = 0; c < ld; c += l) {
+      FloatVector dot = FloatVector.zero(S);
+      for (int j = 0; j < len; j++) {
+        dot = dot.add(FloatVector.fromArray(S, p, base + j * ld + c).mul(FloatVector.fromArray(S, ds, j * ld + c)));
+      }
+      for (int j = 0; j < len; j++) {
+        int i = j * ld + c;
+        FloatVector d = FloatVector.fromArray(S, p, base + i).mul(FloatVector.fromArray(S, ds, i).sub(dot));
+        int g = relAt + c - j;
+        FloatVector.fromArray(S, relGrad, g).add(d).intoArray(relGrad, g);
+        d.mul(scale).intoArray(ds, i);
+      }
+    }
+  }
 }

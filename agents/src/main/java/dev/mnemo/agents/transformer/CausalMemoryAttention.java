@@ -1,7 +1,6 @@
 package dev.mnemo.agents.transformer;
 
 import dev.mnemo.agents.ParamTensor;
-import dev.mnemo.agents.kernel.ExpLanes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -36,8 +35,10 @@ public final class CausalMemoryAttention {
   private final int mem;
   private final int seg;
   private final int len;
-  /** {@code len} rounded up to a multiple of 16 floats (whole vectors of up to 16 lanes). */
-  private final int lenPad;
+  /** {@code seg} rounded up to a multiple of 16 floats (whole vectors of up to 16 lanes): the score columns. */
+  private final int segPad;
+  /** Length of a head's table by distance {@code M + t - j}: {@code t < segPad}, {@code j < L}. */
+  private final int extLen;
   private final float scale;
 
   /**
@@ -61,8 +62,23 @@ public final class CausalMemoryAttention {
     this.mem = memory;
     this.seg = segment;
     this.len = memory + segment;
-    this.lenPad = (len + 15) / 16 * 16;
+    this.segPad = (segment + 15) / 16 * 16;
+    this.extLen = memory + segPad + segment - 1;
     this.scale = (float) (1.0 / Math.sqrt(dh));
+  }
+
+  /**
+   * Added to a score a query may not see, once multiplied by {@code visible - 1}: its exp is then e^-30 (the exp's
+   * clamp), and the weight is multiplied by {@code visible = 0} to exactly zero.
+   */
+  static final float HIDDEN = 1e30f;
+
+  /**
+   * 1 when key {@code j} lies in {@code [first, last]}, else 0, from arithmetic on floats holding integers (no mask
+   * registers or branches): {@code clamp(min(j - first, last - j) + 1, 0, 1)}.
+   */
+  static float visible(int j, float first, float last) {
+    return Math.min(Math.max(Math.min(j - first, last - j) + 1f, 0f), 1f);
   }
 
   public int width() {
@@ -102,27 +118,41 @@ public final class CausalMemoryAttention {
     return new Pass(batch);
   }
 
-  /** One forward and its backward over a batch of segments. Not thread-safe. */
+  /**
+   * One forward and its backward over a batch of segments. Not thread-safe.
+   *
+   * <p>Per segment and head the scores are held transposed, {@code S^T = K_h Q_h^T} (a row per key, a column per
+   * query, {@link #segPad} columns): the masked softmax then runs down the columns, one query per vector lane, with
+   * element-wise vector operations only (no horizontal reductions, no plain-loop tails), and every product reads its
+   * operands where they lie ({@code O = P V} reads {@code P^T} through strides). Each query's sums (the softmax's
+   * normaliser, its backward's {@code sum_j P dP}) still run over the keys in ascending order and the products over
+   * the same inner index as before, so the results are the bits of the row-wise form.
+   */
   public final class Pass {
     private final int maxBatch;
     private final float[] c;
     private final float[] q;
     private final float[] k;
     private final float[] v;
-    private final float[] p;
+    /** Per segment and head {@code P^T}: {@code L} rows of {@link #segPad} (query) columns. */
+    private final float[] pT;
     private final float[] o;
     private final float[] dO;
     private final float[] dQ;
     private final float[] dK;
     private final float[] dV;
-    /**
-     * One segment and head's scores, and dLoss/dP then dLoss/dS, rows {@link #lenPad} apart: the products write whole
-     * vectors (a row of L = 36 would leave a tail for plain loops; the padding columns hold zeros and are not read).
-     */
-    private final float[] sc;
-    private final float[] dS;
-    /** One segment and head's keys or values transposed ({@code dh x L}, rows {@link #lenPad} apart, zero-padded). */
-    private final float[] kT;
+    /** One segment and head's {@code dP^T}, then {@code dS^T} ({@code L x segPad}). */
+    private final float[] dsT;
+    /** One segment and head's queries or output gradients transposed ({@code dh x segPad}, padding columns zero). */
+    private final float[] hT;
+    /** Per segment and query lane, the first and last visible key (as floats; padding lanes see every key). */
+    private final float[] firstLane;
+    private final float[] lastLane;
+    /** Per head the relative biases by distance {@code M + t - j}, zero outside {@code [0, L)} ({@link #extLen}). */
+    private final float[] relExt;
+    private final float[] relGradExt;
+    /** A softmax column block's maxima. */
+    private final float[] colMax;
     private final int[] first;
     /** A weight matrix transposed, for {@link RowMajor#mulAddBt}. */
     private final float[] wT;
@@ -139,15 +169,19 @@ public final class CausalMemoryAttention {
       q = new float[maxBatch * seg * d];
       k = new float[maxBatch * len * d];
       v = new float[maxBatch * len * d];
-      p = new float[maxBatch * heads * seg * len];
+      pT = new float[maxBatch * heads * len * segPad];
       o = new float[maxBatch * seg * d];
       dO = new float[maxBatch * seg * d];
       dQ = new float[maxBatch * seg * d];
       dK = new float[maxBatch * len * d];
       dV = new float[maxBatch * len * d];
-      sc = new float[seg * lenPad];
-      dS = new float[seg * lenPad];
-      kT = new float[dh * lenPad];
+      dsT = new float[len * segPad];
+      hT = new float[dh * segPad];
+      firstLane = new float[maxBatch * segPad];
+      lastLane = new float[maxBatch * segPad];
+      relExt = new float[heads * extLen];
+      relGradExt = new float[heads * extLen];
+      colMax = new float[segPad];
       first = new int[maxBatch * seg];
       wT = new float[d * d];
     }
@@ -174,60 +208,74 @@ public final class CausalMemoryAttention {
                 + ": must be in [0, " + (mem + t) + "] (a query sees at least itself)");
           }
           first[b * seg + t] = f;
+          firstLane[b * segPad + t] = f;
+          lastLane[b * segPad + t] = mem + t;
+        }
+        for (int t = seg; t < segPad; t++) {
+          firstLane[b * segPad + t] = 0f;
+          lastLane[b * segPad + t] = len - 1;
         }
         System.arraycopy(memory, memOff + b * mem * d, c, b * len * d, mem * d);
         System.arraycopy(x, xOff + b * seg * d, c, b * len * d + mem * d, seg * d);
       }
+      int rel = pOff + 4 * d * d;
+      for (int h = 0; h < heads; h++) {
+        Arrays.fill(relExt, h * extLen, (h + 1) * extLen, 0f);
+        System.arraycopy(params, rel + h * len, relExt, h * extLen + seg - 1, len);
+      }
       RowMajor.mul(batch * seg, d, d, x, xOff, d, params, pOff, d, q, 0, d);
       RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + d * d, d, k, 0, d);
       RowMajor.mul(batch * len, d, d, c, 0, d, params, pOff + 2 * d * d, d, v, 0, d);
-      // Per segment and head, three small products: S = Q_h K_h^T (all T x L pairs; the masked ones are then
-      // overwritten), the masked softmax in place, O_h = P V_h (the masked weights are zeros).
-      int rel = pOff + 4 * d * d;
+      // Per segment and head: S^T = K_h Q_h^T (all L x T pairs; the masked ones get no weight), the masked softmax
+      // down its columns in place, O_h = P V_h.
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
-          int pBase = (b * heads + h) * seg * len;
+          int pBase = (b * heads + h) * len * segPad;
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
-          transposeHead(k, kvOff);
-          RowMajor.mulStrided(seg, dh, lenPad, q, qOff, d, 1, kT, 0, lenPad, sc, 0, lenPad);
-          for (int t = 0; t < seg; t++) {
-            int pi = pBase + t * len;
-            int si = t * lenPad;
-            int last = mem + t;
-            int f = first[b * seg + t];
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = f; j <= last; j++) {
-              float sc = this.sc[si + j] * scale + params[rel + h * len + (last - j)];
-              p[pi + j] = sc;
-              max = Math.max(max, sc);
-            }
-            for (int j = f; j <= last; j++) {
-              p[pi + j] -= max;
-            }
-            if (RowMajor.LANES) {
-              // The acting kernel's exp (GtrxlKernel's softmax): ~1e-7 relative, arguments clamped at -30.
-              ExpLanes.expInPlace(p, pi + f, last - f + 1);
-            } else {
-              for (int j = f; j <= last; j++) {
-                p[pi + j] = (float) Math.exp(p[pi + j]);
-              }
-            }
-            float sum = 0f;
-            for (int j = f; j <= last; j++) {
-              sum += p[pi + j];
-            }
-            float inv = 1f / sum;
-            for (int j = f; j <= last; j++) {
-              p[pi + j] *= inv;
-            }
-            Arrays.fill(p, pi, pi + f, 0f);
-            Arrays.fill(p, pi + last + 1, pi + len, 0f);
-          }
-          RowMajor.mulStrided(seg, len, dh, p, pBase, len, 1, v, kvOff, d, o, qOff, d);
+          transposeHead(q, qOff);
+          RowMajor.mulStrided(len, dh, segPad, k, kvOff, d, 1, hT, 0, segPad, pT, pBase, segPad);
+          softmaxColumns(pBase, b * segPad, h * extLen + mem + seg - 1);
+          RowMajor.mulStrided(seg, len, dh, pT, pBase, 1, segPad, v, kvOff, d, o, qOff, d);
         }
       }
       RowMajor.mul(batch * seg, d, d, o, 0, d, params, pOff + 3 * d * d, d, y, yOff, d);
+    }
+
+    /**
+     * The masked softmax of one segment and head's scores {@code S^T} (at {@code pBase} in {@link #pT}) down its
+     * columns: {@code s = S * scale + rel}, the largest visible one subtracted, exp, zero weight on every key a query
+     * may not see, normalised by the sum over keys in ascending order.
+     */
+    private void softmaxColumns(int pBase, int laneOff, int relAt) {
+      if (RowMajor.LANES) {
+        AttentionLanes.softmaxColumns(pT, pBase, len, segPad, scale, relExt, relAt, firstLane, lastLane, laneOff,
+            colMax);
+        return;
+      }
+      for (int t = 0; t < segPad; t++) {
+        float f = firstLane[laneOff + t];
+        float last = lastLane[laneOff + t];
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+          int i = pBase + j * segPad + t;
+          float s = pT[i] * scale + relExt[relAt + t - j];
+          s += (visible(j, f, last) - 1f) * HIDDEN;
+          pT[i] = s;
+          max = Math.max(max, s);
+        }
+        float sum = 0f;
+        for (int j = 0; j < len; j++) {
+          int i = pBase + j * segPad + t;
+          float e = (float) Math.exp(pT[i] - max) * visible(j, f, last);
+          pT[i] = e;
+          sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < len; j++) {
+          pT[pBase + j * segPad + t] *= inv;
+        }
+      }
     }
 
     /**
@@ -240,37 +288,28 @@ public final class CausalMemoryAttention {
       // dQ, dK and dV are written head by head below (each head's columns once): no clearing pass.
       RowMajor.mulBt(rows, d, d, dy, dyOff, d, params, pOff + 3 * d * d, d, dO, 0, d, wT);
       RowMajor.mulAddAt(rows, d, d, o, 0, d, dy, dyOff, d, grad, gOff + 3 * d * d, d);
-      // Per segment and head: dP = dO_h V_h^T, dV_h += P^T dO_h, the softmax's backward into dS (scaled by
-      // 1 / sqrt(dh) after the relative biases took theirs), dQ_h += dS K_h, dK_h += dS^T Q_h.
+      // Per segment and head: dP^T = V_h dO_h^T, dV_h = P^T dO_h, the softmax's backward down the columns into
+      // dS^T (scaled by 1 / sqrt(dh) after the relative biases took theirs), dQ_h = dS K_h, dK_h = dS^T Q_h.
       int relGrad = gOff + 4 * d * d;
+      for (int h = 0; h < heads; h++) {
+        Arrays.fill(relGradExt, h * extLen, (h + 1) * extLen, 0f);
+        System.arraycopy(grad, relGrad + h * len, relGradExt, h * extLen + seg - 1, len);
+      }
       for (int b = 0; b < batch; b++) {
         for (int h = 0; h < heads; h++) {
-          int pBase = (b * heads + h) * seg * len;
+          int pBase = (b * heads + h) * len * segPad;
           int qOff = b * seg * d + h * dh;
           int kvOff = b * len * d + h * dh;
-          transposeHead(v, kvOff);
-          RowMajor.mulStrided(seg, dh, lenPad, dO, qOff, d, 1, kT, 0, lenPad, dS, 0, lenPad);
-          RowMajor.mulStrided(len, seg, dh, p, pBase, 1, len, dO, qOff, d, dV, kvOff, d);
-          for (int t = 0; t < seg; t++) {
-            int pi = pBase + t * len;
-            int si = t * lenPad;
-            int last = mem + t;
-            int f = first[b * seg + t];
-            float dot = 0f;
-            for (int j = f; j <= last; j++) {
-              dot += p[pi + j] * dS[si + j];
-            }
-            for (int j = f; j <= last; j++) {
-              float ds = p[pi + j] * (dS[si + j] - dot);
-              grad[relGrad + h * len + (last - j)] += ds;
-              dS[si + j] = ds * scale;
-            }
-            Arrays.fill(dS, si, si + f, 0f);
-            Arrays.fill(dS, si + last + 1, si + len, 0f);
-          }
-          RowMajor.mulStrided(seg, len, dh, dS, 0, lenPad, 1, k, kvOff, d, dQ, qOff, d);
-          RowMajor.mulStrided(len, seg, dh, dS, 0, 1, lenPad, q, qOff, d, dK, kvOff, d);
+          transposeHead(dO, qOff);
+          RowMajor.mulStrided(len, dh, segPad, v, kvOff, d, 1, hT, 0, segPad, dsT, 0, segPad);
+          RowMajor.mulStrided(len, seg, dh, pT, pBase, segPad, 1, dO, qOff, d, dV, kvOff, d);
+          softmaxBackwardColumns(pBase, h * extLen + mem + seg - 1);
+          RowMajor.mulStrided(seg, len, dh, dsT, 0, 1, segPad, k, kvOff, d, dQ, qOff, d);
+          RowMajor.mulStrided(len, seg, dh, dsT, 0, segPad, 1, q, qOff, d, dK, kvOff, d);
         }
+      }
+      for (int h = 0; h < heads; h++) {
+        System.arraycopy(relGradExt, h * extLen + seg - 1, grad, relGrad + h * len, len);
       }
       RowMajor.mulAddAt(rows, d, d, x, xOff, d, dQ, 0, d, grad, gOff, d);
       RowMajor.mulAddAt(batch * len, d, d, c, 0, d, dK, 0, d, grad, gOff + d * d, d);
@@ -284,12 +323,35 @@ public final class CausalMemoryAttention {
       }
     }
 
-    /** Head {@code h}'s columns of one segment's {@code L} rows at {@code off} (row stride d) into kT, transposed. */
+    /**
+     * The softmax's backward down the columns of one segment and head, {@code dP^T} in {@link #dsT}:
+     * {@code dS = P (dP - sum_j P dP)} into the relative biases' gradients (by distance), then scaled into dsT.
+     */
+    private void softmaxBackwardColumns(int pBase, int relAt) {
+      if (RowMajor.LANES) {
+        AttentionLanes.softmaxBackwardColumns(pT, pBase, dsT, len, segPad, scale, relGradExt, relAt);
+        return;
+      }
+      for (int t = 0; t < segPad; t++) {
+        float dot = 0f;
+        for (int j = 0; j < len; j++) {
+          dot += pT[pBase + j * segPad + t] * dsT[j * segPad + t];
+        }
+        for (int j = 0; j < len; j++) {
+          float ds = pT[pBase + j * segPad + t] * (dsT[j * segPad + t] - dot);
+          relGradExt[relAt + t - j] += ds;
+          dsT[j * segPad + t] = ds * scale;
+        }
+      }
+    }
+
+    /** Head columns ({@code dh} at {@code off}) of one segment's {@code T} rows (stride d) into hT, transposed. */
     private void transposeHead(float[] a, int off) {
-      for (int j = 0; j < len; j++) {
-        int aj = off + j * d;
-        for (int e = 0; e < dh; e++) {
-          kT[e * lenPad + j] = a[aj + e];
+      for (int e = 0; e < dh; e++) {
+        int te = e * segPad;
+        int ae = off + e;
+        for (int t = 0; t < seg; t++) {
+          hT[te + t] = a[ae + t * d];
         }
       }
     }
@@ -310,10 +372,18 @@ public final class CausalMemoryAttention {
     }
 
     /**
-     * The attention weights of the last forward: {@code P[((b * H + h) * T + t) * (M + T) + j]}, zero for every
-     * key a query may not see.
+     * The attention weights of the last forward, in a new array: {@code P[((b * H + h) * T + t) * (M + T) + j]}, zero
+     * for every key a query may not see. For checks (it allocates).
      */
     public float[] probabilities() {
+      float[] p = new float[batch * heads * seg * len];
+      for (int bh = 0; bh < batch * heads; bh++) {
+        for (int t = 0; t < seg; t++) {
+          for (int j = 0; j < len; j++) {
+            p[(bh * seg + t) * len + j] = pT[(bh * len + j) * segPad + t];
+          }
+        }
+      }
       return p;
     }
   }

@@ -235,10 +235,8 @@ public final class GtrxlBlock {
       gate1Pass.forward(rows, params, pOff + g1, x, xOff, a1, 0, e1, 0);
       layerNorm(params, pOff + ln2);
       norm.forward(rows, d, 1, e1, 0, d, gamma, beta, xhat2, 0, d, ln2e, 0, d, rstd2, 0);
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(params, pOff + b1, hid, r * ff, ff);
-        System.arraycopy(params, pOff + b2, y2, r * d, d);
-      }
+      broadcastRows(rows, ff, params, pOff + b1, hid);
+      broadcastRows(rows, d, params, pOff + b2, y2);
       RowMajor.mulAdd(rows, d, ff, ln2e, 0, d, params, pOff + w1, ff, hid, 0, ff);
       ops.relu(1, rows * ff, hid, 0, rows * ff);
       RowMajor.mulAdd(rows, ff, d, hid, 0, ff, params, pOff + w2, d, y2, 0, d);
@@ -295,7 +293,22 @@ public final class GtrxlBlock {
     }
   }
 
+  /** {@code dst}'s first {@code rows} rows of {@code n} set to {@code src[sOff, sOff + n)}. */
+  static void broadcastRows(int rows, int n, float[] src, int sOff, float[] dst) {
+    if (RowMajor.LANES) {
+      RowLanes.broadcastRows(rows, n, src, sOff, dst, 0);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(src, sOff, dst, r * n, n);
+    }
+  }
+
   private static void columnSums(int rows, int cols, float[] a, float[] out, int off) {
+    if (RowMajor.LANES) {
+      RowLanes.addColumnSums(rows, cols, a, 0, out, off);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         out[off + c] += a[r * cols + c];

@@ -241,9 +241,7 @@ public final class GtrxlTrunk {
       }
       int rows = batch * seg;
       float[] e0 = e[0];
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(params, pOff + embedB, e0, r * d, d);
-      }
+      GtrxlBlock.broadcastRows(rows, d, params, pOff + embedB, e0);
       RowMajor.mulAdd(rows, in, d, x, xOff, in, params, pOff + embedW, d, e0, 0, d);
       for (int l = 0; l < layers; l++) {
         passes[l].forward(batch, params, pOff + blockOff[l], e[l], 0, memory.rows[l], 0, firstKey, e[l + 1], 0);
@@ -305,9 +303,13 @@ public final class GtrxlTrunk {
       }
       // d1 = dLoss/dE^0: the embedding's gradients.
       RowMajor.mulAddAt(rows, in, d, x, xOff, in, d1, 0, d, grad, gOff + embedW, d);
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < d; c++) {
-          grad[gOff + embedB + c] += d1[r * d + c];
+      if (RowMajor.LANES) {
+        RowLanes.addColumnSums(rows, d, d1, 0, grad, gOff + embedB);
+      } else {
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < d; c++) {
+            grad[gOff + embedB + c] += d1[r * d + c];
+          }
         }
       }
     }
