@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins each speed-tuned env's trajectories to fingerprints taken before the tuning (main at ab4be57): a faster
+ * Pins each speed-tuned env's trajectories to fingerprints taken before the tuning (main at ab4be57; I-Maze and Meta-Fetch): a faster
  * step must give the same observations, rewards and flags, bit for bit, for the same seeds and actions, both one
  * env stepped by hand and its copies in a {@link VectorEnv}.
  */
@@ -15,7 +15,10 @@ class TrajectoryFingerprintTest {
   private static final Map<String, Long> PINNED = new TreeMap<>(Map.of(
       "imaze", -4108596086809759952L,
       "imaze?length=3&arm=2", 4924894258976980244L,
-      "imaze?length=1&arm=1&maxSteps=5", 2651977567547796922L));
+      "imaze?length=1&arm=1&maxSteps=5", 2651977567547796922L,
+      "metafetch", 2811193926104911355L,
+      "metafetch?size=2&objects=3&maxSteps=40", 3457366148203703695L,
+      "metafetch?size=5&objects=1", -3056585642664455896L));
 
   /** FNV-style hash over every step's obs bits, reward bits and flags; 20 episodes' worth of random actions. */
   static long singleFingerprint(String id) {
