@@ -34,10 +34,20 @@ public final class IMaze extends BaseEnv {
   private final int length;
   private final int arm;
   private final int maxSteps;
-  private int x;
-  private int y;
+  /**
+   * The maze as tables over its open cells (ids: the corridor's {@code (0, y)} is {@code y}, the bar's
+   * {@code (x, length)} for {@code x != 0} follow), built once from {@link #open}: {@code move[4 * cell + action]} is
+   * the cell an action leads to (itself at a wall), {@code walls[4 * cell + k]} the cell's N, E, S, W observation
+   * and {@code end[cell]} 0 inside the maze, 1 at the left end, 2 at the right end. A step is three table reads
+   * instead of a chain of comparisons whose outcome the branch predictor cannot guess across 64 copies.
+   */
+  private final int[] move;
+  private final float[] walls;
+  private final byte[] end;
+  /** The agent's cell; the start cell is 0. */
+  private int cell;
   private boolean goalLeft;
-  /** {@link #goalLeft} as 0/1, for {@link #onStepInto}. */
+  /** {@link #goalLeft} as 0/1, for the cue. */
   private int goal;
 
   /**
@@ -50,6 +60,37 @@ public final class IMaze extends BaseEnv {
     this.length = requirePositive("imaze length", length);
     this.arm = requirePositive("imaze arm", arm);
     this.maxSteps = maxSteps;
+    int cells = Math.addExact(Math.addExact(length, 1), Math.multiplyExact(2, arm));
+    this.move = new int[Math.multiplyExact(4, cells)];
+    this.walls = new float[4 * cells];
+    this.end = new byte[cells];
+    for (int c = 0; c < cells; c++) {
+      int cx = cellX(c);
+      int cy = cellY(c);
+      for (int a = 0; a < 4; a++) {
+        int nx = cx + (a == EAST ? 1 : a == WEST ? -1 : 0);
+        int ny = cy + (a == SOUTH ? 1 : a == NORTH ? -1 : 0);
+        move[4 * c + a] = open(nx, ny) ? cellId(nx, ny) : c;
+      }
+      walls[4 * c] = open(cx, cy - 1) ? 1f : 0f;
+      walls[4 * c + 1] = open(cx + 1, cy) ? 1f : 0f;
+      walls[4 * c + 2] = open(cx, cy + 1) ? 1f : 0f;
+      walls[4 * c + 3] = open(cx - 1, cy) ? 1f : 0f;
+      end[c] = (byte) (cy == length && cx == -arm ? 1 : cy == length && cx == arm ? 2 : 0);
+    }
+  }
+
+  /** The id of the open cell {@code (cx, cy)}. */
+  private int cellId(int cx, int cy) {
+    return cx == 0 ? cy : cx < 0 ? length + 1 + (cx + arm) : length + arm + cx;
+  }
+
+  private int cellX(int c) {
+    return c <= length ? 0 : c <= length + arm ? c - length - 1 - arm : c - length - arm;
+  }
+
+  private int cellY(int c) {
+    return c <= length ? c : length;
   }
 
   /** Steps of the shortest path to either end. */
@@ -64,87 +105,46 @@ public final class IMaze extends BaseEnv {
 
   @Override
   protected void onReset(float[] obs) {
-    x = 0;
-    y = 0;
+    cell = 0;
     goalLeft = rng.nextInt(2) == 0;
     goal = goalLeft ? 1 : 0;
-    observe(obs);
+    observeInto(obs, 0, 0);
   }
 
   @Override
   protected void onStep(int action, Step out) {
-    int nx = x + (action == EAST ? 1 : action == WEST ? -1 : 0);
-    int ny = y + (action == SOUTH ? 1 : action == NORTH ? -1 : 0);
-    if (open(nx, ny)) {
-      x = nx;
-      y = ny;
-    }
-    if (y == length && (x == -arm || x == arm)) {
-      out.reward = (x == -arm) == goalLeft ? GOAL_REWARD : WRONG_END_REWARD;
-      out.terminated = true;
-    }
-    out.truncated = !out.terminated && t >= maxSteps;
-    observe(out.obs);
+    onStepInto(action, out, out.obs, 0);
   }
 
   /**
-   * {@link #onStep}'s rules with the moves, walls and observation in integer arithmetic, for a
-   * {@link dev.mnemo.envs.VectorEnv}: the action is the policy's, a coin flip to the branch predictor, and across
-   * 64 copies every mispredicted branch (a move's direction, a wall, each neighbour's float) costs as much as
-   * the rest of the step. Stepping one env keeps the branches: there the arithmetic would chain one step's
-   * position to the next, while predicted branches run ahead. {@code VectorEnvInPlaceTest} checks the two give
-   * the same transitions, bit for bit.
+   * One step by the tables: the same transitions, rewards and observations as the rules in the class comment
+   * ({@code TrajectoryFingerprintTest} pins them to the trajectories of the comparison-by-comparison version).
    */
   @Override
   protected void onStepInto(int action, Step out, float[] obs, int off) {
-    int odd = action & 1;
-    int nx = x + odd * (2 - action); // EAST +1, WEST -1
-    int ny = y + (odd ^ 1) * (action - 1); // SOUTH +1, NORTH -1
-    int moved = openBit(nx, ny);
-    int cx = x + (nx - x) * moved;
-    int cy = y + (ny - y) * moved;
-    x = cx;
-    y = cy;
-    if (cy == length && (cx == -arm || cx == arm)) { // the episode's last step: rare, predicted
-      out.reward = (cx == -arm) == goalLeft ? GOAL_REWARD : WRONG_END_REWARD;
+    int c = move[(cell << 2) + action];
+    cell = c;
+    int e = end[c];
+    if (e != 0) { // the episode's last step: rare, predicted
+      out.reward = (e == 1) == goalLeft ? GOAL_REWARD : WRONG_END_REWARD;
       out.terminated = true;
     }
     out.truncated = !out.terminated && t >= maxSteps;
-    obs[off] = openBit(cx, cy - 1);
-    obs[off + 1] = openBit(cx + 1, cy);
-    obs[off + 2] = openBit(cx, cy + 1);
-    obs[off + 3] = openBit(cx - 1, cy);
-    int start = isZero(cx) & isZero(cy); // back on the start cell: the cue shows again
+    observeInto(obs, off, c);
+  }
+
+  private void observeInto(float[] obs, int off, int c) {
+    int w = c << 2;
+    obs[off] = walls[w];
+    obs[off + 1] = walls[w + 1];
+    obs[off + 2] = walls[w + 2];
+    obs[off + 3] = walls[w + 3];
+    int start = ((c | -c) >>> 31) ^ 1; // on the start cell: the cue shows
     obs[off + 4] = start & goal;
     obs[off + 5] = start & (goal ^ 1);
   }
 
-  /** {@link #open} as 0/1 without branches. */
-  private int openBit(int cx, int cy) {
-    return isZero(cx) & within(cy, 0, length) | isZero(cy - length) & within(cx, -arm, arm);
-  }
-
-  /** 1 when {@code x == 0}, else 0 (for {@code x > Integer.MIN_VALUE}). */
-  private static int isZero(int x) {
-    return ((x | -x) >>> 31) ^ 1;
-  }
-
-  /** 1 when {@code lo <= v <= hi}, else 0 (no overflow in {@code v - lo}, {@code hi - v}). */
-  private static int within(int v, int lo, int hi) {
-    return ((v - lo) | (hi - v)) >>> 31 ^ 1;
-  }
-
   private boolean open(int cx, int cy) {
     return (cx == 0 && cy >= 0 && cy <= length) || (cy == length && cx >= -arm && cx <= arm);
-  }
-
-  private void observe(float[] obs) {
-    obs[0] = open(x, y - 1) ? 1f : 0f;
-    obs[1] = open(x + 1, y) ? 1f : 0f;
-    obs[2] = open(x, y + 1) ? 1f : 0f;
-    obs[3] = open(x - 1, y) ? 1f : 0f;
-    boolean start = x == 0 && y == 0;
-    obs[4] = start && goalLeft ? 1f : 0f;
-    obs[5] = start && !goalLeft ? 1f : 0f;
   }
 }

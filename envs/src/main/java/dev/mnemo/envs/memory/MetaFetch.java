@@ -41,9 +41,15 @@ public final class MetaFetch extends BaseEnv {
   private final int maxSteps;
   private final int[] ox;
   private final int[] oy;
-  private final boolean[] present;
+  /** 1 for an object still on the grid, 0 for a fetched one: the observation's flag as it is written. */
+  private final float[] present;
   /** order[i]: the object to fetch i-th. */
   private final int[] order;
+  /**
+   * The present object on each cell ({@code y * size + x}), -1 for none or a fetched one: finding the object the
+   * agent stepped on is one read instead of a loop over the objects whose branches differ from copy to copy.
+   */
+  private final int[] objectOnCell;
   private int progress;
   private int ax;
   private int ay;
@@ -67,8 +73,10 @@ public final class MetaFetch extends BaseEnv {
     this.maxSteps = maxSteps;
     ox = new int[n];
     oy = new int[n];
-    present = new boolean[n];
+    present = new float[n];
     order = new int[n];
+    objectOnCell = new int[size * size];
+    java.util.Arrays.fill(objectOnCell, -1);
   }
 
   public int size() {
@@ -99,7 +107,7 @@ public final class MetaFetch extends BaseEnv {
   }
 
   public boolean present(int k) {
-    return present[k];
+    return present[k] != 0f;
   }
 
   public int agentX() {
@@ -118,13 +126,17 @@ public final class MetaFetch extends BaseEnv {
     ax = agentCell % size;
     ay = agentCell / size;
     for (int k = 0; k < n; k++) {
+      objectOnCell[oy[k] * size + ox[k]] = -1; // the last episode's objects (all at (0, 0) before the first)
+    }
+    for (int k = 0; k < n; k++) {
       int c;
       do {
         c = rng.nextInt(cells);
       } while (c == agentCell || taken(c, k));
       ox[k] = c % size;
       oy[k] = c / size;
-      present[k] = true;
+      objectOnCell[c] = k;
+      present[k] = 1f;
       order[k] = k;
     }
     for (int i = n - 1; i > 0; i--) {
@@ -163,42 +175,33 @@ public final class MetaFetch extends BaseEnv {
     int ny = Math.max(0, Math.min(last, ay + DY[action]));
     boolean right = false;
     boolean wrong = false;
-    if ((nx ^ ax | ny ^ ay) != 0) {
-      ax = nx;
-      ay = ny;
-      int k = objectAt(ax, ay);
-      if (k >= 0) {
-        if (k == order[progress]) {
-          right = true;
-          out.reward = PICKUP_REWARD;
-          present[k] = false;
-          progress++;
-          if (progress == n) {
-            restore();
-          }
-        } else {
-          wrong = true;
+    int moved = nx ^ ax | ny ^ ay; // 0 when the clamp kept the agent in place: no pickup then
+    ax = nx;
+    ay = ny;
+    int k = objectOnCell[ny * size + nx] | (moved - 1) >> 31; // -1 unless moved onto a present object
+    if (k >= 0) {
+      if (k == order[progress]) {
+        right = true;
+        out.reward = PICKUP_REWARD;
+        present[k] = 0f;
+        objectOnCell[ny * size + nx] = -1;
+        progress++;
+        if (progress == n) {
           restore();
         }
+      } else {
+        wrong = true;
+        restore();
       }
     }
     out.truncated = t >= maxSteps;
     observe(obs, off, right, wrong);
   }
 
-  private int objectAt(int x, int y) {
-    for (int k = 0; k < n; k++) {
-      if (present[k] && ox[k] == x && oy[k] == y) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  /** Every object back on the grid, the order from its start. */
   private void restore() {
     for (int k = 0; k < n; k++) {
-      present[k] = true;
+      present[k] = 1f;
+      objectOnCell[oy[k] * size + ox[k]] = k;
     }
     progress = 0;
   }
@@ -210,7 +213,7 @@ public final class MetaFetch extends BaseEnv {
     for (int k = 0; k < n; k++) {
       obs[off + 2 + 3 * k] = (ox[k] - ax) * scale;
       obs[off + 3 + 3 * k] = (oy[k] - ay) * scale;
-      obs[off + 4 + 3 * k] = present[k] ? 1f : 0f;
+      obs[off + 4 + 3 * k] = present[k];
     }
     obs[off + 2 + 3 * n] = right ? 1f : 0f;
     obs[off + 3 + 3 * n] = wrong ? 1f : 0f;
