@@ -12,7 +12,6 @@ import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
 import dev.mnemo.agents.transformer.TransformerActorCriticPolicy;
-import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.learners.ald.AldLearner;
@@ -93,10 +92,7 @@ public final class AldBench {
     }
     Config ald = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.ald");
     String env = ald.getString("env");
-    EnvSpec spec;
-    try (Env probe = EnvRegistry.make(env)) {
-      spec = probe.spec();
-    }
+    EnvSpec spec = EnvRegistry.spec(env);
     int trials = ald.getInt("trials_per_update");
     int batch = trials / ald.getInt("minibatches");
     int time = spec.maxEpisodeSteps();

@@ -38,10 +38,11 @@ import dev.mnemo.learners.ald.AldTrainer;
  * {@code checkpoints/peak.params}, and the learner's whole state at the stop, {@code checkpoints/learner.ald});
  * summary.json's eval is the acting policy on {@code final_eval_trials} episodes drawn apart from training's. metrics.csv's {@code acting_cpu_us_per_step} is the acting policy's CPU time
  * per env step of each update's collection, {@code wall_s} the wall time since training began (the x of the
- * return-vs-wall-time curves). The synchronous loop's summary.json also says where that time went:
- * {@code collect_seconds}, {@code update_seconds} (with the distillation when it runs in turn), {@code eval_seconds},
- * and {@code distill_seconds} / {@code distill_wait_seconds} (the distillations' own wall time on whichever thread,
- * and the updates' wait for the distillation thread).
+ * return-vs-wall-time curves). The synchronous loop's summary.json also says where that time went, under the keys
+ * RL²'s and the runtime's summaries use: {@code env_seconds} and {@code act_seconds} (the training collection),
+ * {@code learn_seconds} (the updates, with the distillation when it runs in turn), {@code eval_seconds}; and
+ * {@code distill_seconds} / {@code distill_wait_seconds} (the distillations' own wall time on whichever thread, and
+ * the updates' wait for the distillation thread).
  */
 public final class AldRunKind implements RunKind {
 
@@ -228,8 +229,9 @@ public final class AldRunKind implements RunKind {
     return RunOutcome.of(envSteps[0]).withLearnerUpdates(learner.updates())
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("train_seconds", trainSeconds)
-        .with("collect_seconds", timings.collectSeconds())
-        .with("update_seconds", timings.updateSeconds())
+        .with("env_seconds", timings.envSeconds())
+        .with("act_seconds", timings.actSeconds())
+        .with("learn_seconds", timings.learnSeconds())
         .with("distill_seconds", learner.distillSeconds())
         .with("distill_wait_seconds", learner.distillWaitSeconds())
         .with("eval_seconds", timings.evalSeconds())

@@ -51,15 +51,14 @@ public final class AldTrainer {
   private final TrialEvaluator evaluator;
   private final long seed;
   private final int evalInterval;
-  private long collectNanos;
-  private long updateNanos;
+  private long learnNanos;
   private long evalNanos;
 
   /**
-   * Where {@link #run}'s wall time went, in seconds: collecting episodes with the acting policy (env steps and
-   * acting), the learner's updates (with ALD's distillation when it runs in turn) and the periodic evaluations.
+   * Where {@link #run}'s wall time went, in seconds: the training collection's env steps and acting (the collector's
+   * own clocks), the learner's updates (with ALD's distillation when it runs in turn) and the periodic evaluations.
    */
-  public record Timings(double collectSeconds, double updateSeconds, double evalSeconds) {
+  public record Timings(double envSeconds, double actSeconds, double learnSeconds, double evalSeconds) {
   }
 
   public AldTrainer(AldLearner learner, IntFunction<Env> envFactory, EnvSpec envSpec, int trials, int evalTrials,
@@ -105,16 +104,13 @@ public final class AldTrainer {
       policy.load(acting);
       long cpu0 = collector.actCpuNanos();
       long rows0 = collector.actedRows();
-      long c0 = System.nanoTime();
       collector.collect(policy, Seeds.combine(Seeds.combine(seed, TRAIN_SALT), learner.updates()), batch);
-      long u0 = System.nanoTime();
-      collectNanos += u0 - c0;
       double actingUs = collector.hasCpuClock()
           ? (collector.actCpuNanos() - cpu0) / 1e3 / (collector.actedRows() - rows0) : Double.NaN;
       envSteps += batch.validSteps();
-      u0 = System.nanoTime();
+      long u0 = System.nanoTime();
       AldLearner.Stats s = learner.update(batch);
-      updateNanos += System.nanoTime() - u0;
+      learnNanos += System.nanoTime() - u0;
       double evalReturn = Double.NaN;
       double evalCi = Double.NaN;
       if (s.updates() % evalInterval == 0 || envSteps >= totalEnvSteps || stopping) {
@@ -134,7 +130,7 @@ public final class AldTrainer {
 
   /** Wall time so far by stage (summed over every {@link #run}). */
   public Timings timings() {
-    return new Timings(collectNanos / 1e9, updateNanos / 1e9, evalNanos / 1e9);
+    return new Timings(collector.envNanos() / 1e9, collector.actNanos() / 1e9, learnNanos / 1e9, evalNanos / 1e9);
   }
 
   /** The policy the actors collect with (the LSTM's or, Transformer-only, the Transformer's). */
