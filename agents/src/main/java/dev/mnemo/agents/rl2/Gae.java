@@ -11,6 +11,15 @@ package dev.mnemo.agents.rl2;
  * NOT cut (the objective is the trial's return); the only end is the trial's. Values and rewards are read at
  * {@code off + t * stride}, which lets a caller walk one trial of a time-major batch in place. Computed in
  * double; pure and allocation-free.
+ *
+ * <p>{@link #lambdaReturns} gives the value function targets of their own lambda:
+ * <pre>
+ *   G_t = r_t + gamma ((1 - lambda_v) V_{t+1} + lambda_v G_{t+1}),   G_length = V_length = bootstrap
+ * </pre>
+ * which equals R_t above when lambda_v = lambda, and the discounted Monte-Carlo return when lambda_v = 1. Why a
+ * second lambda: with lambda 0.3 the targets of a 100-step trial bootstrap almost every step, so a value that
+ * starts at 0 needs about 1 / (1 - gamma) rounds of fitting before it learns the trial's remaining return, and
+ * until then every advantage carries the same positive offset (the mean reward).
  */
 public final class Gae {
 
@@ -37,6 +46,26 @@ public final class Gae {
       adv[i] = (float) a;
       ret[i] = (float) (a + v);
       nextValue = v;
+    }
+  }
+
+  /**
+   * Writes the lambda_v-returns G_t into {@code ret} (same layout as {@link #compute}).
+   *
+   * @param bootstrap V after the last step: 0 for a trajectory that ended
+   */
+  public static void lambdaReturns(int length, float[] rewards, float[] values, int off, int stride, double gamma,
+      double lambda, double bootstrap, float[] ret) {
+    if (length < 0 || stride < 1) {
+      throw new IllegalArgumentException("length must be >= 0 and stride >= 1, got " + length + ", " + stride);
+    }
+    double nextValue = bootstrap;
+    double g = bootstrap;
+    for (int t = length - 1; t >= 0; t--) {
+      int i = off + t * stride;
+      g = rewards[i] + gamma * ((1 - lambda) * nextValue + lambda * g);
+      ret[i] = (float) g;
+      nextValue = values[i];
     }
   }
 }

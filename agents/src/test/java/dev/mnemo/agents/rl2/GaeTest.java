@@ -119,6 +119,45 @@ class GaeTest {
     }
   }
 
+  /**
+   * The value targets' own lambda: at GAE's lambda they are GAE's R_t (in the strided layout too), at 1 the
+   * discounted return worked out by hand above, at 0 the one-step target r_t + gamma V_{t+1}; a bootstrap enters
+   * as V_length. By hand at lambda_v = 0.5, bootstrap 0:
+   *   G_3 = -1
+   *   G_2 = 2 + 0.9 (0.5 * 0.25 + 0.5 * -1)     = 1.6625
+   *   G_1 = 0 + 0.9 (0.5 * -0.5 + 0.5 * 1.6625) = 0.523125
+   *   G_0 = 1 + 0.9 (0.5 * 1.0 + 0.5 * 0.523125) = 1.68540625
+   */
+  @Test
+  void lambdaReturnsOfTheirOwnLambda() {
+    float[] ret = new float[4];
+    Gae.lambdaReturns(4, R, V, 0, 1, GAMMA, LAMBDA, 0, ret);
+    assertClose(RET_B0, ret, 1e-6, "G at GAE's lambda, bootstrap 0");
+    Gae.lambdaReturns(4, R, V, 0, 1, GAMMA, LAMBDA, 2.0, ret);
+    assertClose(RET_B2, ret, 1e-6, "G at GAE's lambda, bootstrap 2");
+    Gae.lambdaReturns(4, R, V, 0, 1, GAMMA, 1.0, 0, ret);
+    assertClose(new double[] {1.891, 0.99, 1.1, -1.0}, ret, 1e-6, "G at lambda 1");
+    Gae.lambdaReturns(4, R, V, 0, 1, GAMMA, 0.0, 0, ret);
+    assertClose(new double[] {1.9, -0.45, 2.225, -1.0}, ret, 1e-6, "G at lambda 0");
+    Gae.lambdaReturns(4, R, V, 0, 1, GAMMA, 0.5, 0, ret);
+    assertClose(new double[] {1.68540625, 0.523125, 1.6625, -1.0}, ret, 1e-6, "G at lambda 0.5");
+
+    float[] rewards = new float[12];
+    float[] values = new float[12];
+    for (int t = 0; t < 4; t++) {
+      rewards[1 + 3 * t] = R[t];
+      values[1 + 3 * t] = V[t];
+    }
+    float[] strided = new float[12];
+    Arrays.fill(strided, 42f);
+    Gae.lambdaReturns(4, rewards, values, 1, 3, GAMMA, 0.5, 0, strided);
+    for (int t = 0; t < 4; t++) {
+      assertEquals(ret[t], strided[1 + 3 * t], 1e-6, "strided G, step " + t);
+      assertEquals(42f, strided[3 * t], "a neighbouring trial's slot was written, step " + t);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Gae.lambdaReturns(2, R, V, 0, 0, GAMMA, 0.5, 0, ret));
+  }
+
   /** lambda = 0: A_t = delta_t = r_t + gamma V_{t+1} - V_t, the deltas above. */
   @Test
   void lambdaZeroGivesTheOneStepTdError() {

@@ -77,6 +77,8 @@ public final class Rl2RunKind implements RunKind {
         .key(KeyRule.ofInt("minibatches").between(1, 1_000_000).doc("minibatches of whole trials per epoch"))
         .key(KeyRule.ofDouble("gamma").range(Range.closed(0, 1)).doc("discount of the trial's return"))
         .key(KeyRule.ofDouble("gae_lambda").range(Range.closed(0, 1)).doc("GAE lambda over the whole trial"))
+        .key(KeyRule.ofDouble("value_lambda").range(Range.closed(0, 1)).optional()
+            .doc("lambda of the value function's targets (absent: gae_lambda; 1: the trial's discounted return)"))
         .key(KeyRule.ofDouble("clip").range(Range.openClosed(0, 10)).doc("PPO ratio clip epsilon"))
         .key(KeyRule.ofDouble("entropy_coef").range(Range.atLeast(0)).doc("entropy bonus beta"))
         .key(KeyRule.ofDouble("value_coef").range(Range.atLeast(0)).doc("value loss coefficient"))
@@ -129,7 +131,8 @@ public final class Rl2RunKind implements RunKind {
         c.getDouble("gae_lambda"), loss, c.getBoolean("normalize_advantages"), c.getDouble("learning_rate"),
         c.getDouble("adam_epsilon"), c.getDouble("weight_decay"), c.getDouble("max_grad_norm"),
         c.getDouble("target_kl"), "popart".equals(c.getString("value_normalization")) ? c.getDouble("popart_rate") : 0,
-        dev.mnemo.envs.Seeds.combine(seed, 3));
+        dev.mnemo.envs.Seeds.combine(seed, 3),
+        c.hasPath("value_lambda") ? c.getDouble("value_lambda") : c.getDouble("gae_lambda"));
     return new Rl2Config(c.getString("env"), seed, c.getString("core"), c.getInt("core_size"),
         c.getIntList("encoder_sizes"), c.getIntList("head_sizes"), c.getBoolean("separate_value_network"),
         c.getInt("trials_per_update"), ppo, c.getString("lr_schedule"), c.getLong("total_env_steps"),

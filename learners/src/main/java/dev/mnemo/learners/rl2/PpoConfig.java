@@ -21,10 +21,12 @@ import dev.mnemo.agents.rl2.PpoLoss;
  * @param popArtRate rate of the value targets' running moments with PopArt normalisation ({@link
  *     dev.mnemo.agents.rl2.PopArt}); 0: the value head predicts returns unnormalised
  * @param seed the minibatch-shuffling stream
+ * @param valueLambda lambda of the value function's targets ({@link dev.mnemo.agents.rl2.Gae#lambdaReturns}); equal
+ *     to {@code gaeLambda} they are GAE's own lambda-returns, 1 the trial's discounted return
  */
 public record PpoConfig(int epochs, int minibatches, double gamma, double gaeLambda, PpoLoss loss,
     boolean normalizeAdvantages, double learningRate, double adamEpsilon, double weightDecay, double maxGradNorm,
-    double targetKl, double popArtRate, long seed) {
+    double targetKl, double popArtRate, long seed, double valueLambda) {
 
   public PpoConfig {
     if (epochs < 1 || minibatches < 1) {
@@ -32,6 +34,9 @@ public record PpoConfig(int epochs, int minibatches, double gamma, double gaeLam
     }
     if (!(gamma >= 0 && gamma <= 1) || !(gaeLambda >= 0 && gaeLambda <= 1)) {
       throw new IllegalArgumentException("gamma and gae_lambda must lie in [0, 1], got " + gamma + ", " + gaeLambda);
+    }
+    if (!(valueLambda >= 0 && valueLambda <= 1)) {
+      throw new IllegalArgumentException("value_lambda must lie in [0, 1], got " + valueLambda);
     }
     if (!(popArtRate >= 0 && popArtRate <= 1)) {
       throw new IllegalArgumentException("popart_rate must lie in [0, 1], got " + popArtRate);
@@ -41,5 +46,13 @@ public record PpoConfig(int epochs, int minibatches, double gamma, double gaeLam
           + "target_kl >= 0; got " + learningRate + ", " + adamEpsilon + ", " + weightDecay + ", " + maxGradNorm
           + ", " + targetKl);
     }
+  }
+
+  /** Value targets with GAE's own lambda. */
+  public PpoConfig(int epochs, int minibatches, double gamma, double gaeLambda, PpoLoss loss,
+      boolean normalizeAdvantages, double learningRate, double adamEpsilon, double weightDecay, double maxGradNorm,
+      double targetKl, double popArtRate, long seed) {
+    this(epochs, minibatches, gamma, gaeLambda, loss, normalizeAdvantages, learningRate, adamEpsilon, weightDecay,
+        maxGradNorm, targetKl, popArtRate, seed, gaeLambda);
   }
 }

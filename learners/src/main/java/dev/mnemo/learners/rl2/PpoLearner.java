@@ -347,7 +347,8 @@ public final class PpoLearner implements AutoCloseable {
   }
 
   /**
-   * GAE per trial over its valid steps (the trial ended: bootstrap 0), optionally standardised.
+   * GAE per trial over its valid steps (the trial ended: bootstrap 0), optionally standardised; the value targets
+   * with their own lambda when it differs.
    *
    * @return the explained variance of the values against the returns
    */
@@ -355,6 +356,9 @@ public final class PpoLearner implements AutoCloseable {
     int trials = batch.trials();
     for (int b = 0; b < trials; b++) {
       Gae.compute(batch.lengths[b], batch.rewards, values, b, trials, cfg.gamma(), cfg.gaeLambda(), 0, adv, ret);
+      if (cfg.valueLambda() != cfg.gaeLambda()) {
+        Gae.lambdaReturns(batch.lengths[b], batch.rewards, values, b, trials, cfg.gamma(), cfg.valueLambda(), 0, ret);
+      }
     }
     double sr = 0;
     double srr = 0;

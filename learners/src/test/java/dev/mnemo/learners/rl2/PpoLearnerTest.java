@@ -70,6 +70,43 @@ class PpoLearnerTest {
     assertTrue(Double.isFinite(stats.policyLoss()) && Double.isFinite(stats.gradNorm()) && stats.gradNorm() > 0);
   }
 
+  /**
+   * {@code valueLambda} changes the value targets only: the advantages are GAE's at its own lambda whatever the
+   * value's lambda, and with value lambda 1 an update lowers the value loss against the discounted return of
+   * each trial's remaining steps, computed here from the batch's rewards alone (time-major: row t * trials + b).
+   */
+  @Test
+  void valueLambdaOneFitsTheDiscountedReturnAndLeavesTheAdvantages() {
+    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 8, true);
+    float[] p0 = spec.initialParams(61);
+    TrialBatch batch = collect(spec, p0, TRIALS, 62);
+    PpoConfig gaeTargets = config(4, 2, 3e-3, 0.0, 0.0);
+    PpoConfig monteCarlo = new PpoConfig(4, 2, 0.9, 0.8, gaeTargets.loss(), false, 3e-3, 1e-5, 0.0, 0.5, 0.0, 0.0,
+        17, 1.0);
+    PpoLearner a = new PpoLearner(spec, gaeTargets, p0);
+    PpoLearner b = new PpoLearner(spec, monteCarlo, p0);
+    a.update(batch, 1.0);
+    b.update(batch, 1.0);
+    assertArrayEquals(a.lastAdvantages(), b.lastAdvantages(), "advantages depend on GAE's lambda only");
+    float[] g = new float[batch.rewards.length];
+    for (int trial = 0; trial < TRIALS; trial++) {
+      double sum = 0;
+      for (int t = batch.lengths[trial] - 1; t >= 0; t--) {
+        int r = t * TRIALS + trial;
+        sum = batch.rewards[r] + 0.9 * sum;
+        g[r] = (float) sum;
+      }
+    }
+    float[] adv = b.lastAdvantages();
+    double before = losses(spec, p0, batch, adv, g, monteCarlo.loss())[1];
+    double after = losses(spec, b.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
+    double afterGae = losses(spec, a.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
+    assertTrue(after < before - 1e-3, "value loss against the discounted return " + before + " -> " + after);
+    assertTrue(after < afterGae, "fit to the discounted return: " + after + ", to the lambda-returns: " + afterGae);
+    assertThrows(IllegalArgumentException.class, () -> new PpoConfig(4, 2, 0.9, 0.8, gaeTargets.loss(), false,
+        3e-3, 1e-5, 0.0, 0.5, 0.0, 0.0, 17, 1.5));
+  }
+
   /** {mean surrogate, mean Huber value loss} over the valid steps under parameters p. */
   private static double[] losses(ActorCriticSpec spec, float[] p, TrialBatch batch, float[] adv, float[] ret,
       PpoLoss loss) {
