@@ -8,7 +8,7 @@
 # RL2_CONFIGS="rl2-bandits-n10-k5 ..." limits the runs.
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/rl2
-default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k5-ent05 rl2-bandits-n100-k10 rl2-bandits-n100-k10-ent05 rl2-mdps-n10 rl2-mdps-n10-ent05"
+default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k5-ent05 rl2-bandits-n100-k10 rl2-bandits-n100-k10-ent05 rl2-mdps-n10 rl2-mdps-n10-ent05 rl2-mdps-n25-vl1 rl2-bandits-n500-k5"
 read -r -a runs <<< "${RL2_CONFIGS:-$default_runs}"
 out=$(scratch_dir)
 build_once
@@ -30,7 +30,22 @@ for m in "${long[@]}"; do
   background "$out/rl2-bandits-n100-k5-ent05-${m}M.log" ./mnemo run configs/rl2-bandits-n100-k5-ent05.conf \
     --set total_env_steps="${m}000000" --out "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1"
 done
+# The value's own lambda at MDP n = 10, to the 10.6M steps at which the lambda-0.3 run was stopped (constant
+# schedule: the same parameters as the stopped run's), and the 3M probe with standardised advantages.
+probes=()
+if [ -z "${RL2_CONFIGS:-}" ]; then probes=(vl1); fi
+for p in "${probes[@]}"; do
+  background "$out/rl2-mdps-n10-vl1.log" ./mnemo run configs/rl2-mdps-n10-vl1.conf --set total_env_steps=10600000 \
+    --out "$out/rl2-mdps-n10-vl1-seed1"
+  background "$out/rl2-mdps-n10-advnorm-3M.log" ./mnemo run configs/rl2-mdps-n10.conf \
+    --set normalize_advantages=true --set total_env_steps=3000000 --out "$out/rl2-mdps-n10-advnorm-3M"
+done
 wait_all
+for p in "${probes[@]}"; do
+  runs+=(rl2-mdps-n10-vl1)
+  copy_run "$out/rl2-mdps-n10-advnorm-3M" "$here/attempts/rl2-mdps-n10-advnorm-3M" config.conf metrics.csv summary.json \
+    events.jsonl provenance.json
+done
 for m in "${long[@]}"; do
   step_to /dev/null ./mnemo report "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1"
   copy_run "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1" config.conf \
