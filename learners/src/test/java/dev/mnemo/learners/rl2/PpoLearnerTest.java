@@ -36,6 +36,15 @@ class PpoLearnerTest {
     return batch;
   }
 
+  /** An LN-GRU-8 actor-critic on the MDP trials, its initial parameters, and a batch of its trials. */
+  private record MdpBatch(ActorCriticSpec spec, float[] p0, TrialBatch batch) {
+    static MdpBatch collected() {
+      ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 8, true);
+      float[] p0 = spec.initialParams(61);
+      return new MdpBatch(spec, p0, collect(spec, p0, TRIALS, 62));
+    }
+  }
+
   private static PpoConfig config(int epochs, int minibatches, double lr, double entropy, double popArt) {
     return new PpoConfig(epochs, minibatches, 0.9, 0.8, new PpoLoss(0.2, 0.5, entropy, 1.0, 0.0), false, lr, 1e-5,
         0.0, 0.5, 0.0, popArt, 17);
@@ -48,9 +57,10 @@ class PpoLearnerTest {
    */
   @Test
   void anUpdateLowersTheSurrogateAndTheValueLossOnItsBatch() {
-    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 8, true);
-    float[] p0 = spec.initialParams(61);
-    TrialBatch batch = collect(spec, p0, TRIALS, 62);
+    MdpBatch m = MdpBatch.collected();
+    ActorCriticSpec spec = m.spec();
+    float[] p0 = m.p0();
+    TrialBatch batch = m.batch();
     PpoConfig cfg = config(4, 2, 3e-3, 0.0, 0.0);
     PpoLearner learner = new PpoLearner(spec, cfg, p0);
     PpoStats stats = learner.update(batch, 1.0);
@@ -77,9 +87,10 @@ class PpoLearnerTest {
    */
   @Test
   void valueLambdaOneFitsTheDiscountedReturnAndLeavesTheAdvantages() {
-    ActorCriticSpec spec = Rl2Fixtures.spec(MDP, "ln_gru", 8, true);
-    float[] p0 = spec.initialParams(61);
-    TrialBatch batch = collect(spec, p0, TRIALS, 62);
+    MdpBatch m = MdpBatch.collected();
+    ActorCriticSpec spec = m.spec();
+    float[] p0 = m.p0();
+    TrialBatch batch = m.batch();
     PpoConfig gaeTargets = config(4, 2, 3e-3, 0.0, 0.0);
     PpoConfig monteCarlo = new PpoConfig(4, 2, 0.9, 0.8, gaeTargets.loss(), false, 3e-3, 1e-5, 0.0, 0.5, 0.0, 0.0,
         17, 1.0);
