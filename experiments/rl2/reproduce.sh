@@ -8,7 +8,7 @@
 # RL2_CONFIGS="rl2-bandits-n10-k5 ..." limits the runs.
 . "$(dirname "$0")/../reproduce-lib.sh"
 here=experiments/rl2
-default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k5-ent05 rl2-bandits-n100-k10 rl2-bandits-n100-k10-ent05 rl2-mdps-n10 rl2-mdps-n10-ent05 rl2-mdps-n25-vl1 rl2-bandits-n500-k5"
+default_runs="rl2-bandits-n10-k5 rl2-bandits-n10-k10 rl2-bandits-n10-k50 rl2-bandits-n100-k5 rl2-bandits-n100-k5-ent05 rl2-bandits-n100-k10 rl2-bandits-n100-k10-ent05 rl2-mdps-n10 rl2-mdps-n10-ent05 rl2-mdps-n25-vl1 rl2-bandits-n500-k5 rl2-bandits-n100-k5-vl1 rl2-bandits-n100-k10-vl1"
 read -r -a runs <<< "${RL2_CONFIGS:-$default_runs}"
 out=$(scratch_dir)
 build_once
