@@ -49,7 +49,9 @@ step ./mnemo sweep configs/sweeps/ald-metafetch-proximal.conf --out "$out/metafe
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-lstm.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation.conf --out "$out/metafetch-ablation"
 step ./mnemo sweep configs/sweeps/ald-metafetch-ablation-actor128.conf --out "$out/metafetch-ablation"
-for dir in metafetch metafetch-ablation; do copy_sweep "$out/$dir" "$here/$dir"; done
+# The LSTM-128 actor with the decoupled learner, 3 seeds (its own directory).
+step ./mnemo sweep configs/sweeps/ald-metafetch-actor128-decoupled.conf --out "$out/metafetch-actor128"
+for dir in metafetch metafetch-ablation metafetch-actor128; do copy_sweep "$out/$dir" "$here/$dir"; done
 # Wall time, one run at a time (each run has the machine to itself), and one run of each setting's time split.
 step ./mnemo sweep configs/sweeps/ald-metafetch-wall-tf.conf --out "$out/metafetch-wall"
 step ./mnemo sweep configs/sweeps/ald-metafetch-wall.conf --out "$out/metafetch-wall"
