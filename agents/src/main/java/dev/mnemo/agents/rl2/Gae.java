@@ -33,9 +33,7 @@ public final class Gae {
    */
   public static void compute(int length, float[] rewards, float[] values, int off, int stride, double gamma,
       double lambda, double bootstrap, float[] adv, float[] ret) {
-    if (length < 0 || stride < 1) {
-      throw new IllegalArgumentException("length must be >= 0 and stride >= 1, got " + length + ", " + stride);
-    }
+    requireShape(length, stride);
     double nextValue = bootstrap;
     double a = 0;
     for (int t = length - 1; t >= 0; t--) {
@@ -56,9 +54,7 @@ public final class Gae {
    */
   public static void lambdaReturns(int length, float[] rewards, float[] values, int off, int stride, double gamma,
       double lambda, double bootstrap, float[] ret) {
-    if (length < 0 || stride < 1) {
-      throw new IllegalArgumentException("length must be >= 0 and stride >= 1, got " + length + ", " + stride);
-    }
+    requireShape(length, stride);
     double nextValue = bootstrap;
     double g = bootstrap;
     for (int t = length - 1; t >= 0; t--) {
@@ -66,6 +62,12 @@ public final class Gae {
       g = rewards[i] + gamma * ((1 - lambda) * nextValue + lambda * g);
       ret[i] = (float) g;
       nextValue = values[i];
+    }
+  }
+
+  private static void requireShape(int length, int stride) {
+    if (length < 0 || stride < 1) {
+      throw new IllegalArgumentException("length must be >= 0 and stride >= 1, got " + length + ", " + stride);
     }
   }
 }

@@ -46,8 +46,14 @@ class PpoLearnerTest {
   }
 
   private static PpoConfig config(int epochs, int minibatches, double lr, double entropy, double popArt) {
+    return config(epochs, minibatches, lr, entropy, popArt, 0.8);
+  }
+
+  /** {@link #config} with the value targets' own lambda (GAE's is 0.8). */
+  private static PpoConfig config(int epochs, int minibatches, double lr, double entropy, double popArt,
+      double valueLambda) {
     return new PpoConfig(epochs, minibatches, 0.9, 0.8, new PpoLoss(0.2, 0.5, entropy, 1.0, 0.0), false, lr, 1e-5,
-        0.0, 0.5, 0.0, popArt, 17);
+        0.0, 0.5, 0.0, popArt, 17, valueLambda);
   }
 
   /**
@@ -58,12 +64,9 @@ class PpoLearnerTest {
   @Test
   void anUpdateLowersTheSurrogateAndTheValueLossOnItsBatch() {
     MdpBatch m = MdpBatch.collected();
-    ActorCriticSpec spec = m.spec();
-    float[] p0 = m.p0();
-    TrialBatch batch = m.batch();
     PpoConfig cfg = config(4, 2, 3e-3, 0.0, 0.0);
-    PpoLearner learner = new PpoLearner(spec, cfg, p0);
-    PpoStats stats = learner.update(batch, 1.0);
+    PpoLearner learner = new PpoLearner(m.spec(), cfg, m.p0());
+    PpoStats stats = learner.update(m.batch(), 1.0);
     float[] p1 = learner.snapshot().params();
     assertEquals(1, learner.updates());
     assertEquals(1, learner.snapshot().version());
@@ -73,8 +76,8 @@ class PpoLearnerTest {
     for (int i = 0; i < adv.length; i++) {
       ret[i] = adv[i] + learner.lastValues()[i];
     }
-    double[] before = losses(spec, p0, batch, adv, ret, cfg.loss());
-    double[] after = losses(spec, p1, batch, adv, ret, cfg.loss());
+    double[] before = losses(m.spec(), m.p0(), m.batch(), adv, ret, cfg.loss());
+    double[] after = losses(m.spec(), p1, m.batch(), adv, ret, cfg.loss());
     assertTrue(after[0] < before[0] - 1e-3, "surrogate " + before[0] + " -> " + after[0]);
     assertTrue(after[1] < before[1] - 1e-3, "value loss " + before[1] + " -> " + after[1]);
     assertTrue(Double.isFinite(stats.policyLoss()) && Double.isFinite(stats.gradNorm()) && stats.gradNorm() > 0);
@@ -88,14 +91,11 @@ class PpoLearnerTest {
   @Test
   void valueLambdaOneFitsTheDiscountedReturnAndLeavesTheAdvantages() {
     MdpBatch m = MdpBatch.collected();
-    ActorCriticSpec spec = m.spec();
-    float[] p0 = m.p0();
     TrialBatch batch = m.batch();
     PpoConfig gaeTargets = config(4, 2, 3e-3, 0.0, 0.0);
-    PpoConfig monteCarlo = new PpoConfig(4, 2, 0.9, 0.8, gaeTargets.loss(), false, 3e-3, 1e-5, 0.0, 0.5, 0.0, 0.0,
-        17, 1.0);
-    PpoLearner a = new PpoLearner(spec, gaeTargets, p0);
-    PpoLearner b = new PpoLearner(spec, monteCarlo, p0);
+    PpoConfig monteCarlo = config(4, 2, 3e-3, 0.0, 0.0, 1.0);
+    PpoLearner a = new PpoLearner(m.spec(), gaeTargets, m.p0());
+    PpoLearner b = new PpoLearner(m.spec(), monteCarlo, m.p0());
     a.update(batch, 1.0);
     b.update(batch, 1.0);
     assertArrayEquals(a.lastAdvantages(), b.lastAdvantages(), "advantages depend on GAE's lambda only");
@@ -109,13 +109,12 @@ class PpoLearnerTest {
       }
     }
     float[] adv = b.lastAdvantages();
-    double before = losses(spec, p0, batch, adv, g, monteCarlo.loss())[1];
-    double after = losses(spec, b.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
-    double afterGae = losses(spec, a.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
+    double before = losses(m.spec(), m.p0(), batch, adv, g, monteCarlo.loss())[1];
+    double after = losses(m.spec(), b.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
+    double afterGae = losses(m.spec(), a.snapshot().params(), batch, adv, g, monteCarlo.loss())[1];
     assertTrue(after < before - 1e-3, "value loss against the discounted return " + before + " -> " + after);
     assertTrue(after < afterGae, "fit to the discounted return: " + after + ", to the lambda-returns: " + afterGae);
-    assertThrows(IllegalArgumentException.class, () -> new PpoConfig(4, 2, 0.9, 0.8, gaeTargets.loss(), false,
-        3e-3, 1e-5, 0.0, 0.5, 0.0, 0.0, 17, 1.5));
+    assertThrows(IllegalArgumentException.class, () -> config(4, 2, 3e-3, 0.0, 0.0, 1.5));
   }
 
   /** {mean surrogate, mean Huber value loss} over the valid steps under parameters p. */
