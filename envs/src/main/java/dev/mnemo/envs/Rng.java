@@ -93,4 +93,17 @@ public final class Rng {
       a[j] = t;
     }
   }
+
+  /**
+   * {@link #shuffle(int[])} of {@code a[from .. from+len)}: the same draws as shuffling an int array of that length,
+   * so the same permutation of positions.
+   */
+  public void shuffle(byte[] a, int from, int len) {
+    for (int i = len - 1; i > 0; i--) {
+      int j = from + nextInt(i + 1);
+      byte t = a[from + i];
+      a[from + i] = a[j];
+      a[j] = t;
+    }
+  }
 }

@@ -163,12 +163,13 @@ public final class VectorEnv implements AutoCloseable {
     checkLength("truncated", truncated.length, n);
     // Validate every action before stepping any copy: a bad action must not leave the copies out of
     // step with each other.
-    int numActions = spec.numActions();
+    int lastAction = spec.numActions() - 1;
+    int outOfRange = 0;
     for (int i = 0; i < n; i++) {
-      if (actions[i] < 0 || actions[i] >= numActions) {
-        throw new IllegalArgumentException(spec.id() + ": VectorEnv action " + actions[i] + " of copy "
-            + i + " out of range [0, " + numActions + ")");
-      }
+      outOfRange |= actions[i] | (lastAction - actions[i]);
+    }
+    if (outOfRange < 0) {
+      throw badAction(actions);
     }
     if (logRows * n == actionLog.length) {
       makeLogRoom();
@@ -181,8 +182,6 @@ public final class VectorEnv implements AutoCloseable {
     boolean anyDone = false;
     for (int i = 0; i < n; i++) {
       anyDone |= envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
-    }
-    for (int i = 0; i < n; i++) {
       runningReturn[i] += rewards[i];
     }
     if (anyDone) {
@@ -371,6 +370,16 @@ public final class VectorEnv implements AutoCloseable {
     return new IllegalStateException(spec.id() + ": re-playing episode " + episode + " of copy " + i
         + " from its seed did not reproduce it (" + why + "): this env is not deterministic given its seed, so "
         + "the run cannot continue exactly from a checkpoint");
+  }
+
+  private IllegalArgumentException badAction(int[] actions) {
+    int numActions = spec.numActions();
+    int i = 0;
+    while (actions[i] >= 0 && actions[i] < numActions) {
+      i++;
+    }
+    return new IllegalArgumentException(spec.id() + ": VectorEnv action " + actions[i] + " of copy " + i
+        + " out of range [0, " + numActions + ")");
   }
 
   private void checkLength(String name, int actual, int expected) {

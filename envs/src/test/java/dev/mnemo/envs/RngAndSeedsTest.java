@@ -51,6 +51,29 @@ class RngAndSeedsTest {
   }
 
   @Test
+  void byteRangeShuffleDrawsAsAnIntShuffleOfThatLength() {
+    int len = 104;
+    int[] ints = new int[len];
+    byte[] bytes = new byte[len + 20];
+    for (int i = 0; i < len; i++) {
+      ints[i] = i;
+      bytes[10 + i] = (byte) i;
+    }
+    Rng intRng = new Rng(21);
+    intRng.shuffle(ints);
+    Rng rng = new Rng(21);
+    rng.shuffle(bytes, 10, len);
+    for (int i = 0; i < len; i++) {
+      assertEquals(ints[i], bytes[10 + i] & 0xFF, "position " + i);
+    }
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, bytes[i], "before the range, untouched");
+      assertEquals(0, bytes[10 + len + i], "after the range, untouched");
+    }
+    assertEquals(intRng.nextLong(), rng.nextLong(), "the same draws as the int shuffle, no more");
+  }
+
+  @Test
   void shufflePermutesEveryElement() {
     Rng rng = new Rng(9);
     int[] a = new int[52];

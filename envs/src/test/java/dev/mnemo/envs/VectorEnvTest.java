@@ -185,6 +185,35 @@ class VectorEnvTest {
   }
 
   @Test
+  void rejectsNegativeAndHugeActionsWithoutSteppingOrLoggingThem() throws java.io.IOException {
+    VectorEnv v = new VectorEnv("cartpole", 3, 5);
+    float[] obs = new float[3 * v.spec().obsSize()];
+    float[] rewards = new float[3];
+    boolean[] term = new boolean[3];
+    boolean[] trunc = new boolean[3];
+    v.reset(obs);
+    v.step(new int[] {1, 0, 1}, obs, rewards, term, trunc);
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> v.step(new int[] {0, -1, 1}, obs, rewards, term, trunc));
+    assertTrue(negative.getMessage().contains("action -1 of copy 1 out of range [0, 2)"), negative.getMessage());
+    IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+        () -> v.step(new int[] {0, 1, Integer.MAX_VALUE}, obs, rewards, term, trunc));
+    assertTrue(huge.getMessage().contains("action 2147483647 of copy 2"), huge.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> v.step(new int[] {Integer.MIN_VALUE, 0, 0}, obs, rewards, term, trunc));
+    assertEquals(1, v.currentEpisodeLength(2), "a rejected step steps no copy");
+    v.step(new int[] {0, 1, 0}, obs, rewards, term, trunc);
+    // The checkpoint re-plays the logged actions: the rejected rows must not be among them.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    v.writeState(new java.io.DataOutputStream(bytes));
+    VectorEnv restored = new VectorEnv("cartpole", 3, 5);
+    float[] restoredObs = new float[obs.length];
+    restored.readState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+        restoredObs);
+    assertArrayEquals(obs, restoredObs, "the restore re-plays exactly the two accepted steps");
+  }
+
+  @Test
   void steppingAllocatesNothing() {
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -27,7 +27,7 @@ public final class Autoencode extends BaseEnv {
   public Autoencode(String id, int numDecks) {
     super(EnvSpec.flat(id, 1 + Deck.SUITS, Deck.SUITS,
         2 * Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
-    this.deck = new Deck(numDecks);
+    this.deck = new Deck(numDecks, Deck.Face.SUIT);
     this.scale = 1f / deck.size();
   }
 
@@ -36,7 +36,7 @@ public final class Autoencode extends BaseEnv {
     deck.shuffle(rng);
     watching = true;
     toRecite = deck.size();
-    show(obs, 0, Deck.suit(deck.deal()));
+    show(obs, 0, deck.deal());
   }
 
   @Override
@@ -47,14 +47,14 @@ public final class Autoencode extends BaseEnv {
   @Override
   protected void onStepInto(int action, Step out, float[] obs, int off) {
     if (watching) {
-      int card = deck.deal();
+      int suit = deck.deal();
       if (deck.remaining() == 0) {
         watching = false;
       }
-      show(obs, off, Deck.suit(card));
+      show(obs, off, suit);
     } else {
       out.terminated = toRecite == 1;
-      int correct = Deck.suit(deck.dealtCard(--toRecite));
+      int correct = deck.dealtFace(--toRecite);
       out.reward = matchReward(action, correct, scale);
       show(obs, off, -1);
     }

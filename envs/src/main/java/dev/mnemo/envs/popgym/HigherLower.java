@@ -26,7 +26,7 @@ public final class HigherLower extends BaseEnv {
 
   public HigherLower(String id, int numDecks) {
     super(EnvSpec.flat(id, Deck.RANKS, 2, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
-    this.deck = new Deck(numDecks);
+    this.deck = new Deck(numDecks, Deck.Face.RANK);
     this.scale = 1f / deck.size();
   }
 
@@ -38,7 +38,7 @@ public final class HigherLower extends BaseEnv {
   @Override
   protected void onReset(float[] obs) {
     deck.shuffle(rng);
-    current = Deck.rank(deck.deal());
+    current = deck.deal();
     oneHot(obs, 0, Deck.RANKS, current);
   }
 
@@ -50,7 +50,7 @@ public final class HigherLower extends BaseEnv {
   @Override
   protected void onStepInto(int action, Step out, float[] obs, int off) {
     out.terminated = deck.remaining() <= 1;
-    int next = Deck.rank(deck.deal());
+    int next = deck.deal();
     if (next != current) {
       // higher (1 or 0) against the guess (HIGHER = 0, LOWER = 1): a right guess differs from it
       int higher = (current - next) >>> 31;

@@ -21,14 +21,14 @@ public final class RepeatFirst extends BaseEnv {
 
   public RepeatFirst(String id, int numDecks) {
     super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
-    this.deck = new Deck(numDecks);
+    this.deck = new Deck(numDecks, Deck.Face.SUIT);
     this.scale = 1f / (deck.size() - 1);
   }
 
   @Override
   protected void onReset(float[] obs) {
     deck.shuffle(rng);
-    first = Deck.suit(deck.deal());
+    first = deck.deal();
     oneHot(obs, 0, Deck.SUITS, first);
   }
 
@@ -41,6 +41,6 @@ public final class RepeatFirst extends BaseEnv {
   protected void onStepInto(int action, Step out, float[] obs, int off) {
     out.reward = matchReward(action, first, scale);
     out.terminated = deck.remaining() == 1;
-    oneHot(obs, off, Deck.SUITS, Deck.suit(deck.deal()));
+    oneHot(obs, off, Deck.SUITS, deck.deal());
   }
 }

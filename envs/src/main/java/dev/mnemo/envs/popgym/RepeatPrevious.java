@@ -22,7 +22,7 @@ public final class RepeatPrevious extends BaseEnv {
 
   public RepeatPrevious(String id, int numDecks, int k) {
     super(EnvSpec.flat(id, Deck.SUITS, Deck.SUITS, Deck.DECK_SIZE * requirePositive("num_decks", numDecks) - 1));
-    this.deck = new Deck(numDecks);
+    this.deck = new Deck(numDecks, Deck.Face.SUIT);
     if (k < 1 || k >= deck.size()) {
       throw new IllegalArgumentException("RepeatPrevious k must be in [1, " + deck.size() + "), got " + k);
     }
@@ -37,7 +37,7 @@ public final class RepeatPrevious extends BaseEnv {
   @Override
   protected void onReset(float[] obs) {
     deck.shuffle(rng);
-    oneHot(obs, 0, Deck.SUITS, Deck.suit(deck.deal()));
+    oneHot(obs, 0, Deck.SUITS, deck.deal());
   }
 
   @Override
@@ -50,8 +50,8 @@ public final class RepeatPrevious extends BaseEnv {
     out.terminated = deck.remaining() == 1;
     int hand = deck.dealtCount();
     if (hand >= k) {
-      out.reward = matchReward(action, Deck.suit(deck.dealtCard(hand - k)), scale);
+      out.reward = matchReward(action, deck.dealtFace(hand - k), scale);
     }
-    oneHot(obs, off, Deck.SUITS, Deck.suit(deck.deal()));
+    oneHot(obs, off, Deck.SUITS, deck.deal());
   }
 }
