@@ -7,18 +7,32 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins each speed-tuned env's trajectories to fingerprints taken before the tuning (main at ab4be57; I-Maze and Meta-Fetch): a faster
+ * Pins each speed-tuned env's trajectories to fingerprints taken before its tuning (main at ab4be57 for I-Maze and
+ * Meta-Fetch, 7e473d3 for the POPGym card tasks and the RL² bandit): a faster
  * step must give the same observations, rewards and flags, bit for bit, for the same seeds and actions, both one
  * env stepped by hand and its copies in a {@link VectorEnv}.
  */
 class TrajectoryFingerprintTest {
-  private static final Map<String, Long> PINNED = new TreeMap<>(Map.of(
-      "imaze", -4108596086809759952L,
-      "imaze?length=3&arm=2", 4924894258976980244L,
-      "imaze?length=1&arm=1&maxSteps=5", 2651977567547796922L,
-      "metafetch", 2811193926104911355L,
-      "metafetch?size=2&objects=3&maxSteps=40", 3457366148203703695L,
-      "metafetch?size=5&objects=1", -3056585642664455896L));
+  private static final Map<String, Long> PINNED = new TreeMap<>(Map.ofEntries(
+      Map.entry("imaze", -4108596086809759952L),
+      Map.entry("imaze?length=3&arm=2", 4924894258976980244L),
+      Map.entry("imaze?length=1&arm=1&maxSteps=5", 2651977567547796922L),
+      Map.entry("metafetch", 2811193926104911355L),
+      Map.entry("metafetch?size=2&objects=3&maxSteps=40", 3457366148203703695L),
+      Map.entry("metafetch?size=5&objects=1", -3056585642664455896L),
+      // Taken at 7e473d3, before the card decks held faces as bytes and the bandit's reward became a sign bit.
+      Map.entry("popgym/RepeatFirst-Easy", 8739086133446856143L),
+      Map.entry("popgym/RepeatFirst-Hard", 2564980755663164227L),
+      Map.entry("popgym/RepeatPrevious-Medium", 4793279972662334193L),
+      Map.entry("popgym/Autoencode-Easy", 1323349504598072501L),
+      Map.entry("popgym/Autoencode-Hard", -7104465064969057505L),
+      Map.entry("popgym/CountRecall-Easy", -1238074572727303656L),
+      Map.entry("popgym/CountRecall-Medium", -2625795729619994016L),
+      Map.entry("popgym/CountRecall-Hard", -6079800675709004393L),
+      Map.entry("popgym/HigherLower-Easy", 4527622564319978752L),
+      Map.entry("popgym/HigherLower-Hard", -7368005350036381633L),
+      Map.entry("bandit", 6560347401968199634L),
+      Map.entry("bandit?arms=50&pulls=3", -2115474129680418015L)));
 
   /** FNV-style hash over every step's obs bits, reward bits and flags; 20 episodes' worth of random actions. */
   static long singleFingerprint(String id) {
