@@ -41,6 +41,28 @@ for p in "${probes[@]}"; do
     --set normalize_advantages=true --set total_env_steps=3000000 --out "$out/rl2-mdps-n10-advnorm-3M"
 done
 wait_all
+# n = 100, k = 10 with the value's own lambda continued with 2 learner threads: to 20M env steps, then a copy of that
+# run resumed to 50M (constant schedule: the resumed run continues the 20M run's updates), after the runs above
+# (each takes both cores). And MDP n = 10 with the reproduction's batch and step size, 2 learner threads, stopped at
+# the env steps its committed summary.json records (it was stopped by hand; --set total_env_steps repeats that).
+cont=()
+if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp); fi
+for c in "${cont[@]}"; do
+  case "$c" in
+    k10)
+      step_to "$out/rl2-bandits-n100-k10-vl1-20M.log" ./mnemo run configs/rl2-bandits-n100-k10-vl1.conf \
+        --set total_env_steps=20000000 --set learner_threads=2 --out "$out/rl2-bandits-n100-k10-vl1-20M-seed1"
+      dry_run || cp -a "$out/rl2-bandits-n100-k10-vl1-20M-seed1" "$out/rl2-bandits-n100-k10-vl1-50M-seed1"
+      step_to "$out/rl2-bandits-n100-k10-vl1-50M.log" ./mnemo run --resume "$out/rl2-bandits-n100-k10-vl1-50M-seed1" \
+        --set total_env_steps=50000000
+      runs+=(rl2-bandits-n100-k10-vl1-20M rl2-bandits-n100-k10-vl1-50M) ;;
+    mdp)
+      step_to "$out/rl2-mdps-n10-vl1-240k.log" ./mnemo run configs/rl2-mdps-n10-vl1-240k.conf --set learner_threads=2 \
+        --set total_env_steps="${MDP_240K_STEPS:-$(python3 -c "import json; print(json.load(open('$here/rl2-mdps-n10-vl1-240k-seed1/summary.json'))['env_steps'])")}" \
+        --out "$out/rl2-mdps-n10-vl1-240k-seed1"
+      runs+=(rl2-mdps-n10-vl1-240k) ;;
+  esac
+done
 for p in "${probes[@]}"; do
   runs+=(rl2-mdps-n10-vl1)
   copy_run "$out/rl2-mdps-n10-advnorm-3M" "$here/attempts/rl2-mdps-n10-advnorm-3M" config.conf metrics.csv summary.json \

@@ -38,9 +38,12 @@ public final class Rl2Table {
 
   private Rl2Table() {}
 
-  /** One RL² run: its setting and figures. */
+  /**
+   * One RL² run: its setting and figures. {@code resumed}: the run continued from a checkpoint, so its summary's wall
+   * time counts only the time since the resume (the table says so instead of passing it off as the run's).
+   */
   record Rl2Run(String family, int n, int k, Path dir, double finalMean, double finalCi, double peakMean,
-      double peakCi, long envSteps, double wallSeconds) {
+      double peakCi, long envSteps, double wallSeconds, boolean resumed) {
   }
 
   /** A baseline figure: ours and the paper's. */
@@ -115,10 +118,10 @@ public final class Rl2Table {
 
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {
     boolean ok = Double.isNaN(paper) || paper <= r.finalMean() + r.finalCi();
-    md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s | %s |%n",
+    md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s%s | %s |%n",
         r.finalMean(), r.finalCi(), r.peakMean(), r.peakCi(),
         Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper), Double.isNaN(paper) ? "" : ok ? "✓" : "✗",
-        steps(r.envSteps()), r.wallSeconds(), r.dir().getFileName()));
+        steps(r.envSteps()), r.wallSeconds(), r.resumed() ? " since its resume" : "", r.dir().getFileName()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_final", r.finalMean(), r.finalCi(), paper, r.dir().toString()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_peak", r.peakMean(), r.peakCi(), paper, r.dir().toString()));
   }
@@ -171,7 +174,8 @@ public final class Rl2Table {
         }
         Rl2Run r = new Rl2Run(family, n, k, d, sum.path("final_eval_return").asDouble(),
             sum.path("final_eval_ci95").asDouble(), sum.path("peak_eval_return").asDouble(),
-            sum.path("peak_eval_ci95").asDouble(), sum.path("env_steps").asLong(), sum.path("wall_seconds").asDouble());
+            sum.path("peak_eval_ci95").asDouble(), sum.path("env_steps").asLong(), sum.path("wall_seconds").asDouble(),
+            sum.path("resumed").asBoolean(false));
         sorted.put(String.format(Locale.ROOT, "%s/%06d/%06d/%s", family, n, k, d.getFileName()), r);
       }
     }

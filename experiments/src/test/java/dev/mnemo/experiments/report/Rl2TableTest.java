@@ -1,0 +1,40 @@
+package dev.mnemo.experiments.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Rl2TableTest {
+  private static void run(Path dir, double mean, double wall, String resumed) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("config.conf"), "env = \"bandit?arms=5&pulls=10\"\n");
+    Files.writeString(dir.resolve("summary.json"), "{\"status\":\"completed\",\"kind\":\"rl2\"," + resumed
+        + "\"final_eval_return\":" + mean + ",\"final_eval_ci95\":0.1,\"peak_eval_return\":" + mean
+        + ",\"peak_eval_ci95\":0.1,\"env_steps\":3000000,\"wall_seconds\":" + wall + "}");
+  }
+
+  @Test
+  void aResumedRunsWallTimeIsMarkedAsTheTimeSinceItsResume(@TempDir Path tmp) throws IOException {
+    Path runs = tmp.resolve("runs");
+    run(runs.resolve("fresh-seed1"), 6.5, 120, "");
+    run(runs.resolve("continued-seed1"), 6.6, 300, "\"resumed\":true,");
+    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n10,5,random,4.878,0.125,5.0\n");
+    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
+    List<Rl2Table.Rl2Run> found = Rl2Table.runs(runs);
+    assertEquals(2, found.size());
+    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
+    String md = Files.readString(tmp.resolve("table.md"));
+    String continued = md.lines().filter(l -> l.contains("continued-seed1 |")).findFirst().orElseThrow();
+    String fresh = md.lines().filter(l -> l.contains("fresh-seed1 |")).findFirst().orElseThrow();
+    assertTrue(continued.contains("| 300 s since its resume |"), continued);
+    assertTrue(fresh.contains("| 120 s |"), fresh);
+    assertFalse(fresh.contains("resume"), fresh);
+  }
+}
