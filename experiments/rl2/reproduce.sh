@@ -46,7 +46,7 @@ wait_all
 # (each takes both cores). And MDP n = 10 with the reproduction's batch and step size, 2 learner threads, stopped at
 # the env steps its committed summary.json records (it was stopped by hand; --set total_env_steps repeats that).
 cont=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp gae09); fi
 for c in "${cont[@]}"; do
   case "$c" in
     k10)
@@ -61,6 +61,15 @@ for c in "${cont[@]}"; do
         --set total_env_steps="${MDP_240K_STEPS:-$(python3 -c "import json; print(json.load(open('$here/rl2-mdps-n10-vl1-240k-seed1/summary.json'))['env_steps'])")}" \
         --out "$out/rl2-mdps-n10-vl1-240k-seed1"
       runs+=(rl2-mdps-n10-vl1-240k) ;;
+    gae09)
+      # MDP n = 10, value lambda 1, with GAE's lambda 0.9 for the advantages: a 5M probe, then a copy resumed to 20M.
+      step_to "$out/rl2-mdps-n10-vl1-gae09-5M.log" ./mnemo run configs/rl2-mdps-n10-vl1.conf --set gae_lambda=0.9 \
+        --set total_env_steps=5000000 --set learner_threads=2 --set eval_interval=5 \
+        --out "$out/rl2-mdps-n10-vl1-gae09-5M"
+      dry_run || cp -a "$out/rl2-mdps-n10-vl1-gae09-5M" "$out/rl2-mdps-n10-vl1-gae09-20M-seed1"
+      step_to "$out/rl2-mdps-n10-vl1-gae09-20M.log" ./mnemo run --resume "$out/rl2-mdps-n10-vl1-gae09-20M-seed1" \
+        --set total_env_steps=20000000
+      runs+=(rl2-mdps-n10-vl1-gae09-20M) ;;
   esac
 done
 for p in "${probes[@]}"; do
