@@ -71,10 +71,8 @@ public final class CountRecall extends BaseEnv {
   @Override
   protected void onReset(float[] obs) {
     // The value shoe's draws, then the query shoe's: the order two separately shuffled decks drew them in.
-    kind.face.fillFresh(shoes, 0, shoeSize);
-    rng.shuffle(shoes, 0, shoeSize);
-    kind.face.fillFresh(shoes, shoeSize, shoeSize);
-    rng.shuffle(shoes, shoeSize, shoeSize);
+    kind.face.shuffleFresh(shoes, 0, shoeSize, rng);
+    kind.face.shuffleFresh(shoes, shoeSize, shoeSize, rng);
     dealt = 0;
     Arrays.fill(counts, 0);
     dealAndShow(obs, 0);

@@ -44,11 +44,15 @@ final class Deck {
       return (card / stride) % distinct;
     }
 
-    /** Writes the faces of a fresh shoe of {@code len / 52} decks into {@code a[from .. from+len)}, in card order. */
-    void fillFresh(byte[] a, int from, int len) {
+    /**
+     * Writes the faces of a fresh shoe of {@code len / 52} decks into {@code a[from .. from+len)} and shuffles them
+     * with {@code rng} (the draws {@link Rng#shuffle(int[])} makes for a shoe of card numbers).
+     */
+    void shuffleFresh(byte[] a, int from, int len, Rng rng) {
       for (int d = 0; d < len; d += DECK_SIZE) {
         System.arraycopy(ofFreshCard, 0, a, from + d, DECK_SIZE);
       }
+      rng.shuffle(a, from, len);
     }
   }
 
@@ -66,14 +70,9 @@ final class Deck {
     return cards.length;
   }
 
-  Face face() {
-    return face;
-  }
-
   /** Puts every card back and shuffles. */
   void shuffle(Rng rng) {
-    face.fillFresh(cards, 0, cards.length);
-    rng.shuffle(cards, 0, cards.length);
+    face.shuffleFresh(cards, 0, cards.length, rng);
     dealt = 0;
   }
 
