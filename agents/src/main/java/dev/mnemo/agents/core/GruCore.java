@@ -70,6 +70,14 @@ public record GruCore(int inputSize, int hiddenSize) implements RecurrentCore {
     java.util.Arrays.fill(p, b, b + 2 * g3, 0f);
   }
 
+  /** Sets {@code bx}'s z block (z's input and hidden biases only ever appear summed; {@code bh}'s stays 0). */
+  @Override
+  public void setKeepGateBias(float[] p, int offset, float bias) {
+    int g3 = 3 * hiddenSize;
+    int bx = offset + (inputSize + hiddenSize) * g3;
+    java.util.Arrays.fill(p, bx + hiddenSize, bx + 2 * hiddenSize, bias);
+  }
+
   @Override
   public long macsPerStep() {
     return (long) (inputSize + hiddenSize) * 3 * hiddenSize;

@@ -78,6 +78,14 @@ public record LayerNormGruCore(int inputSize, int hiddenSize) implements Recurre
     java.util.Arrays.fill(p, gx + 3 * g3, gx + 4 * g3, 0f);
   }
 
+  /** Sets the input norm's beta {@code bx} on the z block (the betas are the core's biases; {@code bh}'s stays 0). */
+  @Override
+  public void setKeepGateBias(float[] p, int offset, float bias) {
+    int g3 = 3 * hiddenSize;
+    int bx = offset + (inputSize + hiddenSize) * g3 + g3;
+    java.util.Arrays.fill(p, bx + hiddenSize, bx + 2 * hiddenSize, bias);
+  }
+
   @Override
   public long macsPerStep() {
     return (long) (inputSize + hiddenSize) * 3 * hiddenSize;

@@ -60,6 +60,18 @@ public interface RecurrentCore {
    */
   void initialize(float[] params, int offset, SplittableRandom rng);
 
+  /**
+   * Sets the bias of the gate that keeps the previous state (a GRU's update gate z in {@code h = (1 - z) n + z h}) to
+   * {@code bias} in {@code params} at the core's {@code offset}, after {@link #initialize}: at initialisation the
+   * core then keeps {@code sigmoid(bias)} of its state per step instead of a half, so a gradient reaches back
+   * {@code 1 / (1 - sigmoid(bias))} steps rather than two (the RL² reproduction's GRU starts with its keep gate at
+   * {@code sigmoid(1) = 0.73}). Cores without such a gate refuse.
+   */
+  default void setKeepGateBias(float[] params, int offset, float bias) {
+    throw new IllegalArgumentException("core '" + name() + "' has no gate that keeps its state to bias (core_keep_bias"
+        + " applies to gru and ln_gru), got bias " + bias);
+  }
+
   /** Multiply-adds of one step for one batch row (the matrix products), for benchmarks' FLOP counts. */
   long macsPerStep();
 

@@ -184,6 +184,24 @@ public record ActorCriticSpec(int inputSize, int numActions, List<Integer> encod
     return p;
   }
 
+  /**
+   * {@link #initialParams(long)} with each tower's core keep gate biased to {@code keepBias} ({@link
+   * RecurrentCore#setKeepGateBias}); 0 leaves the core's own initialisation (the same parameters as {@code
+   * initialParams(seed)}: the random stream is not touched).
+   */
+  public float[] initialParams(long seed, double keepBias) {
+    float[] p = initialParams(seed);
+    if (keepBias != 0) {
+      Offsets o = offsets();
+      RecurrentCore core = core();
+      core.setKeepGateBias(p, o.policyCore(), (float) keepBias);
+      if (separateValueNetwork) {
+        core.setKeepGateBias(p, o.valueCore(), (float) keepBias);
+      }
+    }
+    return p;
+  }
+
   private void initEncoder(float[] p, int off, SplittableRandom rng) {
     int in = inputSize;
     for (int w : encoderSizes) {

@@ -72,6 +72,8 @@ public final class Rl2RunKind implements RunKind {
         .key(KeyRule.ofIntList("encoder_sizes").doc("Dense+ReLU widths before the core, each >= 1"))
         .key(KeyRule.ofIntList("head_sizes").doc("hidden Dense+ReLU widths of each head, each >= 1"))
         .key(KeyRule.ofBoolean("separate_value_network").doc("the value has its own encoder and core"))
+        .key(KeyRule.ofDouble("core_keep_bias").range(Range.closed(-10, 10)).doc("initial bias of the core's keep "
+            + "gate (gru, ln_gru: the update gate z); 0: the core's own initialisation"))
         .key(KeyRule.ofInt("trials_per_update").between(1, 10_000_000).doc("trials collected per PPO update"))
         .key(KeyRule.ofInt("epochs").between(1, 1000).doc("passes over each batch"))
         .key(KeyRule.ofInt("minibatches").between(1, 1_000_000).doc("minibatches of whole trials per epoch"))
@@ -106,9 +108,16 @@ public final class Rl2RunKind implements RunKind {
         .key(KeyRule.ofBoolean("eval_greedy").doc("evaluate the most probable action instead of sampling"))
         .check("the environment id names a registered trial env", Rl2RunKind::checkEnv, "env")
         .check("the layer widths are positive", c -> toConfig(c, 0).spec(1, 2), "encoder_sizes", "head_sizes")
+        .check("core_keep_bias is 0 or the core has a keep gate", Rl2RunKind::checkKeepBias, "core", "core_keep_bias")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole trials)",
             c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches");
     return b.build();
+  }
+
+  private static void checkKeepBias(Config c) {
+    if (c.getDouble("core_keep_bias") != 0) {
+      toConfig(c, 0).initialParams(toConfig(c, 0).spec(1, 2)); // a core without a keep gate refuses, naming itself
+    }
   }
 
   private static void checkEnv(Config c) {
@@ -137,7 +146,7 @@ public final class Rl2RunKind implements RunKind {
         c.getIntList("encoder_sizes"), c.getIntList("head_sizes"), c.getBoolean("separate_value_network"),
         c.getInt("trials_per_update"), ppo, c.getString("lr_schedule"), c.getLong("total_env_steps"),
         c.getInt("eval_interval"), c.getInt("eval_trials"), c.getInt("final_eval_trials"),
-        c.getBoolean("eval_greedy"), c.getInt("learner_threads"));
+        c.getBoolean("eval_greedy"), c.getInt("learner_threads"), c.getDouble("core_keep_bias"));
   }
 
   @Override

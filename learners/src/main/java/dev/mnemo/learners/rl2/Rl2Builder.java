@@ -76,7 +76,7 @@ public final class Rl2Builder implements OnPolicyBuilder<TrialBatch, PpoStats> {
 
   @Override
   public OnPolicyLearner<TrialBatch, PpoStats> newLearner() {
-    return new Rl2OnPolicyLearner(cfg, new PpoLearner(spec, cfg.ppo(), spec.initialParams(Seeds.combine(cfg.seed(), 1)),
+    return new Rl2OnPolicyLearner(cfg, new PpoLearner(spec, cfg.ppo(), cfg.initialParams(spec),
         cfg.learnerThreads()), envSpec);
   }
 

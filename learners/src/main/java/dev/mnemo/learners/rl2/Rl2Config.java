@@ -1,6 +1,7 @@
 package dev.mnemo.learners.rl2;
 
 import dev.mnemo.agents.rl2.ActorCriticSpec;
+import dev.mnemo.envs.Seeds;
 import java.util.List;
 
 /**
@@ -24,10 +25,13 @@ import java.util.List;
  *     periodic ones
  * @param evalGreedy evaluate the most probable action instead of sampling
  * @param learnerThreads threads of the PPO update (each minibatch's trials split between them)
+ * @param coreKeepBias initial bias of each core's keep gate ({@link
+ *     dev.mnemo.agents.core.RecurrentCore#setKeepGateBias}); 0: the core's own initialisation
  */
 public record Rl2Config(String env, long seed, String core, int coreSize, List<Integer> encoderSizes,
     List<Integer> headSizes, boolean separateValueNetwork, int trialsPerUpdate, PpoConfig ppo, String lrSchedule,
-    long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy, int learnerThreads) {
+    long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy, int learnerThreads,
+    double coreKeepBias) {
 
   public static final String SCHEDULE_CONSTANT = "constant";
   public static final String SCHEDULE_LINEAR = "linear";
@@ -50,6 +54,20 @@ public record Rl2Config(String env, long seed, String core, int coreSize, List<I
           + "final_eval_trials >= 2; got " + totalEnvSteps + ", " + evalInterval + ", " + evalTrials + ", "
           + finalEvalTrials);
     }
+  }
+
+  /** A run whose cores keep their own initialisation ({@code coreKeepBias} 0). */
+  public Rl2Config(String env, long seed, String core, int coreSize, List<Integer> encoderSizes,
+      List<Integer> headSizes, boolean separateValueNetwork, int trialsPerUpdate, PpoConfig ppo, String lrSchedule,
+      long totalEnvSteps, int evalInterval, int evalTrials, int finalEvalTrials, boolean evalGreedy,
+      int learnerThreads) {
+    this(env, seed, core, coreSize, encoderSizes, headSizes, separateValueNetwork, trialsPerUpdate, ppo, lrSchedule,
+        totalEnvSteps, evalInterval, evalTrials, finalEvalTrials, evalGreedy, learnerThreads, 0);
+  }
+
+  /** The learner's seeded initial parameters for {@code spec} (built by {@link #spec}). */
+  public float[] initialParams(ActorCriticSpec spec) {
+    return spec.initialParams(Seeds.combine(seed, 1), coreKeepBias);
   }
 
   /** The network for an env with this observation width and action count. */

@@ -56,7 +56,7 @@ public final class Rl2Trainer implements AutoCloseable {
     this.envFactory = i -> EnvRegistry.make(cfg.env());
     this.envSpec = EnvRegistry.spec(cfg.env());
     this.spec = cfg.spec(envSpec.obsSize(), envSpec.numActions());
-    this.learner = new PpoLearner(spec, cfg.ppo(), spec.initialParams(Seeds.combine(cfg.seed(), 1)),
+    this.learner = new PpoLearner(spec, cfg.ppo(), cfg.initialParams(spec),
         cfg.learnerThreads());
     this.collector = new TrialCollector(envFactory, envSpec, cfg.trialsPerUpdate());
     this.batch = collector.newBatch();
