@@ -91,18 +91,23 @@ class EveryKeyRefusesBadValuesTest {
           + "ff_size = 8\ncore_size = 8\ntotal_env_steps = 64\neval_trials = 4\nfinal_eval_trials = 4\n");
 
   /** {@code kind:key:bad value} a key accepts, and why. */
-  private static final Map<String, String> ALLOWED = Map.of(
-      "*:description:NAN", "free text: 'NaN' describes a run as well as any other words",
-      "*:description:NEGATIVE", "free text: '-1' is a description",
-      "*:description:OUT_OF_RANGE", "free text: any string is a description",
-      "r2d2:actors.checkpoint_dir:NAN", "a path (mnemo node's learner): 'NaN' is a valid relative directory",
-      "r2d2:actors.checkpoint_dir:NEGATIVE", "a path: '-1' is a valid relative directory",
-      "r2d2:actors.checkpoint_dir:OUT_OF_RANGE", "a path: any name is a valid relative directory",
-      "mdp-baselines:prior_mu0:NEGATIVE", "a prior mean of the mean rewards may be negative (rewards are Gaussian)",
-      "ald:gate_bias:NEGATIVE", "GTrXL's b_g may be negative: a gate that starts open (the paper's ablations)",
-      "ald:stop_at_return:NEGATIVE", "returns may be negative (I-Maze's -1 at the wrong end), so may a target",
-      "r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so may a "
-          + "threshold on them; only NaN is meaningless, and 1e300 means none");
+  private static final Map<String, String> ALLOWED = Map.ofEntries(
+      Map.entry("*:description:NAN", "free text: 'NaN' describes a run as well as any other words"),
+      Map.entry("*:description:NEGATIVE", "free text: '-1' is a description"),
+      Map.entry("*:description:OUT_OF_RANGE", "free text: any string is a description"),
+      Map.entry("r2d2:actors.checkpoint_dir:NAN",
+          "a path (mnemo node's learner): 'NaN' is a valid relative directory"),
+      Map.entry("r2d2:actors.checkpoint_dir:NEGATIVE", "a path: '-1' is a valid relative directory"),
+      Map.entry("r2d2:actors.checkpoint_dir:OUT_OF_RANGE", "a path: any name is a valid relative directory"),
+      Map.entry("mdp-baselines:prior_mu0:NEGATIVE",
+          "a prior mean of the mean rewards may be negative (rewards are Gaussian)"),
+      Map.entry("ald:gate_bias:NEGATIVE",
+          "GTrXL's b_g may be negative: a gate that starts open (the paper's ablations)"),
+      Map.entry("rl2:core_keep_bias:NEGATIVE", "a keep gate may start below a half (a core that forgets faster)"),
+      Map.entry("ald:stop_at_return:NEGATIVE",
+          "returns may be negative (I-Maze's -1 at the wrong end), so may a target"),
+      Map.entry("r2d2:solved_threshold:NEGATIVE", "returns may be negative (Pendulum, T-Maze's -0.1 penalties), so "
+          + "may a threshold on them; only NaN is meaningless, and 1e300 means none"));
 
   @TempDir
   Path tmp;
