@@ -14,7 +14,8 @@ import dev.mnemo.agents.kernel.GruGates;
  * two implementations of the same arithmetic (as {@link LstmGateMath}): {@link Vector} on the Vector API
  * ({@link GruGates}) and {@link Scalar} in plain loops with the {@link BatchOps}' sigmoid and tanh. Given
  * the same sigmoid and tanh they give the same bits (no fused multiply-add, the same order), and every JIT
- * state gives the same bits.
+ * state gives the same bits. A ReLU cell ({@link #of(BatchOps, boolean)}) has the candidate
+ * {@code n = max(a_n + r * c_n, 0)} instead of tanh, as the GRU of the RL² reproduction that matched the paper.
  */
 interface GruCell {
 
@@ -32,7 +33,8 @@ interface GruCell {
    *   dn = dh' (1 - z);   dz = dh' (h - n);   da_n = dn (1 - n^2);   dr = da_n c_n
    *   da_r = dc_r = dr r (1 - r);   da_z = dc_z = dz z (1 - z);   dc_n = da_n r;   dh = dh' z (+ dc Wh^T, by the caller)
    * </pre>
-   * writing dLoss/da to {@code da}, dLoss/dc to {@code dc} and the direct part of dLoss/dh to {@code dhPrev}.
+   * (a ReLU cell: {@code da_n = n > 0 ? dn : 0}), writing dLoss/da to {@code da}, dLoss/dc to {@code dc} and the
+   * direct part of dLoss/dh to {@code dhPrev}.
    */
   void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc, float[] hPrev,
       int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB, float[] da,
@@ -41,17 +43,29 @@ interface GruCell {
   /** {@code acc[b, j] += add[b, j]} over {@code rows x hs}: the direct dh added to {@code dc Wh^T}. */
   void addRows(int rows, int hs, float[] acc, int accOff, int ldacc, float[] add, int addOff, int ldadd);
 
-  /** The cell matching {@code ops}: vector for the Vector API implementation, else scalar. */
+  /** The tanh cell matching {@code ops}: vector for the Vector API implementation, else scalar. */
   static GruCell of(BatchOps ops) {
-    return ops.vectorApi() ? new Vector() : new Scalar(ops);
+    return of(ops, false);
+  }
+
+  /** The cell matching {@code ops}, its candidate a ReLU if {@code relu}, else tanh. */
+  static GruCell of(BatchOps ops, boolean relu) {
+    return ops.vectorApi() ? new Vector(relu) : new Scalar(ops, relu);
   }
 
   /** {@link GruGates}; only that class names {@code jdk.incubator.vector}. */
   final class Vector implements GruCell {
+    private final boolean relu;
+
+    Vector(boolean relu) {
+      this.relu = relu;
+    }
+
     @Override
     public void forward(int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc, float[] g,
         int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn) {
-      GruGates.forward(rows, hs, a, aOff, lda, c, cOff, ldc, g, gOff, ldg, hPrev, hpOff, ldhp, hNext, hnOff, ldhn);
+      GruGates.forward(rows, hs, a, aOff, lda, c, cOff, ldc, g, gOff, ldg, hPrev, hpOff, ldhp, hNext, hnOff, ldhn,
+          relu);
     }
 
     @Override
@@ -59,7 +73,7 @@ interface GruCell {
         float[] hPrev, int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB,
         float[] da, int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp) {
       GruGates.backward(rows, hs, g, gOff, ldg, c, cOff, ldc, hPrev, hpOff, ldhp, dhA, dhAOff, ldA, dhB, dhBOff,
-          ldB, da, daOff, ldda, dc, dcOff, lddc, dhPrev, dhpOff, lddhp);
+          ldB, da, daOff, ldda, dc, dcOff, lddc, dhPrev, dhpOff, lddhp, relu);
     }
 
     @Override
@@ -72,9 +86,11 @@ interface GruCell {
   /** Plain loops, the nonlinearities in place through {@link BatchOps#sigmoid}/{@link BatchOps#tanh}. */
   final class Scalar implements GruCell {
     private final BatchOps ops;
+    private final boolean relu;
 
-    Scalar(BatchOps ops) {
+    Scalar(BatchOps ops, boolean relu) {
       this.ops = ops;
+      this.relu = relu;
     }
 
     @Override
@@ -98,7 +114,16 @@ interface GruCell {
           g[g0 + h2 + j] = a[a0 + h2 + j] + g[g0 + j] * c[c0 + h2 + j];
         }
       }
-      ops.tanh(rows, hs, g, gOff + h2, ldg);
+      if (relu) {
+        for (int b = 0; b < rows; b++) {
+          int n0 = gOff + b * ldg + h2;
+          for (int j = 0; j < hs; j++) {
+            g[n0 + j] = g[n0 + j] > 0f ? g[n0 + j] : 0f;
+          }
+        }
+      } else {
+        ops.tanh(rows, hs, g, gOff + h2, ldg);
+      }
       for (int b = 0; b < rows; b++) {
         int g0 = gOff + b * ldg;
         int p0 = hpOff + b * ldhp;
@@ -131,7 +156,7 @@ interface GruCell {
           float dh = dhA[a0 + j] + dhB[b0 + j];
           float dn = dh * (1 - z);
           float dz = dh * (hPrev[p0 + j] - n);
-          float dan = dn * (1 - n * n);
+          float dan = relu ? (n > 0f ? dn : 0f) : dn * (1 - n * n);
           float dr = dan * c[c0 + h2 + j];
           float dar = dr * r * (1 - r);
           float daz = dz * z * (1 - z);

@@ -117,12 +117,18 @@ public record GruCore(int inputSize, int hiddenSize) implements RecurrentCore {
    * projection {@code c} ({@code [batch, 3H]}, blocks {@code [r | z | n]}): returns h'.
    */
   static SDVariable sameDiffCell(SameDiff sd, SDVariable a, SDVariable c, SDVariable h, int hs) {
+    return sameDiffCell(sd, a, c, h, hs, false);
+  }
+
+  /** {@link #sameDiffCell(SameDiff, SDVariable, SDVariable, SDVariable, int)}, the candidate a ReLU if {@code relu}. */
+  static SDVariable sameDiffCell(SameDiff sd, SDVariable a, SDVariable c, SDVariable h, int hs, boolean relu) {
     SDVariable rz = sd.nn().sigmoid(a.get(SDIndex.all(), SDIndex.interval(0, 2 * hs))
         .add(c.get(SDIndex.all(), SDIndex.interval(0, 2 * hs))));
     SDVariable r = rz.get(SDIndex.all(), SDIndex.interval(0, hs));
     SDVariable z = rz.get(SDIndex.all(), SDIndex.interval(hs, 2 * hs));
-    SDVariable n = sd.math().tanh(a.get(SDIndex.all(), SDIndex.interval(2 * hs, 3 * hs))
-        .add(r.mul(c.get(SDIndex.all(), SDIndex.interval(2 * hs, 3 * hs)))));
+    SDVariable pre = a.get(SDIndex.all(), SDIndex.interval(2 * hs, 3 * hs))
+        .add(r.mul(c.get(SDIndex.all(), SDIndex.interval(2 * hs, 3 * hs))));
+    SDVariable n = relu ? sd.nn().relu(pre, 0) : sd.math().tanh(pre);
     return z.rsub(1.0).mul(n).add(z.mul(h));
   }
 }

@@ -33,12 +33,23 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * the input's and the hidden state's norms). Initialisation: Glorot-uniform per gate block (as {@link
  * LstmCore}), gains 1 and biases 0 (the layer norm's identity).
  *
+ * <p>{@code ln_gru_relu} is the same core with the candidate {@code n_t = max(a_n + r_t * c_n, 0)}: the GRU of the
+ * RL² reproduction that matched the paper on the random MDPs (its state stays in [0, inf) and a unit can hold a
+ * graded magnitude without saturating).
+ *
  * @param inputSize width of x_t
  * @param hiddenSize H
+ * @param reluCandidate the candidate is a ReLU ({@code ln_gru_relu}) instead of tanh
  */
-public record LayerNormGruCore(int inputSize, int hiddenSize) implements RecurrentCore {
+public record LayerNormGruCore(int inputSize, int hiddenSize, boolean reluCandidate) implements RecurrentCore {
 
   public static final String NAME = "ln_gru";
+  public static final String NAME_RELU = "ln_gru_relu";
+
+  /** The tanh core ({@code ln_gru}). */
+  public LayerNormGruCore(int inputSize, int hiddenSize) {
+    this(inputSize, hiddenSize, false);
+  }
 
   public LayerNormGruCore {
     if (inputSize < 1 || hiddenSize < 1) {
@@ -49,7 +60,7 @@ public record LayerNormGruCore(int inputSize, int hiddenSize) implements Recurre
 
   @Override
   public String name() {
-    return NAME;
+    return reluCandidate ? NAME_RELU : NAME;
   }
 
   @Override
@@ -60,7 +71,7 @@ public record LayerNormGruCore(int inputSize, int hiddenSize) implements Recurre
   @Override
   public List<ParamTensor> layout() {
     int g3 = 3 * hiddenSize;
-    return RecurrentCore.layoutOf(NAME,
+    return RecurrentCore.layoutOf(name(),
         new int[][] {{inputSize, g3}, {hiddenSize, g3}, {1, g3}, {1, g3}, {1, g3}, {1, g3}},
         "Wx", "Wh", "gx", "bx", "gh", "bh");
   }
@@ -106,16 +117,17 @@ public record LayerNormGruCore(int inputSize, int hiddenSize) implements Recurre
   public SDVariable[] sameDiff(SameDiff sd, Map<String, SDVariable> w, SDVariable x, SDVariable state0, int batch,
       int time) {
     int hs = hiddenSize;
-    SDVariable a = layerNorm(sd, x.mmul(w.get("ln_gru.Wx")), w.get("ln_gru.gx"), w.get("ln_gru.bx"), hs);
+    String p = name() + ".";
+    SDVariable a = layerNorm(sd, x.mmul(w.get(p + "Wx")), w.get(p + "gx"), w.get(p + "bx"), hs);
     a = sd.reshape(a, batch, time, 3L * hs);
-    SDVariable wh = w.get("ln_gru.Wh");
-    SDVariable gh = w.get("ln_gru.gh");
-    SDVariable bh = w.get("ln_gru.bh");
+    SDVariable wh = w.get(p + "Wh");
+    SDVariable gh = w.get(p + "gh");
+    SDVariable bh = w.get(p + "bh");
     SDVariable h = state0;
     SDVariable[] out = new SDVariable[time];
     for (int t = 0; t < time; t++) {
       SDVariable at = a.get(SDIndex.all(), SDIndex.point(t), SDIndex.all());
-      h = GruCore.sameDiffCell(sd, at, layerNorm(sd, h.mmul(wh), gh, bh, hs), h, hs);
+      h = GruCore.sameDiffCell(sd, at, layerNorm(sd, h.mmul(wh), gh, bh, hs), h, hs, reluCandidate);
       out[t] = h;
     }
     SDVariable hsOut = sd.reshape(sd.stack(1, out), (long) batch * time, hs);

@@ -28,7 +28,7 @@ final class LayerNormGruKernel implements CoreKernel {
   LayerNormGruKernel(LayerNormGruCore core, BatchOps ops, int maxRows) {
     CoreKernel.checkMaxRows(maxRows);
     this.ops = ops;
-    this.cell = GruCell.of(ops);
+    this.cell = GruCell.of(ops, core.reluCandidate());
     this.norm = BlockLayerNorm.of(ops);
     this.in = core.inputSize();
     this.hidden = core.hiddenSize();

@@ -39,7 +39,7 @@ final class LayerNormGruTraining implements CoreTraining {
 
   LayerNormGruTraining(LayerNormGruCore core, BatchOps ops) {
     this.ops = ops;
-    this.cell = GruCell.of(ops);
+    this.cell = GruCell.of(ops, core.reluCandidate());
     this.norm = BlockLayerNorm.of(ops);
     this.in = core.inputSize();
     this.hs = core.hiddenSize();

@@ -69,7 +69,7 @@ public interface RecurrentCore {
    */
   default void setKeepGateBias(float[] params, int offset, float bias) {
     throw new IllegalArgumentException("core '" + name() + "' has no gate that keeps its state to bias (core_keep_bias"
-        + " applies to gru and ln_gru), got bias " + bias);
+        + " applies to gru, ln_gru and ln_gru_relu), got bias " + bias);
   }
 
   /** Multiply-adds of one step for one batch row (the matrix products), for benchmarks' FLOP counts. */

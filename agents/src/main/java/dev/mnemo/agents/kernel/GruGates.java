@@ -1,6 +1,7 @@
 package dev.mnemo.agents.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   r = sigmoid(a_r + c_r);   z = sigmoid(a_z + c_z);   n = tanh(a_n + r c_n);   h' = (1 - z) n + z h
  * </pre>
+ * or, with {@code relu}, the candidate {@code n = max(a_n + r c_n, 0)} (+0 where the pre-activation is not
+ * positive, so both implementations give the same zero).
  * Why a class of its own: the plain loops did not vectorise (C2 cannot tell the arrays apart). No method
  * here takes or returns a vector: one that C2 declines to inline (its inlining budget runs out in big
  * callers) boxes every vector it is passed. Load only when {@link BatchOps#vectorApiAvailable()}.
@@ -29,7 +32,8 @@ public final class GruGates {
    * pass, then {@code 1 / (1 + e)}), candidate pre-activation, tanh ({@code 1 - 2 / (e + 1)}), output.
    */
   public static void forward(int rows, int hs, float[] a, int aOff, int lda, float[] c, int cOff, int ldc,
-      float[] g, int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn) {
+      float[] g, int gOff, int ldg, float[] hPrev, int hpOff, int ldhp, float[] hNext, int hnOff, int ldhn,
+      boolean relu) {
     int h2 = 2 * hs;
     for (int b = 0; b < rows; b++) {
       int a0 = aOff + b * lda;
@@ -39,9 +43,26 @@ public final class GruGates {
       LstmGates.expScaled(g, g0, g, g0, h2, -1f);
       LstmGates.reciprocalPlusOne(g, g0, h2);
       candidate(hs, a, a0, c, c0, g, g0);
-      LstmGates.expScaled(g, g0 + h2, g, g0 + h2, hs, 2f);
-      LstmGates.tanhFromExp(g, g0 + h2, hs);
+      if (relu) {
+        relu(g, g0 + h2, hs);
+      } else {
+        LstmGates.expScaled(g, g0 + h2, g, g0 + h2, hs, 2f);
+        LstmGates.tanhFromExp(g, g0 + h2, hs);
+      }
       output(hs, g, g0, hPrev, hpOff + b * ldhp, hNext, hnOff + b * ldhn);
+    }
+  }
+
+  /** {@code g = g > 0 ? g : +0} over {@code len} floats. */
+  private static void relu(float[] g, int g0, int len) {
+    int l = S.length();
+    int j = 0;
+    for (; j + l <= len; j += l) {
+      var v = FloatVector.fromArray(S, g, g0 + j);
+      v.broadcast(0f).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(g, g0 + j);
+    }
+    for (; j < len; j++) {
+      g[g0 + j] = g[g0 + j] > 0f ? g[g0 + j] : 0f;
     }
   }
 
@@ -95,11 +116,13 @@ public final class GruGates {
    *   dn = dh' (1 - z);   dz = dh' (h - n);   da_n = dn (1 - n^2);   dr = da_n c_n
    *   da_r = dc_r = dr r (1 - r);   da_z = dc_z = dz z (1 - z);   dc_n = da_n r;   dh = dh' z
    * </pre>
+   * ({@code relu}: {@code da_n = n > 0 ? dn : 0}, the ReLU's derivative read off its output.)
    * writing dLoss/da to {@code da}, dLoss/dc to {@code dc} and the direct part of dLoss/dh to {@code dhPrev}.
    */
   public static void backward(int rows, int hs, float[] g, int gOff, int ldg, float[] c, int cOff, int ldc,
       float[] hPrev, int hpOff, int ldhp, float[] dhA, int dhAOff, int ldA, float[] dhB, int dhBOff, int ldB,
-      float[] da, int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp) {
+      float[] da, int daOff, int ldda, float[] dc, int dcOff, int lddc, float[] dhPrev, int dhpOff, int lddhp,
+      boolean relu) {
     int h2 = 2 * hs;
     int l = S.length();
     for (int b = 0; b < rows; b++) {
@@ -120,7 +143,8 @@ public final class GruGates {
         var dh = FloatVector.fromArray(S, dhA, a0 + j).add(FloatVector.fromArray(S, dhB, b0 + j));
         var dn = dh.mul(one.sub(z));
         var dz = dh.mul(FloatVector.fromArray(S, hPrev, p0 + j).sub(n));
-        var dan = dn.mul(one.sub(n.mul(n)));
+        var dan = relu ? dn.broadcast(0f).blend(dn, n.compare(VectorOperators.GT, 0f))
+            : dn.mul(one.sub(n.mul(n)));
         var dr = dan.mul(FloatVector.fromArray(S, c, c0 + h2 + j));
         var dar = dr.mul(r).mul(one.sub(r));
         var daz = dz.mul(z).mul(one.sub(z));
@@ -139,7 +163,7 @@ public final class GruGates {
         float dh = dhA[a0 + j] + dhB[b0 + j];
         float dn = dh * (1 - z);
         float dz = dh * (hPrev[p0 + j] - n);
-        float dan = dn * (1 - n * n);
+        float dan = relu ? (n > 0f ? dn : 0f) : dn * (1 - n * n);
         float dr = dan * c[c0 + h2 + j];
         float dar = dr * r * (1 - r);
         float daz = dz * z * (1 - z);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * {@link GruCell}'s two implementations against each other, bit for bit: the contract's hidden size (9) runs
  * the Vector API cell in its scalar tails only, so here a hidden size of two full 16-lane vectors plus a
  * tail, saturated pre-activations, strided rows, and the gates computed in place over {@code a} as the
- * kernels do. Given the same sigmoid and tanh (the Vector API ops') the two must agree exactly.
+ * kernels do. Given the same sigmoid and tanh (the Vector API ops') the two must agree exactly; so must the two
+ * ReLU cells ({@code ln_gru_relu}'s).
  */
 class GruCellTest {
 
@@ -23,7 +24,11 @@ class GruCellTest {
   void vectorCellGivesTheScalarCellsBitsForwardAndBackward() {
     Assumptions.assumeTrue(BatchOps.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
     BatchOps ops = BatchOps.best();
-    GruCell[] cells = {new GruCell.Scalar(ops), new GruCell.Vector()};
+    sameBits(new GruCell[] {new GruCell.Scalar(ops, false), new GruCell.Vector(false)}, "tanh");
+    sameBits(new GruCell[] {new GruCell.Scalar(ops, true), new GruCell.Vector(true)}, "relu");
+  }
+
+  private static void sameBits(GruCell[] cells, String kind) {
     Random r = new Random(4);
     float[] a0 = random(r, ROWS * LD + 2, 3, true);
     float[] c = random(r, ROWS * LD + 1, 3, true);
@@ -47,11 +52,11 @@ class GruCellTest {
           3 * HS, dc[m], 0, 3 * HS, dh[m], 0, 48);
       cells[m].addRows(ROWS, HS, dh[m], 0, 48, dhA, 3, HS);
     }
-    assertSameBits(gates[0], gates[1], "activated gates [r | z | n]");
-    assertSameBits(hNext[0], hNext[1], "h'");
-    assertSameBits(da[0], da[1], "dLoss/da");
-    assertSameBits(dc[0], dc[1], "dLoss/dc");
-    assertSameBits(dh[0], dh[1], "dLoss/dh (direct part plus the added rows)");
+    assertSameBits(gates[0], gates[1], kind + ": activated gates [r | z | n]");
+    assertSameBits(hNext[0], hNext[1], kind + ": h'");
+    assertSameBits(da[0], da[1], kind + ": dLoss/da");
+    assertSameBits(dc[0], dc[1], kind + ": dLoss/dc");
+    assertSameBits(dh[0], dh[1], kind + ": dLoss/dh (direct part plus the added rows)");
   }
 
   /** Gaussian values; with {@code saturate}, every 7th is ~20x larger (gates at 0 or 1, tanh at +-1). */
