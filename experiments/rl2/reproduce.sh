@@ -72,11 +72,11 @@ for c in "${cont[@]}"; do
       runs+=(rl2-mdps-n10-vl1-gae09-20M) ;;
   esac
 done
-# The GRU cell and its width at MDP n = 10, the cell at n = 500 pulls (one learner thread each, two at a time). The
-# MDP runs were stopped by hand: each runs to the env steps its committed summary.json records.
+# The GRU cell and its width at MDP n = 10 and n = 25, the cell at n = 100 and 500 pulls (one learner thread each, two
+# at a time). Most were stopped by hand: each runs to the env steps its committed summary.json records.
 committed_steps() { python3 -c "import json; print(json.load(open('$here/$1-seed1/summary.json'))['env_steps'])"; }
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"
