@@ -123,10 +123,15 @@ class LayerNormGruCoreTest extends RecurrentCoreContract {
     assertTrue(diff > 1e-2, "rescaling part of a block must change the state, changed by " + diff);
   }
 
-  static float[] unroll(RecurrentCore c, BatchOps ops, float[] p, float[] x, int rows, int steps) {
+  private static float[] unroll(RecurrentCore c, BatchOps ops, float[] p, float[] x, int rows, int steps) {
+    return unroll(c, ops, p, x, rows, steps, uniform(rows * c.stateSize(), 63, 0.5));
+  }
+
+  /** The state after {@code steps} kernel steps over {@code x} ({@code rows x IN} per step) from {@code state0}. */
+  static float[] unroll(RecurrentCore c, BatchOps ops, float[] p, float[] x, int rows, int steps, float[] state0) {
     CoreKernel k = c.kernel(ops, rows);
     k.load(p, 0);
-    float[] cur = uniform(rows * c.stateSize(), 63, 0.5);
+    float[] cur = state0.clone();
     float[] next = new float[cur.length];
     for (int t = 0; t < steps; t++) {
       k.step(rows, x, t * rows * IN, IN, cur, next);

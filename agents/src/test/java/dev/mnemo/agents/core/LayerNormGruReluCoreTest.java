@@ -44,31 +44,18 @@ class LayerNormGruReluCoreTest extends LayerNormGruCoreTest {
     RecurrentCore relu = core(IN, HIDDEN);
     float[] p = params(relu, 71);
     float[] x = uniform(steps * rows * IN, 72, 2.0);
-    float[] vec = unrollFromZero(relu, BatchOps.best(), p, x, rows, steps);
-    float[] scalar = unrollFromZero(relu, new ScalarOps(), p, x, rows, steps);
+    float[] vec = unroll(relu, BatchOps.best(), p, x, rows, steps, new float[rows * HIDDEN]);
+    float[] scalar = unroll(relu, new ScalarOps(), p, x, rows, steps, new float[rows * HIDDEN]);
     for (int i = 0; i < vec.length; i++) {
       assertTrue(vec[i] >= 0f && scalar[i] >= 0f, "state " + i + " = " + vec[i] + " / " + scalar[i]);
       assertEquals(scalar[i], vec[i], 1e-5, "state " + i);
     }
-    float[] tanh = unrollFromZero(new LayerNormGruCore(IN, HIDDEN), BatchOps.best(), p, x, rows, steps);
+    float[] tanh = unroll(new LayerNormGruCore(IN, HIDDEN), BatchOps.best(), p, x, rows, steps,
+        new float[rows * HIDDEN]);
     float min = Float.MAX_VALUE;
     for (float v : tanh) {
       min = Math.min(min, v);
     }
     assertTrue(min < 0f, "the tanh core's states should go negative on these weights, min " + min);
-  }
-
-  private static float[] unrollFromZero(RecurrentCore c, BatchOps ops, float[] p, float[] x, int rows, int steps) {
-    CoreKernel k = c.kernel(ops, rows);
-    k.load(p, 0);
-    float[] cur = new float[rows * c.stateSize()];
-    float[] next = new float[cur.length];
-    for (int t = 0; t < steps; t++) {
-      k.step(rows, x, t * rows * IN, IN, cur, next);
-      float[] tmp = cur;
-      cur = next;
-      next = tmp;
-    }
-    return cur;
   }
 }
