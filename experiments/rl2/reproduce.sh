@@ -76,7 +76,7 @@ done
 # at a time). Most were stopped by hand: each runs to the env steps its committed summary.json records.
 committed_steps() { python3 -c "import json; print(json.load(open('$here/$1-seed1/summary.json'))['env_steps'])"; }
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"
