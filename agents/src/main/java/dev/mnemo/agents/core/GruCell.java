@@ -83,7 +83,10 @@ interface GruCell {
     }
   }
 
-  /** Plain loops, the nonlinearities in place through {@link BatchOps#sigmoid}/{@link BatchOps#tanh}. */
+  /**
+   * Plain loops, the nonlinearities in place through {@link BatchOps#sigmoid}, {@link BatchOps#tanh} and {@link
+   * BatchOps#relu}.
+   */
   final class Scalar implements GruCell {
     private final BatchOps ops;
     private final boolean relu;
@@ -115,12 +118,7 @@ interface GruCell {
         }
       }
       if (relu) {
-        for (int b = 0; b < rows; b++) {
-          int n0 = gOff + b * ldg + h2;
-          for (int j = 0; j < hs; j++) {
-            g[n0 + j] = g[n0 + j] > 0f ? g[n0 + j] : 0f;
-          }
-        }
+        ops.relu(rows, hs, g, gOff + h2, ldg);
       } else {
         ops.tanh(rows, hs, g, gOff + h2, ldg);
       }

@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   r = sigmoid(a_r + c_r);   z = sigmoid(a_z + c_z);   n = tanh(a_n + r c_n);   h' = (1 - z) n + z h
  * </pre>
- * or, with {@code relu}, the candidate {@code n = max(a_n + r c_n, 0)} (+0 where the pre-activation is not
- * positive, so both implementations give the same zero).
+ * or, with {@code relu}, the candidate {@code n = max(a_n + r c_n, 0)} ({@link VectorOps#relu}'s lane-wise max, which
+ * is {@link Math#max}'s: the scalar cell's {@code BatchOps.relu} gives the same bits).
  * Why a class of its own: the plain loops did not vectorise (C2 cannot tell the arrays apart). No method
  * here takes or returns a vector: one that C2 declines to inline (its inlining budget runs out in big
  * callers) boxes every vector it is passed. Load only when {@link BatchOps#vectorApiAvailable()}.
@@ -53,16 +53,15 @@ public final class GruGates {
     }
   }
 
-  /** {@code g = g > 0 ? g : +0} over {@code len} floats. */
+  /** {@code g = max(g, 0)} over {@code len} floats, as {@link VectorOps#relu} over one row. */
   private static void relu(float[] g, int g0, int len) {
     int l = S.length();
     int j = 0;
     for (; j + l <= len; j += l) {
-      var v = FloatVector.fromArray(S, g, g0 + j);
-      v.broadcast(0f).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(g, g0 + j);
+      FloatVector.fromArray(S, g, g0 + j).max(0f).intoArray(g, g0 + j);
     }
     for (; j < len; j++) {
-      g[g0 + j] = g[g0 + j] > 0f ? g[g0 + j] : 0f;
+      g[g0 + j] = Math.max(g[g0 + j], 0f);
     }
   }
 

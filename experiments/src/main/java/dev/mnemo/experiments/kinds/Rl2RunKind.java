@@ -73,7 +73,7 @@ public final class Rl2RunKind implements RunKind {
         .key(KeyRule.ofIntList("head_sizes").doc("hidden Dense+ReLU widths of each head, each >= 1"))
         .key(KeyRule.ofBoolean("separate_value_network").doc("the value has its own encoder and core"))
         .key(KeyRule.ofDouble("core_keep_bias").range(Range.closed(-10, 10)).doc("initial bias of the core's keep "
-            + "gate (gru, ln_gru: the update gate z); 0: the core's own initialisation"))
+            + "gate (gru, ln_gru, ln_gru_relu: the update gate z); 0: the core's own initialisation"))
         .key(KeyRule.ofInt("trials_per_update").between(1, 10_000_000).doc("trials collected per PPO update"))
         .key(KeyRule.ofInt("epochs").between(1, 1000).doc("passes over each batch"))
         .key(KeyRule.ofInt("minibatches").between(1, 1_000_000).doc("minibatches of whole trials per epoch"))
@@ -116,7 +116,8 @@ public final class Rl2RunKind implements RunKind {
 
   private static void checkKeepBias(Config c) {
     if (c.getDouble("core_keep_bias") != 0) {
-      toConfig(c, 0).initialParams(toConfig(c, 0).spec(1, 2)); // a core without a keep gate refuses, naming itself
+      Rl2Config cfg = toConfig(c, 0);
+      cfg.initialParams(cfg.spec(1, 2)); // a core without a keep gate refuses, naming itself
     }
   }
 
