@@ -45,6 +45,8 @@ wait_all
 # run resumed to 50M (constant schedule: the resumed run continues the 20M run's updates), after the runs above
 # (each takes both cores). And MDP n = 10 with the reproduction's batch and step size, 2 learner threads, stopped at
 # the env steps its committed summary.json records (it was stopped by hand; --set total_env_steps repeats that).
+# The env steps of a committed run (runs stopped by hand are repeated to the same step with --set total_env_steps).
+committed_steps() { python3 -c "import json; print(json.load(open('$here/$1-seed1/summary.json'))['env_steps'])"; }
 cont=()
 if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp gae09); fi
 for c in "${cont[@]}"; do
@@ -58,7 +60,7 @@ for c in "${cont[@]}"; do
       runs+=(rl2-bandits-n100-k10-vl1-20M rl2-bandits-n100-k10-vl1-50M) ;;
     mdp)
       step_to "$out/rl2-mdps-n10-vl1-240k.log" ./mnemo run configs/rl2-mdps-n10-vl1-240k.conf --set learner_threads=2 \
-        --set total_env_steps="${MDP_240K_STEPS:-$(python3 -c "import json; print(json.load(open('$here/rl2-mdps-n10-vl1-240k-seed1/summary.json'))['env_steps'])")}" \
+        --set total_env_steps="${MDP_240K_STEPS:-$(committed_steps rl2-mdps-n10-vl1-240k)}" \
         --out "$out/rl2-mdps-n10-vl1-240k-seed1"
       runs+=(rl2-mdps-n10-vl1-240k) ;;
     gae09)
@@ -74,7 +76,6 @@ for c in "${cont[@]}"; do
 done
 # The GRU cell and its width at MDP n = 10 and n = 25, the cell at n = 100 and 500 pulls (one learner thread each, two
 # at a time). Most were stopped by hand: each runs to the env steps its committed summary.json records.
-committed_steps() { python3 -c "import json; print(json.load(open('$here/$1-seed1/summary.json'))['env_steps'])"; }
 cells=()
 if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu); fi
 for name in "${cells[@]}"; do
