@@ -49,6 +49,20 @@ final class EvalCommand implements Callable<Integer> {
     this.kinds = kinds;
   }
 
+  /** Every inner episode's mean for up to 20 of them, else the first 10 and the last 10. */
+  static String byEpisode(double[] means) {
+    StringBuilder sb = new StringBuilder();
+    for (int e = 0; e < means.length; e++) {
+      if (means.length > 20 && e == 10) {
+        sb.append(" ...");
+        e = means.length - 10;
+      }
+      sb.append(e == 0 ? "" : " ").append(e + 1).append(": ").append(String.format(java.util.Locale.ROOT, "%.3f",
+          means[e]));
+    }
+    return sb.toString();
+  }
+
   @Override
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
@@ -85,12 +99,18 @@ final class EvalCommand implements Callable<Integer> {
     out.put("tasks", e.episodes());
     out.put("mean_return", e.meanReturn());
     out.put("ci95", e.ci95());
+    if (e.episodeInTrialMeans().length > 0) {
+      out.put("by_episode_in_trial", Json.rounded(e.episodeInTrialMeans(), 4));
+    }
     out.put("evaluated_utc", Instant.now().toString());
     Path file = runDir.resolve("eval").resolve(which + "-seed" + seed + "-n" + count + ".json");
     Files.createDirectories(file.getParent());
     Json.writeAtomically(file, out);
     spec.commandLine().getOut().printf("%s %s: %.4f ± %.4f (95%% CI) over %d %s, seed %d -> %s%n", kindName, which,
         e.meanReturn(), e.ci95(), e.episodes(), "rl2".equals(kindName) ? "tasks" : "episodes", seed, file);
+    if (e.episodeInTrialMeans().length > 0) {
+      spec.commandLine().getOut().println("  mean return by episode in the trial: " + byEpisode(e.episodeInTrialMeans()));
+    }
     return MnemoCli.OK;
   }
 }

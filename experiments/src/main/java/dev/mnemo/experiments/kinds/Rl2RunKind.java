@@ -11,6 +11,7 @@ import dev.mnemo.experiments.config.ConfigSchema;
 import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
 import dev.mnemo.experiments.run.EvalResult;
+import dev.mnemo.experiments.run.Json;
 import dev.mnemo.experiments.run.MetricsWriter;
 import dev.mnemo.experiments.run.SyncCheckpoints;
 import dev.mnemo.actors.RuntimeCheckpoint;
@@ -225,6 +226,7 @@ public final class Rl2RunKind implements RunKind {
         .withEval(new EvalResult(f.meanReturn(), f.ci95(), f.episodes(), null))
         .with("final_eval_return", f.meanReturn())
         .with("final_eval_ci95", f.ci95())
+        .with("final_eval_by_episode_in_trial", Json.rounded(f.episodeInTrialMeans(), 4))
         .with("peak_eval_return", p.meanReturn())
         .with("peak_eval_ci95", p.ci95())
         .with("peak_update", peakUpdate)

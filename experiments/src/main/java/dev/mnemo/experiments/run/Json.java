@@ -42,4 +42,14 @@ public final class Json {
   public static JsonNode parse(String text) throws IOException {
     return MAPPER.readTree(text);
   }
+
+  /** {@code v} rounded to {@code decimals} places, for arrays of figures a reader scans in a summary. */
+  public static java.util.List<Double> rounded(double[] v, int decimals) {
+    double scale = Math.pow(10, decimals);
+    java.util.List<Double> out = new java.util.ArrayList<>(v.length);
+    for (double x : v) {
+      out.add(Math.round(x * scale) / scale);
+    }
+    return out;
+  }
 }

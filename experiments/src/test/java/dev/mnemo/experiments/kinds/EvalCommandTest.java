@@ -38,6 +38,17 @@ class EvalCommandTest {
     double mean = first.path("mean_return").asDouble();
     assertTrue(mean >= 0 && mean <= 4, "a return of 4 pulls of 0/1 rewards: " + mean);
     assertTrue(first.path("ci95").asDouble() > 0);
+    // One mean per pull (each pull an inner episode of the trial), adding up to the trial's mean; the summary keeps
+    // the final evaluation's, and the console prints them.
+    JsonNode byEpisode = first.path("by_episode_in_trial");
+    assertEquals(4, byEpisode.size(), first.toString());
+    double sum = 0;
+    for (JsonNode m : byEpisode) {
+      sum += m.asDouble();
+    }
+    assertEquals(mean, sum, 4 * 1e-4);
+    assertTrue(cli.out().contains("mean return by episode in the trial: 1: "), cli.out());
+    assertEquals(4, Json.read(run.resolve("summary.json")).path("final_eval_by_episode_in_trial").size());
     // Same seed, same tasks and draws: the same figure; another seed: other tasks.
     assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3"), cli.err());
     assertEquals(mean, Json.read(run.resolve("eval/result-seed3-n50.json")).path("mean_return").asDouble());
@@ -59,6 +70,7 @@ class EvalCommandTest {
     JsonNode e = Json.read(run.resolve("eval/result-seed1-n10.json"));
     assertEquals(10, e.path("tasks").asInt());
     assertEquals("r2d2", e.path("kind").asText());
+    assertTrue(e.path("by_episode_in_trial").isMissingNode(), "plain episodes have no trial: " + e);
   }
 
   @Test

@@ -18,11 +18,17 @@ final class StandardCli {
       + "batch_size = 4\nreplay_capacity = 200\nmin_replay_size = 8\nsamples_per_insert = 1\n"
       + "actor_refresh_steps = 10\n";
 
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   int mnemo(String... args) {
-    return MnemoCli.execute(Wiring.standard(), new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return MnemoCli.execute(Wiring.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+  }
+
+  /** Everything the CLI wrote to stdout so far. */
+  String out() {
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Everything the CLI wrote to stderr so far. */

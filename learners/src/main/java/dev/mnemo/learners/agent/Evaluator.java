@@ -36,7 +36,33 @@ public interface Evaluator {
    * @param meanReturn mean undiscounted return
    * @param ci95 half-width of the 95% confidence interval of the mean
    * @param episodes episodes evaluated
+   * @param episodeInTrialMeans for an evaluation in trials of several inner episodes (RL²): the mean return of
+   *     each inner episode by its index in the trial; empty otherwise
    */
-  record Evaluation(double meanReturn, double ci95, int episodes) {
+  record Evaluation(double meanReturn, double ci95, int episodes, double[] episodeInTrialMeans) {
+
+    /** An evaluation of plain episodes (no trials). */
+    public Evaluation(double meanReturn, double ci95, int episodes) {
+      this(meanReturn, ci95, episodes, new double[0]);
+    }
+
+    // Equal by value, the per-episode means included (a record compares arrays by reference).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Evaluation e && Double.compare(meanReturn, e.meanReturn) == 0
+          && Double.compare(ci95, e.ci95) == 0 && episodes == e.episodes
+          && java.util.Arrays.equals(episodeInTrialMeans, e.episodeInTrialMeans);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(meanReturn, ci95, episodes) * 31 + java.util.Arrays.hashCode(episodeInTrialMeans);
+    }
+
+    @Override
+    public String toString() {
+      return "Evaluation[meanReturn=" + meanReturn + ", ci95=" + ci95 + ", episodes=" + episodes
+          + ", episodeInTrialMeans=" + java.util.Arrays.toString(episodeInTrialMeans) + "]";
+    }
   }
 }

@@ -26,6 +26,11 @@ public final class TrialBatch {
   final double[] trialReturns;
   /** Valid steps of each trial. */
   final int[] lengths;
+  /**
+   * Per row, the index (from 0) of the inner episode the step belongs to within its trial, where the trial env says
+   * ({@code MetaTrial}); -1 where it does not.
+   */
+  final int[] episodeInTrial;
   /** Version of the parameters that acted. */
   long paramVersion;
 
@@ -46,6 +51,7 @@ public final class TrialBatch {
     mask = new float[n];
     trialReturns = new double[trials];
     lengths = new int[trials];
+    episodeInTrial = new int[n];
   }
 
   public int trials() {
@@ -105,6 +111,14 @@ public final class TrialBatch {
     System.arraycopy(obs, (t * trials + b) * obsSize, dst, off, obsSize);
   }
 
+  /**
+   * The index (from 0) of the inner episode that trial b's step t belongs to, or -1 where the trial env does not
+   * say (an env that is not a {@code MetaTrial}).
+   */
+  public int episodeInTrial(int t, int b) {
+    return episodeInTrial[t * trials + b];
+  }
+
   /** The behaviour log-probability of action a of trial b at step t. */
   public float logMu(int t, int b, int a) {
     return logMu[(t * trials + b) * numActions + a];
@@ -115,6 +129,7 @@ public final class TrialBatch {
     Arrays.fill(rewards, 0f);
     Arrays.fill(trialReturns, 0);
     Arrays.fill(lengths, 0);
+    Arrays.fill(episodeInTrial, -1);
   }
 
   /** Mean undiscounted trial return. */
@@ -158,6 +173,7 @@ public final class TrialBatch {
         System.arraycopy(p.rewards, src, into.rewards, dst, m);
         System.arraycopy(p.logMu, src * na, into.logMu, dst * na, m * na);
         System.arraycopy(p.mask, src, into.mask, dst, m);
+        System.arraycopy(p.episodeInTrial, src, into.episodeInTrial, dst, m);
       }
       System.arraycopy(p.trialReturns, 0, into.trialReturns, first, m);
       System.arraycopy(p.lengths, 0, into.lengths, first, m);

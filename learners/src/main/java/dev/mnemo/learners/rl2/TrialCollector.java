@@ -4,6 +4,7 @@ import dev.mnemo.agents.acting.CategoricalPolicy;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.VectorEnv;
+import dev.mnemo.envs.meta.MetaTrial;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.function.IntFunction;
@@ -32,6 +33,9 @@ public final class TrialCollector {
   private final int[] actions;
   private final int[] noPrevAction;
   private final float[] noPrevReward;
+  /** Each copy as a {@link MetaTrial} (null if it is not one): where the inner episode index is read. */
+  private final MetaTrial[] metaTrials;
+  private final int[] episodeBefore;
   private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
   private final boolean cpuClock;
   private long envNanos;
@@ -64,6 +68,8 @@ public final class TrialCollector {
     actions = new int[trials];
     noPrevAction = new int[trials];
     noPrevReward = new float[trials];
+    metaTrials = new MetaTrial[trials];
+    episodeBefore = new int[trials];
     cpuClock = cpu.isCurrentThreadCpuTimeSupported() && cpu.isThreadCpuTimeEnabled();
   }
 
@@ -96,6 +102,9 @@ public final class TrialCollector {
     java.util.Arrays.fill(noPrevAction, -1);
     long t0 = System.nanoTime();
     try (VectorEnv env = new VectorEnv(envFactory, trials, seed)) {
+      for (int b = 0; b < trials; b++) {
+        metaTrials[b] = env.env(b) instanceof MetaTrial m ? m : null;
+      }
       env.reset(obsBuf);
       policy.resetAllStates();
       long t1 = System.nanoTime();
@@ -113,6 +122,10 @@ public final class TrialCollector {
         actedRows += trials;
         System.arraycopy(policy.logProbs(), 0, out.logMu, row * na, trials * na);
         System.arraycopy(actions, 0, out.actions, row, trials);
+        for (int b = 0; b < trials; b++) {
+          // read before the step: a step that ends an inner episode moves the trial on to the next one
+          episodeBefore[b] = metaTrials[b] == null ? -1 : metaTrials[b].episodeInTrial();
+        }
         env.step(actions, obsBuf, rewards, terminated, truncated);
         envNanos += System.nanoTime() - a1;
         for (int b = 0; b < trials; b++) {
@@ -120,6 +133,7 @@ public final class TrialCollector {
             continue; // padding: this copy already finished its trial
           }
           out.mask[row + b] = 1f;
+          out.episodeInTrial[row + b] = episodeBefore[b];
           out.rewards[row + b] = rewards[b];
           out.trialReturns[b] += rewards[b];
           out.lengths[b]++;

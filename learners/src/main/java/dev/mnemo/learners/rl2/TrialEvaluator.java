@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  * Evaluates an RL² policy afresh, as the paper's RL² column does: {@code trials} trials, each on a task of its
  * own drawn from {@code seed} (apart from training's), the policy acting from the zero state at each trial's
  * start; the figure is the mean undiscounted trial return with its 95% confidence half-width (Student t).
- * Every evaluation uses the same tasks and the same sampling stream, so evaluations of different parameters
+ * The evaluation also reports the mean return of each inner episode of a trial by its index (how far the
+ * policy improves within a trial, which is what meta-learning buys). Every evaluation uses the same tasks and the same sampling stream, so evaluations of different parameters
  * differ by the parameters only. Trials run in chunks of at most {@code chunk} envs. Not thread-safe.
  */
 public final class TrialEvaluator implements Evaluator {
@@ -69,14 +70,25 @@ public final class TrialEvaluator implements Evaluator {
 
   @Override
   public Evaluation evaluate(ParamSnapshot params) {
-    double[] returns = returns(params);
+    double[] returns = new double[trials];
+    double[][] byEpisode = new double[trials][];
+    collect(params, returns, byEpisode);
     MeanCi m = MeanCi.studentT(returns);
-    return new Evaluation(m.mean(), m.ci95(), trials);
+    return new Evaluation(m.mean(), m.ci95(), trials, episodeMeans(byEpisode));
   }
 
   /** Every trial's return, in task order. */
   public double[] returns(ParamSnapshot params) {
     double[] out = new double[trials];
+    collect(params, out, null);
+    return out;
+  }
+
+  /**
+   * Trial returns into {@code returns}, and (unless null) each trial's return per inner episode into
+   * {@code byEpisode[trial]} (empty where the trial env does not number its inner episodes).
+   */
+  private void collect(ParamSnapshot params, double[] returns, double[][] byEpisode) {
     int done = 0;
     int part = 0;
     while (done < trials) {
@@ -87,11 +99,52 @@ public final class TrialEvaluator implements Evaluator {
       TrialBatch b = c.newBatch();
       c.collect(policy, dev.mnemo.envs.Seeds.combine(seed, part), b);
       for (int i = 0; i < n; i++) {
-        out[done + i] = b.trialReturn(i);
+        returns[done + i] = b.trialReturn(i);
+        if (byEpisode != null) {
+          byEpisode[done + i] = episodeReturns(b, i);
+        }
       }
       done += n;
       part++;
     }
+  }
+
+  /** Trial i's undiscounted return of each of its inner episodes, in order (empty if they are not numbered). */
+  static double[] episodeReturns(TrialBatch b, int i) {
+    int episodes = 0;
+    for (int t = 0; t < b.length(i); t++) {
+      episodes = Math.max(episodes, b.episodeInTrial(t, i) + 1);
+    }
+    double[] out = new double[episodes];
+    for (int t = 0; t < b.length(i) && episodes > 0; t++) {
+      out[b.episodeInTrial(t, i)] += b.reward(t, i);
+    }
     return out;
   }
+
+  /**
+   * The mean over trials of the return of each inner episode index (a trial that ended before index e, which the
+   * fixed-length trials here never do, counts in the mean of e only if it reached it); empty if no trial numbered
+   * its episodes.
+   */
+  static double[] episodeMeans(double[][] byEpisode) {
+    int episodes = 0;
+    for (double[] r : byEpisode) {
+      episodes = Math.max(episodes, r.length);
+    }
+    double[] sum = new double[episodes];
+    int[] count = new int[episodes];
+    for (double[] r : byEpisode) {
+      for (int e = 0; e < r.length; e++) {
+        sum[e] += r[e];
+        count[e]++;
+      }
+    }
+    for (int e = 0; e < episodes; e++) {
+      sum[e] /= count[e];
+    }
+    return sum;
+  }
+
+
 }
