@@ -77,7 +77,7 @@ done
 # The GRU cell and its width at MDP n = 10 and n = 25, the cell at n = 100 and 500 pulls (one learner thread each, two
 # at a time). Most were stopped by hand: each runs to the env steps its committed summary.json records.
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"
@@ -105,6 +105,14 @@ for name in "${runs[@]}"; do
     provenance.json
   dry_run || cp -r "$out/$name-seed1/plots" "$here/$name-seed1/" 2>/dev/null || true
 done
+# The mean return of each inner episode of a trial (NOTES, "Within a trial"): 1000 fresh tasks, seed 1, written to
+# each run's eval/result-seed1-n1000.json.
+if [ -z "${RL2_CONFIGS:-}" ]; then
+  for name in rl2-mdps-n10-vl1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-mdps-n25-relu rl2-mdps-n10-vl1-relu-lr1e3 \
+    rl2-mdps-n10-vl1-relu-mb20; do
+    step ./mnemo eval "$here/$name-seed1" --tasks 1000
+  done
+fi
 step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here" \
   experiments/bandit-baselines/results.csv experiments/mdp-baselines/results.csv "$here"
 dry_run || echo "wrote $here/results.csv, $here/table.md and the run directories"
