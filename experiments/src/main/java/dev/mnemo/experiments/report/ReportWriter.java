@@ -67,6 +67,7 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder();
     md.append("# Mnemo report\n\n");
     summaryTable(runs, md);
+    withinTrialTable(runs, md);
     configDifferences(runs, md);
     groupTable(runs, md);
     metricsTable(runs, metrics, md);
@@ -118,6 +119,49 @@ public final class ReportWriter {
     if (!errors.isEmpty()) {
       md.append("\nErrors:\n\n").append(String.join("\n", errors)).append('\n');
     }
+  }
+
+  /**
+   * For runs in trials of several inner episodes (RL²): the final evaluation's mean return of each inner episode by
+   * its index, every index up to 10 episodes, else a spread of them (1, 2, 3, 5, 10, the quarters, the last).
+   */
+  private static void withinTrialTable(List<RunData> runs, StringBuilder md) {
+    int episodes = 0;
+    for (RunData r : runs) {
+      episodes = Math.max(episodes, byEpisode(r).size());
+    }
+    if (episodes == 0) {
+      return;
+    }
+    java.util.TreeSet<Integer> shown = new java.util.TreeSet<>();
+    if (episodes <= 10) {
+      for (int e = 1; e <= episodes; e++) {
+        shown.add(e);
+      }
+    } else {
+      for (int e : new int[] {1, 2, 3, 5, 10, episodes / 4, episodes / 2, 3 * episodes / 4, episodes}) {
+        shown.add(Math.max(1, e));
+      }
+    }
+    md.append("\n## Return by episode within a trial (final evaluation)\n\n| run |");
+    for (int e : shown) {
+      md.append(" episode ").append(e).append(" |");
+    }
+    md.append("\n| --- |").append(" ---: |".repeat(shown.size())).append('\n');
+    for (RunData r : runs) {
+      JsonNode v = byEpisode(r);
+      md.append("| ").append(cell(r.label())).append(" |");
+      for (int e : shown) {
+        md.append(' ').append(e <= v.size() ? fmt(v.get(e - 1).asDouble()) : "–").append(" |");
+      }
+      md.append('\n');
+    }
+  }
+
+  private static JsonNode byEpisode(RunData r) {
+    JsonNode s = r.summary();
+    JsonNode v = s == null ? null : s.get("final_eval_by_episode_in_trial");
+    return v != null && v.isArray() ? v : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /** Beyond this many differing keys the table would not fit a page; the rest are counted. */

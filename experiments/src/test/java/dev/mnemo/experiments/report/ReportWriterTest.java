@@ -74,6 +74,33 @@ class ReportWriterTest {
     }
   }
 
+  /**
+   * RL² runs: the final evaluation's return per inner episode, every index for short trials, a spread of indices
+   * for long ones (a run with fewer episodes shows – beyond its last); runs without trials add no such section.
+   */
+  @Test
+  void rl2RunsGetTheirReturnByEpisodeWithinATrial() throws IOException {
+    StringBuilder long25 = new StringBuilder();
+    for (int e = 1; e <= 25; e++) {
+      long25.append(e == 1 ? "" : ",").append(e);
+    }
+    Path shortRun = syntheticRun(tmp.resolve("mdp3/r"), "env_steps,eval_return\n100,1\n",
+        "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_by_episode_in_trial\":[10.5,11.25,12]}");
+    Path longRun = syntheticRun(tmp.resolve("mdp25/r"), "env_steps,eval_return\n100,1\n",
+        "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_by_episode_in_trial\":[" + long25 + "]}");
+    String md = Files.readString(new ReportWriter(320, 200)
+        .write(List.of(RunData.load(shortRun), RunData.load(longRun)), tmp.resolve("out")).markdown());
+    assertTrue(md.contains("## Return by episode within a trial (final evaluation)"), md);
+    assertTrue(md.contains("| run | episode 1 | episode 2 | episode 3 | episode 5 | episode 6 | episode 10 | episode 12 "
+        + "| episode 18 | episode 25 |"), md);
+    assertTrue(md.contains("| mdp3/r | 10.5 | 11.25 | 12 | – | – | – | – | – | – |"), md);
+    assertTrue(md.contains("| mdp25/r | 1 | 2 | 3 | 5 | 6 | 10 | 12 | 18 | 25 |"), md);
+
+    String plain = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(runA(tmp))),
+        tmp.resolve("out2")).markdown());
+    assertFalse(plain.contains("within a trial"), plain);
+  }
+
   @Test
   void plotsDrawEachRunInItsOwnColour() throws IOException {
     ReportWriter.Report r = new ReportWriter(400, 300)
