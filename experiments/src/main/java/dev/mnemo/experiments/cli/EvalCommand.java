@@ -109,7 +109,8 @@ final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf("%s %s: %.4f ± %.4f (95%% CI) over %d %s, seed %d -> %s%n", kindName, which,
         e.meanReturn(), e.ci95(), e.episodes(), "rl2".equals(kindName) ? "tasks" : "episodes", seed, file);
     if (e.episodeInTrialMeans().length > 0) {
-      spec.commandLine().getOut().println("  mean return by episode in the trial: " + byEpisode(e.episodeInTrialMeans()));
+      spec.commandLine().getOut()
+          .println("  mean return by episode in the trial: " + byEpisode(e.episodeInTrialMeans()));
     }
     return MnemoCli.OK;
   }

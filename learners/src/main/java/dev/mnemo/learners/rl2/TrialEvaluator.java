@@ -15,8 +15,8 @@ import java.util.function.IntFunction;
  * own drawn from {@code seed} (apart from training's), the policy acting from the zero state at each trial's
  * start; the figure is the mean undiscounted trial return with its 95% confidence half-width (Student t).
  * The evaluation also reports the mean return of each inner episode of a trial by its index (how far the
- * policy improves within a trial, which is what meta-learning buys). Every evaluation uses the same tasks and the same sampling stream, so evaluations of different parameters
- * differ by the parameters only. Trials run in chunks of at most {@code chunk} envs. Not thread-safe.
+ * policy improves within a trial, which is what meta-learning buys). Every evaluation uses the same tasks and the
+ * same sampling stream, so evaluations of different parameters differ by the parameters only. Trials run in chunks of at most {@code chunk} envs. Not thread-safe.
  */
 public final class TrialEvaluator implements Evaluator {
 
@@ -111,10 +111,8 @@ public final class TrialEvaluator implements Evaluator {
 
   /** Trial i's undiscounted return of each of its inner episodes, in order (empty if they are not numbered). */
   static double[] episodeReturns(TrialBatch b, int i) {
-    int episodes = 0;
-    for (int t = 0; t < b.length(i); t++) {
-      episodes = Math.max(episodes, b.episodeInTrial(t, i) + 1);
-    }
+    // Inner episodes only move forward within a trial: its last step is in its last episode.
+    int episodes = b.episodeInTrial(b.length(i) - 1, i) + 1;
     double[] out = new double[episodes];
     for (int t = 0; t < b.length(i) && episodes > 0; t++) {
       out[b.episodeInTrial(t, i)] += b.reward(t, i);
@@ -145,6 +143,4 @@ public final class TrialEvaluator implements Evaluator {
     }
     return sum;
   }
-
-
 }
