@@ -177,6 +177,20 @@ public final class BanditTableEvaluation {
     }
   }
 
+  /**
+   * One setting's rows with each row's total on every task instance ({@code totals[row][instance]}, instances in
+   * the order {@link #task} numbers them): what a paired comparison with another policy on the same
+   * tasks needs.
+   */
+  public record InstanceTotals(Setting setting, List<Row> rows, double[][] totals) {
+    public InstanceTotals {
+      rows = List.copyOf(rows);
+      if (totals.length != rows.size()) {
+        throw new IllegalArgumentException(rows.size() + " rows but totals for " + totals.length);
+      }
+    }
+  }
+
   /** Algorithms in the paper's column order. */
   static final List<String> ALGORITHMS =
       List.of("oracle", "random", "gittins", "gittins_fixed", "ts", "ots", "ots_max", "ucb1", "eps_greedy", "greedy");
@@ -198,6 +212,43 @@ public final class BanditTableEvaluation {
 
   /** Evaluates every algorithm on every setting; prints one progress line per setting. */
   public static Result evaluate(Settings settings, PrintStream progress) {
+    return evaluate(settings, progress, new ArrayList<>());
+  }
+
+  /**
+   * The table's evaluation of one setting, keeping each row's total on every task instance: the same tasks, policies
+   * and grid choices as {@link #evaluate} with {@code settings}' seed, so the rows are that table's rows.
+   */
+  public static InstanceTotals instanceTotals(Settings settings, Setting setting, PrintStream progress) {
+    List<InstanceTotals> out = new ArrayList<>();
+    evaluate(settings.withSettings(List.of(setting)), progress, out);
+    return out.get(0);
+  }
+
+  /**
+   * One task as the table plays it: its arms' success probabilities, the outcome uniforms of its pulls (the j-th
+   * pull of arm i pays 1 iff {@code outcomes[i * n + j] < p[i]}), and the seed of every policy's own randomness.
+   */
+  public record Task(double[] p, double[] outcomes, long policySeed) {}
+
+  /** Task {@code instance} of {@code setting} under {@code seed}, drawn as the table draws it. */
+  public static Task task(long seed, Setting setting, int instance) {
+    int n = setting.horizon();
+    int k = setting.arms();
+    SplittableRandom taskRng = taskStream(seed, n, k, instance);
+    double[] p = new BernoulliBandits(k).sampleTask(taskRng);
+    double[] outcomes = new double[k * n];
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = taskRng.nextDouble();
+    }
+    return new Task(p, outcomes, taskRng.nextLong());
+  }
+
+  private static SplittableRandom taskStream(long seed, int n, int k, int instance) {
+    return new SplittableRandom(mix(seed, n, k, instance));
+  }
+
+  private static Result evaluate(Settings settings, PrintStream progress, List<InstanceTotals> perInstance) {
     long start = System.nanoTime();
     PaperReference paper = PaperReference.load();
     int maxExact = 0;
@@ -239,8 +290,14 @@ public final class BanditTableEvaluation {
         List<Supplier<BanditPolicy>> variants = variants(table, settings.includeOtsMaxPerArm(),
             settings.gittinsFixedLookahead() > 0 ? gridTable : null, settings.gittinsFixedLookahead());
         double[][] totals = runSetting(setting, variants, settings, pool);
-        List<Row> settingRows = summarise(setting, variants, totals, paper);
+        List<Integer> chosen = new ArrayList<>();
+        List<Row> settingRows = summarise(setting, variants, totals, paper, chosen);
         rows.addAll(settingRows);
+        double[][] rowTotals = new double[chosen.size()][];
+        for (int r = 0; r < rowTotals.length; r++) {
+          rowTotals[r] = totals[chosen.get(r)];
+        }
+        perInstance.add(new InstanceTotals(setting, settingRows, rowTotals));
         progress.println(progressLine(setting, variants.size(), settings.instances(), seconds(t0), settingRows));
       }
     } finally {
@@ -316,22 +373,16 @@ public final class BanditTableEvaluation {
       int from, int to, double[][] totals) {
     int n = setting.horizon();
     int k = setting.arms();
-    BernoulliBandits bandits = new BernoulliBandits(k);
     List<BanditPolicy> policies = new ArrayList<>(variants.size());
     for (Supplier<BanditPolicy> s : variants) {
       policies.add(s.get());
     }
-    double[] uniforms = new double[k * n];
     int[] armPulls = new int[k];
     for (int instance = from; instance < to; instance++) {
-      SplittableRandom taskRng = new SplittableRandom(mix(seed, n, k, instance));
-      double[] p = bandits.sampleTask(taskRng);
-      for (int i = 0; i < uniforms.length; i++) {
-        uniforms[i] = taskRng.nextDouble();
-      }
-      long policySeed = taskRng.nextLong();
+      Task task = task(seed, setting, instance);
       for (int v = 0; v < policies.size(); v++) {
-        totals[v][instance] = play(policies.get(v), p, uniforms, armPulls, n, new SplittableRandom(policySeed));
+        totals[v][instance] = play(policies.get(v), task.p(), task.outcomes(), armPulls, n,
+            new SplittableRandom(task.policySeed()));
       }
     }
   }
@@ -358,11 +409,13 @@ public final class BanditTableEvaluation {
     return total;
   }
 
+  /** The best variant of each algorithm as a row; {@code chosen} receives each row's variant index. */
   private static List<Row> summarise(Setting setting, List<Supplier<BanditPolicy>> variants,
-      double[][] totals, PaperReference paper) {
+      double[][] totals, PaperReference paper, List<Integer> chosen) {
     List<Row> rows = new ArrayList<>();
     for (String algorithm : ALGORITHMS) {
       Row best = null;
+      int bestVariant = -1;
       for (int v = 0; v < variants.size(); v++) {
         BanditPolicy policy = variants.get(v).get();
         if (!policy.name().equals(algorithm)) {
@@ -384,10 +437,12 @@ public final class BanditTableEvaluation {
               ? String.format(Locale.ROOT, "E=%.2f", setting.horizon() * setting.arms() / (setting.arms() + 1.0))
               : policy.hyperparameter();
           best = new Row(setting.horizon(), setting.arms(), algorithm, hyper, mean, ci95, figure.orElse(Double.NaN));
+          bestVariant = v;
         }
       }
       if (best != null) {
         rows.add(best);
+        chosen.add(bestVariant);
       }
     }
     return rows;

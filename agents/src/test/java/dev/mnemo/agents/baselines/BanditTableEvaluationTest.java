@@ -257,4 +257,63 @@ class BanditTableEvaluationTest {
         () -> BanditTableEvaluation.main(new String[] {"--instance", "5"}));
     assertTrue(flag.getMessage().contains("unknown option --instance"), flag.getMessage());
   }
+
+  @Test
+  void instanceTotalsAreTheTablesRowsTaskByTask() {
+    Settings s = cells(200, new Setting(10, 5));
+    BanditTableEvaluation.InstanceTotals it = BanditTableEvaluation.instanceTotals(s, new Setting(10, 5), QUIET);
+    Result table = BanditTableEvaluation.evaluate(s, QUIET);
+    assertEquals(table.rows(), it.rows(), "the same rows as the table's evaluation");
+    for (int r = 0; r < it.rows().size(); r++) {
+      assertEquals(200, it.totals()[r].length);
+      assertEquals(it.rows().get(r).mean(), dev.mnemo.agents.stats.MeanCi.normal(it.totals()[r]).mean(), 1e-12,
+          it.rows().get(r).algorithm() + ": its row is the mean of its totals");
+    }
+    int oracle = 0;
+    int random = 1;
+    assertEquals("oracle", it.rows().get(oracle).algorithm());
+    assertEquals("random", it.rows().get(random).algorithm());
+    for (int i = 0; i < 200; i++) {
+      // The oracle pulls the best arm of the same task whose outcomes every row shares: per task, it cannot trail a
+      // policy that pulls only that arm, and its total is what that arm's ten uniforms pay.
+      BanditTableEvaluation.Task task = BanditTableEvaluation.task(SEED, new Setting(10, 5), i);
+      int best = 0;
+      for (int a = 1; a < 5; a++) {
+        best = task.p()[a] > task.p()[best] ? a : best;
+      }
+      int pays = 0;
+      for (int j = 0; j < 10; j++) {
+        pays += task.outcomes()[best * 10 + j] < task.p()[best] ? 1 : 0;
+      }
+      assertEquals(pays, it.totals()[oracle][i], "task " + i);
+    }
+  }
+
+  @Test
+  void aPolicyPlayingTheTableTasksThroughTheBanditEnvEarnsWhatTheTableGivesIt() {
+    Setting cell = new Setting(20, 4);
+    for (int i = 0; i < 30; i++) {
+      BanditTableEvaluation.Task task = BanditTableEvaluation.task(SEED, cell, i);
+      double table = BanditTableEvaluation.play(new GreedyPolicy(), task.p(), task.outcomes(), new int[4], 20,
+          new SplittableRandom(task.policySeed()));
+      dev.mnemo.envs.meta.BanditEnv env = new dev.mnemo.envs.meta.BanditEnv("b", 4);
+      env.setTask(task.p(), task.outcomes(), 20);
+      GreedyPolicy policy = new GreedyPolicy();
+      policy.reset(4, 20, new SplittableRandom(task.policySeed()));
+      double total = 0;
+      for (int t = 0; t < 20; t++) {
+        env.reset(t); // one pull per episode; the given outcomes, not the episode seed, decide it
+        int arm = policy.selectArm();
+        float reward = env.step(arm).reward;
+        policy.observe(arm, reward);
+        total += reward;
+      }
+      assertEquals(table, total, "task " + i + ": the env pays the table's j-th pull of each arm");
+    }
+    BanditTableEvaluation.Task a = BanditTableEvaluation.task(SEED, cell, 3);
+    BanditTableEvaluation.Task b = BanditTableEvaluation.task(SEED, cell, 3);
+    assertTrue(Arrays.equals(a.p(), b.p()) && Arrays.equals(a.outcomes(), b.outcomes())
+        && a.policySeed() == b.policySeed(), "a task is a function of (seed, cell, instance)");
+    assertFalse(Arrays.equals(a.p(), BanditTableEvaluation.task(SEED, cell, 4).p()));
+  }
 }

@@ -5,6 +5,8 @@ import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Seeds;
 import dev.mnemo.envs.Step;
 import dev.mnemo.envs.wrappers.Wrapper;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An RL² trial (Duan et al. 2016): {@code episodes} consecutive episodes of ONE task drawn from the
@@ -33,6 +35,8 @@ public final class MetaTrial extends Wrapper {
   private long trialPrefix;
   private int episode;
   private boolean trialStarted;
+  /** Puts the task of every trial into the inner env instead of a draw from the trial seed; null: draw. */
+  private Consumer<? super MultiTaskEnv> pinnedTask;
 
   public MetaTrial(String id, MultiTaskEnv inner, int episodes) {
     super(inner, spec(id, inner, episodes));
@@ -69,12 +73,25 @@ public final class MetaTrial extends Wrapper {
     return task;
   }
 
+  /**
+   * Every trial from now on runs the task {@code setTask} puts into the inner env, instead of one drawn from the
+   * trial seed; the inner episodes' own randomness still comes from the trial seed. What a paired comparison needs:
+   * a policy evaluated on exactly the tasks another evaluation drew (a baseline table's), task by task.
+   */
+  public void pinTask(Consumer<? super MultiTaskEnv> setTask) {
+    this.pinnedTask = Objects.requireNonNull(setTask, "setTask");
+  }
+
   @Override
   protected void onReset(long seed, Step out) {
     trialPrefix = Seeds.combinePrefix(seed);
     episode = 0;
     trialStarted = true;
-    task.sampleTask(Seeds.combineWith(trialPrefix, TASK_SALT));
+    if (pinnedTask != null) {
+      pinnedTask.accept(task);
+    } else {
+      task.sampleTask(Seeds.combineWith(trialPrefix, TASK_SALT));
+    }
     Step s = task.reset(Seeds.combineWith(trialPrefix, 0));
     write(out.obs, 0, s.obs, -1, 0f, true);
   }

@@ -198,4 +198,66 @@ class MetaTrialTest {
     assertTrue(Arrays.stream(q).allMatch(x -> x >= 0 && x < 1), Arrays.toString(q));
     assertThrows(IllegalArgumentException.class, () -> d.sampleTask(new Rng(1), new double[3]));
   }
+
+  @Test
+  void aPinnedTaskRunsInEveryTrialAndItsGivenOutcomesPayTheJthPullOfEachArm() {
+    MetaTrial trial = (MetaTrial) EnvRegistry.make("bandit?arms=3&pulls=4");
+    BanditEnv bandit = (BanditEnv) trial.taskEnv();
+    double[] p = {0.2, 0.9, 0.5};
+    // outcomes[arm * 4 + j]: arm 0 pays on its 2nd pull only, arm 1 on its 1st and 3rd, arm 2 never
+    double[] outcomes = {0.5, 0.1, 0.7, 0.3, 0.0, 0.95, 0.4, 0.99, 0.6, 0.8, 0.55, 0.7};
+    trial.pinTask(task -> ((BanditEnv) task).setTask(p, outcomes, 4));
+    for (long seed : new long[] {1, 2}) {
+      trial.reset(seed);
+      assertArrayEquals(p, new double[] {bandit.armProbability(0), bandit.armProbability(1),
+          bandit.armProbability(2)}, "the pinned task, whatever the trial seed");
+      float[] rewards = new float[4];
+      int[] arms = {1, 0, 1, 0};
+      for (int t = 0; t < 4; t++) {
+        rewards[t] = trial.step(arms[t]).reward;
+      }
+      // arm 1: pulls 1, 2 -> uniforms 0.0 < 0.9, 0.95 >= 0.9; arm 0: pulls 1, 2 -> 0.5 >= 0.2, 0.1 < 0.2
+      assertArrayEquals(new float[] {1, 0, 0, 1}, rewards, "seed " + seed);
+    }
+    BanditEnv free = new BanditEnv("b", 3);
+    free.sampleTask(7);
+    double drawn = free.armProbability(0);
+    free.setTask(p, null, 0);
+    assertEquals(0.2, free.armProbability(0));
+    free.sampleTask(7);
+    assertEquals(drawn, free.armProbability(0), "a draw replaces the set task (and its outcomes)");
+  }
+
+  @Test
+  void aPinnedMdpTaskIsTheTaskOfItsSeed() {
+    MetaTrial trial = (MetaTrial) EnvRegistry.make("mdp?episodes=2&horizon=3");
+    RandomMdpEnv reference = new RandomMdpEnv("m", 10, 5, 3);
+    reference.sampleTask(99);
+    trial.pinTask(task -> task.sampleTask(99));
+    trial.reset(5);
+    RandomMdpEnv pinned = (RandomMdpEnv) trial.taskEnv();
+    assertEquals(reference.rewardMean(0, 0), pinned.rewardMean(0, 0));
+    assertEquals(reference.transitionProbability(9, 4, 3), pinned.transitionProbability(9, 4, 3));
+  }
+
+  @Test
+  void badSetTasksAreRefusedNamingTheProblem() {
+    BanditEnv b = new BanditEnv("b", 2);
+    IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+        () -> b.setTask(new double[] {0.5, 1.5}, null, 0));
+    assertTrue(p.getMessage().contains("arm 1") && p.getMessage().contains("1.5"), p.getMessage());
+    IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
+        () -> b.setTask(new double[] {0.5}, null, 0));
+    assertTrue(n.getMessage().contains("1 arm probabilities for 2 arms"), n.getMessage());
+    IllegalArgumentException o = assertThrows(IllegalArgumentException.class,
+        () -> b.setTask(new double[] {0.5, 0.5}, new double[3], 2));
+    assertTrue(o.getMessage().contains("3 outcomes for 2 arms of 2 pulls"), o.getMessage());
+    assertThrows(NullPointerException.class, () -> ((MetaTrial) EnvRegistry.make("bandit")).pinTask(null));
+    b.setTask(new double[] {0.5, 0.5}, new double[] {0.1, 0.9}, 1);
+    b.reset(1);
+    b.step(0);
+    b.reset(2);
+    IllegalStateException more = assertThrows(IllegalStateException.class, () -> b.step(0));
+    assertTrue(more.getMessage().contains("arm 0 pulled more than the 1 times"), more.getMessage());
+  }
 }

@@ -7,6 +7,8 @@ import dev.mnemo.agents.core.RecurrentCores;
 import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.meta.MetaTrial;
+import dev.mnemo.envs.meta.MultiTaskEnv;
 import dev.mnemo.experiments.config.ConfigSchema;
 import dev.mnemo.experiments.config.KeyRule;
 import dev.mnemo.experiments.config.Range;
@@ -28,6 +30,8 @@ import dev.mnemo.learners.rl2.Rl2Trainer;
 import dev.mnemo.learners.rl2.TrialEvaluator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * {@code kind = rl2}: RL² trained by PPO on a trial env (bandits, random MDPs); {@code runtime = sync} (the
@@ -244,6 +248,33 @@ public final class Rl2RunKind implements RunKind {
   /** {@code which}: {@code result} (the final parameters) or {@code peak}; {@code count} trials, each a fresh task. */
   @Override
   public Evaluation evaluate(Config config, Path runDir, String which, int count, long seed) {
+    Path params = savedParams(runDir, which);
+    try (Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")))) {
+      return trainer.evaluator(count, seed).evaluate(ParamsFile.read(params));
+    }
+  }
+
+  @Override
+  public double[] returnsOnTasks(Config config, Path runDir, String which,
+      List<? extends Consumer<MultiTaskEnv>> tasks, long seed) {
+    Path params = savedParams(runDir, which);
+    String env = config.getString("env");
+    IntFunction<Env> pinned = i -> {
+      Env e = EnvRegistry.make(env);
+      if (!(e instanceof MetaTrial trial)) {
+        e.close();
+        throw new IllegalArgumentException("env " + env + " is not a trial of a task distribution (bandit, mdp)");
+      }
+      trial.pinTask(tasks.get(i));
+      return trial;
+    };
+    try (Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")))) {
+      return new TrialEvaluator(trainer.spec(), pinned, EnvRegistry.spec(env), tasks.size(), seed,
+          config.getBoolean("eval_greedy")).returns(ParamsFile.read(params));
+    }
+  }
+
+  private static Path savedParams(Path runDir, String which) {
     Path params = runDir.resolve("checkpoints").resolve(switch (which) {
       case "result" -> RESULT_PARAMS;
       case "peak" -> PEAK_PARAMS;
@@ -252,9 +283,7 @@ public final class Rl2RunKind implements RunKind {
     if (!java.nio.file.Files.isRegularFile(params)) {
       throw new IllegalArgumentException(params + ": no such file (did the run finish?)");
     }
-    try (Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")))) {
-      return trainer.evaluator(count, seed).evaluate(ParamsFile.read(params));
-    }
+    return params;
   }
 
   private static void report(MetricsWriter metrics, double[] row, Rl2Metrics m) {

@@ -89,6 +89,7 @@ public final class Rl2Table {
       }
       rl2Cells(md, csv, r, p);
     }
+    pairedBandits(md, csv, runs, paper);
     md.append("\n## Random MDPs (total reward over n episodes)\n\n| n | ");
     md.append(String.join(" | ", MDP_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall | run |\n");
     md.append("|---:|").append("---:|".repeat(MDP_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|---|\n");
@@ -114,6 +115,65 @@ public final class Rl2Table {
     Files.createDirectories(outDir);
     AtomicFiles.writeString(outDir.resolve("results.csv"), csv.toString());
     AtomicFiles.writeString(outDir.resolve("table.md"), md.toString());
+  }
+
+  /** The file {@code mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf} writes (final parameters). */
+  static final String PAIRED_EVAL = "eval/result-baseline-tasks-seed1.json";
+  private static final List<String> PAIRED_COLUMNS = List.of("random", "gittins", "ts", "ots", "ucb1", "greedy");
+
+  /**
+   * The bandit runs' final parameters re-evaluated on the baseline table's own tasks and pull outcomes, each
+   * baseline as the mean of the per-task differences RL² − baseline: the comparison the unpaired columns above
+   * cannot make (their intervals are mostly the spread of the tasks).
+   */
+  private static void pairedBandits(StringBuilder md, StringBuilder csv, List<Rl2Run> runs, PaperReference paper)
+      throws IOException {
+    StringBuilder rows = new StringBuilder();
+    for (Rl2Run r : runs) {
+      Path file = r.dir().resolve(PAIRED_EVAL);
+      if (!r.family().equals("bandit") || !Files.isRegularFile(file)) {
+        continue;
+      }
+      JsonNode e = Json.read(file);
+      double p = paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN);
+      double pg = paper.figure(r.n(), r.k(), "gittins").orElse(Double.NaN);
+      rows.append(String.format(Locale.ROOT, "| %d | %d | %.2f ± %.2f |", r.n(), r.k(),
+          e.path("mean_return").asDouble(), e.path("ci95").asDouble()));
+      csv.append(row("bandit_paired", r.n(), r.k(), "rl2_final", e.path("mean_return").asDouble(),
+          e.path("ci95").asDouble(), p, r.dir().toString()));
+      for (String a : PAIRED_COLUMNS) {
+        JsonNode b = null;
+        for (JsonNode candidate : e.path("baselines")) {
+          if (candidate.path("algorithm").asText().equals(a)) {
+            b = candidate;
+          }
+        }
+        if (b == null) {
+          rows.append(" – |");
+          continue;
+        }
+        double d = b.path("policy_minus_baseline").asDouble();
+        double ci = b.path("policy_minus_baseline_ci95").asDouble();
+        rows.append(String.format(Locale.ROOT, " %+.2f ± %.2f%s |", d, ci, Math.abs(d) > ci ? "" : " (=)"));
+        csv.append(row("bandit_paired", r.n(), r.k(), "rl2_minus_" + a, d, ci, Double.NaN, r.dir().toString()));
+      }
+      rows.append(String.format(Locale.ROOT, " %s | %s |%n", Double.isNaN(p) || Double.isNaN(pg) ? "–"
+          : String.format(Locale.ROOT, "%+.1f", p - pg), r.dir().getFileName()));
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("\n### Bandits on the baseline table's own tasks: RL² − baseline, task by task\n\n")
+        .append("RL²'s final parameters on the 1000 tasks of the bandit-baselines table (the same arm probabilities "
+            + "and the same outcome of the j-th pull of each arm), then for each baseline the mean over tasks of RL²'s "
+            + "total minus the baseline's, ± its 95% CI (`mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf`;"
+            + " (=): the interval contains 0). The paper's own gap to Gittins is in the last column.\n\n| n | k | RL² "
+            + "on these tasks | ");
+    for (String a : PAIRED_COLUMNS) {
+      md.append("− ").append(a).append(" | ");
+    }
+    md.append("paper RL² − paper Gittins | run |\n|---:|---:|---:|").append("---:|".repeat(PAIRED_COLUMNS.size()))
+        .append("---:|---|\n").append(rows);
   }
 
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {

@@ -62,4 +62,18 @@ public interface RunKind {
       String which, int count, long seed) {
     throw new UnsupportedOperationException("runs of kind " + name() + " keep no policy to evaluate");
   }
+
+  /**
+   * A finished run's saved policy on given tasks: one trial on each of {@code tasks} (each puts its task into the
+   * trial env's inner task env), the trial returns in that order; {@code seed} drives the rest (the policy's
+   * sampling, the inner episodes' randomness). What a comparison task by task with a baseline evaluated on the
+   * same tasks needs.
+   *
+   * @throws UnsupportedOperationException for a kind whose policy does not act on trials of a task distribution
+   * @throws IllegalArgumentException naming the missing file, the unknown {@code which}, or the env that is no trial
+   */
+  default double[] returnsOnTasks(Config config, java.nio.file.Path runDir, String which,
+      java.util.List<? extends java.util.function.Consumer<dev.mnemo.envs.meta.MultiTaskEnv>> tasks, long seed) {
+    throw new UnsupportedOperationException("runs of kind " + name() + " do not act on trials of given tasks");
+  }
 }

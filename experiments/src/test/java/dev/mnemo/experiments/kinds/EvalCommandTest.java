@@ -99,4 +99,69 @@ class EvalCommandTest {
     assertEquals(2, cli.mnemo("eval", rl2Run.toString()));
     assertTrue(cli.err().contains("result.params: no such file"), cli.err());
   }
+
+  @Test
+  void banditRunIsComparedWithEveryBaselineOnTheTablesOwnTasks() throws IOException {
+    Path conf = tmp.resolve("rl2.conf");
+    Files.writeString(conf, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
+        + "minibatches = 2\ntotal_env_steps = 256\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\n");
+    Path run = tmp.resolve("run");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    Path baselines = tmp.resolve("bandit-baselines.conf");
+    // The table's cells do not matter: the pairing evaluates the run's own (n = 4, k = 3).
+    Files.writeString(baselines, "kind = bandit-baselines\nseed = 77\nsettings = [\"10x5\"]\ninstances = 40\n"
+        + "threads = 1\ngittins_exact_up_to = 10\n");
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--baseline-tasks", baselines.toString()), cli.err());
+    JsonNode e = Json.read(run.resolve("eval/result-baseline-tasks-seed1.json"));
+    assertEquals(40, e.path("tasks").asInt());
+    assertEquals(4, e.path("pulls").asInt());
+    assertEquals(3, e.path("arms").asInt());
+    assertEquals(77, e.path("baseline_seed").asLong());
+    double mean = e.path("mean_return").asDouble();
+    assertTrue(mean >= 0 && mean <= 4, e.toString());
+    // Each baseline's figure is the bandit table's own for that cell, seed and instances ...
+    Path tableConf = tmp.resolve("table.conf");
+    Files.writeString(tableConf, "kind = bandit-baselines\nseed = 77\nsettings = [\"4x3\"]\ninstances = 40\n"
+        + "threads = 1\ngittins_exact_up_to = 10\n");
+    Path table = tmp.resolve("table");
+    assertEquals(0, cli.mnemo("run", tableConf.toString(), "--out", table.toString()), cli.err());
+    java.util.List<String> csv = Files.readAllLines(table.resolve("results.csv"));
+    int checked = 0;
+    for (JsonNode b : e.path("baselines")) {
+      String algorithm = b.path("algorithm").asText();
+      String line = csv.stream().filter(l -> l.startsWith("4,3," + algorithm + ",")).findFirst().orElseThrow();
+      assertEquals(Double.parseDouble(line.split(",")[3]), b.path("mean").asDouble(), 5e-4, algorithm);
+      // ... and the mean of the per-task differences is the difference of the means, with an interval of its own.
+      assertEquals(mean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
+      assertTrue(b.path("policy_minus_baseline_ci95").asDouble() > 0, algorithm);
+      checked++;
+    }
+    assertTrue(checked >= 8, "every baseline of the table: " + e.path("baselines"));
+    assertTrue(cli.out().contains("policy − baseline (paired)") && cli.out().contains("gittins"), cli.out());
+    // The policy plays the tasks it is given: sure losers pay 0 on every pull, sure winners 1 on each of 4.
+    com.typesafe.config.Config runConfig = com.typesafe.config.ConfigFactory.parseFile(run.resolve("config.conf")
+        .toFile()).resolve().withFallback(new Rl2RunKind().schema().defaults()).resolve();
+    java.util.List<java.util.function.Consumer<dev.mnemo.envs.meta.MultiTaskEnv>> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      double p = i % 2;
+      tasks.add(t -> ((dev.mnemo.envs.meta.BanditEnv) t).setTask(new double[] {p, p, p}, null, 0));
+    }
+    double[] returns = new Rl2RunKind().returnsOnTasks(runConfig, run, "result", tasks, 5);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 4, 0, 4, 0, 4}, returns);
+    // The same seed plays the same tasks, outcomes and draws again.
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--baseline-tasks", baselines.toString()), cli.err());
+    assertEquals(mean, Json.read(run.resolve("eval/result-baseline-tasks-seed1.json")).path("mean_return").asDouble());
+
+    assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", tmp.resolve("none.conf").toString()));
+    assertTrue(cli.err().contains("none.conf: no such file"), cli.err());
+    assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", conf.toString()));
+    assertTrue(cli.err().contains("kind = 'rl2', expected bandit-baselines"), cli.err());
+    Path mdp = tmp.resolve("mdp.conf");
+    Files.writeString(mdp, "kind = rl2\nenv = \"mdp?episodes=2&horizon=3\"\ncore_size = 8\ntrials_per_update = 8\n"
+        + "minibatches = 2\ntotal_env_steps = 48\neval_trials = 4\nfinal_eval_trials = 4\n");
+    Path mdpRun = tmp.resolve("mdprun");
+    assertEquals(0, cli.mnemo("run", mdp.toString(), "--out", mdpRun.toString()), cli.err());
+    assertEquals(2, cli.mnemo("eval", mdpRun.toString(), "--baseline-tasks", baselines.toString()));
+    assertTrue(cli.err().contains("is not a bandit trial"), cli.err());
+  }
 }

@@ -37,4 +37,29 @@ class Rl2TableTest {
     assertTrue(fresh.contains("| 120 s |"), fresh);
     assertFalse(fresh.contains("resume"), fresh);
   }
+
+  @Test
+  void aRunsPairedEvaluationBecomesARowOfDifferencesWithTheirIntervals(@TempDir Path tmp) throws IOException {
+    Path runs = tmp.resolve("runs");
+    run(runs.resolve("paired-seed1"), 6.5, 120, "");
+    run(runs.resolve("unpaired-seed1"), 6.4, 100, "");
+    Files.createDirectories(runs.resolve("paired-seed1/eval"));
+    Files.writeString(runs.resolve("paired-seed1").resolve(Rl2Table.PAIRED_EVAL), "{\"mean_return\":6.55,"
+        + "\"ci95\":0.13,\"baselines\":[{\"algorithm\":\"random\",\"policy_minus_baseline\":1.6,"
+        + "\"policy_minus_baseline_ci95\":0.2},{\"algorithm\":\"gittins\",\"policy_minus_baseline\":-0.05,"
+        + "\"policy_minus_baseline_ci95\":0.12},{\"algorithm\":\"ucb1\",\"policy_minus_baseline\":-0.3,"
+        + "\"policy_minus_baseline_ci95\":0.1}]}");
+    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
+    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
+    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
+    String md = Files.readString(tmp.resolve("table.md"));
+    List<String> paired = md.lines().filter(l -> l.startsWith("| 10 | 5 | 6.55 ± 0.13 |")).toList();
+    assertEquals(1, paired.size(), "one paired row, for the run that has the file: " + md);
+    // random and ucb1 differ (their intervals exclude 0), gittins does not (=); ts, ots, greedy were not evaluated;
+    // the paper's RL² (6.7) minus its Gittins (6.6).
+    assertEquals("| 10 | 5 | 6.55 ± 0.13 | +1.60 ± 0.20 | -0.05 ± 0.12 (=) | – | – | -0.30 ± 0.10 | – | +0.1 "
+        + "| paired-seed1 |", paired.get(0));
+    String csv = Files.readString(tmp.resolve("results.csv"));
+    assertTrue(csv.contains("bandit_paired,10,5,rl2_minus_gittins,-0.0500,0.1200,,"), csv);
+  }
 }

@@ -40,6 +40,8 @@ public final class TrialEvaluator implements Evaluator {
   private final int chunk;
 
   /**
+   * @param envFactory makes the env of trial {@code i} (0 .. trials - 1, the order of {@link #returns}), so a
+   *     factory can pin each trial's task ({@code MetaTrial.pinTask})
    * @param greedy act with the most probable action instead of sampling (the policy's own behaviour is to
    *     sample, which is what the paper evaluates)
    */
@@ -93,7 +95,9 @@ public final class TrialEvaluator implements Evaluator {
     int part = 0;
     while (done < trials) {
       int n = Math.min(chunk, trials - done);
-      TrialCollector c = new TrialCollector(envFactory, envSpec, n);
+      int first = done;
+      // Trial first + i runs in copy i of this chunk: the factory is told the trial's index in the evaluation.
+      TrialCollector c = new TrialCollector(i -> envFactory.apply(first + i), envSpec, n);
       CategoricalPolicy policy = policies.make(n, dev.mnemo.envs.Seeds.combine(seed, 1000 + part), greedy);
       policy.load(params);
       TrialBatch b = c.newBatch();
