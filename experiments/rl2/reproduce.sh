@@ -114,6 +114,14 @@ if [ -z "${RL2_CONFIGS:-}" ]; then
     step ./mnemo eval "$here/$name-seed1" --tasks 1000
   done
 fi
+# Every bandit run on the bandit table's own tasks and pull outcomes, RL² − each baseline task by task (the table's
+# paired section): each run's eval/result-baseline-tasks-seed1.json.
+if [ -z "${RL2_CONFIGS:-}" ]; then
+  for dir in "$here"/rl2-bandits-*-seed[0-9]; do
+    [ -f "$dir/checkpoints/result.params" ] || continue # a run committed without its parameters
+    step ./mnemo eval "$dir" --baseline-tasks configs/bandit-baselines.conf
+  done
+fi
 step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here" \
   experiments/bandit-baselines/results.csv experiments/mdp-baselines/results.csv "$here"
 dry_run || echo "wrote $here/results.csv, $here/table.md and the run directories"

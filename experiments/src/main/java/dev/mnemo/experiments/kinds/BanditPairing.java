@@ -67,14 +67,15 @@ public final class BanditPairing {
       long seed, PrintStream progress) {
     Setting cell = banditCell(runConfig.getString("env"));
     Settings settings = BanditBaselinesRunKind.settings(baselineConfig, baselineConfig.getLong("seed"));
-    InstanceTotals baselines = BanditTableEvaluation.instanceTotals(settings, cell, progress);
     int tasks = settings.instances();
     List<Consumer<MultiTaskEnv>> pins = new ArrayList<>(tasks);
     for (int i = 0; i < tasks; i++) {
       BanditTableEvaluation.Task t = BanditTableEvaluation.task(settings.seed(), cell, i);
       pins.add(task -> ((BanditEnv) task).setTask(t.p(), t.outcomes(), cell.horizon()));
     }
+    // The policy first: a run without saved parameters fails before the baselines' minute of work.
     double[] policy = kind.returnsOnTasks(runConfig, runDir, which, pins, seed);
+    InstanceTotals baselines = BanditTableEvaluation.instanceTotals(settings, cell, progress);
     MeanCi own = MeanCi.studentT(policy);
     List<Comparison> out = new ArrayList<>();
     for (int r = 0; r < baselines.rows().size(); r++) {

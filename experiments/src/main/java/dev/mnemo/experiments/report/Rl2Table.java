@@ -119,7 +119,9 @@ public final class Rl2Table {
 
   /** The file {@code mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf} writes (final parameters). */
   static final String PAIRED_EVAL = "eval/result-baseline-tasks-seed1.json";
-  private static final List<String> PAIRED_COLUMNS = List.of("random", "gittins", "ts", "ots", "ucb1", "greedy");
+  /** gittins_fixed: the index with the authors' fixed look-ahead of 500 pulls, the Gittins the paper's table ran. */
+  private static final List<String> PAIRED_COLUMNS = List.of("random", "gittins", "gittins_fixed", "ts", "ots", "ucb1",
+      "greedy");
 
   /**
    * The bandit runs' final parameters re-evaluated on the baseline table's own tasks and pull outcomes, each
@@ -167,7 +169,8 @@ public final class Rl2Table {
         .append("RL²'s final parameters on the 1000 tasks of the bandit-baselines table (the same arm probabilities "
             + "and the same outcome of the j-th pull of each arm), then for each baseline the mean over tasks of RL²'s "
             + "total minus the baseline's, ± its 95% CI (`mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf`;"
-            + " (=): the interval contains 0). The paper's own gap to Gittins is in the last column.\n\n| n | k | RL² "
+            + " (=): the interval contains 0). gittins_fixed is the index with the authors' fixed look-ahead (500 pulls), "
+            + "the Gittins column of the paper's table; the paper's own gap to it is in the last column.\n\n| n | k | RL² "
             + "on these tasks | ");
     for (String a : PAIRED_COLUMNS) {
       md.append("− ").append(a).append(" | ");

@@ -55,9 +55,10 @@ class Rl2TableTest {
     String md = Files.readString(tmp.resolve("table.md"));
     List<String> paired = md.lines().filter(l -> l.startsWith("| 10 | 5 | 6.55 ± 0.13 |")).toList();
     assertEquals(1, paired.size(), "one paired row, for the run that has the file: " + md);
-    // random and ucb1 differ (their intervals exclude 0), gittins does not (=); ts, ots, greedy were not evaluated;
+    // random and ucb1 differ (their intervals exclude 0), gittins does not (=); gittins_fixed, ts, ots, greedy were
+    // not evaluated;
     // the paper's RL² (6.7) minus its Gittins (6.6).
-    assertEquals("| 10 | 5 | 6.55 ± 0.13 | +1.60 ± 0.20 | -0.05 ± 0.12 (=) | – | – | -0.30 ± 0.10 | – | +0.1 "
+    assertEquals("| 10 | 5 | 6.55 ± 0.13 | +1.60 ± 0.20 | -0.05 ± 0.12 (=) | – | – | – | -0.30 ± 0.10 | – | +0.1 "
         + "| paired-seed1 |", paired.get(0));
     String csv = Files.readString(tmp.resolve("results.csv"));
     assertTrue(csv.contains("bandit_paired,10,5,rl2_minus_gittins,-0.0500,0.1200,,"), csv);
