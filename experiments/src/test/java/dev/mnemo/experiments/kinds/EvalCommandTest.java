@@ -24,13 +24,19 @@ class EvalCommandTest {
 
   private final StandardCli cli = new StandardCli();
 
-  @Test
-  void rl2RunIsReEvaluatedOnFreshTasksForResultAndPeakParameters() throws IOException {
+  /** A finished RL² run on 4 pulls of 3 arms, its config in {@code rl2.conf}. */
+  private Path finishedBanditRun() throws IOException {
     Path conf = tmp.resolve("rl2.conf");
     Files.writeString(conf, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
         + "minibatches = 2\ntotal_env_steps = 256\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\n");
     Path run = tmp.resolve("run");
     assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    return run;
+  }
+
+  @Test
+  void rl2RunIsReEvaluatedOnFreshTasksForResultAndPeakParameters() throws IOException {
+    Path run = finishedBanditRun();
     assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3"), cli.err());
     JsonNode first = Json.read(run.resolve("eval/result-seed3-n50.json"));
     assertEquals(50, first.path("tasks").asInt());
@@ -102,11 +108,7 @@ class EvalCommandTest {
 
   @Test
   void banditRunIsComparedWithEveryBaselineOnTheTablesOwnTasks() throws IOException {
-    Path conf = tmp.resolve("rl2.conf");
-    Files.writeString(conf, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
-        + "minibatches = 2\ntotal_env_steps = 256\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\n");
-    Path run = tmp.resolve("run");
-    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    Path run = finishedBanditRun();
     Path baselines = tmp.resolve("bandit-baselines.conf");
     // The table's cells do not matter: the pairing evaluates the run's own (n = 4, k = 3).
     Files.writeString(baselines, "kind = bandit-baselines\nseed = 77\nsettings = [\"10x5\"]\ninstances = 40\n"
@@ -154,7 +156,7 @@ class EvalCommandTest {
 
     assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", tmp.resolve("none.conf").toString()));
     assertTrue(cli.err().contains("none.conf: no such file"), cli.err());
-    assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", conf.toString()));
+    assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", tmp.resolve("rl2.conf").toString()));
     assertTrue(cli.err().contains("kind = 'rl2', expected bandit-baselines"), cli.err());
     Path mdp = tmp.resolve("mdp.conf");
     Files.writeString(mdp, "kind = rl2\nenv = \"mdp?episodes=2&horizon=3\"\ncore_size = 8\ntrials_per_update = 8\n"
