@@ -109,6 +109,17 @@ final class EvalCommand implements Callable<Integer> {
       row.put("paper", Double.isNaN(c.paper()) ? null : c.paper());
       row.put("policy_minus_baseline", c.difference());
       row.put("policy_minus_baseline_ci95", c.differenceCi95());
+      List<Map<String, Object>> quarters = new ArrayList<>();
+      for (BanditPairing.MarginQuartile q : c.byMargin()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("best_arm_margin_from", q.marginFrom());
+        m.put("best_arm_margin_to", q.marginTo());
+        m.put("tasks", q.tasks());
+        m.put("policy_minus_baseline", q.difference());
+        m.put("policy_minus_baseline_ci95", q.differenceCi95());
+        quarters.add(m);
+      }
+      row.put("by_best_arm_margin_quarter", quarters);
       rows.add(row);
     }
     json.put("baselines", rows);
@@ -125,6 +136,16 @@ final class EvalCommand implements Callable<Integer> {
     for (BanditPairing.Comparison c : r.baselines()) {
       out.printf(java.util.Locale.ROOT, "  %-14s %-12s %8.3f ± %5.3f %15.3f ± %5.3f%n", c.algorithm(),
           c.hyperparameter(), c.mean(), c.ci95(), c.difference(), c.differenceCi95());
+    }
+    for (BanditPairing.Comparison c : r.baselines()) {
+      if (c.algorithm().equals("gittins") && !c.byMargin().isEmpty()) {
+        StringBuilder sb = new StringBuilder("  policy − gittins by quarter of the tasks' best-arm margin:");
+        for (BanditPairing.MarginQuartile q : c.byMargin()) {
+          sb.append(String.format(java.util.Locale.ROOT, " [%.3f, %.3f] %+.3f ± %.3f;", q.marginFrom(), q.marginTo(),
+              q.difference(), q.differenceCi95()));
+        }
+        out.println(sb);
+      }
     }
     return MnemoCli.OK;
   }

@@ -43,7 +43,21 @@ public final class BanditPairing {
    * @param differenceCi95 half-width of the 95% interval of that mean (Student t)
    */
   public record Comparison(String algorithm, String hyperparameter, double mean, double ci95, double paper,
-      double difference, double differenceCi95) {}
+      double difference, double differenceCi95, List<MarginQuartile> byMargin) {
+    public Comparison {
+      byMargin = List.copyOf(byMargin);
+    }
+  }
+
+  /**
+   * The paired difference over one quarter of the tasks, ranked by how far their best arm's success probability is
+   * above the second best's (what finding the best arm is worth): where a policy loses to another, by kind of task.
+   *
+   * @param marginFrom smallest margin in the quarter
+   * @param marginTo largest margin in the quarter
+   */
+  public record MarginQuartile(double marginFrom, double marginTo, int tasks, double difference,
+      double differenceCi95) {}
 
   /**
    * @param paperRl2 the paper's RL² figure for this cell, NaN if none
@@ -69,9 +83,11 @@ public final class BanditPairing {
     Settings settings = BanditBaselinesRunKind.settings(baselineConfig, baselineConfig.getLong("seed"));
     int tasks = settings.instances();
     List<Consumer<MultiTaskEnv>> pins = new ArrayList<>(tasks);
+    double[] margins = new double[tasks];
     for (int i = 0; i < tasks; i++) {
       BanditTableEvaluation.Task t = BanditTableEvaluation.task(settings.seed(), cell, i);
       pins.add(task -> ((BanditEnv) task).setTask(t.p(), t.outcomes(), cell.horizon()));
+      margins[i] = bestArmMargin(t.p());
     }
     // The policy first: a run without saved parameters fails before the baselines' minute of work.
     double[] policy = kind.returnsOnTasks(runConfig, runDir, which, pins, seed);
@@ -80,12 +96,56 @@ public final class BanditPairing {
     List<Comparison> out = new ArrayList<>();
     for (int r = 0; r < baselines.rows().size(); r++) {
       Row row = baselines.rows().get(r);
-      MeanCi d = MeanCi.studentT(differences(policy, baselines.totals()[r]));
+      double[] diff = differences(policy, baselines.totals()[r]);
+      MeanCi d = MeanCi.studentT(diff);
       out.add(new Comparison(row.algorithm(), row.hyperparameter(), row.mean(), row.ci95(), row.paper(), d.mean(),
-          d.ci95()));
+          d.ci95(), byMargin(diff, margins)));
     }
     double paperRl2 = PaperReference.load().figure(cell.horizon(), cell.arms(), "rl2").orElse(Double.NaN);
     return new Result(cell.horizon(), cell.arms(), tasks, settings.seed(), own.mean(), own.ci95(), paperRl2, out);
+  }
+
+  /** The best arm's probability minus the second best's ({@code p[0]} with one arm). */
+  static double bestArmMargin(double[] p) {
+    double best = Double.NEGATIVE_INFINITY;
+    double second = 0;
+    for (double v : p) {
+      if (v > best) {
+        second = Math.max(second, best);
+        best = v;
+      } else {
+        second = Math.max(second, v);
+      }
+    }
+    return best - second;
+  }
+
+  /**
+   * The mean of {@code diff} over each quarter of the tasks ranked by {@code margins} (ties in task order; the
+   * quarters differ in size by at most one task). Needs at least 8 tasks (2 per quarter, for an interval).
+   */
+  static List<MarginQuartile> byMargin(double[] diff, double[] margins) {
+    int n = diff.length;
+    if (n < 8) {
+      return List.of();
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> margins[i]));
+    List<MarginQuartile> out = new ArrayList<>(4);
+    for (int q = 0; q < 4; q++) {
+      int from = q * n / 4;
+      int to = (q + 1) * n / 4;
+      double[] part = new double[to - from];
+      for (int j = from; j < to; j++) {
+        part[j - from] = diff[order[j]];
+      }
+      MeanCi m = MeanCi.studentT(part);
+      out.add(new MarginQuartile(margins[order[from]], margins[order[to - 1]], part.length, m.mean(), m.ci95()));
+    }
+    return out;
   }
 
   /** {@code a[i] - b[i]} for every task. */

@@ -136,6 +136,17 @@ class EvalCommandTest {
       // ... and the mean of the per-task differences is the difference of the means, with an interval of its own.
       assertEquals(mean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
       assertTrue(b.path("policy_minus_baseline_ci95").asDouble() > 0, algorithm);
+      // Four quarters of the tasks by best-arm margin, in rising order, whose differences average to the whole's.
+      JsonNode quarters = b.path("by_best_arm_margin_quarter");
+      assertEquals(4, quarters.size(), algorithm);
+      double weighted = 0;
+      for (int q = 0; q < 4; q++) {
+        assertEquals(10, quarters.get(q).path("tasks").asInt());
+        weighted += quarters.get(q).path("policy_minus_baseline").asDouble() / 4;
+        assertTrue(q == 0 || quarters.get(q).path("best_arm_margin_from").asDouble()
+            >= quarters.get(q - 1).path("best_arm_margin_to").asDouble());
+      }
+      assertEquals(b.path("policy_minus_baseline").asDouble(), weighted, 1e-9, algorithm);
       checked++;
     }
     assertTrue(checked >= 8, "every baseline of the table: " + e.path("baselines"));
