@@ -8,12 +8,14 @@ import dev.mnemo.experiments.run.RunFiles;
 import dev.mnemo.experiments.run.RunKind;
 import dev.mnemo.experiments.run.RunKindRegistry;
 import dev.mnemo.learners.agent.Evaluator.Evaluation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** {@code --baseline-tasks}: the policy and every bandit baseline on the same tasks, with paired differences. */
-  private int paired(RunKind kind, Config config) throws java.io.IOException {
+  private int paired(RunKind kind, Config config) throws IOException {
     var err = spec.commandLine().getErr();
     var out = spec.commandLine().getOut();
     if (!Files.isRegularFile(baselineTasks)) {
@@ -77,76 +79,20 @@ final class EvalCommand implements Callable<Integer> {
     baselines = baselines.withFallback(baselineKind.schema().defaults()).resolve();
     BanditPairing.Result r;
     // The baselines' progress lines (a PrintStream) reach the command's error writer after the evaluation.
-    var progress = new java.io.ByteArrayOutputStream();
-    try (var progressStream = new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8)) {
+    var progress = new ByteArrayOutputStream();
+    try (var progressStream = new PrintStream(progress, true, StandardCharsets.UTF_8)) {
       r = BanditPairing.run(kind, config, runDir, which, baselines, seed, progressStream);
     } catch (UnsupportedOperationException | IllegalArgumentException ex) {
       err.println("mnemo eval: " + ex.getMessage());
       return MnemoCli.USAGE;
     } finally {
-      err.print(progress.toString(java.nio.charset.StandardCharsets.UTF_8));
+      err.print(progress.toString(StandardCharsets.UTF_8));
       err.flush();
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("run_dir", runDir.toString());
-    json.put("params", which);
-    json.put("seed", seed);
-    json.put("baseline_config", baselineTasks.toString());
-    json.put("baseline_seed", r.baselineSeed());
-    json.put("pulls", r.pulls());
-    json.put("arms", r.arms());
-    json.put("tasks", r.tasks());
-    json.put("mean_return", r.policyMean());
-    json.put("ci95", r.policyCi95());
-    json.put("paper_rl2", Double.isNaN(r.paperRl2()) ? null : r.paperRl2());
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (BanditPairing.Comparison c : r.baselines()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("algorithm", c.algorithm());
-      row.put("hyperparameter", c.hyperparameter());
-      row.put("mean", c.mean());
-      row.put("ci95", c.ci95());
-      row.put("paper", Double.isNaN(c.paper()) ? null : c.paper());
-      row.put("policy_minus_baseline", c.difference());
-      row.put("policy_minus_baseline_ci95", c.differenceCi95());
-      List<Map<String, Object>> quarters = new ArrayList<>();
-      for (BanditPairing.MarginQuartile q : c.byMargin()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("best_arm_margin_from", q.marginFrom());
-        m.put("best_arm_margin_to", q.marginTo());
-        m.put("tasks", q.tasks());
-        m.put("policy_minus_baseline", q.difference());
-        m.put("policy_minus_baseline_ci95", q.differenceCi95());
-        quarters.add(m);
-      }
-      row.put("by_best_arm_margin_quarter", quarters);
-      rows.add(row);
-    }
-    json.put("baselines", rows);
-    json.put("evaluated_utc", Instant.now().toString());
     Path file = runDir.resolve("eval").resolve(which + "-baseline-tasks-seed" + seed + ".json");
     Files.createDirectories(file.getParent());
-    Json.writeAtomically(file, json);
-    out.printf(java.util.Locale.ROOT, "%s on the bandit table's %d tasks of n = %d, k = %d (seed %d): %.3f ± %.3f"
-        + " (paper's RL²: %s) -> %s%n", which, r.tasks(), r.pulls(), r.arms(), r.baselineSeed(), r.policyMean(),
-        r.policyCi95(), Double.isNaN(r.paperRl2()) ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.paperRl2()),
-        file);
-    out.printf(java.util.Locale.ROOT, "  %-14s %-12s %16s %24s%n", "baseline", "setting", "mean ± 95% CI",
-        "policy − baseline (paired)");
-    for (BanditPairing.Comparison c : r.baselines()) {
-      out.printf(java.util.Locale.ROOT, "  %-14s %-12s %8.3f ± %5.3f %15.3f ± %5.3f%n", c.algorithm(),
-          c.hyperparameter(), c.mean(), c.ci95(), c.difference(), c.differenceCi95());
-    }
-    for (BanditPairing.Comparison c : r.baselines()) {
-      if (c.algorithm().equals("gittins") && !c.byMargin().isEmpty()) {
-        StringBuilder sb = new StringBuilder("  policy − gittins by quarter of the tasks' best-arm margin:");
-        for (BanditPairing.MarginQuartile q : c.byMargin()) {
-          sb.append(String.format(java.util.Locale.ROOT, " [%.3f, %.3f] %+.3f ± %.3f;", q.marginFrom(), q.marginTo(),
-              q.difference(), q.differenceCi95()));
-        }
-        out.println(sb);
-      }
-    }
+    Json.writeAtomically(file, PairedEvalOutput.json(r, runDir, which, seed, baselineTasks));
+    PairedEvalOutput.print(out, r, which, file);
     return MnemoCli.OK;
   }
 
