@@ -115,12 +115,16 @@ if [ -z "${RL2_CONFIGS:-}" ]; then
     step ./mnemo eval "$here/$name-seed1" --tasks 1000
   done
 fi
-# Every bandit run on the bandit table's own tasks and pull outcomes, RL² − each baseline task by task (the table's
-# paired section): each run's eval/result-baseline-tasks-seed1.json.
+# Every run on its baseline table's own tasks (bandits: and pull outcomes), RL² − each baseline task by task (the
+# table's paired sections): each run's eval/result-baseline-tasks-seed1.json.
 if [ -z "${RL2_CONFIGS:-}" ]; then
-  for dir in "$here"/rl2-bandits-*-seed[0-9]; do
+  for dir in "$here"/rl2-bandits-*-seed[0-9] "$here"/rl2-mdps-*-seed[0-9]; do
     [ -f "$dir/checkpoints/result.params" ] || continue # a run committed without its parameters
-    step ./mnemo eval "$dir" --baseline-tasks configs/bandit-baselines.conf
+    case "$dir" in
+      *rl2-bandits-*) table=configs/bandit-baselines.conf ;;
+      *) table=configs/mdp-baselines.conf ;;
+    esac
+    step ./mnemo eval "$dir" --baseline-tasks "$table"
   done
 fi
 step java -cp experiments/target/mnemo-experiments.jar dev.mnemo.experiments.report.Rl2Table "$here" \

@@ -2,7 +2,7 @@ package dev.mnemo.experiments.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.mnemo.experiments.kinds.BanditPairing;
+import dev.mnemo.experiments.kinds.BaselinePairing;
 import dev.mnemo.experiments.run.Json;
 import dev.mnemo.experiments.run.RunFiles;
 import dev.mnemo.experiments.run.RunKind;
@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,16 +52,16 @@ final class EvalCommand implements Callable<Integer> {
   String which;
 
   @Option(names = "--baseline-tasks", paramLabel = "CONF",
-      description = "a bandit-baselines config (e.g. configs/bandit-baselines.conf): evaluate on its table's tasks "
-          + "for the run's (n, k) and compare with every baseline task by task (paired differences); the tasks are "
-          + "CONF's instances, not --tasks")
+      description = "a bandit-baselines or mdp-baselines config (configs/bandit-baselines.conf, "
+          + "configs/mdp-baselines.conf): evaluate on its table's tasks for the run's setting and compare with every "
+          + "baseline task by task (paired differences); the tasks are CONF's instances, not --tasks")
   Path baselineTasks;
 
   EvalCommand(RunKindRegistry kinds) {
     this.kinds = kinds;
   }
 
-  /** {@code --baseline-tasks}: the policy and every bandit baseline on the same tasks, with paired differences. */
+  /** {@code --baseline-tasks}: the policy and every baseline of a table on the same tasks, with paired differences. */
   private int paired(RunKind kind, Config config) throws IOException {
     var err = spec.commandLine().getErr();
     var out = spec.commandLine().getOut();
@@ -69,19 +70,21 @@ final class EvalCommand implements Callable<Integer> {
       return MnemoCli.USAGE;
     }
     Config baselines = ConfigFactory.parseFile(baselineTasks.toFile()).resolve();
-    RunKind baselineKind = kinds.find("bandit-baselines").orElse(null);
     String baselineKindName = baselines.hasPath("kind") ? baselines.getString("kind") : "";
-    if (baselineKind == null || !baselineKindName.equals(baselineKind.name())) {
+    RunKind baselineKind = kinds.find(baselineKindName).orElse(null);
+    if (baselineKind == null || !List.of("bandit-baselines", "mdp-baselines").contains(baselineKindName)) {
       err.println("mnemo eval: --baseline-tasks " + baselineTasks + ": kind = '" + baselineKindName
-          + "', expected bandit-baselines");
+          + "', expected bandit-baselines or mdp-baselines");
       return MnemoCli.USAGE;
     }
     baselines = baselines.withFallback(baselineKind.schema().defaults()).resolve();
-    BanditPairing.Result r;
+    BaselinePairing.Result r;
     // The baselines' progress lines (a PrintStream) reach the command's error writer after the evaluation.
     var progress = new ByteArrayOutputStream();
     try (var progressStream = new PrintStream(progress, true, StandardCharsets.UTF_8)) {
-      r = BanditPairing.run(kind, config, runDir, which, baselines, seed, progressStream);
+      r = baselineKindName.equals("bandit-baselines")
+          ? BaselinePairing.bandits(kind, config, runDir, which, baselines, seed, progressStream)
+          : BaselinePairing.mdps(kind, config, runDir, which, baselines, seed, progressStream);
     } catch (UnsupportedOperationException | IllegalArgumentException ex) {
       err.println("mnemo eval: " + ex.getMessage());
       return MnemoCli.USAGE;

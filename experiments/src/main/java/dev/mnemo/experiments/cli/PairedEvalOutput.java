@@ -1,8 +1,8 @@
 package dev.mnemo.experiments.cli;
 
-import dev.mnemo.experiments.kinds.BanditPairing.Comparison;
-import dev.mnemo.experiments.kinds.BanditPairing.MarginQuartile;
-import dev.mnemo.experiments.kinds.BanditPairing.Result;
+import dev.mnemo.experiments.kinds.BaselinePairing.Comparison;
+import dev.mnemo.experiments.kinds.BaselinePairing.MarginQuartile;
+import dev.mnemo.experiments.kinds.BaselinePairing.Result;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,8 +24,12 @@ final class PairedEvalOutput {
     json.put("seed", seed);
     json.put("baseline_config", baselineConfig.toString());
     json.put("baseline_seed", r.baselineSeed());
-    json.put("pulls", r.pulls());
-    json.put("arms", r.arms());
+    if (r.family().equals("bandit")) {
+      json.put("pulls", r.n());
+      json.put("arms", r.k());
+    } else {
+      json.put("episodes", r.n());
+    }
     json.put("tasks", r.tasks());
     json.put("mean_return", r.policyMean());
     json.put("ci95", r.policyCi95());
@@ -60,9 +64,12 @@ final class PairedEvalOutput {
 
   /** The console table: the policy's figure, each baseline's and the paired difference, Gittins by margin quarter. */
   static void print(PrintWriter out, Result r, String which, Path file) {
-    out.printf(Locale.ROOT, "%s on the bandit table's %d tasks of n = %d, k = %d (seed %d): %.3f ± %.3f"
-        + " (paper's RL²: %s) -> %s%n", which, r.tasks(), r.pulls(), r.arms(), r.baselineSeed(), r.policyMean(),
-        r.policyCi95(), Double.isNaN(r.paperRl2()) ? "-" : String.format(Locale.ROOT, "%.1f", r.paperRl2()), file);
+    String setting = r.family().equals("bandit") ? String.format(Locale.ROOT, "bandit table's %d tasks of n = %d, "
+        + "k = %d", r.tasks(), r.n(), r.k()) : String.format(Locale.ROOT, "MDP table's %d tasks of n = %d episodes",
+        r.tasks(), r.n());
+    out.printf(Locale.ROOT, "%s on the %s (seed %d): %.3f ± %.3f (paper's RL²: %s) -> %s%n", which, setting,
+        r.baselineSeed(), r.policyMean(), r.policyCi95(),
+        Double.isNaN(r.paperRl2()) ? "-" : String.format(Locale.ROOT, "%.1f", r.paperRl2()), file);
     out.printf(Locale.ROOT, "  %-14s %-12s %16s %24s%n", "baseline", "setting", "mean ± 95% CI",
         "policy − baseline (paired)");
     for (Comparison c : r.baselines()) {

@@ -107,6 +107,7 @@ public final class Rl2Table {
       }
       rl2Cells(md, csv, r, paperMdp.figure(r.n(), "rl2").orElse(Double.NaN));
     }
+    pairedMdps(md, csv, runs, paperMdp);
     md.append("\nRuns: ");
     for (Rl2Run r : runs) {
       md.append("`").append(outDir.toAbsolutePath().relativize(r.dir().toAbsolutePath())).append("/` ");
@@ -120,8 +121,9 @@ public final class Rl2Table {
   /** The file {@code mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf} writes (final parameters). */
   static final String PAIRED_EVAL = "eval/result-baseline-tasks-seed1.json";
   /** gittins_fixed: the index with the authors' fixed look-ahead of 500 pulls, the Gittins the paper's table ran. */
-  private static final List<String> PAIRED_COLUMNS = List.of("random", "gittins", "gittins_fixed", "ts", "ots", "ucb1",
-      "greedy");
+  private static final List<String> PAIRED_BANDIT_COLUMNS = List.of("random", "gittins", "gittins_fixed", "ts", "ots",
+      "ucb1", "greedy");
+  private static final List<String> PAIRED_MDP_COLUMNS = List.of("random", "psrl", "opsrl", "ucrl2", "beb", "greedy");
 
   /**
    * The bandit runs' final parameters re-evaluated on the baseline table's own tasks and pull outcomes, each
@@ -130,20 +132,68 @@ public final class Rl2Table {
    */
   private static void pairedBandits(StringBuilder md, StringBuilder csv, List<Rl2Run> runs, PaperReference paper)
       throws IOException {
+    StringBuilder rows = pairedRows(csv, runs, "bandit", PAIRED_BANDIT_COLUMNS,
+        r -> paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN),
+        r -> paper.figure(r.n(), r.k(), "gittins").orElse(Double.NaN));
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("\n### Bandits on the baseline table's own tasks: RL² − baseline, task by task\n\n")
+        .append("RL²'s final parameters on the 1000 tasks of the bandit-baselines table (the same arm probabilities "
+            + "and the same outcome of the j-th pull of each arm), then for each baseline the mean over tasks of RL²'s "
+            + "total minus the baseline's, ± its 95% CI (`mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf`;"
+            + " (=): the interval contains 0). gittins_fixed is the index with the authors' fixed look-ahead (500 pulls), "
+            + "the Gittins column of the paper's table; the paper's own gap to it is in the last column.\n\n");
+    pairedHeader(md, "| n | k |", PAIRED_BANDIT_COLUMNS, "paper RL² − paper Gittins", "|---:|---:|");
+    md.append(rows);
+  }
+
+  /** The MDP runs on the MDP table's own tasks (the same transition and reward tables; their own outcomes). */
+  private static void pairedMdps(StringBuilder md, StringBuilder csv, List<Rl2Run> runs, MdpPaperReference paper)
+      throws IOException {
+    StringBuilder rows = pairedRows(csv, runs, "mdp", PAIRED_MDP_COLUMNS,
+        r -> paper.figure(r.n(), "rl2").orElse(Double.NaN), r -> paper.figure(r.n(), "psrl").orElse(Double.NaN));
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("\n### Random MDPs on the baseline table's own tasks: RL² − baseline, task by task\n\n")
+        .append("RL²'s final parameters on the 1000 evaluation tasks of the mdp-baselines table (the same transition "
+            + "and reward tables; the outcomes of its steps are its own), each baseline as the mean over tasks of RL²'s "
+            + "total minus the baseline's, ± its 95% CI (`mnemo eval RUN --baseline-tasks configs/mdp-baselines.conf`; "
+            + "(=): the interval contains 0).\n\n");
+    pairedHeader(md, "| n |", PAIRED_MDP_COLUMNS, "paper RL² − paper PSRL", "|---:|");
+    md.append(rows);
+  }
+
+  private static void pairedHeader(StringBuilder md, String lead, List<String> columns, String gap, String leadRule) {
+    md.append(lead).append(" RL² on these tasks | ");
+    for (String a : columns) {
+      md.append("− ").append(a).append(" | ");
+    }
+    md.append(gap).append(" | run |\n").append(leadRule).append("---:|").append("---:|".repeat(columns.size()))
+        .append("---:|---|\n");
+  }
+
+  /** One row per run of {@code family} with a paired evaluation; its CSV rows into {@code csv}. */
+  private static StringBuilder pairedRows(StringBuilder csv, List<Rl2Run> runs, String family, List<String> columns,
+      java.util.function.ToDoubleFunction<Rl2Run> paperRl2, java.util.function.ToDoubleFunction<Rl2Run> paperBaseline)
+      throws IOException {
     StringBuilder rows = new StringBuilder();
     for (Rl2Run r : runs) {
       Path file = r.dir().resolve(PAIRED_EVAL);
-      if (!r.family().equals("bandit") || !Files.isRegularFile(file)) {
+      if (!r.family().equals(family) || !Files.isRegularFile(file)) {
         continue;
       }
       JsonNode e = Json.read(file);
-      double p = paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN);
-      double pg = paper.figure(r.n(), r.k(), "gittins").orElse(Double.NaN);
-      rows.append(String.format(Locale.ROOT, "| %d | %d | %.2f ± %.2f |", r.n(), r.k(),
-          e.path("mean_return").asDouble(), e.path("ci95").asDouble()));
-      csv.append(row("bandit_paired", r.n(), r.k(), "rl2_final", e.path("mean_return").asDouble(),
+      double p = paperRl2.applyAsDouble(r);
+      double pb = paperBaseline.applyAsDouble(r);
+      rows.append(family.equals("bandit") ? String.format(Locale.ROOT, "| %d | %d |", r.n(), r.k())
+          : String.format(Locale.ROOT, "| %d |", r.n()));
+      rows.append(String.format(Locale.ROOT, " %.2f ± %.2f |", e.path("mean_return").asDouble(),
+          e.path("ci95").asDouble()));
+      csv.append(row(family + "_paired", r.n(), r.k(), "rl2_final", e.path("mean_return").asDouble(),
           e.path("ci95").asDouble(), p, r.dir().toString()));
-      for (String a : PAIRED_COLUMNS) {
+      for (String a : columns) {
         JsonNode b = null;
         for (JsonNode candidate : e.path("baselines")) {
           if (candidate.path("algorithm").asText().equals(a)) {
@@ -157,26 +207,12 @@ public final class Rl2Table {
         double d = b.path("policy_minus_baseline").asDouble();
         double ci = b.path("policy_minus_baseline_ci95").asDouble();
         rows.append(String.format(Locale.ROOT, " %+.2f ± %.2f%s |", d, ci, Math.abs(d) > ci ? "" : " (=)"));
-        csv.append(row("bandit_paired", r.n(), r.k(), "rl2_minus_" + a, d, ci, Double.NaN, r.dir().toString()));
+        csv.append(row(family + "_paired", r.n(), r.k(), "rl2_minus_" + a, d, ci, Double.NaN, r.dir().toString()));
       }
-      rows.append(String.format(Locale.ROOT, " %s | %s |%n", Double.isNaN(p) || Double.isNaN(pg) ? "–"
-          : String.format(Locale.ROOT, "%+.1f", p - pg), r.dir().getFileName()));
+      rows.append(String.format(Locale.ROOT, " %s | %s |%n", Double.isNaN(p) || Double.isNaN(pb) ? "–"
+          : String.format(Locale.ROOT, "%+.1f", p - pb), r.dir().getFileName()));
     }
-    if (rows.length() == 0) {
-      return;
-    }
-    md.append("\n### Bandits on the baseline table's own tasks: RL² − baseline, task by task\n\n")
-        .append("RL²'s final parameters on the 1000 tasks of the bandit-baselines table (the same arm probabilities "
-            + "and the same outcome of the j-th pull of each arm), then for each baseline the mean over tasks of RL²'s "
-            + "total minus the baseline's, ± its 95% CI (`mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf`;"
-            + " (=): the interval contains 0). gittins_fixed is the index with the authors' fixed look-ahead (500 pulls), "
-            + "the Gittins column of the paper's table; the paper's own gap to it is in the last column.\n\n| n | k | RL² "
-            + "on these tasks | ");
-    for (String a : PAIRED_COLUMNS) {
-      md.append("− ").append(a).append(" | ");
-    }
-    md.append("paper RL² − paper Gittins | run |\n|---:|---:|---:|").append("---:|".repeat(PAIRED_COLUMNS.size()))
-        .append("---:|---|\n").append(rows);
+    return rows;
   }
 
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {

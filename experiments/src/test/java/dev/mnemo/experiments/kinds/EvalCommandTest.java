@@ -168,7 +168,7 @@ class EvalCommandTest {
     assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", tmp.resolve("none.conf").toString()));
     assertTrue(cli.err().contains("none.conf: no such file"), cli.err());
     assertEquals(2, cli.mnemo("eval", run.toString(), "--baseline-tasks", tmp.resolve("rl2.conf").toString()));
-    assertTrue(cli.err().contains("kind = 'rl2', expected bandit-baselines"), cli.err());
+    assertTrue(cli.err().contains("kind = 'rl2', expected bandit-baselines or mdp-baselines"), cli.err());
     Path mdp = tmp.resolve("mdp.conf");
     Files.writeString(mdp, "kind = rl2\nenv = \"mdp?episodes=2&horizon=3\"\ncore_size = 8\ntrials_per_update = 8\n"
         + "minibatches = 2\ntotal_env_steps = 48\neval_trials = 4\nfinal_eval_trials = 4\n");
@@ -176,5 +176,57 @@ class EvalCommandTest {
     assertEquals(0, cli.mnemo("run", mdp.toString(), "--out", mdpRun.toString()), cli.err());
     assertEquals(2, cli.mnemo("eval", mdpRun.toString(), "--baseline-tasks", baselines.toString()));
     assertTrue(cli.err().contains("is not a bandit trial"), cli.err());
+  }
+
+  @Test
+  void mdpRunIsComparedWithEveryMdpBaselineOnTheTablesOwnTasks() throws IOException {
+    Path conf = tmp.resolve("mdp.conf");
+    Files.writeString(conf, "kind = rl2\nenv = \"mdp?episodes=2\"\ncore_size = 8\ntrials_per_update = 8\n"
+        + "minibatches = 2\ntotal_env_steps = 320\neval_trials = 4\nfinal_eval_trials = 4\n");
+    Path run = tmp.resolve("mdprun");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    String table = "kind = mdp-baselines\nseed = 31\ntune_seed = 32\ninstances = 24\ntune_instances = 8\nthreads = 1\n"
+        + "opsrl_samples = [1, 2]\nucrl2_scales = [0.1]\nbeb_betas = [1.0]\nepsilons = [0.1]\n";
+    Path baselines = tmp.resolve("mdp-baselines.conf");
+    Files.writeString(baselines, table + "episodes = [10]\n"); // the pairing evaluates the run's own n = 2
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--baseline-tasks", baselines.toString()), cli.err());
+    JsonNode e = Json.read(run.resolve("eval/result-baseline-tasks-seed1.json"));
+    assertEquals(24, e.path("tasks").asInt());
+    assertEquals(2, e.path("episodes").asInt());
+    assertTrue(cli.out().contains("MDP table's 24 tasks of n = 2 episodes"), cli.out());
+    // Each baseline's figure is the MDP table's own for n = 2 with the same seeds (its tuning included).
+    Path tableConf = tmp.resolve("table.conf");
+    Files.writeString(tableConf, table + "episodes = [2]\n");
+    Path tableRun = tmp.resolve("table");
+    assertEquals(0, cli.mnemo("run", tableConf.toString(), "--out", tableRun.toString()), cli.err());
+    java.util.List<String> csv = Files.readAllLines(tableRun.resolve("results.csv"));
+    double mean = e.path("mean_return").asDouble();
+    int checked = 0;
+    for (JsonNode b : e.path("baselines")) {
+      String algorithm = b.path("algorithm").asText();
+      String line = csv.stream().filter(l -> l.startsWith("2," + algorithm + ",")).findFirst().orElseThrow();
+      assertEquals(Double.parseDouble(line.split(",")[3]), b.path("mean").asDouble(), 5e-4, algorithm);
+      assertEquals(mean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
+      assertEquals(0, b.path("by_best_arm_margin_quarter").size(), "no arms, no margins: " + algorithm);
+      checked++;
+    }
+    assertTrue(checked >= 7, e.path("baselines").toString());
+    // The policy runs on the table's tasks: task 0 of seed 31 is the RandomMdpEnv task of its task seed.
+    com.typesafe.config.Config runConfig = com.typesafe.config.ConfigFactory.parseFile(run.resolve("config.conf")
+        .toFile()).resolve().withFallback(new Rl2RunKind().schema().defaults()).resolve();
+    long taskSeed = dev.mnemo.agents.baselines.mdp.MdpTableEvaluation.taskSeed(31, 0);
+    dev.mnemo.envs.meta.RandomMdpEnv reference = new dev.mnemo.envs.meta.RandomMdpEnv("m", 10, 5, 10);
+    reference.sampleTask(taskSeed);
+    java.util.List<Double> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Consumer<dev.mnemo.envs.meta.MultiTaskEnv> pin = t -> {
+      t.sampleTask(taskSeed);
+      seen.add(((dev.mnemo.envs.meta.RandomMdpEnv) t).rewardMean(3, 2));
+    };
+    double[] returns = new Rl2RunKind().returnsOnTasks(runConfig, run, "result", java.util.List.of(pin, pin), 9);
+    assertEquals(2, returns.length);
+    assertTrue(seen.size() >= 2 && seen.stream().allMatch(m -> m == reference.rewardMean(3, 2)),
+        "every trial ran the table's task 0: " + seen);
+    assertEquals(2, cli.mnemo("eval", finishedBanditRun().toString(), "--baseline-tasks", baselines.toString()));
+    assertTrue(cli.err().contains("not a trial of the MDP table's random MDPs"), cli.err());
   }
 }

@@ -63,4 +63,25 @@ class Rl2TableTest {
     String csv = Files.readString(tmp.resolve("results.csv"));
     assertTrue(csv.contains("bandit_paired,10,5,rl2_minus_gittins,-0.0500,0.1200,,"), csv);
   }
+
+  @Test
+  void anMdpRunsPairedEvaluationGetsTheMdpSection(@TempDir Path tmp) throws IOException {
+    Path runs = tmp.resolve("runs");
+    Path mdp = runs.resolve("mdp-seed1");
+    Files.createDirectories(mdp.resolve("eval"));
+    Files.writeString(mdp.resolve("config.conf"), "env = \"mdp?episodes=10\"\n");
+    Files.writeString(mdp.resolve("summary.json"), "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_return\":"
+        + "120,\"final_eval_ci95\":1.8,\"peak_eval_return\":120,\"peak_eval_ci95\":1.8,\"env_steps\":10000000,"
+        + "\"wall_seconds\":900}");
+    Files.writeString(mdp.resolve(Rl2Table.PAIRED_EVAL), "{\"mean_return\":123.2,\"ci95\":1.76,\"baselines\":["
+        + "{\"algorithm\":\"psrl\",\"policy_minus_baseline\":-14.28,\"policy_minus_baseline_ci95\":1.97}]}");
+    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
+    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
+    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
+    String md = Files.readString(tmp.resolve("table.md"));
+    assertTrue(md.contains("### Random MDPs on the baseline table's own tasks"), md);
+    assertFalse(md.contains("### Bandits on the baseline table's own tasks"), "no bandit run was paired: " + md);
+    // The paper's RL² at n = 10 (156.2) minus its PSRL (138.1).
+    assertTrue(md.contains("| 10 | 123.20 ± 1.76 | – | -14.28 ± 1.97 | – | – | – | – | +18.1 | mdp-seed1 |"), md);
+  }
 }

@@ -215,8 +215,35 @@ public final class MdpTableEvaluation {
     return result;
   }
 
+  /**
+   * One n's rows with each row's total on every evaluation task ({@code totals[row][task]}, task i being the task of
+   * {@link #taskSeed}{@code (seed, i)}): what a paired comparison with another policy on the same tasks needs.
+   */
+  public record InstanceTotals(int episodes, List<Row> rows, double[][] totals) {
+    public InstanceTotals {
+      rows = List.copyOf(rows);
+      if (totals.length != rows.size()) {
+        throw new IllegalArgumentException(rows.size() + " rows but totals for " + totals.length);
+      }
+    }
+  }
+
   /** Tunes and evaluates every algorithm for every n; one progress line per n. */
   public static Result evaluate(Settings settings, PrintStream progress) {
+    return evaluate(settings, progress, new ArrayList<>());
+  }
+
+  /**
+   * The table's evaluation of trials of {@code episodes} episodes (tuning included), keeping each row's total on every
+   * evaluation task: the same tasks, agents and tuned constants as {@link #evaluate} with {@code settings}.
+   */
+  public static InstanceTotals instanceTotals(Settings settings, int episodes, PrintStream progress) {
+    List<InstanceTotals> out = new ArrayList<>();
+    evaluate(settings.withEpisodes(List.of(episodes)), progress, out);
+    return out.get(0);
+  }
+
+  private static Result evaluate(Settings settings, PrintStream progress, List<InstanceTotals> perInstance) {
     long start = System.nanoTime();
     double tuneSeconds = 0;
     MdpPaperReference paper = MdpPaperReference.load();
@@ -240,6 +267,7 @@ public final class MdpTableEvaluation {
         double[][] totals = runTasks(evaluated, n, settings.instances(), settings.seed(), settings.threads(), pool);
         List<Row> nRows = summarise(n, evaluated, totals, paper);
         rows.addAll(nRows);
+        perInstance.add(new InstanceTotals(n, nRows, totals));
         progress.println(progressLine(n, grid.size(), settings, tuneSecs, seconds(t1), nRows));
       }
     } finally {
@@ -375,7 +403,8 @@ public final class MdpTableEvaluation {
     into.copyTask(env);
   }
 
-  static long taskSeed(long seed, int index) {
+  /** The {@link RandomMdpEnv#sampleTask} seed of evaluation task {@code index} under {@code seed}. */
+  public static long taskSeed(long seed, int index) {
     return SeedMix.mix(seed, index, 0);
   }
 
