@@ -34,6 +34,29 @@ class EvalCommandTest {
     return run;
   }
 
+  /** Runs a baselines table from {@code conf} text and returns its results.csv lines. */
+  private java.util.List<String> tableResults(String conf) throws IOException {
+    Path tableConf = tmp.resolve("table.conf");
+    Files.writeString(tableConf, conf);
+    Path table = tmp.resolve("table");
+    assertEquals(0, cli.mnemo("run", tableConf.toString(), "--out", table.toString()), cli.err());
+    return Files.readAllLines(table.resolve("results.csv"));
+  }
+
+  /**
+   * A paired row's baseline figure is the table's own (its results.csv line starting {@code prefix + algorithm}),
+   * and the mean of the per-task differences is the difference of the means, with an interval of its own.
+   */
+  private static void assertIsTheTablesRowPaired(JsonNode b, java.util.List<String> csv, String prefix,
+      double policyMean) {
+    String algorithm = b.path("algorithm").asText();
+    String line = csv.stream().filter(l -> l.startsWith(prefix + algorithm + ",")).findFirst().orElseThrow();
+    // Column 3 is the mean in both tables (n,k,algorithm,mean,... and n,algorithm,hyperparameter,mean,...).
+    assertEquals(Double.parseDouble(line.split(",")[3]), b.path("mean").asDouble(), 5e-4, algorithm);
+    assertEquals(policyMean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
+    assertTrue(b.path("policy_minus_baseline_ci95").asDouble() > 0, algorithm);
+  }
+
   @Test
   void rl2RunIsReEvaluatedOnFreshTasksForResultAndPeakParameters() throws IOException {
     Path run = finishedBanditRun();
@@ -122,20 +145,12 @@ class EvalCommandTest {
     double mean = e.path("mean_return").asDouble();
     assertTrue(mean >= 0 && mean <= 4, e.toString());
     // Each baseline's figure is the bandit table's own for that cell, seed and instances ...
-    Path tableConf = tmp.resolve("table.conf");
-    Files.writeString(tableConf, "kind = bandit-baselines\nseed = 77\nsettings = [\"4x3\"]\ninstances = 40\n"
-        + "threads = 1\ngittins_exact_up_to = 10\n");
-    Path table = tmp.resolve("table");
-    assertEquals(0, cli.mnemo("run", tableConf.toString(), "--out", table.toString()), cli.err());
-    java.util.List<String> csv = Files.readAllLines(table.resolve("results.csv"));
+    java.util.List<String> csv = tableResults("kind = bandit-baselines\nseed = 77\nsettings = [\"4x3\"]\n"
+        + "instances = 40\nthreads = 1\ngittins_exact_up_to = 10\n");
     int checked = 0;
     for (JsonNode b : e.path("baselines")) {
       String algorithm = b.path("algorithm").asText();
-      String line = csv.stream().filter(l -> l.startsWith("4,3," + algorithm + ",")).findFirst().orElseThrow();
-      assertEquals(Double.parseDouble(line.split(",")[3]), b.path("mean").asDouble(), 5e-4, algorithm);
-      // ... and the mean of the per-task differences is the difference of the means, with an interval of its own.
-      assertEquals(mean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
-      assertTrue(b.path("policy_minus_baseline_ci95").asDouble() > 0, algorithm);
+      assertIsTheTablesRowPaired(b, csv, "4,3,", mean);
       // Four quarters of the tasks by best-arm margin, in rising order, whose differences average to the whole's.
       JsonNode quarters = b.path("by_best_arm_margin_quarter");
       assertEquals(4, quarters.size(), algorithm);
@@ -195,18 +210,12 @@ class EvalCommandTest {
     assertEquals(2, e.path("episodes").asInt());
     assertTrue(cli.out().contains("MDP table's 24 tasks of n = 2 episodes"), cli.out());
     // Each baseline's figure is the MDP table's own for n = 2 with the same seeds (its tuning included).
-    Path tableConf = tmp.resolve("table.conf");
-    Files.writeString(tableConf, table + "episodes = [2]\n");
-    Path tableRun = tmp.resolve("table");
-    assertEquals(0, cli.mnemo("run", tableConf.toString(), "--out", tableRun.toString()), cli.err());
-    java.util.List<String> csv = Files.readAllLines(tableRun.resolve("results.csv"));
+    java.util.List<String> csv = tableResults(table + "episodes = [2]\n");
     double mean = e.path("mean_return").asDouble();
     int checked = 0;
     for (JsonNode b : e.path("baselines")) {
       String algorithm = b.path("algorithm").asText();
-      String line = csv.stream().filter(l -> l.startsWith("2," + algorithm + ",")).findFirst().orElseThrow();
-      assertEquals(Double.parseDouble(line.split(",")[3]), b.path("mean").asDouble(), 5e-4, algorithm);
-      assertEquals(mean - b.path("mean").asDouble(), b.path("policy_minus_baseline").asDouble(), 1e-9, algorithm);
+      assertIsTheTablesRowPaired(b, csv, "2,", mean);
       assertEquals(0, b.path("by_best_arm_margin_quarter").size(), "no arms, no margins: " + algorithm);
       checked++;
     }
