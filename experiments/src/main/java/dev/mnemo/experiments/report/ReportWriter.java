@@ -3,6 +3,7 @@ package dev.mnemo.experiments.report;
 import dev.mnemo.agents.stats.MeanCi;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mnemo.experiments.run.AtomicFiles;
+import dev.mnemo.experiments.run.Json;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +69,7 @@ public final class ReportWriter {
     md.append("# Mnemo report\n\n");
     summaryTable(runs, md);
     withinTrialTable(runs, md);
+    pairedTables(runs, md);
     configDifferences(runs, md);
     groupTable(runs, md);
     metricsTable(runs, metrics, md);
@@ -155,6 +157,44 @@ public final class ReportWriter {
         md.append(' ').append(e <= v.size() ? fmt(v.get(e - 1).asDouble()) : "–").append(" |");
       }
       md.append('\n');
+    }
+  }
+
+  /**
+   * For runs compared with a baseline table on its own tasks ({@code mnemo eval RUN --baseline-tasks CONF}, every
+   * {@code eval/*-baseline-tasks-seed*.json}): each baseline's figure and the run's paired difference with it.
+   */
+  private static void pairedTables(List<RunData> runs, StringBuilder md) throws IOException {
+    boolean headed = false;
+    for (RunData r : runs) {
+      Path evalDir = r.dir().resolve("eval");
+      if (!Files.isDirectory(evalDir)) {
+        continue;
+      }
+      List<Path> files;
+      try (var listing = Files.list(evalDir)) {
+        files = listing.filter(f -> f.getFileName().toString().matches(".*-baseline-tasks-seed\\d+\\.json")).sorted()
+            .toList();
+      }
+      for (Path f : files) {
+        JsonNode e = Json.read(f);
+        if (!headed) {
+          md.append("\n## Against the baselines on their own tasks (paired)\n");
+          headed = true;
+        }
+        md.append("\n").append(cell(r.label())).append(", `eval/").append(f.getFileName()).append("`: ")
+            .append(fmt(e.path("mean_return").asDouble())).append(" ± ").append(fmt(e.path("ci95").asDouble()))
+            .append(" over ").append(e.path("tasks").asInt()).append(" tasks of `")
+            .append(e.path("baseline_config").asText()).append("`\n\n| baseline | setting | baseline mean ± 95% CI | "
+                + "run − baseline, paired ± 95% CI |\n| --- | --- | ---: | ---: |\n");
+        for (JsonNode b : e.path("baselines")) {
+          md.append("| ").append(cell(b.path("algorithm").asText())).append(" | ")
+              .append(cell(b.path("hyperparameter").asText())).append(" | ").append(fmt(b.path("mean").asDouble()))
+              .append(" ± ").append(fmt(b.path("ci95").asDouble())).append(" | ")
+              .append(fmt(b.path("policy_minus_baseline").asDouble())).append(" ± ")
+              .append(fmt(b.path("policy_minus_baseline_ci95").asDouble())).append(" |\n");
+        }
+      }
     }
   }
 

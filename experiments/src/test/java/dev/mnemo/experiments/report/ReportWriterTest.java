@@ -102,6 +102,27 @@ class ReportWriterTest {
   }
 
   @Test
+  void aRunsPairedEvaluationsAgainstABaselineTableAreTabled() throws IOException {
+    Path run = syntheticRun(tmp.resolve("bandit/r"), "env_steps,eval_return\n100,1\n",
+        "{\"status\":\"completed\",\"kind\":\"rl2\"}");
+    Files.createDirectories(run.resolve("eval"));
+    Files.writeString(run.resolve("eval/result-baseline-tasks-seed1.json"), "{\"mean_return\":6.5,\"ci95\":0.14,"
+        + "\"tasks\":1000,\"baseline_config\":\"configs/bandit-baselines.conf\",\"baselines\":[{\"algorithm\":"
+        + "\"gittins\",\"hyperparameter\":\"exact\",\"mean\":6.6,\"ci95\":0.13,\"policy_minus_baseline\":-0.1,"
+        + "\"policy_minus_baseline_ci95\":0.08}]}");
+    Files.writeString(run.resolve("eval/result-seed1-n1000.json"), "{\"mean_return\":6.4}"); // not a paired file
+    String md = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(run)), tmp.resolve("out"))
+        .markdown());
+    assertTrue(md.contains("## Against the baselines on their own tasks (paired)"), md);
+    assertTrue(md.contains("bandit/r, `eval/result-baseline-tasks-seed1.json`: 6.5 ± 0.14 over 1000 tasks of "
+        + "`configs/bandit-baselines.conf`"), md);
+    assertTrue(md.contains("| gittins | exact | 6.6 ± 0.13 | -0.1 ± 0.08 |"), md);
+    String plain = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(runA(tmp))),
+        tmp.resolve("out2")).markdown());
+    assertFalse(plain.contains("paired"), plain);
+  }
+
+  @Test
   void plotsDrawEachRunInItsOwnColour() throws IOException {
     ReportWriter.Report r = new ReportWriter(400, 300)
         .write(List.of(RunData.load(runA(tmp)), RunData.load(runB(tmp))), tmp.resolve("out"));
