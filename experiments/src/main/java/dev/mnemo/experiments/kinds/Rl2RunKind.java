@@ -27,7 +27,6 @@ import dev.mnemo.learners.rl2.Rl2Config;
 import dev.mnemo.learners.rl2.Rl2Metrics;
 import dev.mnemo.learners.rl2.Rl2Result;
 import dev.mnemo.learners.rl2.Rl2Trainer;
-import dev.mnemo.learners.rl2.TrialEvaluator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -269,8 +268,7 @@ public final class Rl2RunKind implements RunKind {
       return trial;
     };
     try (Rl2Trainer trainer = new Rl2Trainer(toConfig(config, config.getLong("seed")))) {
-      return new TrialEvaluator(trainer.spec(), pinned, EnvRegistry.spec(env), tasks.size(), seed,
-          config.getBoolean("eval_greedy")).returns(ParamsFile.read(params));
+      return trainer.evaluator(pinned, tasks.size(), seed).returns(ParamsFile.read(params));
     }
   }
 

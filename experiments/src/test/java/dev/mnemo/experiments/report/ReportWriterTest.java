@@ -30,6 +30,15 @@ class ReportWriterTest {
     return dir;
   }
 
+  /** The report.md a small ReportWriter writes into {@code tmp/out} for {@code runs}. */
+  private String markdown(String out, Path... runs) throws IOException {
+    List<RunData> data = new java.util.ArrayList<>();
+    for (Path r : runs) {
+      data.add(RunData.load(r));
+    }
+    return Files.readString(new ReportWriter(320, 200).write(data, tmp.resolve(out)).markdown());
+  }
+
   static Path runA(Path root) throws IOException {
     return syntheticRun(root.resolve("quick/20260101T000000Z"),
         "step,loss,return\n0,4,\n100,2,0.5\n200,1,1.5\n",
@@ -88,16 +97,14 @@ class ReportWriterTest {
         "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_by_episode_in_trial\":[10.5,11.25,12]}");
     Path longRun = syntheticRun(tmp.resolve("mdp25/r"), "env_steps,eval_return\n100,1\n",
         "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_by_episode_in_trial\":[" + long25 + "]}");
-    String md = Files.readString(new ReportWriter(320, 200)
-        .write(List.of(RunData.load(shortRun), RunData.load(longRun)), tmp.resolve("out")).markdown());
+    String md = markdown("out", shortRun, longRun);
     assertTrue(md.contains("## Return by episode within a trial (final evaluation)"), md);
     assertTrue(md.contains("| run | episode 1 | episode 2 | episode 3 | episode 5 | episode 6 | episode 10 | episode 12 "
         + "| episode 18 | episode 25 |"), md);
     assertTrue(md.contains("| mdp3/r | 10.5 | 11.25 | 12 | – | – | – | – | – | – |"), md);
     assertTrue(md.contains("| mdp25/r | 1 | 2 | 3 | 5 | 6 | 10 | 12 | 18 | 25 |"), md);
 
-    String plain = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(runA(tmp))),
-        tmp.resolve("out2")).markdown());
+    String plain = markdown("out2", runA(tmp));
     assertFalse(plain.contains("within a trial"), plain);
   }
 
@@ -111,14 +118,12 @@ class ReportWriterTest {
         + "\"gittins\",\"hyperparameter\":\"exact\",\"mean\":6.6,\"ci95\":0.13,\"policy_minus_baseline\":-0.1,"
         + "\"policy_minus_baseline_ci95\":0.08}]}");
     Files.writeString(run.resolve("eval/result-seed1-n1000.json"), "{\"mean_return\":6.4}"); // not a paired file
-    String md = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(run)), tmp.resolve("out"))
-        .markdown());
+    String md = markdown("out", run);
     assertTrue(md.contains("## Against the baselines on their own tasks (paired)"), md);
     assertTrue(md.contains("bandit/r, `eval/result-baseline-tasks-seed1.json`: 6.5 ± 0.14 over 1000 tasks of "
         + "`configs/bandit-baselines.conf`"), md);
     assertTrue(md.contains("| gittins | exact | 6.6 ± 0.13 | -0.1 ± 0.08 |"), md);
-    String plain = Files.readString(new ReportWriter(320, 200).write(List.of(RunData.load(runA(tmp))),
-        tmp.resolve("out2")).markdown());
+    String plain = markdown("out2", runA(tmp));
     assertFalse(plain.contains("paired"), plain);
   }
 

@@ -90,7 +90,15 @@ public final class Rl2Trainer implements AutoCloseable {
 
   /** An evaluator of {@code trials} trials on tasks drawn from {@code seed} ({@code mnemo eval}'s fresh tasks). */
   public TrialEvaluator evaluator(int trials, long seed) {
-    return new TrialEvaluator(spec, envFactory, envSpec, trials, seed, cfg.evalGreedy());
+    return evaluator(envFactory, trials, seed);
+  }
+
+  /**
+   * As {@link #evaluator(int, long)}, with trial {@code i}'s env made by {@code trialEnvs} (e.g. one whose task is
+   * pinned to a baseline table's task {@code i}); the envs must share the run's env spec.
+   */
+  public TrialEvaluator evaluator(IntFunction<Env> trialEnvs, int trials, long seed) {
+    return new TrialEvaluator(spec, trialEnvs, envSpec, trials, seed, cfg.evalGreedy());
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
  * start; the figure is the mean undiscounted trial return with its 95% confidence half-width (Student t).
  * The evaluation also reports the mean return of each inner episode of a trial by its index (how far the
  * policy improves within a trial, which is what meta-learning buys). Every evaluation uses the same tasks and the
- * same sampling stream, so evaluations of different parameters differ by the parameters only. Trials run in chunks of at most {@code chunk} envs. Not thread-safe.
+ * same sampling stream, so evaluations of different parameters differ by the parameters only. Trials run in chunks
+ * of at most {@code chunk} envs. Not thread-safe.
  */
 public final class TrialEvaluator implements Evaluator {
 
