@@ -38,6 +38,11 @@ public record PpoLoss(double clip, double valueCoef, double entropyCoef, double 
     }
   }
 
+  /** This loss with the entropy bonus {@code beta} replaced (a schedule's value for one update). */
+  public PpoLoss withEntropyCoef(double beta) {
+    return beta == entropyCoef ? this : new PpoLoss(clip, valueCoef, beta, huberDelta, valueClip);
+  }
+
   /**
    * One step's loss and gradients.
    *

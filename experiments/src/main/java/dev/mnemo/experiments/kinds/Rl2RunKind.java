@@ -87,6 +87,11 @@ public final class Rl2RunKind implements RunKind {
             .doc("lambda of the value function's targets (absent: gae_lambda; 1: the trial's discounted return)"))
         .key(KeyRule.ofDouble("clip").range(Range.openClosed(0, 10)).doc("PPO ratio clip epsilon"))
         .key(KeyRule.ofDouble("entropy_coef").range(Range.atLeast(0)).doc("entropy bonus beta"))
+        .key(KeyRule.ofDouble("entropy_coef_final").range(Range.atLeast(0)).optional()
+            .doc("entropy bonus at total_env_steps, reached linearly from schedule_start_env_steps (absent: "
+                + "entropy_coef throughout)"))
+        .key(KeyRule.ofLong("schedule_start_env_steps").range(Range.atLeast(0))
+            .doc("env steps before the linear schedules (lr_schedule = linear, entropy_coef_final) start to move"))
         .key(KeyRule.ofDouble("value_coef").range(Range.atLeast(0)).doc("value loss coefficient"))
         .key(KeyRule.ofString("value_loss").oneOf("huber", "mse").doc("value loss: huber or mse (x^2/2)"))
         .key(KeyRule.ofDouble("huber_delta").range(Range.openClosed(0, 1e9)).doc("delta of the Huber value loss"))
@@ -114,7 +119,11 @@ public final class Rl2RunKind implements RunKind {
         .check("the layer widths are positive", c -> toConfig(c, 0).spec(1, 2), "encoder_sizes", "head_sizes")
         .check("core_keep_bias is 0 or the core has a keep gate", Rl2RunKind::checkKeepBias, "core", "core_keep_bias")
         .constraint("trials_per_update is a multiple of minibatches (minibatches are whole trials)",
-            c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches");
+            c -> c.getInt("trials_per_update") % c.getInt("minibatches") == 0, "trials_per_update", "minibatches")
+        .constraint("schedule_start_env_steps is 0 or below total_env_steps (the schedules need steps to move over)",
+            c -> c.getLong("schedule_start_env_steps") == 0
+                || c.getLong("schedule_start_env_steps") < c.getLong("total_env_steps"),
+            "schedule_start_env_steps", "total_env_steps");
     return b.build();
   }
 
@@ -151,7 +160,9 @@ public final class Rl2RunKind implements RunKind {
         c.getIntList("encoder_sizes"), c.getIntList("head_sizes"), c.getBoolean("separate_value_network"),
         c.getInt("trials_per_update"), ppo, c.getString("lr_schedule"), c.getLong("total_env_steps"),
         c.getInt("eval_interval"), c.getInt("eval_trials"), c.getInt("final_eval_trials"),
-        c.getBoolean("eval_greedy"), c.getInt("learner_threads"), c.getDouble("core_keep_bias"));
+        c.getBoolean("eval_greedy"), c.getInt("learner_threads"), c.getDouble("core_keep_bias"),
+        c.hasPath("entropy_coef_final") ? c.getDouble("entropy_coef_final") : c.getDouble("entropy_coef"),
+        c.getLong("schedule_start_env_steps"));
   }
 
   @Override

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -153,6 +154,48 @@ class ResumeTest {
     assertEquals(2, cli.mnemo("run", "--resume", local.toString()));
     assertTrue(cli.err().contains("runtime = local keeps no checkpoint"), cli.err());
     assertUntouched(before, local);
+  }
+
+  /**
+   * An annealing phase added on resume: a run stopped at 256 steps with a constant step size and entropy bonus,
+   * resumed to 640 with both schedules starting where it stopped ({@code schedule_start_env_steps = 256}, linear
+   * step size, entropy bonus to 0), writes the metrics and final figures of one run of that config from the start.
+   */
+  @Test
+  void anRl2RunResumedIntoAnAnnealingPhaseMatchesOneRunOfThatScheduleFromTheStart() throws IOException {
+    Path conf = tmp.resolve("rl2-anneal.conf");
+    Files.writeString(conf, "kind = rl2\nenv = \"bandit?arms=3&pulls=4\"\ncore_size = 8\ntrials_per_update = 16\n"
+        + "minibatches = 2\neval_interval = 2\neval_trials = 8\nfinal_eval_trials = 8\nlr_schedule = constant\n"
+        + "learning_rate = 1e-3\nentropy_coef = 0.05\ntotal_env_steps = 256\n");
+    String[] anneal = {"--set", "total_env_steps=640", "--set", "schedule_start_env_steps=256", "--set",
+        "lr_schedule=linear", "--set", "entropy_coef_final=0"};
+    Path run = tmp.resolve("rl2-anneal-legs");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", run.toString()), cli.err());
+    List<String> resume = new ArrayList<>(List.of("run", "--resume", run.toString()));
+    resume.addAll(List.of(anneal));
+    assertEquals(0, cli.mnemo(resume.toArray(String[]::new)), cli.err());
+    List<String> fresh = new ArrayList<>(List.of("run", conf.toString(), "--out", tmp.resolve("rl2-anneal").toString()));
+    fresh.addAll(List.of(anneal));
+    assertEquals(0, cli.mnemo(fresh.toArray(String[]::new)), cli.err());
+    Path whole = tmp.resolve("rl2-anneal");
+    List<String> legs = withoutLast(run.resolve("metrics.csv"), 3);
+    assertEquals(withoutLast(whole.resolve("metrics.csv"), 3), legs, "metrics (collect_s, learn_s, wall_s aside)");
+    List<String> header = List.of(legs.get(0).split(","));
+    int steps = header.indexOf("env_steps");
+    int lr = header.indexOf("learning_rate");
+    for (String row : legs.subList(1, legs.size())) {
+      String[] c = row.split(",");
+      double expected = 1e-3 * Math.min(1, Math.max(0, 1 - (Long.parseLong(c[steps]) - 256) / 384.0));
+      assertEquals(expected, Double.parseDouble(c[lr]), 1e-12, "step size after " + c[steps] + " steps: " + row);
+    }
+    JsonNode a = new ObjectMapper().readTree(whole.resolve("summary.json").toFile());
+    JsonNode b = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    for (String key : List.of("env_steps", "learner_updates", "final_eval_return", "peak_eval_return", "peak_update")) {
+      assertEquals(a.get(key), b.get(key), key + ": " + a + " vs " + b);
+    }
+
+    assertEquals(2, cli.mnemo("run", conf.toString(), "--check", "--set", "schedule_start_env_steps=256"));
+    assertTrue(cli.err().contains("schedule_start_env_steps"), cli.err());
   }
 
   private static List<String> withoutLast(Path csv, int columns) throws IOException {

@@ -46,6 +46,8 @@ public final class PpoLearner implements AutoCloseable {
   /** Runs shards 1.. (null with one thread). */
   private final ExecutorService pool;
   private long updates;
+  /** The loss of the update in progress: the config's, with the schedule's entropy bonus (read by the shards). */
+  private PpoLoss loss;
   // Per-batch buffers, sized on first use for a batch shape.
   private int bufTrials = -1;
   private int bufTime = -1;
@@ -67,6 +69,7 @@ public final class PpoLearner implements AutoCloseable {
   public PpoLearner(ActorCriticSpec spec, PpoConfig cfg, float[] initialParams, int threads) {
     this.spec = spec;
     this.cfg = cfg;
+    this.loss = cfg.loss();
     this.params = initialParams.clone();
     if (params.length != spec.paramCount()) {
       throw new IllegalArgumentException("initial params: expected " + spec.paramCount() + " floats, got "
@@ -123,6 +126,16 @@ public final class PpoLearner implements AutoCloseable {
    * @param lrScale the schedule's factor on the learning rate (1: constant)
    */
   public PpoStats update(TrialBatch batch, double lrScale) {
+    return update(batch, lrScale, cfg.loss().entropyCoef());
+  }
+
+  /**
+   * One PPO update with the entropy bonus {@code entropyCoef} in place of the config's (a schedule's value).
+   *
+   * @param lrScale the schedule's factor on the learning rate (1: constant)
+   */
+  public PpoStats update(TrialBatch batch, double lrScale, double entropyCoef) {
+    loss = cfg.loss().withEntropyCoef(entropyCoef);
     int trials = batch.trials();
     int time = batch.time();
     if (trials % cfg.minibatches() != 0) {
@@ -322,7 +335,6 @@ public final class PpoLearner implements AutoCloseable {
       stats.reset();
       int trials = batch.trials();
       float[] logp = ws.logProbs();
-      PpoLoss loss = cfg.loss();
       for (int t = 0; t < batch.time(); t++) {
         for (int k = 0; k < n; k++) {
           int r = t * n + k;

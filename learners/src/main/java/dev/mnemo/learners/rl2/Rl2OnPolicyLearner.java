@@ -41,7 +41,7 @@ final class Rl2OnPolicyLearner implements OnPolicyLearner<TrialBatch, PpoStats> 
     if (batch.trials() != cfg.trialsPerUpdate()) {
       throw new IllegalArgumentException("an update takes " + cfg.trialsPerUpdate() + " trials, got " + batch.trials());
     }
-    return ppo.update(batch, cfg.lrScale(envSteps));
+    return ppo.update(batch, cfg.lrScale(envSteps), cfg.entropyCoef(envSteps));
   }
 
 

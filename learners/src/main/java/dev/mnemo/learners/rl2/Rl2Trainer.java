@@ -129,7 +129,7 @@ public final class Rl2Trainer implements AutoCloseable {
       collector.collect(policy, Seeds.combine(Seeds.combine(cfg.seed(), TRAIN_SALT), learner.updates()), batch);
       loop.envSteps += batch.validSteps();
       long c1 = System.nanoTime();
-      PpoStats s = learner.update(batch, cfg.lrScale(loop.envSteps));
+      PpoStats s = learner.update(batch, cfg.lrScale(loop.envSteps), cfg.entropyCoef(loop.envSteps));
       long c2 = System.nanoTime();
       loop.learnSeconds += (c2 - c1) / 1e9;
       double evalReturn = Double.NaN;

@@ -217,6 +217,36 @@ class PpoLearnerTest {
     assertTrue(d > 1e-4, "an unmasked garbage step changed the parameters by only " + d);
   }
 
+  /**
+   * An update given a schedule's entropy bonus is the update of a learner configured with that bonus (two updates,
+   * so Adam's moments carry it too), and a bonus of 0 moves the parameters elsewhere than 0.05 does; given the
+   * config's own bonus it is the plain update.
+   */
+  @Test
+  void anUpdateWithAScheduledEntropyBonusIsTheUpdateOfALearnerConfiguredWithIt() {
+    MdpBatch m = MdpBatch.collected();
+    PpoConfig cfg = config(2, 2, 3e-3, 0.05, 0.1);
+    PpoLearner scheduled = new PpoLearner(m.spec(), cfg, m.p0());
+    PpoLearner configured = new PpoLearner(m.spec(), config(2, 2, 3e-3, 0.0, 0.1), m.p0());
+    PpoLearner plain = new PpoLearner(m.spec(), cfg, m.p0());
+    PpoLearner own = new PpoLearner(m.spec(), cfg, m.p0());
+    for (int u = 0; u < 2; u++) {
+      scheduled.update(m.batch(), 0.5, 0.0);
+      configured.update(m.batch(), 0.5);
+      plain.update(m.batch(), 0.5);
+      own.update(m.batch(), 0.5, 0.05);
+    }
+    assertArrayEquals(configured.snapshot().params(), scheduled.snapshot().params(), "bonus 0 given = configured");
+    assertArrayEquals(plain.snapshot().params(), own.snapshot().params(), "the config's own bonus = plain update");
+    float[] a = scheduled.snapshot().params();
+    float[] b = plain.snapshot().params();
+    double diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(diff > 1e-5, "the entropy bonus changes the update: max |diff| " + diff);
+  }
+
   private static float[] update(ActorCriticSpec spec, PpoConfig cfg, float[] p0, TrialBatch batch) {
     PpoLearner l = new PpoLearner(spec, cfg, p0);
     l.update(batch, 1.0);
