@@ -106,13 +106,14 @@ for name in "${runs[@]}"; do
     provenance.json
   dry_run || cp -r "$out/$name-seed1/plots" "$here/$name-seed1/" 2>/dev/null || true
 done
-# The mean return of each inner episode of a trial (NOTES, "Within a trial"): 1000 fresh tasks, seed 1, written to
-# each run's eval/result-seed1-n1000.json.
+# Every run's final parameters on 1000 fresh tasks (seed 1), sampled and played greedily (the table's "sampled and
+# played greedily" section; the mean return of each inner episode of a trial, NOTES "Within a trial"): each run's
+# eval/result-seed1-n1000.json and eval/result-greedy-seed1-n1000.json.
 if [ -z "${RL2_CONFIGS:-}" ]; then
-  for name in rl2-mdps-n10-vl1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-mdps-n25-relu rl2-mdps-n10-vl1-relu-lr1e3 \
-    rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-mdps-n10-vl1-relu-mb20-long \
-    rl2-mdps-n10-vl1-relu-mb20-gamma1; do
-    step ./mnemo eval "$here/$name-seed1" --tasks 1000
+  for dir in "$here"/rl2-bandits-*-seed[0-9] "$here"/rl2-mdps-*-seed[0-9]; do
+    [ -f "$dir/checkpoints/result.params" ] || continue # a run committed without its parameters
+    step ./mnemo eval "$dir" --tasks 1000
+    step ./mnemo eval "$dir" --tasks 1000 --greedy
   done
 fi
 # Every run on its baseline table's own tasks (bandits: and pull outcomes), RL² − each baseline task by task (the

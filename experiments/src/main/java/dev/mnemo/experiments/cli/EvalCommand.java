@@ -2,6 +2,7 @@ package dev.mnemo.experiments.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import dev.mnemo.experiments.kinds.BaselinePairing;
 import dev.mnemo.experiments.run.Json;
 import dev.mnemo.experiments.run.RunFiles;
@@ -25,10 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code mnemo eval RUN_DIR [--tasks N] [--seed S] [--params result|peak] [--baseline-tasks CONF]}. */
+/** {@code mnemo eval RUN_DIR [--tasks N] [--seed S] [--params result|peak] [--greedy] [--baseline-tasks CONF]}. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Re-evaluates a finished run's saved policy on fresh tasks (RL²) or episodes (R2D2) and writes "
-        + "the mean and its 95%% confidence interval to RUN_DIR/eval/<params>-seed<S>-n<N>.json.",
+        + "the mean and its 95%% confidence interval to RUN_DIR/eval/<params>[-greedy]-seed<S>-n<N>.json.",
         "The tasks are drawn from --seed alone, apart from the run's training and evaluation streams."})
 final class EvalCommand implements Callable<Integer> {
   private final RunKindRegistry kinds;
@@ -56,6 +57,11 @@ final class EvalCommand implements Callable<Integer> {
           + "configs/mdp-baselines.conf): evaluate on its table's tasks for the run's setting and compare with every "
           + "baseline task by task (paired differences); the tasks are CONF's instances, not --tasks")
   Path baselineTasks;
+
+  @Option(names = "--greedy", description = "play the policy's most probable action instead of sampling it (a "
+      + "run whose config has eval_greedy, e.g. RL²; whatever the run's own eval_greedy); the files get a -greedy "
+      + "suffix on WHICH")
+  boolean greedy;
 
   EvalCommand(RunKindRegistry kinds) {
     this.kinds = kinds;
@@ -92,11 +98,23 @@ final class EvalCommand implements Callable<Integer> {
       err.print(progress.toString(StandardCharsets.UTF_8));
       err.flush();
     }
-    Path file = runDir.resolve("eval").resolve(which + "-baseline-tasks-seed" + seed + ".json");
+    Path file = runDir.resolve("eval").resolve(label() + "-baseline-tasks-seed" + seed + ".json");
     Files.createDirectories(file.getParent());
-    Json.writeAtomically(file, PairedEvalOutput.json(r, runDir, which, seed, baselineTasks));
-    PairedEvalOutput.print(out, r, which, file);
+    Map<String, Object> json = PairedEvalOutput.json(r, runDir, which, seed, baselineTasks);
+    if (greedy) {
+      json.put("greedy", true);
+    }
+    Json.writeAtomically(file, json);
+    PairedEvalOutput.print(out, r, label(), file);
     return MnemoCli.OK;
+  }
+
+  /** The config key --greedy sets. */
+  private static final String GREEDY_KEY = "eval_greedy";
+
+  /** WHICH, with a -greedy suffix under --greedy: the name the output files and lines carry. */
+  private String label() {
+    return greedy ? which + "-greedy" : which;
   }
 
   /** Every inner episode's mean for up to 20 of them, else the first 10 and the last 10. */
@@ -134,6 +152,14 @@ final class EvalCommand implements Callable<Integer> {
     }
     // A run written before a key existed reads as that key's default (the default it ran with).
     config = config.withFallback(kind.schema().defaults()).resolve();
+    if (greedy) {
+      if (!config.hasPath(GREEDY_KEY)) {
+        err.println("mnemo eval: --greedy: kind " + kindName + " has no " + GREEDY_KEY + " key (its evaluation "
+            + "policy is fixed by the run)");
+        return MnemoCli.USAGE;
+      }
+      config = config.withValue(GREEDY_KEY, ConfigValueFactory.fromAnyRef(true));
+    }
     if (baselineTasks != null) {
       return paired(kind, config);
     }
@@ -148,6 +174,9 @@ final class EvalCommand implements Callable<Integer> {
     out.put("run_dir", runDir.toString());
     out.put("kind", kindName);
     out.put("params", which);
+    if (greedy) {
+      out.put("greedy", true);
+    }
     out.put("seed", seed);
     out.put("tasks", e.episodes());
     out.put("mean_return", e.meanReturn());
@@ -156,10 +185,10 @@ final class EvalCommand implements Callable<Integer> {
       out.put("by_episode_in_trial", Json.rounded(e.episodeInTrialMeans(), 4));
     }
     out.put("evaluated_utc", Instant.now().toString());
-    Path file = runDir.resolve("eval").resolve(which + "-seed" + seed + "-n" + count + ".json");
+    Path file = runDir.resolve("eval").resolve(label() + "-seed" + seed + "-n" + count + ".json");
     Files.createDirectories(file.getParent());
     Json.writeAtomically(file, out);
-    spec.commandLine().getOut().printf("%s %s: %.4f ± %.4f (95%% CI) over %d %s, seed %d -> %s%n", kindName, which,
+    spec.commandLine().getOut().printf("%s %s: %.4f ± %.4f (95%% CI) over %d %s, seed %d -> %s%n", kindName, label(),
         e.meanReturn(), e.ci95(), e.episodes(), "rl2".equals(kindName) ? "tasks" : "episodes", seed, file);
     if (e.episodeInTrialMeans().length > 0) {
       spec.commandLine().getOut()

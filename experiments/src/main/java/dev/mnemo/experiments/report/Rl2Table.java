@@ -108,6 +108,7 @@ public final class Rl2Table {
       rl2Cells(md, csv, r, paperMdp.figure(r.n(), "rl2").orElse(Double.NaN));
     }
     pairedMdps(md, csv, runs, paperMdp);
+    greedy(md, csv, runs, paper, paperMdp);
     md.append("\nRuns: ");
     for (Rl2Run r : runs) {
       md.append("`").append(outDir.toAbsolutePath().relativize(r.dir().toAbsolutePath())).append("/` ");
@@ -213,6 +214,51 @@ public final class Rl2Table {
           : String.format(Locale.ROOT, "%+.1f", p - pb), r.dir().getFileName()));
     }
     return rows;
+  }
+
+  /** What {@code mnemo eval RUN --tasks 1000} writes: the final parameters, sampled, on tasks of seed 1. */
+  static final String SAMPLED_EVAL = "eval/result-seed1-n1000.json";
+  /** The same tasks played with {@code --greedy}. */
+  static final String GREEDY_EVAL = "eval/result-greedy-seed1-n1000.json";
+
+  /**
+   * Every run with both evaluations: its final policy sampled (as trained and as the columns above) and played by
+   * its most probable action, on the same 1000 tasks. The ✓ column applies the table's rule to the greedy figure.
+   */
+  private static void greedy(StringBuilder md, StringBuilder csv, List<Rl2Run> runs, PaperReference paper,
+      MdpPaperReference paperMdp) throws IOException {
+    StringBuilder rows = new StringBuilder();
+    for (Rl2Run r : runs) {
+      Path sampledFile = r.dir().resolve(SAMPLED_EVAL);
+      Path greedyFile = r.dir().resolve(GREEDY_EVAL);
+      if (!Files.isRegularFile(sampledFile) || !Files.isRegularFile(greedyFile)) {
+        continue;
+      }
+      JsonNode sampled = Json.read(sampledFile);
+      JsonNode greedy = Json.read(greedyFile);
+      double p = r.family().equals("bandit") ? paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN)
+          : paperMdp.figure(r.n(), "rl2").orElse(Double.NaN);
+      double gm = greedy.path("mean_return").asDouble();
+      double gc = greedy.path("ci95").asDouble();
+      rows.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f ± %.2f | **%.2f ± %.2f** | %+.2f | %s | %s | %s |%n",
+          r.family(), r.n(), r.family().equals("bandit") ? Integer.toString(r.k()) : "–",
+          sampled.path("mean_return").asDouble(), sampled.path("ci95").asDouble(), gm, gc,
+          gm - sampled.path("mean_return").asDouble(), Double.isNaN(p) ? "–" : String.format(Locale.ROOT, "%.1f", p),
+          Double.isNaN(p) ? "" : p <= gm + gc ? "✓" : "✗", r.dir().getFileName()));
+      csv.append(row(r.family() + "_eval", r.n(), r.k(), "rl2_sampled", sampled.path("mean_return").asDouble(),
+          sampled.path("ci95").asDouble(), p, r.dir().toString()));
+      csv.append(row(r.family() + "_eval", r.n(), r.k(), "rl2_greedy", gm, gc, p, r.dir().toString()));
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("\n## RL² sampled and played greedily, on the same 1000 fresh tasks\n\n")
+        .append("The final parameters of each run on the tasks of `mnemo eval RUN --tasks 1000` (seed 1, apart from the "
+            + "run's own evaluations), the policy's action sampled (as trained, and as every column above) and its "
+            + "most probable action taken (`--greedy`). ✓ / ✗ as above, on the greedy figure.\n\n")
+        .append("| family | n | k | sampled | greedy | greedy − sampled | paper RL² | | run |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n")
+        .append(rows);
   }
 
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {

@@ -88,6 +88,62 @@ class EvalCommandTest {
     assertTrue(Files.exists(run.resolve("eval/peak-seed1-n20.json")));
   }
 
+  /**
+   * {@code --greedy} evaluates as the run would with {@code eval_greedy = true} in its config (a copy of the run so
+   * configured gives the same figure on the same tasks), writes {@code result-greedy-*} files marked greedy, leaves
+   * the sampled figure's file alone, and is refused for a kind without the key.
+   */
+  @Test
+  void rl2RunIsReEvaluatedGreedilyAsItsConfigWithEvalGreedyWould() throws IOException {
+    Path run = finishedBanditRun();
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3"), cli.err());
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--tasks", "50", "--seed", "3", "--greedy"), cli.err());
+    assertTrue(cli.out().contains("rl2 result-greedy: "), cli.out());
+    JsonNode sampled = Json.read(run.resolve("eval/result-seed3-n50.json"));
+    JsonNode greedy = Json.read(run.resolve("eval/result-greedy-seed3-n50.json"));
+    assertTrue(greedy.path("greedy").asBoolean(), greedy.toString());
+    assertTrue(sampled.path("greedy").isMissingNode(), sampled.toString());
+    assertNotEquals(sampled.path("mean_return").asDouble(), greedy.path("mean_return").asDouble(),
+        "the most probable action is not a sample: " + sampled + " / " + greedy);
+
+    Path configured = tmp.resolve("configured");
+    try (var files = Files.walk(run)) {
+      for (Path f : files.toList()) {
+        Path to = configured.resolve(run.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    Files.writeString(configured.resolve("config.conf"), "\neval_greedy = true\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(0, cli.mnemo("eval", configured.toString(), "--tasks", "50", "--seed", "3"), cli.err());
+    JsonNode byConfig = Json.read(configured.resolve("eval/result-seed3-n50.json"));
+    assertEquals(greedy.path("mean_return").asDouble(), byConfig.path("mean_return").asDouble());
+    assertEquals(greedy.path("ci95").asDouble(), byConfig.path("ci95").asDouble());
+
+    Path baselines = tmp.resolve("bandit-baselines.conf");
+    Files.writeString(baselines, "kind = bandit-baselines\nseed = 77\nsettings = [\"4x3\"]\ninstances = 20\n"
+        + "threads = 1\ngittins_exact_up_to = 10\n");
+    assertEquals(0, cli.mnemo("eval", run.toString(), "--baseline-tasks", baselines.toString(), "--greedy"),
+        cli.err());
+    assertEquals(0, cli.mnemo("eval", configured.toString(), "--baseline-tasks", baselines.toString()), cli.err());
+    JsonNode paired = Json.read(run.resolve("eval/result-greedy-baseline-tasks-seed1.json"));
+    assertTrue(paired.path("greedy").asBoolean(), paired.toString());
+    assertEquals(Json.read(configured.resolve("eval/result-baseline-tasks-seed1.json")).path("mean_return").asDouble(),
+        paired.path("mean_return").asDouble());
+
+    Path conf = tmp.resolve("r2d2.conf");
+    Files.writeString(conf, StandardCli.TINY_R2D2 + "env = \"tmaze?length=3\"\ntotal_env_steps = 300\n"
+        + "eval_interval = 300\neval_episodes = 4\n");
+    Path r2d2 = tmp.resolve("r2d2run");
+    assertEquals(0, cli.mnemo("run", conf.toString(), "--out", r2d2.toString()), cli.err());
+    assertEquals(2, cli.mnemo("eval", r2d2.toString(), "--greedy"));
+    assertTrue(cli.err().contains("--greedy: kind r2d2 has no eval_greedy key"), cli.err());
+  }
+
   @Test
   void r2d2RunIsReEvaluatedOnGreedyEpisodes() throws IOException {
     Path conf = tmp.resolve("r2d2.conf");

@@ -84,4 +84,33 @@ class Rl2TableTest {
     // The paper's RL² at n = 10 (156.2) minus its PSRL (138.1).
     assertTrue(md.contains("| 10 | 123.20 ± 1.76 | – | -14.28 ± 1.97 | – | – | – | – | +18.1 | mdp-seed1 |"), md);
   }
+
+  /**
+   * A run with both the sampled and the greedy evaluation of its final parameters gets a row of the two, their
+   * difference and the ✓ / ✗ of the greedy figure against the paper's; a run with only one of them gets none.
+   */
+  @Test
+  void aRunsSampledAndGreedyEvaluationsBecomeARowJudgedOnTheGreedyFigure(@TempDir Path tmp) throws IOException {
+    Path runs = tmp.resolve("runs");
+    run(runs.resolve("both-seed1"), 6.5, 120, "");
+    run(runs.resolve("sampled-only-seed1"), 6.4, 100, "");
+    for (String r : List.of("both-seed1", "sampled-only-seed1")) {
+      Files.createDirectories(runs.resolve(r).resolve("eval"));
+      Files.writeString(runs.resolve(r).resolve(Rl2Table.SAMPLED_EVAL), "{\"mean_return\":6.45,\"ci95\":0.14}");
+    }
+    Files.writeString(runs.resolve("both-seed1").resolve(Rl2Table.GREEDY_EVAL), "{\"mean_return\":6.6,\"ci95\":0.13,"
+        + "\"greedy\":true}");
+    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
+    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
+    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
+    String md = Files.readString(tmp.resolve("table.md"));
+    assertTrue(md.contains("## RL² sampled and played greedily"), md);
+    // The paper's RL² at n = 10, k = 5 is 6.7: inside 6.60 ± 0.13.
+    assertTrue(md.contains("| bandit | 10 | 5 | 6.45 ± 0.14 | **6.60 ± 0.13** | +0.15 | 6.7 | ✓ | both-seed1 |"), md);
+    String section = md.substring(md.indexOf("## RL² sampled and played greedily"), md.indexOf("\nRuns: "));
+    assertFalse(section.contains("sampled-only-seed1"), "no greedy evaluation, no row: " + section);
+    String csv = Files.readString(tmp.resolve("results.csv"));
+    assertTrue(csv.contains("bandit_eval,10,5,rl2_greedy,6.6000,0.1300,6.7,"), csv);
+    assertTrue(csv.contains("bandit_eval,10,5,rl2_sampled,6.4500,0.1400,6.7,"), csv);
+  }
 }
