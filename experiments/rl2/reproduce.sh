@@ -77,8 +77,10 @@ done
 # The GRU cell and its width at MDP n = 10 and n = 25, the cell at n = 100 and 500 pulls, and the size of each update's
 # step (no gradient clip, step size 1e-3, 20 minibatches per epoch) at MDPs n = 10 and 25 and on three bandit settings
 # (two at a time; one learner thread each, the 20-minibatch MDP n = 25 config two). Some were stopped by hand: each runs to the env steps its summary.json records.
+# The *-anneal configs (an annealing phase after the run they include; committed as that run resumed with the
+# phase's keys, which the schedule's start makes step for step the fresh run of the config) run from the start here.
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20 rl2-bandits-n100-k10-relu-mb20-anneal rl2-bandits-n100-k10-relu-mb20-anneal-lr rl2-bandits-n10-k50-anneal rl2-bandits-n100-k50-relu-mb20-anneal rl2-mdps-n10-vl1-relu-mb20-anneal); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"

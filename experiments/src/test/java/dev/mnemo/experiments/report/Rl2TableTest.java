@@ -20,6 +20,14 @@ class Rl2TableTest {
         + ",\"peak_eval_ci95\":0.1,\"env_steps\":3000000,\"wall_seconds\":" + wall + "}");
   }
 
+  /** The table of the runs in {@code runs} with empty baseline tables, written into {@code out}; its markdown. */
+  private static String tableWithoutBaselines(Path runs, Path out) throws IOException {
+    Files.writeString(out.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
+    Files.writeString(out.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
+    Rl2Table.write(runs, out.resolve("bandits.csv"), out.resolve("mdps.csv"), out);
+    return Files.readString(out.resolve("table.md"));
+  }
+
   @Test
   void aResumedRunsWallTimeIsMarkedAsTheTimeSinceItsResume(@TempDir Path tmp) throws IOException {
     Path runs = tmp.resolve("runs");
@@ -49,10 +57,7 @@ class Rl2TableTest {
         + "\"policy_minus_baseline_ci95\":0.2},{\"algorithm\":\"gittins\",\"policy_minus_baseline\":-0.05,"
         + "\"policy_minus_baseline_ci95\":0.12},{\"algorithm\":\"ucb1\",\"policy_minus_baseline\":-0.3,"
         + "\"policy_minus_baseline_ci95\":0.1}]}");
-    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
-    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
-    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
-    String md = Files.readString(tmp.resolve("table.md"));
+    String md = tableWithoutBaselines(runs, tmp);
     List<String> paired = md.lines().filter(l -> l.startsWith("| 10 | 5 | 6.55 ± 0.13 |")).toList();
     assertEquals(1, paired.size(), "one paired row, for the run that has the file: " + md);
     // random and ucb1 differ (their intervals exclude 0), gittins does not (=); gittins_fixed, ts, ots, greedy were
@@ -75,10 +80,7 @@ class Rl2TableTest {
         + "\"wall_seconds\":900}");
     Files.writeString(mdp.resolve(Rl2Table.PAIRED_EVAL), "{\"mean_return\":123.2,\"ci95\":1.76,\"baselines\":["
         + "{\"algorithm\":\"psrl\",\"policy_minus_baseline\":-14.28,\"policy_minus_baseline_ci95\":1.97}]}");
-    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
-    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
-    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
-    String md = Files.readString(tmp.resolve("table.md"));
+    String md = tableWithoutBaselines(runs, tmp);
     assertTrue(md.contains("### Random MDPs on the baseline table's own tasks"), md);
     assertFalse(md.contains("### Bandits on the baseline table's own tasks"), "no bandit run was paired: " + md);
     // The paper's RL² at n = 10 (156.2) minus its PSRL (138.1).
@@ -100,10 +102,7 @@ class Rl2TableTest {
     }
     Files.writeString(runs.resolve("both-seed1").resolve(Rl2Table.GREEDY_EVAL), "{\"mean_return\":6.6,\"ci95\":0.13,"
         + "\"greedy\":true}");
-    Files.writeString(tmp.resolve("bandits.csv"), "n,k,algorithm,mean,ci95,paper\n");
-    Files.writeString(tmp.resolve("mdps.csv"), "n,algorithm,hyperparameter,mean,ci95,paper\n");
-    Rl2Table.write(runs, tmp.resolve("bandits.csv"), tmp.resolve("mdps.csv"), tmp);
-    String md = Files.readString(tmp.resolve("table.md"));
+    String md = tableWithoutBaselines(runs, tmp);
     assertTrue(md.contains("## RL² sampled and played greedily"), md);
     // The paper's RL² at n = 10, k = 5 is 6.7: inside 6.60 ± 0.13.
     assertTrue(md.contains("| bandit | 10 | 5 | 6.45 ± 0.14 | **6.60 ± 0.13** | +0.15 | 6.7 | ✓ | both-seed1 |"), md);
