@@ -32,6 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
         + "the mean and its 95%% confidence interval to RUN_DIR/eval/<params>[-greedy]-seed<S>-n<N>.json.",
         "The tasks are drawn from --seed alone, apart from the run's training and evaluation streams."})
 final class EvalCommand implements Callable<Integer> {
+  /** The config key --greedy sets. */
+  private static final String GREEDY_KEY = "eval_greedy";
+
   private final RunKindRegistry kinds;
 
   @Spec
@@ -108,9 +111,6 @@ final class EvalCommand implements Callable<Integer> {
     PairedEvalOutput.print(out, r, label(), file);
     return MnemoCli.OK;
   }
-
-  /** The config key --greedy sets. */
-  private static final String GREEDY_KEY = "eval_greedy";
 
   /** WHICH, with a -greedy suffix under --greedy: the name the output files and lines carry. */
   private String label() {
