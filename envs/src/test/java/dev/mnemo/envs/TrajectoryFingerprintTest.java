@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins each speed-tuned env's trajectories to fingerprints taken before its tuning (main at ab4be57 for I-Maze and
- * Meta-Fetch, 7e473d3 for the POPGym card tasks and the RL² bandit): a faster
+ * Meta-Fetch, 7e473d3 for the POPGym card tasks and the RL² bandit, 2706d65 for the Pendulums): a faster
  * step must give the same observations, rewards and flags, bit for bit, for the same seeds and actions, both one
  * env stepped by hand and its copies in a {@link VectorEnv}.
  */
@@ -31,6 +31,8 @@ class TrajectoryFingerprintTest {
       Map.entry("popgym/CountRecall-Hard", -6079800675709004393L),
       Map.entry("popgym/HigherLower-Easy", 4527622564319978752L),
       Map.entry("popgym/HigherLower-Hard", -7368005350036381633L),
+      Map.entry("pendulum/position-only", 4863540502279169902L),
+      Map.entry("popgym/PositionOnlyPendulum-Hard", 5133433699729225762L),
       Map.entry("bandit", 6560347401968199634L),
       Map.entry("bandit?arms=50&pulls=3", -2115474129680418015L)));
 
