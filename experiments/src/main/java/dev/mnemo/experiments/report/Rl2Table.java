@@ -78,7 +78,7 @@ public final class Rl2Table {
       if (!r.family().equals("bandit")) {
         continue;
       }
-      double p = paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN);
+      double p = paperRl2(r, paper, paperMdp);
       md.append("| ").append(r.n()).append(" | ").append(r.k()).append(" | ");
       for (String a : BANDIT_COLUMNS) {
         Figure f = bandits.get(r.n() + "/" + r.k() + "/" + a);
@@ -105,7 +105,7 @@ public final class Rl2Table {
           csv.append(row("mdp", r.n(), 0, a, f.mean(), f.ci95(), f.paper(), "mdp-baselines"));
         }
       }
-      rl2Cells(md, csv, r, paperMdp.figure(r.n(), "rl2").orElse(Double.NaN));
+      rl2Cells(md, csv, r, paperRl2(r, paper, paperMdp));
     }
     pairedMdps(md, csv, runs, paperMdp);
     greedy(md, csv, runs, paper, paperMdp);
@@ -236,15 +236,13 @@ public final class Rl2Table {
       }
       JsonNode sampled = Json.read(sampledFile);
       JsonNode greedy = Json.read(greedyFile);
-      double p = r.family().equals("bandit") ? paper.figure(r.n(), r.k(), "rl2").orElse(Double.NaN)
-          : paperMdp.figure(r.n(), "rl2").orElse(Double.NaN);
+      double p = paperRl2(r, paper, paperMdp);
       double gm = greedy.path("mean_return").asDouble();
       double gc = greedy.path("ci95").asDouble();
       rows.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f ± %.2f | **%.2f ± %.2f** | %+.2f | %s | %s | %s |%n",
           r.family(), r.n(), r.family().equals("bandit") ? Integer.toString(r.k()) : "–",
           sampled.path("mean_return").asDouble(), sampled.path("ci95").asDouble(), gm, gc,
-          gm - sampled.path("mean_return").asDouble(), Double.isNaN(p) ? "–" : String.format(Locale.ROOT, "%.1f", p),
-          Double.isNaN(p) ? "" : p <= gm + gc ? "✓" : "✗", r.dir().getFileName()));
+          gm - sampled.path("mean_return").asDouble(), paperFigure(p), verdict(p, gm, gc), r.dir().getFileName()));
       csv.append(row(r.family() + "_eval", r.n(), r.k(), "rl2_sampled", sampled.path("mean_return").asDouble(),
           sampled.path("ci95").asDouble(), p, r.dir().toString()));
       csv.append(row(r.family() + "_eval", r.n(), r.k(), "rl2_greedy", gm, gc, p, r.dir().toString()));
@@ -261,12 +259,29 @@ public final class Rl2Table {
         .append(rows);
   }
 
+  /** The paper's RL² figure for a run's setting (Table 1 for bandits, Table 2 for MDPs), NaN if it has none. */
+  private static double paperRl2(Rl2Run r, PaperReference paper, MdpPaperReference paperMdp) {
+    return (r.family().equals("bandit") ? paper.figure(r.n(), r.k(), "rl2") : paperMdp.figure(r.n(), "rl2"))
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * The table's rule: ✓ when the paper's figure is inside our interval or below our mean ({@code paper <= mean +
+   * ci}), ✗ when above it, nothing when the paper has no figure.
+   */
+  private static String verdict(double paper, double mean, double ci) {
+    return Double.isNaN(paper) ? "" : paper <= mean + ci ? "✓" : "✗";
+  }
+
+  /** A paper figure as the table prints it, "–" for none. */
+  private static String paperFigure(double paper) {
+    return Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper);
+  }
+
   private static void rl2Cells(StringBuilder md, StringBuilder csv, Rl2Run r, double paper) {
-    boolean ok = Double.isNaN(paper) || paper <= r.finalMean() + r.finalCi();
     md.append(String.format(Locale.ROOT, "**%.2f ± %.2f** | %.2f ± %.2f | %s | %s | %s | %.0f s%s | %s |%n",
-        r.finalMean(), r.finalCi(), r.peakMean(), r.peakCi(),
-        Double.isNaN(paper) ? "–" : String.format(Locale.ROOT, "%.1f", paper), Double.isNaN(paper) ? "" : ok ? "✓" : "✗",
-        steps(r.envSteps()), r.wallSeconds(), r.resumed() ? " since its resume" : "", r.dir().getFileName()));
+        r.finalMean(), r.finalCi(), r.peakMean(), r.peakCi(), paperFigure(paper),
+        verdict(paper, r.finalMean(), r.finalCi()), steps(r.envSteps()), r.wallSeconds(), r.resumed() ? " since its resume" : "", r.dir().getFileName()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_final", r.finalMean(), r.finalCi(), paper, r.dir().toString()));
     csv.append(row(r.family(), r.n(), r.k(), "rl2_peak", r.peakMean(), r.peakCi(), paper, r.dir().toString()));
   }
@@ -277,8 +292,7 @@ public final class Rl2Table {
   }
 
   private static String cell(double mean, double ci, double paper) {
-    return String.format(Locale.ROOT, "%.2f ± %.2f (%s)", mean, ci, Double.isNaN(paper) ? "–"
-        : String.format(Locale.ROOT, "%.1f", paper));
+    return String.format(Locale.ROOT, "%.2f ± %.2f (%s)", mean, ci, paperFigure(paper));
   }
 
   private static String row(String family, int n, int k, String algorithm, double mean, double ci, double paper,

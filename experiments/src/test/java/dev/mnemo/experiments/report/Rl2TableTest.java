@@ -13,11 +13,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Rl2TableTest {
   private static void run(Path dir, double mean, double wall, String resumed) throws IOException {
+    run(dir, "bandit?arms=5&pulls=10", mean, wall, resumed);
+  }
+
+  /** A finished RL² run directory of {@code env} (its config and summary; 3M env steps). */
+  private static void run(Path dir, String env, double mean, double wall, String resumed) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("config.conf"), "env = \"bandit?arms=5&pulls=10\"\n");
+    Files.writeString(dir.resolve("config.conf"), "env = \"" + env + "\"\n");
     Files.writeString(dir.resolve("summary.json"), "{\"status\":\"completed\",\"kind\":\"rl2\"," + resumed
         + "\"final_eval_return\":" + mean + ",\"final_eval_ci95\":0.1,\"peak_eval_return\":" + mean
         + ",\"peak_eval_ci95\":0.1,\"env_steps\":3000000,\"wall_seconds\":" + wall + "}");
+  }
+
+  /** Writes {@code json} as the run's evaluation file {@code file} (a path under the run, e.g. {@code eval/...}). */
+  private static void eval(Path run, String file, String json) throws IOException {
+    Files.createDirectories(run.resolve(file).getParent());
+    Files.writeString(run.resolve(file), json);
   }
 
   /** The table of the runs in {@code runs} with empty baseline tables, written into {@code out}; its markdown. */
@@ -51,8 +62,7 @@ class Rl2TableTest {
     Path runs = tmp.resolve("runs");
     run(runs.resolve("paired-seed1"), 6.5, 120, "");
     run(runs.resolve("unpaired-seed1"), 6.4, 100, "");
-    Files.createDirectories(runs.resolve("paired-seed1/eval"));
-    Files.writeString(runs.resolve("paired-seed1").resolve(Rl2Table.PAIRED_EVAL), "{\"mean_return\":6.55,"
+    eval(runs.resolve("paired-seed1"), Rl2Table.PAIRED_EVAL, "{\"mean_return\":6.55,"
         + "\"ci95\":0.13,\"baselines\":[{\"algorithm\":\"random\",\"policy_minus_baseline\":1.6,"
         + "\"policy_minus_baseline_ci95\":0.2},{\"algorithm\":\"gittins\",\"policy_minus_baseline\":-0.05,"
         + "\"policy_minus_baseline_ci95\":0.12},{\"algorithm\":\"ucb1\",\"policy_minus_baseline\":-0.3,"
@@ -73,12 +83,8 @@ class Rl2TableTest {
   void anMdpRunsPairedEvaluationGetsTheMdpSection(@TempDir Path tmp) throws IOException {
     Path runs = tmp.resolve("runs");
     Path mdp = runs.resolve("mdp-seed1");
-    Files.createDirectories(mdp.resolve("eval"));
-    Files.writeString(mdp.resolve("config.conf"), "env = \"mdp?episodes=10\"\n");
-    Files.writeString(mdp.resolve("summary.json"), "{\"status\":\"completed\",\"kind\":\"rl2\",\"final_eval_return\":"
-        + "120,\"final_eval_ci95\":1.8,\"peak_eval_return\":120,\"peak_eval_ci95\":1.8,\"env_steps\":10000000,"
-        + "\"wall_seconds\":900}");
-    Files.writeString(mdp.resolve(Rl2Table.PAIRED_EVAL), "{\"mean_return\":123.2,\"ci95\":1.76,\"baselines\":["
+    run(mdp, "mdp?episodes=10", 120, 900, "");
+    eval(mdp, Rl2Table.PAIRED_EVAL, "{\"mean_return\":123.2,\"ci95\":1.76,\"baselines\":["
         + "{\"algorithm\":\"psrl\",\"policy_minus_baseline\":-14.28,\"policy_minus_baseline_ci95\":1.97}]}");
     String md = tableWithoutBaselines(runs, tmp);
     assertTrue(md.contains("### Random MDPs on the baseline table's own tasks"), md);
@@ -97,10 +103,9 @@ class Rl2TableTest {
     run(runs.resolve("both-seed1"), 6.5, 120, "");
     run(runs.resolve("sampled-only-seed1"), 6.4, 100, "");
     for (String r : List.of("both-seed1", "sampled-only-seed1")) {
-      Files.createDirectories(runs.resolve(r).resolve("eval"));
-      Files.writeString(runs.resolve(r).resolve(Rl2Table.SAMPLED_EVAL), "{\"mean_return\":6.45,\"ci95\":0.14}");
+      eval(runs.resolve(r), Rl2Table.SAMPLED_EVAL, "{\"mean_return\":6.45,\"ci95\":0.14}");
     }
-    Files.writeString(runs.resolve("both-seed1").resolve(Rl2Table.GREEDY_EVAL), "{\"mean_return\":6.6,\"ci95\":0.13,"
+    eval(runs.resolve("both-seed1"), Rl2Table.GREEDY_EVAL, "{\"mean_return\":6.6,\"ci95\":0.13,"
         + "\"greedy\":true}");
     String md = tableWithoutBaselines(runs, tmp);
     assertTrue(md.contains("## RL² sampled and played greedily"), md);
