@@ -43,19 +43,149 @@ public final class LayerNormLanes {
    */
   public static void forward(int rows, int hs, int blocks, float[] a, int aOff, int lda, float[] gamma,
       float[] beta, float[] xhat, int xhOff, int ldxh, float[] y, int yOff, int ldy, float[] rstd, int rOff) {
-    for (int r = 0; r < rows; r++) {
-      for (int q = 0; q < blocks; q++) {
-        int a0 = aOff + r * lda + q * hs;
-        float mean = blockSum(VALUES, hs, a, a0, null, 0, null, 0, 0f) / hs;
-        float sq = blockSum(SQUARED_DEVIATIONS, hs, a, a0, null, 0, null, 0, mean);
-        float rs = (float) (1.0 / Math.sqrt(sq / hs + EPS));
-        if (rstd != null) {
-          rstd[rOff + r * blocks + q] = rs;
-        }
-        normalise(hs, a, a0, mean, rs, gamma, beta, q * hs, xhat, xhOff + r * ldxh + q * hs, y,
-            yOff + r * ldy + q * hs);
+    int items = rows * blocks;
+    int i = 0;
+    if (G == 1) {
+      for (; i + 4 <= items; i += 4) {
+        forwardFour(i, hs, blocks, a, aOff, lda, gamma, beta, xhat, xhOff, ldxh, y, yOff, ldy, rstd, rOff);
       }
     }
+    for (; i < items; i++) {
+      int r = i / blocks;
+      int q = i % blocks;
+      int a0 = aOff + r * lda + q * hs;
+      float mean = blockSum(VALUES, hs, a, a0, null, 0, null, 0, 0f) / hs;
+      float sq = blockSum(SQUARED_DEVIATIONS, hs, a, a0, null, 0, null, 0, mean);
+      float rs = (float) (1.0 / Math.sqrt(sq / hs + EPS));
+      if (rstd != null) {
+        rstd[rOff + i] = rs;
+      }
+      normalise(hs, a, a0, mean, rs, gamma, beta, q * hs, xhat, xhOff + r * ldxh + q * hs, y,
+          yOff + r * ldy + q * hs);
+    }
+  }
+
+  /**
+   * {@link #forward} of the four blocks {@code i0 .. i0 + 3} (counted row by row, block by block) with one
+   * register of partials each ({@link #G} = 1): their four sums run as four independent add chains in one
+   * loop. Why: one block's sum is a chain of dependent adds and a shuffle tree (~60 cycles at 128 features on
+   * AVX-512, latency, not throughput), and the norms' sums were 11% of an RL² update's time; four chains side by
+   * side take about the time of one. Each chain adds its terms in the order {@link #blockSum} does, so the
+   * bits are the same. Every sum is taken before any block is written ({@code xhat} may be {@code a}).
+   */
+  private static void forwardFour(int i0, int hs, int blocks, float[] a, int aOff, int lda, float[] gamma,
+      float[] beta, float[] xhat, int xhOff, int ldxh, float[] y, int yOff, int ldy, float[] rstd, int rOff) {
+    int n16 = hs - hs % 16;
+    int o0 = aOff + (i0 / blocks) * lda + (i0 % blocks) * hs;
+    int o1 = aOff + ((i0 + 1) / blocks) * lda + ((i0 + 1) % blocks) * hs;
+    int o2 = aOff + ((i0 + 2) / blocks) * lda + ((i0 + 2) % blocks) * hs;
+    int o3 = aOff + ((i0 + 3) / blocks) * lda + ((i0 + 3) % blocks) * hs;
+    var p0 = FloatVector.zero(S);
+    var p1 = p0;
+    var p2 = p0;
+    var p3 = p0;
+    for (int j = 0; j < n16; j += 16) {
+      p0 = p0.add(FloatVector.fromArray(S, a, o0 + j));
+      p1 = p1.add(FloatVector.fromArray(S, a, o1 + j));
+      p2 = p2.add(FloatVector.fromArray(S, a, o2 + j));
+      p3 = p3.add(FloatVector.fromArray(S, a, o3 + j));
+    }
+    p0 = p0.add(p0.rearrange(X8));
+    p1 = p1.add(p1.rearrange(X8));
+    p2 = p2.add(p2.rearrange(X8));
+    p3 = p3.add(p3.rearrange(X8));
+    p0 = p0.add(p0.rearrange(X4));
+    p1 = p1.add(p1.rearrange(X4));
+    p2 = p2.add(p2.rearrange(X4));
+    p3 = p3.add(p3.rearrange(X4));
+    p0 = p0.add(p0.rearrange(X2));
+    p1 = p1.add(p1.rearrange(X2));
+    p2 = p2.add(p2.rearrange(X2));
+    p3 = p3.add(p3.rearrange(X2));
+    p0 = p0.add(p0.rearrange(X1));
+    p1 = p1.add(p1.rearrange(X1));
+    p2 = p2.add(p2.rearrange(X1));
+    p3 = p3.add(p3.rearrange(X1));
+    float s0 = p0.lane(0);
+    float s1 = p1.lane(0);
+    float s2 = p2.lane(0);
+    float s3 = p3.lane(0);
+    for (int j = n16; j < hs; j++) {
+      s0 += a[o0 + j];
+      s1 += a[o1 + j];
+      s2 += a[o2 + j];
+      s3 += a[o3 + j];
+    }
+    float m0 = s0 / hs;
+    float m1 = s1 / hs;
+    float m2 = s2 / hs;
+    float m3 = s3 / hs;
+    p0 = FloatVector.zero(S);
+    p1 = p0;
+    p2 = p0;
+    p3 = p0;
+    for (int j = 0; j < n16; j += 16) {
+      var d0 = FloatVector.fromArray(S, a, o0 + j).sub(m0);
+      var d1 = FloatVector.fromArray(S, a, o1 + j).sub(m1);
+      var d2 = FloatVector.fromArray(S, a, o2 + j).sub(m2);
+      var d3 = FloatVector.fromArray(S, a, o3 + j).sub(m3);
+      p0 = p0.add(d0.mul(d0));
+      p1 = p1.add(d1.mul(d1));
+      p2 = p2.add(d2.mul(d2));
+      p3 = p3.add(d3.mul(d3));
+    }
+    p0 = p0.add(p0.rearrange(X8));
+    p1 = p1.add(p1.rearrange(X8));
+    p2 = p2.add(p2.rearrange(X8));
+    p3 = p3.add(p3.rearrange(X8));
+    p0 = p0.add(p0.rearrange(X4));
+    p1 = p1.add(p1.rearrange(X4));
+    p2 = p2.add(p2.rearrange(X4));
+    p3 = p3.add(p3.rearrange(X4));
+    p0 = p0.add(p0.rearrange(X2));
+    p1 = p1.add(p1.rearrange(X2));
+    p2 = p2.add(p2.rearrange(X2));
+    p3 = p3.add(p3.rearrange(X2));
+    p0 = p0.add(p0.rearrange(X1));
+    p1 = p1.add(p1.rearrange(X1));
+    p2 = p2.add(p2.rearrange(X1));
+    p3 = p3.add(p3.rearrange(X1));
+    s0 = p0.lane(0);
+    s1 = p1.lane(0);
+    s2 = p2.lane(0);
+    s3 = p3.lane(0);
+    for (int j = n16; j < hs; j++) {
+      float d0 = a[o0 + j] - m0;
+      float d1 = a[o1 + j] - m1;
+      float d2 = a[o2 + j] - m2;
+      float d3 = a[o3 + j] - m3;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    float r0 = (float) (1.0 / Math.sqrt(s0 / hs + EPS));
+    float r1 = (float) (1.0 / Math.sqrt(s1 / hs + EPS));
+    float r2 = (float) (1.0 / Math.sqrt(s2 / hs + EPS));
+    float r3 = (float) (1.0 / Math.sqrt(s3 / hs + EPS));
+    if (rstd != null) {
+      rstd[rOff + i0] = r0;
+      rstd[rOff + i0 + 1] = r1;
+      rstd[rOff + i0 + 2] = r2;
+      rstd[rOff + i0 + 3] = r3;
+    }
+    normaliseItem(i0, hs, blocks, a, o0, m0, r0, gamma, beta, xhat, xhOff, ldxh, y, yOff, ldy);
+    normaliseItem(i0 + 1, hs, blocks, a, o1, m1, r1, gamma, beta, xhat, xhOff, ldxh, y, yOff, ldy);
+    normaliseItem(i0 + 2, hs, blocks, a, o2, m2, r2, gamma, beta, xhat, xhOff, ldxh, y, yOff, ldy);
+    normaliseItem(i0 + 3, hs, blocks, a, o3, m3, r3, gamma, beta, xhat, xhOff, ldxh, y, yOff, ldy);
+  }
+
+  /** {@link #normalise} of block {@code i} (row {@code i / blocks}, block {@code i % blocks}). */
+  private static void normaliseItem(int i, int hs, int blocks, float[] a, int a0, float mean, float rs,
+      float[] gamma, float[] beta, float[] xhat, int xhOff, int ldxh, float[] y, int yOff, int ldy) {
+    int r = i / blocks;
+    int q = i % blocks;
+    normalise(hs, a, a0, mean, rs, gamma, beta, q * hs, xhat, xhOff + r * ldxh + q * hs, y, yOff + r * ldy + q * hs);
   }
 
   /** What {@link #blockSum} adds up: u; (u - mean)^2; u v; (u v) w. */
@@ -196,26 +326,142 @@ public final class LayerNormLanes {
    */
   public static void backward(int rows, int hs, int blocks, float[] dy, int dyOff, int lddy, float[] gamma,
       float[] xhat, int xhOff, int ldxh, float[] rstd, int rOff, float[] da, int daOff, int ldda) {
-    for (int r = 0; r < rows; r++) {
-      for (int q = 0; q < blocks; q++) {
-        int d0 = dyOff + r * lddy + q * hs;
-        int x0 = xhOff + r * ldxh + q * hs;
-        int o0 = daOff + r * ldda + q * hs;
-        int p0 = q * hs;
-        float m1 = blockSum(PRODUCTS, hs, dy, d0, gamma, p0, null, 0, 0f) / hs;
-        float m2 = blockSum(TRIPLE_PRODUCTS, hs, dy, d0, gamma, p0, xhat, x0, 0f) / hs;
-        float rs = rstd[rOff + r * blocks + q];
-        int j = 0;
-        for (; j + L <= hs; j += L) {
-          var xh = FloatVector.fromArray(S, xhat, x0 + j);
-          FloatVector.fromArray(S, dy, d0 + j).mul(FloatVector.fromArray(S, gamma, p0 + j)).sub(m1)
-              .sub(xh.mul(m2)).mul(rs).intoArray(da, o0 + j);
-        }
-        for (; j < hs; j++) {
-          float dxh = dy[d0 + j] * gamma[p0 + j];
-          da[o0 + j] = rs * (dxh - m1 - xhat[x0 + j] * m2);
-        }
+    int items = rows * blocks;
+    int i = 0;
+    if (G == 1) {
+      for (; i + 4 <= items; i += 4) {
+        backwardFour(i, hs, blocks, dy, dyOff, lddy, gamma, xhat, xhOff, ldxh, rstd, rOff, da, daOff, ldda);
       }
+    }
+    for (; i < items; i++) {
+      int r = i / blocks;
+      int q = i % blocks;
+      int d0 = dyOff + r * lddy + q * hs;
+      int x0 = xhOff + r * ldxh + q * hs;
+      int p0 = q * hs;
+      float m1 = blockSum(PRODUCTS, hs, dy, d0, gamma, p0, null, 0, 0f) / hs;
+      float m2 = blockSum(TRIPLE_PRODUCTS, hs, dy, d0, gamma, p0, xhat, x0, 0f) / hs;
+      backwardItem(hs, dy, d0, gamma, p0, xhat, x0, m1, m2, rstd[rOff + i], da, daOff + r * ldda + q * hs);
+    }
+  }
+
+  /**
+   * {@link #backward} of the four blocks {@code i0 .. i0 + 3}, their eight sums ({@code dy gamma} and
+   * {@code dy gamma xhat} of each) as eight independent chains in one loop, for the reason and with the order of
+   * {@link #forwardFour}; every sum is taken before any block is written ({@code da} may be {@code dy}).
+   */
+  private static void backwardFour(int i0, int hs, int blocks, float[] dy, int dyOff, int lddy, float[] gamma,
+      float[] xhat, int xhOff, int ldxh, float[] rstd, int rOff, float[] da, int daOff, int ldda) {
+    int n16 = hs - hs % 16;
+    int ra = i0 / blocks;
+    int rb = (i0 + 1) / blocks;
+    int rc = (i0 + 2) / blocks;
+    int rd = (i0 + 3) / blocks;
+    int ga = (i0 % blocks) * hs;
+    int gb = ((i0 + 1) % blocks) * hs;
+    int gc = ((i0 + 2) % blocks) * hs;
+    int gd = ((i0 + 3) % blocks) * hs;
+    int da0 = dyOff + ra * lddy + ga;
+    int db0 = dyOff + rb * lddy + gb;
+    int dc0 = dyOff + rc * lddy + gc;
+    int dd0 = dyOff + rd * lddy + gd;
+    int xa = xhOff + ra * ldxh + ga;
+    int xb = xhOff + rb * ldxh + gb;
+    int xc = xhOff + rc * ldxh + gc;
+    int xd = xhOff + rd * ldxh + gd;
+    var p0 = FloatVector.zero(S);
+    var p1 = p0;
+    var p2 = p0;
+    var p3 = p0;
+    var t0 = p0;
+    var t1 = p0;
+    var t2 = p0;
+    var t3 = p0;
+    for (int j = 0; j < n16; j += 16) {
+      var u0 = FloatVector.fromArray(S, dy, da0 + j).mul(FloatVector.fromArray(S, gamma, ga + j));
+      var u1 = FloatVector.fromArray(S, dy, db0 + j).mul(FloatVector.fromArray(S, gamma, gb + j));
+      var u2 = FloatVector.fromArray(S, dy, dc0 + j).mul(FloatVector.fromArray(S, gamma, gc + j));
+      var u3 = FloatVector.fromArray(S, dy, dd0 + j).mul(FloatVector.fromArray(S, gamma, gd + j));
+      p0 = p0.add(u0);
+      p1 = p1.add(u1);
+      p2 = p2.add(u2);
+      p3 = p3.add(u3);
+      t0 = t0.add(u0.mul(FloatVector.fromArray(S, xhat, xa + j)));
+      t1 = t1.add(u1.mul(FloatVector.fromArray(S, xhat, xb + j)));
+      t2 = t2.add(u2.mul(FloatVector.fromArray(S, xhat, xc + j)));
+      t3 = t3.add(u3.mul(FloatVector.fromArray(S, xhat, xd + j)));
+    }
+    p0 = p0.add(p0.rearrange(X8));
+    p1 = p1.add(p1.rearrange(X8));
+    p2 = p2.add(p2.rearrange(X8));
+    p3 = p3.add(p3.rearrange(X8));
+    t0 = t0.add(t0.rearrange(X8));
+    t1 = t1.add(t1.rearrange(X8));
+    t2 = t2.add(t2.rearrange(X8));
+    t3 = t3.add(t3.rearrange(X8));
+    p0 = p0.add(p0.rearrange(X4));
+    p1 = p1.add(p1.rearrange(X4));
+    p2 = p2.add(p2.rearrange(X4));
+    p3 = p3.add(p3.rearrange(X4));
+    t0 = t0.add(t0.rearrange(X4));
+    t1 = t1.add(t1.rearrange(X4));
+    t2 = t2.add(t2.rearrange(X4));
+    t3 = t3.add(t3.rearrange(X4));
+    p0 = p0.add(p0.rearrange(X2));
+    p1 = p1.add(p1.rearrange(X2));
+    p2 = p2.add(p2.rearrange(X2));
+    p3 = p3.add(p3.rearrange(X2));
+    t0 = t0.add(t0.rearrange(X2));
+    t1 = t1.add(t1.rearrange(X2));
+    t2 = t2.add(t2.rearrange(X2));
+    t3 = t3.add(t3.rearrange(X2));
+    p0 = p0.add(p0.rearrange(X1));
+    p1 = p1.add(p1.rearrange(X1));
+    p2 = p2.add(p2.rearrange(X1));
+    p3 = p3.add(p3.rearrange(X1));
+    t0 = t0.add(t0.rearrange(X1));
+    t1 = t1.add(t1.rearrange(X1));
+    t2 = t2.add(t2.rearrange(X1));
+    t3 = t3.add(t3.rearrange(X1));
+    float s0 = p0.lane(0);
+    float s1 = p1.lane(0);
+    float s2 = p2.lane(0);
+    float s3 = p3.lane(0);
+    float v0 = t0.lane(0);
+    float v1 = t1.lane(0);
+    float v2 = t2.lane(0);
+    float v3 = t3.lane(0);
+    for (int j = n16; j < hs; j++) {
+      s0 += dy[da0 + j] * gamma[ga + j];
+      s1 += dy[db0 + j] * gamma[gb + j];
+      s2 += dy[dc0 + j] * gamma[gc + j];
+      s3 += dy[dd0 + j] * gamma[gd + j];
+      v0 += dy[da0 + j] * gamma[ga + j] * xhat[xa + j];
+      v1 += dy[db0 + j] * gamma[gb + j] * xhat[xb + j];
+      v2 += dy[dc0 + j] * gamma[gc + j] * xhat[xc + j];
+      v3 += dy[dd0 + j] * gamma[gd + j] * xhat[xd + j];
+    }
+    backwardItem(hs, dy, da0, gamma, ga, xhat, xa, s0 / hs, v0 / hs, rstd[rOff + i0], da, daOff + ra * ldda + ga);
+    backwardItem(hs, dy, db0, gamma, gb, xhat, xb, s1 / hs, v1 / hs, rstd[rOff + i0 + 1], da,
+        daOff + rb * ldda + gb);
+    backwardItem(hs, dy, dc0, gamma, gc, xhat, xc, s2 / hs, v2 / hs, rstd[rOff + i0 + 2], da,
+        daOff + rc * ldda + gc);
+    backwardItem(hs, dy, dd0, gamma, gd, xhat, xd, s3 / hs, v3 / hs, rstd[rOff + i0 + 3], da,
+        daOff + rd * ldda + gd);
+  }
+
+  /** {@code da = rs (dy gamma - m1 - xhat m2)} over one block of {@code hs}. */
+  private static void backwardItem(int hs, float[] dy, int d0, float[] gamma, int p0, float[] xhat, int x0,
+      float m1, float m2, float rs, float[] da, int o0) {
+    int j = 0;
+    for (; j + L <= hs; j += L) {
+      var xh = FloatVector.fromArray(S, xhat, x0 + j);
+      FloatVector.fromArray(S, dy, d0 + j).mul(FloatVector.fromArray(S, gamma, p0 + j)).sub(m1)
+          .sub(xh.mul(m2)).mul(rs).intoArray(da, o0 + j);
+    }
+    for (; j < hs; j++) {
+      float dxh = dy[d0 + j] * gamma[p0 + j];
+      da[o0 + j] = rs * (dxh - m1 - xhat[x0 + j] * m2);
     }
   }
 

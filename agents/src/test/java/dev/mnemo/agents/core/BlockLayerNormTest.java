@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link BlockLayerNorm}'s fixed summation order: the Vector API and plain-loop implementations give the
  * same bits at block widths under 16 (the contract's 9: plain order), with a tail (37) and whole registers
- * (128, the paper's core), forward, backward and the gain and bias gradients (added to what was there);
- * and the order is the documented one, not just any order both happen to share.
+ * (128, the paper's core), forward, backward and the gain and bias gradients (added to what was there), with
+ * one block per row and three (the Vector norm takes four blocks at a time, across rows, then the rest one by
+ * one), and written in place as the LayerNorm-GRU does; and the order is the documented one, not just any order
+ * both happen to share.
  */
 class BlockLayerNormTest {
 
@@ -21,9 +23,16 @@ class BlockLayerNormTest {
   void vectorNormGivesThePlainLoopsBitsAtEveryBlockWidth() {
     Assumptions.assumeTrue(BatchOps.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
     for (int hs : new int[] {9, 16, 37, 128}) {
+      for (int blocks : new int[] {1, 3}) {
+        assertSameBitsAt(hs, blocks);
+      }
+    }
+  }
+
+  private static void assertSameBitsAt(int hs, int blocks) {
+    {
       BlockLayerNorm[] norms = {new BlockLayerNorm.Scalar(), new BlockLayerNorm.Vector()};
       int rows = 6;
-      int blocks = 3;
       int ld = blocks * hs + 3;
       Random r = new Random(hs);
       float[] a = random(r, rows * ld + 1, 2, false);
@@ -62,6 +71,16 @@ class BlockLayerNormTest {
       assertSameBits(y[0], y[1], "y at width " + hs);
       assertSameBits(da[0], da[1], "dLoss/da at width " + hs);
       assertSameBits(grad[0], grad[1], "gain and bias gradients at width " + hs);
+      // In place (xhat over a), as the LayerNorm-GRU's input norm runs: the same xhat.
+      float[] inPlace = a.clone();
+      norms[1].forward(rows, hs, blocks, inPlace, 1, ld, gamma, beta, inPlace, 1, ld, new float[rows * blocks * hs + 2],
+          2, blocks * hs, new float[rows * blocks], 0);
+      for (int row = 0; row < rows; row++) {
+        for (int j = 0; j < blocks * hs; j++) {
+          assertEquals(Float.floatToIntBits(xhat[0][row * ld + j]), Float.floatToIntBits(inPlace[1 + row * ld + j]),
+              "xhat written over its input, row " + row + " feature " + j + " at width " + hs);
+        }
+      }
     }
   }
 
