@@ -15,12 +15,13 @@ build_once
 for name in "${runs[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --out "$out/$name-seed1"
 done
-# Seeds 2 and 3 of the first setting (how much a seed moves the figure).
+# Other seeds (config:seed; how much a seed moves the figure): seeds 2 and 3 of the first setting, and seed 2 of the
+# annealed n = 10, k = 50 recipe (run from the start, its phase starting at 15M).
 extra=()
-if [ -z "${RL2_CONFIGS:-}" ]; then extra=(2 3); fi
-for seed in "${extra[@]}"; do
-  background "$out/rl2-bandits-n10-k5-seed$seed.log" ./mnemo run configs/rl2-bandits-n10-k5.conf --set seed="$seed" \
-    --out "$out/rl2-bandits-n10-k5-seed$seed"
+if [ -z "${RL2_CONFIGS:-}" ]; then extra=(rl2-bandits-n10-k5:2 rl2-bandits-n10-k5:3 rl2-bandits-n10-k50-anneal:2); fi
+for cs in "${extra[@]}"; do
+  background "$out/${cs%%:*}-seed${cs##*:}.log" ./mnemo run "configs/${cs%%:*}.conf" --set seed="${cs##*:}" \
+    --out "$out/${cs%%:*}-seed${cs##*:}"
 done
 # The entropy-0.05 setting at n = 100, k = 5 continued to 14M and 30M env steps (constant schedule: the first 8M
 # steps are the 8M run's).
@@ -98,8 +99,8 @@ for m in "${long[@]}"; do
     metrics.csv summary.json events.jsonl provenance.json
   dry_run || cp -r "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1/plots" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1/"
 done
-for seed in "${extra[@]}"; do
-  copy_run "$out/rl2-bandits-n10-k5-seed$seed" "$here/rl2-bandits-n10-k5-seed$seed" config.conf metrics.csv summary.json \
+for cs in "${extra[@]}"; do
+  copy_run "$out/${cs%%:*}-seed${cs##*:}" "$here/${cs%%:*}-seed${cs##*:}" config.conf metrics.csv summary.json \
     events.jsonl provenance.json
 done
 for name in "${runs[@]}"; do
