@@ -72,8 +72,8 @@ public final class LayerNormLanes {
    * throughput), and the norms' sums were 11% of an RL² update's time; four chains side by side overlap their
    * latencies (in cache, 50 rows of 3 blocks of 128: forward 9.1-9.7 -> 6.6-7.2 us). Each chain adds its terms in the order {@link #blockSum} does, so the
    * bits are the same. Every sum is taken before any block is written ({@code xhat} may be {@code a}). The four
-   * trees are written out level by level on purpose: a helper running one vector's tree (inlined) measured
-   * 20-40% slower here, its trees no longer interleaved.
+   * trees are written out level by level (once, for both passes) on purpose: a helper running one vector's tree
+   * (inlined) measured 20-40% slower here, its trees no longer interleaved.
    */
   private static void forwardFour(int i0, int hs, int blocks, float[] a, int aOff, int lda, float[] gamma,
       float[] beta, float[] xhat, int xhOff, int ldxh, float[] y, int yOff, int ldy, float[] rstd, int rOff) {
@@ -82,89 +82,83 @@ public final class LayerNormLanes {
     int o1 = aOff + ((i0 + 1) / blocks) * lda + ((i0 + 1) % blocks) * hs;
     int o2 = aOff + ((i0 + 2) / blocks) * lda + ((i0 + 2) % blocks) * hs;
     int o3 = aOff + ((i0 + 3) / blocks) * lda + ((i0 + 3) % blocks) * hs;
-    var p0 = FloatVector.zero(S);
-    var p1 = p0;
-    var p2 = p0;
-    var p3 = p0;
-    for (int j = 0; j < n16; j += 16) {
-      p0 = p0.add(FloatVector.fromArray(S, a, o0 + j));
-      p1 = p1.add(FloatVector.fromArray(S, a, o1 + j));
-      p2 = p2.add(FloatVector.fromArray(S, a, o2 + j));
-      p3 = p3.add(FloatVector.fromArray(S, a, o3 + j));
-    }
-    p0 = p0.add(p0.rearrange(X8));
-    p1 = p1.add(p1.rearrange(X8));
-    p2 = p2.add(p2.rearrange(X8));
-    p3 = p3.add(p3.rearrange(X8));
-    p0 = p0.add(p0.rearrange(X4));
-    p1 = p1.add(p1.rearrange(X4));
-    p2 = p2.add(p2.rearrange(X4));
-    p3 = p3.add(p3.rearrange(X4));
-    p0 = p0.add(p0.rearrange(X2));
-    p1 = p1.add(p1.rearrange(X2));
-    p2 = p2.add(p2.rearrange(X2));
-    p3 = p3.add(p3.rearrange(X2));
-    p0 = p0.add(p0.rearrange(X1));
-    p1 = p1.add(p1.rearrange(X1));
-    p2 = p2.add(p2.rearrange(X1));
-    p3 = p3.add(p3.rearrange(X1));
-    float s0 = p0.lane(0);
-    float s1 = p1.lane(0);
-    float s2 = p2.lane(0);
-    float s3 = p3.lane(0);
-    for (int j = n16; j < hs; j++) {
-      s0 += a[o0 + j];
-      s1 += a[o1 + j];
-      s2 += a[o2 + j];
-      s3 += a[o3 + j];
-    }
-    float m0 = s0 / hs;
-    float m1 = s1 / hs;
-    float m2 = s2 / hs;
-    float m3 = s3 / hs;
-    p0 = FloatVector.zero(S);
-    p1 = p0;
-    p2 = p0;
-    p3 = p0;
-    for (int j = 0; j < n16; j += 16) {
-      var d0 = FloatVector.fromArray(S, a, o0 + j).sub(m0);
-      var d1 = FloatVector.fromArray(S, a, o1 + j).sub(m1);
-      var d2 = FloatVector.fromArray(S, a, o2 + j).sub(m2);
-      var d3 = FloatVector.fromArray(S, a, o3 + j).sub(m3);
-      p0 = p0.add(d0.mul(d0));
-      p1 = p1.add(d1.mul(d1));
-      p2 = p2.add(d2.mul(d2));
-      p3 = p3.add(d3.mul(d3));
-    }
-    p0 = p0.add(p0.rearrange(X8));
-    p1 = p1.add(p1.rearrange(X8));
-    p2 = p2.add(p2.rearrange(X8));
-    p3 = p3.add(p3.rearrange(X8));
-    p0 = p0.add(p0.rearrange(X4));
-    p1 = p1.add(p1.rearrange(X4));
-    p2 = p2.add(p2.rearrange(X4));
-    p3 = p3.add(p3.rearrange(X4));
-    p0 = p0.add(p0.rearrange(X2));
-    p1 = p1.add(p1.rearrange(X2));
-    p2 = p2.add(p2.rearrange(X2));
-    p3 = p3.add(p3.rearrange(X2));
-    p0 = p0.add(p0.rearrange(X1));
-    p1 = p1.add(p1.rearrange(X1));
-    p2 = p2.add(p2.rearrange(X1));
-    p3 = p3.add(p3.rearrange(X1));
-    s0 = p0.lane(0);
-    s1 = p1.lane(0);
-    s2 = p2.lane(0);
-    s3 = p3.lane(0);
-    for (int j = n16; j < hs; j++) {
-      float d0 = a[o0 + j] - m0;
-      float d1 = a[o1 + j] - m1;
-      float d2 = a[o2 + j] - m2;
-      float d3 = a[o3 + j] - m3;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
+    // Pass 0 sums the values (the means), pass 1 the squared deviations from them, with one tree between.
+    float m0 = 0f;
+    float m1 = 0f;
+    float m2 = 0f;
+    float m3 = 0f;
+    float s0 = 0f;
+    float s1 = 0f;
+    float s2 = 0f;
+    float s3 = 0f;
+    for (int pass = 0; pass < 2; pass++) {
+      boolean squares = pass == 1;
+      var p0 = FloatVector.zero(S);
+      var p1 = p0;
+      var p2 = p0;
+      var p3 = p0;
+      for (int j = 0; j < n16; j += 16) {
+        var u0 = FloatVector.fromArray(S, a, o0 + j);
+        var u1 = FloatVector.fromArray(S, a, o1 + j);
+        var u2 = FloatVector.fromArray(S, a, o2 + j);
+        var u3 = FloatVector.fromArray(S, a, o3 + j);
+        if (squares) {
+          u0 = u0.sub(m0);
+          u1 = u1.sub(m1);
+          u2 = u2.sub(m2);
+          u3 = u3.sub(m3);
+          u0 = u0.mul(u0);
+          u1 = u1.mul(u1);
+          u2 = u2.mul(u2);
+          u3 = u3.mul(u3);
+        }
+        p0 = p0.add(u0);
+        p1 = p1.add(u1);
+        p2 = p2.add(u2);
+        p3 = p3.add(u3);
+      }
+      p0 = p0.add(p0.rearrange(X8));
+      p1 = p1.add(p1.rearrange(X8));
+      p2 = p2.add(p2.rearrange(X8));
+      p3 = p3.add(p3.rearrange(X8));
+      p0 = p0.add(p0.rearrange(X4));
+      p1 = p1.add(p1.rearrange(X4));
+      p2 = p2.add(p2.rearrange(X4));
+      p3 = p3.add(p3.rearrange(X4));
+      p0 = p0.add(p0.rearrange(X2));
+      p1 = p1.add(p1.rearrange(X2));
+      p2 = p2.add(p2.rearrange(X2));
+      p3 = p3.add(p3.rearrange(X2));
+      p0 = p0.add(p0.rearrange(X1));
+      p1 = p1.add(p1.rearrange(X1));
+      p2 = p2.add(p2.rearrange(X1));
+      p3 = p3.add(p3.rearrange(X1));
+      s0 = p0.lane(0);
+      s1 = p1.lane(0);
+      s2 = p2.lane(0);
+      s3 = p3.lane(0);
+      for (int j = n16; j < hs; j++) {
+        float u0 = a[o0 + j];
+        float u1 = a[o1 + j];
+        float u2 = a[o2 + j];
+        float u3 = a[o3 + j];
+        if (squares) {
+          u0 = (u0 - m0) * (u0 - m0);
+          u1 = (u1 - m1) * (u1 - m1);
+          u2 = (u2 - m2) * (u2 - m2);
+          u3 = (u3 - m3) * (u3 - m3);
+        }
+        s0 += u0;
+        s1 += u1;
+        s2 += u2;
+        s3 += u3;
+      }
+      if (!squares) {
+        m0 = s0 / hs;
+        m1 = s1 / hs;
+        m2 = s2 / hs;
+        m3 = s3 / hs;
+      }
     }
     float r0 = (float) (1.0 / Math.sqrt(s0 / hs + EPS));
     float r1 = (float) (1.0 / Math.sqrt(s1 / hs + EPS));
