@@ -20,8 +20,8 @@ done
 extra=()
 if [ -z "${RL2_CONFIGS:-}" ]; then extra=(rl2-bandits-n10-k5:2 rl2-bandits-n10-k5:3 rl2-bandits-n10-k50-anneal:2); fi
 for cs in "${extra[@]}"; do
-  background "$out/${cs%%:*}-seed${cs##*:}.log" ./mnemo run "configs/${cs%%:*}.conf" --set seed="${cs##*:}" \
-    --out "$out/${cs%%:*}-seed${cs##*:}"
+  name="${cs%%:*}" seed="${cs##*:}"
+  background "$out/$name-seed$seed.log" ./mnemo run "configs/$name.conf" --set seed="$seed" --out "$out/$name-seed$seed"
 done
 # The entropy-0.05 setting at n = 100, k = 5 continued to 14M and 30M env steps (constant schedule: the first 8M
 # steps are the 8M run's).
@@ -100,8 +100,9 @@ for m in "${long[@]}"; do
   dry_run || cp -r "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1/plots" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1/"
 done
 for cs in "${extra[@]}"; do
-  copy_run "$out/${cs%%:*}-seed${cs##*:}" "$here/${cs%%:*}-seed${cs##*:}" config.conf metrics.csv summary.json \
-    events.jsonl provenance.json
+  name="${cs%%:*}" seed="${cs##*:}"
+  copy_run "$out/$name-seed$seed" "$here/$name-seed$seed" config.conf metrics.csv summary.json events.jsonl \
+    provenance.json
 done
 for name in "${runs[@]}"; do
   step_to /dev/null ./mnemo report "$out/$name-seed1"

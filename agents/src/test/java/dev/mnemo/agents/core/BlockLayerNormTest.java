@@ -30,56 +30,55 @@ class BlockLayerNormTest {
   }
 
   private static void assertSameBitsAt(int hs, int blocks) {
-    {
-      BlockLayerNorm[] norms = {new BlockLayerNorm.Scalar(), new BlockLayerNorm.Vector()};
-      int rows = 6;
-      int ld = blocks * hs + 3;
-      Random r = new Random(hs);
-      float[] a = random(r, rows * ld + 1, 2, false);
-      for (int i = 0; i < a.length; i += 5) {
-        a[i] += 4; // a mean far from zero, where the summation order shows in the last bits
-      }
-      float[] gamma = random(r, blocks * hs, 1, false);
-      float[] beta = random(r, blocks * hs, 1, false);
-      float[] dy = random(r, rows * ld, 1, false);
-      float[][] xhat = new float[2][];
-      float[][] y = new float[2][];
-      float[][] rstd = new float[2][];
-      float[][] da = new float[2][];
-      float[][] grad = new float[2][];
-      for (int m = 0; m < 2; m++) {
-        xhat[m] = new float[rows * ld];
-        y[m] = new float[rows * blocks * hs + 2];
-        rstd[m] = new float[rows * blocks];
-        norms[m].forward(rows, hs, blocks, a, 1, ld, gamma, beta, xhat[m], 0, ld, y[m], 2, blocks * hs, rstd[m], 0);
-        da[m] = dy.clone();
-        // In place (da = dy), as allowed.
-        norms[m].backward(rows, hs, blocks, da[m], 0, ld, gamma, xhat[m], 0, ld, rstd[m], 0, da[m], 0, ld);
-        grad[m] = random(new Random(7), 3 * blocks * hs, 1, false);
-        float g0 = grad[m][1];
-        float b0 = grad[m][2 * blocks * hs + 1];
-        norms[m].addParamGradients(rows, blocks * hs, dy, 0, ld, xhat[m], 0, ld, grad[m], 0, 2 * blocks * hs);
-        for (int row = 0; row < rows; row++) {
-          g0 += dy[row * ld + 1] * xhat[m][row * ld + 1];
-          b0 += dy[row * ld + 1];
-        }
-        assertEquals(g0, grad[m][1], 0f, "the gain gradient adds the rows in order to what was there");
-        assertEquals(b0, grad[m][2 * blocks * hs + 1], 0f, "the bias gradient adds the rows in order");
-      }
-      assertSameBits(rstd[0], rstd[1], "1/sigma at width " + hs);
-      assertSameBits(xhat[0], xhat[1], "xhat at width " + hs);
-      assertSameBits(y[0], y[1], "y at width " + hs);
-      assertSameBits(da[0], da[1], "dLoss/da at width " + hs);
-      assertSameBits(grad[0], grad[1], "gain and bias gradients at width " + hs);
-      // In place (xhat over a), as the LayerNorm-GRU's input norm runs: the same xhat.
-      float[] inPlace = a.clone();
-      norms[1].forward(rows, hs, blocks, inPlace, 1, ld, gamma, beta, inPlace, 1, ld, new float[rows * blocks * hs + 2],
-          2, blocks * hs, new float[rows * blocks], 0);
+    BlockLayerNorm[] norms = {new BlockLayerNorm.Scalar(), new BlockLayerNorm.Vector()};
+    int rows = 6;
+    int ld = blocks * hs + 3;
+    Random r = new Random(hs);
+    float[] a = random(r, rows * ld + 1, 2, false);
+    for (int i = 0; i < a.length; i += 5) {
+      a[i] += 4; // a mean far from zero, where the summation order shows in the last bits
+    }
+    float[] gamma = random(r, blocks * hs, 1, false);
+    float[] beta = random(r, blocks * hs, 1, false);
+    float[] dy = random(r, rows * ld, 1, false);
+    float[][] xhat = new float[2][];
+    float[][] y = new float[2][];
+    float[][] rstd = new float[2][];
+    float[][] da = new float[2][];
+    float[][] grad = new float[2][];
+    for (int m = 0; m < 2; m++) {
+      xhat[m] = new float[rows * ld];
+      y[m] = new float[rows * blocks * hs + 2];
+      rstd[m] = new float[rows * blocks];
+      norms[m].forward(rows, hs, blocks, a, 1, ld, gamma, beta, xhat[m], 0, ld, y[m], 2, blocks * hs, rstd[m], 0);
+      da[m] = dy.clone();
+      // In place (da = dy), as allowed.
+      norms[m].backward(rows, hs, blocks, da[m], 0, ld, gamma, xhat[m], 0, ld, rstd[m], 0, da[m], 0, ld);
+      grad[m] = random(new Random(7), 3 * blocks * hs, 1, false);
+      float g0 = grad[m][1];
+      float b0 = grad[m][2 * blocks * hs + 1];
+      norms[m].addParamGradients(rows, blocks * hs, dy, 0, ld, xhat[m], 0, ld, grad[m], 0, 2 * blocks * hs);
       for (int row = 0; row < rows; row++) {
-        for (int j = 0; j < blocks * hs; j++) {
-          assertEquals(Float.floatToIntBits(xhat[0][row * ld + j]), Float.floatToIntBits(inPlace[1 + row * ld + j]),
-              "xhat written over its input, row " + row + " feature " + j + " at width " + hs);
-        }
+        g0 += dy[row * ld + 1] * xhat[m][row * ld + 1];
+        b0 += dy[row * ld + 1];
+      }
+      assertEquals(g0, grad[m][1], 0f, "the gain gradient adds the rows in order to what was there");
+      assertEquals(b0, grad[m][2 * blocks * hs + 1], 0f, "the bias gradient adds the rows in order");
+    }
+    assertSameBits(rstd[0], rstd[1], "1/sigma at width " + hs);
+    assertSameBits(xhat[0], xhat[1], "xhat at width " + hs);
+    assertSameBits(y[0], y[1], "y at width " + hs);
+    assertSameBits(da[0], da[1], "dLoss/da at width " + hs);
+    assertSameBits(grad[0], grad[1], "gain and bias gradients at width " + hs);
+    // In place (xhat over a), as the LayerNorm-GRU's input norm runs: the same xhat.
+    float[] inPlace = a.clone();
+    norms[1].forward(rows, hs, blocks, inPlace, 1, ld, gamma, beta, inPlace, 1, ld, new float[rows * blocks * hs + 2],
+        2, blocks * hs, new float[rows * blocks], 0);
+    for (int row = 0; row < rows; row++) {
+      for (int j = 0; j < blocks * hs; j++) {
+        assertEquals(Float.floatToIntBits(xhat[0][row * ld + j]), Float.floatToIntBits(inPlace[1 + row * ld + j]),
+            "xhat written over its input, row " + row + " feature " + j + " at width " + hs + ", " + blocks
+            + " blocks per row");
       }
     }
   }
