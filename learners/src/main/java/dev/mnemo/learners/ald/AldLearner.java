@@ -10,7 +10,8 @@ import dev.mnemo.agents.rl2.RecurrentActorCritic;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
 import dev.mnemo.envs.SplitMixRandom;
-import dev.mnemo.learners.rl2.AdamW;
+import dev.mnemo.learners.optim.AdamW;
+import dev.mnemo.learners.optim.GlobalNormClip;
 import dev.mnemo.learners.rl2.TrialBatch;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -202,10 +203,10 @@ public final class AldLearner implements AutoCloseable {
   private final float[] lGrad;
   private final AdamW lAdam;
   private final ActorCriticSpec actorSpec;
-  private final RecurrentActorCritic actor;
-  private final float[] ap;
-  private final float[] aGrad;
-  private final AdamW aAdam;
+  /** The LSTM (ALD, asymmetric; null in {@link Mode#TRANSFORMER_ONLY}). */
+  private final LstmActor lstm;
+  /** ALD's distillation stage (null in the other modes). */
+  private final ActorDistillation distillation;
   private final Config cfg;
   private final int trials;
   private final int time;
@@ -216,12 +217,6 @@ public final class AldLearner implements AutoCloseable {
   private final TransformerActorCritic.Pass mbPass;
   private final GtrxlTrunk.Memory fullMemory;
   private final GtrxlTrunk.Memory mbMemory;
-  private final RecurrentActorCritic.Workspace actorWs;
-  /** ALD with distillMinibatches > 1: the LSTM over one distillation minibatch (null otherwise). */
-  private final RecurrentActorCritic.Workspace distilMbWs;
-  private final int distilMbTrials;
-  /** Each distillation minibatch's loss weight, 1 / its valid steps (the whole batch's with one minibatch). */
-  private final double[] distilMbWeight;
   private final int seg;
   private final int segments;
   private final float[] xFull;
@@ -238,30 +233,14 @@ public final class AldLearner implements AutoCloseable {
   private final float[] rewards;
   private final float[] adv;
   private final float[] ret;
-  /** The next teacher (written by the RL stage) and the one being distilled (read by the distillation stage). */
-  private float[] teacherLogp;
-  private float[] teacherV;
-  private float[] distilLogp;
-  private float[] distilV;
-  private final int[] distilLengths;
-  private double distilWeight;
-  private double lastKl;
-  private double lastValueError;
-  private double lastActorNorm;
-  /** Wall nanoseconds of all distillations run (written by the distilling thread, read by any: one writer). */
-  private volatile long distillNanos;
-  /** Wall nanoseconds the RL stage spent waiting for a distillation on the thread to finish. */
-  private long joinWaitNanos;
+  /** The updated Transformer over the whole batch (the next teacher, and the entropy's policy), rows b * time + t. */
+  private final float[] teacherLogp;
+  private final float[] teacherV;
   private ParamSnapshot published;
-  private final java.util.concurrent.ExecutorService distiller;
-  private java.util.concurrent.Future<?> pending;
   private final float[] dz;
   private final float[] dv;
   private final float[] dzReg;
   private final float[] muRow;
-  private final float[] aDz;
-  private final float[] aDv;
-  private final float[] dvOne = new float[1];
   /** Asymmetric mode: the LSTM over a minibatch's episodes, its dLoss/dlogits and its (zero) dLoss/dV. */
   private final RecurrentActorCritic.Workspace actorMbWs;
   private final float[] aDzMb;
@@ -285,9 +264,10 @@ public final class AldLearner implements AutoCloseable {
       throw new IllegalArgumentException(trials + " trials do not split into " + cfg.distillMinibatches()
           + " distillation minibatches");
     }
-    boolean lstm = !cfg.mode().actsWithTransformer();
-    if (lstm != (actorSpec != null && actorParams != null)) {
-      throw new IllegalArgumentException(cfg.mode().configName() + (lstm ? " needs" : " has no") + " LSTM actor");
+    boolean withLstm = !cfg.mode().actsWithTransformer();
+    if (withLstm != (actorSpec != null && actorParams != null)) {
+      throw new IllegalArgumentException(cfg.mode().configName() + (withLstm ? " needs" : " has no")
+          + " LSTM actor");
     }
     this.learner = learner;
     this.lp = learnerParams.clone();
@@ -301,33 +281,18 @@ public final class AldLearner implements AutoCloseable {
     this.mbTrials = trials / cfg.minibatches();
     this.actorSpec = actorSpec;
     int n = trials * time;
-    if (lstm) {
+    if (withLstm) {
       if (actorSpec.inputSize() != in || actorSpec.numActions() != na) {
         throw new IllegalArgumentException("the LSTM reads " + actorSpec.inputSize() + " floats and has "
             + actorSpec.numActions() + " actions; the Transformer " + in + " and " + na);
       }
-      this.ap = actorParams.clone();
-      this.actor = new RecurrentActorCritic(actorSpec, ap);
-      this.aGrad = new float[ap.length];
-      this.aAdam = new AdamW(ap.length, cfg.adamEps(), cfg.weightDecay());
-      this.actorWs = actor.workspace(trials, time);
-      this.aDz = new float[n * na];
-      this.aDv = new float[n];
+      this.lstm = new LstmActor(actorSpec, actorParams, cfg.adamEps(), cfg.weightDecay(), trials, time);
     } else {
-      this.ap = null;
-      this.actor = null;
-      this.aGrad = null;
-      this.aAdam = null;
-      this.actorWs = null;
-      this.aDz = null;
-      this.aDv = null;
+      this.lstm = null;
     }
-    this.distilMbTrials = trials / cfg.distillMinibatches();
-    this.distilMbWeight = new double[cfg.distillMinibatches()];
-    this.distilMbWs = cfg.mode() == Mode.ALD && cfg.distillMinibatches() > 1
-        ? actor.workspace(distilMbTrials, time) : null;
+    this.distillation = cfg.mode() == Mode.ALD ? new ActorDistillation(lstm, cfg, trials, time, na) : null;
     boolean asymmetric = cfg.mode() == Mode.ASYMMETRIC;
-    this.actorMbWs = asymmetric ? actor.workspace(mbTrials, time) : null;
+    this.actorMbWs = asymmetric ? lstm.workspace(mbTrials) : null;
     this.aDzMb = asymmetric ? new float[mbTrials * time * na] : null;
     this.aDvMb = asymmetric ? new float[mbTrials * time] : null;
     this.fullPass = learner.newPass(trials);
@@ -357,16 +322,7 @@ public final class AldLearner implements AutoCloseable {
     this.ret = new float[n];
     this.teacherLogp = new float[n * na];
     this.teacherV = new float[n];
-    this.distilLogp = new float[n * na];
-    this.distilV = new float[n];
-    this.distilLengths = new int[trials];
-    this.published = new ParamSnapshot(lstm ? ap.clone() : lp.clone(), 0);
-    this.distiller = cfg.distillThread() && cfg.mode() == Mode.ALD
-        ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "ald-distiller");
-          t.setDaemon(true);
-          return t;
-        }) : null;
+    this.published = new ParamSnapshot(withLstm ? lstm.paramsCopy() : lp.clone(), 0);
     this.dz = new float[mbTrials * seg * na];
     this.dv = new float[mbTrials * seg];
     this.dzReg = new float[na];
@@ -399,18 +355,8 @@ public final class AldLearner implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (distiller == null) {
-      return;
-    }
-    try {
-      join();
-    } finally {
-      distiller.shutdownNow();
-      try {
-        distiller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (distillation != null) {
+      distillation.close();
     }
   }
 
@@ -434,9 +380,12 @@ public final class AldLearner implements AutoCloseable {
    */
   public void save(Path file) {
     join();
-    boolean lstm = ap != null;
-    AldStateFile.write(file, new AldState(shape(), updates, lp.clone(), lAdam.state(), lstm ? ap.clone() : null,
-        lstm ? aAdam.state() : null, published, shuffle.state(), lastKl, lastValueError, lastActorNorm));
+    boolean withLstm = lstm != null;
+    boolean distils = distillation != null;
+    AldStateFile.write(file, new AldState(shape(), updates, lp.clone(), lAdam.state(),
+        withLstm ? lstm.paramsCopy() : null, withLstm ? lstm.adamState() : null, published, shuffle.state(),
+        distils ? distillation.lastKl() : 0, distils ? distillation.lastValueError() : 0,
+        distils ? distillation.lastActorNorm() : 0));
   }
 
   /**
@@ -445,20 +394,18 @@ public final class AldLearner implements AutoCloseable {
    */
   public void restore(Path file) {
     join(); // a distillation under way would otherwise write the actor after the restore
-    AldState s = AldStateFile.read(file, shape(), lp.length, ap == null ? 0 : ap.length,
+    AldState s = AldStateFile.read(file, shape(), lp.length, lstm == null ? 0 : lstm.paramCount(),
         published.params().length);
     System.arraycopy(s.learnerParams(), 0, lp, 0, lp.length);
     lAdam.restore(s.learnerAdam());
-    if (ap != null) {
-      System.arraycopy(s.actorParams(), 0, ap, 0, ap.length);
-      aAdam.restore(s.actorAdam());
-      actor.setParams(ap);
+    if (lstm != null) {
+      lstm.restore(s.actorParams(), s.actorAdam());
     }
     published = s.published();
     shuffle.setState(s.shuffle());
-    lastKl = s.lastKl();
-    lastValueError = s.lastValueError();
-    lastActorNorm = s.lastActorNorm();
+    if (distillation != null) {
+      distillation.restoreFigures(s.lastKl(), s.lastValueError(), s.lastActorNorm());
+    }
     updates = s.updates();
   }
 
@@ -571,13 +518,11 @@ public final class AldLearner implements AutoCloseable {
           }
           mbPass.nextMemory(mbMemory, mbMemory);
         }
-        lNorm = clip(lGrad);
+        lNorm = GlobalNormClip.clip(lGrad, cfg.maxGradNorm());
         lAdam.apply(lp, lGrad, cfg.learnerLr());
         if (asymmetric) {
-          actorMbWs.backward(aDzMb, aDvMb, aGrad);
-          aNorm = clip(aGrad);
-          aAdam.apply(ap, aGrad, cfg.learnerLr());
-          actor.setParams(ap);
+          actorMbWs.backward(aDzMb, aDvMb, lstm.grad());
+          aNorm = lstm.step(cfg.learnerLr(), cfg.maxGradNorm());
         }
       }
     }
@@ -591,11 +536,11 @@ public final class AldLearner implements AutoCloseable {
         yield new Stats(updates, entropy * weight, Double.NaN, Double.NaN, lNorm, Double.NaN);
       }
       case ASYMMETRIC -> {
-        actorInput(batch);
-        actorWs.forward();
-        double entropy = entropy(batch, actorWs.logProbs(), true);
+        lstm.readObservations(batch);
+        lstm.full().forward();
+        double entropy = entropy(batch, lstm.full().logProbs(), true);
         updates++;
-        published = new ParamSnapshot(ap.clone(), updates);
+        published = new ParamSnapshot(lstm.paramsCopy(), updates);
         yield new Stats(updates, entropy * weight, Double.NaN, Double.NaN, lNorm, aNorm);
       }
     };
@@ -607,46 +552,24 @@ public final class AldLearner implements AutoCloseable {
     forwardAll(batch, true);
     double entropy = entropy(batch, teacherLogp, false);
     // 3. Hand the teacher over and distil it into the actor: in turn, or on the distillation thread while the next
-    // update's RL step runs (the distillation before it is joined first: the stages meet at fixed points).
-    join();
-    if (distiller != null) {
-      // Versioned by this update, as in turn: a snapshot's version is the update count that published it (what a
-      // runtime's lag rule and update log read); that this actor is one distillation older is the thread's design.
-      published = new ParamSnapshot(ap.clone(), updates + 1);
-    }
-    float[] swapLogp = distilLogp;
-    distilLogp = teacherLogp;
-    teacherLogp = swapLogp;
-    float[] swapV = distilV;
-    distilV = teacherV;
-    teacherV = swapV;
-    actorInput(batch);
-    for (int b = 0; b < trials; b++) {
-      distilLengths[b] = batch.length(b);
-    }
-    distilWeight = weight;
+    // update's RL step runs (the hand-over joins the distillation before it: the stages meet at fixed points).
+    distillation.handOver(batch, teacherLogp, teacherV, weight);
     updates++;
-    if (distiller == null) {
-      distil();
-      published = new ParamSnapshot(ap.clone(), updates);
+    if (!distillation.onThread()) {
+      distillation.runInTurn();
     }
+    // On the thread, versioned by this update as in turn: a snapshot's version is the update count that published it
+    // (what a runtime's lag rule and update log read); that this actor is one distillation older is the thread's
+    // design.
+    published = new ParamSnapshot(lstm.paramsCopy(), updates);
     // The figures of the distillation last joined (pipelined: the previous update's, read before the next one starts
     // writing them) or just run (in turn).
-    Stats stats = new Stats(updates, entropy * weight, lastKl, lastValueError, lNorm, lastActorNorm);
-    if (distiller != null) {
-      pending = distiller.submit(this::distil);
+    Stats stats = new Stats(updates, entropy * weight, distillation.lastKl(), distillation.lastValueError(), lNorm,
+        distillation.lastActorNorm());
+    if (distillation.onThread()) {
+      distillation.submit();
     }
     return stats;
-  }
-
-  /** The batch's observations into the full-batch LSTM workspace, time-major. */
-  private void actorInput(TrialBatch batch) {
-    float[] x = actorWs.input();
-    for (int t = 0; t < time; t++) {
-      for (int b = 0; b < trials; b++) {
-        batch.copyObs(t, b, x, (t * trials + b) * in);
-      }
-    }
   }
 
   /**
@@ -716,82 +639,9 @@ public final class AldLearner implements AutoCloseable {
   }
 
   private void join() {
-    if (pending == null) {
-      return;
+    if (distillation != null) {
+      distillation.join();
     }
-    long w0 = System.nanoTime();
-    try {
-      pending.get();
-      joinWaitNanos += System.nanoTime() - w0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the distillation", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("the distillation failed: " + e.getCause(), e.getCause());
-    } finally {
-      pending = null;
-    }
-  }
-
-  /**
-   * {@code distillSteps} steps of the actor toward the handed-over teacher (its own buffers only), each on the whole
-   * batch or, with {@code distillMinibatches > 1}, on minibatch {@code s mod distillMinibatches} (its episodes' inputs
-   * copied from the full batch's, time-major; the step's loss a mean over the minibatch's valid steps).
-   */
-  private void distil() {
-    long t0 = System.nanoTime();
-    double kl = 0;
-    double verr = 0;
-    double aNorm = 0;
-    int parts = cfg.distillMinibatches();
-    double[] mbWeight = distilMbWeight;
-    for (int m = 0; m < parts; m++) {
-      long valid = 0;
-      for (int k = 0; k < distilMbTrials; k++) {
-        valid += distilLengths[m * distilMbTrials + k];
-      }
-      mbWeight[m] = parts == 1 ? distilWeight : 1.0 / Math.max(1, valid);
-    }
-    for (int s = 0; s < cfg.distillSteps(); s++) {
-      int m = s % parts;
-      RecurrentActorCritic.Workspace ws = parts == 1 ? actorWs : distilMbWs;
-      int cols = parts == 1 ? trials : distilMbTrials;
-      if (parts > 1) {
-        float[] full = actorWs.input();
-        float[] x = ws.input();
-        for (int t = 0; t < time; t++) {
-          System.arraycopy(full, (t * trials + m * cols) * in, x, t * cols * in, cols * in);
-        }
-      }
-      double weight = mbWeight[m];
-      ws.forward();
-      float[] logA = ws.logProbs();
-      Arrays.fill(aDz, 0, time * cols * na, 0f);
-      Arrays.fill(aDv, 0, time * cols, 0f);
-      kl = 0;
-      verr = 0;
-      for (int k = 0; k < cols; k++) {
-        int b = m * cols + k;
-        for (int t = 0; t < distilLengths[b]; t++) {
-          int ra = t * cols + k;
-          int rl = b * time + t;
-          double va = ws.value(ra);
-          kl += weight * PolicyDistillation.kl(distilLogp, rl * na, logA, ra * na, na);
-          PolicyDistillation.actorStep(distilLogp, rl * na, logA, ra * na, na, distilV[rl], va, cfg.alpha(),
-              cfg.beta(), weight, aDz, ra * na, dvOne, 0);
-          aDv[ra] = dvOne[0];
-          verr += weight * (va - distilV[rl]) * (va - distilV[rl]);
-        }
-      }
-      ws.backward(aDz, aDv, aGrad);
-      aNorm = clip(aGrad);
-      aAdam.apply(ap, aGrad, cfg.actorLr());
-      actor.setParams(ap);
-    }
-    lastKl = kl;
-    lastValueError = verr;
-    lastActorNorm = aNorm;
-    distillNanos += System.nanoTime() - t0; // one writer (the distilling thread): no lost updates
   }
 
   /**
@@ -799,12 +649,12 @@ public final class AldLearner implements AutoCloseable {
    * {@link #update}'s time; on the distillation thread they overlap the next update's RL step).
    */
   public double distillSeconds() {
-    return distillNanos / 1e9;
+    return distillation == null ? 0 : distillation.seconds();
   }
 
   /** Wall seconds {@link #update} spent waiting for the distillation thread (0 in turn). */
   public double distillWaitSeconds() {
-    return joinWaitNanos / 1e9;
+    return distillation == null ? 0 : distillation.waitSeconds();
   }
 
   private void shuffleOrder() {
@@ -814,20 +664,5 @@ public final class AldLearner implements AutoCloseable {
       order[i] = order[j];
       order[j] = tmp;
     }
-  }
-
-  private double clip(float[] g) {
-    double s = 0;
-    for (float v : g) {
-      s += (double) v * v;
-    }
-    double norm = Math.sqrt(s);
-    if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
-      float scale = (float) (cfg.maxGradNorm() / norm);
-      for (int i = 0; i < g.length; i++) {
-        g[i] *= scale;
-      }
-    }
-    return norm;
   }
 }

@@ -1,7 +1,7 @@
 package dev.mnemo.learners.ald;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.learners.rl2.AdamW;
+import dev.mnemo.learners.optim.AdamState;
 
 /**
  * Everything an {@link AldLearner} needs to continue exactly where it stopped ({@link AldStateFile} writes it). The
@@ -21,7 +21,7 @@ import dev.mnemo.learners.rl2.AdamW;
  * @param lastValueError its value error
  * @param lastActorNorm its gradient norm
  */
-record AldState(String shape, long updates, float[] learnerParams, AdamW.State learnerAdam, float[] actorParams,
-    AdamW.State actorAdam, ParamSnapshot published, long shuffle, double lastKl, double lastValueError,
+record AldState(String shape, long updates, float[] learnerParams, AdamState learnerAdam, float[] actorParams,
+    AdamState actorAdam, ParamSnapshot published, long shuffle, double lastKl, double lastValueError,
     double lastActorNorm) {
 }

@@ -4,8 +4,8 @@ import dev.mnemo.agents.ParamSnapshot;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
 import dev.mnemo.agents.transformer.GtrxlTrunk;
 import dev.mnemo.agents.transformer.TransformerActorCritic;
-import dev.mnemo.learners.r2d2.CheckpointFile;
-import dev.mnemo.learners.rl2.AdamW;
+import dev.mnemo.learners.checkpoint.CheckpointFile;
+import dev.mnemo.learners.optim.AdamState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -72,9 +72,9 @@ final class AldStateFile {
       double valueError = in.readDouble();
       double actorNorm = in.readDouble();
       float[] lp = floats(in, file, learnerSize, "the Transformer's parameters");
-      AdamW.State lAdam = adam(in, file, learnerSize, "the Transformer's");
+      AdamState lAdam = adam(in, file, learnerSize, "the Transformer's");
       float[] ap = null;
-      AdamW.State aAdam = null;
+      AdamState aAdam = null;
       boolean hasActor = in.readBoolean();
       if (hasActor != (actorSize > 0)) {
         throw new IllegalStateException("ALD state " + file + (hasActor ? " has" : " has no") + " LSTM actor; this "
@@ -91,17 +91,17 @@ final class AldStateFile {
     });
   }
 
-  private static void writeNetwork(DataOutputStream out, float[] params, AdamW.State adam) throws IOException {
+  private static void writeNetwork(DataOutputStream out, float[] params, AdamState adam) throws IOException {
     CheckpointFile.writeFloats(out, params);
     CheckpointFile.writeFloats(out, adam.m());
     CheckpointFile.writeFloats(out, adam.v());
     out.writeLong(adam.step());
   }
 
-  private static AdamW.State adam(DataInputStream in, Path file, int size, String whose) throws IOException {
+  private static AdamState adam(DataInputStream in, Path file, int size, String whose) throws IOException {
     float[] m = floats(in, file, size, whose + " AdamW first moments");
     float[] v = floats(in, file, size, whose + " AdamW second moments");
-    return new AdamW.State(m, v, in.readLong());
+    return new AdamState(m, v, in.readLong());
   }
 
   private static float[] floats(DataInputStream in, Path file, int size, String what) throws IOException {

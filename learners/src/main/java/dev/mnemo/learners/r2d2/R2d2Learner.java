@@ -8,6 +8,10 @@ import dev.mnemo.agents.r2d2.RecurrentQNetwork;
 import dev.mnemo.agents.r2d2.RecurrentQSpec;
 import dev.mnemo.agents.r2d2.TdLoss;
 import dev.mnemo.learners.agent.Learner;
+import dev.mnemo.learners.checkpoint.CheckpointFile;
+import dev.mnemo.learners.optim.Adam;
+import dev.mnemo.learners.optim.AdamState;
+import dev.mnemo.learners.optim.GlobalNormClip;
 import dev.mnemo.replay.SequenceBatch;
 import java.nio.file.Path;
 import java.util.List;
@@ -176,7 +180,7 @@ public final class R2d2Learner implements Learner {
       // 4. gradient through the trained steps only, starting from the burn-in state: the online unroll of
       // step 1 already went through them from the same state.
       online.gradientOfLastUnroll(bs, len, l, m, dq, grad);
-      norm = clipGlobalNorm(grad, config.maxGradNorm());
+      norm = GlobalNormClip.clip(grad, config.maxGradNorm());
       // 5. Adam, publish, target copy
       adam.apply(params, grad);
       online.setParams(params);
@@ -191,22 +195,6 @@ public final class R2d2Learner implements Learner {
     }
     return new UpdateStats(updates, r.loss(), r.meanAbsTd(), r.meanQ(), norm,
         (System.nanoTime() - start) / 1e9, priorities);
-  }
-
-  /** Scales {@code g} so its L2 norm is at most {@code max} (0: no clipping); returns the norm before. */
-  public static double clipGlobalNorm(float[] g, double max) {
-    double sq = 0;
-    for (float v : g) {
-      sq += (double) v * v;
-    }
-    double norm = Math.sqrt(sq);
-    if (max > 0 && norm > max) {
-      float scale = (float) (max / norm);
-      for (int i = 0; i < g.length; i++) {
-        g[i] *= scale;
-      }
-    }
-    return norm;
   }
 
   private void ensureBuffers(int bs) {
@@ -237,11 +225,12 @@ public final class R2d2Learner implements Learner {
       out.writeInt(spec.coreSize());
       out.writeInt(spec.headSize());
       out.writeLong(updates);
-      out.writeLong(adam.step);
+      AdamState a = adam.state();
+      out.writeLong(a.step());
       CheckpointFile.writeFloats(out, params);
       CheckpointFile.writeFloats(out, target.params());
-      CheckpointFile.writeFloats(out, adam.m);
-      CheckpointFile.writeFloats(out, adam.v);
+      CheckpointFile.writeFloats(out, a.m());
+      CheckpointFile.writeFloats(out, a.v());
     });
   }
 
@@ -275,9 +264,7 @@ public final class R2d2Learner implements Learner {
       online.setParams(p);
       target.setParams(t);
       Adam a = new Adam(n, config.learningRate(), config.adamEpsilon());
-      System.arraycopy(m, 0, a.m, 0, n);
-      System.arraycopy(v, 0, a.v, 0, n);
-      a.step = step;
+      a.restore(new AdamState(m, v, step));
       adam = a;
       updates = u;
       return null;

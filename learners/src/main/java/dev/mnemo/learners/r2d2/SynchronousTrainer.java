@@ -1,12 +1,13 @@
 package dev.mnemo.learners.r2d2;
 
 import dev.mnemo.agents.ParamSnapshot;
-import dev.mnemo.learners.agent.Solved;
-import dev.mnemo.learners.agent.SolvedRule;
 import dev.mnemo.agents.acting.ActingLoop;
 import dev.mnemo.envs.VectorEnv;
 import dev.mnemo.learners.agent.AgentShapes;
 import dev.mnemo.learners.agent.Evaluator;
+import dev.mnemo.learners.agent.Solved;
+import dev.mnemo.learners.agent.SolvedRule;
+import dev.mnemo.learners.checkpoint.CheckpointFile;
 import dev.mnemo.replay.PrioritizedSequenceReplay;
 import dev.mnemo.replay.RateLimiterConfig;
 import dev.mnemo.replay.ReplayConfig;

@@ -6,7 +6,10 @@ import dev.mnemo.agents.rl2.Gae;
 import dev.mnemo.agents.rl2.PopArt;
 import dev.mnemo.agents.rl2.PpoLoss;
 import dev.mnemo.agents.rl2.RecurrentActorCritic;
-import dev.mnemo.learners.r2d2.CheckpointFile;
+import dev.mnemo.learners.checkpoint.CheckpointFile;
+import dev.mnemo.learners.optim.AdamState;
+import dev.mnemo.learners.optim.AdamW;
+import dev.mnemo.learners.optim.GlobalNormClip;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,7 +173,7 @@ public final class PpoLearner implements AutoCloseable {
       int klCount = 0;
       for (int m = 0; m < cfg.minibatches(); m++) {
         minibatchGradient(batch, m * mb, mb);
-        double norm = clipGradient();
+        double norm = GlobalNormClip.clip(grad, cfg.maxGradNorm());
         adam.apply(params, grad, lr);
         loadParams();
         steps++;
@@ -444,22 +447,6 @@ public final class PpoLearner implements AutoCloseable {
     }
   }
 
-  /** Scales the gradient to global norm {@code maxGradNorm} when above it; returns the norm before. */
-  private double clipGradient() {
-    double s = 0;
-    for (float g : grad) {
-      s += (double) g * g;
-    }
-    double norm = Math.sqrt(s);
-    if (cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()) {
-      float scale = (float) (cfg.maxGradNorm() / norm);
-      for (int i = 0; i < grad.length; i++) {
-        grad[i] *= scale;
-      }
-    }
-    return norm;
-  }
-
   private void permute(int[] a, int n) {
     for (int i = 0; i < n; i++) {
       a[i] = i;
@@ -490,10 +477,11 @@ public final class PpoLearner implements AutoCloseable {
     CheckpointFile.write(file, MAGIC, FORMAT, out -> {
       out.writeUTF(specText(spec));
       out.writeLong(updates);
-      out.writeLong(adam.step);
+      AdamState a = adam.state();
+      out.writeLong(a.step());
       CheckpointFile.writeFloats(out, params);
-      CheckpointFile.writeFloats(out, adam.m);
-      CheckpointFile.writeFloats(out, adam.v);
+      CheckpointFile.writeFloats(out, a.m());
+      CheckpointFile.writeFloats(out, a.v());
       double[] pa = popArt == null ? new double[3] : popArt.state();
       for (double d : pa) {
         out.writeDouble(d);
@@ -516,14 +504,13 @@ public final class PpoLearner implements AutoCloseable {
       float[] m = CheckpointFile.readFloats(in, params.length, "adam m");
       float[] v = CheckpointFile.readFloats(in, params.length, "adam v");
       System.arraycopy(p, 0, params, 0, p.length);
-      System.arraycopy(m, 0, adam.m, 0, m.length);
-      System.arraycopy(v, 0, adam.v, 0, v.length);
+      AdamState restored = new AdamState(m, v, s);
       double[] pa = {in.readDouble(), in.readDouble(), in.readDouble()};
       if (popArt != null) {
         popArt.restore(pa);
       }
       shuffle.setState(in.readLong());
-      adam.step = s;
+      adam.restore(restored);
       updates = u;
       loadParams();
       return null;

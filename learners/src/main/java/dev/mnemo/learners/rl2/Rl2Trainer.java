@@ -8,7 +8,7 @@ import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Seeds;
 import dev.mnemo.learners.agent.Evaluator.Evaluation;
-import dev.mnemo.learners.r2d2.CheckpointFile;
+import dev.mnemo.learners.checkpoint.CheckpointFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -175,17 +175,6 @@ class R2d2LearnerTest {
   }
 
   @Test
-  void gradientNormIsClippedGlobally() {
-    float[] g = {3, 4, 0};
-    double norm = R2d2Learner.clipGlobalNorm(g, 1.0);
-    assertEquals(5.0, norm, 1e-9);
-    assertArrayEquals(new float[] {0.6f, 0.8f, 0f}, g, 1e-6f);
-    float[] small = {0.3f, 0.4f};
-    R2d2Learner.clipGlobalNorm(small, 1.0);
-    assertArrayEquals(new float[] {0.3f, 0.4f}, small, "a gradient inside the bound stays unchanged");
-  }
-
-  @Test
   void batchOfTheWrongLengthIsRefused() {
     R2d2Config c = TestBatches.small(true, 2, 1e-3);
     R2d2Config longer = new R2d2Config("test", 42L, 4, 6, 8, 4, 2, 0.9, c.encoderSizes(), "lstm", 16, 16, 8, 1e-3,

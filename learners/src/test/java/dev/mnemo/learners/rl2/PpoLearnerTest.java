@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mnemo.agents.blocks.Softmax;
 import dev.mnemo.agents.rl2.ActorCriticSpec;
@@ -347,46 +346,5 @@ class PpoLearnerTest {
         "the message must name both networks: " + m);
     assertArrayEquals(before, c.snapshot().params(), "a refused checkpoint changes nothing");
     assertEquals(0, c.updates());
-  }
-
-  /**
-   * AdamW (beta1 0.9, beta2 0.999, eps 0.1 so that it matters, weight decay 0.01, lr 0.1) from theta = (1, -2):
-   * <pre>
-   * step 1, g = (0.5, -1):  m = (0.05, -0.1), v = (0.00025, 0.001); mhat = (0.5, -1), vhat = (0.25, 1)
-   *   mhat / (sqrt(vhat) + eps) = (0.5 / 0.6, -1 / 1.1) = (0.8333333, -0.9090909); wd theta = (0.01, -0.02)
-   *   theta = (1 - 0.1 * 0.8433333, -2 - 0.1 * -0.9290909) = (0.9156667, -1.9070909)
-   * step 2, g = (0.1, 0.3):  m = (0.055, -0.06), v = (0.00025975, 0.001089)
-   *   mhat = m / 0.19 = (0.2894737, -0.3157895), vhat = v / 0.001999 = (0.1299400, 0.5447724)
-   *   sqrt(vhat) = (0.3604719, 0.7380870); ratio = (0.6286457, -0.3767980); wd theta = (0.0091567, -0.0190709)
-   *   theta = (0.9156667 - 0.1 * 0.6378024, -1.9070909 - 0.1 * -0.3958689) = (0.8518864, -1.8675040)
-   * </pre>
-   */
-  @Test
-  void adamWMatchesAHandComputedTwoStepExampleWithWeightDecay() {
-    AdamW opt = new AdamW(2, 0.9, 0.999, 0.1, 0.01);
-    float[] theta = {1f, -2f};
-    opt.apply(theta, new float[] {0.5f, -1f}, 0.1);
-    assertClose(new double[] {0.9156667, -1.9070909}, theta, 1e-6, "theta after step 1");
-    opt.apply(theta, new float[] {0.1f, 0.3f}, 0.1);
-    assertClose(new double[] {0.8518864, -1.8675040}, theta, 1e-6, "theta after step 2");
-    assertClose(new double[] {0.055, -0.06}, opt.m, 1e-7, "first moment");
-    assertClose(new double[] {0.00025975, 0.001089}, opt.v, 1e-9, "second moment");
-    assertEquals(2, opt.step());
-    // Decoupled decay: with a zero gradient theta shrinks by exactly lr * wd * theta: 3 - 0.1 * 0.01 * 3 = 2.997.
-    AdamW decay = new AdamW(1, 1e-8, 0.01);
-    float[] w = {3f};
-    decay.apply(w, new float[] {0f}, 0.1);
-    assertEquals(2.997f, w[0], 1e-6f);
-    assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 0, 0.01));
-    assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 1e-8, -0.01));
-  }
-
-  static void assertClose(double[] want, float[] got, double tol, String what) {
-    assertEquals(want.length, got.length, what + ": length");
-    for (int i = 0; i < want.length; i++) {
-      if (!(Math.abs(got[i] - want[i]) <= tol)) {
-        fail(what + ": index " + i + " expected " + want[i] + ", got " + got[i]);
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.mnemo.learners.r2d2;
+package dev.mnemo.learners.checkpoint;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

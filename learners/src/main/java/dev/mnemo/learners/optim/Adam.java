@@ -1,4 +1,4 @@
-package dev.mnemo.learners.r2d2;
+package dev.mnemo.learners.optim;
 
 /**
  * Adam (Kingma and Ba 2015) with bias correction over one flat parameter array, in plain Java so that its
@@ -9,9 +9,9 @@ public final class Adam {
   private final double beta1;
   private final double beta2;
   private final double eps;
-  final float[] m;
-  final float[] v;
-  long step;
+  private final float[] m;
+  private final float[] v;
+  private long step;
 
   public Adam(int size, double lr, double eps) {
     this(size, lr, 0.9, 0.999, eps);
@@ -41,5 +41,16 @@ public final class Adam {
 
   public long step() {
     return step;
+  }
+
+  /** A copy of the moments and the step count, for a checkpoint. */
+  public AdamState state() {
+    return new AdamState(m.clone(), v.clone(), step);
+  }
+
+  /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
+  public void restore(AdamState s) {
+    s.copyInto("Adam", m, v);
+    step = s.step();
   }
 }

@@ -1,4 +1,4 @@
-package dev.mnemo.learners.rl2;
+package dev.mnemo.learners.optim;
 
 /**
  * AdamW (Loshchilov and Hutter 2019): Adam with bias correction and weight decay decoupled from the
@@ -15,9 +15,9 @@ public final class AdamW {
   private final double beta2;
   private final double eps;
   private final double weightDecay;
-  final float[] m;
-  final float[] v;
-  long step;
+  private final float[] m;
+  private final float[] v;
+  private long step;
 
   public AdamW(int size, double eps, double weightDecay) {
     this(size, 0.9, 0.999, eps, weightDecay);
@@ -54,28 +54,13 @@ public final class AdamW {
   }
 
   /** A copy of the moments and the step count: what a checkpoint of another package holds to continue exactly. */
-  public State state() {
-    return new State(m.clone(), v.clone(), step);
+  public AdamState state() {
+    return new AdamState(m.clone(), v.clone(), step);
   }
 
   /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
-  public void restore(State s) {
-    if (s.m().length != m.length || s.v().length != v.length) {
-      throw new IllegalArgumentException("AdamW of " + m.length + " parameters cannot take moments of "
-          + s.m().length + " and " + s.v().length);
-    }
-    System.arraycopy(s.m(), 0, m, 0, m.length);
-    System.arraycopy(s.v(), 0, v, 0, v.length);
+  public void restore(AdamState s) {
+    s.copyInto("AdamW", m, v);
     step = s.step();
-  }
-
-  /**
-   * AdamW's whole state.
-   *
-   * @param m first moments
-   * @param v second moments
-   * @param step steps taken (the bias corrections' k)
-   */
-  public record State(float[] m, float[] v, long step) {
   }
 }
