@@ -2,16 +2,14 @@ package dev.mnemo.learners.optim;
 
 /**
  * Adam (Kingma and Ba 2015) with bias correction over one flat parameter array, in plain Java so that its
- * state (moments and step) checkpoints exactly and updates are deterministic.
+ * state (moments and step) checkpoints exactly and updates are deterministic. Not {@link AdamW} with no decay: this
+ * rounds each step to float before subtracting it from the parameter (AdamW subtracts in double), the arithmetic
+ * R2D2's checkpoints and committed runs were made with, so the two stay apart and share only their moments.
  */
 public final class Adam {
   private final double lr;
-  private final double beta1;
-  private final double beta2;
   private final double eps;
-  private final float[] m;
-  private final float[] v;
-  private long step;
+  private final AdamMoments moments;
 
   public Adam(int size, double lr, double eps) {
     this(size, lr, 0.9, 0.999, eps);
@@ -19,18 +17,18 @@ public final class Adam {
 
   public Adam(int size, double lr, double beta1, double beta2, double eps) {
     this.lr = lr;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
     this.eps = eps;
-    this.m = new float[size];
-    this.v = new float[size];
+    this.moments = new AdamMoments(size, beta1, beta2);
   }
 
   /** One step: params -= lr * mhat / (sqrt(vhat) + eps). */
   public void apply(float[] params, float[] grad) {
-    step++;
-    double c1 = 1 - Math.pow(beta1, step);
-    double c2 = 1 - Math.pow(beta2, step);
+    double c1 = moments.nextStep();
+    double c2 = moments.c2();
+    double beta1 = moments.beta1;
+    double beta2 = moments.beta2;
+    float[] m = moments.m;
+    float[] v = moments.v;
     for (int i = 0; i < params.length; i++) {
       float g = grad[i];
       m[i] = (float) (beta1 * m[i] + (1 - beta1) * g);
@@ -40,17 +38,16 @@ public final class Adam {
   }
 
   public long step() {
-    return step;
+    return moments.step();
   }
 
   /** A copy of the moments and the step count, for a checkpoint. */
   public AdamState state() {
-    return new AdamState(m.clone(), v.clone(), step);
+    return moments.state();
   }
 
   /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
   public void restore(AdamState s) {
-    s.copyInto("Adam", m, v);
-    step = s.step();
+    moments.restore("Adam", s);
   }
 }

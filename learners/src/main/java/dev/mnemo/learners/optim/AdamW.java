@@ -11,13 +11,9 @@ package dev.mnemo.learners.optim;
  * schedule lives with the caller. State (moments, step) is plain arrays for exact checkpoints.
  */
 public final class AdamW {
-  private final double beta1;
-  private final double beta2;
   private final double eps;
   private final double weightDecay;
-  private final float[] m;
-  private final float[] v;
-  private long step;
+  private final AdamMoments moments;
 
   public AdamW(int size, double eps, double weightDecay) {
     this(size, 0.9, 0.999, eps, weightDecay);
@@ -27,19 +23,19 @@ public final class AdamW {
     if (!(eps > 0) || weightDecay < 0) {
       throw new IllegalArgumentException("need eps > 0 and weightDecay >= 0, got " + eps + ", " + weightDecay);
     }
-    this.beta1 = beta1;
-    this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.m = new float[size];
-    this.v = new float[size];
+    this.moments = new AdamMoments(size, beta1, beta2);
   }
 
   /** One step of size {@code lr}. */
   public void apply(float[] params, float[] grad, double lr) {
-    step++;
-    double c1 = 1 - Math.pow(beta1, step);
-    double c2 = 1 - Math.pow(beta2, step);
+    double c1 = moments.nextStep();
+    double c2 = moments.c2();
+    double beta1 = moments.beta1;
+    double beta2 = moments.beta2;
+    float[] m = moments.m;
+    float[] v = moments.v;
     for (int i = 0; i < params.length; i++) {
       float g = grad[i];
       m[i] = (float) (beta1 * m[i] + (1 - beta1) * g);
@@ -50,17 +46,16 @@ public final class AdamW {
   }
 
   public long step() {
-    return step;
+    return moments.step();
   }
 
   /** A copy of the moments and the step count: what a checkpoint of another package holds to continue exactly. */
   public AdamState state() {
-    return new AdamState(m.clone(), v.clone(), step);
+    return moments.state();
   }
 
   /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
   public void restore(AdamState s) {
-    s.copyInto("AdamW", m, v);
-    step = s.step();
+    moments.restore("AdamW", s);
   }
 }
