@@ -49,7 +49,7 @@ wait_all
 # The env steps of a committed run (runs stopped by hand are repeated to the same step with --set total_env_steps).
 committed_steps() { python3 -c "import json; print(json.load(open('$here/$1-seed1/summary.json'))['env_steps'])"; }
 cont=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp gae09); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cont=(k10 mdp gae09 mdp200m); fi
 for c in "${cont[@]}"; do
   case "$c" in
     k10)
@@ -73,6 +73,16 @@ for c in "${cont[@]}"; do
       step_to "$out/rl2-mdps-n10-vl1-gae09-20M.log" ./mnemo run --resume "$out/rl2-mdps-n10-vl1-gae09-20M-seed1" \
         --set total_env_steps=20000000
       runs+=(rl2-mdps-n10-vl1-gae09-20M) ;;
+    mdp200m)
+      # MDP n = 10 on the 200M budget: one learner thread to 100.9M env steps, then (resumed there with
+      # --set learner_threads=2, as the committed run was: its events.jsonl records the override) to the env steps
+      # its summary.json records. A stop at total_env_steps leaves the checkpoint a stop by hand does.
+      step_to "$out/rl2-mdps-n10-vl1-relu-mb20-200M.log" ./mnemo run configs/rl2-mdps-n10-vl1-relu-mb20-200M.conf \
+        --set total_env_steps=100900000 --out "$out/rl2-mdps-n10-vl1-relu-mb20-200M-seed1"
+      step_to "$out/rl2-mdps-n10-vl1-relu-mb20-200M-resumed.log" ./mnemo run \
+        --resume "$out/rl2-mdps-n10-vl1-relu-mb20-200M-seed1" --set learner_threads=2 \
+        --set total_env_steps="$(committed_steps rl2-mdps-n10-vl1-relu-mb20-200M)"
+      runs+=(rl2-mdps-n10-vl1-relu-mb20-200M) ;;
   esac
 done
 # The GRU cell and its width at MDP n = 10 and n = 25, the cell at n = 100 and 500 pulls, and the size of each update's
@@ -81,7 +91,7 @@ done
 # The *-anneal configs (an annealing phase after the run they include; committed as that run resumed with the
 # phase's keys, which the schedule's start makes step for step the fresh run of the config) run from the start here.
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20 rl2-bandits-n100-k10-relu-mb20-anneal rl2-bandits-n100-k10-relu-mb20-anneal-lr rl2-bandits-n10-k50-anneal rl2-bandits-n100-k50-relu-mb20-anneal rl2-mdps-n10-vl1-relu-mb20-anneal rl2-bandits-n500-k5-mb20-anneal rl2-bandits-n500-k5-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-lr1e3 rl2-mdps-n10-vl1-relu-mb20-200M rl2-mdps-n25-relu-mb20-long); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20 rl2-bandits-n100-k10-relu-mb20-anneal rl2-bandits-n100-k10-relu-mb20-anneal-lr rl2-bandits-n10-k50-anneal rl2-bandits-n100-k50-relu-mb20-anneal rl2-mdps-n10-vl1-relu-mb20-anneal rl2-bandits-n500-k5-mb20-anneal rl2-bandits-n500-k5-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-lr1e3 rl2-mdps-n25-relu-mb20-long); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"
