@@ -71,6 +71,7 @@ public final class Rl2Table {
         + "parameters at the end of the run; peak: the best periodic evaluation's parameters re-evaluated on the same "
         + "1000 fresh tasks as final (so not selected on them). ✓: the paper's RL² figure is inside our final CI or "
         + "below our final mean; ✗: above our CI.\n\n");
+    bestPerSetting(md, runs, paper, paperMdp);
     md.append("## Bandits (total reward over n pulls of k arms)\n\n| n | k | ");
     md.append(String.join(" | ", BANDIT_COLUMNS)).append(" | RL² final | RL² peak | paper RL² | | env steps | wall | run |\n");
     md.append("|---:|---:|").append("---:|".repeat(BANDIT_COLUMNS.size())).append("---:|---:|---:|---|---:|---:|---|\n");
@@ -117,6 +118,59 @@ public final class Rl2Table {
     Files.createDirectories(outDir);
     AtomicFiles.writeString(outDir.resolve("results.csv"), csv.toString());
     AtomicFiles.writeString(outDir.resolve("table.md"), md.toString());
+  }
+
+  /** The settings of the paper's Table 1 (bandits: n pulls of k arms) and Table 2 (MDPs: n episodes). */
+  private static final int[] BANDIT_PULLS = {10, 100, 500};
+  private static final int[] BANDIT_ARMS = {5, 10, 50};
+  private static final int[] MDP_EPISODES = {10, 25, 50, 75, 100};
+
+  /**
+   * One row per setting of the paper's tables: of the committed runs in that setting, the one whose final figure is
+   * highest, with its verdict and the resolved config that repeats its recipe; "not run" where there is none. A
+   * highest of several runs is a maximum, biased up by the choice (each run's own figure is on its own fresh tasks):
+   * the count of runs is beside it.
+   */
+  private static void bestPerSetting(StringBuilder md, List<Rl2Run> runs, PaperReference paper,
+      MdpPaperReference paperMdp) {
+    md.append("## Each of the paper's settings: the run that ended highest\n\n")
+        .append("Of the committed runs of a setting, the one with the highest final figure (a maximum over the runs "
+            + "counted beside it, so biased up by the choice; every run is in the tables below). Its recipe is its "
+            + "resolved `config.conf` (`./mnemo run RUN/config.conf` runs it afresh to that config's budget; "
+            + "`reproduce.sh` repeats each run to its recorded env steps, resumes included).\n\n")
+        .append("| family | n | k | paper RL² | best final | | runs | env steps | run |\n")
+        .append("|---|---:|---:|---:|---:|---|---:|---:|---|\n");
+    for (int n : BANDIT_PULLS) {
+      for (int k : BANDIT_ARMS) {
+        bestRow(md, runs, "bandit", n, k, paper.figure(n, k, "rl2").orElse(Double.NaN));
+      }
+    }
+    for (int n : MDP_EPISODES) {
+      bestRow(md, runs, "mdp", n, 0, paperMdp.figure(n, "rl2").orElse(Double.NaN));
+    }
+    md.append("\n");
+  }
+
+  private static void bestRow(StringBuilder md, List<Rl2Run> runs, String family, int n, int k, double paper) {
+    Rl2Run best = null;
+    int count = 0;
+    for (Rl2Run r : runs) {
+      if (r.family().equals(family) && r.n() == n && r.k() == k) {
+        count++;
+        if (best == null || r.finalMean() > best.finalMean()) {
+          best = r;
+        }
+      }
+    }
+    String kCell = family.equals("bandit") ? Integer.toString(k) : "–";
+    if (best == null) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | not run | | 0 | | |%n", family, n, kCell,
+          paperFigure(paper)));
+      return;
+    }
+    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | **%.2f ± %.2f** | %s | %d | %s | `%s` |%n", family, n,
+        kCell, paperFigure(paper), best.finalMean(), best.finalCi(), verdict(paper, best.finalMean(), best.finalCi()),
+        count, steps(best.envSteps()), best.dir().resolve("config.conf")));
   }
 
   /** The file {@code mnemo eval RUN --baseline-tasks configs/bandit-baselines.conf} writes (final parameters). */

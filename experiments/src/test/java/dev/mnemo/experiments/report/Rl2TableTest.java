@@ -39,6 +39,33 @@ class Rl2TableTest {
     return Files.readString(out.resolve("table.md"));
   }
 
+  /**
+   * The summary keeps, per setting of the paper's tables, the run with the highest final figure among that setting's
+   * runs (not the last one written, not another setting's), counts the runs, says "not run" for a setting without
+   * one, and applies the table's verdict to the chosen run.
+   */
+  @Test
+  void eachPaperSettingShowsItsHighestRunOrNotRun(@TempDir Path tmp) throws IOException {
+    Path runs = tmp.resolve("runs");
+    run(runs.resolve("a-low-seed1"), "bandit?arms=5&pulls=10", 6.2, 100, "");
+    run(runs.resolve("b-high-seed1"), "bandit?arms=5&pulls=10", 6.75, 100, "");
+    run(runs.resolve("c-mid-seed1"), "bandit?arms=5&pulls=10", 6.5, 100, "");
+    run(runs.resolve("d-other-seed1"), "bandit?arms=10&pulls=10", 7.5, 100, "");
+    run(runs.resolve("e-mdp-seed1"), "mdp?episodes=10", 141.3, 100, "");
+    String md = tableWithoutBaselines(runs, tmp);
+    String k5 = md.lines().filter(l -> l.startsWith("| bandit | 10 | 5 |")).findFirst().orElseThrow();
+    assertEquals("| bandit | 10 | 5 | 6.7 | **6.75 ± 0.10** | ✓ | 3 | 3.0M | `"
+        + runs.resolve("b-high-seed1").resolve("config.conf") + "` |", k5);
+    String k10 = md.lines().filter(l -> l.startsWith("| bandit | 10 | 10 |")).findFirst().orElseThrow();
+    assertTrue(k10.contains("| 1 |") && k10.contains("d-other-seed1"), k10);
+    String mdp = md.lines().filter(l -> l.startsWith("| mdp | 10 | – |")).findFirst().orElseThrow();
+    assertTrue(mdp.contains("**141.30 ± 0.10** | ✗ | 1 |"), mdp);
+    assertEquals("| mdp | 75 | – | 1428.8 | not run | | 0 | | |",
+        md.lines().filter(l -> l.startsWith("| mdp | 75 |")).findFirst().orElseThrow());
+    assertEquals("| bandit | 500 | 50 | 438.9 | not run | | 0 | | |",
+        md.lines().filter(l -> l.startsWith("| bandit | 500 | 50 |")).findFirst().orElseThrow());
+  }
+
   @Test
   void aResumedRunsWallTimeIsMarkedAsTheTimeSinceItsResume(@TempDir Path tmp) throws IOException {
     Path runs = tmp.resolve("runs");
