@@ -10,32 +10,27 @@ package dev.mnemo.learners.optim;
  * as PyTorch's {@code AdamW} (decay applied to every parameter). The step size is given per call, so a
  * schedule lives with the caller. State (moments, step) is plain arrays for exact checkpoints.
  */
-public final class AdamW {
+public final class AdamW extends AdamMoments {
   private final double eps;
   private final double weightDecay;
-  private final AdamMoments moments;
 
   public AdamW(int size, double eps, double weightDecay) {
     this(size, 0.9, 0.999, eps, weightDecay);
   }
 
   public AdamW(int size, double beta1, double beta2, double eps, double weightDecay) {
+    super(size, beta1, beta2);
     if (!(eps > 0) || weightDecay < 0) {
       throw new IllegalArgumentException("need eps > 0 and weightDecay >= 0, got " + eps + ", " + weightDecay);
     }
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.moments = new AdamMoments(size, beta1, beta2);
   }
 
   /** One step of size {@code lr}. */
   public void apply(float[] params, float[] grad, double lr) {
-    double c1 = moments.nextStep();
-    double c2 = moments.c2();
-    double beta1 = moments.beta1;
-    double beta2 = moments.beta2;
-    float[] m = moments.m;
-    float[] v = moments.v;
+    double c1 = nextStep();
+    double c2 = c2();
     for (int i = 0; i < params.length; i++) {
       float g = grad[i];
       m[i] = (float) (beta1 * m[i] + (1 - beta1) * g);
@@ -43,19 +38,5 @@ public final class AdamW {
       double p = params[i];
       params[i] = (float) (p - lr * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + eps) + weightDecay * p));
     }
-  }
-
-  public long step() {
-    return moments.step();
-  }
-
-  /** A copy of the moments and the step count: what a checkpoint of another package holds to continue exactly. */
-  public AdamState state() {
-    return moments.state();
-  }
-
-  /** Continues from {@code s}, taken from an optimiser of this size (refused otherwise, naming both sizes). */
-  public void restore(AdamState s) {
-    moments.restore("AdamW", s);
   }
 }
