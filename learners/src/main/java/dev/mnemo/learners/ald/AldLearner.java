@@ -202,7 +202,6 @@ public final class AldLearner implements AutoCloseable {
   private final float[] lp;
   private final float[] lGrad;
   private final AdamW lAdam;
-  private final ActorCriticSpec actorSpec;
   /** The LSTM (ALD, asymmetric; null in {@link Mode#TRANSFORMER_ONLY}). */
   private final LstmActor lstm;
   /** ALD's distillation stage (null in the other modes). */
@@ -279,7 +278,6 @@ public final class AldLearner implements AutoCloseable {
     this.in = trunk.inputWidth();
     this.na = learner.numActions();
     this.mbTrials = trials / cfg.minibatches();
-    this.actorSpec = actorSpec;
     int n = trials * time;
     if (withLstm) {
       if (actorSpec.inputSize() != in || actorSpec.numActions() != na) {
@@ -366,7 +364,7 @@ public final class AldLearner implements AutoCloseable {
 
   /** The LSTM actor's shape; null in {@link Mode#TRANSFORMER_ONLY}. */
   public ActorCriticSpec actorSpec() {
-    return actorSpec;
+    return lstm == null ? null : lstm.spec();
   }
 
   public long updates() {
@@ -410,7 +408,7 @@ public final class AldLearner implements AutoCloseable {
   }
 
   private String shape() {
-    return AldStateFile.shape(cfg.mode(), trials, time, learner, actorSpec);
+    return AldStateFile.shape(cfg.mode(), trials, time, learner, actorSpec());
   }
 
   /**
