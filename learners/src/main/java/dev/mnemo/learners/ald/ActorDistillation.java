@@ -48,6 +48,11 @@ final class ActorDistillation implements AutoCloseable {
   /** Wall nanoseconds the learner spent waiting for a distillation on the thread to finish. */
   private long joinWaitNanos;
   private final ExecutorService thread;
+  /**
+   * The executor's one worker, once it has started: {@link #close} joins it, because an executor counts as
+   * terminated when its worker leaves its run loop, a moment before the thread itself has ended.
+   */
+  private volatile Thread worker;
   private Future<?> pending;
 
   ActorDistillation(LstmActor lstm, AldLearner.Config cfg, int trials, int time, int numActions) {
@@ -69,6 +74,7 @@ final class ActorDistillation implements AutoCloseable {
     this.thread = cfg.distillThread() ? Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ald-distiller");
       t.setDaemon(true);
+      worker = t;
       return t;
     }) : null;
   }
@@ -206,7 +212,10 @@ final class ActorDistillation implements AutoCloseable {
     return joinWaitNanos / 1e9;
   }
 
-  /** Waits for a distillation under way and stops the thread (also when the distillation failed). */
+  /**
+   * Waits for a distillation under way and stops the thread (also when the distillation failed): when this returns
+   * the thread has ended, not only been told to.
+   */
   @Override
   public void close() {
     if (thread == null) {
@@ -218,6 +227,10 @@ final class ActorDistillation implements AutoCloseable {
       thread.shutdownNow();
       try {
         thread.awaitTermination(10, TimeUnit.SECONDS);
+        Thread t = worker;
+        if (t != null) {
+          t.join(TimeUnit.SECONDS.toMillis(10));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
