@@ -44,6 +44,22 @@ public interface BatchOps {
     }
   }
 
+  /**
+   * The weight-gradient product of {@link WeightGradient}: {@code C = [X | 1]^T dY}, row {@code i < in} of C is
+   * {@code sum_r X[r, i] dY[r, :]} and row {@code in} is {@code sum_r dY[r, :]} (the bias gradient), over {@code n}
+   * rows of X ({@code in} floats each, {@code ldx} apart from {@code xOff}). {@code xT} is the caller's scratch of
+   * {@code (in + 1) x ldT} floats whose row {@code in} holds {@code n} ones. This default transposes X into it and
+   * takes one {@link #gemm}; an implementation may read some columns of X in place instead, with the same bits.
+   *
+   * @param dy dY packed for this implementation ({@code n} rows)
+   * @param c {@code (in + 1) x dy.paddedCols()}, rows {@code ldc} apart
+   */
+  default void weightGradient(int n, int in, float[] x, int xOff, int ldx, PackedMatrix dy, float[] xT, int ldT,
+      float[] c, int ldc) {
+    WeightGradient.transpose(n, in, x, xOff, ldx, xT, 0, ldT);
+    gemm(in + 1, xT, 0, ldT, dy, null, c, 0, ldc);
+  }
+
   /** {@code x = max(x, 0)} over {@code rows x n} at {@code off} with leading dimension {@code ld}. */
   void relu(int rows, int n, float[] x, int off, int ld);
 

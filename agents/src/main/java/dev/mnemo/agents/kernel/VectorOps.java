@@ -57,11 +57,20 @@ final class VectorOps implements BatchOps {
         }
       }
     }
-    // Blocked for big products (the learner's): ROW_BLOCK rows of A stay in L2 while every panel passes
-    // over them, and a K_CHUNK-long piece of a panel (32 KB) stays in L1 while every row tile of the block
-    // uses it; later chunks accumulate into C. The actor's and the recurrence's products (<= 128 rows,
-    // k <= 256) are a single block and chunk, as before.
-    int jStart = j0;
+    blocked(rows, a, aOff, lda, w, bias, c, cOff, ldc, j0);
+  }
+
+  /**
+   * The panels from {@code jStart} on, in row tiles (8, then 4, then single rows). Blocked for big products (the
+   * learner's): ROW_BLOCK rows of A stay in L2 while every panel passes over them, and a K_CHUNK-long piece of a
+   * panel (32 KB) stays in L1 while every row tile of the block uses it; later chunks accumulate into C. The
+   * actor's and the recurrence's products (<= 128 rows, k <= 256) are a single block and chunk.
+   */
+  private static void blocked(int rows, float[] a, int aOff, int lda, PackedMatrix w, float[] bias, float[] c,
+      int cOff, int ldc, int jStart) {
+    int k = w.rows();
+    float[] d = w.data();
+    int padded = w.paddedCols();
     for (int rb = 0; rb < rows; rb += ROW_BLOCK) {
       int re = Math.min(rows, rb + ROW_BLOCK);
       for (int kc = 0; kc < k; kc += K_CHUNK) {
@@ -93,6 +102,167 @@ final class VectorOps implements BatchOps {
         }
       }
     }
+  }
+
+  /**
+   * {@code [X | 1]^T dY} with, where that pays (below), the first {@code 8 * floor(in / 8)} rows of the product
+   * read from X in place (8-row tiles whose eight broadcasts are eight adjacent floats of one row of X) and only the
+   * last 1-8 rows (the leftover columns and the ones row) through the transposed copy. Same bits as the default:
+   * every element is one FMA chain over X's rows in order, in the same K_CHUNK pieces, and the leftover rows get the
+   * tiles the whole product gave them (8-row tiles up to {@code 8 * floor(in / 8)}, then a 4-row tile and single
+   * rows).
+   */
+  @Override
+  public void weightGradient(int n, int in, float[] x, int xOff, int ldx, PackedMatrix dy, float[] xT, int ldT,
+      float[] c, int ldc) {
+    // Read in place only where it pays (`mnemo bench weight-gradient`, AVX-512): each of the product's panels reads
+    // X once more, half of every cache line it touches, while the copy is paid once and then read in full lines. With
+    // at most 3 panels (outputs up to 6 vectors wide: heads, ALD's d 32 maps) the copy is most of the work (5000 x
+    // 128 x 5: 2.4x in place, 576 x 32 x 96: 1.3-1.5x); with wide outputs the two are even (5000 x 128 x 384:
+    // 0.96-1.10x over runs) or the copy wins (5000 x 17 x 384: 0.85x), so those keep it.
+    int panels = (dy.paddedCols() + 2 * L - 1) / (2 * L);
+    int direct = EIGHT_ROW_TILES && panels <= 3 ? in / 8 * 8 : 0;
+    if (direct == 0) {
+      BatchOps.super.weightGradient(n, in, x, xOff, ldx, dy, xT, ldT, c, ldc);
+      return;
+    }
+    if (dy.lanes() != L || dy.rows() != n || ldx < in || ldc < dy.paddedCols() || ldT < n
+        || xOff + (long) (n - 1) * ldx + in > x.length || (long) (in + 1) * ldc > c.length
+        || (long) (in + 1) * ldT > xT.length) {
+      throw new IllegalArgumentException("weightGradient shapes do not fit: n=" + n + ", in=" + in + ", x.length="
+          + x.length + " (off " + xOff + ", ld " + ldx + "), dY " + dy.rows() + " x " + dy.paddedCols() + " for "
+          + dy.lanes() + " lanes, xT.length=" + xT.length + " (ld " + ldT + "), c.length=" + c.length + " (ld "
+          + ldc + ")");
+    }
+    int k = dy.rows();
+    float[] d = dy.data();
+    int padded = dy.paddedCols();
+    for (int rb = 0; rb < direct; rb += ROW_BLOCK) {
+      int re = Math.min(direct, rb + ROW_BLOCK);
+      for (int kc = 0; kc < k; kc += K_CHUNK) {
+        int kl = Math.min(K_CHUNK, k - kc);
+        boolean acc = kc > 0;
+        int xk = xOff + kc * ldx;
+        for (int jj = 0; jj < padded; jj += 2 * L) {
+          int pw = dy.panelWidth(jj);
+          int base = jj * k + kc * pw;
+          for (int r = rb; r < re; r += 8) {
+            if (pw == 2 * L) {
+              tileTransposed8x2(kl, x, xk + r, ldx, d, base, acc, c, r * ldc + jj, ldc);
+            } else {
+              tileTransposed8x1(kl, x, xk + r, ldx, d, base, acc, c, r * ldc + jj, ldc);
+            }
+          }
+        }
+      }
+    }
+    WeightGradient.transpose(n, in - direct, x, xOff + direct, ldx, xT, direct * ldT, ldT);
+    blocked(in + 1 - direct, xT, direct * ldT, ldT, dy, null, c, direct * ldc, ldc, 0);
+  }
+
+  /**
+   * {@link #tile8x2} with A read transposed: row {@code i} of the tile is column {@code x0 + i} of X, so the eight
+   * values each k step broadcasts are adjacent in X's row {@code kk} (one cache line) instead of eight rows apart.
+   */
+  private static void tileTransposed8x2(int k, float[] x, int x0, int ldx, float[] d, int base, boolean acc,
+      float[] c, int c0, int ldc) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector s00 = acc ? FloatVector.fromArray(S, c, c0) : z;
+    FloatVector s01 = acc ? FloatVector.fromArray(S, c, c0 + L) : z;
+    FloatVector s10 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+    FloatVector s11 = acc ? FloatVector.fromArray(S, c, c0 + ldc + L) : z;
+    FloatVector s20 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+    FloatVector s21 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc + L) : z;
+    FloatVector s30 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+    FloatVector s31 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc + L) : z;
+    FloatVector s40 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : z;
+    FloatVector s41 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc + L) : z;
+    FloatVector s50 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : z;
+    FloatVector s51 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc + L) : z;
+    FloatVector s60 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : z;
+    FloatVector s61 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc + L) : z;
+    FloatVector s70 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : z;
+    FloatVector s71 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc + L) : z;
+    for (int kk = 0; kk < k; kk++) {
+      int wr = base + kk * 2 * L;
+      int xr = x0 + kk * ldx;
+      FloatVector w0 = FloatVector.fromArray(S, d, wr);
+      FloatVector w1 = FloatVector.fromArray(S, d, wr + L);
+      FloatVector b = FloatVector.broadcast(S, x[xr]);
+      s00 = w0.fma(b, s00);
+      s01 = w1.fma(b, s01);
+      b = FloatVector.broadcast(S, x[xr + 1]);
+      s10 = w0.fma(b, s10);
+      s11 = w1.fma(b, s11);
+      b = FloatVector.broadcast(S, x[xr + 2]);
+      s20 = w0.fma(b, s20);
+      s21 = w1.fma(b, s21);
+      b = FloatVector.broadcast(S, x[xr + 3]);
+      s30 = w0.fma(b, s30);
+      s31 = w1.fma(b, s31);
+      b = FloatVector.broadcast(S, x[xr + 4]);
+      s40 = w0.fma(b, s40);
+      s41 = w1.fma(b, s41);
+      b = FloatVector.broadcast(S, x[xr + 5]);
+      s50 = w0.fma(b, s50);
+      s51 = w1.fma(b, s51);
+      b = FloatVector.broadcast(S, x[xr + 6]);
+      s60 = w0.fma(b, s60);
+      s61 = w1.fma(b, s61);
+      b = FloatVector.broadcast(S, x[xr + 7]);
+      s70 = w0.fma(b, s70);
+      s71 = w1.fma(b, s71);
+    }
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s10.intoArray(c, c0 + ldc);
+    s11.intoArray(c, c0 + ldc + L);
+    s20.intoArray(c, c0 + 2 * ldc);
+    s21.intoArray(c, c0 + 2 * ldc + L);
+    s30.intoArray(c, c0 + 3 * ldc);
+    s31.intoArray(c, c0 + 3 * ldc + L);
+    s40.intoArray(c, c0 + 4 * ldc);
+    s41.intoArray(c, c0 + 4 * ldc + L);
+    s50.intoArray(c, c0 + 5 * ldc);
+    s51.intoArray(c, c0 + 5 * ldc + L);
+    s60.intoArray(c, c0 + 6 * ldc);
+    s61.intoArray(c, c0 + 6 * ldc + L);
+    s70.intoArray(c, c0 + 7 * ldc);
+    s71.intoArray(c, c0 + 7 * ldc + L);
+  }
+
+  /** {@link #tile8x1} with A read transposed, as {@link #tileTransposed8x2}: the last, {@code L}-wide panel. */
+  private static void tileTransposed8x1(int k, float[] x, int x0, int ldx, float[] d, int base, boolean acc,
+      float[] c, int c0, int ldc) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : z;
+    FloatVector s1 = acc ? FloatVector.fromArray(S, c, c0 + ldc) : z;
+    FloatVector s2 = acc ? FloatVector.fromArray(S, c, c0 + 2 * ldc) : z;
+    FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * ldc) : z;
+    FloatVector s4 = acc ? FloatVector.fromArray(S, c, c0 + 4 * ldc) : z;
+    FloatVector s5 = acc ? FloatVector.fromArray(S, c, c0 + 5 * ldc) : z;
+    FloatVector s6 = acc ? FloatVector.fromArray(S, c, c0 + 6 * ldc) : z;
+    FloatVector s7 = acc ? FloatVector.fromArray(S, c, c0 + 7 * ldc) : z;
+    for (int kk = 0; kk < k; kk++) {
+      FloatVector w0 = FloatVector.fromArray(S, d, base + kk * L);
+      int xr = x0 + kk * ldx;
+      s0 = w0.fma(FloatVector.broadcast(S, x[xr]), s0);
+      s1 = w0.fma(FloatVector.broadcast(S, x[xr + 1]), s1);
+      s2 = w0.fma(FloatVector.broadcast(S, x[xr + 2]), s2);
+      s3 = w0.fma(FloatVector.broadcast(S, x[xr + 3]), s3);
+      s4 = w0.fma(FloatVector.broadcast(S, x[xr + 4]), s4);
+      s5 = w0.fma(FloatVector.broadcast(S, x[xr + 5]), s5);
+      s6 = w0.fma(FloatVector.broadcast(S, x[xr + 6]), s6);
+      s7 = w0.fma(FloatVector.broadcast(S, x[xr + 7]), s7);
+    }
+    s0.intoArray(c, c0);
+    s1.intoArray(c, c0 + ldc);
+    s2.intoArray(c, c0 + 2 * ldc);
+    s3.intoArray(c, c0 + 3 * ldc);
+    s4.intoArray(c, c0 + 4 * ldc);
+    s5.intoArray(c, c0 + 5 * ldc);
+    s6.intoArray(c, c0 + 6 * ldc);
+    s7.intoArray(c, c0 + 7 * ldc);
   }
 
   /**

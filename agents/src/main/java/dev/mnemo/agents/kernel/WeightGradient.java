@@ -10,7 +10,9 @@ import java.util.Arrays;
  * X is transposed once into rows {@code nw + 16} floats apart (so the rows a tile reads are not a multiple
  * of 4 KB apart and fall into different L1 sets) with a last row of ones, set once here, whose product with
  * dY is the bias gradient (the column sums of dY); dY is packed in column panels as the product's right
- * operand. Every layer of every block and core takes its parameter gradient this way.
+ * operand. Every layer of every block and core takes its parameter gradient this way. ({@link BatchOps#weightGradient}
+ * computes the product: for narrow outputs, where the transposed copy is most of the work, the Vector-API
+ * implementation reads X in place instead.)
  */
 public final class WeightGradient {
 
@@ -46,8 +48,7 @@ public final class WeightGradient {
    */
   public void compute(float[] x, int xOff, int ldx, float[] dY, int dyOff, int lddy) {
     dy.load(dY, dyOff, lddy, 0, 0, n, out);
-    transpose(n, in, x, xOff, ldx, xT, 0, ldT);
-    ops.gemm(in + 1, xT, 0, ldT, dy, null, g, 0, dy.paddedCols());
+    ops.weightGradient(n, in, x, xOff, ldx, dy, xT, ldT, g, dy.paddedCols());
   }
 
   /** The result: row {@code i < in} is dW's row i, row {@code in} is db; rows {@link #ld()} apart. */

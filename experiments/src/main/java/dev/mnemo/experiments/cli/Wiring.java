@@ -41,6 +41,9 @@ public final class Wiring {
             ActorKernelBench::run)
         .register("ald-acting", "ALD's acting cost per step: the GTrXL trunk's kernel (KV cache, and without) vs the "
             + "LSTM core and R2D2's LSTM actor, same run (`seconds=S`)", dev.mnemo.agents.bench.GtrxlKernelBench::run)
+        .register("weight-gradient", "the learners' weight-gradient product read from X in place vs via X's "
+            + "transposed copy (the path before), same run, at the configs' shapes (`seconds=S`)",
+            dev.mnemo.agents.bench.WeightGradientBench::run)
         .register("ald", "ALD's learner: the Transformer's training pass (Java engine, share of one core's FP32 "
             + "peak) and the same pass as a SameDiff graph, same run; whole updates (transformer_only, ald)",
             dev.mnemo.experiments.bench.AldBench::run)
