@@ -91,13 +91,21 @@ done
 # The *-anneal configs (an annealing phase after the run they include; committed as that run resumed with the
 # phase's keys, which the schedule's start makes step for step the fresh run of the config) run from the start here.
 cells=()
-if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20 rl2-bandits-n100-k10-relu-mb20-anneal rl2-bandits-n100-k10-relu-mb20-anneal-lr rl2-bandits-n10-k50-anneal rl2-bandits-n100-k50-relu-mb20-anneal rl2-mdps-n10-vl1-relu-mb20-anneal rl2-bandits-n500-k5-mb20-anneal rl2-bandits-n500-k5-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-lr1e3 rl2-mdps-n25-relu-mb20-long rl2-mdps-n50-relu-mb20 rl2-bandits-n500-k50-mb20); fi
+if [ -z "${RL2_CONFIGS:-}" ]; then cells=(rl2-mdps-n10-vl1-keep1 rl2-mdps-n10-vl1-relu rl2-mdps-n10-vl1-c256 rl2-bandits-n500-k5-relu rl2-mdps-n25-relu rl2-bandits-n100-k10-relu rl2-bandits-n500-k10-relu rl2-mdps-n10-vl1-relu-noclip rl2-mdps-n10-vl1-relu-lr1e3 rl2-mdps-n10-vl1-relu-mb20 rl2-bandits-n500-k5-mb20 rl2-bandits-n10-k50-mb20 rl2-bandits-n100-k10-relu-mb20 rl2-mdps-n25-relu-mb20 rl2-bandits-n10-k50-15M rl2-mdps-n10-vl1-relu-mb20-long rl2-bandits-n100-k10-relu-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-gamma1 rl2-bandits-n100-k50-relu-mb20 rl2-bandits-n100-k10-relu-mb20-anneal rl2-bandits-n100-k10-relu-mb20-anneal-lr rl2-bandits-n10-k50-anneal rl2-bandits-n100-k50-relu-mb20-anneal rl2-mdps-n10-vl1-relu-mb20-anneal rl2-bandits-n500-k5-mb20-anneal rl2-bandits-n500-k5-mb20-gamma1 rl2-mdps-n10-vl1-relu-mb20-lr1e3 rl2-mdps-n25-relu-mb20-long rl2-mdps-n50-relu-mb20 rl2-bandits-n500-k50-mb20 rl2-mdps-n75-relu-mb20 rl2-mdps-n100-relu-mb20); fi
 for name in "${cells[@]}"; do
   background "$out/$name.log" ./mnemo run "configs/$name.conf" --set total_env_steps="$(committed_steps "$name")" \
     --out "$out/$name-seed1"
   runs+=("$name")
 done
 wait_all
+# Bandits n = 500, k = 5 continued (constant schedule): a copy of the 10M run above, resumed to the env steps its
+# committed summary.json records (30M), as the committed run was.
+if [ -z "${RL2_CONFIGS:-}" ]; then
+  dry_run || cp -a "$out/rl2-bandits-n500-k5-mb20-seed1" "$out/rl2-bandits-n500-k5-mb20-30M-seed1"
+  step_to "$out/rl2-bandits-n500-k5-mb20-30M.log" ./mnemo run --resume "$out/rl2-bandits-n500-k5-mb20-30M-seed1" \
+    --set total_env_steps="$(committed_steps rl2-bandits-n500-k5-mb20-30M)"
+  runs+=(rl2-bandits-n500-k5-mb20-30M)
+fi
 for p in "${probes[@]}"; do
   runs+=(rl2-mdps-n10-vl1)
   copy_run "$out/rl2-mdps-n10-advnorm-3M" "$here/attempts/rl2-mdps-n10-advnorm-3M" config.conf metrics.csv summary.json \
