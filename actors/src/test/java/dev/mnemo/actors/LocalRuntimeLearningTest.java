@@ -89,6 +89,8 @@ class LocalRuntimeLearningTest {
     RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(2, 4).withFlow(8, 4, 10);
     double best = Double.NEGATIVE_INFINITY;
     int unconfirmed = 0;
+    int evaluations = 0;
+    long lastVersion = -1;
     ParamSnapshot solved = null;
     Evaluator.Evaluation confirmation = null;
     long solvedAt = -1;
@@ -103,6 +105,8 @@ class LocalRuntimeLearningTest {
           nextEval = steps + 2_000;
           ParamSnapshot p = rt.counters().latestParams();
           Evaluator.Evaluation e = periodic.evaluate(p);
+          evaluations++;
+          lastVersion = p.version();
           best = Math.max(best, e.meanReturn());
           if (rule.nominates(e)) {
             Evaluator.Evaluation c = rule.evaluate(p);
@@ -121,7 +125,8 @@ class LocalRuntimeLearningTest {
     }
     assertTrue(solved != null, "no parameters of the run on " + cfg.env() + " were confirmed solved ("
         + cfg.solvedThreshold() + ") within " + budget + " env steps; best periodic evaluation " + best + ", "
-        + unconfirmed + " nominations not confirmed (a coin flip at the junction gets ~2)");
+        + unconfirmed + " nominations not confirmed (a coin flip at the junction gets ~2), " + evaluations
+        + " evaluations, the last of parameters version " + lastVersion + " (learner updates published)");
     double fresh = greedyReturn(setup.netSpec(), solved, cfg.env(), 200);
     System.out.printf("T-Maze 10 through actors: solved at %d env steps (version %d), confirmation %.3f over %d,"
         + " fresh %.3f over 200, %d unconfirmed%n", solvedAt, solved.version(), confirmation.meanReturn(),
