@@ -126,13 +126,11 @@ final class VectorOps implements BatchOps {
       BatchOps.super.weightGradient(n, in, x, xOff, ldx, dy, xT, ldT, c, ldc);
       return;
     }
-    if (dy.lanes() != L || dy.rows() != n || ldx < in || ldc < dy.paddedCols() || ldT < n
-        || xOff + (long) (n - 1) * ldx + in > x.length || (long) (in + 1) * ldc > c.length
-        || (long) (in + 1) * ldT > xT.length) {
-      throw new IllegalArgumentException("weightGradient shapes do not fit: n=" + n + ", in=" + in + ", x.length="
-          + x.length + " (off " + xOff + ", ld " + ldx + "), dY " + dy.rows() + " x " + dy.paddedCols() + " for "
-          + dy.lanes() + " lanes, xT.length=" + xT.length + " (ld " + ldT + "), c.length=" + c.length + " (ld "
-          + ldc + ")");
+    // The product's own operands (dY's lanes, xT, C) as gemm checks them; then X, which only this path reads.
+    BatchOps.checkGemm(this, in + 1, xT, 0, ldT, dy, null, c, 0, ldc);
+    if (dy.rows() != n || ldx < in || xOff < 0 || xOff + (long) (n - 1) * ldx + in > x.length) {
+      throw new IllegalArgumentException("weightGradient: X of " + n + " rows x " + in + " columns does not fit "
+          + "x.length=" + x.length + " (off " + xOff + ", ld " + ldx + ") or dY's " + dy.rows() + " rows");
     }
     int k = dy.rows();
     float[] d = dy.data();

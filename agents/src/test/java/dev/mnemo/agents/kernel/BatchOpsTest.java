@@ -161,7 +161,8 @@ class BatchOpsTest {
     assertTrue(lanes.getMessage().contains("lanes"), lanes.getMessage());
   }
 
-  private static float[] random(Random rng, int n) {
+  /** {@code n} standard normal floats (also {@link WeightGradientTest}'s operands). */
+  static float[] random(Random rng, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = (float) rng.nextGaussian();

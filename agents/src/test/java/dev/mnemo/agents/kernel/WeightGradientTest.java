@@ -111,8 +111,8 @@ class WeightGradientTest {
       this.in = in;
       this.ldx = in + 5;
       this.ldT = n + 16;
-      this.x = random(rng, xOff + n * ldx);
-      this.dY = random(rng, n * out);
+      this.x = BatchOpsTest.random(rng, xOff + n * ldx);
+      this.dY = BatchOpsTest.random(rng, n * out);
       this.packed = new PackedMatrix(n, out, ops.lanes());
       packed.load(dY, 0, out, 0, 0, n, out);
       this.ldc = packed.paddedCols();
@@ -138,13 +138,5 @@ class WeightGradientTest {
       ops.gemm(in + 1, xT, 0, ldT, packed, null, c, 0, ldc);
       return c;
     }
-  }
-
-  private static float[] random(Random rng, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) rng.nextGaussian();
-    }
-    return a;
   }
 }
