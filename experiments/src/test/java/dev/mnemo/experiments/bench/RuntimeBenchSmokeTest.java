@@ -29,10 +29,10 @@ class RuntimeBenchSmokeTest {
     assertTrue(rows == 4, "a local runtime figure per round at 1 and 2 workers expected:\n" + out);
     assertTrue(out.contains("ceiling of this round"), "the ceiling is printed:\n" + out);
     for (int workers = 1; workers <= 2; workers++) {
-      Matcher target = Pattern.compile("local runtime / ceiling, " + workers + " worker\\(s\\): (\\d+)% per CPU-s \\(median"
+      Matcher target = Pattern.compile("local runtime / ceiling, " + workers + " worker\\(s\\): (\\d+\\.\\d)% per CPU-s \\(median"
           + " of 2 rounds.*target >= 90% per CPU-s: (met|NOT met)").matcher(out);
       assertTrue(target.find(), "the ratio against the target at " + workers + " worker(s) is printed:\n" + out);
-      assertTrue((Integer.parseInt(target.group(1)) >= 90) == target.group(2).equals("met"),
+      assertTrue((Double.parseDouble(target.group(1)) >= 90) == target.group(2).equals("met"),
           "the verdict follows the ratio:\n" + out);
     }
     assertTrue(out.contains("local runtime, 4 worker(s)"), "the 4-worker figure is printed:\n" + out);
