@@ -27,9 +27,17 @@ import java.util.Locale;
  * loops split that cost: over n envs ({@code vec/hand}: the VectorEnv's own overhead) and over n references to one
  * env ({@code hand/one}: what n distinct envs' states and branches cost, whatever loop steps them).
  *
+ * <p>A fresh class loader does not make the JIT's choices repeatable: which method C2 compiles first decides what it
+ * inlines (a copy's {@code stepInto} compiled on its own before the VectorEnv's loop is "already compiled into a big
+ * method" and called out of line, in some JVMs and not others), and one loop's rate can differ by a third from one
+ * JVM to the next, the single env's as much as the VectorEnv's ({@code experiments/envs-bench/jit-probe}). {@code --forks F} measures every env in F fresh JVMs (this JVM's binary, flags
+ * and class path) and prints the median of each rate, the median of the per-JVM {@code vec/sgl} ratios and their
+ * range: a verdict that does not hang on one JVM's compilation order.
+ *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
  * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
- * only ids containing TEXT, {@code --shared-jit true} to measure everything in one class loader.
+ * only ids containing TEXT, {@code --shared-jit true} to measure everything in one class loader, {@code --forks F}
+ * each env in F fresh JVMs (default 0: in this one, a class loader per env).
  */
 public final class EnvsBench {
   /** POPGym paper, Python, single env on a laptop. */
@@ -48,7 +56,25 @@ public final class EnvsBench {
    *     caches, their branches unlike one another) apart from any loop
    */
   public record Row(String id, double singleStepsPerSecond, double handStepsPerSecond, double vectorStepsPerSecond,
-      double vectorWallStepsPerSecond, double popgymStepsPerSecond, double oneHandStepsPerSecond) {}
+      double vectorWallStepsPerSecond, double popgymStepsPerSecond, double oneHandStepsPerSecond,
+      ForkSpread forks) {
+    public Row(String id, double singleStepsPerSecond, double handStepsPerSecond, double vectorStepsPerSecond,
+        double vectorWallStepsPerSecond, double popgymStepsPerSecond, double oneHandStepsPerSecond) {
+      this(id, singleStepsPerSecond, handStepsPerSecond, vectorStepsPerSecond, vectorWallStepsPerSecond,
+          popgymStepsPerSecond, oneHandStepsPerSecond, null);
+    }
+
+    /** {@code vec/sgl}: with forks, the median of each JVM's own ratio; else vector over single. */
+    public double vectorOverSingle() {
+      return forks == null ? vectorStepsPerSecond / singleStepsPerSecond : forks.medianRatio();
+    }
+  }
+
+  /** The {@code vec/sgl} ratio of each of {@code count} JVMs, as median, lowest and highest. */
+  public record ForkSpread(int count, double medianRatio, double minRatio, double maxRatio) {}
+
+  /** What a child JVM prints before its five rates (the order of {@link #measureOne}'s result). */
+  static final String CHILD_ROW = "envs-bench-row";
 
   public static void run(PrintStream out, String... args) {
     double seconds = 0.5;
@@ -56,17 +82,19 @@ public final class EnvsBench {
     String filter = "";
     int rounds = DEFAULT_ROUNDS;
     boolean sharedJit = false;
+    int forks = 0;
+    String child = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
             + " default 64), --rounds R (interleaved slices per cell, median reported, default " + DEFAULT_ROUNDS
-            + "), --filter TEXT (ids containing TEXT), --shared-jit true|false");
+            + "), --filter TEXT (ids containing TEXT), --shared-jit true|false, --forks F (each env in F fresh JVMs;"
+            + " default 0: this JVM, a class loader per env)");
         return;
       }
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: "
-            + "--seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false");
+        throw new IllegalArgumentException("envs bench: option " + a + " needs a value; options: " + OPTIONS);
       }
       String v = args[++i];
       switch (a) {
@@ -75,17 +103,27 @@ public final class EnvsBench {
         case "--rounds" -> rounds = (int) number(a, v);
         case "--filter" -> filter = v;
         case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
-        default -> throw new IllegalArgumentException("envs bench: unknown option '" + a
-            + "'; options: --seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false");
+        case "--forks" -> forks = (int) number(a, v);
+        case "--child" -> child = v;
+        default -> throw new IllegalArgumentException("envs bench: unknown option '" + a + "'; options: " + OPTIONS);
       }
     }
-    if (!(seconds > 0) || n < 1 || rounds < 1) {
-      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, got "
-          + seconds + ", " + n + ", " + rounds);
+    if (!(seconds > 0) || n < 1 || rounds < 1 || forks < 0) {
+      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, --forks >= 0, got "
+          + seconds + ", " + n + ", " + rounds + ", " + forks);
     }
-    List<Row> rows = measureAll(seconds, n, rounds, filter, !sharedJit);
+    if (child != null) { // a fork of the command below: one env, in this fresh JVM
+      double[] r = measureOne(child, seconds, n, rounds);
+      out.printf(Locale.ROOT, "%s %s %s %s %s %s%n", CHILD_ROW, r[0], r[1], r[2], r[3], r[4]);
+      return;
+    }
+    List<Row> rows = forks > 0 ? measureForked(seconds, n, rounds, filter, forks)
+        : measureAll(seconds, n, rounds, filter, !sharedJit);
     print(out, rows, n, seconds, rounds);
   }
+
+  private static final String OPTIONS = "--seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false, "
+      + "--forks F";
 
   private static double number(String option, String value) {
     try {
@@ -104,11 +142,82 @@ public final class EnvsBench {
         continue;
       }
       double[] r = isolate ? measureIsolated(id, seconds, n, rounds) : measureOne(id, seconds, n, rounds);
-      double popgym = id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
-          : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
-      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym, r[4]));
+      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym(id), r[4]));
     }
     return rows;
+  }
+
+  private static double popgym(String id) {
+    return id.equals("popgym/PositionOnlyCartPole-Easy") ? POPGYM_POSITION_ONLY_CARTPOLE
+        : id.equals("popgym/RepeatPrevious-Easy") ? POPGYM_REPEAT_PREVIOUS : Double.NaN;
+  }
+
+  /**
+   * Every selected env measured in {@code forks} fresh JVMs, one after another (never two at once: they would share
+   * the cores and caches): each rate is the median over the JVMs, {@code vec/sgl} the median of each JVM's own ratio.
+   */
+  static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks) {
+    List<Row> rows = new ArrayList<>();
+    for (EnvInfo info : EnvRegistry.list()) {
+      String id = info.id();
+      if (!id.contains(filter)) {
+        continue;
+      }
+      double[][] r = new double[5][forks];
+      double[] ratios = new double[forks];
+      for (int f = 0; f < forks; f++) {
+        double[] one = measureInFreshJvm(id, seconds, n, rounds);
+        for (int c = 0; c < 5; c++) {
+          r[c][f] = one[c];
+        }
+        ratios[f] = one[1] / one[0];
+      }
+      double[] sorted = ratios.clone();
+      java.util.Arrays.sort(sorted);
+      rows.add(new Row(id, median(r[0]), median(r[3]), median(r[1]), median(r[2]), popgym(id), median(r[4]),
+          new ForkSpread(forks, median(ratios), sorted[0], sorted[forks - 1])));
+    }
+    return rows;
+  }
+
+  /**
+   * {@link #measureOne}'s five rates for {@code id}, measured by a child JVM: this JVM's binary, its flags (so a
+   * launcher's {@code -XX} options hold there too) and class path, running {@code --child id}.
+   */
+  static double[] measureInFreshJvm(String id, double seconds, int n, int rounds) {
+    String javaBinary = ProcessHandle.current().info().command().orElse(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBinary);
+    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-XX:StartFlightRecording")) {
+        cmd.add(arg); // a debugger port or a recording file cannot be shared with the child
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EnvsBench.class.getName(), "--child", id,
+        "--seconds", Double.toString(seconds), "--n", Integer.toString(n), "--rounds", Integer.toString(rounds)));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = p.waitFor();
+      for (String line : output.split("\\R")) {
+        if (code == 0 && line.startsWith(CHILD_ROW + " ")) {
+          String[] f = line.split(" ");
+          double[] rates = new double[5];
+          for (int c = 0; c < 5; c++) {
+            rates[c] = Double.parseDouble(f[c + 1]);
+          }
+          return rates;
+        }
+      }
+      throw new IllegalStateException("envs bench: the JVM measuring " + id + " exited with " + code
+          + " and no '" + CHILD_ROW + "' line; it printed:\n" + output + "\ncommand: " + String.join(" ", cmd));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("envs bench: could not start a JVM to measure " + id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("envs bench: interrupted while measuring " + id, e);
+    }
   }
 
   /** {@link #measureOne(String, double, int, int)} with {@link #DEFAULT_ROUNDS} rounds. */
@@ -323,20 +432,36 @@ public final class EnvsBench {
   }
 
   static void print(PrintStream out, List<Row> rows, int n, double seconds, int rounds) {
+    ForkSpread first = rows.isEmpty() ? null : rows.get(0).forks();
+    String where = first == null ? "one JVM, a class loader per env"
+        : first.count() + " fresh JVMs per env: medians over them; vec/sgl the median of each JVM's own ratio, "
+            + "vec/sgl range its lowest and highest";
     out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
-        + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d%n", seconds, rounds, n);
-    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%n", "env", "single", "hand x" + n,
-        "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)", "vec/POPGym");
+        + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d; %s%n", seconds, rounds, n, where);
+    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%s%n", "env", "single", "hand x" + n,
+        "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)", "vec/POPGym",
+        first == null ? "" : String.format(Locale.ROOT, " %16s", "vec/sgl range"));
+    double logSum = 0;
+    int below = 0;
     for (Row r : rows) {
       String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
       String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
-      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %8.2fx %,14.0f %16s %10s%n",
-          r.id(), r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(),
-          r.vectorStepsPerSecond() / r.singleStepsPerSecond(),
+      String range = r.forks() == null ? ""
+          : String.format(Locale.ROOT, " %16s", String.format(Locale.ROOT, "%.2f-%.2fx", r.forks().minRatio(),
+              r.forks().maxRatio()));
+      double vs = r.vectorOverSingle();
+      logSum += Math.log(vs);
+      below += vs < 1 ? 1 : 0;
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %8.2fx %,14.0f %16s %10s%s%n",
+          r.id(), r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(), vs,
           r.vectorStepsPerSecond() / r.handStepsPerSecond(), r.oneHandStepsPerSecond(),
-          r.handStepsPerSecond() / r.oneHandStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio);
+          r.handStepsPerSecond() / r.oneHandStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio, range);
+    }
+    if (!rows.isEmpty()) {
+      out.printf(Locale.ROOT, "vec/sgl: geometric mean %.2fx over %d envs; below 1.00x on %d of them (target: none)%n",
+          Math.exp(logSum / rows.size()), rows.size(), below);
     }
     out.println("POPGym figures: a published reference, NOT measured in this run (Morad et al. 2023, Python, one env"
         + " on a laptop; Easy levels compared); the same-run baselines are 'single' (one env, the same work per step)"

@@ -66,6 +66,42 @@ class EnvsBenchTest {
     assertEquals(List.of("tmaze", "800,000", "400,000", "200,000", "0.25x", "0.50x", "800,000", "0.50x", "150,000",
         "-", "-"),
         List.of(rows.get(1).trim().split("\\s+")), "vec/sgl below 1; no POPGym figure, no ratio");
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains(
+        "vec/sgl: geometric mean 1.04x over 2 envs; below 1.00x on 1 of them"), "sqrt(4.352 x 0.25) = 1.043, "
+        + "tmaze below:\n" + bytes);
+  }
+
+  @Test
+  void withForksVecSglIsTheMedianOfTheJvmsRatiosAndTheirRangeIsPrinted() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
+        new EnvsBench.Row("bandit", 1_000_000, 2_000_000, 900_000, 900_000, Double.NaN, 2_000_000,
+            new EnvsBench.ForkSpread(3, 1.10, 0.70, 1.25))), 8, 0.5, 5);
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    List<String> row = List.of(out.lines().filter(l -> l.startsWith("bandit")).findFirst().orElseThrow().trim()
+        .split("\\s+"));
+    assertEquals("1.10x", row.get(4), "the median of the JVMs' ratios, not 900,000 / 1,000,000: " + row);
+    assertEquals("0.45x", row.get(5), "vec/hand from the median rates: " + row);
+    assertEquals("0.70-1.25x", row.get(11), "the lowest and highest JVM's ratio: " + row);
+    assertTrue(out.contains("3 fresh JVMs per env") && out.contains("below 1.00x on 0 of them"), out);
+  }
+
+  @Test
+  void forksMeasureEachEnvInFreshJvms() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    EnvsBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        "--seconds", "0.02", "--n", "4", "--rounds", "1", "--forks", "2", "--filter", "tmaze");
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    List<String> rows = out.lines().filter(l -> l.startsWith("tmaze")).toList();
+    assertEquals(1, rows.size(), out);
+    String[] c = rows.get(0).trim().split("\\s+");
+    assertEquals(12, c.length, "the range column follows POPGym's: " + rows.get(0));
+    String[] range = c[11].replace("x", "").split("-");
+    double lo = Double.parseDouble(range[0]);
+    double hi = Double.parseDouble(range[1]);
+    double median = number(c[4].replace("x", ""));
+    assertTrue(lo > 0 && lo <= median + 0.005 && median <= hi + 0.005, "lowest <= median <= highest: " + rows.get(0));
+    assertTrue(number(c[1]) > 0 && number(c[3]) > 0, rows.get(0));
   }
 
   private static double number(String printed) {
@@ -90,5 +126,6 @@ class EnvsBenchTest {
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--seconds"));
     assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--n", "0"));
+    assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--forks", "-1"));
   }
 }
