@@ -30,9 +30,10 @@ import java.util.Locale;
  * <p>A fresh class loader does not make the JIT's choices repeatable: which method C2 compiles first decides what it
  * inlines (a copy's {@code stepInto} compiled on its own before the VectorEnv's loop is "already compiled into a big
  * method" and called out of line, in some JVMs and not others), and one loop's rate can differ by a third from one
- * JVM to the next, the single env's as much as the VectorEnv's ({@code experiments/envs-bench/jit-probe}). {@code --forks F} measures every env in F fresh JVMs (this JVM's binary, flags
- * and class path) and prints the median of each rate, the median of the per-JVM {@code vec/sgl} ratios and their
- * range: a verdict that does not hang on one JVM's compilation order.
+ * JVM to the next, the single env's as much as the VectorEnv's ({@code experiments/envs-bench/jit-probe}).
+ * {@code --forks F} measures every env in F fresh JVMs (this JVM's binary, flags and class path) and prints the median
+ * of each rate, the median of the per-JVM {@code vec/sgl} ratios and their range: a verdict that does not hang on one
+ * JVM's compilation order.
  *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
  * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
