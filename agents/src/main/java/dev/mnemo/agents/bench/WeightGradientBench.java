@@ -2,7 +2,6 @@ package dev.mnemo.agents.bench;
 
 import dev.mnemo.agents.kernel.BatchOps;
 import dev.mnemo.agents.kernel.PackedMatrix;
-import dev.mnemo.agents.kernel.WeightGradient;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -10,9 +9,10 @@ import java.util.Random;
 
 /**
  * {@code mnemo bench weight-gradient [seconds=S]}: the learners' weight-gradient product {@code [X | 1]^T dY} at the
- * shapes of the committed configs, two ways in the same run: X transposed into a copy and one product (what every
- * layer did until 2026-12-06, and what {@link BatchOps#weightGradient} still does for the columns it cannot read in
- * place), and {@link BatchOps#weightGradient} (most columns of X read in place). The two alternate, round after
+ * shapes of the committed configs, two ways in the same run: X transposed into a copy and one product
+ * ({@link BatchOps#weightGradientViaCopy}: what every layer did until 2026-12-06, and what
+ * {@link BatchOps#weightGradient} still does for the columns it cannot read in place), and
+ * {@link BatchOps#weightGradient} (most columns of X read in place). The two alternate, round after
  * round, on this thread's CPU clock, so a change of machine load falls on both alike; the medians and their ratio are
  * printed. Both give the same bits ({@code WeightGradientTest}).
  */
@@ -84,10 +84,8 @@ public final class WeightGradientBench {
     float[] xT = new float[(s.in() + 1) * ldT];
     Arrays.fill(xT, s.in() * ldT, s.in() * ldT + s.n(), 1f);
     float[] c = new float[(s.in() + 1) * ldc];
-    Runnable viaCopy = () -> {
-      WeightGradient.transpose(s.n(), s.in(), x, 0, s.in(), xT, 0, ldT);
-      ops.gemm(s.in() + 1, xT, 0, ldT, packed, null, c, 0, ldc);
-    };
+    Runnable viaCopy = () -> BatchOps.weightGradientViaCopy(ops, s.n(), s.in(), x, 0, s.in(), packed, xT, ldT, c,
+        ldc);
     Runnable inPlace = () -> ops.weightGradient(s.n(), s.in(), x, 0, s.in(), packed, xT, ldT, c, ldc);
     double warm = Math.max(seconds / 4, Math.min(1.0, seconds));
     CpuTiming.loop(viaCopy, warm);

@@ -56,8 +56,17 @@ public interface BatchOps {
    */
   default void weightGradient(int n, int in, float[] x, int xOff, int ldx, PackedMatrix dy, float[] xT, int ldT,
       float[] c, int ldc) {
+    weightGradientViaCopy(this, n, in, x, xOff, ldx, dy, xT, ldT, c, ldc);
+  }
+
+  /**
+   * {@link #weightGradient} as the default computes it, on any implementation: X transposed into {@code xT}, then one
+   * {@link #gemm} (what {@code mnemo bench weight-gradient} measures the in-place path against).
+   */
+  static void weightGradientViaCopy(BatchOps ops, int n, int in, float[] x, int xOff, int ldx, PackedMatrix dy,
+      float[] xT, int ldT, float[] c, int ldc) {
     WeightGradient.transpose(n, in, x, xOff, ldx, xT, 0, ldT);
-    gemm(in + 1, xT, 0, ldT, dy, null, c, 0, ldc);
+    ops.gemm(in + 1, xT, 0, ldT, dy, null, c, 0, ldc);
   }
 
   /** {@code x = max(x, 0)} over {@code rows x n} at {@code off} with leading dimension {@code ld}. */

@@ -137,15 +137,16 @@ public final class EnvsBench {
 
   static List<Row> measureAll(double seconds, int n, int rounds, String filter, boolean isolate) {
     List<Row> rows = new ArrayList<>();
-    for (EnvInfo info : EnvRegistry.list()) {
-      String id = info.id();
-      if (!id.contains(filter)) {
-        continue;
-      }
+    for (String id : selectedIds(filter)) {
       double[] r = isolate ? measureIsolated(id, seconds, n, rounds) : measureOne(id, seconds, n, rounds);
       rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym(id), r[4]));
     }
     return rows;
+  }
+
+  /** The registry's ids containing {@code filter}, in the registry's order. */
+  private static List<String> selectedIds(String filter) {
+    return EnvRegistry.list().stream().map(EnvInfo::id).filter(id -> id.contains(filter)).toList();
   }
 
   private static double popgym(String id) {
@@ -159,11 +160,7 @@ public final class EnvsBench {
    */
   static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks) {
     List<Row> rows = new ArrayList<>();
-    for (EnvInfo info : EnvRegistry.list()) {
-      String id = info.id();
-      if (!id.contains(filter)) {
-        continue;
-      }
+    for (String id : selectedIds(filter)) {
       double[][] r = new double[5][forks];
       double[] ratios = new double[forks];
       for (int f = 0; f < forks; f++) {

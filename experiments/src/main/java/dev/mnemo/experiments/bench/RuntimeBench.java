@@ -160,7 +160,8 @@ public final class RuntimeBench {
       // Rounded down to one decimal: a median of 89.6% printed as "90%" next to "NOT met" reads as a contradiction.
       out.printf("  local runtime / ceiling, %d worker(s): %.1f%% per CPU-s (median of %d rounds, range %.0f-%.0f%%),"
           + " %.0f%% wall-clock; target >= %.0f%% per CPU-s: %s%n", counts[k], Math.floor(1000 * m) / 10, rounds,
-          100 * min(cpu[k]), 100 * max(cpu[k]), 100 * median(wall[k]), 100 * RUNTIME_TARGET, m >= RUNTIME_TARGET ? "met" : "NOT met");
+          100 * min(cpu[k]), 100 * max(cpu[k]), 100 * median(wall[k]), 100 * RUNTIME_TARGET,
+          m >= RUNTIME_TARGET ? "met" : "NOT met");
     }
   }
 
