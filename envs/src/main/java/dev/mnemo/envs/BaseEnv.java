@@ -54,16 +54,37 @@ public abstract class BaseEnv implements Env {
   @Override
   public final boolean stepInto(int action, int row, float[] obs, float[] rewards, boolean[] terminated,
       boolean[] truncated) {
-    if (needsReset || action < 0 || action >= numActions) {
-      checkStepAllowed(spec, needsReset, action); // throws the standard error
-    }
-    t++;
+    beginStep(action);
     Step s = step;
     s.set(0f, false, false);
     onStepInto(action, s, obs, row * obsSize);
     boolean done = s.writeScalars(row, rewards, terminated, truncated);
-    needsReset = done; // false before the step (checked above): a store, not a branch
+    endStep(done);
     return done;
+  }
+
+  /**
+   * What every step does before the env's own transition: the standard errors for a step that needs a reset or an
+   * action out of range, then the step count. Protected for a {@link CopiesStepper} of a subclass, which steps its
+   * copies without their {@link #stepInto}.
+   *
+   * @return {@link #t} after the step
+   */
+  protected final int beginStep(int action) {
+    checkStep(action);
+    return ++t;
+  }
+
+  /** {@link #beginStep}'s checks alone: a stepper checks every copy before it moves any. */
+  protected final void checkStep(int action) {
+    if (needsReset || action < 0 || action >= numActions) {
+      checkStepAllowed(spec, needsReset, action); // throws the standard error
+    }
+  }
+
+  /** What every step does after the transition: an ended episode needs a reset before the next step. */
+  protected final void endStep(boolean done) {
+    needsReset = done; // false before the step (checked in beginStep): a store, not a branch
   }
 
   /** Writes the first observation of the episode into {@code obs}; {@link #rng} is already seeded. */

@@ -43,6 +43,15 @@ public interface Env extends AutoCloseable {
     return s.writeScalars(row, rewards, terminated, truncated);
   }
 
+  /**
+   * A stepper that steps {@code copies} together (see {@link CopiesStepper}), or null when this env type has none
+   * or cannot step these copies together (another class, other parameters): {@link VectorEnv} then steps them one by
+   * one. {@code copies} are this env and its siblings, made by one factory; the stepper may keep the array.
+   */
+  default CopiesStepper copiesStepper(Env[] copies) {
+    return null;
+  }
+
   /** Releases what the env holds outside this JVM; idempotent. In-process envs hold nothing. */
   @Override
   default void close() {

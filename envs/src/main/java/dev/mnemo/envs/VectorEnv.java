@@ -26,8 +26,9 @@ import java.util.function.IntFunction;
  * actions (the {@link Env} contract), so the vector env keeps the actions of every copy's current episode, and a
  * restore re-plays them from the episode's seed instead of asking every env type to serialise itself.
  *
- * <p>Speed: copies are stepped through {@link Env#stepInto}, which writes each transition straight into the
- * caller's buffers, and the per-copy bookkeeping is one add (the running return); episode lengths are step
+ * <p>Speed: copies are stepped together by their type's {@link CopiesStepper} when it has one (states in arrays,
+ * loops the JIT vectorises), else one by one through {@link Env#stepInto}, which writes each transition straight
+ * into the caller's buffers; the per-copy bookkeeping is one add (the running return); episode lengths are step
  * counts and the action log is one row per step, copied in bulk. With envs whose step costs 10 ns, a few ns per
  * copy is the difference between beating a hand loop over one env and running at half its rate.
  *
@@ -37,6 +38,8 @@ import java.util.function.IntFunction;
  */
 public final class VectorEnv implements AutoCloseable {
   private final Env[] envs;
+  /** The env type's way of stepping all copies in one call ({@link Env#copiesStepper}), or null: one by one. */
+  private final CopiesStepper stepper;
   private final EnvSpec spec;
   private final int obsSize;
   private final long seed;
@@ -107,6 +110,7 @@ public final class VectorEnv implements AutoCloseable {
     this.completedEpisodes = new long[n];
     this.episodeStart = new long[n];
     this.actionLog = new int[16 * n];
+    this.stepper = envs[0].copiesStepper(envs.clone());
   }
 
   /** {@code n} copies of the registry environment {@code id} (see {@link EnvRegistry#make}). */
@@ -180,9 +184,16 @@ public final class VectorEnv implements AutoCloseable {
     // Two passes: the steps alone in a tight loop, then the (rare) ends of episodes. A reset inlined into the
     // stepping loop (a deck shuffle is a loop of its own) would make it an outer loop the JIT optimises less.
     boolean anyDone = false;
-    for (int i = 0; i < n; i++) {
-      anyDone |= envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
-      runningReturn[i] += rewards[i];
+    if (stepper != null) {
+      anyDone = stepper.stepAll(actions, obs, rewards, terminated, truncated);
+      for (int i = 0; i < n; i++) {
+        runningReturn[i] += rewards[i];
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        anyDone |= envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
+        runningReturn[i] += rewards[i];
+      }
     }
     if (anyDone) {
       int os = obsSize;

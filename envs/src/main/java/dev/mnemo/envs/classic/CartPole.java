@@ -1,13 +1,16 @@
 package dev.mnemo.envs.classic;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
 
 /**
  * The cart-pole of Barto, Sutton and Anderson (1983) with Gym CartPole-v1's constants and explicit
  * Euler integration, in double precision like Gym. Actions: 0 pushes left, 1 pushes right (10 N).
- * The episode terminates when |x| > 2.4 or |θ| > 12°; the start state is U(−0.05, 0.05)⁴.
+ * The episode terminates when |x| > 2.4 or |θ| > 12°; the start state is U(−0.05, 0.05)⁴. Sine and cosine are
+ * {@link SmallAngleTrig}'s series (within 1 ulp of {@code Math}'s, and far cheaper) where a balancing pole lives.
  *
  * <p>Views: {@link View#FULL} observes {@code [x, ẋ, θ, θ̇]}; POPGym's partially observed variants see
  * {@code [x, θ]} ({@link View#POSITION}) or {@code [ẋ, θ̇]} ({@link View#VELOCITY}; POPGym's reset
@@ -96,24 +99,161 @@ public final class CartPole extends BaseEnv {
 
   @Override
   protected void onStepInto(int action, Step out, float[] obs, int off) {
-    // Barto et al. (1983) with a frictionless track and pole, as in Gym. The force's sign by arithmetic, not a
-    // select on the action (a branch the predictor cannot guess; exact, as a product with +-1 is).
-    double force = FORCE_MAG * (2 * action - 1);
-    double cos = Math.cos(theta);
-    double sin = Math.sin(theta);
-    double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
-    double thetaAcc = (GRAVITY * sin - cos * temp)
-        / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
-    double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
+    double force = force(action);
+    double sin = SmallAngleTrig.sin(theta);
+    double cos = SmallAngleTrig.cos(theta);
+    double temp = temp(force, sin, thetaDot);
+    double thetaAcc = thetaAcc(sin, cos, temp);
+    double xAcc = xAcc(temp, thetaAcc, cos);
     x += TAU * xDot;
     xDot += TAU * xAcc;
     theta += TAU * thetaDot;
     thetaDot += TAU * thetaAcc;
-    out.terminated = x < -X_THRESHOLD || x > X_THRESHOLD
-        || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
+    out.terminated = outOfBounds(x, theta);
     out.truncated = !out.terminated && t >= maxSteps;
     out.reward = stepReward;
     observe(obs, off);
+  }
+
+  // Barto et al. (1983) with a frictionless track and pole, as in Gym, one pure function per quantity: the single
+  // step above and the copies' stepper below both call them, so the two paths give the same bits.
+
+  /** {@code F = ±10 N}: the sign by arithmetic, not a select on the action (a branch no predictor guesses). */
+  private static double force(int action) {
+    return FORCE_MAG * (2 * action - 1);
+  }
+
+  /** {@code (F + m_p l θ̇² sin θ) / (m_c + m_p)}. */
+  private static double temp(double force, double sin, double thetaDot) {
+    return (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
+  }
+
+  /** {@code θ̈ = (g sin θ − cos θ · temp) / (l (4/3 − m_p cos²θ / (m_c + m_p)))}. */
+  private static double thetaAcc(double sin, double cos, double temp) {
+    return (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
+  }
+
+  /** {@code ẍ = temp − m_p l θ̈ cos θ / (m_c + m_p)}. */
+  private static double xAcc(double temp, double thetaAcc, double cos) {
+    return temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
+  }
+
+  private static boolean outOfBounds(double x, double theta) {
+    return x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
+  }
+
+  /**
+   * A stepper for copies that are all cart-poles with this one's view, length, noise and reward (else null: they are
+   * stepped one by one).
+   */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    CartPole[] poles = new CartPole[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof CartPole p) || p.view != view || p.maxSteps != maxSteps
+          || Double.compare(p.noiseSigma, noiseSigma) != 0 || p.stepReward != stepReward) {
+        return null;
+      }
+      poles[i] = p;
+    }
+    return new Copies(poles);
+  }
+
+  /**
+   * Steps many cart-poles at once: their states gathered into arrays, sines and cosines of all angles in one loop
+   * and the dynamics in another (straight-line loops over arrays, which the JIT turns into vector instructions and
+   * overlaps across copies, where one cart-pole's step waits on its own previous one), the states written back.
+   * About twice the rate of the copies stepped one by one (`bench envs`).
+   */
+  private static final class Copies implements CopiesStepper {
+    private final CartPole[] poles;
+    private final int obsSize;
+    private final double[] x;
+    private final double[] xDot;
+    private final double[] theta;
+    private final double[] thetaDot;
+    private final double[] sin;
+    private final double[] cos;
+    private final double[] force;
+
+    Copies(CartPole[] poles) {
+      this.poles = poles;
+      int n = poles.length;
+      this.obsSize = poles[0].spec.obsSize();
+      this.x = new double[n];
+      this.xDot = new double[n];
+      this.theta = new double[n];
+      this.thetaDot = new double[n];
+      this.sin = new double[n];
+      this.cos = new double[n];
+      this.force = new double[n];
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      CartPole[] ps = poles;
+      int n = ps.length;
+      // Every copy's checks before any copy moves (the VectorEnv's own rule for a bad action).
+      for (int i = 0; i < n; i++) {
+        ps[i].checkStep(actions[i]);
+      }
+      boolean large = false;
+      for (int i = 0; i < n; i++) {
+        CartPole p = ps[i];
+        p.t++;
+        force[i] = force(actions[i]);
+        x[i] = p.x;
+        xDot[i] = p.xDot;
+        double th = p.theta;
+        theta[i] = th;
+        thetaDot[i] = p.thetaDot;
+        large |= Math.abs(th) > SmallAngleTrig.LIMIT;
+      }
+      for (int i = 0; i < n; i++) {
+        double th = theta[i];
+        sin[i] = SmallAngleTrig.sinSeries(th);
+        cos[i] = SmallAngleTrig.cosSeries(th);
+      }
+      if (large) { // beyond the series' range (a state set by hand): what SmallAngleTrig.sin and cos return there
+        for (int i = 0; i < n; i++) {
+          sin[i] = SmallAngleTrig.sin(theta[i]);
+          cos[i] = SmallAngleTrig.cos(theta[i]);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        double s = sin[i];
+        double c = cos[i];
+        double td = thetaDot[i];
+        double temp = temp(force[i], s, td);
+        double thetaAcc = thetaAcc(s, c, temp);
+        double xAcc = xAcc(temp, thetaAcc, c);
+        x[i] += TAU * xDot[i];
+        xDot[i] += TAU * xAcc;
+        theta[i] += TAU * td;
+        thetaDot[i] = td + TAU * thetaAcc;
+      }
+      boolean anyDone = false;
+      for (int i = 0; i < n; i++) {
+        CartPole p = ps[i];
+        double xi = x[i];
+        double th = theta[i];
+        p.x = xi;
+        p.xDot = xDot[i];
+        p.theta = th;
+        p.thetaDot = thetaDot[i];
+        boolean term = outOfBounds(xi, th);
+        boolean trunc = !term && p.t >= p.maxSteps;
+        rewards[i] = p.stepReward;
+        terminated[i] = term;
+        truncated[i] = trunc;
+        p.observe(obs, i * obsSize);
+        boolean done = term | trunc;
+        p.endStep(done);
+        anyDone |= done;
+      }
+      return anyDone;
+    }
   }
 
   private void observe(float[] obs, int off) {
