@@ -79,6 +79,14 @@ public final class Rng {
     return u * f;
   }
 
+  /**
+   * Standard normal by the ziggurat ({@link NormalZiggurat}): several times cheaper than {@link #nextGaussian}, and a
+   * different sequence (what draws with {@code nextGaussian} keeps drawing with it, so its results keep their bits).
+   */
+  public double nextNormal() {
+    return NormalZiggurat.next(this);
+  }
+
   /** Exponential(1), used for Dirichlet draws. */
   public double nextExponential() {
     return -Math.log(1 - nextDouble());

@@ -4,6 +4,7 @@ import dev.mnemo.envs.BaseEnv;
 import dev.mnemo.envs.CopiesStepper;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.Rng;
 import dev.mnemo.envs.Step;
 
 /**
@@ -247,12 +248,43 @@ public final class CartPole extends BaseEnv {
         rewards[i] = p.stepReward;
         terminated[i] = term;
         truncated[i] = trunc;
-        p.observe(obs, i * obsSize);
         boolean done = term | trunc;
         p.endStep(done);
         anyDone |= done;
       }
+      observeAll(obs);
       return anyDone;
+    }
+
+    /** What {@link CartPole#observe} writes, for every copy: one loop per view, its noise from each copy's rng. */
+    private void observeAll(float[] obs) {
+      CartPole[] ps = poles;
+      int n = ps.length;
+      double sigma = ps[0].noiseSigma;
+      switch (ps[0].view) {
+        case FULL -> {
+          for (int i = 0; i < n; i++) {
+            obs[4 * i] = (float) x[i];
+            obs[4 * i + 1] = (float) xDot[i];
+            obs[4 * i + 2] = (float) theta[i];
+            obs[4 * i + 3] = (float) thetaDot[i];
+          }
+        }
+        case POSITION -> {
+          for (int i = 0; i < n; i++) {
+            Rng rng = ps[i].rng;
+            obs[2 * i] = noisy(x[i], sigma, rng, X_BOUND);
+            obs[2 * i + 1] = noisy(theta[i], sigma, rng, THETA_BOUND);
+          }
+        }
+        case VELOCITY -> {
+          for (int i = 0; i < n; i++) {
+            Rng rng = ps[i].rng;
+            obs[2 * i] = noisy(xDot[i], sigma, rng, Double.POSITIVE_INFINITY);
+            obs[2 * i + 1] = noisy(thetaDot[i], sigma, rng, Double.POSITIVE_INFINITY);
+          }
+        }
+      }
     }
   }
 
@@ -265,21 +297,26 @@ public final class CartPole extends BaseEnv {
         obs[off + 3] = (float) thetaDot;
       }
       case POSITION -> {
-        obs[off] = noisy(x, 2 * X_THRESHOLD);
-        obs[off + 1] = noisy(theta, 2 * THETA_THRESHOLD);
+        obs[off] = noisy(x, noiseSigma, rng, X_BOUND);
+        obs[off + 1] = noisy(theta, noiseSigma, rng, THETA_BOUND);
       }
       case VELOCITY -> {
-        obs[off] = noisy(xDot, Double.POSITIVE_INFINITY);
-        obs[off + 1] = noisy(thetaDot, Double.POSITIVE_INFINITY);
+        obs[off] = noisy(xDot, noiseSigma, rng, Double.POSITIVE_INFINITY);
+        obs[off + 1] = noisy(thetaDot, noiseSigma, rng, Double.POSITIVE_INFINITY);
       }
     }
   }
 
-  private float noisy(double v, double bound) {
-    if (noiseSigma == 0) {
+  /** Bounds of the noisy position observations: POPGym clips them to twice the termination thresholds. */
+  private static final double X_BOUND = 2 * X_THRESHOLD;
+  private static final double THETA_BOUND = 2 * THETA_THRESHOLD;
+
+  /** {@code v} plus {@code N(0, sigma²)} noise from {@code rng}, clipped to {@code ±bound}; {@code v} if sigma is 0. */
+  private static float noisy(double v, double sigma, Rng rng, double bound) {
+    if (sigma == 0) {
       return (float) v;
     }
-    double n = v + noiseSigma * rng.nextGaussian();
+    double n = v + sigma * rng.nextNormal();
     return (float) Math.max(-bound, Math.min(bound, n));
   }
 }

@@ -65,7 +65,8 @@ class PendulumTest {
 
   /**
    * 2,000 steps of random torques, through resets, have the bits of Gym's formulas computed here afresh each step
-   * (sin θ recomputed, the angle normalised by fmod), whatever the env caches.
+   * (sin θ recomputed, by {@link QuarterTurnTrig} as the env documents, the angle normalised by fmod), whatever the
+   * env caches.
    */
   @Test
   void aLongTrajectoryHasTheBitsOfTheFormulasComputedAfresh() {
@@ -82,13 +83,18 @@ class PendulumTest {
       double r = (th + Math.PI) % (2 * Math.PI);
       double norm = (r < 0 ? r + 2 * Math.PI : r) - Math.PI;
       double cost = norm * norm + 0.1 * w * w + 0.001 * u * u;
-      w = Math.max(-8, Math.min(8, w + (3 * 10.0 / (2 * 1.0) * Math.sin(th) + 3.0 / (1.0 * 1.0 * 1.0) * u) * 0.05));
+      w = Math.max(-8, Math.min(8, w + (3 * 10.0 / (2 * 1.0) * QuarterTurnTrig.sin(th) + 3.0 / (1.0 * 1.0 * 1.0) * u)
+          * 0.05));
       th += w * 0.05;
       Step st = p.step(a);
       double half = Pendulum.MAX_COST / 2;
       assertEquals(Float.floatToRawIntBits((float) ((half - cost) / half / 200)), Float.floatToRawIntBits(st.reward),
           "reward at step " + step);
-      assertEquals(Float.floatToRawIntBits((float) Math.sin(th)), Float.floatToRawIntBits(st.obs[1]), "sin at " + step);
+      assertEquals(Float.floatToRawIntBits((float) QuarterTurnTrig.sin(th)), Float.floatToRawIntBits(st.obs[1]),
+          "sin at " + step);
+      assertEquals(Float.floatToRawIntBits((float) QuarterTurnTrig.cos(th)), Float.floatToRawIntBits(st.obs[0]),
+          "cos at " + step);
+      assertEquals(Math.sin(th), QuarterTurnTrig.sin(th), 1e-15, "sin at " + step + " is Math's within rounding");
       assertArrayEquals(new double[] {th, w}, p.state(), 0.0, "state at step " + step);
       if (st.truncated) {
         p.reset(++episode);
