@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins each speed-tuned env's trajectories to fingerprints taken before its tuning (main at ab4be57 for I-Maze and
- * Meta-Fetch, 7e473d3 for the POPGym card tasks and the RL² bandit, 2706d65 for the Pendulums): a faster
- * step must give the same observations, rewards and flags, bit for bit, for the same seeds and actions, both one
- * env stepped by hand and its copies in a {@link VectorEnv}.
+ * Meta-Fetch, 7e473d3 for the POPGym card tasks and the RL² bandit, 2706d65 for the Pendulums, bc8ab37 for the
+ * cart-poles): a faster step must give the same observations, rewards and flags, bit for bit, for the same seeds and
+ * actions, both one env stepped by hand and its copies in a {@link VectorEnv}.
  */
 class TrajectoryFingerprintTest {
   private static final Map<String, Long> PINNED = new TreeMap<>(Map.ofEntries(
@@ -33,6 +33,16 @@ class TrajectoryFingerprintTest {
       Map.entry("popgym/HigherLower-Hard", -7368005350036381633L),
       Map.entry("pendulum/position-only", 4863540502279169902L),
       Map.entry("popgym/PositionOnlyPendulum-Hard", 5133433699729225762L),
+      // Taken at bc8ab37, before the cart-pole's sine and cosine became series and its copies a CopiesStepper: with
+      // random actions the observations keep their bits (balanced for hundreds of steps they can part, the state's
+      // last-bit differences growing with the pole's instability).
+      Map.entry("cartpole", 5343460953816128250L),
+      Map.entry("cartpole/position-only", 5648660847480695801L),
+      Map.entry("cartpole/velocity-only", -5133836509204593707L),
+      Map.entry("popgym/PositionOnlyCartPole-Hard", 2824650327080406930L),
+      Map.entry("popgym/VelocityOnlyCartPole-Medium", 2737159219868093894L),
+      // Taken at 825d6e7, when the noise became ziggurat draws (other bits than the polar method's, by design).
+      Map.entry("popgym/NoisyPositionOnlyCartPole-Easy", -5196450985630769327L),
       Map.entry("bandit", 6560347401968199634L),
       Map.entry("bandit?arms=50&pulls=3", -2115474129680418015L)));
 
