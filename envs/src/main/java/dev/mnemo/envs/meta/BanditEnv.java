@@ -1,6 +1,8 @@
 package dev.mnemo.envs.meta;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Rng;
 import dev.mnemo.envs.Step;
@@ -92,6 +94,50 @@ public final class BanditEnv extends BaseEnv implements MultiTaskEnv {
     out.reward = Double.doubleToRawLongBits(u - p[action]) >>> 63;
     out.terminated = true;
     out.obs[0] = 0f;
+  }
+
+  /** A stepper for copies that are all bandits of this one's arms (else null: one by one). */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    BanditEnv[] bandits = new BanditEnv[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof BanditEnv b) || b.p.length != p.length) {
+        return null;
+      }
+      bandits[i] = b;
+    }
+    return new Copies(bandits);
+  }
+
+  /** Pulls of many bandits in one loop: {@link #onStep}'s draw and reward, every episode ending with its pull. */
+  private static final class Copies implements CopiesStepper {
+    private final BanditEnv[] bandits;
+
+    Copies(BanditEnv[] bandits) {
+      this.bandits = bandits;
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      BanditEnv[] bs = bandits;
+      int n = bs.length;
+      for (int i = 0; i < n; i++) { // every copy's checks before any copy moves
+        bs[i].checkStep(actions[i]);
+      }
+      for (int i = 0; i < n; i++) {
+        BanditEnv b = bs[i];
+        int arm = actions[i];
+        b.t++;
+        double u = b.outcomes == null ? b.rng.nextDouble() : b.givenOutcome(arm);
+        rewards[i] = Double.doubleToRawLongBits(u - b.p[arm]) >>> 63; // as onStep: the sign bit of u - p
+        terminated[i] = true;
+        truncated[i] = false;
+        obs[i] = 0f;
+        b.endStep(true);
+      }
+      return n > 0;
+    }
   }
 
   /** The uniform of this pull of {@code arm} from the outcomes {@link #setTask} gave. */

@@ -1,6 +1,8 @@
 package dev.mnemo.envs.meta;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Seeds;
 import dev.mnemo.envs.Step;
@@ -124,8 +126,98 @@ public final class MetaTrial extends Wrapper {
     }
   }
 
+  /**
+   * A stepper for copies that are all trials of this one's length over inner envs that have a stepper of their own
+   * (else null: one by one): the inner envs step together, then each trial does what {@link #onStepInto} does with
+   * its inner transition.
+   */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    MetaTrial[] trials = new MetaTrial[copies.length];
+    Env[] tasks = new Env[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof MetaTrial m) || m.episodes != episodes || !m.spec.equals(spec)) {
+        return null;
+      }
+      trials[i] = m;
+      tasks[i] = m.task;
+    }
+    CopiesStepper inner = task.copiesStepper(tasks);
+    return inner == null ? null : new Copies(trials, inner);
+  }
+
+  /** Many trials stepped at once over their inner envs' own stepper. */
+  private static final class Copies implements CopiesStepper {
+    private final MetaTrial[] trials;
+    private final CopiesStepper inner;
+    private final int obsSize;
+    private final int innerSize;
+    private final float[] innerObs;
+    private final float[] innerRewards;
+    private final boolean[] innerTerminated;
+    private final boolean[] innerTruncated;
+
+    Copies(MetaTrial[] trials, CopiesStepper inner) {
+      this.trials = trials;
+      this.inner = inner;
+      int n = trials.length;
+      this.obsSize = trials[0].spec.obsSize();
+      this.innerSize = trials[0].innerSize;
+      this.innerObs = new float[n * innerSize];
+      this.innerRewards = new float[n];
+      this.innerTerminated = new boolean[n];
+      this.innerTruncated = new boolean[n];
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      MetaTrial[] ms = trials;
+      int n = ms.length;
+      for (int i = 0; i < n; i++) { // every copy's checks before any copy (or inner env) moves
+        ms[i].checkStep(actions[i]);
+      }
+      inner.stepAll(actions, innerObs, innerRewards, innerTerminated, innerTruncated);
+      boolean anyDone = false;
+      for (int i = 0; i < n; i++) {
+        MetaTrial m = ms[i];
+        int action = actions[i];
+        float reward = innerRewards[i];
+        boolean innerTerm = innerTerminated[i];
+        boolean innerTrunc = innerTruncated[i];
+        boolean term = false;
+        boolean trunc = false;
+        m.trialStarted = false;
+        int off = i * obsSize;
+        if (!(innerTerm | innerTrunc)) {
+          m.write(obs, off, innerObs, i * innerSize, action, reward, false);
+        } else if (++m.episode == m.episodes) {
+          term = innerTerm;
+          trunc = innerTrunc && !innerTerm;
+          m.write(obs, off, innerObs, i * innerSize, action, reward, true);
+          m.episode = m.episodes - 1; // stays on the last index until the next reset
+        } else {
+          Step first = m.task.reset(Seeds.combineWith(m.trialPrefix, m.episode));
+          m.write(obs, off, first.obs, 0, action, reward, true);
+        }
+        rewards[i] = reward;
+        terminated[i] = term;
+        truncated[i] = trunc;
+        boolean done = term | trunc;
+        m.endStep(done);
+        anyDone |= done;
+      }
+      return anyDone;
+    }
+  }
+
   private void write(float[] dst, int off, float[] innerObs, int prevAction, float prevReward, boolean done) {
-    System.arraycopy(innerObs, 0, dst, off, innerSize);
+    write(dst, off, innerObs, 0, prevAction, prevReward, done);
+  }
+
+  private void write(float[] dst, int off, float[] innerObs, int innerOff, int prevAction, float prevReward,
+      boolean done) {
+    System.arraycopy(innerObs, innerOff, dst, off, innerSize);
     BaseEnv.oneHot(dst, off + innerSize, numActions, prevAction);
     dst[off + innerSize + numActions] = prevReward;
     dst[off + innerSize + numActions + 1] = done ? 1f : 0f;

@@ -1,6 +1,8 @@
 package dev.mnemo.envs.meta;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Rng;
 import dev.mnemo.envs.Step;
@@ -86,15 +88,75 @@ public final class RandomMdpEnv extends BaseEnv implements MultiTaskEnv {
   @Override
   protected void onStep(int action, Step out) {
     int sa = state * actions + action;
-    out.reward = (float) (mu[sa] + rng.nextGaussian());
+    out.reward = reward(sa);
+    state = nextState(sa);
+    out.terminated = t >= horizon;
+    oneHot(out.obs, 0, states, state);
+  }
+
+  /** The reward of {@code (s, a)}: {@code N(mu(s, a), 1)}, from the episode's stream (drawn before the move). */
+  private float reward(int sa) {
+    return (float) (mu[sa] + rng.nextGaussian());
+  }
+
+  /** The next state: {@code s' ~ P(·|s, a)} by a uniform from the episode's stream and the cumulative row. */
+  private int nextState(int sa) {
     double u = rng.nextDouble();
     int row = sa * states;
     int next = 0;
     while (next < states - 1 && cumP[row + next] <= u) {
       next++;
     }
-    state = next;
-    out.terminated = t >= horizon;
-    oneHot(out.obs, 0, states, state);
+    return next;
+  }
+
+  /** A stepper for copies that are all MDPs of this one's sizes and horizon (else null: one by one). */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    RandomMdpEnv[] mdps = new RandomMdpEnv[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof RandomMdpEnv m) || m.states != states || m.actions != actions
+          || m.horizon != horizon) {
+        return null;
+      }
+      mdps[i] = m;
+    }
+    return new Copies(mdps);
+  }
+
+  /** Steps of many MDPs in one loop ({@link #onStep}'s draws in its order), the copies' work overlapping. */
+  private static final class Copies implements CopiesStepper {
+    private final RandomMdpEnv[] mdps;
+
+    Copies(RandomMdpEnv[] mdps) {
+      this.mdps = mdps;
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      RandomMdpEnv[] ms = mdps;
+      int n = ms.length;
+      for (int i = 0; i < n; i++) { // every copy's checks before any copy moves
+        ms[i].checkStep(actions[i]);
+      }
+      int states = ms[0].states;
+      int horizon = ms[0].horizon;
+      boolean anyDone = false;
+      for (int i = 0; i < n; i++) {
+        RandomMdpEnv m = ms[i];
+        int sa = m.state * m.actions + actions[i];
+        rewards[i] = m.reward(sa);
+        int next = m.nextState(sa);
+        m.state = next;
+        boolean term = ++m.t >= horizon;
+        terminated[i] = term;
+        truncated[i] = false;
+        oneHot(obs, i * states, states, next);
+        m.endStep(term);
+        anyDone |= term;
+      }
+      return anyDone;
+    }
   }
 }

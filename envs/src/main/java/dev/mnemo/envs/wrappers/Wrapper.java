@@ -77,6 +77,19 @@ public abstract class Wrapper implements Env {
   }
 
   /**
+   * {@link #stepInto}'s checks alone (the standard errors for a step that needs a reset or an action out of range):
+   * a {@link dev.mnemo.envs.CopiesStepper} of a subclass checks every copy before it moves any.
+   */
+  protected final void checkStep(int action) {
+    BaseEnv.checkStepAllowed(spec, needsReset, action);
+  }
+
+  /** What a step does after the transition: an ended episode needs a reset before the next step. */
+  protected final void endStep(boolean done) {
+    needsReset = done;
+  }
+
+  /**
    * {@link #onStep} with the observation written into {@code obs[off .. off+obsSize)} instead of {@code out.obs}
    * (reward and flags still go into {@code out}). This default runs {@link #onStep} and copies; a wrapper on a hot
    * path overrides it to write the row directly (and implements {@code onStep} as
