@@ -43,6 +43,10 @@ class TrajectoryFingerprintTest {
       Map.entry("popgym/VelocityOnlyCartPole-Medium", 2737159219868093894L),
       // Taken at 825d6e7, when the noise became ziggurat draws (other bits than the polar method's, by design).
       Map.entry("popgym/NoisyPositionOnlyCartPole-Easy", -5196450985630769327L),
+      // Taken at bc8ab37, before the MDP and the T-Maze had steppers of their copies.
+      Map.entry("mdp", 648966076342322786L),
+      Map.entry("mdp?states=25", -2790420741413922480L),
+      Map.entry("tmaze", 229820648270936455L),
       Map.entry("bandit", 6560347401968199634L),
       Map.entry("bandit?arms=50&pulls=3", -2115474129680418015L)));
 

@@ -436,9 +436,9 @@ public final class EnvsBench {
             + "vec/sgl range its lowest and highest";
     out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
         + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d; %s%n", seconds, rounds, n, where);
-    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%s%n", "env", "single", "hand x" + n,
-        "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)", "vec/POPGym",
-        first == null ? "" : String.format(Locale.ROOT, " %16s", "vec/sgl range"));
+    out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%s %8s%n", "env", "single",
+        "hand x" + n, "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)",
+        "vec/POPGym", first == null ? "" : String.format(Locale.ROOT, " %16s", "vec/sgl range"), "together");
     double logSum = 0;
     int below = 0;
     for (Row r : rows) {
@@ -452,10 +452,11 @@ public final class EnvsBench {
       double vs = r.vectorOverSingle();
       logSum += Math.log(vs);
       below += vs < 1 ? 1 : 0;
-      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %8.2fx %,14.0f %16s %10s%s%n",
+      out.printf(Locale.ROOT, "%-38s %,14.0f %,14.0f %,14.0f %7.2fx %8.2fx %,14.0f %8.2fx %,14.0f %16s %10s%s %8s%n",
           r.id(), r.singleStepsPerSecond(), r.handStepsPerSecond(), r.vectorStepsPerSecond(), vs,
           r.vectorStepsPerSecond() / r.handStepsPerSecond(), r.oneHandStepsPerSecond(),
-          r.handStepsPerSecond() / r.oneHandStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio, range);
+          r.handStepsPerSecond() / r.oneHandStepsPerSecond(), r.vectorWallStepsPerSecond(), pop, ratio, range,
+          steppedTogether(r.id()) ? "yes" : "no");
     }
     if (!rows.isEmpty()) {
       out.printf(Locale.ROOT, "vec/sgl: geometric mean %.2fx over %d envs; below 1.00x on %d of them (target: none)%n",
@@ -465,7 +466,19 @@ public final class EnvsBench {
         + " on a laptop; Easy levels compared); the same-run baselines are 'single' (one env, the same work per step)"
         + " and 'hand x" + n + "' (a hand loop over " + n + " envs: vec/hand is the VectorEnv's own overhead); 'one x"
         + n + "' is that loop over " + n + " references to one env (hand/one: the cost of " + n + " distinct envs'"
-        + " data, which no loop removes).");
+        + " data, which no loop removes). 'together': the VectorEnv steps its copies with the env type's"
+        + " CopiesStepper (states in arrays, loops the JIT vectorises) instead of one by one.");
+  }
+
+  /** Whether a {@link VectorEnv} of {@code id} steps its copies together ({@link Env#copiesStepper}). */
+  static boolean steppedTogether(String id) {
+    Env[] copies = {EnvRegistry.make(id), EnvRegistry.make(id)};
+    try {
+      return copies[0].copiesStepper(copies) != null;
+    } finally {
+      copies[0].close();
+      copies[1].close();
+    }
   }
 
   public static void main(String[] args) {

@@ -23,8 +23,10 @@ class EnvsBenchTest {
     assertEquals(10, rows.size(), "one row per POPGym task at Easy:\n" + out);
     for (String row : rows) {
       String[] c = row.trim().split("\\s+");
-      assertEquals(11, c.length, "env, single, hand x8, vector, vec/sgl, vec/hand, one x8, hand/one, vector (wall), "
-          + "POPGym, vec/POPGym: " + row);
+      assertEquals(12, c.length, "env, single, hand x8, vector, vec/sgl, vec/hand, one x8, hand/one, vector (wall), "
+          + "POPGym, vec/POPGym, together: " + row);
+      assertEquals(row.contains("CartPole") || row.contains("Pendulum") ? "yes" : "no", c[11],
+          "the cart-poles and pendulums step their copies together, the card tasks one by one: " + row);
       double single = number(c[1]);
       double hand = number(c[2]);
       double vector = number(c[3]);
@@ -60,11 +62,11 @@ class EnvsBenchTest {
     List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("popgym/") || l.startsWith("tmaze")).toList();
     assertEquals(List.of("popgym/RepeatPrevious-Easy", "1,000,000", "2,176,000", "4,352,000", "4.35x", "2.00x",
-        "2,720,000", "0.80x", "3,000,000", "136,000", "32x"), List.of(rows.get(0).trim().split("\\s+")),
+        "2,720,000", "0.80x", "3,000,000", "136,000", "32x", "no"), List.of(rows.get(0).trim().split("\\s+")),
         "vec/sgl = 4352000 / 1e6, vec/hand = 4352000 / 2176000, hand/one = 2176000 / 2720000, "
             + "vec/POPGym = 4352000 / 136000");
     assertEquals(List.of("tmaze", "800,000", "400,000", "200,000", "0.25x", "0.50x", "800,000", "0.50x", "150,000",
-        "-", "-"),
+        "-", "-", "no"),
         List.of(rows.get(1).trim().split("\\s+")), "vec/sgl below 1; no POPGym figure, no ratio");
     assertTrue(bytes.toString(StandardCharsets.UTF_8).contains(
         "vec/sgl: geometric mean 1.04x over 2 envs; below 1.00x on 1 of them"), "sqrt(4.352 x 0.25) = 1.043, "
@@ -83,6 +85,7 @@ class EnvsBenchTest {
     assertEquals("1.10x", row.get(4), "the median of the JVMs' ratios, not 900,000 / 1,000,000: " + row);
     assertEquals("0.45x", row.get(5), "vec/hand from the median rates: " + row);
     assertEquals("0.70-1.25x", row.get(11), "the lowest and highest JVM's ratio: " + row);
+    assertEquals("yes", row.get(12), "the RL² bandit's copies step together: " + row);
     assertTrue(out.contains("3 fresh JVMs per env") && out.contains("below 1.00x on 0 of them"), out);
   }
 
@@ -95,7 +98,8 @@ class EnvsBenchTest {
     List<String> rows = out.lines().filter(l -> l.startsWith("tmaze")).toList();
     assertEquals(1, rows.size(), out);
     String[] c = rows.get(0).trim().split("\\s+");
-    assertEquals(12, c.length, "the range column follows POPGym's: " + rows.get(0));
+    assertEquals(13, c.length, "the range column follows POPGym's, 'together' comes last: " + rows.get(0));
+    assertEquals("no", c[12], "the T-Maze's copies step one by one: " + rows.get(0));
     String[] range = c[11].replace("x", "").split("-");
     double lo = Double.parseDouble(range[0]);
     double hi = Double.parseDouble(range[1]);
