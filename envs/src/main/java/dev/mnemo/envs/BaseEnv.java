@@ -82,6 +82,16 @@ public abstract class BaseEnv implements Env {
     }
   }
 
+  /**
+   * {@link #checkStep} of every copy with its action, before a {@link CopiesStepper} moves any: the first copy that
+   * cannot step throws, and none has moved (the rule {@link VectorEnv} keeps for a bad action).
+   */
+  protected static void checkSteps(BaseEnv[] copies, int[] actions) {
+    for (int i = 0; i < copies.length; i++) {
+      copies[i].checkStep(actions[i]);
+    }
+  }
+
   /** What every step does after the transition: an ended episode needs a reset before the next step. */
   protected final void endStep(boolean done) {
     needsReset = done; // false before the step (checked in beginStep): a store, not a branch

@@ -198,10 +198,7 @@ public final class CartPole extends BaseEnv {
         boolean[] truncated) {
       CartPole[] ps = poles;
       int n = ps.length;
-      // Every copy's checks before any copy moves (the VectorEnv's own rule for a bad action).
-      for (int i = 0; i < n; i++) {
-        ps[i].checkStep(actions[i]);
-      }
+      checkSteps(ps, actions);
       boolean large = false;
       for (int i = 0; i < n; i++) {
         CartPole p = ps[i];

@@ -177,9 +177,7 @@ public final class Pendulum extends BaseEnv {
         boolean[] truncated) {
       Pendulum[] ps = pendulums;
       int n = ps.length;
-      for (int i = 0; i < n; i++) { // every copy's checks before any copy moves
-        ps[i].checkStep(actions[i]);
-      }
+      checkSteps(ps, actions);
       double[] torque = ps[0].torque;
       int maxSteps = ps[0].maxSteps;
       boolean large = false;

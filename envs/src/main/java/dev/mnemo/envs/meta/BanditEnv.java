@@ -122,9 +122,7 @@ public final class BanditEnv extends BaseEnv implements MultiTaskEnv {
         boolean[] truncated) {
       BanditEnv[] bs = bandits;
       int n = bs.length;
-      for (int i = 0; i < n; i++) { // every copy's checks before any copy moves
-        bs[i].checkStep(actions[i]);
-      }
+      checkSteps(bs, actions);
       for (int i = 0; i < n; i++) {
         BanditEnv b = bs[i];
         int arm = actions[i];

@@ -137,9 +137,7 @@ public final class RandomMdpEnv extends BaseEnv implements MultiTaskEnv {
         boolean[] truncated) {
       RandomMdpEnv[] ms = mdps;
       int n = ms.length;
-      for (int i = 0; i < n; i++) { // every copy's checks before any copy moves
-        ms[i].checkStep(actions[i]);
-      }
+      checkSteps(ms, actions);
       int states = ms[0].states;
       int horizon = ms[0].horizon;
       boolean anyDone = false;
