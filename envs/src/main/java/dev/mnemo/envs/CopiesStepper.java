@@ -3,7 +3,7 @@ package dev.mnemo.envs;
 /**
  * Steps every copy of a {@link VectorEnv} in one call, for an env type that does that faster than one copy at a
  * time: typically by gathering the copies' states into arrays, advancing them in loops the JIT vectorises, and
- * writing them back ({@link dev.mnemo.envs.classic.CartPole}'s physics runs twice as fast per copy so). Made by
+ * writing them back (a VectorEnv of 64 cart-poles steps 1.3x as fast as one cart-pole so, `bench envs`). Made by
  * {@link Env#copiesStepper}; the copies stay the owners of their state, so resets, {@link VectorEnv#env},
  * checkpoints and re-plays work on them as before.
  */

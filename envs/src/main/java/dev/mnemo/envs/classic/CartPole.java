@@ -164,7 +164,7 @@ public final class CartPole extends BaseEnv {
    * Steps many cart-poles at once: their states gathered into arrays, sines and cosines of all angles in one loop
    * and the dynamics in another (straight-line loops over arrays, which the JIT turns into vector instructions and
    * overlaps across copies, where one cart-pole's step waits on its own previous one), the states written back.
-   * About twice the rate of the copies stepped one by one (`bench envs`).
+   * With 64 copies 1.3x a single cart-pole's rate per step, 1.1-1.4x the copies stepped one by one (`bench envs`).
    */
   private static final class Copies implements CopiesStepper {
     private final CartPole[] poles;
