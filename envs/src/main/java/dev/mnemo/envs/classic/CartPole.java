@@ -199,29 +199,16 @@ public final class CartPole extends BaseEnv {
       CartPole[] ps = poles;
       int n = ps.length;
       checkSteps(ps, actions);
-      boolean large = false;
       for (int i = 0; i < n; i++) {
         CartPole p = ps[i];
         p.t++;
         force[i] = force(actions[i]);
         x[i] = p.x;
         xDot[i] = p.xDot;
-        double th = p.theta;
-        theta[i] = th;
+        theta[i] = p.theta;
         thetaDot[i] = p.thetaDot;
-        large |= Math.abs(th) > SmallAngleTrig.LIMIT;
       }
-      for (int i = 0; i < n; i++) {
-        double th = theta[i];
-        sin[i] = SmallAngleTrig.sinSeries(th);
-        cos[i] = SmallAngleTrig.cosSeries(th);
-      }
-      if (large) { // beyond the series' range (a state set by hand): what SmallAngleTrig.sin and cos return there
-        for (int i = 0; i < n; i++) {
-          sin[i] = SmallAngleTrig.sin(theta[i]);
-          cos[i] = SmallAngleTrig.cos(theta[i]);
-        }
-      }
+      SmallAngleTrig.sinCos(theta, sin, cos, n);
       for (int i = 0; i < n; i++) {
         double s = sin[i];
         double c = cos[i];

@@ -180,7 +180,6 @@ public final class Pendulum extends BaseEnv {
       checkSteps(ps, actions);
       double[] torque = ps[0].torque;
       int maxSteps = ps[0].maxSteps;
-      boolean large = false;
       for (int i = 0; i < n; i++) {
         Pendulum p = ps[i];
         double u = torque[actions[i]];
@@ -191,24 +190,8 @@ public final class Pendulum extends BaseEnv {
         thetaDot[i] = td;
         theta[i] = next;
         reward[i] = reward(cost, maxSteps);
-        large |= !QuarterTurnTrig.reduces(next);
       }
-      for (int i = 0; i < n; i++) {
-        double th = theta[i];
-        double k = QuarterTurnTrig.quarterTurns(th);
-        double r = QuarterTurnTrig.remainder(th, k);
-        double sinR = SmallAngleTrig.sinSeries(r);
-        double cosR = SmallAngleTrig.cosSeries(r);
-        long q = (long) k;
-        sin[i] = QuarterTurnTrig.sinOf(sinR, cosR, q);
-        cos[i] = QuarterTurnTrig.cosOf(sinR, cosR, q);
-      }
-      if (large) { // angles beyond the reduction's range: Math's, as QuarterTurnTrig gives there
-        for (int i = 0; i < n; i++) {
-          sin[i] = QuarterTurnTrig.sin(theta[i]);
-          cos[i] = QuarterTurnTrig.cos(theta[i]);
-        }
-      }
+      QuarterTurnTrig.sinCos(theta, sin, cos, n);
       boolean anyDone = false;
       for (int i = 0; i < n; i++) {
         Pendulum p = ps[i];

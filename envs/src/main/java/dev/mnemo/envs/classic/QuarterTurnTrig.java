@@ -54,6 +54,30 @@ public final class QuarterTurnTrig {
     return cosOf(SmallAngleTrig.sinSeries(r), SmallAngleTrig.cosSeries(r), (long) k);
   }
 
+  /**
+   * {@code sin} and {@code cos} of {@code x[0 .. n)} into {@code sin} and {@code cos}, element by element what
+   * {@link #sin} and {@link #cos} give: reduction and series in one loop over the arrays, then {@code Math} beyond
+   * {@link #LIMIT}.
+   */
+  static void sinCos(double[] x, double[] sin, double[] cos, int n) {
+    for (int i = 0; i < n; i++) {
+      double xi = x[i];
+      double k = quarterTurns(xi);
+      double r = remainder(xi, k);
+      double sinR = SmallAngleTrig.sinSeries(r);
+      double cosR = SmallAngleTrig.cosSeries(r);
+      long q = (long) k;
+      sin[i] = sinOf(sinR, cosR, q);
+      cos[i] = cosOf(sinR, cosR, q);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!reduces(x[i])) {
+        sin[i] = Math.sin(x[i]);
+        cos[i] = Math.cos(x[i]);
+      }
+    }
+  }
+
   /** {@code k = rint(2x/π)}: the nearest whole number of quarter turns. */
   static double quarterTurns(double x) {
     return Math.rint(x * TWO_OVER_PI);

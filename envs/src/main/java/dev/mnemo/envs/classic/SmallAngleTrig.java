@@ -45,6 +45,25 @@ public final class SmallAngleTrig {
     return Math.abs(x) <= LIMIT ? cosSeries(x) : Math.cos(x);
   }
 
+  /**
+   * {@code sin} and {@code cos} of {@code x[0 .. n)} into {@code sin} and {@code cos}, element by element what
+   * {@link #sin} and {@link #cos} give: the series in one straight-line loop over the arrays (which the JIT vectorises),
+   * then {@code Math} where {@code |x| > π/4}.
+   */
+  static void sinCos(double[] x, double[] sin, double[] cos, int n) {
+    for (int i = 0; i < n; i++) {
+      double xi = x[i];
+      sin[i] = sinSeries(xi);
+      cos[i] = cosSeries(xi);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!(Math.abs(x[i]) <= LIMIT)) {
+        sin[i] = Math.sin(x[i]);
+        cos[i] = Math.cos(x[i]);
+      }
+    }
+  }
+
   /** The sine series alone (meaningful for {@code |x| ≤ π/4}): what a loop over many angles inlines. */
   static double sinSeries(double x) {
     double x2 = x * x;

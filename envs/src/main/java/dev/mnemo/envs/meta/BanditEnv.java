@@ -87,13 +87,18 @@ public final class BanditEnv extends BaseEnv implements MultiTaskEnv {
 
   @Override
   protected void onStep(int action, Step out) {
+    out.reward = pull(action);
+    out.terminated = true;
+    out.obs[0] = 0f;
+  }
+
+  /** One pull of {@code arm}: 1 with probability {@code p[arm]}, else 0 (the step and the copies' stepper). */
+  private float pull(int arm) {
     // u < p as the sign bit of u - p (exact for u, p in [0, 1]: the rounded difference keeps the sign, and is
     // +0.0 when u == p), not as a select: the JIT compiles the select to a branch that a random draw mispredicts
     // half the time, which one env hides and 64 copies stepped in turn pay in full.
-    double u = outcomes == null ? rng.nextDouble() : givenOutcome(action);
-    out.reward = Double.doubleToRawLongBits(u - p[action]) >>> 63;
-    out.terminated = true;
-    out.obs[0] = 0f;
+    double u = outcomes == null ? rng.nextDouble() : givenOutcome(arm);
+    return Double.doubleToRawLongBits(u - p[arm]) >>> 63;
   }
 
   /** A stepper for copies that are all bandits of this one's arms (else null: one by one). */
@@ -125,10 +130,8 @@ public final class BanditEnv extends BaseEnv implements MultiTaskEnv {
       checkSteps(bs, actions);
       for (int i = 0; i < n; i++) {
         BanditEnv b = bs[i];
-        int arm = actions[i];
         b.t++;
-        double u = b.outcomes == null ? b.rng.nextDouble() : b.givenOutcome(arm);
-        rewards[i] = Double.doubleToRawLongBits(u - b.p[arm]) >>> 63; // as onStep: the sign bit of u - p
+        rewards[i] = b.pull(actions[i]);
         terminated[i] = true;
         truncated[i] = false;
         obs[i] = 0f;

@@ -95,7 +95,7 @@ public final class MetaTrial extends Wrapper {
       task.sampleTask(Seeds.combineWith(trialPrefix, TASK_SALT));
     }
     Step s = task.reset(Seeds.combineWith(trialPrefix, 0));
-    write(out.obs, 0, s.obs, -1, 0f, true);
+    write(out.obs, 0, s.obs, 0, -1, 0f, true);
   }
 
   @Override
@@ -108,22 +108,36 @@ public final class MetaTrial extends Wrapper {
   protected void onStepInto(int action, Step out, float[] obs, int off) {
     trialStarted = false;
     Step s = task.step(action);
-    float reward = s.reward;
-    out.reward = reward;
-    if (!s.done()) {
-      write(obs, off, s.obs, action, reward, false);
-      return;
+    out.reward = s.reward;
+    int end = afterInnerStep(action, s.reward, s.terminated, s.truncated, s.obs, 0, obs, off);
+    out.terminated = (end & TERMINATED) != 0;
+    out.truncated = (end & TRUNCATED) != 0;
+  }
+
+  private static final int TERMINATED = 1;
+  private static final int TRUNCATED = 2;
+
+  /**
+   * What the trial does with its inner env's transition (reward, flags, observation at {@code innerObs[innerOff]}):
+   * writes the trial's observation at {@code obs[off]}, starts the next inner episode if the inner one ended inside the
+   * trial, and says whether the trial ended: {@link #TERMINATED}, {@link #TRUNCATED} or 0. The step and the copies'
+   * stepper both call it.
+   */
+  private int afterInnerStep(int action, float reward, boolean innerTerminated, boolean innerTruncated,
+      float[] innerObs, int innerOff, float[] obs, int off) {
+    if (!(innerTerminated | innerTruncated)) {
+      write(obs, off, innerObs, innerOff, action, reward, false);
+      return 0;
     }
     episode++;
     if (episode == episodes) {
-      out.terminated = s.terminated;
-      out.truncated = s.truncated && !s.terminated;
-      write(obs, off, s.obs, action, reward, true);
+      write(obs, off, innerObs, innerOff, action, reward, true);
       episode = episodes - 1; // stays on the last index until the next reset
-    } else {
-      Step first = task.reset(Seeds.combineWith(trialPrefix, episode));
-      write(obs, off, first.obs, action, reward, true);
+      return innerTerminated ? TERMINATED : TRUNCATED;
     }
+    Step first = task.reset(Seeds.combineWith(trialPrefix, episode));
+    write(obs, off, first.obs, 0, action, reward, true);
+    return 0;
   }
 
   /**
@@ -181,25 +195,12 @@ public final class MetaTrial extends Wrapper {
       boolean anyDone = false;
       for (int i = 0; i < n; i++) {
         MetaTrial m = ms[i];
-        int action = actions[i];
         float reward = innerRewards[i];
-        boolean innerTerm = innerTerminated[i];
-        boolean innerTrunc = innerTruncated[i];
-        boolean term = false;
-        boolean trunc = false;
         m.trialStarted = false;
-        int off = i * obsSize;
-        if (!(innerTerm | innerTrunc)) {
-          m.write(obs, off, innerObs, i * innerSize, action, reward, false);
-        } else if (++m.episode == m.episodes) {
-          term = innerTerm;
-          trunc = innerTrunc && !innerTerm;
-          m.write(obs, off, innerObs, i * innerSize, action, reward, true);
-          m.episode = m.episodes - 1; // stays on the last index until the next reset
-        } else {
-          Step first = m.task.reset(Seeds.combineWith(m.trialPrefix, m.episode));
-          m.write(obs, off, first.obs, 0, action, reward, true);
-        }
+        int end = m.afterInnerStep(actions[i], reward, innerTerminated[i], innerTruncated[i], innerObs,
+            i * innerSize, obs, i * obsSize);
+        boolean term = (end & TERMINATED) != 0;
+        boolean trunc = (end & TRUNCATED) != 0;
         rewards[i] = reward;
         terminated[i] = term;
         truncated[i] = trunc;
@@ -209,10 +210,6 @@ public final class MetaTrial extends Wrapper {
       }
       return anyDone;
     }
-  }
-
-  private void write(float[] dst, int off, float[] innerObs, int prevAction, float prevReward, boolean done) {
-    write(dst, off, innerObs, 0, prevAction, prevReward, done);
   }
 
   private void write(float[] dst, int off, float[] innerObs, int innerOff, int prevAction, float prevReward,

@@ -64,4 +64,20 @@ class QuarterTurnTrigTest {
       assertEquals(Math.cos(x), QuarterTurnTrig.cos(x), "cos " + x);
     }
   }
+
+  @Test
+  void theArrayFormGivesWhatEachElementsSinAndCosGive() {
+    double[] x = {0.0, -0.3, 3.0, -77.7, 1e5, 2e6, -1e300, Double.NaN};
+    double[] sin = new double[x.length + 1];
+    double[] cos = new double[x.length + 1];
+    sin[x.length] = 7;
+    cos[x.length] = 7;
+    QuarterTurnTrig.sinCos(x, sin, cos, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(QuarterTurnTrig.sin(x[i])), Double.doubleToRawLongBits(sin[i]), "sin " + x[i]);
+      assertEquals(Double.doubleToRawLongBits(QuarterTurnTrig.cos(x[i])), Double.doubleToRawLongBits(cos[i]), "cos " + x[i]);
+    }
+    assertEquals(7, sin[x.length], "nothing written past n");
+    assertEquals(7, cos[x.length], "nothing written past n");
+  }
 }

@@ -52,4 +52,20 @@ class SmallAngleTrigTest {
     assertEquals(SmallAngleTrig.sinSeries(edge), SmallAngleTrig.sin(edge));
     assertTrue(ulps(SmallAngleTrig.sin(edge), Math.sin(edge)) <= 1);
   }
+
+  @Test
+  void theArrayFormGivesWhatEachElementsSinAndCosGive() {
+    double[] x = {0.0, -0.3, 0.78, 0.8, -2.5, 40.0, Double.NaN, 1e-9};
+    double[] sin = new double[x.length + 1];
+    double[] cos = new double[x.length + 1];
+    sin[x.length] = 7;
+    cos[x.length] = 7;
+    SmallAngleTrig.sinCos(x, sin, cos, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.sin(x[i])), Double.doubleToRawLongBits(sin[i]), "sin " + x[i]);
+      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.cos(x[i])), Double.doubleToRawLongBits(cos[i]), "cos " + x[i]);
+    }
+    assertEquals(7, sin[x.length], "nothing written past n");
+    assertEquals(7, cos[x.length], "nothing written past n");
+  }
 }
