@@ -47,8 +47,8 @@ public final class SmallAngleTrig {
 
   /**
    * {@code sin} and {@code cos} of {@code x[0 .. n)} into {@code sin} and {@code cos}, element by element what
-   * {@link #sin} and {@link #cos} give: the series in one straight-line loop over the arrays (which the JIT vectorises),
-   * then {@code Math} where {@code |x| > π/4}.
+   * {@link #sin} and {@link #cos} give: the series in one straight-line loop over the arrays (which the JIT
+   * vectorises), then {@code Math} where {@code |x| > π/4}.
    */
   static void sinCos(double[] x, double[] sin, double[] cos, int n) {
     for (int i = 0; i < n; i++) {

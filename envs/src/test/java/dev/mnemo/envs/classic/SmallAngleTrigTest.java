@@ -62,8 +62,10 @@ class SmallAngleTrigTest {
     cos[x.length] = 7;
     SmallAngleTrig.sinCos(x, sin, cos, x.length);
     for (int i = 0; i < x.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.sin(x[i])), Double.doubleToRawLongBits(sin[i]), "sin " + x[i]);
-      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.cos(x[i])), Double.doubleToRawLongBits(cos[i]), "cos " + x[i]);
+      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.sin(x[i])), Double.doubleToRawLongBits(sin[i]),
+          "sin " + x[i]);
+      assertEquals(Double.doubleToRawLongBits(SmallAngleTrig.cos(x[i])), Double.doubleToRawLongBits(cos[i]),
+          "cos " + x[i]);
     }
     assertEquals(7, sin[x.length], "nothing written past n");
     assertEquals(7, cos[x.length], "nothing written past n");
