@@ -44,7 +44,15 @@ public final class EnvsBench {
   /** POPGym paper, Python, single env on a laptop. */
   static final double POPGYM_POSITION_ONLY_CARTPOLE = 218_000;
   static final double POPGYM_REPEAT_PREVIOUS = 136_000;
-  private static final int ACTIONS = 1 << 14;
+  /**
+   * log2 of the length of the random action sequence every loop cycles through (4M actions, 16 MB). It must be far
+   * longer than a branch predictor can learn: with 16,384 actions (this bench until 2026-12-06) the one-env loop's
+   * branches on its action repeated every 16,384 steps, and the predictor learned enough of them to step a T-Maze at
+   * 115M steps/s, against 91-93M with 65,536 actions or more (`--action-pool 14` vs 16 and 22, 3 JVMs each:
+   * experiments/envs-bench/action-pool-probe-2026-12-06.txt). A real actor's actions do not repeat so, and a
+   * VectorEnv, whose copies' branches interleave, cannot profit from the repetition the same way.
+   */
+  static final int DEFAULT_POOL_BITS = 22;
   /** Measuring slices per cell, interleaved across the three loops; the median is reported. */
   static final int DEFAULT_ROUNDS = 5;
 
@@ -84,6 +92,7 @@ public final class EnvsBench {
     int rounds = DEFAULT_ROUNDS;
     boolean sharedJit = false;
     int forks = 0;
+    int poolBits = DEFAULT_POOL_BITS;
     String child = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -91,7 +100,8 @@ public final class EnvsBench {
         out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
             + " default 64), --rounds R (interleaved slices per cell, median reported, default " + DEFAULT_ROUNDS
             + "), --filter TEXT (ids containing TEXT), --shared-jit true|false, --forks F (each env in F fresh JVMs;"
-            + " default 0: this JVM, a class loader per env)");
+            + " default 0: this JVM, a class loader per env), --action-pool B (each loop cycles through 2^B random actions,"
+            + " default " + DEFAULT_POOL_BITS + ")");
         return;
       }
       if (i + 1 >= args.length) {
@@ -105,26 +115,27 @@ public final class EnvsBench {
         case "--filter" -> filter = v;
         case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
         case "--forks" -> forks = (int) number(a, v);
+        case "--action-pool" -> poolBits = (int) number(a, v);
         case "--child" -> child = v;
         default -> throw new IllegalArgumentException("envs bench: unknown option '" + a + "'; options: " + OPTIONS);
       }
     }
-    if (!(seconds > 0) || n < 1 || rounds < 1 || forks < 0) {
-      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, --forks >= 0, got "
-          + seconds + ", " + n + ", " + rounds + ", " + forks);
+    if (!(seconds > 0) || n < 1 || rounds < 1 || forks < 0 || poolBits < 0 || poolBits > 26) {
+      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, --forks >= 0,"
+          + " --action-pool in [0, 26], got " + seconds + ", " + n + ", " + rounds + ", " + forks + ", " + poolBits);
     }
     if (child != null) { // a fork of the command below: one env, in this fresh JVM
-      double[] r = measureOne(child, seconds, n, rounds);
+      double[] r = measureOne(child, seconds, n, rounds, poolBits);
       out.printf(Locale.ROOT, "%s %s %s %s %s %s%n", CHILD_ROW, r[0], r[1], r[2], r[3], r[4]);
       return;
     }
-    List<Row> rows = forks > 0 ? measureForked(seconds, n, rounds, filter, forks)
-        : measureAll(seconds, n, rounds, filter, !sharedJit);
-    print(out, rows, n, seconds, rounds);
+    List<Row> rows = forks > 0 ? measureForked(seconds, n, rounds, filter, forks, poolBits)
+        : measureAll(seconds, n, rounds, filter, !sharedJit, poolBits);
+    print(out, rows, n, seconds, rounds, poolBits);
   }
 
   private static final String OPTIONS = "--seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false, "
-      + "--forks F";
+      + "--forks F, --action-pool B";
 
   private static double number(String option, String value) {
     try {
@@ -135,10 +146,11 @@ public final class EnvsBench {
     }
   }
 
-  static List<Row> measureAll(double seconds, int n, int rounds, String filter, boolean isolate) {
+  static List<Row> measureAll(double seconds, int n, int rounds, String filter, boolean isolate, int poolBits) {
     List<Row> rows = new ArrayList<>();
     for (String id : selectedIds(filter)) {
-      double[] r = isolate ? measureIsolated(id, seconds, n, rounds) : measureOne(id, seconds, n, rounds);
+      double[] r = isolate ? measureIsolated(id, seconds, n, rounds, poolBits)
+          : measureOne(id, seconds, n, rounds, poolBits);
       rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym(id), r[4]));
     }
     return rows;
@@ -158,13 +170,13 @@ public final class EnvsBench {
    * Every selected env measured in {@code forks} fresh JVMs, one after another (never two at once: they would share
    * the cores and caches): each rate is the median over the JVMs, {@code vec/sgl} the median of each JVM's own ratio.
    */
-  static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks) {
+  static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks, int poolBits) {
     List<Row> rows = new ArrayList<>();
     for (String id : selectedIds(filter)) {
       double[][] r = new double[5][forks];
       double[] ratios = new double[forks];
       for (int f = 0; f < forks; f++) {
-        double[] one = measureInFreshJvm(id, seconds, n, rounds);
+        double[] one = measureInFreshJvm(id, seconds, n, rounds, poolBits);
         for (int c = 0; c < 5; c++) {
           r[c][f] = one[c];
         }
@@ -182,7 +194,7 @@ public final class EnvsBench {
    * {@link #measureOne}'s five rates for {@code id}, measured by a child JVM: this JVM's binary, its flags (so a
    * launcher's {@code -XX} options hold there too) and class path, running {@code --child id}.
    */
-  static double[] measureInFreshJvm(String id, double seconds, int n, int rounds) {
+  static double[] measureInFreshJvm(String id, double seconds, int n, int rounds, int poolBits) {
     String javaBinary = ProcessHandle.current().info().command().orElse(
         java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
@@ -193,7 +205,8 @@ public final class EnvsBench {
       }
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EnvsBench.class.getName(), "--child", id,
-        "--seconds", Double.toString(seconds), "--n", Integer.toString(n), "--rounds", Integer.toString(rounds)));
+        "--seconds", Double.toString(seconds), "--n", Integer.toString(n), "--rounds", Integer.toString(rounds),
+        "--action-pool", Integer.toString(poolBits)));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -220,7 +233,7 @@ public final class EnvsBench {
 
   /** {@link #measureOne(String, double, int, int)} with {@link #DEFAULT_ROUNDS} rounds. */
   public static double[] measureOne(String id, double seconds, int n) {
-    return measureOne(id, seconds, n, DEFAULT_ROUNDS);
+    return measureOne(id, seconds, n, DEFAULT_ROUNDS, DEFAULT_POOL_BITS);
   }
 
   /**
@@ -228,11 +241,13 @@ public final class EnvsBench {
    * n references to one env steps/cpu-s]} for one id,
    * each the median over {@code rounds} slices of {@code seconds / rounds}. The three loops are warmed up first,
    * then measured in turn, slice after slice, so a change of machine load (other processes taking the caches or
-   * the core) falls on all three alike instead of on whichever loop ran at the time. Public and static so
+   * the core) falls on all three alike instead of on whichever loop ran at the time. Every loop cycles through the
+   * same {@code 2^poolBits} random actions ({@link #DEFAULT_POOL_BITS}). Public and static so
    * {@link #measureIsolated} can call it reflectively in a fresh class loader.
    */
-  public static double[] measureOne(String id, double seconds, int n, int rounds) {
-    Loop[] loops = {single(id), vector(id, n), handLoop(id, n, false), handLoop(id, n, true)};
+  public static double[] measureOne(String id, double seconds, int n, int rounds, int poolBits) {
+    int[] pool = randomActions(EnvRegistry.make(id).spec().numActions(), 1 << poolBits, 1);
+    Loop[] loops = {single(id, pool), vector(id, n, pool), handLoop(id, n, false, pool), handLoop(id, n, true, pool)};
     for (Loop loop : loops) {
       run(loop, warmUpNanos(seconds), new double[1]);
     }
@@ -263,19 +278,19 @@ public final class EnvsBench {
 
   /** Runs {@link #measureOne} with this module's classes loaded afresh (fresh JIT profiles). */
   static double[] measureIsolated(String id, double seconds, int n) {
-    return measureIsolated(id, seconds, n, DEFAULT_ROUNDS);
+    return measureIsolated(id, seconds, n, DEFAULT_ROUNDS, DEFAULT_POOL_BITS);
   }
 
-  static double[] measureIsolated(String id, double seconds, int n, int rounds) {
+  static double[] measureIsolated(String id, double seconds, int n, int rounds, int poolBits) {
     java.security.CodeSource src = EnvsBench.class.getProtectionDomain().getCodeSource();
     if (src == null || src.getLocation() == null) {
-      return measureOne(id, seconds, n, rounds);
+      return measureOne(id, seconds, n, rounds, poolBits);
     }
     try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
         new java.net.URL[] {src.getLocation()}, ClassLoader.getPlatformClassLoader())) {
       Class<?> bench = Class.forName(EnvsBench.class.getName(), true, loader);
-      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class, int.class)
-          .invoke(null, id, seconds, n, rounds);
+      return (double[]) bench.getMethod("measureOne", String.class, double.class, int.class, int.class, int.class)
+          .invoke(null, id, seconds, n, rounds, poolBits);
     } catch (ReflectiveOperationException | java.io.IOException e) {
       throw new IllegalStateException("envs bench: could not measure " + id + " in its own class loader",
           e);
@@ -294,9 +309,9 @@ public final class EnvsBench {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
-  private static int[] randomActions(int numActions, long seed) {
+  private static int[] randomActions(int numActions, int length, long seed) {
     Rng rng = new Rng(seed);
-    int[] a = new int[ACTIONS];
+    int[] a = new int[length];
     for (int i = 0; i < a.length; i++) {
       a[i] = rng.nextInt(numActions);
     }
@@ -310,9 +325,9 @@ public final class EnvsBench {
    * copy, so {@code vec/sgl} prices the vectorisation itself. (Until 2026-12 this loop neither read the
    * observation nor derived seeds, and the VectorEnv looked 0.14-0.96x as fast for doing more.)
    */
-  static Loop single(String id) {
+  static Loop single(String id, int[] actions) {
     Env env = EnvRegistry.make(id);
-    int[] actions = randomActions(env.spec().numActions(), 1);
+    int mask = actions.length - 1;
     float[] input = new float[env.spec().obsSize()];
     env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, 0));
     long[] episode = {1};
@@ -322,7 +337,7 @@ public final class EnvsBench {
       int j = k[0];
       for (int c = 0; c < 4096; c++) {
         Step s = env.step(actions[j]);
-        j = (j + 1) & (ACTIONS - 1);
+        j = (j + 1) & mask;
         sum += s.reward;
         if (s.terminated || s.truncated) {
           s = env.reset(dev.mnemo.envs.Seeds.episodeSeed(7, 0, episode[0]++));
@@ -340,7 +355,7 @@ public final class EnvsBench {
    * VectorEnv's own overhead, apart from the cost of stepping n distinct envs instead of one. With {@code oneEnv}
    * the n entries are one env (the loop of n envs with the data of one: what n distinct envs cost beyond it).
    */
-  static Loop handLoop(String id, int n, boolean oneEnv) {
+  static Loop handLoop(String id, int n, boolean oneEnv, int[] pool) {
     Env[] envs = new Env[n];
     int obsSize = 0;
     for (int i = 0; i < n; i++) {
@@ -351,7 +366,7 @@ public final class EnvsBench {
       obsSize = envs[i].spec().obsSize();
     }
     int os = obsSize;
-    int[] pool = randomActions(envs[0].spec().numActions(), 2);
+    int mask = pool.length - 1;
     float[] obs = new float[n * os];
     float[] rewards = new float[n];
     long[] episode = new long[n];
@@ -364,7 +379,7 @@ public final class EnvsBench {
       for (int c = 0; c < chunk; c++) {
         for (int i = 0; i < n; i++) {
           Step s = envs[i].step(pool[j]);
-          j = (j + 1) & (ACTIONS - 1);
+          j = (j + 1) & mask;
           rewards[i] = s.reward;
           if (s.terminated || s.truncated) {
             s = envs[i].reset(dev.mnemo.envs.Seeds.episodeSeed(7, i, episode[i]++));
@@ -379,10 +394,10 @@ public final class EnvsBench {
   }
 
   /** A VectorEnv of n copies: one call steps them all. */
-  static Loop vector(String id, int n) {
+  static Loop vector(String id, int n, int[] pool) {
     VectorEnv venv = new VectorEnv(id, n, 7);
     int obsSize = venv.spec().obsSize();
-    int[] pool = randomActions(venv.spec().numActions(), 2);
+    int mask = pool.length - 1;
     int[] actions = new int[n];
     float[] obs = new float[n * obsSize];
     float[] rewards = new float[n];
@@ -397,7 +412,7 @@ public final class EnvsBench {
       for (int c = 0; c < chunk; c++) {
         for (int i = 0; i < n; i++) {
           actions[i] = pool[j];
-          j = (j + 1) & (ACTIONS - 1);
+          j = (j + 1) & mask;
         }
         venv.step(actions, obs, rewards, terminated, truncated);
         sum += rewards[0];
@@ -429,13 +444,14 @@ public final class EnvsBench {
     }
   }
 
-  static void print(PrintStream out, List<Row> rows, int n, double seconds, int rounds) {
+  static void print(PrintStream out, List<Row> rows, int n, double seconds, int rounds, int poolBits) {
     ForkSpread first = rows.isEmpty() ? null : rows.get(0).forks();
     String where = first == null ? "one JVM, a class loader per env"
         : first.count() + " fresh JVMs per env: medians over them; vec/sgl the median of each JVM's own ratio, "
             + "vec/sgl range its lowest and highest";
-    out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions,"
-        + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d; %s%n", seconds, rounds, n, where);
+    out.printf(Locale.ROOT, "Mnemo envs benchmark: steps per CPU-second (one core), random actions (a cycle of 2^%d),"
+        + " %.2f s per cell (median of %d interleaved slices), VectorEnv of %d; %s%n", poolBits, seconds, rounds, n,
+        where);
     out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%s %8s%n", "env", "single",
         "hand x" + n, "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)",
         "vec/POPGym", first == null ? "" : String.format(Locale.ROOT, " %16s", "vec/sgl range"), "together");

@@ -58,7 +58,7 @@ class EnvsBenchTest {
     EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
         new EnvsBench.Row("popgym/RepeatPrevious-Easy", 1_000_000, 2_176_000, 4_352_000, 3_000_000, 136_000,
             2_720_000),
-        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN, 800_000)), 8, 0.5, 5);
+        new EnvsBench.Row("tmaze", 800_000, 400_000, 200_000, 150_000, Double.NaN, 800_000)), 8, 0.5, 5, 22);
     List<String> rows = bytes.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("popgym/") || l.startsWith("tmaze")).toList();
     assertEquals(List.of("popgym/RepeatPrevious-Easy", "1,000,000", "2,176,000", "4,352,000", "4.35x", "2.00x",
@@ -78,7 +78,7 @@ class EnvsBenchTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
         new EnvsBench.Row("bandit", 1_000_000, 2_000_000, 900_000, 900_000, Double.NaN, 2_000_000,
-            new EnvsBench.ForkSpread(3, 1.10, 0.70, 1.25))), 8, 0.5, 5);
+            new EnvsBench.ForkSpread(3, 1.10, 0.70, 1.25))), 8, 0.5, 5, 22);
     String out = bytes.toString(StandardCharsets.UTF_8);
     List<String> row = List.of(out.lines().filter(l -> l.startsWith("bandit")).findFirst().orElseThrow().trim()
         .split("\\s+"));
@@ -87,6 +87,7 @@ class EnvsBenchTest {
     assertEquals("0.70-1.25x", row.get(11), "the lowest and highest JVM's ratio: " + row);
     assertEquals("yes", row.get(12), "the RL² bandit's copies step together: " + row);
     assertTrue(out.contains("3 fresh JVMs per env") && out.contains("below 1.00x on 0 of them"), out);
+    assertTrue(out.contains("random actions (a cycle of 2^22)"), "the header names the action cycle's length: " + out);
   }
 
   @Test
@@ -131,5 +132,9 @@ class EnvsBenchTest {
     assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--seconds"));
     assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--n", "0"));
     assertThrows(IllegalArgumentException.class, () -> EnvsBench.run(sink, "--forks", "-1"));
+    IllegalArgumentException pool = assertThrows(IllegalArgumentException.class,
+        () -> EnvsBench.run(sink, "--action-pool", "40"));
+    assertTrue(pool.getMessage().contains("--action-pool in [0, 26]") && pool.getMessage().contains("40"),
+        pool.getMessage());
   }
 }
