@@ -87,8 +87,17 @@ public abstract class BaseEnv implements Env {
    * cannot step throws, and none has moved (the rule {@link VectorEnv} keeps for a bad action).
    */
   protected static void checkSteps(BaseEnv[] copies, int[] actions) {
+    // One OR per copy and one branch per call: with the cheapest envs a branch per copy is a tenth of their step.
+    int bad = 0;
     for (int i = 0; i < copies.length; i++) {
-      copies[i].checkStep(actions[i]);
+      BaseEnv c = copies[i];
+      int a = actions[i];
+      bad |= a | (c.numActions - 1 - a) | (c.needsReset ? -1 : 0);
+    }
+    if (bad < 0) {
+      for (int i = 0; i < copies.length; i++) {
+        copies[i].checkStep(actions[i]); // the first copy that cannot step throws its standard error
+      }
     }
   }
 

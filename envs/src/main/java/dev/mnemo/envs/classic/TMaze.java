@@ -1,6 +1,8 @@
 package dev.mnemo.envs.classic;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
 
@@ -76,6 +78,73 @@ public final class TMaze extends BaseEnv {
     obs[off] = corridor;
     obs[off + 1] = 1f - corridor;
     obs[off + 2] = corridor;
+  }
+
+  /** A stepper for copies that are all T-mazes of this one's length and step limit (else null: one by one). */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    TMaze[] mazes = new TMaze[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof TMaze m) || m.length != length || m.maxSteps != maxSteps) {
+        return null;
+      }
+      mazes[i] = m;
+    }
+    return new Copies(mazes);
+  }
+
+  /**
+   * Steps many T-mazes at once with {@link #onStepInto}'s rules as integer arithmetic on the action and the position
+   * (0/1 flags from sign bits), no branch per copy: a random action's branches are ones no predictor guesses, and
+   * 64 copies stepped in turn pay every misprediction. The same bits as one by one ({@code
+   * CopiesStepperAgreementTest}, {@code TrajectoryFingerprintTest}).
+   */
+  private static final class Copies implements CopiesStepper {
+    private final TMaze[] mazes;
+
+    Copies(TMaze[] mazes) {
+      this.mazes = mazes;
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      TMaze[] ms = mazes;
+      int n = ms.length;
+      checkSteps(ms, actions);
+      int length = ms[0].length;
+      int lastFree = ms[0].maxSteps - 1;
+      int anyDone = 0;
+      for (int i = 0; i < n; i++) {
+        TMaze m = ms[i];
+        int a = actions[i];
+        int pos = m.pos;
+        int atJunction = ((pos - length) >>> 31) ^ 1;
+        int northSouth = (a & 1) ^ 1;
+        int turn = atJunction & northSouth;
+        int east = (((a ^ EAST) - 1) >>> 31) & (atJunction ^ 1);
+        int west = (((a ^ WEST) - 1) >>> 31) & (-pos >>> 31);
+        int next = pos + east - west;
+        m.pos = next;
+        int north = (a - 1) >>> 31;
+        int goal = turn & (north ^ (m.goalNorth ? 0 : 1));
+        int penalty = 1 - goal - east - west;
+        rewards[i] = goal * GOAL_REWARD + penalty * PENALTY;
+        int t = m.t + 1;
+        m.t = t;
+        int trunc = (turn ^ 1) & ((lastFree - t) >>> 31);
+        terminated[i] = turn != 0;
+        truncated[i] = trunc != 0;
+        float corridor = (next - length) >>> 31;
+        obs[3 * i] = corridor;
+        obs[3 * i + 1] = 1f - corridor;
+        obs[3 * i + 2] = corridor;
+        int done = turn | trunc;
+        m.endStep(done != 0);
+        anyDone |= done;
+      }
+      return anyDone != 0;
+    }
   }
 
   private void observe(float[] obs) {

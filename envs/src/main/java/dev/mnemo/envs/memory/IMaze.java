@@ -1,6 +1,8 @@
 package dev.mnemo.envs.memory;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
 
@@ -131,6 +133,77 @@ public final class IMaze extends BaseEnv {
     }
     out.truncated = !out.terminated && t >= maxSteps;
     observeInto(obs, off, c);
+  }
+
+  /** A stepper for copies that are all I-mazes of this one's shape and step limit (else null: one by one). */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    IMaze[] mazes = new IMaze[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof IMaze m) || m.length != length || m.arm != arm || m.maxSteps != maxSteps) {
+        return null;
+      }
+      mazes[i] = m;
+    }
+    return new Copies(mazes, this);
+  }
+
+  /**
+   * Steps many I-mazes at once by one set of tables (copies of one shape have equal tables, so 64 copies read one
+   * set instead of 64 from all over the heap) and with the end of an episode as arithmetic, no branch per copy;
+   * {@link #onStepInto}'s rules, the same bits.
+   */
+  private static final class Copies implements CopiesStepper {
+    private final IMaze[] mazes;
+    private final int[] move;
+    private final float[] walls;
+    private final byte[] end;
+    private final int maxSteps;
+
+    Copies(IMaze[] mazes, IMaze shape) {
+      this.mazes = mazes;
+      this.move = shape.move;
+      this.walls = shape.walls;
+      this.end = shape.end;
+      this.maxSteps = shape.maxSteps;
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      IMaze[] ms = mazes;
+      int n = ms.length;
+      checkSteps(ms, actions);
+      int lastFree = maxSteps - 1;
+      int anyDone = 0;
+      for (int i = 0; i < n; i++) {
+        IMaze m = ms[i];
+        int c = move[(m.cell << 2) + actions[i]];
+        m.cell = c;
+        int e = end[c]; // 0 inside, 1 left end, 2 right end
+        int term = (-e) >>> 31;
+        int right = term & ((e & 1) ^ m.goal ^ 1); // the end reached is the cued one
+        rewards[i] = 2 * right - term; // +1, -1 or 0
+        int t = m.t + 1;
+        m.t = t;
+        int trunc = (term ^ 1) & ((lastFree - t) >>> 31);
+        terminated[i] = term != 0;
+        truncated[i] = trunc != 0;
+        int off = 6 * i;
+        int w = c << 2;
+        obs[off] = walls[w];
+        obs[off + 1] = walls[w + 1];
+        obs[off + 2] = walls[w + 2];
+        obs[off + 3] = walls[w + 3];
+        int start = ((c | -c) >>> 31) ^ 1;
+        obs[off + 4] = start & m.goal;
+        obs[off + 5] = start & (m.goal ^ 1);
+        int done = term | trunc;
+        m.endStep(done != 0);
+        anyDone |= done;
+      }
+      return anyDone != 0;
+    }
   }
 
   private void observeInto(float[] obs, int off, int c) {

@@ -188,9 +188,7 @@ public final class MetaTrial extends Wrapper {
         boolean[] truncated) {
       MetaTrial[] ms = trials;
       int n = ms.length;
-      for (int i = 0; i < n; i++) { // every copy's checks before any copy (or inner env) moves
-        ms[i].checkStep(actions[i]);
-      }
+      checkSteps(ms, actions); // every copy's checks before any copy (or inner env) moves
       inner.stepAll(actions, innerObs, innerRewards, innerTerminated, innerTruncated);
       boolean anyDone = false;
       for (int i = 0; i < n; i++) {
@@ -214,7 +212,9 @@ public final class MetaTrial extends Wrapper {
 
   private void write(float[] dst, int off, float[] innerObs, int innerOff, int prevAction, float prevReward,
       boolean done) {
-    System.arraycopy(innerObs, innerOff, dst, off, innerSize);
+    for (int k = 0; k < innerSize; k++) { // a loop, not arraycopy's call: the inner observation is a float or few
+      dst[off + k] = innerObs[innerOff + k];
+    }
     BaseEnv.oneHot(dst, off + innerSize, numActions, prevAction);
     dst[off + innerSize + numActions] = prevReward;
     dst[off + innerSize + numActions + 1] = done ? 1f : 0f;

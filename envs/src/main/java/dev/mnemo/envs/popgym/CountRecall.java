@@ -1,6 +1,8 @@
 package dev.mnemo.envs.popgym;
 
 import dev.mnemo.envs.BaseEnv;
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
 import java.util.Arrays;
@@ -89,6 +91,72 @@ public final class CountRecall extends BaseEnv {
     dealAndShow(obs, off);
     out.reward = matchReward(action, answer, scale);
     out.terminated = dealt == shoeSize;
+  }
+
+  /** A stepper for copies that are all CountRecalls of this one's decks and kind (else null: one by one). */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    CountRecall[] games = new CountRecall[copies.length];
+    for (int i = 0; i < copies.length; i++) {
+      if (!(copies[i] instanceof CountRecall c) || c.kind != kind || c.shoeSize != shoeSize) {
+        return null;
+      }
+      games[i] = c;
+    }
+    return new Copies(games);
+  }
+
+  /**
+   * Steps many CountRecalls at once with {@link #onStepInto}'s rules (the same bits), the shoe size, kinds and
+   * reward scale the copies share read once per call, and the observation rows written without the per-copy
+   * {@link Step}.
+   */
+  private static final class Copies implements CopiesStepper {
+    private final CountRecall[] games;
+
+    Copies(CountRecall[] games) {
+      this.games = games;
+    }
+
+    @Override
+    public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated) {
+      CountRecall[] gs = games;
+      int n = gs.length;
+      checkSteps(gs, actions);
+      CountRecall shape = gs[0];
+      int shoeSize = shape.shoeSize;
+      int distinct = shape.distinct;
+      float scale = shape.scale;
+      int stride = 2 * distinct;
+      int anyDone = 0;
+      for (int i = 0; i < n; i++) {
+        CountRecall g = gs[i];
+        int[] counts = g.counts;
+        int answer = counts[g.query];
+        byte[] shoes = g.shoes;
+        int dealt = g.dealt;
+        int value = shoes[dealt];
+        int query = shoes[shoeSize + dealt];
+        g.query = query;
+        g.dealt = ++dealt;
+        counts[value]++;
+        g.t++;
+        int off = stride * i;
+        for (int k = 0; k < stride; k++) {
+          obs[off + k] = 0f;
+        }
+        obs[off + value] = 1f;
+        obs[off + distinct + query] = 1f;
+        rewards[i] = matchReward(actions[i], answer, scale);
+        int end = ((dealt - shoeSize) >>> 31) ^ 1; // the shoes are empty
+        terminated[i] = end != 0;
+        truncated[i] = false;
+        g.endStep(end != 0);
+        anyDone |= end;
+      }
+      return anyDone != 0;
+    }
   }
 
   private void dealAndShow(float[] obs, int off) {

@@ -84,6 +84,25 @@ public abstract class Wrapper implements Env {
     BaseEnv.checkStepAllowed(spec, needsReset, action);
   }
 
+  /**
+   * {@link #checkStep} of every copy with its action, before a {@link dev.mnemo.envs.CopiesStepper} moves any: the
+   * first copy that cannot step throws, and none has moved. One OR per copy and one branch per call, as
+   * {@code BaseEnv.checkSteps}.
+   */
+  protected static void checkSteps(Wrapper[] copies, int[] actions) {
+    int bad = 0;
+    for (int i = 0; i < copies.length; i++) {
+      Wrapper c = copies[i];
+      int a = actions[i];
+      bad |= a | (c.spec.numActions() - 1 - a) | (c.needsReset ? -1 : 0);
+    }
+    if (bad < 0) {
+      for (int i = 0; i < copies.length; i++) {
+        copies[i].checkStep(actions[i]); // throws the standard error
+      }
+    }
+  }
+
   /** What a step does after the transition: an ended episode needs a reset before the next step. */
   protected final void endStep(boolean done) {
     needsReset = done;
