@@ -6,19 +6,21 @@ import java.lang.management.ManagementFactory;
  * (one env, step + copy of the observation), {@code vector} (a VectorEnv of 64), {@code into} (64 envs through
  * stepInto by hand, no VectorEnv bookkeeping), {@code hand} (64 envs through step by hand). Prints to stderr the median
  * of 7 half-second rates (steps per CPU-second) after 3 s of warm-up, with the lowest and highest. A probe for
- * run.sh, outside the build: one JVM per measurement, so that each sees its own compilation order.
+ * run.sh, outside the build: one JVM per measurement, so that each sees its own compilation order. An optional third
+ * argument is log2 of the random action cycle's length (default 14, what run.sh's out.txt was taken with; the bench
+ * uses 22 since 2026-12-06, see its DEFAULT_POOL_BITS).
  */
 public class Probe {
-  static final int ACTIONS = 1 << 14;
   interface Chunk { double run(); }
   public static void main(String[] a) {
     String id = a[0], mode = a[1];
+    final int cycle = 1 << (a.length > 2 ? Integer.parseInt(a[2]) : 14);
     int n = 64;
     Env probe = EnvRegistry.make(id);
     int numA = probe.spec().numActions(), os = probe.spec().obsSize();
     Rng r = new Rng(2);
-    int[] pool = new int[ACTIONS];
-    for (int i = 0; i < ACTIONS; i++) pool[i] = r.nextInt(numA);
+    int[] pool = new int[cycle];
+    for (int i = 0; i < cycle; i++) pool[i] = r.nextInt(numA);
     int[] k = {0};
     long perChunk;
     Chunk c;
@@ -28,7 +30,7 @@ public class Probe {
         env.reset(Seeds.episodeSeed(7, 0, 0)); long[] ep = {1};
         perChunk = 4096;
         c = () -> { double sum = 0; int j = k[0];
-          for (int q = 0; q < 4096; q++) { Step s = env.step(pool[j]); j = (j + 1) & (ACTIONS - 1); sum += s.reward;
+          for (int q = 0; q < 4096; q++) { Step s = env.step(pool[j]); j = (j + 1) & (cycle - 1); sum += s.reward;
             if (s.terminated || s.truncated) s = env.reset(Seeds.episodeSeed(7, 0, ep[0]++));
             System.arraycopy(s.obs, 0, input, 0, os); }
           k[0] = j; return sum + input[0]; };
@@ -38,7 +40,7 @@ public class Probe {
         boolean[] te = new boolean[n], tr = new boolean[n]; int[] act = new int[n]; v.reset(obs);
         perChunk = 64L * n;
         c = () -> { double sum = 0; int j = k[0];
-          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { act[i] = pool[j]; j = (j + 1) & (ACTIONS - 1); }
+          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { act[i] = pool[j]; j = (j + 1) & (cycle - 1); }
             v.step(act, obs, rw, te, tr); sum += rw[0]; }
           k[0] = j; return sum; };
       }
@@ -49,7 +51,7 @@ public class Probe {
         for (int i = 0; i < n; i++) { Step s = envs[i].reset(Seeds.episodeSeed(7, i, ep[i]++)); System.arraycopy(s.obs, 0, obs, i * os, os); }
         perChunk = 64L * n;
         c = () -> { double sum = 0; int j = k[0];
-          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { act[i] = pool[j]; j = (j + 1) & (ACTIONS - 1); }
+          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { act[i] = pool[j]; j = (j + 1) & (cycle - 1); }
             boolean any = false;
             for (int i = 0; i < n; i++) any |= envs[i].stepInto(act[i], i, obs, rw, te, tr);
             if (any) for (int i = 0; i < n; i++) if (te[i] || tr[i]) { Step s = envs[i].reset(Seeds.episodeSeed(7, i, ep[i]++)); System.arraycopy(s.obs, 0, obs, i * os, os); }
@@ -62,7 +64,7 @@ public class Probe {
         for (int i = 0; i < n; i++) { envs[i].reset(Seeds.episodeSeed(7, i, ep[i]++)); }
         perChunk = 64L * n;
         c = () -> { double sum = 0; int j = k[0];
-          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { Step s = envs[i].step(pool[j]); j = (j + 1) & (ACTIONS - 1);
+          for (int q = 0; q < 64; q++) { for (int i = 0; i < n; i++) { Step s = envs[i].step(pool[j]); j = (j + 1) & (cycle - 1);
               rw[i] = s.reward; if (s.terminated || s.truncated) s = envs[i].reset(Seeds.episodeSeed(7, i, ep[i]++));
               System.arraycopy(s.obs, 0, obs, i * os, os); }
             sum += rw[0]; }
