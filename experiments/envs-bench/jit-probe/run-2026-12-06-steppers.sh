@@ -24,3 +24,9 @@ for run in 1 2 3 4 5 6 7 8; do
   echo "$(java -XX:+UseParallelGC -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,dev.mnemo.envs.BaseEnv::checkSteps \
     -cp "$cp" Probe imaze vector 22 2>&1 >/dev/null) | -XX:CompileCommand=dontinline,dev.mnemo.envs.BaseEnv::checkSteps"
 done
+checks="-XX:CompileCommand=dontinline,dev.mnemo.envs.BaseEnv::checkSteps"
+checks="$checks -XX:CompileCommand=dontinline,dev.mnemo.envs.wrappers.Wrapper::checkSteps"
+for run in 1 2 3 4 5 6 7 8; do
+  # shellcheck disable=SC2086
+  echo "$(java -XX:+UseParallelGC -XX:CompileCommand=quiet $checks -cp "$cp" Probe bandit vector 22 2>&1 >/dev/null) | $checks"
+done
