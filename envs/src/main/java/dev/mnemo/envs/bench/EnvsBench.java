@@ -49,8 +49,8 @@ public final class EnvsBench {
    * longer than a branch predictor can learn: with 16,384 actions (this bench until 2026-12-06) the one-env loop's
    * branches on its action repeated every 16,384 steps, and the predictor learned enough of them to step a T-Maze at
    * 115M steps/s, against 91-93M with 65,536 actions or more (`--action-pool 14` vs 16 and 22, 3 JVMs each:
-   * experiments/envs-bench/action-pool-probe-2026-12-06.txt). A real actor's actions do not repeat so, and a
-   * VectorEnv, whose copies' branches interleave, cannot profit from the repetition the same way.
+   * experiments/envs-bench/action-pool-probe-2026-12-06.txt), and each of a 64-copy loop's copies saw its own
+   * actions repeat every 256 steps. A real actor's actions do not repeat so.
    */
   static final int DEFAULT_POOL_BITS = 22;
   /** Measuring slices per cell, interleaved across the three loops; the median is reported. */
