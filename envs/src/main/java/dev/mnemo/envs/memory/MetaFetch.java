@@ -274,19 +274,7 @@ public final class MetaFetch extends BaseEnv {
         rewards[i] = reward;
         terminated[i] = false;
         truncated[i] = trunc != 0;
-        int off = stride * i;
-        obs[off] = nx * scale;
-        obs[off + 1] = ny * scale;
-        int[] ox = m.ox;
-        int[] oy = m.oy;
-        float[] present = m.present;
-        for (int o = 0; o < n; o++) {
-          obs[off + 2 + 3 * o] = (ox[o] - nx) * scale;
-          obs[off + 3 + 3 * o] = (oy[o] - ny) * scale;
-          obs[off + 4 + 3 * o] = present[o];
-        }
-        obs[off + 2 + 3 * n] = right ? 1f : 0f;
-        obs[off + 3 + 3 * n] = wrong ? 1f : 0f;
+        m.observe(obs, stride * i, scale, right, wrong);
         m.endStep(trunc != 0);
         anyDone |= trunc;
       }
@@ -303,7 +291,11 @@ public final class MetaFetch extends BaseEnv {
   }
 
   private void observe(float[] obs, int off, boolean right, boolean wrong) {
-    float scale = 1f / (size - 1);
+    observe(obs, off, 1f / (size - 1), right, wrong);
+  }
+
+  /** The observation (class comment) at {@code off} of {@code obs}, with {@code scale = 1 / (size - 1)}. */
+  private void observe(float[] obs, int off, float scale, boolean right, boolean wrong) {
     obs[off] = ax * scale;
     obs[off + 1] = ay * scale;
     for (int k = 0; k < n; k++) {
