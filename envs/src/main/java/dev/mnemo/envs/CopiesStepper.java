@@ -16,4 +16,21 @@ public interface CopiesStepper {
    * @return whether any copy's episode ended
    */
   boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated, boolean[] truncated);
+
+  /**
+   * {@code copies} as an array of {@code type} when every one is a {@code type} that {@code sameShape} accepts (the
+   * parameters a stepper needs its copies to share), else null: what each env type's {@link Env#copiesStepper} asks
+   * before it builds its stepper.
+   */
+  static <T extends Env> T[] ofOneShape(Env[] copies, Class<T> type, java.util.function.Predicate<T> sameShape) {
+    @SuppressWarnings("unchecked")
+    T[] typed = (T[]) java.lang.reflect.Array.newInstance(type, copies.length);
+    for (int i = 0; i < copies.length; i++) {
+      if (!type.isInstance(copies[i]) || !sameShape.test(type.cast(copies[i]))) {
+        return null;
+      }
+      typed[i] = type.cast(copies[i]);
+    }
+    return typed;
+  }
 }

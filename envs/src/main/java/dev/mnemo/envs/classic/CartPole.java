@@ -149,16 +149,11 @@ public final class CartPole extends BaseEnv {
    */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    CartPole[] poles = new CartPole[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof CartPole p) || p.view != view || p.maxSteps != maxSteps
-          || Double.compare(p.noiseSigma, noiseSigma) != 0 || p.stepReward != stepReward) {
-        return null;
-      }
-      poles[i] = p;
-    }
-    return new Copies(poles);
+    CartPole[] poles = CopiesStepper.ofOneShape(copies, CartPole.class, c -> c.view == view && c.maxSteps == maxSteps
+        && Double.compare(c.noiseSigma, noiseSigma) == 0 && c.stepReward == stepReward);
+    return poles == null ? null : new Copies(poles);
   }
+
 
   /**
    * Steps many cart-poles at once: their states gathered into arrays, sines and cosines of all angles in one loop

@@ -139,15 +139,10 @@ public final class Pendulum extends BaseEnv {
   /** A stepper for copies that are all pendulums of this one's length and torques (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    Pendulum[] pendulums = new Pendulum[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof Pendulum p) || p.maxSteps != maxSteps || !Arrays.equals(p.torque, torque)) {
-        return null;
-      }
-      pendulums[i] = p;
-    }
-    return new Copies(pendulums);
+    Pendulum[] pendulums = CopiesStepper.ofOneShape(copies, Pendulum.class, c -> c.maxSteps == maxSteps && Arrays.equals(c.torque, torque));
+    return pendulums == null ? null : new Copies(pendulums);
   }
+
 
   /**
    * Steps many pendulums at once: states gathered into arrays, the dynamics in one loop, the angles' sines and

@@ -83,15 +83,10 @@ public final class TMaze extends BaseEnv {
   /** A stepper for copies that are all T-mazes of this one's length and step limit (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    TMaze[] mazes = new TMaze[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof TMaze m) || m.length != length || m.maxSteps != maxSteps) {
-        return null;
-      }
-      mazes[i] = m;
-    }
-    return new Copies(mazes);
+    TMaze[] mazes = CopiesStepper.ofOneShape(copies, TMaze.class, c -> c.length == length && c.maxSteps == maxSteps);
+    return mazes == null ? null : new Copies(mazes);
   }
+
 
   /**
    * Steps many T-mazes at once with {@link #onStepInto}'s rules as integer arithmetic on the action and the position

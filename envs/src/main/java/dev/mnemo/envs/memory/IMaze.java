@@ -138,15 +138,10 @@ public final class IMaze extends BaseEnv {
   /** A stepper for copies that are all I-mazes of this one's shape and step limit (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    IMaze[] mazes = new IMaze[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof IMaze m) || m.length != length || m.arm != arm || m.maxSteps != maxSteps) {
-        return null;
-      }
-      mazes[i] = m;
-    }
-    return new Copies(mazes, this);
+    IMaze[] mazes = CopiesStepper.ofOneShape(copies, IMaze.class, c -> c.length == length && c.arm == arm && c.maxSteps == maxSteps);
+    return mazes == null ? null : new Copies(mazes, this);
   }
+
 
   /**
    * Steps many I-mazes at once by one set of tables (copies of one shape have equal tables, so 64 copies read one
@@ -189,15 +184,7 @@ public final class IMaze extends BaseEnv {
         int trunc = (term ^ 1) & ((lastFree - t) >>> 31);
         terminated[i] = term != 0;
         truncated[i] = trunc != 0;
-        int off = 6 * i;
-        int w = c << 2;
-        obs[off] = walls[w];
-        obs[off + 1] = walls[w + 1];
-        obs[off + 2] = walls[w + 2];
-        obs[off + 3] = walls[w + 3];
-        int start = ((c | -c) >>> 31) ^ 1;
-        obs[off + 4] = start & m.goal;
-        obs[off + 5] = start & (m.goal ^ 1);
+        observeInto(walls, m.goal, obs, 6 * i, c);
         int done = term | trunc;
         m.endStep(done != 0);
         anyDone |= done;
@@ -207,6 +194,14 @@ public final class IMaze extends BaseEnv {
   }
 
   private void observeInto(float[] obs, int off, int c) {
+    observeInto(walls, goal, obs, off, c);
+  }
+
+  /**
+   * The observation at cell {@code c} (walls from {@code walls}, the cue {@code goal} on the start cell) into
+   * {@code obs[off ..]}: one writer for the step and the copies' stepper, which passes the one table its copies share.
+   */
+  private static void observeInto(float[] walls, int goal, float[] obs, int off, int c) {
     int w = c << 2;
     obs[off] = walls[w];
     obs[off + 1] = walls[w + 1];

@@ -203,15 +203,10 @@ public final class MetaFetch extends BaseEnv {
   /** A stepper for copies that are all Meta-Fetches of this one's size, objects and step limit (else null). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    MetaFetch[] fetches = new MetaFetch[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof MetaFetch m) || m.size != size || m.n != n || m.maxSteps != maxSteps) {
-        return null;
-      }
-      fetches[i] = m;
-    }
-    return new Copies(fetches);
+    MetaFetch[] fetches = CopiesStepper.ofOneShape(copies, MetaFetch.class, c -> c.size == size && c.n == n && c.maxSteps == maxSteps);
+    return fetches == null ? null : new Copies(fetches);
   }
+
 
   /**
    * Steps many Meta-Fetches at once with {@link #onStepInto}'s rules (the same bits): the grid's size, the number

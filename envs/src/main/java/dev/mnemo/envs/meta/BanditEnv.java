@@ -104,15 +104,10 @@ public final class BanditEnv extends BaseEnv implements MultiTaskEnv {
   /** A stepper for copies that are all bandits of this one's arms (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    BanditEnv[] bandits = new BanditEnv[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof BanditEnv b) || b.p.length != p.length) {
-        return null;
-      }
-      bandits[i] = b;
-    }
-    return new Copies(bandits);
+    BanditEnv[] bandits = CopiesStepper.ofOneShape(copies, BanditEnv.class, c -> c.p.length == p.length);
+    return bandits == null ? null : new Copies(bandits);
   }
+
 
   /** Pulls of many bandits in one loop: {@link #onStep}'s draw and reward, every episode ending with its pull. */
   private static final class Copies implements CopiesStepper {

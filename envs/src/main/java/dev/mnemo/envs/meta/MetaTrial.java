@@ -147,14 +147,14 @@ public final class MetaTrial extends Wrapper {
    */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    MetaTrial[] trials = new MetaTrial[copies.length];
-    Env[] tasks = new Env[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof MetaTrial m) || m.episodes != episodes || !m.spec.equals(spec)) {
-        return null;
-      }
-      trials[i] = m;
-      tasks[i] = m.task;
+    MetaTrial[] trials = CopiesStepper.ofOneShape(copies, MetaTrial.class,
+        c -> c.episodes == episodes && c.spec.equals(spec));
+    if (trials == null) {
+      return null;
+    }
+    Env[] tasks = new Env[trials.length];
+    for (int i = 0; i < trials.length; i++) {
+      tasks[i] = trials[i].task;
     }
     CopiesStepper inner = task.copiesStepper(tasks);
     return inner == null ? null : new Copies(trials, inner);

@@ -113,16 +113,10 @@ public final class RandomMdpEnv extends BaseEnv implements MultiTaskEnv {
   /** A stepper for copies that are all MDPs of this one's sizes and horizon (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    RandomMdpEnv[] mdps = new RandomMdpEnv[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof RandomMdpEnv m) || m.states != states || m.actions != actions
-          || m.horizon != horizon) {
-        return null;
-      }
-      mdps[i] = m;
-    }
-    return new Copies(mdps);
+    RandomMdpEnv[] mdps = CopiesStepper.ofOneShape(copies, RandomMdpEnv.class, c -> c.states == states && c.actions == actions && c.horizon == horizon);
+    return mdps == null ? null : new Copies(mdps);
   }
+
 
   /** Steps of many MDPs in one loop ({@link #onStep}'s draws in its order), the copies' work overlapping. */
   private static final class Copies implements CopiesStepper {

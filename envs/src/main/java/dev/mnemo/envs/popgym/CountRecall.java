@@ -96,15 +96,10 @@ public final class CountRecall extends BaseEnv {
   /** A stepper for copies that are all CountRecalls of this one's decks and kind (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    CountRecall[] games = new CountRecall[copies.length];
-    for (int i = 0; i < copies.length; i++) {
-      if (!(copies[i] instanceof CountRecall c) || c.kind != kind || c.shoeSize != shoeSize) {
-        return null;
-      }
-      games[i] = c;
-    }
-    return new Copies(games);
+    CountRecall[] games = CopiesStepper.ofOneShape(copies, CountRecall.class, c -> c.kind == kind && c.shoeSize == shoeSize);
+    return games == null ? null : new Copies(games);
   }
+
 
   /**
    * Steps many CountRecalls at once with {@link #onStepInto}'s rules (the same bits), the shoe size, kinds and
@@ -126,30 +121,16 @@ public final class CountRecall extends BaseEnv {
       checkSteps(gs, actions);
       CountRecall shape = gs[0];
       int shoeSize = shape.shoeSize;
-      int distinct = shape.distinct;
       float scale = shape.scale;
-      int stride = 2 * distinct;
+      int stride = 2 * shape.distinct;
       int anyDone = 0;
       for (int i = 0; i < n; i++) {
         CountRecall g = gs[i];
-        int[] counts = g.counts;
-        int answer = counts[g.query];
-        byte[] shoes = g.shoes;
-        int dealt = g.dealt;
-        int value = shoes[dealt];
-        int query = shoes[shoeSize + dealt];
-        g.query = query;
-        g.dealt = ++dealt;
-        counts[value]++;
+        int answer = g.counts[g.query];
+        g.dealAndShow(obs, stride * i);
         g.t++;
-        int off = stride * i;
-        for (int k = 0; k < stride; k++) {
-          obs[off + k] = 0f;
-        }
-        obs[off + value] = 1f;
-        obs[off + distinct + query] = 1f;
         rewards[i] = matchReward(actions[i], answer, scale);
-        int end = ((dealt - shoeSize) >>> 31) ^ 1; // the shoes are empty
+        int end = ((g.dealt - shoeSize) >>> 31) ^ 1; // the shoes are empty
         terminated[i] = end != 0;
         truncated[i] = false;
         g.endStep(end != 0);
