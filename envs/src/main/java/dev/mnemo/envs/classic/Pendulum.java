@@ -139,7 +139,8 @@ public final class Pendulum extends BaseEnv {
   /** A stepper for copies that are all pendulums of this one's length and torques (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    Pendulum[] pendulums = CopiesStepper.ofOneShape(copies, Pendulum.class, c -> c.maxSteps == maxSteps && Arrays.equals(c.torque, torque));
+    Pendulum[] pendulums = CopiesStepper.ofOneShape(copies, Pendulum.class,
+        c -> c.maxSteps == maxSteps && Arrays.equals(c.torque, torque));
     return pendulums == null ? null : new Copies(pendulums);
   }
 

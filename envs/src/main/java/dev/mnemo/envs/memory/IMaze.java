@@ -138,7 +138,8 @@ public final class IMaze extends BaseEnv {
   /** A stepper for copies that are all I-mazes of this one's shape and step limit (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    IMaze[] mazes = CopiesStepper.ofOneShape(copies, IMaze.class, c -> c.length == length && c.arm == arm && c.maxSteps == maxSteps);
+    IMaze[] mazes = CopiesStepper.ofOneShape(copies, IMaze.class,
+        c -> c.length == length && c.arm == arm && c.maxSteps == maxSteps);
     return mazes == null ? null : new Copies(mazes, this);
   }
 

@@ -203,7 +203,8 @@ public final class MetaFetch extends BaseEnv {
   /** A stepper for copies that are all Meta-Fetches of this one's size, objects and step limit (else null). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    MetaFetch[] fetches = CopiesStepper.ofOneShape(copies, MetaFetch.class, c -> c.size == size && c.n == n && c.maxSteps == maxSteps);
+    MetaFetch[] fetches = CopiesStepper.ofOneShape(copies, MetaFetch.class,
+        c -> c.size == size && c.n == n && c.maxSteps == maxSteps);
     return fetches == null ? null : new Copies(fetches);
   }
 

@@ -113,7 +113,8 @@ public final class RandomMdpEnv extends BaseEnv implements MultiTaskEnv {
   /** A stepper for copies that are all MDPs of this one's sizes and horizon (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    RandomMdpEnv[] mdps = CopiesStepper.ofOneShape(copies, RandomMdpEnv.class, c -> c.states == states && c.actions == actions && c.horizon == horizon);
+    RandomMdpEnv[] mdps = CopiesStepper.ofOneShape(copies, RandomMdpEnv.class,
+        c -> c.states == states && c.actions == actions && c.horizon == horizon);
     return mdps == null ? null : new Copies(mdps);
   }
 

@@ -96,7 +96,8 @@ public final class CountRecall extends BaseEnv {
   /** A stepper for copies that are all CountRecalls of this one's decks and kind (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    CountRecall[] games = CopiesStepper.ofOneShape(copies, CountRecall.class, c -> c.kind == kind && c.shoeSize == shoeSize);
+    CountRecall[] games = CopiesStepper.ofOneShape(copies, CountRecall.class,
+        c -> c.kind == kind && c.shoeSize == shoeSize);
     return games == null ? null : new Copies(games);
   }
 
