@@ -35,10 +35,20 @@ import java.util.Locale;
  * of each rate, the median of the per-JVM {@code vec/sgl} ratios and their range: a verdict that does not hang on one
  * JVM's compilation order.
  *
+ * <p>The machine itself changes speed: on a shared (virtual) host, periods of tens of seconds come when a loop of
+ * register arithmetic runs 10-15% slower per CPU-second, one env stepped alone 15% slower and a 64-copy VectorEnv up
+ * to 35% slower (its 64 copies' data and its deep out-of-order overlap suffer most from a busy sibling core), and a
+ * JVM measured then gives a {@code vec/sgl} that says more about the host than the code
+ * ({@code experiments/envs-bench/host-probe/}). So every slice also times a canary (that register
+ * loop), and with {@code --forks} a JVM whose canary ran below {@link #QUIET_CANARY} of the fastest canary of the
+ * run is re-run (up to {@code --reruns R} times, default {@value #DEFAULT_RERUNS}); the rows say how many JVMs were
+ * re-run and the median {@code vec/sgl} they had measured, and mark an env whose JVMs stayed slow after the re-runs.
+ *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
  * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
  * only ids containing TEXT, {@code --shared-jit true} to measure everything in one class loader, {@code --forks F}
- * each env in F fresh JVMs (default 0: in this one, a class loader per env).
+ * each env in F fresh JVMs (default 0: in this one, a class loader per env), {@code --reruns R} with forks, how often
+ * a JVM measured on a slowed host is re-run.
  */
 public final class EnvsBench {
   /** POPGym paper, Python, single env on a laptop. */
@@ -55,6 +65,13 @@ public final class EnvsBench {
   static final int DEFAULT_POOL_BITS = 22;
   /** Measuring slices per cell, interleaved across the three loops; the median is reported. */
   static final int DEFAULT_ROUNDS = 5;
+  /**
+   * A JVM counts as measured on a quiet host when its canary ran at this fraction or more of the run's fastest
+   * canary: on a quiet host the canaries of fresh JVMs were within 6% of one another (742-793M iterations per
+   * CPU-second), on a slowed one 10-20% below the fastest.
+   */
+  static final double QUIET_CANARY = 0.92;
+  static final int DEFAULT_RERUNS = 3;
 
   private EnvsBench() {}
 
@@ -79,10 +96,20 @@ public final class EnvsBench {
     }
   }
 
-  /** The {@code vec/sgl} ratio of each of {@code count} JVMs, as median, lowest and highest. */
-  public record ForkSpread(int count, double medianRatio, double minRatio, double maxRatio) {}
+  /**
+   * The {@code vec/sgl} ratio of each of {@code count} JVMs, as median, lowest and highest; {@code reruns} JVMs were
+   * measured on a slowed host (canary below {@link #QUIET_CANARY}) and re-run, their median {@code vec/sgl}
+   * {@code rerunMedianRatio} (NaN if none); {@code slowKept} of the {@code count} JVMs were still slowed after the
+   * re-runs and are counted all the same.
+   */
+  public record ForkSpread(int count, double medianRatio, double minRatio, double maxRatio, int reruns,
+      double rerunMedianRatio, int slowKept) {
+    public ForkSpread(int count, double medianRatio, double minRatio, double maxRatio) {
+      this(count, medianRatio, minRatio, maxRatio, 0, Double.NaN, 0);
+    }
+  }
 
-  /** What a child JVM prints before its five rates (the order of {@link #measureOne}'s result). */
+  /** What a child JVM prints before its six figures (the order of {@link #measureOne}'s result). */
   static final String CHILD_ROW = "envs-bench-row";
 
   public static void run(PrintStream out, String... args) {
@@ -93,6 +120,7 @@ public final class EnvsBench {
     boolean sharedJit = false;
     int forks = 0;
     int poolBits = DEFAULT_POOL_BITS;
+    int reruns = DEFAULT_RERUNS;
     String child = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -100,8 +128,10 @@ public final class EnvsBench {
         out.println("envs bench options: --seconds S (per cell, default 0.5), --n N (VectorEnv size,"
             + " default 64), --rounds R (interleaved slices per cell, median reported, default " + DEFAULT_ROUNDS
             + "), --filter TEXT (ids containing TEXT), --shared-jit true|false, --forks F (each env in F fresh JVMs;"
-            + " default 0: this JVM, a class loader per env), --action-pool B (each loop cycles through 2^B random actions,"
-            + " default " + DEFAULT_POOL_BITS + ")");
+            + " default 0: this JVM, a class loader per env), --action-pool B (each loop cycles through 2^B random"
+            + " actions,"
+            + " default " + DEFAULT_POOL_BITS + "), --reruns R (with forks: re-runs of a JVM measured on a slowed host,"
+            + " default " + DEFAULT_RERUNS + ")");
         return;
       }
       if (i + 1 >= args.length) {
@@ -116,26 +146,28 @@ public final class EnvsBench {
         case "--shared-jit" -> sharedJit = Boolean.parseBoolean(v);
         case "--forks" -> forks = (int) number(a, v);
         case "--action-pool" -> poolBits = (int) number(a, v);
+        case "--reruns" -> reruns = (int) number(a, v);
         case "--child" -> child = v;
         default -> throw new IllegalArgumentException("envs bench: unknown option '" + a + "'; options: " + OPTIONS);
       }
     }
-    if (!(seconds > 0) || n < 1 || rounds < 1 || forks < 0 || poolBits < 0 || poolBits > 26) {
-      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, --forks >= 0,"
-          + " --action-pool in [0, 26], got " + seconds + ", " + n + ", " + rounds + ", " + forks + ", " + poolBits);
+    if (!(seconds > 0) || n < 1 || rounds < 1 || forks < 0 || poolBits < 0 || poolBits > 26 || reruns < 0) {
+      throw new IllegalArgumentException("envs bench: --seconds must be > 0, --n and --rounds >= 1, --forks and"
+          + " --reruns >= 0, --action-pool in [0, 26], got " + seconds + ", " + n + ", " + rounds + ", " + forks
+          + ", " + reruns + ", " + poolBits);
     }
     if (child != null) { // a fork of the command below: one env, in this fresh JVM
       double[] r = measureOne(child, seconds, n, rounds, poolBits);
-      out.printf(Locale.ROOT, "%s %s %s %s %s %s%n", CHILD_ROW, r[0], r[1], r[2], r[3], r[4]);
+      out.printf(Locale.ROOT, "%s %s %s %s %s %s %s%n", CHILD_ROW, r[0], r[1], r[2], r[3], r[4], r[5]);
       return;
     }
-    List<Row> rows = forks > 0 ? measureForked(seconds, n, rounds, filter, forks, poolBits)
+    List<Row> rows = forks > 0 ? measureForked(seconds, n, rounds, filter, forks, poolBits, reruns)
         : measureAll(seconds, n, rounds, filter, !sharedJit, poolBits);
     print(out, rows, n, seconds, rounds, poolBits);
   }
 
   private static final String OPTIONS = "--seconds S, --n N, --rounds R, --filter TEXT, --shared-jit true|false, "
-      + "--forks F, --action-pool B";
+      + "--forks F, --action-pool B, --reruns R";
 
   private static double number(String option, String value) {
     try {
@@ -151,7 +183,7 @@ public final class EnvsBench {
     for (String id : selectedIds(filter)) {
       double[] r = isolate ? measureIsolated(id, seconds, n, rounds, poolBits)
           : measureOne(id, seconds, n, rounds, poolBits);
-      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym(id), r[4]));
+      rows.add(new Row(id, r[0], r[3], r[1], r[2], popgym(id), r[4])); // r[5], the canary: forks compare it
     }
     return rows;
   }
@@ -169,29 +201,81 @@ public final class EnvsBench {
   /**
    * Every selected env measured in {@code forks} fresh JVMs, one after another (never two at once: they would share
    * the cores and caches): each rate is the median over the JVMs, {@code vec/sgl} the median of each JVM's own ratio.
+   * A JVM whose canary ran below {@link #QUIET_CANARY} of the fastest canary so far (this JVM's own, timed first, or
+   * any child's) is re-run, up to {@code reruns} times, a pause before each; if every attempt was slowed, the one
+   * with the fastest canary counts.
    */
-  static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks, int poolBits) {
+  static List<Row> measureForked(double seconds, int n, int rounds, String filter, int forks, int poolBits,
+      int reruns) {
+    double[] fastestCanary = {canaryRate(seconds, rounds)};
     List<Row> rows = new ArrayList<>();
     for (String id : selectedIds(filter)) {
-      double[][] r = new double[5][forks];
-      double[] ratios = new double[forks];
-      for (int f = 0; f < forks; f++) {
-        double[] one = measureInFreshJvm(id, seconds, n, rounds, poolBits);
-        for (int c = 0; c < 5; c++) {
-          r[c][f] = one[c];
-        }
-        ratios[f] = one[1] / one[0];
-      }
-      double[] sorted = ratios.clone();
-      java.util.Arrays.sort(sorted);
-      rows.add(new Row(id, median(r[0]), median(r[3]), median(r[1]), median(r[2]), popgym(id), median(r[4]),
-          new ForkSpread(forks, median(ratios), sorted[0], sorted[forks - 1])));
+      rows.add(forkedRow(id, forks, reruns, fastestCanary, () -> measureInFreshJvm(id, seconds, n, rounds, poolBits),
+          () -> pause(RERUN_PAUSE_MILLIS)));
     }
     return rows;
   }
 
   /**
-   * {@link #measureOne}'s five rates for {@code id}, measured by a child JVM: this JVM's binary, its flags (so a
+   * {@link #measureForked}'s row for one env: {@code forks} JVMs measured by {@code measure} (its six figures), each
+   * re-run after {@code beforeRerun} while its canary is below {@link #QUIET_CANARY} of {@code fastestCanary[0]}
+   * (raised by every canary seen), up to {@code reruns} times.
+   */
+  static Row forkedRow(String id, int forks, int reruns, double[] fastestCanary,
+      java.util.function.Supplier<double[]> measure, Runnable beforeRerun) {
+    double[][] r = new double[5][forks];
+    double[] ratios = new double[forks];
+    List<Double> rerunRatios = new ArrayList<>();
+    int slowKept = 0;
+    for (int f = 0; f < forks; f++) {
+      double[] kept = null;
+      for (int attempt = 0; attempt <= reruns; attempt++) {
+        if (attempt > 0) {
+          beforeRerun.run();
+        }
+        double[] one = measure.get();
+        fastestCanary[0] = Math.max(fastestCanary[0], one[5]);
+        if (kept == null || one[5] > kept[5]) {
+          if (kept != null) {
+            rerunRatios.add(kept[1] / kept[0]);
+          }
+          kept = one;
+        } else {
+          rerunRatios.add(one[1] / one[0]);
+        }
+        if (one[5] >= QUIET_CANARY * fastestCanary[0]) {
+          break;
+        }
+      }
+      slowKept += kept[5] >= QUIET_CANARY * fastestCanary[0] ? 0 : 1;
+      for (int c = 0; c < 5; c++) {
+        r[c][f] = kept[c];
+      }
+      ratios[f] = kept[1] / kept[0];
+    }
+    double[] sorted = ratios.clone();
+    java.util.Arrays.sort(sorted);
+    double rerunMedian = rerunRatios.isEmpty() ? Double.NaN
+        : median(rerunRatios.stream().mapToDouble(Double::doubleValue).toArray());
+    return new Row(id, median(r[0]), median(r[3]), median(r[1]), median(r[2]), popgym(id), median(r[4]),
+        new ForkSpread(forks, median(ratios), sorted[0], sorted[forks - 1], rerunRatios.size(), rerunMedian,
+            slowKept));
+  }
+
+  /** How long a slowed host is given before a JVM is re-run: its slow periods last seconds to tens of seconds. */
+  private static final long RERUN_PAUSE_MILLIS = 3000;
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("envs bench: interrupted while waiting to re-run a JVM", e);
+    }
+  }
+
+  /**
+   * {@link #measureOne}'s six figures for {@code id}, measured by a child JVM: this JVM's binary, its flags (so a
    * launcher's {@code -XX} options hold there too) and class path, running {@code --child id}.
    */
   static double[] measureInFreshJvm(String id, double seconds, int n, int rounds, int poolBits) {
@@ -214,8 +298,8 @@ public final class EnvsBench {
       for (String line : output.split("\\R")) {
         if (code == 0 && line.startsWith(CHILD_ROW + " ")) {
           String[] f = line.split(" ");
-          double[] rates = new double[5];
-          for (int c = 0; c < 5; c++) {
+          double[] rates = new double[6];
+          for (int c = 0; c < 6; c++) {
             rates[c] = Double.parseDouble(f[c + 1]);
           }
           return rates;
@@ -238,16 +322,17 @@ public final class EnvsBench {
 
   /**
    * {@code [single steps/cpu-s, vector steps/cpu-s, vector steps/wall-s, hand loop over n steps/cpu-s, hand loop over
-   * n references to one env steps/cpu-s]} for one id,
-   * each the median over {@code rounds} slices of {@code seconds / rounds}. The three loops are warmed up first,
-   * then measured in turn, slice after slice, so a change of machine load (other processes taking the caches or
-   * the core) falls on all three alike instead of on whichever loop ran at the time. Every loop cycles through the
-   * same {@code 2^poolBits} random actions ({@link #DEFAULT_POOL_BITS}). Public and static so
+   * n references to one env steps/cpu-s, canary iterations/cpu-s]} for one id (the canary: {@link #canary}, how fast
+   * the host ran the slices), each the median over {@code rounds} slices of {@code seconds / rounds}. The loops are
+   * warmed up first, then measured in turn, slice after slice, so a change of machine load (other processes taking
+   * the caches or the core) falls on all of them alike instead of on whichever loop ran at the time. Every loop
+   * cycles through the same {@code 2^poolBits} random actions ({@link #DEFAULT_POOL_BITS}). Public and static so
    * {@link #measureIsolated} can call it reflectively in a fresh class loader.
    */
   public static double[] measureOne(String id, double seconds, int n, int rounds, int poolBits) {
     int[] pool = randomActions(EnvRegistry.make(id).spec().numActions(), 1 << poolBits, 1);
-    Loop[] loops = {single(id, pool), vector(id, n, pool), handLoop(id, n, false, pool), handLoop(id, n, true, pool)};
+    Loop[] loops = {single(id, pool), vector(id, n, pool), handLoop(id, n, false, pool), handLoop(id, n, true, pool),
+        canary()};
     for (Loop loop : loops) {
       run(loop, warmUpNanos(seconds), new double[1]);
     }
@@ -266,7 +351,53 @@ public final class EnvsBench {
       }
     }
     consume(sink[0]);
-    return new double[] {median(cpu[0]), median(cpu[1]), median(wall[1]), median(cpu[2]), median(cpu[3])};
+    return new double[] {median(cpu[0]), median(cpu[1]), median(wall[1]), median(cpu[2]), median(cpu[3]),
+        median(cpu[4])};
+  }
+
+  /**
+   * The canary's iterations per CPU-second in this JVM, after a warm-up: the host's speed when the bench starts, the
+   * first reference a child's canary is compared with.
+   */
+  static double canaryRate(double seconds, int rounds) {
+    Loop loop = canary();
+    double[] sink = new double[1];
+    run(loop, warmUpNanos(seconds), sink);
+    double fastest = 0;
+    long slice = (long) (seconds * 1e9 / rounds);
+    for (int r = 0; r < rounds; r++) {
+      long startCpu = cpuNanos();
+      long iterations = run(loop, slice, sink);
+      fastest = Math.max(fastest, iterations / ((cpuNanos() - startCpu) / 1e9));
+    }
+    consume(sink[0]);
+    return fastest;
+  }
+
+  /**
+   * Register arithmetic with no memory traffic and no branch to mispredict (four independent multiply-add chains):
+   * its rate per CPU-second changes only when the host runs this core slower (a busy sibling, a lower clock), so it
+   * tells a slowed host from a slow loop. Counts iterations as its "steps".
+   */
+  static Loop canary() {
+    long[] state = {1, 2, 3, 4};
+    return new Loop(4096, () -> {
+      long a = state[0];
+      long b = state[1];
+      long c = state[2];
+      long d = state[3];
+      for (int i = 0; i < 4096; i++) {
+        a = a * 0x9E3779B97F4A7C15L + (b >>> 29);
+        b = b * 0x9E3779B97F4A7C15L + (c >>> 29);
+        c = c * 0x9E3779B97F4A7C15L + (d >>> 29);
+        d = d * 0x9E3779B97F4A7C15L + (a >>> 29);
+      }
+      state[0] = a;
+      state[1] = b;
+      state[2] = c;
+      state[3] = d;
+      return (a ^ b ^ c ^ d) & 1;
+    });
   }
 
   static double median(double[] values) {
@@ -454,17 +585,24 @@ public final class EnvsBench {
         where);
     out.printf(Locale.ROOT, "%-38s %14s %14s %14s %8s %9s %14s %9s %14s %16s %10s%s %8s%n", "env", "single",
         "hand x" + n, "vector", "vec/sgl", "vec/hand", "one x" + n, "hand/one", "vector (wall)", "POPGym (Python)",
-        "vec/POPGym", first == null ? "" : String.format(Locale.ROOT, " %16s", "vec/sgl range"), "together");
+        "vec/POPGym", first == null ? "" : String.format(Locale.ROOT, " %16s %6s %13s %9s", "vec/sgl range", "re-run",
+            "re-run vec/sgl", "slow kept"), "together");
     double logSum = 0;
     int below = 0;
+    int reruns = 0;
+    int slowKept = 0;
     for (Row r : rows) {
       String pop = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%,.0f", r.popgymStepsPerSecond());
       String ratio = Double.isNaN(r.popgymStepsPerSecond()) ? "-"
           : String.format(Locale.ROOT, "%.0fx", r.vectorStepsPerSecond() / r.popgymStepsPerSecond());
-      String range = r.forks() == null ? ""
-          : String.format(Locale.ROOT, " %16s", String.format(Locale.ROOT, "%.2f-%.2fx", r.forks().minRatio(),
-              r.forks().maxRatio()));
+      ForkSpread f = r.forks();
+      String range = f == null ? ""
+          : String.format(Locale.ROOT, " %16s %6d %13s %9d", String.format(Locale.ROOT, "%.2f-%.2fx", f.minRatio(),
+              f.maxRatio()), f.reruns(), Double.isNaN(f.rerunMedianRatio()) ? "-"
+                  : String.format(Locale.ROOT, "%.2fx", f.rerunMedianRatio()), f.slowKept());
+      reruns += f == null ? 0 : f.reruns();
+      slowKept += f == null ? 0 : f.slowKept();
       double vs = r.vectorOverSingle();
       logSum += Math.log(vs);
       below += vs < 1 ? 1 : 0;
@@ -477,6 +615,12 @@ public final class EnvsBench {
     if (!rows.isEmpty()) {
       out.printf(Locale.ROOT, "vec/sgl: geometric mean %.2fx over %d envs; below 1.00x on %d of them (target: none)%n",
           Math.exp(logSum / rows.size()), rows.size(), below);
+    }
+    if (first != null) {
+      out.printf(Locale.ROOT, "Slowed host: %d JVMs re-run because their canary (register arithmetic timed in every"
+          + " slice) ran below %.2f of the run's fastest; %d JVMs counted although still slowed after %s re-runs"
+          + " ('re-run vec/sgl': the median ratio the re-run JVMs had measured)%n", reruns, QUIET_CANARY, slowKept,
+          "their");
     }
     out.println("POPGym figures: a published reference, NOT measured in this run (Morad et al. 2023, Python, one env"
         + " on a laptop; Easy levels compared); the same-run baselines are 'single' (one env, the same work per step)"

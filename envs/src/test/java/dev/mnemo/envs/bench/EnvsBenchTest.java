@@ -87,7 +87,8 @@ class EnvsBenchTest {
     assertEquals("1.10x", row.get(4), "the median of the JVMs' ratios, not 900,000 / 1,000,000: " + row);
     assertEquals("0.45x", row.get(5), "vec/hand from the median rates: " + row);
     assertEquals("0.70-1.25x", row.get(11), "the lowest and highest JVM's ratio: " + row);
-    assertEquals("yes", row.get(12), "the RL² bandit's copies step together: " + row);
+    assertEquals(List.of("0", "-", "0"), row.subList(12, 15), "no JVM re-run, none kept slowed: " + row);
+    assertEquals("yes", row.get(15), "the RL² bandit's copies step together: " + row);
     assertTrue(out.contains("3 fresh JVMs per env") && out.contains("below 1.00x on 0 of them"), out);
     assertTrue(out.contains("random actions (a cycle of 2^22)"), "the header names the action cycle's length: " + out);
   }
@@ -101,14 +102,68 @@ class EnvsBenchTest {
     List<String> rows = out.lines().filter(l -> l.startsWith("tmaze")).toList();
     assertEquals(1, rows.size(), out);
     String[] c = rows.get(0).trim().split("\\s+");
-    assertEquals(13, c.length, "the range column follows POPGym's, 'together' comes last: " + rows.get(0));
-    assertEquals("yes", c[12], "the T-Maze's copies step together: " + rows.get(0));
+    assertEquals(16, c.length, "the range and re-run columns follow POPGym's, 'together' comes last: "
+        + rows.get(0));
+    assertEquals("yes", c[15], "the T-Maze's copies step together: " + rows.get(0));
+    assertTrue(out.contains("Slowed host: "), "the footer counts the JVMs re-run on a slowed host: " + out);
     String[] range = c[11].replace("x", "").split("-");
     double lo = Double.parseDouble(range[0]);
     double hi = Double.parseDouble(range[1]);
     double median = number(c[4].replace("x", ""));
     assertTrue(lo > 0 && lo <= median + 0.005 && median <= hi + 0.005, "lowest <= median <= highest: " + rows.get(0));
     assertTrue(number(c[1]) > 0 && number(c[3]) > 0, rows.get(0));
+  }
+
+  @Test
+  void aJvmWhoseCanaryRanSlowIsReRunAndTheFastestCanarysAttemptCounts() {
+    // Scripted JVMs: {single, vector, wall, hand, one, canary}. The run's fastest canary so far is 100.
+    java.util.ArrayDeque<double[]> jvms = new java.util.ArrayDeque<>(List.of(
+        jvm(100, 120, 99), // fork 1: quiet (99 >= 0.92 x 100), counted at once
+        jvm(100, 70, 80), // fork 2: slowed, re-run ...
+        jvm(100, 110, 96), // ... quiet: counted; the 0.70 attempt goes to 're-run vec/sgl'
+        jvm(100, 60, 50), // fork 3: slowed three times (reruns = 2) ...
+        jvm(100, 80, 85), // ... the fastest canary of the three, counted and marked as slowed
+        jvm(100, 65, 70)));
+    int[] pauses = {0};
+    double[] fastest = {100};
+    EnvsBench.Row row = EnvsBench.forkedRow("tmaze", 3, 2, fastest, jvms::removeFirst, () -> pauses[0]++);
+    assertTrue(jvms.isEmpty(), "six JVMs measured: 1 + 2 + 3 attempts");
+    assertEquals(3, pauses[0], "a pause before each re-run");
+    EnvsBench.ForkSpread f = row.forks();
+    assertEquals(1.10, f.medianRatio(), 1e-12, "the counted ratios 1.20, 1.10, 0.80");
+    assertEquals(0.80, f.minRatio(), 1e-12);
+    assertEquals(1.20, f.maxRatio(), 1e-12);
+    assertEquals(3, f.reruns(), "the attempts not counted: 0.70, 0.60, 0.65");
+    assertEquals(0.65, f.rerunMedianRatio(), 1e-12);
+    assertEquals(1, f.slowKept(), "fork 3 stayed slowed");
+    assertEquals(100, fastest[0], "no canary beat 100");
+    assertEquals(110, row.vectorStepsPerSecond(), 1e-9, "the median of the counted JVMs' vector rates");
+
+    // A faster canary raises the bar for the JVMs after it.
+    jvms.addAll(List.of(jvm(100, 100, 130), jvm(100, 90, 110), jvm(100, 95, 125)));
+    EnvsBench.ForkSpread g = EnvsBench.forkedRow("tmaze", 2, 1, fastest, jvms::removeFirst, () -> { }).forks();
+    assertEquals(130, fastest[0]);
+    assertEquals(1, g.reruns(), "110 < 0.92 x 130: re-run");
+    assertEquals(0.90, g.rerunMedianRatio(), 1e-12);
+    assertEquals(0, g.slowKept());
+  }
+
+  private static double[] jvm(double single, double vector, double canary) {
+    return new double[] {single, vector, vector, 2 * single, 3 * single, canary};
+  }
+
+  @Test
+  void printsTheReRunsAndTheSlowedJvmsOfEachEnv() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
+        new EnvsBench.Row("imaze", 1_000_000, 2_000_000, 1_100_000, 1_100_000, Double.NaN, 2_000_000,
+            new EnvsBench.ForkSpread(5, 1.10, 0.95, 1.20, 2, 0.78, 1))), 8, 0.5, 5, 22);
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    List<String> row = List.of(out.lines().filter(l -> l.startsWith("imaze")).findFirst().orElseThrow().trim()
+        .split("\\s+"));
+    assertEquals(List.of("0.95-1.20x", "2", "0.78x", "1"), row.subList(11, 15), row.toString());
+    assertTrue(out.contains("Slowed host: 2 JVMs re-run") && out.contains("1 JVMs counted although still slowed"),
+        out);
   }
 
   private static double number(String printed) {
@@ -118,7 +173,7 @@ class EnvsBenchTest {
   @Test
   void measuresPositiveRatesInAFreshClassLoader() {
     double[] r = EnvsBench.measureIsolated("tmaze", 0.02, 4);
-    assertEquals(5, r.length);
+    assertEquals(6, r.length, "five rates and the canary's");
     for (double v : r) {
       assertTrue(v > 0 && Double.isFinite(v), "rate " + v);
     }
