@@ -189,26 +189,32 @@ public final class VectorEnv implements AutoCloseable {
     long step = steps + 1;
     // Two passes: the steps alone in a tight loop, then the (rare) ends of episodes. A reset inlined into the
     // stepping loop (a deck shuffle is a loop of its own) would make it an outer loop the JIT optimises less.
+    boolean anyEnded = false;
     if (stepper != null) {
       try {
-        stepper.stepAll(actions, obs, rewards, terminated, truncated);
+        anyEnded = stepper.stepAll(actions, obs, rewards, terminated, truncated);
       } catch (IllegalArgumentException e) {
         throw actionsInRange(actions) ? e : badAction(actions); // no copy has moved
       }
     } else {
       for (int i = 0; i < n; i++) {
-        envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
+        anyEnded |= envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
       }
     }
     System.arraycopy(actions, 0, actionLog, logRows * n, n);
     logRows++;
     steps = step;
-    // The running returns, and the copies whose episode ended listed without a branch per copy (a copy's end is
-    // a branch its predictor cannot guess; here only the list's length is one).
+    for (int i = 0; i < n; i++) { // a loop of its own: the JIT vectorises it
+      runningReturn[i] += rewards[i];
+    }
+    if (!anyEnded) { // an RL² bandit trial's steps but every tenth, a long episode's nearly every step
+      return;
+    }
+    // The copies whose episode ended, listed without a branch per copy (a copy's end is a branch its predictor
+    // cannot guess; here only the list's length is one).
     int[] ended = endedCopies;
     int count = 0;
     for (int i = 0; i < n; i++) {
-      runningReturn[i] += rewards[i];
       ended[count] = i;
       count += (terminated[i] | truncated[i]) ? 1 : 0;
     }
