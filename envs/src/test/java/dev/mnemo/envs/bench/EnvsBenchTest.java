@@ -153,6 +153,19 @@ class EnvsBenchTest {
   }
 
   @Test
+  void aRatioJustBelowOneIsPrintedWithAThirdDecimal() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
+        new EnvsBench.Row("imaze", 1_000_000, 1_000_000, 997_000, 997_000, Double.NaN, 1_000_000),
+        new EnvsBench.Row("tmaze", 1_000_000, 1_000_000, 1_003_000, 1_003_000, Double.NaN, 1_000_000)), 8, 0.5, 5, 22);
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    List<String> ratios = out.lines().filter(l -> l.startsWith("imaze") || l.startsWith("tmaze"))
+        .map(l -> l.trim().split("\\s+")[4]).toList();
+    assertEquals(List.of("0.997x", "1.00x"), ratios, "below 1 but rounding to 1.00: three decimals; above: two");
+    assertTrue(out.contains("below 1.00x on 1 of them"), out);
+  }
+
+  @Test
   void printsTheReRunsAndTheSlowedJvmsOfEachEnv() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     EnvsBench.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
