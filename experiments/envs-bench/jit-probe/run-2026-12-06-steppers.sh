@@ -5,6 +5,8 @@
 # C2 kept from inlining BaseEnv.checkSteps into the stepper's loop. Usage, from the repository root after
 # `mvn -q install -DskipTests`:
 #   experiments/envs-bench/jit-probe/run-2026-12-06-steppers.sh > experiments/envs-bench/jit-probe/out-2026-12-06-steppers.txt
+# Read with care (experiments/envs-bench/NOTES.md, session 16): this probe times no canary, and the spread between its
+# JVMs tracks the host's slow periods (../host-probe/); the dontinline flag's effect did not reproduce then.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/../../../envs/target/mnemo-envs-0.1.0-SNAPSHOT.jar"
