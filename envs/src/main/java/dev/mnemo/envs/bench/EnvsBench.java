@@ -35,14 +35,15 @@ import java.util.Locale;
  * of each rate, the median of the per-JVM {@code vec/sgl} ratios and their range: a verdict that does not hang on one
  * JVM's compilation order.
  *
- * <p>The machine itself changes speed: on a shared (virtual) host, periods of tens of seconds come when a loop of
- * register arithmetic runs 10-15% slower per CPU-second, one env stepped alone 15% slower and a 64-copy VectorEnv up
- * to 35% slower (its 64 copies' data and its deep out-of-order overlap suffer most from a busy sibling core), and a
- * JVM measured then gives a {@code vec/sgl} that says more about the host than the code
- * ({@code experiments/envs-bench/host-probe/}). So every slice also times a canary (that register
- * loop), and with {@code --forks} a JVM whose canary ran below {@link #QUIET_CANARY} of the fastest canary of the
- * run is re-run (up to {@code --reruns R} times, default {@value #DEFAULT_RERUNS}); the rows say how many JVMs were
- * re-run and the median {@code vec/sgl} they had measured, and mark an env whose JVMs stayed slow after the re-runs.
+ * <p>The machine itself changes speed: on a shared (virtual) host, periods of seconds to tens of seconds come when a
+ * loop of register arithmetic runs 10-50% slower per CPU-second, one env stepped alone ~15% slower and a 64-copy
+ * VectorEnv ~35% slower (its 64 copies' data and its deep out-of-order overlap are hit hardest by whatever else the
+ * host runs), and a JVM measured then gives a {@code vec/sgl} that says more about the host than the code
+ * ({@code experiments/envs-bench/host-probe/}, {@code experiments/envs-bench/NOTES.md} session 16). So every slice
+ * also times a canary (that register loop), and with {@code --forks} a JVM whose canary ran below
+ * {@link #QUIET_CANARY} of the fastest canary of the run is re-run (up to {@code --reruns R} times, default
+ * {@value #DEFAULT_RERUNS}); the rows say how many JVMs were re-run and the median {@code vec/sgl} they had measured,
+ * and how many counted JVMs stayed slowed after the re-runs.
  *
  * <p>Arguments: {@code --seconds S} measuring time per cell (default 0.5), {@code --n N} vector size
  * (default 64), {@code --rounds R} slices each cell's time is cut into (default 5), {@code --filter TEXT}
@@ -68,7 +69,7 @@ public final class EnvsBench {
   /**
    * A JVM counts as measured on a quiet host when its canary ran at this fraction or more of the run's fastest
    * canary: on a quiet host the canaries of fresh JVMs were within 6% of one another (742-793M iterations per
-   * CPU-second), on a slowed one 10-20% below the fastest.
+   * CPU-second), on a slowed one 15-50% below the fastest (408-704M).
    */
   static final double QUIET_CANARY = 0.92;
   static final int DEFAULT_RERUNS = 3;
@@ -129,9 +130,8 @@ public final class EnvsBench {
             + " default 64), --rounds R (interleaved slices per cell, median reported, default " + DEFAULT_ROUNDS
             + "), --filter TEXT (ids containing TEXT), --shared-jit true|false, --forks F (each env in F fresh JVMs;"
             + " default 0: this JVM, a class loader per env), --action-pool B (each loop cycles through 2^B random"
-            + " actions,"
-            + " default " + DEFAULT_POOL_BITS + "), --reruns R (with forks: re-runs of a JVM measured on a slowed host,"
-            + " default " + DEFAULT_RERUNS + ")");
+            + " actions, default " + DEFAULT_POOL_BITS + "), --reruns R (with forks: re-runs of a JVM measured on a"
+            + " slowed host, default " + DEFAULT_RERUNS + ")");
         return;
       }
       if (i + 1 >= args.length) {
