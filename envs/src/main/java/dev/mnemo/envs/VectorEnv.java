@@ -207,7 +207,7 @@ public final class VectorEnv implements AutoCloseable {
     for (int i = 0; i < n; i++) { // a loop of its own: the JIT vectorises it
       runningReturn[i] += rewards[i];
     }
-    if (!anyEnded) { // an RL² bandit trial's steps but every tenth, a long episode's nearly every step
+    if (!anyEnded) { // most steps of envs whose episodes outlast many steps; 9 in 10 of a trial of 10 one-step episodes
       return;
     }
     // The copies whose episode ended, listed without a branch per copy (a copy's end is a branch its predictor

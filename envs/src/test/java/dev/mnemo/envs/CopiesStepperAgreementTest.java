@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,10 +69,7 @@ class CopiesStepperAgreementTest {
         String at = id + " step " + t + " copy " + i;
         Step s = alone[i].step(actions[i]);
         anyAlone |= s.done();
-        assertArrayEquals(s.obs, Arrays.copyOfRange(obs, i * size, (i + 1) * size), at + ": obs");
-        assertEquals(Float.floatToRawIntBits(s.reward), Float.floatToRawIntBits(rewards[i]), at + ": reward");
-        assertEquals(s.terminated, terminated[i], at + ": terminated");
-        assertEquals(s.truncated, truncated[i], at + ": truncated");
+        BatchRows.assertRowHolds(s, i, obs, rewards, terminated, truncated, at);
         paid += s.reward != 0 ? 1 : 0;
         if (s.done()) {
           ends++;

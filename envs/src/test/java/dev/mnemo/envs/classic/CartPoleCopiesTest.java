@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mnemo.envs.BatchRows;
 import dev.mnemo.envs.CopiesStepper;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
@@ -59,10 +60,7 @@ class CartPoleCopiesTest {
           Step s = alone[i].step(actions[i]);
           anyAlone |= s.done();
           assertArrayEquals(alone[i].state(), together[i].state(), at + ": state");
-          assertArrayEquals(s.obs, java.util.Arrays.copyOfRange(obs, i * size, (i + 1) * size), at + ": obs");
-          assertEquals(Float.floatToRawIntBits(s.reward), Float.floatToRawIntBits(rewards[i]), at + ": reward");
-          assertEquals(s.terminated, terminated[i], at + ": terminated");
-          assertEquals(s.truncated, truncated[i], at + ": truncated");
+          BatchRows.assertRowHolds(s, i, obs, rewards, terminated, truncated, at);
           if (s.done()) {
             alone[i].reset(1000 * t + i);
             together[i].reset(1000 * t + i);
