@@ -68,8 +68,8 @@ public final class EnvsBench {
   static final int DEFAULT_ROUNDS = 5;
   /**
    * A JVM counts as measured on a quiet host when its canary ran at this fraction or more of the run's fastest
-   * canary: on a quiet host the canaries of fresh JVMs were within 6% of one another (742-793M iterations per
-   * CPU-second), on a slowed one 15-50% below the fastest (408-704M).
+   * canary: on a quiet host the canaries of fresh JVMs were within 8% of one another (733-789M iterations per
+   * CPU-second after warm-up), on a slowed one 10-50% below the fastest (408-704M; experiments/envs-bench/host-probe).
    */
   static final double QUIET_CANARY = 0.92;
   static final int DEFAULT_RERUNS = 3;
