@@ -67,9 +67,11 @@ public final class EnvsBench {
   /** Measuring slices per cell, interleaved across the three loops; the median is reported. */
   static final int DEFAULT_ROUNDS = 5;
   /**
-   * A JVM counts as measured on a quiet host when its canary ran at this fraction or more of the run's fastest
-   * canary: on a quiet host the canaries of fresh JVMs were within 8% of one another (733-789M iterations per
-   * CPU-second after warm-up), on a slowed one 10-50% below the fastest (408-704M; experiments/envs-bench/host-probe).
+   * A JVM counts as measured on a quiet host when its canary (the median of its slices) ran at this fraction or more
+   * of the run's fastest canary. A judgement from the host probes (experiments/envs-bench/host-probe): the one JVM of
+   * out-2026-12-06-imaze-b.txt on a quiet host kept its canary at 743-789M iterations per CPU-second, the nine in a
+   * slowed period at 408-664M; single rounds overlap more, a round's canary not running at the same instant as its
+   * loops.
    */
   static final double QUIET_CANARY = 0.92;
   static final int DEFAULT_RERUNS = 3;
