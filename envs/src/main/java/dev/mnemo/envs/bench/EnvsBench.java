@@ -36,7 +36,7 @@ import java.util.Locale;
  * JVM's compilation order.
  *
  * <p>The machine itself changes speed: on a shared (virtual) host, periods of seconds to tens of seconds come when a
- * loop of register arithmetic runs 10-50% slower per CPU-second, one env stepped alone ~15% slower and a 64-copy
+ * loop of register arithmetic runs 15-50% slower per CPU-second, one env stepped alone ~17% slower and a 64-copy
  * VectorEnv ~35% slower (its 64 copies' data and its deep out-of-order overlap are hit hardest by whatever else the
  * host runs), and a JVM measured then gives a {@code vec/sgl} that says more about the host than the code
  * ({@code experiments/envs-bench/host-probe/}, {@code experiments/envs-bench/NOTES.md} session 16). So every slice
