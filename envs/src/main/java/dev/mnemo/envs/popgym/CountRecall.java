@@ -123,12 +123,17 @@ public final class CountRecall extends BaseEnv {
       CountRecall shape = gs[0];
       int shoeSize = shape.shoeSize;
       float scale = shape.scale;
-      int stride = 2 * shape.distinct;
+      int distinct = shape.distinct;
+      int stride = 2 * distinct;
+      // Every row's zeros in one fill, then the loop sets each row's two ones: per copy, two one-hot loops whose
+      // length the JIT reads from each copy cost more than the rest of its step.
+      Arrays.fill(obs, 0, n * stride, 0f);
       int anyDone = 0;
       for (int i = 0; i < n; i++) {
         CountRecall g = gs[i];
         int answer = g.counts[g.query];
-        g.dealAndShow(obs, stride * i);
+        obs[stride * i + g.deal()] = 1f;
+        obs[stride * i + distinct + g.query] = 1f;
         g.t++;
         rewards[i] = matchReward(actions[i], answer, scale);
         int end = ((g.dealt - shoeSize) >>> 31) ^ 1; // the shoes are empty
@@ -142,11 +147,17 @@ public final class CountRecall extends BaseEnv {
   }
 
   private void dealAndShow(float[] obs, int off) {
+    int value = deal();
+    oneHot(obs, off, distinct, value);
+    oneHot(obs, off + distinct, distinct, query);
+  }
+
+  /** Deals the next value card, counted, and the next query card ({@link #query}); returns the value card's face. */
+  private int deal() {
     int value = shoes[dealt];
     query = shoes[shoeSize + dealt];
     dealt++;
     counts[value]++;
-    oneHot(obs, off, distinct, value);
-    oneHot(obs, off + distinct, distinct, query);
+    return value;
   }
 }
