@@ -135,15 +135,12 @@ public final class IMaze extends BaseEnv {
     observeInto(obs, off, c);
   }
 
-  /**
-   * A stepper for copies that are all I-mazes of this one's shape and step limit (else null: one by one; also for a
-   * maze of {@code 2^28} cells or more, whose cell ids do not fit the stepper's packed table).
-   */
+  /** A stepper for copies that are all I-mazes of this one's shape and step limit (else null: one by one). */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
     IMaze[] mazes = CopiesStepper.ofOneShape(copies, IMaze.class,
         c -> c.length == length && c.arm == arm && c.maxSteps == maxSteps);
-    return mazes == null || end.length > Copies.CELL_MASK ? null : new Copies(mazes, this);
+    return mazes == null ? null : new Copies(mazes, this);
   }
 
 
@@ -153,26 +150,17 @@ public final class IMaze extends BaseEnv {
    * {@link #onStepInto}'s rules, the same bits.
    */
   private static final class Copies implements CopiesStepper {
-    static final int CELL_MASK = (1 << 28) - 1;
     private final IMaze[] mazes;
-    /**
-     * {@code move} and {@code end} in one table: {@code moveEnd[4 * cell + action]} is the cell the action leads to,
-     * with that cell's end code in the top four bits. One load per copy instead of two in a row (the second's address
-     * waiting on the first): VectorEnv(64) of I-mazes 113-117M steps per CPU-second against 105-113M with the two
-     * tables, one env 99-115M ({@code experiments/envs-bench/host-probe/ab-2026-12-06-imaze-move-end.txt}).
-     */
-    private final int[] moveEnd;
+    private final int[] move;
     private final float[] walls;
+    private final byte[] end;
     private final int maxSteps;
 
     Copies(IMaze[] mazes, IMaze shape) {
       this.mazes = mazes;
-      this.moveEnd = new int[shape.move.length];
-      for (int j = 0; j < moveEnd.length; j++) {
-        int c = shape.move[j];
-        moveEnd[j] = c | (shape.end[c] << 28);
-      }
+      this.move = shape.move;
       this.walls = shape.walls;
+      this.end = shape.end;
       this.maxSteps = shape.maxSteps;
     }
 
@@ -186,10 +174,9 @@ public final class IMaze extends BaseEnv {
       int anyDone = 0;
       for (int i = 0; i < n; i++) {
         IMaze m = ms[i];
-        int next = moveEnd[(m.cell << 2) + actions[i]];
-        int c = next & CELL_MASK;
+        int c = move[(m.cell << 2) + actions[i]];
         m.cell = c;
-        int e = next >>> 28; // 0 inside, 1 left end, 2 right end
+        int e = end[c]; // 0 inside, 1 left end, 2 right end
         int term = (-e) >>> 31;
         int right = term & ((e & 1) ^ m.goal ^ 1); // the end reached is the cued one
         rewards[i] = 2 * right - term; // +1, -1 or 0
