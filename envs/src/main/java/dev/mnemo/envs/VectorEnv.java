@@ -204,7 +204,7 @@ public final class VectorEnv implements AutoCloseable {
     System.arraycopy(actions, 0, actionLog, logRows * n, n);
     logRows++;
     steps = step;
-    for (int i = 0; i < n; i++) { // a loop of its own: the JIT vectorises it
+    for (int i = 0; i < n; i++) { // a loop of its own, unrolled (C2 of JDK 17 does not vectorise float to double)
       runningReturn[i] += rewards[i];
     }
     if (!anyEnded) { // most steps of envs whose episodes outlast many steps; 9 in 10 of a trial of 10 one-step episodes
