@@ -126,7 +126,7 @@ public final class CountRecall extends BaseEnv {
       int distinct = shape.distinct;
       int stride = 2 * distinct;
       // Every row's zeros in one fill, then the loop sets each row's two ones. Two one-hot loops per copy held
-      // CountRecall-Medium's VectorEnv below one env (34-40M steps/s); so, 83-89M
+      // CountRecall-Medium's VectorEnv below one env (34-40M steps/s in most JVMs); so, 81-89M
       // (experiments/envs-bench/host-probe/ab-2026-12-06-countrecall-rows-medium.txt).
       Arrays.fill(obs, 0, n * stride, 0f);
       int anyDone = 0;
