@@ -18,6 +18,36 @@ public interface CopiesStepper {
   boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated, boolean[] truncated);
 
   /**
+   * {@link #stepAll}, and the copies whose episode ended, in copy order, written into {@code ended[0 .. count)}.
+   * This default lists them in a pass of its own after the step; a stepper whose copies end their episodes at
+   * different steps lists them in its stepping loop instead, where it costs a store and an add per copy (I-Maze: the
+   * separate pass was about as much as the VectorEnv lost to one env).
+   *
+   * @param ended at least as long as the number of copies
+   * @return {@code count}, the number of copies whose episode ended
+   */
+  default int stepAllListingEnded(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+      boolean[] truncated, int[] ended) {
+    if (!stepAll(actions, obs, rewards, terminated, truncated)) {
+      return 0;
+    }
+    return listEnded(terminated, truncated, ended);
+  }
+
+  /**
+   * The copies whose {@code terminated} or {@code truncated} is set, in copy order, into {@code ended}; returns how
+   * many. Without a branch per copy: a copy's end is a branch the predictor cannot guess, only the count is one.
+   */
+  static int listEnded(boolean[] terminated, boolean[] truncated, int[] ended) {
+    int count = 0;
+    for (int i = 0; i < terminated.length; i++) {
+      ended[count] = i;
+      count += (terminated[i] | truncated[i]) ? 1 : 0;
+    }
+    return count;
+  }
+
+  /**
    * {@code copies} as an array of {@code type} when every one is a {@code type} that {@code sameShape} accepts (the
    * parameters a stepper needs its copies to share), else null: what each env type's {@link Env#copiesStepper} asks
    * before it builds its stepper.

@@ -63,12 +63,20 @@ class CopiesStepperAgreementTest {
         assertTrue(e.getMessage().contains("action " + numActions + " out of range [0, " + numActions + ")"),
             id + ": the copy's own error: " + e.getMessage());
       }
-      boolean any = stepper.stepAll(actions, obs, rewards, terminated, truncated);
+      // Odd steps through stepAll, even ones through stepAllListingEnded (I-Maze lists in its loop, others by default)
+      int[] ended = new int[n];
+      int count = t % 2 == 0 ? stepper.stepAllListingEnded(actions, obs, rewards, terminated, truncated, ended) : -1;
+      boolean any = count < 0 ? stepper.stepAll(actions, obs, rewards, terminated, truncated) : count > 0;
       boolean anyAlone = false;
+      int listed = 0;
       for (int i = 0; i < n; i++) {
         String at = id + " step " + t + " copy " + i;
         Step s = alone[i].step(actions[i]);
         anyAlone |= s.done();
+        if (count >= 0 && s.done()) {
+          assertTrue(listed < count && ended[listed] == i, at + ": listed as ended, in copy order");
+          listed++;
+        }
         BatchRows.assertRowHolds(s, i, obs, rewards, terminated, truncated, at);
         paid += s.reward != 0 ? 1 : 0;
         if (s.done()) {
@@ -78,6 +86,9 @@ class CopiesStepperAgreementTest {
         }
       }
       assertEquals(anyAlone, any, id + " step " + t + ": whether any episode ended");
+      if (count >= 0) {
+        assertEquals(listed, count, id + " step " + t + ": the copies listed as ended");
+      }
     }
     assertTrue(ends >= n, id + ": episodes ended and were reset (" + ends + ")");
     assertTrue(paid > 0, id + ": some steps paid a reward");

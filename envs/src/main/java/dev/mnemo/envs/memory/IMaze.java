@@ -155,6 +155,8 @@ public final class IMaze extends BaseEnv {
     private final float[] walls;
     private final byte[] end;
     private final int maxSteps;
+    /** Where {@link #stepAll} has the ended copies listed, unread. */
+    private final int[] endedScratch;
 
     Copies(IMaze[] mazes, IMaze shape) {
       this.mazes = mazes;
@@ -162,16 +164,24 @@ public final class IMaze extends BaseEnv {
       this.walls = shape.walls;
       this.end = shape.end;
       this.maxSteps = shape.maxSteps;
+      this.endedScratch = new int[mazes.length];
     }
 
     @Override
     public boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
         boolean[] truncated) {
+      return stepAllListingEnded(actions, obs, rewards, terminated, truncated, endedScratch) > 0;
+    }
+
+    /** The ended copies listed in the stepping loop: I-mazes end their episodes at different steps. */
+    @Override
+    public int stepAllListingEnded(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
+        boolean[] truncated, int[] ended) {
       IMaze[] ms = mazes;
       int n = ms.length;
       checkSteps(ms, actions);
       int lastFree = maxSteps - 1;
-      int anyDone = 0;
+      int count = 0;
       for (int i = 0; i < n; i++) {
         IMaze m = ms[i];
         int c = move[(m.cell << 2) + actions[i]];
@@ -188,9 +198,10 @@ public final class IMaze extends BaseEnv {
         observeInto(walls, m.goal, obs, 6 * i, c);
         int done = term | trunc;
         m.endStep(done != 0);
-        anyDone |= done;
+        ended[count] = i;
+        count += done;
       }
-      return anyDone != 0;
+      return count;
     }
   }
 
