@@ -20,8 +20,9 @@ public interface CopiesStepper {
   /**
    * {@link #stepAll}, and the copies whose episode ended, in copy order, written into {@code ended[0 .. count)}.
    * This default lists them in a pass of its own after the step; a stepper whose copies end their episodes at
-   * different steps lists them in its stepping loop instead, where it costs a store and an add per copy (I-Maze: the
-   * separate pass was about as much as the VectorEnv lost to one env).
+   * different steps lists them in its stepping loop instead, where it costs a store and an add per copy. I-Maze's
+   * VectorEnv: 117-121M steps per CPU-second so, 104-114M with the separate pass, one env 102-109M (rounds with a
+   * quiet canary in {@code experiments/envs-bench/host-probe/ab-2026-12-06-imaze-list-in-loop.txt}).
    *
    * @param ended at least as long as the number of copies
    * @return {@code count}, the number of copies whose episode ended
