@@ -30,10 +30,11 @@ import java.util.function.IntFunction;
  * loops the JIT vectorises, constants the copies share read once), else one by one through {@link Env#stepInto},
  * which writes each transition straight into the caller's buffers. A stepper checks every copy's action itself
  * before any moves, so the actions are checked here only for copies stepped one by one. The per-copy bookkeeping is
- * one add (the running return) and a branch-free append to the list of copies whose episode ended; episode lengths
- * are step counts and the action log is one row per step, copied in bulk; rows of a few floats are copied by loops,
- * not {@code System.arraycopy} (whose call costs more than the copy). With envs whose step costs 10 ns, a few ns per
- * copy is the difference between beating a hand loop over one env and running at half its rate.
+ * one add (the running return) and a branch-free append to the list of copies whose episode ended (made by the
+ * stepper, in its own loop where copies end at different steps: {@link CopiesStepper#stepAllListingEnded}); episode
+ * lengths are step counts and the action log is one row per step, copied in bulk; rows of a few floats are copied by
+ * loops, not {@code System.arraycopy} (whose call costs more than the copy). With envs whose step costs 10 ns, a few
+ * ns per copy is the difference between beating a hand loop over one env and running at half its rate.
  *
  * <p>No allocation per step: every array is allocated in the constructor except the action log, which grows,
  * amortised, to the longest stretch of steps some copy's current episode spans (rows older than every copy's
