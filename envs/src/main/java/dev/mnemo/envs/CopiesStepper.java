@@ -18,6 +18,17 @@ public interface CopiesStepper {
   boolean stepAll(int[] actions, float[] obs, float[] rewards, boolean[] terminated, boolean[] truncated);
 
   /**
+   * Whether {@link #stepAllListingEnded} lists the ended copies in the stepping loop (its override), so that a
+   * {@link VectorEnv} calls it; else the VectorEnv calls {@link #stepAll} and lists them itself. Not the default
+   * method for every stepper: one more call level in the way of the JIT's inlining cost the RL² bandit's trials, two
+   * steppers deep, 49-54M steps per CPU-second against 57-61M
+   * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-bandit-list-default.txt}).
+   */
+  default boolean listsEndedWhileStepping() {
+    return false;
+  }
+
+  /**
    * {@link #stepAll}, and the copies whose episode ended, in copy order, written into {@code ended[0 .. count)}.
    * This default lists them in a pass of its own after the step; a stepper whose copies end their episodes at
    * different steps lists them in its stepping loop instead, where it costs a store and an add per copy. I-Maze's

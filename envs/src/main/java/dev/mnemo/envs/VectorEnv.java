@@ -44,6 +44,8 @@ public final class VectorEnv implements AutoCloseable {
   private final Env[] envs;
   /** The env type's way of stepping all copies in one call ({@link Env#copiesStepper}), or null: one by one. */
   private final CopiesStepper stepper;
+  /** {@link CopiesStepper#listsEndedWhileStepping} of {@link #stepper}, asked once. */
+  private final boolean stepperListsEnded;
   private final EnvSpec spec;
   private final int obsSize;
   private final long seed;
@@ -118,6 +120,7 @@ public final class VectorEnv implements AutoCloseable {
     this.endedCopies = new int[n];
     this.actionLog = new int[16 * n];
     this.stepper = envs[0].copiesStepper(envs.clone());
+    this.stepperListsEnded = stepper != null && stepper.listsEndedWhileStepping();
   }
 
   /** {@code n} copies of the registry environment {@code id} (see {@link EnvRegistry#make}). */
@@ -194,7 +197,9 @@ public final class VectorEnv implements AutoCloseable {
     int count = 0;
     if (stepper != null) {
       try {
-        count = stepper.stepAllListingEnded(actions, obs, rewards, terminated, truncated, ended);
+        count = stepperListsEnded ? stepper.stepAllListingEnded(actions, obs, rewards, terminated, truncated, ended)
+            : stepper.stepAll(actions, obs, rewards, terminated, truncated)
+                ? CopiesStepper.listEnded(terminated, truncated, ended) : 0;
       } catch (IllegalArgumentException e) {
         throw actionsInRange(actions) ? e : badAction(actions); // no copy has moved
       }

@@ -173,7 +173,12 @@ public final class IMaze extends BaseEnv {
       return stepAllListingEnded(actions, obs, rewards, terminated, truncated, endedScratch) > 0;
     }
 
-    /** The ended copies listed in the stepping loop: I-mazes end their episodes at different steps. */
+    /** The ended copies are listed in the stepping loop: I-mazes end their episodes at different steps. */
+    @Override
+    public boolean listsEndedWhileStepping() {
+      return true;
+    }
+
     @Override
     public int stepAllListingEnded(int[] actions, float[] obs, float[] rewards, boolean[] terminated,
         boolean[] truncated, int[] ended) {
