@@ -193,29 +193,36 @@ public final class VectorEnv implements AutoCloseable {
     long step = steps + 1;
     // Two passes: the steps alone in a tight loop, then the (rare) ends of episodes. A reset inlined into the
     // stepping loop (a deck shuffle is a loop of its own) would make it an outer loop the JIT optimises less.
+    boolean anyEnded = false;
     int[] ended = endedCopies;
     int count = 0;
     if (stepper != null) {
       try {
-        count = stepperListsEnded ? stepper.stepAllListingEnded(actions, obs, rewards, terminated, truncated, ended)
-            : stepper.stepAll(actions, obs, rewards, terminated, truncated)
-                ? CopiesStepper.listEnded(terminated, truncated, ended) : 0;
+        if (stepperListsEnded) {
+          count = stepper.stepAllListingEnded(actions, obs, rewards, terminated, truncated, ended);
+          anyEnded = count > 0;
+        } else {
+          anyEnded = stepper.stepAll(actions, obs, rewards, terminated, truncated);
+        }
       } catch (IllegalArgumentException e) {
         throw actionsInRange(actions) ? e : badAction(actions); // no copy has moved
       }
     } else {
-      boolean anyEnded = false;
       for (int i = 0; i < n; i++) {
         anyEnded |= envs[i].stepInto(actions[i], i, obs, rewards, terminated, truncated);
       }
-      // The list only when an episode ended: most steps of envs whose episodes outlast many steps end none.
-      count = anyEnded ? CopiesStepper.listEnded(terminated, truncated, ended) : 0;
     }
     System.arraycopy(actions, 0, actionLog, logRows * n, n);
     logRows++;
     steps = step;
     for (int i = 0; i < n; i++) { // a loop of its own, unrolled (C2 of JDK 17 does not vectorise float to double)
       runningReturn[i] += rewards[i];
+    }
+    if (!anyEnded) { // most steps of envs whose episodes outlast many steps; 9 in 10 of a trial of 10 one-step episodes
+      return;
+    }
+    if (!stepperListsEnded) {
+      count = CopiesStepper.listEnded(terminated, truncated, ended);
     }
     int os = obsSize;
     for (int k = 0; k < count; k++) {
