@@ -19,10 +19,11 @@ public interface CopiesStepper {
 
   /**
    * Whether {@link #stepAllListingEnded} lists the ended copies in the stepping loop (its override), so that a
-   * {@link VectorEnv} calls it; else the VectorEnv calls {@link #stepAll} and lists them itself. Not the default
-   * method for every stepper: one more call level in the way of the JIT's inlining cost the RL² bandit's trials, two
-   * steppers deep, 49-54M steps per CPU-second against 57-61M
-   * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-bandit-list-default.txt}).
+   * {@link VectorEnv} calls it; else the VectorEnv calls {@link #stepAll} and lists them itself, after the returns
+   * and only when an episode ended, as it did before this method. Through the default method for every stepper, the
+   * RL² bandit's VectorEnv fell from 57-61M steps per CPU-second to 42-54M
+   * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-bandit-list-default.txt}); with the old order back,
+   * 54-60M against 51-62M ({@code ab-2026-12-06-bandit-list-flag.txt}).
    */
   default boolean listsEndedWhileStepping() {
     return false;
