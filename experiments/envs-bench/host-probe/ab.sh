@@ -11,7 +11,7 @@ for rev in "$a" "$b"; do
   mkdir -p "$work/$rev/src" "$work/$rev/classes"
   git archive "$rev" envs/src/main/java | tar -x -C "$work/$rev/src"
   find "$work/$rev/src" -name '*.java' > "$work/$rev/sources.txt"
-  javac -nowarn -d "$work/$rev/classes" @"$work/$rev/sources.txt"
+  javac -nowarn --add-modules jdk.incubator.vector -d "$work/$rev/classes" @"$work/$rev/sources.txt"
 done
 echo "# ab.sh $a $b $id $pairs $rounds at $(git rev-parse --short HEAD), $(date -u '+%F %H:%M') UTC"
 for p in $(seq 1 "$pairs"); do

@@ -9,7 +9,7 @@ method=$1; id=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 javac -d "$work" -cp envs/target/classes experiments/envs-bench/host-probe/HostProbe.java
-java -XX:+UseParallelGC -XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=print,"$method" \
+java -XX:+UseParallelGC --add-modules jdk.incubator.vector -XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=print,"$method" \
   -cp "envs/target/classes:$work" HostProbe "$id" 6 > "$work/out.txt" 2>&1
 start=$(grep -n "Compiled method (c2)" "$work/out.txt" | tail -1 | cut -d: -f1)
 tail -n +"$start" "$work/out.txt" > "$work/c2.txt"

@@ -29,7 +29,8 @@ class CopiesStepperAgreementTest {
   @ParameterizedTest
   @ValueSource(strings = {"tmaze", "tmaze?length=1&maxSteps=3", "tmaze?length=2", "imaze",
       "imaze?length=1&arm=1&maxSteps=5", "imaze?length=3&arm=2", "metafetch",
-      "metafetch?size=2&objects=3&maxSteps=40", "metafetch?size=5&objects=1", "popgym/CountRecall-Easy",
+      "metafetch?size=2&objects=3&maxSteps=40", "metafetch?size=5&objects=1", "metafetch?size=9&objects=4",
+      "metafetch?size=6&objects=6", "popgym/CountRecall-Easy",
       "popgym/CountRecall-Medium", "popgym/CountRecall-Hard"})
   void copiesSteppedTogetherMatchEachSteppedAlone(String id) {
     int n = 7;

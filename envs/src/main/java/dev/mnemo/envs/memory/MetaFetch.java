@@ -41,10 +41,13 @@ public final class MetaFetch extends BaseEnv {
   private final int size;
   private final int n;
   private final int maxSteps;
-  private final int[] ox;
-  private final int[] oy;
-  /** 1 for an object still on the grid, 0 for a fetched one: the observation's flag as it is written. */
-  private final float[] present;
+  /**
+   * The objects as the observation row holds them before the agent's cell is subtracted and the scale applied: from
+   * index {@code 2 + 3 k}, object {@code k}'s column, row, and 1 while it is on the grid (0 once fetched in the
+   * current round); zeros in the other slots, and up to a length that is a multiple of {@link #ROW_ALIGN}
+   * so that a stepper can read it a whole vector at a time.
+   */
+  private final int[] objectRow;
   /** order[i]: the object to fetch i-th. */
   private final int[] order;
   /**
@@ -73,9 +76,7 @@ public final class MetaFetch extends BaseEnv {
     this.size = size;
     this.n = objects;
     this.maxSteps = maxSteps;
-    ox = new int[n];
-    oy = new int[n];
-    present = new float[n];
+    objectRow = new int[paddedWidth(rowWidth(n))];
     order = new int[n];
     objectOnCell = new int[size * size];
     java.util.Arrays.fill(objectOnCell, -1);
@@ -91,11 +92,11 @@ public final class MetaFetch extends BaseEnv {
 
   /** Hidden state, for tests and oracles. */
   public int objectX(int k) {
-    return ox[k];
+    return objectRow[2 + 3 * k];
   }
 
   public int objectY(int k) {
-    return oy[k];
+    return objectRow[3 + 3 * k];
   }
 
   /** The object to fetch {@code i}-th in this episode's order. */
@@ -109,7 +110,23 @@ public final class MetaFetch extends BaseEnv {
   }
 
   public boolean present(int k) {
-    return present[k] != 0f;
+    return objectRow[4 + 3 * k] != 0;
+  }
+
+  /**
+   * What {@link #objectRow} is padded to: 16 ints, the widest x86 vector (AVX-512), and a multiple of every narrower
+   * vector's lane count. Here rather than in {@link MetaFetchRows}, which only a JVM with the Vector API may load.
+   */
+  static final int ROW_ALIGN = 16;
+
+  /** {@code floats} rounded up to a multiple of {@link #ROW_ALIGN}. */
+  static int paddedWidth(int floats) {
+    return (floats + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+  }
+
+  /** Floats in an observation row: the agent's cell, three per object, the two fetch flags. */
+  private static int rowWidth(int objects) {
+    return 2 + 3 * objects + 2;
   }
 
   public int agentX() {
@@ -128,17 +145,17 @@ public final class MetaFetch extends BaseEnv {
     ax = agentCell % size;
     ay = agentCell / size;
     for (int k = 0; k < n; k++) {
-      objectOnCell[oy[k] * size + ox[k]] = -1; // the last episode's objects (all at (0, 0) before the first)
+      objectOnCell[objectY(k) * size + objectX(k)] = -1; // the last episode's objects (all at (0, 0) before the first)
     }
     for (int k = 0; k < n; k++) {
       int c;
       do {
         c = rng.nextInt(cells);
       } while (c == agentCell || taken(c, k));
-      ox[k] = c % size;
-      oy[k] = c / size;
+      objectRow[2 + 3 * k] = c % size;
+      objectRow[3 + 3 * k] = c / size;
+      objectRow[4 + 3 * k] = 1;
       objectOnCell[c] = k;
-      present[k] = 1f;
       order[k] = k;
     }
     for (int i = n - 1; i > 0; i--) {
@@ -153,7 +170,7 @@ public final class MetaFetch extends BaseEnv {
 
   private boolean taken(int cell, int before) {
     for (int k = 0; k < before; k++) {
-      if (ox[k] + oy[k] * size == cell) {
+      if (objectX(k) + objectY(k) * size == cell) {
         return true;
       }
     }
@@ -182,43 +199,98 @@ public final class MetaFetch extends BaseEnv {
     ay = ny;
     int k = objectOnCell[ny * size + nx] | (moved - 1) >> 31; // -1 unless moved onto a present object
     if (k >= 0) {
-      if (k == order[progress]) {
+      if (pickUp()) {
         right = true;
         out.reward = PICKUP_REWARD;
-        present[k] = 0f;
-        objectOnCell[ny * size + nx] = -1;
-        progress++;
-        if (progress == n) {
-          restore();
-        }
       } else {
         wrong = true;
-        restore();
       }
     }
     out.truncated = t >= maxSteps;
     observe(obs, off, right, wrong);
   }
 
-  /** A stepper for copies that are all Meta-Fetches of this one's size, objects and step limit (else null). */
-  @Override
-  public CopiesStepper copiesStepper(Env[] copies) {
-    MetaFetch[] fetches = CopiesStepper.ofOneShape(copies, MetaFetch.class,
-        c -> c.size == size && c.n == n && c.maxSteps == maxSteps);
-    return fetches == null ? null : new Copies(fetches);
+  /**
+   * The pickup rule, once the agent has moved onto a present object's cell: the next object in the order is removed
+   * (and all come back once it was the last), any other puts every fetched object back.
+   *
+   * @return true for the right object
+   */
+  private boolean pickUp() {
+    int cell = ay * size + ax;
+    int k = objectOnCell[cell];
+    if (k != order[progress]) {
+      restore();
+      return false;
+    }
+    objectRow[4 + 3 * k] = 0;
+    objectOnCell[cell] = -1;
+    progress++;
+    if (progress == n) {
+      restore();
+    }
+    return true;
   }
 
+  /**
+   * A stepper for copies that are all Meta-Fetches of this one's size, objects and step limit (else null); it writes
+   * the observation rows a vector at a time when the JVM has the Vector API ({@code --add-modules
+   * jdk.incubator.vector}, which Mnemo's launcher and test JVMs add), one float at a time otherwise.
+   */
+  @Override
+  public CopiesStepper copiesStepper(Env[] copies) {
+    return copiesStepper(copies, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+  }
+
+  /** {@link #copiesStepper(Env[])} with the choice of row writing made by the caller (a test runs both). */
+  CopiesStepper copiesStepper(Env[] copies, boolean vectorRows) {
+    MetaFetch[] fetches = CopiesStepper.ofOneShape(copies, MetaFetch.class,
+        c -> c.size == size && c.n == n && c.maxSteps == maxSteps);
+    return fetches == null ? null : new Copies(fetches, vectorRows ? new MetaFetchRows(size, n) : null);
+  }
 
   /**
-   * Steps many Meta-Fetches at once with {@link #onStepInto}'s rules (the same bits): the grid's size, the number
-   * of objects and the step limit, which the copies share, are read once per call instead of once per copy, and
-   * the observation rows are written without the per-copy {@link Step}.
+   * Steps many Meta-Fetches at once with {@link #onStepInto}'s rules (the same bits), in three passes: the moves,
+   * listing the copies that stepped onto a present object (one copy in ten or so with random actions) without a
+   * branch per copy; the pickup rule for the listed copies only; then the step counts and the observation rows. The
+   * grid's size, the number of objects and the step limit, which the copies share, are read once per call.
+   *
+   * <p>Why so (the host probes of {@code experiments/envs-bench/NOTES.md}, session 18): the rows, written by
+   * {@link #observe}'s loop over the objects, took about half of the stepper's time, and that loop's cost was its
+   * being a short loop run once per copy more than its arithmetic or its stores. {@link MetaFetchRows} writes each row
+   * with one vector (two or more for rows wider than the vectors) instead: the rows of a batch lie end to end, so a
+   * full-width store may run into the next row, which is written after it. One env stepped alone cannot do that: its
+   * row is the whole array. One loop doing all three passes, with the rare pickup branch and the restore loops
+   * inlined into it, left C2 a body that spilled registers.
    */
   private static final class Copies implements CopiesStepper {
+    private static final byte RIGHT = 1;
+    private static final byte WRONG = 2;
     private final MetaFetch[] fetches;
+    /** Writes the rows a vector at a time; null without the Vector API. */
+    private final MetaFetchRows vectorRows;
+    /** Each copy's {@link #objectRow}, for {@link #vectorRows}. */
+    private final int[][] objectRows;
+    /** The copies' cells after this call's moves. */
+    private final int[] xs;
+    private final int[] ys;
+    /** The copies that stepped onto a present object in this call, in its first {@code hits} entries. */
+    private final int[] hitList;
+    /** Per copy, what this call's step fetched: 0, {@link #RIGHT} or {@link #WRONG}. */
+    private final byte[] outcome;
 
-    Copies(MetaFetch[] fetches) {
+    Copies(MetaFetch[] fetches, MetaFetchRows vectorRows) {
       this.fetches = fetches;
+      this.vectorRows = vectorRows;
+      int count = fetches.length;
+      this.objectRows = new int[count][];
+      for (int i = 0; i < count; i++) {
+        objectRows[i] = fetches[i].objectRow;
+      }
+      this.xs = new int[count];
+      this.ys = new int[count];
+      this.hitList = new int[count];
+      this.outcome = new byte[count];
     }
 
     @Override
@@ -230,11 +302,10 @@ public final class MetaFetch extends BaseEnv {
       MetaFetch shape = ms[0];
       int size = shape.size;
       int last = size - 1;
-      int n = shape.n;
       int lastFree = shape.maxSteps - 1;
-      int stride = 2 + 3 * n + 2;
-      float scale = 1f / last;
-      int anyDone = 0;
+      int[] hitList = this.hitList;
+      byte[] outcome = this.outcome;
+      int hits = 0;
       for (int i = 0; i < count; i++) {
         MetaFetch m = ms[i];
         int a = actions[i];
@@ -245,61 +316,82 @@ public final class MetaFetch extends BaseEnv {
         int moved = nx ^ ax | ny ^ ay;
         m.ax = nx;
         m.ay = ny;
-        int cell = ny * size + nx;
-        int k = m.objectOnCell[cell] | (moved - 1) >> 31;
-        float reward = 0f;
-        boolean right = false;
-        boolean wrong = false;
-        if (k >= 0) {
-          if (k == m.order[m.progress]) {
-            right = true;
-            reward = PICKUP_REWARD;
-            m.present[k] = 0f;
-            m.objectOnCell[cell] = -1;
-            if (++m.progress == n) {
-              m.restore();
-            }
-          } else {
-            wrong = true;
-            m.restore();
-          }
-        }
+        xs[i] = nx;
+        ys[i] = ny;
+        int k = m.objectOnCell[ny * size + nx] | (moved - 1) >> 31; // -1 unless moved onto a present object
+        outcome[i] = 0;
+        hitList[hits] = i;
+        hits += ~k >>> 31;
+      }
+      for (int h = 0; h < hits; h++) {
+        int i = hitList[h];
+        outcome[i] = ms[i].pickUp() ? RIGHT : WRONG;
+      }
+      int anyDone = 0;
+      for (int i = 0; i < count; i++) {
+        MetaFetch m = ms[i];
         int t = m.t + 1;
         m.t = t;
         int trunc = (lastFree - t) >>> 31;
-        rewards[i] = reward;
+        rewards[i] = (outcome[i] & RIGHT) * PICKUP_REWARD;
         terminated[i] = false;
         truncated[i] = trunc != 0;
-        m.observe(obs, stride * i, scale, right, wrong);
         m.endStep(trunc != 0);
         anyDone |= trunc;
       }
+      writeRows(obs);
       return anyDone != 0;
+    }
+
+    /** The observation rows after this call's steps. */
+    private void writeRows(float[] obs) {
+      MetaFetch[] ms = fetches;
+      int count = ms.length;
+      int stride = rowWidth(ms[0].n);
+      int vectorRowCount = 0;
+      if (vectorRows != null) {
+        vectorRowCount = vectorRows.rowsThatFit(count * stride, stride); // never past the last row
+        vectorRows.write(objectRows, xs, ys, vectorRowCount, obs, stride);
+        for (int i = 0; i < vectorRowCount; i++) { // the flags, which the vectors leave 0
+          int fetched = outcome[i];
+          obs[stride * i + stride - 2] = fetched & RIGHT;
+          obs[stride * i + stride - 1] = fetched >> 1;
+        }
+      }
+      float scale = 1f / (ms[0].size - 1);
+      for (int i = vectorRowCount; i < count; i++) {
+        int fetched = outcome[i];
+        ms[i].observe(obs, stride * i, scale, fetched & RIGHT, fetched >> 1);
+      }
     }
   }
 
   private void restore() {
     for (int k = 0; k < n; k++) {
-      present[k] = 1f;
-      objectOnCell[oy[k] * size + ox[k]] = k;
+      objectRow[4 + 3 * k] = 1;
+      objectOnCell[objectY(k) * size + objectX(k)] = k;
     }
     progress = 0;
   }
 
   private void observe(float[] obs, int off, boolean right, boolean wrong) {
-    observe(obs, off, 1f / (size - 1), right, wrong);
+    observe(obs, off, 1f / (size - 1), right ? 1 : 0, wrong ? 1 : 0);
   }
 
-  /** The observation (class comment) at {@code off} of {@code obs}, with {@code scale = 1 / (size - 1)}. */
-  private void observe(float[] obs, int off, float scale, boolean right, boolean wrong) {
+  /**
+   * The observation (class comment) at {@code off} of {@code obs}, with {@code scale = 1 / (size - 1)} and the flags
+   * of a right and of a wrong fetch as 0 or 1. {@link MetaFetchRows#write} computes the same floats.
+   */
+  private void observe(float[] obs, int off, float scale, int right, int wrong) {
+    int[] row = objectRow;
     obs[off] = ax * scale;
     obs[off + 1] = ay * scale;
-    for (int k = 0; k < n; k++) {
-      obs[off + 2 + 3 * k] = (ox[k] - ax) * scale;
-      obs[off + 3 + 3 * k] = (oy[k] - ay) * scale;
-      obs[off + 4 + 3 * k] = present[k];
+    for (int k = 0, j = 2; k < n; k++, j += 3) {
+      obs[off + j] = (row[j] - ax) * scale;
+      obs[off + j + 1] = (row[j + 1] - ay) * scale;
+      obs[off + j + 2] = row[j + 2];
     }
-    obs[off + 2 + 3 * n] = right ? 1f : 0f;
-    obs[off + 3 + 3 * n] = wrong ? 1f : 0f;
+    obs[off + 2 + 3 * n] = right;
+    obs[off + 3 + 3 * n] = wrong;
   }
 }

@@ -1,11 +1,17 @@
 package dev.mnemo.envs.memory;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mnemo.envs.CopiesStepper;
+import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
+import dev.mnemo.envs.Rng;
 import dev.mnemo.envs.Step;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MetaFetchTest {
 
@@ -75,6 +81,66 @@ class MetaFetchTest {
       assertEquals(40, t);
       assertEquals(1 + (40 - d) / 2, ret, "seed " + seed + ", distance " + d);
     }
+  }
+
+  /**
+   * The stepper's rows written a vector at a time ({@link MetaFetchRows}: one vector per row at the default shape and
+   * at 4 objects, where the row fills it exactly; two at 6 objects) are the rows written float by float, bit for
+   * bit, and in a batch longer than the copies' rows the floats after them are left alone. The build's test JVMs
+   * have the Vector API, so this runs the vector path (the agreement with one env stepped alone is
+   * {@code CopiesStepperAgreementTest}'s).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"metafetch", "metafetch?size=9&objects=4", "metafetch?size=6&objects=6",
+      "metafetch?size=2&objects=3&maxSteps=7"})
+  void rowsWrittenAVectorAtATimeAreTheRowsWrittenFloatByFloat(String id) {
+    assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        "jdk.incubator.vector missing from the test JVM: only the float-by-float rows would be tested");
+    int n = 9;
+    int size = EnvRegistry.make(id).spec().obsSize();
+    Env[] vectorCopies = new Env[n];
+    Env[] floatCopies = new Env[n];
+    for (int i = 0; i < n; i++) {
+      vectorCopies[i] = EnvRegistry.make(id);
+      floatCopies[i] = EnvRegistry.make(id);
+      vectorCopies[i].reset(40 + i);
+      floatCopies[i].reset(40 + i);
+    }
+    CopiesStepper byVectors = ((MetaFetch) vectorCopies[0]).copiesStepper(vectorCopies, true);
+    CopiesStepper byFloats = ((MetaFetch) floatCopies[0]).copiesStepper(floatCopies, false);
+    int tail = 5;
+    float[] obsV = new float[n * size + tail];
+    float[] obsF = new float[n * size + tail];
+    java.util.Arrays.fill(obsV, n * size, obsV.length, 7f);
+    float[] rewards = new float[n];
+    boolean[] terminated = new boolean[n];
+    boolean[] truncated = new boolean[n];
+    int[] actions = new int[n];
+    Rng pick = new Rng(11);
+    int fetches = 0;
+    for (int t = 0; t < 400; t++) {
+      for (int i = 0; i < n; i++) {
+        actions[i] = pick.nextInt(4);
+      }
+      boolean endedV = byVectors.stepAll(actions, obsV, rewards, terminated, truncated);
+      for (float r : rewards) {
+        fetches += r != 0 ? 1 : 0;
+      }
+      boolean endedF = byFloats.stepAll(actions, obsF, rewards, terminated, truncated);
+      assertArrayEquals(java.util.Arrays.copyOf(obsF, n * size), java.util.Arrays.copyOf(obsV, n * size),
+          id + " step " + t);
+      for (int j = n * size; j < obsV.length; j++) {
+        assertEquals(7f, obsV[j], id + " step " + t + ": float " + j + " after the rows");
+      }
+      assertEquals(endedF, endedV, id + " step " + t);
+      if (endedV) {
+        for (int i = 0; i < n; i++) {
+          vectorCopies[i].reset(1000L * t + i);
+          floatCopies[i].reset(1000L * t + i);
+        }
+      }
+    }
+    assertTrue(fetches > 0, id + ": some steps fetched an object");
   }
 
   /** A wrong fetch pays nothing and puts the fetched objects back; the order is the episode's, fixed. */
