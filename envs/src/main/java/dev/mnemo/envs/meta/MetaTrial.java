@@ -229,9 +229,11 @@ public final class MetaTrial extends Wrapper {
     /**
      * Every copy's observation row, as {@link #write} makes it: zeros in one fill, then the few entries that are not
      * zero, with the sizes the copies share read once. Rows written per copy by {@code write} inside the loop of
-     * {@link #advance}, with each copy's sizes, held a VectorEnv of 64 RL² bandit trials at 44-48M steps per CPU-second
-     * where one trial stepped alone ran at ~50M; written here, 56-63M
-     * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-metatrial-rows-bandit.txt}).
+     * {@link #advance}, with each copy's sizes, held a VectorEnv of 64 RL² bandit trials at 44-48M steps per
+     * CPU-second where one trial stepped alone ran at ~50M; written here, 56-63M
+     * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-metatrial-rows-bandit.txt}). The inner observations are
+     * copied a column at a time, as Meta-Fetch's rows showed a loop run once per copy over a float or few costs more
+     * than its work ({@code experiments/envs-bench/NOTES.md}, session 18).
      */
     private void writeRows(int[] actions, float[] obs) {
       int n = trials.length;
@@ -239,11 +241,13 @@ public final class MetaTrial extends Wrapper {
       int is = innerSize;
       int rewardAt = is + numActions;
       Arrays.fill(obs, 0, n * os, 0f);
+      for (int k = 0; k < is; k++) { // the inner observations a column at a time: no loop of a float or few per copy
+        for (int i = 0, row = k, from = k; i < n; i++, row += os, from += is) {
+          obs[row] = innerObs[from];
+        }
+      }
       for (int i = 0; i < n; i++) {
         int row = i * os;
-        for (int k = 0; k < is; k++) {
-          obs[row + k] = innerObs[i * is + k];
-        }
         obs[row + is + actions[i]] = 1f;
         obs[row + rewardAt] = innerRewards[i];
         obs[row + rewardAt + 1] = innerEnded[i];
