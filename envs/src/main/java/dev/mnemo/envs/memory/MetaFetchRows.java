@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A row is {@link MetaFetch#paddedWidth} floats wide in the vectors: a store of the last vector runs past the
  * row's end into the next row, so rows are written in increasing order and only those that {@link #rowsThatFit} the
- * batch; the rest, one or two at the end, the caller writes float by float. Load only when {@code jdk.incubator.vector} is in
- * the boot layer.
+ * batch; the caller writes the last row or few float by float. Load only when {@code jdk.incubator.vector} is in the
+ * boot layer.
  */
 final class MetaFetchRows {
   private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED.length() <= MetaFetch.ROW_ALIGN

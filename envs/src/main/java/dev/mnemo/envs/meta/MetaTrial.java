@@ -232,8 +232,9 @@ public final class MetaTrial extends Wrapper {
      * {@link #advance}, with each copy's sizes, held a VectorEnv of 64 RL² bandit trials at 44-48M steps per
      * CPU-second where one trial stepped alone ran at ~50M; written here, 56-63M
      * ({@code experiments/envs-bench/host-probe/ab-2026-12-06-metatrial-rows-bandit.txt}). The inner observations are
-     * copied a column at a time, as Meta-Fetch's rows showed a loop run once per copy over a float or few costs more
-     * than its work ({@code experiments/envs-bench/NOTES.md}, session 18).
+     * copied a column at a time: in Meta-Fetch a short loop run once per copy cost more than its work; here the A/Bs
+     * could not tell the two forms apart ({@code experiments/envs-bench/NOTES.md}, session 18), and this one is the
+     * simpler loop.
      */
     private void writeRows(int[] actions, float[] obs) {
       int n = trials.length;
@@ -241,7 +242,7 @@ public final class MetaTrial extends Wrapper {
       int is = innerSize;
       int rewardAt = is + numActions;
       Arrays.fill(obs, 0, n * os, 0f);
-      for (int k = 0; k < is; k++) { // the inner observations a column at a time: no loop of a float or few per copy
+      for (int k = 0; k < is; k++) { // a column at a time: no loop over a float or few per copy
         for (int i = 0, row = k, from = k; i < n; i++, row += os, from += is) {
           obs[row] = innerObs[from];
         }
