@@ -1,5 +1,7 @@
 package dev.mnemo.agents.kernel;
 
+import dev.mnemo.envs.VectorApiModule;
+
 /**
  * The few batched float operations the networks are built from: a blocked matrix product with bias
  * and the element-wise nonlinearities (ReLU, sigmoid, tanh) that blocks and recurrent cores use. Two implementations exist: {@link VectorOps}
@@ -106,6 +108,6 @@ public interface BatchOps {
 
   /** Whether {@code jdk.incubator.vector} was added to the boot layer ({@code --add-modules}). */
   static boolean vectorApiAvailable() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    return VectorApiModule.isPresent();
   }
 }

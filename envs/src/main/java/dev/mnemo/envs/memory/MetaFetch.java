@@ -5,6 +5,7 @@ import dev.mnemo.envs.CopiesStepper;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvSpec;
 import dev.mnemo.envs.Step;
+import dev.mnemo.envs.VectorApiModule;
 
 /**
  * A fetch task in the spirit of the Meta-Fetch of Actor-Learner Distillation (Parisotto and Salakhutdinov 2021),
@@ -239,7 +240,7 @@ public final class MetaFetch extends BaseEnv {
    */
   @Override
   public CopiesStepper copiesStepper(Env[] copies) {
-    return copiesStepper(copies, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    return copiesStepper(copies, VectorApiModule.isPresent());
   }
 
   /** {@link #copiesStepper(Env[])} with the choice of row writing made by the caller (a test runs both). */

@@ -9,6 +9,7 @@ import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.Rng;
 import dev.mnemo.envs.Step;
+import dev.mnemo.envs.VectorApiModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,7 +95,7 @@ class MetaFetchTest {
   @ValueSource(strings = {"metafetch", "metafetch?size=9&objects=4", "metafetch?size=6&objects=6",
       "metafetch?size=2&objects=3&maxSteps=7"})
   void rowsWrittenAVectorAtATimeAreTheRowsWrittenFloatByFloat(String id) {
-    assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+    assertTrue(VectorApiModule.isPresent(),
         "jdk.incubator.vector missing from the test JVM: only the float-by-float rows would be tested");
     int n = 9;
     int size = EnvRegistry.make(id).spec().obsSize();

@@ -3,14 +3,15 @@ package dev.mnemo.envs.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mnemo.envs.BatchRows;
 import dev.mnemo.envs.CopiesStepper;
 import dev.mnemo.envs.Env;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.Step;
+import dev.mnemo.envs.VectorApiModule;
 import dev.mnemo.envs.VectorEnv;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +33,11 @@ class MetaFetchWithoutVectorApiTest {
 
   /**
    * The child: 64 Meta-Fetches stepped together by their stepper against 64 stepped alone, for 300 steps (three
-   * episodes), then a {@link VectorEnv} of them; exits non-zero at the first difference.
+   * episodes), row by row as {@link BatchRows#assertRowHolds} compares them, then a {@link VectorEnv} of them;
+   * exits non-zero at the first difference.
    */
   public static void main(String[] args) {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+    if (VectorApiModule.isPresent()) {
       throw new IllegalStateException("started with jdk.incubator.vector: this check needs a JVM without it");
     }
     int n = 64;
@@ -63,9 +65,7 @@ class MetaFetchWithoutVectorApiTest {
       stepper.stepAll(actions, obs, rewards, terminated, truncated);
       for (int i = 0; i < n; i++) {
         Step s = alone[i].step(actions[i]);
-        if (!Arrays.equals(s.obs, Arrays.copyOfRange(obs, i * size, (i + 1) * size)) || s.reward != rewards[i]) {
-          throw new AssertionError("copy " + i + " differs at step " + t);
-        }
+        BatchRows.assertRowHolds(s, i, obs, rewards, terminated, truncated, "step " + t + " copy " + i);
         if (s.done()) {
           alone[i].reset(1000L * t + i);
           together[i].reset(1000L * t + i);
