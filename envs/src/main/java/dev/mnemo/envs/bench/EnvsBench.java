@@ -281,40 +281,14 @@ public final class EnvsBench {
    * launcher's {@code -XX} options hold there too) and class path, running {@code --child id}.
    */
   static double[] measureInFreshJvm(String id, double seconds, int n, int rounds, int poolBits) {
-    String javaBinary = ProcessHandle.current().info().command().orElse(
-        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaBinary);
-    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-XX:StartFlightRecording")) {
-        cmd.add(arg); // a debugger port or a recording file cannot be shared with the child
-      }
+    String what = "envs bench: " + id;
+    String[] row = FreshJvm.row(EnvsBench.class, List.of("--child", id, "--seconds", Double.toString(seconds), "--n",
+        Integer.toString(n), "--rounds", Integer.toString(rounds), "--action-pool", Integer.toString(poolBits)),
+        CHILD_ROW, what);
+    if (row.length != 6) {
+      throw new IllegalStateException("the JVM measuring " + what + " printed " + row.length + " figures, not 6");
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EnvsBench.class.getName(), "--child", id,
-        "--seconds", Double.toString(seconds), "--n", Integer.toString(n), "--rounds", Integer.toString(rounds),
-        "--action-pool", Integer.toString(poolBits)));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      int code = p.waitFor();
-      for (String line : output.split("\\R")) {
-        if (code == 0 && line.startsWith(CHILD_ROW + " ")) {
-          String[] f = line.split(" ");
-          double[] rates = new double[6];
-          for (int c = 0; c < 6; c++) {
-            rates[c] = Double.parseDouble(f[c + 1]);
-          }
-          return rates;
-        }
-      }
-      throw new IllegalStateException("envs bench: the JVM measuring " + id + " exited with " + code
-          + " and no '" + CHILD_ROW + "' line; it printed:\n" + output + "\ncommand: " + String.join(" ", cmd));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("envs bench: could not start a JVM to measure " + id + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("envs bench: interrupted while measuring " + id, e);
-    }
+    return FreshJvm.numbers(row, what);
   }
 
   /** {@link #measureOne(String, double, int, int)} with {@link #DEFAULT_ROUNDS} rounds. */

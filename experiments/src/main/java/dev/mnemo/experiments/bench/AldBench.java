@@ -14,6 +14,7 @@ import dev.mnemo.agents.transformer.TransformerActorCritic;
 import dev.mnemo.agents.transformer.TransformerActorCriticPolicy;
 import dev.mnemo.envs.EnvRegistry;
 import dev.mnemo.envs.EnvSpec;
+import dev.mnemo.envs.bench.FreshJvm;
 import dev.mnemo.learners.ald.AldLearner;
 import dev.mnemo.learners.rl2.TrialBatch;
 import dev.mnemo.learners.rl2.TrialCollector;
@@ -42,7 +43,10 @@ import java.util.List;
  * same env and minibatch), which {@code bench ald-acting} measures too. Arguments ({@code key=value}, optional):
  * {@code shapes=config,issue}, {@code warmup=10}, {@code timed=30}, {@code warmupSeconds=3}, {@code updates=10} whole
  * updates per mode after 3 warm-up ones (0: none), {@code samediff=true}; {@code tiny=true} replaces the shapes with a
- * tiny one (the smoke test's).
+ * tiny one (the smoke test's); {@code forks=F} times the Java pass of each shape in F fresh JVMs, one after another,
+ * each measuring its own peak beside it, and reports the median over those JVMs of the pass and of its share of peak
+ * (with their range). Why: on this project's hosts a JVM keeps the speed it started with, and the pass differs by up to
+ * 1.6x between fresh JVMs ({@link FreshJvm}); one JVM's figure is one draw from that spread.
  */
 public final class AldBench {
 
@@ -58,6 +62,9 @@ public final class AldBench {
   /** Milliseconds per call: CPU median, interquartile range, wall median. */
   public record Timing(double medianMs, double iqrMs, double wallMs) {}
 
+  /** What a forked JVM prints before its figures: its peak (GFLOP/s), then the pass's {@link Timing} in ms. */
+  static final String FORK_ROW = "ald-bench-fork";
+
   public static List<Row> run(PrintStream out, String... args) {
     List<String> shapes = List.of("config", "issue");
     int warmup = 10;
@@ -66,6 +73,8 @@ public final class AldBench {
     int updates = 10;
     boolean sameDiff = true;
     boolean tiny = false;
+    int forks = 0;
+    String child = null;
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
@@ -80,15 +89,17 @@ public final class AldBench {
           case "updates" -> updates = Integer.parseInt(kv[1]);
           case "samediff" -> sameDiff = Boolean.parseBoolean(kv[1]);
           case "tiny" -> tiny = Boolean.parseBoolean(kv[1]);
+          case "forks" -> forks = Integer.parseInt(kv[1]);
+          case "child" -> child = kv[1];
           default -> throw new IllegalArgumentException("bench ald: unknown key '" + kv[0] + "', expected shapes,"
-              + " warmup, timed, warmupSeconds, updates, samediff or tiny");
+              + " warmup, timed, warmupSeconds, updates, samediff, tiny or forks");
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("bench ald: " + a + " is not a number", e);
       }
     }
-    if (timed < 1 || warmup < 0 || updates < 0) {
-      throw new IllegalArgumentException("bench ald: need timed >= 1, warmup >= 0, updates >= 0");
+    if (timed < 1 || warmup < 0 || updates < 0 || forks < 0) {
+      throw new IllegalArgumentException("bench ald: need timed >= 1, warmup >= 0, updates >= 0, forks >= 0");
     }
     Config ald = ConfigFactory.parseResourcesAnySyntax("reference.conf").getConfig("mnemo.ald");
     String env = ald.getString("env");
@@ -96,6 +107,17 @@ public final class AldBench {
     int trials = ald.getInt("trials_per_update");
     int batch = trials / ald.getInt("minibatches");
     int time = spec.maxEpisodeSteps();
+    if (child != null) { // a fork of forked(): one shape's pass, in this fresh JVM
+      Shape shape = shape(child, ald, spec, batch, time);
+      double childPeak = BatchOps.vectorApiAvailable() ? FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
+      Timing t = time(GtrxlTrainingCase.steadyState(shape, 1)::javaForwardBackward, warmup, timed, warmupSeconds);
+      out.printf(java.util.Locale.ROOT, "%s %s %s %s %s%n", FORK_ROW, childPeak, t.medianMs(), t.iqrMs(), t.wallMs());
+      return List.of();
+    }
+    List<String> names = tiny ? List.of("tiny") : shapes;
+    for (String name : names) {
+      shape(name, ald, spec, batch, time); // an unknown shape is refused before anything is measured or forked
+    }
     double peak = BatchOps.vectorApiAvailable() ? FmaPeak.measureGflops(5, 10_000_000) : Double.NaN;
     out.printf("ALD learner: the Transformer's training pass (forward + backward, trunk and heads, one PPO minibatch"
         + " of %d segments; env %s, obs %d, %d actions, episodes of %d steps), Java engine vs a SameDiff graph of"
@@ -112,16 +134,10 @@ public final class AldBench {
         + " heads; forward x 3 for forward + backward (each product's backward is two of its size) less the"
         + " embedding's input gradient; layer norms, softmax, nonlinearities not counted");
     List<Row> rows = new ArrayList<>();
-    for (String name : tiny ? List.of("tiny") : shapes) {
-      Shape shape = switch (name) {
-        case "config" -> new Shape(spec.obsSize(), ald.getInt("d_model"), ald.getInt("layers"), ald.getInt("heads"),
-            ald.getInt("memory"), ald.getInt("segment") == 0 ? time : ald.getInt("segment"), ald.getInt("ff_size"),
-            spec.numActions(), batch);
-        case "issue" -> new Shape(spec.obsSize(), 64, 2, 2, 32, 32, 128, spec.numActions(), batch);
-        case "tiny" -> new Shape(spec.obsSize(), 8, 2, 2, 4, 6, 16, spec.numActions(), 2);
-        default -> throw new IllegalArgumentException("bench ald: unknown shape '" + name + "': config or issue");
-      };
-      rows.add(shape(out, name, shape, peak, warmup, timed, warmupSeconds, sameDiff));
+    for (String name : names) {
+      Shape shape = shape(name, ald, spec, batch, time);
+      Forked forked = forks == 0 ? null : forked(out, name, forks, warmup, timed, warmupSeconds);
+      rows.add(shape(out, name, shape, peak, warmup, timed, warmupSeconds, sameDiff, forked));
       if (updates > 0) {
         wholeUpdates(out, ald, env, spec, shape, tiny ? 4 : trials, time, tiny ? 2 : ald.getInt("minibatches"),
             updates, tiny ? 0.0 : warmupSeconds);
@@ -134,16 +150,81 @@ public final class AldBench {
     return rows;
   }
 
+  /** The shape {@code name} stands for: {@code config}, {@code issue} or {@code tiny} (see the class comment). */
+  private static Shape shape(String name, Config ald, EnvSpec spec, int batch, int time) {
+    return switch (name) {
+      case "config" -> new Shape(spec.obsSize(), ald.getInt("d_model"), ald.getInt("layers"), ald.getInt("heads"),
+          ald.getInt("memory"), ald.getInt("segment") == 0 ? time : ald.getInt("segment"), ald.getInt("ff_size"),
+          spec.numActions(), batch);
+      case "issue" -> new Shape(spec.obsSize(), 64, 2, 2, 32, 32, 128, spec.numActions(), batch);
+      case "tiny" -> new Shape(spec.obsSize(), 8, 2, 2, 4, 6, 16, spec.numActions(), 2);
+      default -> throw new IllegalArgumentException("bench ald: unknown shape '" + name + "': config or issue");
+    };
+  }
+
+  /**
+   * One shape's pass timed in fresh JVMs: each JVM's peak and pass, and over them the median pass (CPU and wall),
+   * the median share of peak (each JVM's pass against its own peak) and that share's range.
+   */
+  record Forked(double[] peaks, Timing[] passes, Timing median, double medianShare, double minShare,
+      double maxShare) {}
+
+  private static Forked forked(PrintStream out, String name, int forks, int warmup, int timed, double warmupSeconds) {
+    double[] peaks = new double[forks];
+    Timing[] passes = new Timing[forks];
+    for (int f = 0; f < forks; f++) {
+      String what = "bench ald: the " + name + " shape's pass, JVM " + (f + 1) + " of " + forks;
+      double[] r = FreshJvm.numbers(FreshJvm.row(AldBench.class, List.of("child=" + name, "warmup=" + warmup,
+          "timed=" + timed, "warmupSeconds=" + warmupSeconds), FORK_ROW, what), what);
+      if (r.length != 4) {
+        throw new IllegalStateException("the JVM measuring " + what + " printed " + r.length + " figures, not 4");
+      }
+      peaks[f] = r[0];
+      passes[f] = new Timing(r[1], r[2], r[3]);
+    }
+    double[] ms = new double[forks];
+    double[] wall = new double[forks];
+    double[] shares = new double[forks];
+    for (int f = 0; f < forks; f++) {
+      ms[f] = passes[f].medianMs();
+      wall[f] = passes[f].wallMs();
+      shares[f] = 1 / (ms[f] * peaks[f]); // times the pass's FLOPs / 1e6: the share of that JVM's peak
+    }
+    Arrays.sort(ms);
+    Arrays.sort(wall);
+    double[] sortedShares = shares.clone();
+    Arrays.sort(sortedShares);
+    return new Forked(peaks, passes, new Timing(quantile(ms, 0.5), quantile(ms, 0.75) - quantile(ms, 0.25),
+        quantile(wall, 0.5)), quantile(sortedShares, 0.5), sortedShares[0], sortedShares[forks - 1]);
+  }
+
   private static Row shape(PrintStream out, String name, Shape shape, double peak, int warmup, int timed,
-      double warmupSeconds, boolean sameDiff) {
+      double warmupSeconds, boolean sameDiff, Forked forked) {
     GtrxlTrainingCase c = GtrxlTrainingCase.steadyState(shape, 1);
     double flops = c.trainingFlops();
     out.printf("%n%s shape: %s; %d parameters; %.2f MFLOP per pass (forward %.2f), %d visible keys%n", name, shape,
         c.net().paramCount(), flops / 1e6, c.forwardFlops() / 1e6, c.visibleKeys());
-    Timing java = time(c::javaForwardBackward, warmup, timed, warmupSeconds);
-    double gflops = flops / java.medianMs() / 1e6;
-    out.printf("  Java engine      %8.3f ms CPU (IQR %.3f), %8.3f ms wall  %6.1f GFLOP/s  %5.1f%% of peak%n",
-        java.medianMs(), java.iqrMs(), java.wallMs(), gflops, 100 * gflops / peak);
+    Timing java;
+    double share;
+    if (forked == null) {
+      java = time(c::javaForwardBackward, warmup, timed, warmupSeconds);
+      share = flops / java.medianMs() / 1e6 / peak;
+      out.printf("  Java engine      %8.3f ms CPU (IQR %.3f), %8.3f ms wall  %6.1f GFLOP/s  %5.1f%% of peak%n",
+          java.medianMs(), java.iqrMs(), java.wallMs(), flops / java.medianMs() / 1e6, 100 * share);
+    } else {
+      for (int f = 0; f < forked.passes().length; f++) {
+        Timing t = forked.passes()[f];
+        out.printf("  Java engine, JVM %d of %d: %8.3f ms CPU (IQR %.3f)  %6.1f GFLOP/s  %5.1f%% of its peak (%.1f"
+            + " GFLOP/s)%n", f + 1, forked.passes().length, t.medianMs(), t.iqrMs(), flops / t.medianMs() / 1e6,
+            100 * flops / t.medianMs() / 1e6 / forked.peaks()[f], forked.peaks()[f]);
+      }
+      java = forked.median();
+      share = forked.medianShare() * flops / 1e6;
+      out.printf("  Java engine      %8.3f ms CPU (IQR over the JVMs %.3f), %8.3f ms wall  %6.1f GFLOP/s  %5.1f%% of"
+          + " peak: medians over %d fresh JVMs, share %.1f-%.1f%%%n", java.medianMs(), java.iqrMs(), java.wallMs(),
+          flops / java.medianMs() / 1e6, 100 * share, forked.passes().length, 100 * forked.minShare() * flops / 1e6,
+          100 * forked.maxShare() * flops / 1e6);
+    }
     Timing sd = null;
     double gradDiff = Double.NaN;
     double lossDiff = Double.NaN;
@@ -162,7 +243,7 @@ public final class AldBench {
           flops / sd.medianMs() / 1e6, 100 * flops / sd.medianMs() / 1e6 / peak, sd.medianMs() / java.medianMs(),
           sd.wallMs() / java.wallMs());
     }
-    return new Row(name, shape, flops, java, sd, gradDiff, lossDiff, gflops / peak);
+    return new Row(name, shape, flops, java, sd, gradDiff, lossDiff, share);
   }
 
   /** Per tensor, the largest |java - samediff| over the larger of 1 and the tensor's largest |value|; the max. */

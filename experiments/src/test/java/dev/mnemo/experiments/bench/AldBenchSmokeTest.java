@@ -38,9 +38,30 @@ class AldBenchSmokeTest {
   }
 
   @Test
-  void unknownKeysAreRefused() {
+  void withForksThePassIsTimedInFreshJvmsAndTheMediansAreReported() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    List<AldBench.Row> rows = AldBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "tiny=true",
+        "warmup=1", "timed=3", "warmupSeconds=0", "updates=0", "samediff=false", "forks=2");
+    String out = buf.toString(StandardCharsets.UTF_8);
+    for (int f = 1; f <= 2; f++) {
+      assertTrue(out.matches("(?s).*Java engine, JVM " + f + " of 2: +[\\d.]+ ms CPU.*of its peak.*"), out);
+    }
+    assertTrue(out.matches("(?s).*medians over 2 fresh JVMs, share [\\d.]+-[\\d.]+%.*"), out);
+    assertTrue(out.matches("(?s).*target: .*tiny shape.*% -> (met|NOT met).*"), out);
+    AldBench.Row r = rows.get(0);
+    assertTrue(r.java().medianMs() > 0 && r.peakShare() > 0 && r.sameDiff() == null, r.toString());
+  }
+
+  @Test
+  void unknownKeysAndNegativeForksAreRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AldBench.run(System.out,
         "fast=1"));
     assertTrue(e.getMessage().contains("fast"), e.getMessage());
+    IllegalArgumentException forks = assertThrows(IllegalArgumentException.class, () -> AldBench.run(System.out,
+        "tiny=true", "forks=-1"));
+    assertTrue(forks.getMessage().contains("forks >= 0"), forks.getMessage());
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> AldBench.run(System.out,
+        "shapes=huge", "forks=2"));
+    assertTrue(shape.getMessage().contains("huge"), shape.getMessage());
   }
 }
