@@ -136,8 +136,7 @@ public final class AldBench {
     List<Row> rows = new ArrayList<>();
     for (String name : names) {
       Shape shape = shape(name, ald, spec, batch, time);
-      Forked forked = forks == 0 ? null : forked(out, name, forks, warmup, timed, warmupSeconds);
-      rows.add(shape(out, name, shape, peak, warmup, timed, warmupSeconds, sameDiff, forked));
+      rows.add(shape(out, name, shape, peak, warmup, timed, warmupSeconds, sameDiff, forks));
       if (updates > 0) {
         wholeUpdates(out, ald, env, spec, shape, tiny ? 4 : trials, time, tiny ? 2 : ald.getInt("minibatches"),
             updates, tiny ? 0.0 : warmupSeconds);
@@ -164,14 +163,16 @@ public final class AldBench {
 
   /**
    * One shape's pass timed in fresh JVMs: each JVM's peak and pass, and over them the median pass (CPU and wall),
-   * the median share of peak (each JVM's pass against its own peak) and that share's range.
+   * each JVM's share of its own peak ({@code flops} per pass over the pass's time and that peak), their median and
+   * range.
    */
-  record Forked(double[] peaks, Timing[] passes, Timing median, double medianShare, double minShare,
+  record Forked(double[] peaks, Timing[] passes, double[] shares, Timing median, double medianShare, double minShare,
       double maxShare) {}
 
-  private static Forked forked(PrintStream out, String name, int forks, int warmup, int timed, double warmupSeconds) {
+  private static Forked forked(String name, double flops, int forks, int warmup, int timed, double warmupSeconds) {
     double[] peaks = new double[forks];
     Timing[] passes = new Timing[forks];
+    double[] shares = new double[forks];
     for (int f = 0; f < forks; f++) {
       String what = "bench ald: the " + name + " shape's pass, JVM " + (f + 1) + " of " + forks;
       double[] r = FreshJvm.numbers(FreshJvm.row(AldBench.class, List.of("child=" + name, "warmup=" + warmup,
@@ -181,49 +182,41 @@ public final class AldBench {
       }
       peaks[f] = r[0];
       passes[f] = new Timing(r[1], r[2], r[3]);
+      shares[f] = flops / passes[f].medianMs() / 1e6 / peaks[f];
     }
-    double[] ms = new double[forks];
-    double[] wall = new double[forks];
-    double[] shares = new double[forks];
-    for (int f = 0; f < forks; f++) {
-      ms[f] = passes[f].medianMs();
-      wall[f] = passes[f].wallMs();
-      shares[f] = 1 / (ms[f] * peaks[f]); // times the pass's FLOPs / 1e6: the share of that JVM's peak
-    }
-    Arrays.sort(ms);
-    Arrays.sort(wall);
-    double[] sortedShares = shares.clone();
-    Arrays.sort(sortedShares);
-    return new Forked(peaks, passes, new Timing(quantile(ms, 0.5), quantile(ms, 0.75) - quantile(ms, 0.25),
+    double[] ms = Arrays.stream(passes).mapToDouble(Timing::medianMs).sorted().toArray();
+    double[] wall = Arrays.stream(passes).mapToDouble(Timing::wallMs).sorted().toArray();
+    double[] sortedShares = Arrays.stream(shares).sorted().toArray();
+    return new Forked(peaks, passes, shares, new Timing(quantile(ms, 0.5), quantile(ms, 0.75) - quantile(ms, 0.25),
         quantile(wall, 0.5)), quantile(sortedShares, 0.5), sortedShares[0], sortedShares[forks - 1]);
   }
 
   private static Row shape(PrintStream out, String name, Shape shape, double peak, int warmup, int timed,
-      double warmupSeconds, boolean sameDiff, Forked forked) {
+      double warmupSeconds, boolean sameDiff, int forks) {
     GtrxlTrainingCase c = GtrxlTrainingCase.steadyState(shape, 1);
     double flops = c.trainingFlops();
     out.printf("%n%s shape: %s; %d parameters; %.2f MFLOP per pass (forward %.2f), %d visible keys%n", name, shape,
         c.net().paramCount(), flops / 1e6, c.forwardFlops() / 1e6, c.visibleKeys());
     Timing java;
     double share;
-    if (forked == null) {
+    if (forks == 0) {
       java = time(c::javaForwardBackward, warmup, timed, warmupSeconds);
       share = flops / java.medianMs() / 1e6 / peak;
       out.printf("  Java engine      %8.3f ms CPU (IQR %.3f), %8.3f ms wall  %6.1f GFLOP/s  %5.1f%% of peak%n",
           java.medianMs(), java.iqrMs(), java.wallMs(), flops / java.medianMs() / 1e6, 100 * share);
     } else {
-      for (int f = 0; f < forked.passes().length; f++) {
+      Forked forked = forked(name, flops, forks, warmup, timed, warmupSeconds);
+      for (int f = 0; f < forks; f++) {
         Timing t = forked.passes()[f];
         out.printf("  Java engine, JVM %d of %d: %8.3f ms CPU (IQR %.3f)  %6.1f GFLOP/s  %5.1f%% of its peak (%.1f"
-            + " GFLOP/s)%n", f + 1, forked.passes().length, t.medianMs(), t.iqrMs(), flops / t.medianMs() / 1e6,
-            100 * flops / t.medianMs() / 1e6 / forked.peaks()[f], forked.peaks()[f]);
+            + " GFLOP/s)%n", f + 1, forks, t.medianMs(), t.iqrMs(), flops / t.medianMs() / 1e6,
+            100 * forked.shares()[f], forked.peaks()[f]);
       }
       java = forked.median();
-      share = forked.medianShare() * flops / 1e6;
+      share = forked.medianShare();
       out.printf("  Java engine      %8.3f ms CPU (IQR over the JVMs %.3f), %8.3f ms wall  %6.1f GFLOP/s  %5.1f%% of"
           + " peak: medians over %d fresh JVMs, share %.1f-%.1f%%%n", java.medianMs(), java.iqrMs(), java.wallMs(),
-          flops / java.medianMs() / 1e6, 100 * share, forked.passes().length, 100 * forked.minShare() * flops / 1e6,
-          100 * forked.maxShare() * flops / 1e6);
+          flops / java.medianMs() / 1e6, 100 * share, forks, 100 * forked.minShare(), 100 * forked.maxShare());
     }
     Timing sd = null;
     double gradDiff = Double.NaN;
