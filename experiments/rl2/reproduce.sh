@@ -31,6 +31,14 @@ for m in "${long[@]}"; do
   background "$out/rl2-bandits-n100-k5-ent05-${m}M.log" ./mnemo run configs/rl2-bandits-n100-k5-ent05.conf \
     --set total_env_steps="${m}000000" --out "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1"
 done
+# Seeds 2 and 3 of that 30M run, from the start (the setting reproduced at the edge of its interval: does it hold
+# across seeds?).
+seeds30=()
+if [ -z "${RL2_CONFIGS:-}" ]; then seeds30=(2 3); fi
+for seed in "${seeds30[@]}"; do
+  background "$out/rl2-bandits-n100-k5-ent05-30M-seed$seed.log" ./mnemo run configs/rl2-bandits-n100-k5-ent05.conf \
+    --set total_env_steps=30000000 --set seed="$seed" --out "$out/rl2-bandits-n100-k5-ent05-30M-seed$seed"
+done
 # The value's own lambda at MDP n = 10, to the 10.6M steps at which the lambda-0.3 run was stopped (constant
 # schedule: the same parameters as the stopped run's), and the 3M probe with standardised advantages.
 probes=()
@@ -116,6 +124,13 @@ for m in "${long[@]}"; do
   copy_run "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1" config.conf \
     metrics.csv summary.json events.jsonl provenance.json
   dry_run || cp -r "$out/rl2-bandits-n100-k5-ent05-${m}M-seed1/plots" "$here/rl2-bandits-n100-k5-ent05-${m}M-seed1/"
+done
+for seed in "${seeds30[@]}"; do
+  step_to /dev/null ./mnemo report "$out/rl2-bandits-n100-k5-ent05-30M-seed$seed"
+  copy_run "$out/rl2-bandits-n100-k5-ent05-30M-seed$seed" "$here/rl2-bandits-n100-k5-ent05-30M-seed$seed" config.conf \
+    metrics.csv summary.json events.jsonl provenance.json
+  run30="rl2-bandits-n100-k5-ent05-30M-seed$seed"
+  dry_run || cp -r "$out/$run30/plots" "$here/$run30/"
 done
 for cs in "${extra[@]}"; do
   name="${cs%%:*}" seed="${cs##*:}"
