@@ -13,8 +13,8 @@ import java.util.List;
  * flags (so a launcher's {@code -XX} and {@code --add-modules} options hold there too) and its class path. It runs
  * {@code main} with {@code args} and must print one line {@code TAG f1 f2 ...} and exit 0.
  *
- * <p>Why benchmarks fork: on this project's hosts a JVM keeps the speed it started with. The same pass measured in
- * fresh JVMs one after another differs by up to 1.6x between them, and each JVM is steady within itself
+ * <p>Why benchmarks fork: on this project's hosts the same pass, measured in fresh JVMs one after another, differs
+ * by up to 1.6x between them, while most JVMs are steady within themselves
  * ({@code experiments/ald/kernel-probes/README.md}). A figure from one JVM is one draw of that spread.
  */
 public final class FreshJvm {

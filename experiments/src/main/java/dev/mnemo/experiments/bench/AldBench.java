@@ -45,8 +45,8 @@ import java.util.List;
  * updates per mode after 3 warm-up ones (0: none), {@code samediff=true}; {@code tiny=true} replaces the shapes with a
  * tiny one (the smoke test's); {@code forks=F} times the Java pass of each shape in F fresh JVMs, one after another,
  * each measuring its own peak beside it, and reports the median over those JVMs of the pass and of its share of peak
- * (with their range). Why: on this project's hosts a JVM keeps the speed it started with, and the pass differs by up to
- * 1.6x between fresh JVMs ({@link FreshJvm}); one JVM's figure is one draw from that spread.
+ * (with their range). Why: on this project's hosts the pass differs by up to 1.6x between fresh JVMs
+ * ({@link FreshJvm}); one JVM's figure is one draw from that spread.
  */
 public final class AldBench {
 
