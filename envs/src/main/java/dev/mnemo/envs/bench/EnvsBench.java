@@ -281,14 +281,9 @@ public final class EnvsBench {
    * launcher's {@code -XX} options hold there too) and class path, running {@code --child id}.
    */
   static double[] measureInFreshJvm(String id, double seconds, int n, int rounds, int poolBits) {
-    String what = "envs bench: " + id;
-    String[] row = FreshJvm.row(EnvsBench.class, List.of("--child", id, "--seconds", Double.toString(seconds), "--n",
+    return FreshJvm.figures(EnvsBench.class, List.of("--child", id, "--seconds", Double.toString(seconds), "--n",
         Integer.toString(n), "--rounds", Integer.toString(rounds), "--action-pool", Integer.toString(poolBits)),
-        CHILD_ROW, what);
-    if (row.length != 6) {
-      throw new IllegalStateException("the JVM measuring " + what + " printed " + row.length + " figures, not 6");
-    }
-    return FreshJvm.numbers(row, what);
+        CHILD_ROW, "envs bench: " + id, 6);
   }
 
   /** {@link #measureOne(String, double, int, int)} with {@link #DEFAULT_ROUNDS} rounds. */

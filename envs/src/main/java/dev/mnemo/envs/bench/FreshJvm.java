@@ -26,7 +26,7 @@ public final class FreshJvm {
    * {@code what} names the measurement in errors. Throws {@link IllegalStateException}, with the child's whole output
    * and command, when the child cannot start, exits other than 0 or prints no such line.
    */
-  public static String[] row(Class<?> main, List<String> args, String tag, String what) {
+  static String[] row(Class<?> main, List<String> args, String tag, String what) {
     String javaBinary = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
@@ -58,8 +58,22 @@ public final class FreshJvm {
     }
   }
 
+  /**
+   * The {@code count} figures a child printed after {@code tag} ({@link #row}), as numbers. An
+   * {@link IllegalStateException} says so when the child printed another number of figures, or one that is not a
+   * number.
+   */
+  public static double[] figures(Class<?> main, List<String> args, String tag, String what, int count) {
+    String[] fields = row(main, args, tag, what);
+    if (fields.length != count) {
+      throw new IllegalStateException("the JVM measuring " + what + " printed " + fields.length + " figures, not "
+          + count);
+    }
+    return numbers(fields, what);
+  }
+
   /** {@link #row}'s fields as numbers; an {@link IllegalStateException} names a field that is not one. */
-  public static double[] numbers(String[] fields, String what) {
+  static double[] numbers(String[] fields, String what) {
     double[] v = new double[fields.length];
     for (int i = 0; i < v.length; i++) {
       try {

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link FreshJvm} starts a real child JVM ({@link Child}, on this test's class path) and returns the figures after
- * the tag; a child that exits with an error, or prints no tagged line, or a figure that is not a number, is an error
- * that shows what the child printed.
+ * the tag; a child that exits with an error, or prints no tagged line, another number of figures than asked for or a
+ * figure that is not a number, is an error that says so.
  */
 class FreshJvmTest {
 
@@ -37,6 +37,8 @@ class FreshJvmTest {
     String[] row = FreshJvm.row(Child.class, List.of("1.5", "-2", "3e3"), "fresh-jvm-test-row", "a test row");
     assertArrayEquals(new String[] {"1.5", "-2", "3e3"}, row);
     assertArrayEquals(new double[] {1.5, -2, 3000}, FreshJvm.numbers(row, "a test row"));
+    assertArrayEquals(new double[] {1.5, -2, 3000}, FreshJvm.figures(Child.class, List.of("1.5", "-2", "3e3"),
+        "fresh-jvm-test-row", "a test row", 3));
   }
 
   @Test
@@ -49,6 +51,9 @@ class FreshJvmTest {
         () -> FreshJvm.row(Child.class, List.of("untagged"), "fresh-jvm-test-row", "a silent child"));
     assertTrue(untagged.getMessage().contains("no 'fresh-jvm-test-row' line")
         && untagged.getMessage().contains("1.5 2.5"), untagged.getMessage());
+    IllegalStateException tooFew = assertThrows(IllegalStateException.class,
+        () -> FreshJvm.figures(Child.class, List.of("1", "2"), "fresh-jvm-test-row", "a short row", 3));
+    assertTrue(tooFew.getMessage().contains("a short row printed 2 figures, not 3"), tooFew.getMessage());
     IllegalStateException notANumber = assertThrows(IllegalStateException.class,
         () -> FreshJvm.numbers(new String[] {"1", "fast"}, "a row"));
     assertTrue(notANumber.getMessage().contains("'fast'") && notANumber.getMessage().contains("figure 1"),

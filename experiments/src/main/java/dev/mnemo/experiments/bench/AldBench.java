@@ -175,11 +175,8 @@ public final class AldBench {
     double[] shares = new double[forks];
     for (int f = 0; f < forks; f++) {
       String what = "bench ald: the " + name + " shape's pass, JVM " + (f + 1) + " of " + forks;
-      double[] r = FreshJvm.numbers(FreshJvm.row(AldBench.class, List.of("child=" + name, "warmup=" + warmup,
-          "timed=" + timed, "warmupSeconds=" + warmupSeconds), FORK_ROW, what), what);
-      if (r.length != 4) {
-        throw new IllegalStateException("the JVM measuring " + what + " printed " + r.length + " figures, not 4");
-      }
+      double[] r = FreshJvm.figures(AldBench.class, List.of("child=" + name, "warmup=" + warmup, "timed=" + timed,
+          "warmupSeconds=" + warmupSeconds), FORK_ROW, what, 4);
       peaks[f] = r[0];
       passes[f] = new Timing(r[1], r[2], r[3]);
       shares[f] = flops / passes[f].medianMs() / 1e6 / peaks[f];
