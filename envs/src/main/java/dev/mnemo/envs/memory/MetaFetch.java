@@ -126,7 +126,7 @@ public final class MetaFetch extends BaseEnv {
   }
 
   /** Floats in an observation row: the agent's cell, three per object, the two fetch flags. */
-  private static int rowWidth(int objects) {
+  static int rowWidth(int objects) {
     return 2 + 3 * objects + 2;
   }
 

@@ -36,7 +36,7 @@ final class MetaFetchRows {
 
   /** Rows of a {@code size x size} grid with {@code objects} objects. */
   MetaFetchRows(int size, int objects) {
-    width = MetaFetch.paddedWidth(2 + 3 * objects + 2);
+    width = MetaFetch.paddedWidth(MetaFetch.rowWidth(objects));
     ax = new int[width];
     ay = new int[width];
     scale = new float[width];
