@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * two-by-two grid, every deck count); a copy that cannot step stops the call before any copy moves. The cart-poles,
  * pendulums and RL² trials have tests of their own ({@code CartPoleCopiesTest}, {@code MetaTrialCopiesTest}).
  */
-class CopiesStepperAgreementTest {
+public class CopiesStepperAgreementTest {
 
   private static Env[] make(String id, int n) {
     Env[] envs = new Env[n];
@@ -33,7 +33,16 @@ class CopiesStepperAgreementTest {
       "metafetch?size=6&objects=6", "popgym/CountRecall-Easy",
       "popgym/CountRecall-Medium", "popgym/CountRecall-Hard"})
   void copiesSteppedTogetherMatchEachSteppedAlone(String id) {
-    int n = 7;
+    assertCopiesAgree(id, 7, 600);
+  }
+
+  /**
+   * {@code n} copies of {@code id} (n >= 4) stepped together by their stepper against {@code n} stepped alone, for
+   * {@code steps} steps with random actions, row by row ({@link BatchRows#assertRowHolds}), through both of the
+   * stepper's calls, with a bad action now and then that must move no copy; every ended episode is reset on both
+   * sides. Public for the check that runs in a JVM without the Vector API ({@code MetaFetchWithoutVectorApiTest}).
+   */
+  public static void assertCopiesAgree(String id, int n, int steps) {
     Env[] together = make(id, n);
     Env[] alone = make(id, n);
     for (int i = 0; i < n; i++) {
@@ -52,7 +61,7 @@ class CopiesStepperAgreementTest {
     Rng pick = new Rng(4);
     int ends = 0;
     int paid = 0;
-    for (int t = 0; t < 600; t++) {
+    for (int t = 0; t < steps; t++) {
       for (int i = 0; i < n; i++) {
         actions[i] = pick.nextInt(numActions);
       }

@@ -3,11 +3,7 @@ package dev.mnemo.envs.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mnemo.envs.BatchRows;
-import dev.mnemo.envs.CopiesStepper;
-import dev.mnemo.envs.Env;
-import dev.mnemo.envs.EnvRegistry;
-import dev.mnemo.envs.Step;
+import dev.mnemo.envs.CopiesStepperAgreementTest;
 import dev.mnemo.envs.VectorApiModule;
 import dev.mnemo.envs.VectorEnv;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +28,9 @@ class MetaFetchWithoutVectorApiTest {
   }
 
   /**
-   * The child: 64 Meta-Fetches stepped together by their stepper against 64 stepped alone, for 300 steps (three
-   * episodes), row by row as {@link BatchRows#assertRowHolds} compares them, then a {@link VectorEnv} of them;
-   * exits non-zero at the first difference.
+   * The child: 64 Meta-Fetches stepped together by their stepper against 64 stepped alone for 300 steps (three
+   * episodes), as {@link CopiesStepperAgreementTest#assertCopiesAgree} compares them, then a {@link VectorEnv} of
+   * them; exits non-zero at the first difference.
    */
   public static void main(String[] args) {
     if (VectorApiModule.isPresent()) {
@@ -42,17 +38,10 @@ class MetaFetchWithoutVectorApiTest {
     }
     int n = 64;
     String id = "metafetch";
-    Env[] together = new Env[n];
-    Env[] alone = new Env[n];
-    for (int i = 0; i < n; i++) {
-      together[i] = EnvRegistry.make(id);
-      alone[i] = EnvRegistry.make(id);
-      together[i].reset(i);
-      alone[i].reset(i);
-    }
-    CopiesStepper stepper = together[0].copiesStepper(together);
-    int size = together[0].spec().obsSize();
-    float[] obs = new float[n * size];
+    CopiesStepperAgreementTest.assertCopiesAgree(id, n, 300);
+    VectorEnv v = new VectorEnv(id, n, 5);
+    float[] obs = new float[n * v.spec().obsSize()];
+    v.reset(obs);
     float[] rewards = new float[n];
     boolean[] terminated = new boolean[n];
     boolean[] truncated = new boolean[n];
@@ -62,19 +51,6 @@ class MetaFetchWithoutVectorApiTest {
       for (int i = 0; i < n; i++) {
         actions[i] = pick.nextInt(4);
       }
-      stepper.stepAll(actions, obs, rewards, terminated, truncated);
-      for (int i = 0; i < n; i++) {
-        Step s = alone[i].step(actions[i]);
-        BatchRows.assertRowHolds(s, i, obs, rewards, terminated, truncated, "step " + t + " copy " + i);
-        if (s.done()) {
-          alone[i].reset(1000L * t + i);
-          together[i].reset(1000L * t + i);
-        }
-      }
-    }
-    VectorEnv v = new VectorEnv(id, n, 5);
-    v.reset(obs);
-    for (int t = 0; t < 300; t++) {
       v.step(actions, obs, rewards, terminated, truncated);
     }
     System.out.println("vector API absent; 64 copies agree with single envs over 300 steps");
